@@ -1,0 +1,1 @@
+"""A photo-contest platform for libraries and other organizations."""

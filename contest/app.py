@@ -1,0 +1,100 @@
+"""The application factory: ``create_app(config)`` builds a ready Starlette app."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
+
+import anyio
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from contest import outbox
+from contest.clock import utcnow
+from contest.config import Config
+from contest.db import Database
+from contest.errors import ContestError
+from contest.security import Passwords
+from contest.web import auth, manage_contests, manage_site, public
+from contest.web.context import Services
+from contest.web.errors import (
+    error_response,
+    handle_contest_error,
+    handle_http_exception,
+    handle_server_error,
+)
+from contest.web.middleware import CrossSiteRequestMiddleware, SecurityHeadersMiddleware
+from contest.web.rendering import STATIC_DIR, build_templates
+
+log = logging.getLogger("contest")
+MAIL_INTERVAL_SECONDS = 30
+
+
+async def _deliver_mail_forever(services: Services) -> None:
+    """Send queued mail every little while, for as long as the app runs."""
+    smtp = services.config.smtp
+    assert smtp is not None
+    while True:
+        try:
+            await outbox.deliver_waiting(
+                services.db, smtp=smtp, sender=services.config.mail_from, now=services.clock()
+            )
+        except Exception:  # keep the loop alive; the outbox page shows what failed
+            log.exception("mail delivery failed")
+        await anyio.sleep(MAIL_INTERVAL_SECONDS)
+
+
+def create_app(
+    config: Config, *, clock: Callable[[], datetime] = utcnow, fast_passwords: bool = False
+) -> Starlette:
+    """Build the app; the database opens (and migrates) when the app starts."""
+    config = config.with_secret_key()
+    templates = build_templates()
+    passwords = Passwords(fast=fast_passwords)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        db = await Database.open(config.database)
+        services = Services(
+            config=config, db=db, passwords=passwords, templates=templates, clock=clock
+        )
+        app.state.services = services
+        try:
+            async with anyio.create_task_group() as tasks:
+                if config.smtp is not None:
+                    tasks.start_soon(_deliver_mail_forever, services)
+                yield
+                tasks.cancel_scope.cancel()
+        finally:
+            await db.close()
+
+    routes = [
+        *public.routes,
+        *auth.routes,
+        *manage_contests.routes,
+        *manage_site.routes,
+        Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+    ]
+    middleware = [
+        Middleware(TrustedHostMiddleware, allowed_hosts=list(config.hosts)),
+        Middleware(SecurityHeadersMiddleware, https=config.https),
+        Middleware(CrossSiteRequestMiddleware, secure_cookies=config.https, refuse=error_response),
+    ]
+    return Starlette(
+        debug=config.debug,
+        routes=routes,
+        middleware=middleware,
+        exception_handlers={
+            ContestError: handle_contest_error,
+            HTTPException: handle_http_exception,
+            Exception: handle_server_error,
+        },
+        lifespan=lifespan,
+        max_body_size=config.max_body_bytes,
+    )

@@ -1,0 +1,184 @@
+"""The ``contest`` command: serve the site, set up the database, seed the demo, add users."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
+
+from contest import accounts, demo
+from contest.clock import utcnow
+from contest.config import ENVIRONMENT, Config
+from contest.db import Database
+from contest.errors import ValidationError
+from contest.security import Passwords
+
+T = TypeVar("T")
+
+
+def _with_database(config: Config, work: Callable[[Database], Awaitable[T]]) -> T:
+    async def run() -> T:
+        db = await Database.open(config.database)
+        try:
+            return await work(db)
+        finally:
+            await db.close()
+
+    return asyncio.run(run())
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password (at least 10 characters): ")
+    if getpass.getpass("Same password again: ") != first:
+        raise SystemExit("The two passwords differ; nothing was changed.")
+    return first
+
+
+def _add_user(config: Config, args: argparse.Namespace, role: str) -> int:
+    password = _read_password(args)
+
+    async def work(db: Database) -> int:
+        return await accounts.create_user(
+            db,
+            Passwords(),
+            email=args.email,
+            display_name=args.name,
+            password=password,
+            role=role,
+            affiliation=args.affiliation,
+            department=args.department,
+            now=utcnow(),
+        )
+
+    try:
+        user_id = _with_database(config, work)
+    except ValidationError as error:
+        raise SystemExit("Not added: " + " ".join(error.errors.values())) from error
+    print(f"Added {role} {accounts.normalize_email(args.email)} (id {user_id}).")
+    return 0
+
+
+def cmd_serve(config: Config, args: argparse.Namespace) -> int:
+    """Run the web server."""
+    import uvicorn
+
+    from contest.app import create_app
+
+    print(f"Serving on http://{args.host}:{args.port} (public address {config.base_url})")
+    uvicorn.run(
+        create_app(config),
+        host=args.host,
+        port=args.port,
+        proxy_headers=args.proxy_headers,
+        forwarded_allow_ips=args.forwarded_allow_ips,
+        log_level="info",
+    )
+    return 0
+
+
+def cmd_init(config: Config, args: argparse.Namespace) -> int:
+    """Create the database (applying migrations) and the first organizer."""
+    config = config.with_secret_key()
+    organizers = _with_database(
+        config, lambda db: db.fetch_value("SELECT count(*) FROM users WHERE role = 'organizer'")
+    )
+    print(f"Database ready at {config.database}.")
+    if organizers and not args.email:
+        print("An organizer already exists; nothing else to do.")
+        return 0
+    if not args.email:
+        raise SystemExit("Give --email and --name to create the first organizer.")
+    return _add_user(config, args, "organizer")
+
+
+def cmd_demo(config: Config, args: argparse.Namespace) -> int:
+    """Seed the demo contest and accounts (safe to run again)."""
+
+    async def work(db: Database) -> bool:
+        return await demo.seed_demo(db, Passwords(), now=utcnow(), tz_name=config.default_timezone)
+
+    added = _with_database(config.with_secret_key(), work)
+    print("Demo seeded." if added else "Demo already present.")
+    print(f"\nOpen {config.base_url} and sign in as:")
+    for account in demo.DEMO_ACCOUNTS[:3]:
+        print(f"  {account.role:<12} {account.email:<24} password: {account.password}")
+    return 0
+
+
+def cmd_user_add(config: Config, args: argparse.Namespace) -> int:
+    """Add an account with a role."""
+    return _add_user(config.with_secret_key(), args, args.role)
+
+
+def _user_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    parser.add_argument("--email", required=required, help="sign-in address")
+    parser.add_argument("--name", required=required, help="display name shown on pages")
+    parser.add_argument(
+        "--affiliation", default="staff", choices=accounts.AFFILIATIONS, help="default: staff"
+    )
+    parser.add_argument("--department", default="", help="e.g. LIB or CIVL")
+    parser.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line, with help on every subcommand."""
+    settings = "\n".join(f"  {name:<24} {text}" for name, text in ENVIRONMENT.items())
+    parser = argparse.ArgumentParser(
+        prog="contest",
+        description="Run a photo contest site.",
+        epilog=f"Settings come from environment variables:\n{settings}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run the web server", description=cmd_serve.__doc__)
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument(
+        "--proxy-headers", action="store_true", help="trust X-Forwarded-For from the proxy"
+    )
+    serve.add_argument(
+        "--forwarded-allow-ips", default="127.0.0.1", help="proxies trusted for forwarded headers"
+    )
+    serve.set_defaults(handler=cmd_serve)
+
+    init = commands.add_parser(
+        "init", help="create the database and the first organizer", description=cmd_init.__doc__
+    )
+    _user_options(init, required=False)
+    init.set_defaults(handler=cmd_init)
+
+    demo_cmd = commands.add_parser(
+        "demo", help="seed the demo contest and accounts", description=cmd_demo.__doc__
+    )
+    demo_cmd.set_defaults(handler=cmd_demo)
+
+    user = commands.add_parser("user", help="manage accounts", description="Manage accounts.")
+    user_commands = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
+    add = user_commands.add_parser("add", help="add an account", description=cmd_user_add.__doc__)
+    add.add_argument(
+        "--role", required=True, choices=accounts.ROLES, help="what the account may do"
+    )
+    _user_options(add, required=True)
+    add.set_defaults(handler=cmd_user_add)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``contest`` command."""
+    args = build_parser().parse_args(argv)
+    handler: Callable[[Config, argparse.Namespace], int] = args.handler
+    return handler(Config.from_environ(), args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,72 @@
+"""Time: UTC in the database, the contest's own time zone on pages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+DB_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def utcnow() -> datetime:
+    """The current time, aware, in UTC, to the second."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def to_db(moment: datetime) -> str:
+    """An aware datetime as the sortable UTC text stored in the database."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetimes are ambiguous; attach a time zone first")
+    return moment.astimezone(UTC).strftime(DB_FORMAT)
+
+
+def from_db(text: str) -> datetime:
+    """Stored UTC text back to an aware datetime."""
+    return datetime.strptime(text, DB_FORMAT).replace(tzinfo=UTC)
+
+
+def zone(name: str) -> ZoneInfo:
+    """The IANA time zone of that name; ValueError if there is none."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"unknown time zone {name!r}") from error
+
+
+def timezone_names() -> list[str]:
+    """Every IANA time zone name, sorted, for a picker."""
+    return sorted(name for name in available_timezones() if "/" in name or name == "UTC")
+
+
+def local_input_value(moment: datetime, tz_name: str) -> str:
+    """The value of an ``<input type=datetime-local>`` for that moment in that zone."""
+    return moment.astimezone(zone(tz_name)).strftime("%Y-%m-%dT%H:%M")
+
+
+def parse_local_input(text: str, tz_name: str) -> datetime:
+    """A ``datetime-local`` value typed in that zone, as an aware datetime; ValueError if bad."""
+    naive = datetime.fromisoformat(text.strip())
+    if naive.tzinfo is not None:
+        raise ValueError("give a local date and time without an offset")
+    return naive.replace(tzinfo=zone(tz_name), second=0, microsecond=0)
+
+
+def format_local(moment: datetime, tz_name: str, *, with_year: bool = False) -> str:
+    """A moment as people read it in that zone: ``15 May 18:00``."""
+    local = moment.astimezone(zone(tz_name))
+    text = f"{local.day} {local:%b}"
+    if with_year:
+        text += f" {local.year}"
+    return f"{text} {local:%H:%M}"
+
+
+def describe_until(now: datetime, then: datetime) -> str:
+    """How far away a future moment is, in words: ``in 3 days``, ``in 5 hours``."""
+    delta = then - now
+    if delta <= timedelta(0):
+        return "now"
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        count = int(delta.total_seconds() // size)
+        if count >= 1:
+            return f"in {count} {unit}{'s' if count != 1 else ''}"
+    return "in less than a minute"

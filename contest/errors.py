@@ -1,0 +1,89 @@
+"""One family of exceptions, each carrying the HTTP status that describes it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+class ContestError(Exception):
+    """Something the user can be told about; the base of the family."""
+
+    status_code = 400
+    title = "That request could not be handled"
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or self.title)
+        self.message = message or self.title
+
+
+class BadRequest(ContestError):
+    """The request itself was malformed."""
+
+
+class ValidationError(ContestError):
+    """Form input broke a rule; ``errors`` maps each field to what is wrong with it."""
+
+    status_code = 400
+    title = "Some fields need another look"
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        super().__init__("; ".join(errors.values()) or self.title)
+        self.errors = dict(errors)
+
+
+class NotSignedIn(ContestError):
+    """The page needs an account."""
+
+    status_code = 401
+    title = "Please sign in to continue"
+
+
+class Forbidden(ContestError):
+    """Signed in, but this is not yours to see or do."""
+
+    status_code = 403
+    title = "You don't have permission to do that"
+
+
+class NotFound(ContestError):
+    """Nothing lives at that address."""
+
+    status_code = 404
+    title = "We couldn't find that page"
+
+
+class Conflict(ContestError):
+    """The request clashes with what is already there."""
+
+    status_code = 409
+    title = "That clashes with something that already exists"
+
+
+class Gone(ContestError):
+    """A link that has expired or was already used."""
+
+    status_code = 410
+    title = "That link has expired or was already used"
+
+
+class PayloadTooLarge(ContestError):
+    """The request body is over the configured limit."""
+
+    status_code = 413
+    title = "That upload is too large"
+
+
+class RateLimited(ContestError):
+    """Too many attempts; try again after ``retry_after`` seconds."""
+
+    status_code = 429
+    title = "Too many attempts"
+
+    def __init__(self, retry_after: int, message: str | None = None) -> None:
+        minutes = max(1, (retry_after + 59) // 60)
+        super().__init__(
+            message
+            or f"Too many attempts. Please wait {minutes} minute{'s' if minutes != 1 else ''}"
+            " and try again."
+        )
+        self.retry_after = retry_after

@@ -1,0 +1,113 @@
+"""What every handler needs from a request: the services, the user, a checked form."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse
+from starlette.templating import Jinja2Templates
+
+from contest import sessions
+from contest.accounts import User
+from contest.config import Config
+from contest.db import Database
+from contest.errors import BadRequest, Forbidden, NotSignedIn
+from contest.forms import FormValues
+from contest.security import Passwords, csrf_token, csrf_token_valid
+
+SESSION_COOKIE = "contest_session"
+BROWSER_COOKIE = "contest_browser"
+
+#: Limits on ordinary (non-upload) forms: a contest form has about 50 fields.
+FORM_MAX_FIELDS = 200
+FORM_MAX_FILES = 0
+FORM_MAX_PART_SIZE = 64 * 1024
+
+
+@dataclass
+class Services:
+    """The long-lived objects the app builds at start-up."""
+
+    config: Config
+    db: Database
+    passwords: Passwords
+    templates: Jinja2Templates
+    clock: Callable[[], datetime]
+
+
+def services(request: Request) -> Services:
+    """The application's services."""
+    return cast(Services, request.app.state.services)
+
+
+def now(request: Request) -> datetime:
+    """The current time as the application's clock tells it."""
+    return services(request).clock()
+
+
+def browser_id(request: Request) -> str:
+    """This browser's random id (set as a cookie by the middleware), the base of CSRF tokens."""
+    return str(request.scope["state"].get("browser_id", ""))
+
+
+def form_token(request: Request) -> str:
+    """The CSRF token to put in this browser's forms."""
+    return csrf_token(services(request).config.secret_key or "", browser_id(request))
+
+
+async def current_user(request: Request) -> User | None:
+    """The signed-in user, looked up once per request."""
+    state = request.scope["state"]
+    if "user" not in state:
+        state["user"] = await sessions.session_user(
+            services(request).db, request.cookies.get(SESSION_COOKIE), now=now(request)
+        )
+    return cast(User | None, state["user"])
+
+
+async def require_user(request: Request, *roles: str) -> User:
+    """The signed-in user, who must hold one of the roles when any are named."""
+    user = await current_user(request)
+    if user is None:
+        raise NotSignedIn()
+    if roles and user.role not in roles:
+        raise Forbidden("This page is for " + " and ".join(f"{role}s" for role in roles) + ".")
+    return user
+
+
+async def read_form(request: Request) -> FormValues:
+    """The submitted form, after checking its CSRF token and size limits."""
+    async with request.form(
+        max_files=FORM_MAX_FILES, max_fields=FORM_MAX_FIELDS, max_part_size=FORM_MAX_PART_SIZE
+    ) as form:
+        values = FormValues(
+            (key, value) for key, value in form.multi_items() if isinstance(value, str)
+        )
+    config = services(request).config
+    if not csrf_token_valid(config.secret_key or "", browser_id(request), values.get("csrf_token")):
+        raise BadRequest(
+            "This form has expired or came from another site. Please go back, reload the page"
+            " and try again."
+        )
+    return values
+
+
+def client_address(request: Request) -> str:
+    """The caller's network address (the proxy's view when uvicorn trusts forwarded headers)."""
+    return request.client.host if request.client else "unknown"
+
+
+def redirect(request: Request, route: str, /, **params: Any) -> RedirectResponse:
+    """A 303 redirect to a named route, so a reload never re-posts a form."""
+    return RedirectResponse(request.url_for(route, **params), status_code=303)
+
+
+def safe_next(target: str | None) -> str | None:
+    """A local path to return to after sign-in; anything pointing elsewhere is dropped."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return None

@@ -1,0 +1,100 @@
+"""One place that turns any failure into a page (or JSON) that tells a person what happened."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from contest.errors import ContestError, NotSignedIn, RateLimited
+from contest.web.rendering import render
+
+log = logging.getLogger("contest")
+
+FRIENDLY = {
+    400: "That request could not be understood",
+    401: "Please sign in to continue",
+    403: "You don't have permission to do that",
+    404: "We couldn't find that page",
+    405: "That action isn't available here",
+    410: "That link has expired",
+    413: "That upload is too large",
+    429: "Too many attempts",
+    500: "Something went wrong on our side",
+}
+EXPLANATION = {
+    404: "The address may be mistyped, or the page may have been removed.",
+    405: "Please use the buttons and forms on our pages.",
+    413: "The request was larger than this site accepts. Please send a smaller file.",
+    500: "The problem has been logged. Please try again in a moment.",
+}
+
+
+def wants_json(request: Request) -> bool:
+    """Whether the caller is a script that expects JSON rather than a page."""
+    accept = request.headers.get("accept", "")
+    return request.url.path.startswith("/api/") or (
+        "application/json" in accept and "text/html" not in accept
+    )
+
+
+async def error_response(request: Request, error: ContestError) -> Response:
+    """The response for a domain error: JSON for scripts, the site's error page for people."""
+    headers = {}
+    if isinstance(error, RateLimited):
+        headers["Retry-After"] = str(error.retry_after)
+    if wants_json(request):
+        body = {"error": error.message, "status": error.status_code}
+        return JSONResponse(body, status_code=error.status_code, headers=headers)
+    if isinstance(error, NotSignedIn) and request.method in ("GET", "HEAD"):
+        target = request.url_for("sign_in").include_query_params(next=request.url.path)
+        return RedirectResponse(target, status_code=303)
+    return await render_error(request, error.status_code, error.message, headers)
+
+
+async def render_error(
+    request: Request, status: int, message: str, headers: dict[str, str] | None = None
+) -> Response:
+    """The site's error page for that status."""
+    title = FRIENDLY.get(status) or HTTPStatus(status).phrase
+    context = {
+        "status": status,
+        "title": title,
+        "message": message if message != title else EXPLANATION.get(status, ""),
+    }
+    return await render(request, "error.html", context, status_code=status, headers=headers)
+
+
+async def handle_contest_error(request: Request, exc: Exception) -> Response:
+    """Exception handler for the ContestError family."""
+    assert isinstance(exc, ContestError)
+    return await error_response(request, exc)
+
+
+async def handle_http_exception(request: Request, exc: Exception) -> Response:
+    """Exception handler for Starlette's own errors (404 routes, 405 methods, 413 bodies)."""
+    assert isinstance(exc, HTTPException)
+    message = FRIENDLY.get(exc.status_code, exc.detail)
+    if exc.status_code == 400 and exc.detail:
+        message = f"The form could not be read: {exc.detail}"
+    if wants_json(request):
+        return JSONResponse(
+            {"error": message, "status": exc.status_code},
+            status_code=exc.status_code,
+            headers=exc.headers,
+        )
+    return await render_error(request, exc.status_code, message, dict(exc.headers or {}))
+
+
+async def handle_server_error(request: Request, exc: Exception) -> Response:
+    """Exception handler for anything unexpected: log it, show a calm page."""
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    if wants_json(request):
+        return JSONResponse({"error": FRIENDLY[500], "status": 500}, status_code=500)
+    try:
+        return await render_error(request, 500, EXPLANATION[500])
+    except Exception:  # the page itself failed (say, the database is gone): plain text
+        return Response(f"500 {FRIENDLY[500]}", status_code=500, media_type="text/plain")

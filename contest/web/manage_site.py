@@ -1,0 +1,81 @@
+"""Organizer pages for the whole site: people, the outbox and sign-up settings."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from contest import accounts, outbox, settings
+from contest.errors import ValidationError
+from contest.forms import FormValues
+from contest.web.context import now, read_form, redirect, require_user, services
+from contest.web.rendering import render
+
+
+async def people(request: Request) -> Response:
+    """Every account, with role changes and disabling."""
+    user = await require_user(request, "organizer")
+    rows = await accounts.list_users(services(request).db)
+    return await render(
+        request, "manage/people.html", {"people": rows, "roles": accounts.ROLES, "me": user}
+    )
+
+
+async def change_person(request: Request) -> Response:
+    """Change someone's role, or disable or enable their account."""
+    user = await require_user(request, "organizer")
+    svc = services(request)
+    form = await read_form(request)
+    person_id = request.path_params["user_id"]
+    action = form.get("action")
+    if action == "role":
+        await accounts.set_role(
+            svc.db, user_id=person_id, role=form.get("role"), acting_user_id=user.id
+        )
+    elif action in ("disable", "enable"):
+        await accounts.set_disabled(
+            svc.db,
+            user_id=person_id,
+            disabled=action == "disable",
+            acting_user_id=user.id,
+            now=now(request),
+        )
+    else:
+        raise ValidationError({"action": "Choose what to change."})
+    return redirect(request, "people")
+
+
+async def outbox_page(request: Request) -> Response:
+    """Mail waiting or sent, readable here when no mail server is configured."""
+    await require_user(request, "organizer")
+    svc = services(request)
+    messages = await outbox.list_messages(svc.db)
+    return await render(
+        request, "manage/outbox.html", {"messages": messages, "smtp": svc.config.smtp is not None}
+    )
+
+
+async def site_settings(request: Request) -> Response:
+    """Who may sign up: limit participants to the organization's email domains."""
+    await require_user(request, "organizer")
+    svc = services(request)
+    if request.method == "GET":
+        domains = await settings.signup_domains(svc.db)
+        form = FormValues.of({"signup_domains": "\n".join(domains)})
+        return await render(request, "manage/settings.html", {"form": form, "saved": False})
+    form = await read_form(request)
+    try:
+        await settings.set_signup_domains(svc.db, form.get("signup_domains"))
+    except ValidationError as error:
+        context = {"form": form, "errors": error.errors, "saved": False}
+        return await render(request, "manage/settings.html", context, status_code=400)
+    return await render(request, "manage/settings.html", {"form": form, "saved": True})
+
+
+routes = [
+    Route("/manage/people", people, name="people"),
+    Route("/manage/people/{user_id:int}", change_person, methods=["POST"], name="change_person"),
+    Route("/manage/outbox", outbox_page, name="outbox"),
+    Route("/manage/settings", site_settings, methods=["GET", "POST"], name="site_settings"),
+]

@@ -1,0 +1,125 @@
+"""Pure ASGI middleware: security headers, and refusal of cross-site state changes."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from http.cookies import SimpleCookie
+from urllib.parse import urlsplit
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from contest.errors import ContestError, Forbidden
+from contest.security import new_token
+from contest.web.context import BROWSER_COOKIE
+
+ErrorRenderer = Callable[[Request, ContestError], Awaitable[Response]]
+CROSS_SITE_MESSAGE = (
+    "This form was sent from another site, so it was refused. Please use the form on our own pages."
+)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data: blob:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+
+
+class SecurityHeadersMiddleware:
+    """Adds a strict CSP and the other protective headers to every response."""
+
+    def __init__(self, app: ASGIApp, *, https: bool) -> None:
+        self.app = app
+        self.https = https
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+                headers["X-Content-Type-Options"] = "nosniff"
+                headers["X-Frame-Options"] = "DENY"
+                headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+                headers["Cross-Origin-Opener-Policy"] = "same-origin"
+                headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+                if self.https:
+                    headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _is_cross_site(headers: Headers) -> bool:
+    """Whether the browser says the request was started by another site."""
+    fetch_site = headers.get("sec-fetch-site")
+    if fetch_site is not None:
+        return fetch_site not in ("same-origin", "none")
+    origin = headers.get("origin")
+    if origin is None:
+        return False  # not a browser, or an old one: the form token still has to match
+    if origin == "null":
+        return True
+    return urlsplit(origin).netloc != headers.get("host", "")
+
+
+class CrossSiteRequestMiddleware:
+    """Refuses state-changing requests from other sites, and gives each browser a CSRF id.
+
+    The Fetch Metadata and Origin checks stop cross-site posts outright; every form also carries
+    a token bound to the browser's id cookie (checked where the form is read).
+    """
+
+    def __init__(self, app: ASGIApp, *, secure_cookies: bool, refuse: ErrorRenderer) -> None:
+        self.app = app
+        self.secure_cookies = secure_cookies
+        self.refuse = refuse
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        cookie = SimpleCookie()
+        cookie.load(headers.get("cookie", ""))
+        browser = cookie.get(BROWSER_COOKIE)
+        existing = browser.value if browser is not None and len(browser.value) >= 32 else None
+        scope.setdefault("state", {})["browser_id"] = existing or new_token()
+        if scope["method"] not in SAFE_METHODS and _is_cross_site(headers):
+            await self._refuse(scope, receive, send)
+            return
+        if existing:
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                flags = "; Secure" if self.secure_cookies else ""
+                MutableHeaders(scope=message).append(
+                    "Set-Cookie",
+                    f"{BROWSER_COOKIE}={scope['state']['browser_id']}; Path=/; HttpOnly;"
+                    f" SameSite=Lax; Max-Age=31536000{flags}",
+                )
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        response = await self.refuse(request, Forbidden(CROSS_SITE_MESSAGE))
+        await response(scope, receive, send)

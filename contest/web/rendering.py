@@ -1,0 +1,57 @@
+"""Jinja2 set-up and the one function handlers use to render a page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.templating import Jinja2Templates
+
+from contest.accounts import AFFILIATION_LABELS
+from contest.clock import format_local
+from contest.forms import FormValues
+from contest.markdown import render_markdown
+from contest.web.context import current_user, form_token, now, services
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
+
+
+def build_templates(directory: Path = TEMPLATES_DIR) -> Jinja2Templates:
+    """The template environment: autoescaping on, undefined names are errors."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(directory),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["markdown"] = render_markdown
+    env.filters["local_time"] = format_local
+    env.globals["AFFILIATION_LABELS"] = AFFILIATION_LABELS
+    return Jinja2Templates(env=env)
+
+
+async def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """Render a page with what every page needs: the user, a CSRF token and the time."""
+    page: dict[str, Any] = {
+        "user": await current_user(request),
+        "csrf_token": form_token(request),
+        "now": now(request),
+        "errors": {},
+        "form": FormValues(),
+    }
+    page.update(context or {})
+    return services(request).templates.TemplateResponse(
+        request, template, page, status_code=status_code, headers=headers
+    )

@@ -1,0 +1,148 @@
+"""Shared fixtures: an app per test with its own database, media folder and clock."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from starlette.testclient import TestClient
+
+from contest.app import create_app
+from contest.config import Config
+from contest.db import Database
+from contest.security import Passwords
+
+T = TypeVar("T")
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+PASSWORD = "correct horse battery"
+
+
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, moment: datetime = START) -> None:
+        self.moment = moment
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+    def advance(self, **delta: float) -> None:
+        self.moment += timedelta(**delta)
+
+
+class Site:
+    """A running app for one test: an HTTP client plus direct access to its database."""
+
+    def __init__(self, client: TestClient, clock: FakeClock, config: Config) -> None:
+        self.client = client
+        self.clock = clock
+        self.config = config
+
+    @property
+    def db(self) -> Database:
+        return self.client.app.state.services.db  # type: ignore[attr-defined,no-any-return]
+
+    @property
+    def passwords(self) -> Passwords:
+        return self.client.app.state.services.passwords  # type: ignore[attr-defined,no-any-return]
+
+    def run(self, work: Callable[..., Awaitable[T]], *args: Any) -> T:
+        """Run an async function on the app's event loop (where its database lives)."""
+        return self.client.portal.call(work, *args)  # type: ignore[union-attr]
+
+    def rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+        """Query the database as the app sees it."""
+        return [dict(row) for row in self.run(self.db.fetch_all, sql, params)]
+
+    def value(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
+        return self.run(self.db.fetch_value, sql, params)
+
+    def add_user(
+        self,
+        role: str = "participant",
+        email: str = "pat@uni.edu",
+        *,
+        name: str = "Pat Lee",
+        affiliation: str = "student",
+        department: str = "CIVL",
+        password: str = PASSWORD,
+    ) -> int:
+        from contest.accounts import create_user
+
+        async def work() -> int:
+            return await create_user(
+                self.db,
+                self.passwords,
+                email=email,
+                display_name=name,
+                password=password,
+                role=role,
+                affiliation=affiliation,
+                department=department,
+                now=self.clock(),
+            )
+
+        return self.run(work)
+
+    def csrf(self, path: str) -> str:
+        """The CSRF token from the form on a page."""
+        page = self.client.get(path)
+        match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        assert match, f"no form token on {path} ({page.status_code})"
+        return match.group(1)
+
+    def post(self, path: str, data: dict[str, Any], *, form_page: str | None = None, **kw: Any):  # type: ignore[no-untyped-def]
+        """Submit a form the way a browser would: with the token from its page."""
+        token = self.csrf(form_page or path)
+        return self.client.post(path, data={**data, "csrf_token": token}, **kw)
+
+    def sign_in(self, email: str, password: str = PASSWORD) -> None:
+        response = self.post(
+            "/sign-in", {"email": email, "password": password}, follow_redirects=False
+        )
+        assert response.status_code == 303, response.text
+
+    def sign_in_as(self, role: str, email: str | None = None) -> int:
+        """Create an account with that role and sign in with it; return its id."""
+        email = email or f"{role}@uni.edu"
+        user_id = self.add_user(role, email, name=f"{role.title()} Person")
+        self.sign_in(email)
+        return user_id
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    return Config(data_dir=tmp_path, base_url="http://testserver", secret_key="test-secret-key")
+
+
+@pytest.fixture
+def site(config: Config, clock: FakeClock) -> Iterator[Site]:
+    app = create_app(config, clock=clock, fast_passwords=True)
+    with TestClient(app) as client:
+        yield Site(client, clock, config)
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> Any:
+    database = await Database.open(tmp_path / "test.db")
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+def passwords() -> Passwords:
+    return Passwords(fast=True)
