@@ -29,7 +29,11 @@ from contest.web.errors import (
     handle_http_exception,
     handle_server_error,
 )
-from contest.web.middleware import CrossSiteRequestMiddleware, SecurityHeadersMiddleware
+from contest.web.middleware import (
+    BodyLimitMiddleware,
+    CrossSiteRequestMiddleware,
+    SecurityHeadersMiddleware,
+)
 from contest.web.rendering import STATIC_DIR, build_templates
 
 log = logging.getLogger("contest")
@@ -85,6 +89,7 @@ def create_app(
         Middleware(TrustedHostMiddleware, allowed_hosts=list(config.hosts)),
         Middleware(SecurityHeadersMiddleware, https=config.https),
         Middleware(CrossSiteRequestMiddleware, secure_cookies=config.https, refuse=error_response),
+        Middleware(BodyLimitMiddleware, max_bytes=config.max_body_bytes, refuse=error_response),
     ]
     return Starlette(
         debug=config.debug,
@@ -96,5 +101,4 @@ def create_app(
             Exception: handle_server_error,
         },
         lifespan=lifespan,
-        max_body_size=config.max_body_bytes,
     )

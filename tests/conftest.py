@@ -58,6 +58,15 @@ class Site:
         """Query the database as the app sees it."""
         return [dict(row) for row in self.run(self.db.fetch_all, sql, params)]
 
+    def execute(self, sql: str, params: tuple[Any, ...] = ()) -> None:
+        """Change the database behind the app's back (to set up a situation)."""
+
+        async def work() -> None:
+            async with self.db.transaction() as tx:
+                await tx.execute(sql, params)
+
+        self.run(work)
+
     def value(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
         return self.run(self.db.fetch_value, sql, params)
 

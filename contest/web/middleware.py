@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from contest.errors import ContestError, Forbidden
+from contest.errors import ContestError, Forbidden, PayloadTooLarge
 from contest.security import new_token
 from contest.web.context import BROWSER_COOKIE
 
@@ -123,3 +123,43 @@ class CrossSiteRequestMiddleware:
         request = Request(scope, receive)
         response = await self.refuse(request, Forbidden(CROSS_SITE_MESSAGE))
         await response(scope, receive, send)
+
+
+class BodyLimitMiddleware:
+    """Caps the request body while it streams, so an oversized upload is never stored whole.
+
+    A declared Content-Length over the cap is refused before anything is read; a body that
+    grows past it raises PayloadTooLarge from ``receive``, which the error handlers turn into
+    the site's 413 page.
+    """
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int, refuse: ErrorRenderer) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.refuse = refuse
+
+    def _message(self) -> str:
+        megabytes = self.max_bytes / (1024 * 1024)
+        return f"This site accepts requests of up to {megabytes:g} MB. Please send a smaller file."
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            response = await self.refuse(Request(scope, receive), PayloadTooLarge(self._message()))
+            await response(scope, receive, send)
+            return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise PayloadTooLarge(self._message())
+            return message
+
+        await self.app(scope, limited_receive, send)

@@ -1,0 +1,177 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from contest import accounts, sessions, settings
+from contest.db import Database
+from contest.errors import ContestError, RateLimited, ValidationError
+from contest.ratelimit import SIGN_IN_LIMITS
+from contest.security import Passwords
+
+pytestmark = pytest.mark.anyio
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+PASSWORD = "a long enough password"
+
+
+async def add(db: Database, passwords: Passwords, email: str = "Pat@Uni.edu", **kw: str) -> int:
+    fields = {"display_name": "Pat", "role": "participant", "affiliation": "student"} | kw
+    return await accounts.create_user(
+        db,
+        passwords,
+        email=email,
+        password=PASSWORD,
+        now=NOW,
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+async def test_new_account_is_stored_with_a_normalised_email_and_argon2id_hash(
+    db: Database, passwords: Passwords
+) -> None:
+    user_id = await add(db, passwords, department="civl")
+    row = await accounts.get_user_row(db, user_id)
+    assert row["email"] == "pat@uni.edu"
+    assert row["department"] == "CIVL"
+    assert row["password_hash"].startswith("$argon2id$")
+    assert PASSWORD not in row["password_hash"]
+
+
+async def test_every_bad_field_is_reported_at_once(db: Database, passwords: Passwords) -> None:
+    with pytest.raises(ValidationError) as caught:
+        await accounts.create_user(
+            db,
+            passwords,
+            email="not-an-email",
+            display_name=" ",
+            password="short",
+            role="participant",
+            affiliation="wizard",
+            now=NOW,
+        )
+    assert set(caught.value.errors) == {"email", "display_name", "password", "affiliation"}
+    assert await db.fetch_value("SELECT count(*) FROM users") == 0
+
+
+async def test_second_account_with_same_email_is_refused(
+    db: Database, passwords: Passwords
+) -> None:
+    await add(db, passwords)
+    with pytest.raises(ValidationError) as caught:
+        await add(db, passwords, email=" PAT@uni.EDU ")
+    assert "already exists" in caught.value.errors["email"]
+    assert await db.fetch_value("SELECT count(*) FROM users") == 1
+
+
+async def test_good_password_signs_in_and_bad_one_does_not(
+    db: Database, passwords: Passwords
+) -> None:
+    user_id = await add(db, passwords)
+    user = await accounts.authenticate(
+        db, passwords, email="PAT@uni.edu", password=PASSWORD, address="1.2.3.4", now=NOW
+    )
+    assert user.id == user_id
+    with pytest.raises(ContestError) as wrong:
+        await accounts.authenticate(
+            db,
+            passwords,
+            email="pat@uni.edu",
+            password="nope nope nope",
+            address="1.2.3.4",
+            now=NOW,
+        )
+    with pytest.raises(ContestError) as unknown:
+        await accounts.authenticate(
+            db, passwords, email="who@uni.edu", password=PASSWORD, address="1.2.3.4", now=NOW
+        )
+    assert wrong.value.message == unknown.value.message == accounts.BAD_CREDENTIALS
+
+
+async def test_disabled_account_cannot_sign_in_and_loses_its_sessions(
+    db: Database, passwords: Passwords
+) -> None:
+    organizer = await add(db, passwords, email="org@uni.edu", role="organizer")
+    user_id = await add(db, passwords)
+    token = await sessions.start_session(db, user_id=user_id, now=NOW)
+    await accounts.set_disabled(
+        db, user_id=user_id, disabled=True, acting_user_id=organizer, now=NOW
+    )
+    assert await sessions.session_user(db, token, now=NOW) is None
+    with pytest.raises(ContestError, match="disabled"):
+        await accounts.authenticate(
+            db, passwords, email="pat@uni.edu", password=PASSWORD, address="1.2.3.4", now=NOW
+        )
+
+
+async def test_account_is_locked_after_five_failures_then_frees_up(
+    db: Database, passwords: Passwords
+) -> None:
+    await add(db, passwords)
+    for _ in range(SIGN_IN_LIMITS.per_account):
+        with pytest.raises(ContestError):
+            await accounts.authenticate(
+                db,
+                passwords,
+                email="pat@uni.edu",
+                password="wrong wrong",
+                address="9.9.9.9",
+                now=NOW,
+            )
+    with pytest.raises(RateLimited) as limited:
+        await accounts.authenticate(
+            db, passwords, email="pat@uni.edu", password=PASSWORD, address="8.8.8.8", now=NOW
+        )
+    assert limited.value.retry_after == int(SIGN_IN_LIMITS.window.total_seconds())
+    later = NOW + SIGN_IN_LIMITS.window + timedelta(seconds=1)
+    user = await accounts.authenticate(
+        db, passwords, email="pat@uni.edu", password=PASSWORD, address="8.8.8.8", now=later
+    )
+    assert user.email == "pat@uni.edu"
+
+
+async def test_one_busy_campus_address_is_not_locked_out_by_a_few_typos(
+    db: Database, passwords: Passwords
+) -> None:
+    await add(db, passwords)
+    for index in range(20):  # twenty students mistype once, all behind one NAT address
+        with pytest.raises(ContestError):
+            await accounts.authenticate(
+                db,
+                passwords,
+                email=f"s{index}@uni.edu",
+                password="x" * 12,
+                address="10.0.0.1",
+                now=NOW,
+            )
+    user = await accounts.authenticate(
+        db, passwords, email="pat@uni.edu", password=PASSWORD, address="10.0.0.1", now=NOW
+    )
+    assert user.email == "pat@uni.edu"
+
+
+async def test_signup_limited_to_organisation_domains(db: Database, passwords: Passwords) -> None:
+    await settings.set_signup_domains(db, "@uni.edu, library.uni.edu")
+    fields = {"display_name": "Ann", "password": PASSWORD, "affiliation": "student"}
+    with pytest.raises(ValidationError) as caught:
+        await accounts.sign_up(db, passwords, fields=fields | {"email": "ann@gmail.com"}, now=NOW)
+    assert "@uni.edu" in caught.value.errors["email"]
+    user_id = await accounts.sign_up(
+        db, passwords, fields=fields | {"email": "ann@uni.edu"}, now=NOW
+    )
+    assert (await accounts.get_user_row(db, user_id))["role"] == "participant"
+
+
+async def test_bad_signup_domain_setting_is_refused(db: Database) -> None:
+    with pytest.raises(ValidationError):
+        await settings.set_signup_domains(db, "uni.edu, not a domain!")
+    assert await settings.signup_domains(db) == []
+
+
+async def test_organizer_cannot_demote_or_disable_themselves(
+    db: Database, passwords: Passwords
+) -> None:
+    me = await add(db, passwords, role="organizer")
+    with pytest.raises(ContestError):
+        await accounts.set_role(db, user_id=me, role="participant", acting_user_id=me)
+    with pytest.raises(ContestError):
+        await accounts.set_disabled(db, user_id=me, disabled=True, acting_user_id=me, now=NOW)
+    assert (await accounts.get_user_row(db, me))["role"] == "organizer"

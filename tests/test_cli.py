@@ -1,0 +1,101 @@
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from contest import cli
+from contest.demo import DEMO_ACCOUNTS, DEMO_SLUG
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("CONTEST_DATA_DIR", str(tmp_path))
+    return tmp_path
+
+
+def count(data_dir: Path, sql: str) -> int:
+    import sqlite3
+
+    with sqlite3.connect(data_dir / "contest.db") as connection:
+        return int(connection.execute(sql).fetchone()[0])
+
+
+def test_demo_seeds_once_and_prints_how_to_sign_in(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["demo"]) == 0
+    first = capsys.readouterr().out
+    assert "Demo seeded." in first
+    for account in DEMO_ACCOUNTS[:3]:
+        assert account.email in first and account.password in first
+    assert cli.main(["demo"]) == 0
+    assert "Demo already present." in capsys.readouterr().out
+    assert count(data_dir, "SELECT count(*) FROM contests") == 1
+    assert count(data_dir, f"SELECT count(*) FROM contests WHERE slug = '{DEMO_SLUG}'") == 1
+    assert count(data_dir, "SELECT count(*) FROM users") == len(DEMO_ACCOUNTS)
+    assert count(data_dir, "SELECT count(*) FROM categories") == 2
+    assert count(data_dir, "SELECT count(*) FROM contest_judges") == 1
+
+
+def test_user_add_reads_the_password_from_stdin(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a strong password\n"))
+    code = cli.main(
+        [
+            "user",
+            "add",
+            "--role",
+            "judge",
+            "--email",
+            "J@Uni.edu",
+            "--name",
+            "Jo",
+            "--password-stdin",
+        ]
+    )
+    assert code == 0 and "Added judge j@uni.edu" in capsys.readouterr().out
+    assert count(data_dir, "SELECT count(*) FROM users WHERE role = 'judge'") == 1
+
+
+def test_user_add_explains_a_weak_password(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("short\n"))
+    with pytest.raises(SystemExit, match="at least 10 characters"):
+        cli.main(
+            [
+                "user",
+                "add",
+                "--role",
+                "judge",
+                "--email",
+                "j@uni.edu",
+                "--name",
+                "Jo",
+                "--password-stdin",
+            ]
+        )
+    assert count(data_dir, "SELECT count(*) FROM users") == 0
+
+
+def test_init_creates_the_database_and_first_organizer(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("organizer password\n"))
+    assert cli.main(["init", "--email", "boss@uni.edu", "--name", "Boss", "--password-stdin"]) == 0
+    assert count(data_dir, "SELECT count(*) FROM users WHERE role = 'organizer'") == 1
+    assert (data_dir / "secret_key").exists()
+    assert cli.main(["init"]) == 0  # a second run changes nothing
+
+
+@pytest.mark.parametrize("command", [[], ["serve"], ["init"], ["demo"], ["user", "add"]])
+def test_every_command_explains_itself(command: list[str]) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "contest.cli", *command, "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "usage: contest" in result.stdout
+    assert len(result.stdout.splitlines()) > 3

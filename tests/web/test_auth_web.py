@@ -1,0 +1,175 @@
+import re
+
+from contest.ratelimit import SIGN_IN_LIMITS
+from contest.web.context import SESSION_COOKIE
+from tests.conftest import PASSWORD, Site
+
+
+def test_sign_in_sets_a_protected_session_cookie_and_greets_the_user(site: Site) -> None:
+    site.add_user("participant", "pat@uni.edu")
+    response = site.post(
+        "/sign-in", {"email": "pat@uni.edu", "password": PASSWORD}, follow_redirects=False
+    )
+    assert response.status_code == 303
+    cookie = response.headers["set-cookie"]
+    assert f"{SESSION_COOKIE}=" in cookie
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" not in cookie
+    assert "Pat Lee" in site.client.get("/").text
+    assert site.value("SELECT count(*) FROM sessions") == 1
+
+
+def test_wrong_password_and_unknown_email_look_exactly_the_same(site: Site) -> None:
+    site.add_user("participant", "pat@uni.edu")
+    wrong = site.post("/sign-in", {"email": "pat@uni.edu", "password": "wrong password"})
+    unknown = site.post("/sign-in", {"email": "ghost@uni.edu", "password": "wrong password"})
+    assert wrong.status_code == unknown.status_code == 400
+    strip = lambda html: re.sub(r'value="[^"]*"', "", html)  # noqa: E731
+    assert strip(wrong.text) == strip(unknown.text)
+    assert "don&#39;t match an account" in wrong.text
+    assert site.value("SELECT count(*) FROM sessions") == 0
+
+
+def test_typed_email_is_kept_after_a_failed_sign_in(site: Site) -> None:
+    response = site.post("/sign-in", {"email": "typo@uni.edu", "password": "x"})
+    assert 'value="typo@uni.edu"' in response.text
+
+
+def test_rate_limit_answers_429_with_a_retry_time(site: Site) -> None:
+    site.add_user("participant", "pat@uni.edu")
+    for _ in range(SIGN_IN_LIMITS.per_account):
+        site.post("/sign-in", {"email": "pat@uni.edu", "password": "wrong password"})
+    response = site.post("/sign-in", {"email": "pat@uni.edu", "password": PASSWORD})
+    assert response.status_code == 429
+    assert int(response.headers["retry-after"]) == 900
+    assert "wait 15 minutes" in response.text
+    site.clock.advance(minutes=16)
+    site.sign_in("pat@uni.edu")
+
+
+def test_disabled_account_is_refused(site: Site) -> None:
+    user_id = site.add_user("participant", "pat@uni.edu")
+    site.execute("UPDATE users SET disabled_at = '2026-03-01T00:00:00Z' WHERE id = ?", (user_id,))
+    response = site.post("/sign-in", {"email": "pat@uni.edu", "password": PASSWORD})
+    assert response.status_code == 400 and "disabled" in response.text
+
+
+def test_revoked_session_is_signed_out_on_the_next_request(site: Site) -> None:
+    site.sign_in_as("organizer")
+    assert site.client.get("/manage").status_code == 200
+    site.execute("DELETE FROM sessions")
+    response = site.client.get("/manage", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"].endswith("/sign-in?next=%2Fmanage")
+
+
+def test_session_token_changes_at_each_sign_in(site: Site) -> None:
+    site.add_user("participant", "pat@uni.edu")
+    site.sign_in("pat@uni.edu")
+    first = site.client.cookies[SESSION_COOKIE]
+    site.sign_in("pat@uni.edu")
+    assert site.client.cookies[SESSION_COOKIE] != first
+    assert site.value("SELECT count(*) FROM sessions") == 1
+
+
+def test_sign_out_ends_the_session(site: Site) -> None:
+    site.sign_in_as("participant")
+    response = site.post("/sign-out", {}, form_page="/", follow_redirects=False)
+    assert response.status_code == 303
+    assert site.value("SELECT count(*) FROM sessions") == 0
+
+
+def test_cross_site_post_is_refused_even_with_a_valid_token(site: Site) -> None:
+    site.add_user("participant", "pat@uni.edu")
+    token = site.csrf("/sign-in")
+    data = {"email": "pat@uni.edu", "password": PASSWORD, "csrf_token": token}
+    for headers in (
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Origin": "https://evil.example"},
+        {"Origin": "null"},
+    ):
+        response = site.client.post("/sign-in", data=data, headers=headers)
+        assert response.status_code == 403, headers
+        assert "another site" in response.text
+    assert site.value("SELECT count(*) FROM sessions") == 0
+    same = site.client.post(
+        "/sign-in", data=data, headers={"Origin": "http://testserver"}, follow_redirects=False
+    )
+    assert same.status_code == 303
+
+
+def test_post_without_the_form_token_is_refused(site: Site) -> None:
+    site.add_user("participant", "pat@uni.edu")
+    site.client.get("/sign-in")
+    response = site.client.post("/sign-in", data={"email": "pat@uni.edu", "password": PASSWORD})
+    assert response.status_code == 400
+    assert "expired or came from another site" in response.text
+    assert site.value("SELECT count(*) FROM sessions") == 0
+
+
+def test_sign_up_creates_a_participant_and_signs_them_in(site: Site) -> None:
+    response = site.post(
+        "/sign-up",
+        {
+            "display_name": "Ann Wong",
+            "email": "Ann@Uni.edu",
+            "affiliation": "student",
+            "department": "civl",
+            "password": "a good password",
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    rows = site.rows("SELECT email, role, affiliation, department FROM users")
+    assert rows == [
+        {
+            "email": "ann@uni.edu",
+            "role": "participant",
+            "affiliation": "student",
+            "department": "CIVL",
+        }
+    ]
+    assert "Ann Wong" in site.client.get("/").text
+
+
+def test_sign_up_errors_keep_what_was_typed(site: Site) -> None:
+    response = site.post(
+        "/sign-up",
+        {"display_name": "Ann Wong", "email": "ann@", "affiliation": "student", "password": "x"},
+    )
+    assert response.status_code == 400
+    assert 'value="Ann Wong"' in response.text and 'value="ann@"' in response.text
+    assert "Enter an email address" in response.text and "at least 10 characters" in response.text
+    assert site.value("SELECT count(*) FROM users") == 0
+
+
+def test_password_reset_through_the_outbox_link(site: Site) -> None:
+    site.add_user("participant", "pat@uni.edu")
+    asked = site.post("/password/forgot", {"email": "pat@uni.edu"})
+    unknown = site.post("/password/forgot", {"email": "nobody@uni.edu"})
+    assert asked.status_code == unknown.status_code == 200
+    assert (
+        "If an account uses that address" in asked.text
+        and "If an account uses that address" in unknown.text
+    )
+    body = site.value("SELECT body FROM outbox")
+    link = re.search(r"http://testserver(/password/reset/\S+)", body).group(1)
+    response = site.post(link, {"password": "brand new password"}, follow_redirects=False)
+    assert response.status_code == 303
+    assert site.client.get(link).status_code == 410
+    site.sign_in("pat@uni.edu", "brand new password")
+
+
+def test_after_sign_in_only_local_next_pages_are_followed(site: Site) -> None:
+    site.add_user("organizer", "org@uni.edu")
+    token = site.csrf("/sign-in")
+    response = site.client.post(
+        "/sign-in",
+        data={
+            "email": "org@uni.edu",
+            "password": PASSWORD,
+            "next": "//evil.example/x",
+            "csrf_token": token,
+        },
+        follow_redirects=False,
+    )
+    assert response.headers["location"] == "http://testserver/manage"

@@ -1,0 +1,72 @@
+"""Every organizer route is refused to participants, judges and visitors."""
+
+import re
+
+import pytest
+from starlette.routing import Route
+
+from contest import contests
+from contest.demo import demo_settings
+from tests.conftest import Site
+
+
+def organizer_routes(site: Site) -> list[tuple[str, str]]:
+    """Every (method, path) under /manage, with ids filled in."""
+    found = []
+    for route in site.client.app.routes:  # type: ignore[attr-defined]
+        if isinstance(route, Route) and route.path.startswith("/manage"):
+            path = re.sub(r"\{[a-z_]+:int\}", "1", route.path)
+            for method in sorted(route.methods or ()):
+                if method != "HEAD":
+                    found.append((method, path))
+    return found
+
+
+@pytest.fixture
+def routes(site: Site) -> list[tuple[str, str]]:
+    async def create() -> None:
+        await contests.create_contest(
+            site.db, demo_settings(site.clock(), "UTC"), created_by=None, now=site.clock()
+        )
+
+    site.run(create)
+    found = organizer_routes(site)
+    assert len(found) >= 10
+    return found
+
+
+@pytest.mark.parametrize("role", ["participant", "judge"])
+def test_other_roles_get_403_on_every_organizer_route(
+    site: Site, routes: list[tuple[str, str]], role: str
+) -> None:
+    site.sign_in_as(role)
+    token = site.csrf("/")
+    for method, path in routes:
+        response = site.client.request(
+            method,
+            path,
+            data={"csrf_token": token, "email": "x@uni.edu"} if method == "POST" else None,
+        )
+        assert response.status_code == 403, (method, path)
+        assert "This page is for organizers" in response.text
+    assert site.value("SELECT count(*) FROM invitations") == 0
+    assert site.value("SELECT count(*) FROM contests") == 1
+
+
+def test_visitors_are_sent_to_sign_in_or_refused(site: Site, routes: list[tuple[str, str]]) -> None:
+    token = site.csrf("/sign-in")
+    for method, path in routes:
+        if method == "GET":
+            response = site.client.get(path, follow_redirects=False)
+            assert response.status_code == 303, path
+            assert "/sign-in?next=" in response.headers["location"]
+        else:
+            response = site.client.post(path, data={"csrf_token": token})
+            assert response.status_code == 401, path
+
+
+def test_organizer_reaches_every_organizer_page(site: Site, routes: list[tuple[str, str]]) -> None:
+    site.sign_in_as("organizer")
+    for method, path in routes:
+        if method == "GET":
+            assert site.client.get(path).status_code == 200, path
