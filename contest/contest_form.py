@@ -231,7 +231,7 @@ def settings_to_form(settings: ContestSettings) -> FormValues:
         "theme": settings.theme,
         "description_md": settings.description_md,
         "rules_md": settings.rules_md,
-        "hashtag": "#" + settings.hashtag,
+        "hashtag": f"#{settings.hashtag}" if settings.hashtag else "",
         "timezone": settings.timezone,
         "eligible_affiliations": list(settings.eligible_affiliations),
         "max_entries_per_participant": str(settings.max_entries_per_participant),

@@ -160,11 +160,28 @@ async def account(request: Request) -> Response:
     return await render(request, "auth/account.html")
 
 
+async def sign_out_everywhere(request: Request) -> Response:
+    """End every session of the signed-in person, on all their devices."""
+    await read_form(request)
+    user = await current_user(request)
+    if user is not None:
+        await sessions.end_all_sessions(services(request).db, user_id=user.id)
+    response = redirect(request, "sign_in")
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
 routes = [
     Route("/sign-in", sign_in, methods=["GET", "POST"], name="sign_in"),
     Route("/sign-out", sign_out, methods=["POST"], name="sign_out"),
     Route("/sign-up", sign_up, methods=["GET", "POST"], name="sign_up"),
     Route("/account", account, name="account"),
+    Route(
+        "/account/sign-out-everywhere",
+        sign_out_everywhere,
+        methods=["POST"],
+        name="sign_out_everywhere",
+    ),
     Route("/password/forgot", forgot_password, methods=["GET", "POST"], name="forgot_password"),
     Route(
         "/password/reset/{token}", reset_password, methods=["GET", "POST"], name="reset_password"

@@ -1,8 +1,13 @@
 import re
+from pathlib import Path
 
+from starlette.testclient import TestClient
+
+from contest.app import create_app
+from contest.config import Config
 from contest.ratelimit import SIGN_IN_LIMITS
 from contest.web.context import SESSION_COOKIE
-from tests.conftest import PASSWORD, Site
+from tests.conftest import PASSWORD, FakeClock, Site
 
 
 def test_sign_in_sets_a_protected_session_cookie_and_greets_the_user(site: Site) -> None:
@@ -173,3 +178,37 @@ def test_after_sign_in_only_local_next_pages_are_followed(site: Site) -> None:
         follow_redirects=False,
     )
     assert response.headers["location"] == "http://testserver/manage"
+
+
+def test_sign_out_everywhere_ends_every_session_of_the_user(site: Site) -> None:
+    site.add_user("participant", "pat@uni.edu")
+    site.add_user("participant", "other@uni.edu")
+    site.sign_in("other@uni.edu")
+    other_cookie = site.client.cookies[SESSION_COOKIE]
+    site.client.cookies.clear()
+    site.sign_in("pat@uni.edu")
+    site.execute(
+        "INSERT INTO sessions SELECT 'phone', user_id, created_at, expires_at FROM sessions"
+        " WHERE user_id = (SELECT id FROM users WHERE email = 'pat@uni.edu')"
+    )
+    response = site.post("/account/sign-out-everywhere", {}, form_page="/account")
+    assert response.status_code == 200 and "Sign in" in response.text
+    remaining = site.rows("SELECT users.email FROM sessions JOIN users ON users.id = user_id")
+    assert remaining == [{"email": "other@uni.edu"}]
+    assert other_cookie
+
+
+def test_cookies_are_secure_when_the_site_is_served_over_https(tmp_path: Path) -> None:
+    config = Config(data_dir=tmp_path, base_url="https://testserver", secret_key="k" * 32)
+    app = create_app(config, fast_passwords=True)
+    with TestClient(app, base_url="https://testserver") as client:
+        site = Site(client, FakeClock(), config)
+        site.add_user("participant", "pat@uni.edu")
+        response = site.post(
+            "/sign-in", {"email": "pat@uni.edu", "password": PASSWORD}, follow_redirects=False
+        )
+    session_cookie = next(
+        c for c in response.headers.get_list("set-cookie") if c.startswith(SESSION_COOKIE)
+    )
+    assert "Secure" in session_cookie
+    assert "max-age=31536000" in response.headers["strict-transport-security"]
