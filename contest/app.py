@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 
@@ -20,8 +21,21 @@ from contest.clock import utcnow
 from contest.config import Config
 from contest.db import Database
 from contest.errors import ContestError
+from contest.masters import complete_pending_masters
+from contest.photos import sweep_expired_uploads
 from contest.security import Passwords
-from contest.web import auth, manage_contests, manage_site, public
+from contest.storage import LocalStorage
+from contest.web import (
+    auth,
+    entries,
+    judging,
+    manage_contests,
+    manage_site,
+    media,
+    moderation,
+    public,
+    results,
+)
 from contest.web.context import Services
 from contest.web.errors import (
     error_response,
@@ -38,6 +52,9 @@ from contest.web.rendering import STATIC_DIR, build_templates
 
 log = logging.getLogger("contest")
 MAIL_INTERVAL_SECONDS = 30
+MEDIA_SWEEP_SECONDS = 600
+#: Photos decoded at once: one per core, keeping a core free for page views when there are two.
+IMAGE_WORKERS = max(1, (os.cpu_count() or 2) - 1)
 
 
 async def _deliver_mail_forever(services: Services) -> None:
@@ -54,6 +71,22 @@ async def _deliver_mail_forever(services: Services) -> None:
         await anyio.sleep(MAIL_INTERVAL_SECONDS)
 
 
+async def _make_media_forever(services: Services) -> None:
+    """Make deferred masters as uploads arrive, and sweep abandoned uploads now and then."""
+    while True:
+        with anyio.move_on_after(MEDIA_SWEEP_SECONDS):
+            await services.media_wakeup.wait()
+        services.media_wakeup = anyio.Event()
+        try:
+            while await complete_pending_masters(
+                services.db, services.storage, limiter=services.image_limiter
+            ):
+                pass
+            await sweep_expired_uploads(services.db, services.storage, now=services.clock())
+        except Exception:  # keep the worker alive; the next upload or sweep tries again
+            log.exception("media worker failed")
+
+
 def create_app(
     config: Config, *, clock: Callable[[], datetime] = utcnow, fast_passwords: bool = False
 ) -> Starlette:
@@ -66,13 +99,20 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         db = await Database.open(config.database)
         services = Services(
-            config=config, db=db, passwords=passwords, templates=templates, clock=clock
+            config=config,
+            db=db,
+            passwords=passwords,
+            templates=templates,
+            clock=clock,
+            storage=LocalStorage(config.media),
+            image_limiter=anyio.CapacityLimiter(IMAGE_WORKERS),
         )
         app.state.services = services
         try:
             async with anyio.create_task_group() as tasks:
                 if config.smtp is not None:
                     tasks.start_soon(_deliver_mail_forever, services)
+                tasks.start_soon(_make_media_forever, services)
                 yield
                 tasks.cancel_scope.cancel()
         finally:
@@ -83,6 +123,11 @@ def create_app(
         *auth.routes,
         *manage_contests.routes,
         *manage_site.routes,
+        *entries.routes,
+        *moderation.routes,
+        *media.routes,
+        *judging.routes,
+        *results.routes,
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     middleware = [

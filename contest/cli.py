@@ -15,6 +15,7 @@ from contest.config import ENVIRONMENT, Config
 from contest.db import Database
 from contest.errors import ValidationError
 from contest.security import Passwords
+from contest.storage import LocalStorage
 
 T = TypeVar("T")
 
@@ -100,7 +101,13 @@ def cmd_demo(config: Config, args: argparse.Namespace) -> int:
     """Seed the demo contest and accounts (safe to run again)."""
 
     async def work(db: Database) -> bool:
-        return await demo.seed_demo(db, Passwords(), now=utcnow(), tz_name=config.default_timezone)
+        return await demo.seed_demo(
+            db,
+            Passwords(),
+            LocalStorage(config.media),
+            now=utcnow(),
+            tz_name=config.default_timezone,
+        )
 
     added = _with_database(config.with_secret_key(), work)
     print("Demo seeded." if added else "Demo already present.")

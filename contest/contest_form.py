@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from contest.accounts import AFFILIATIONS
+from contest.aggregation import TIE_BREAKS
 from contest.clock import local_input_value, parse_local_input, zone
 from contest.errors import ValidationError
 from contest.forms import FormValues
@@ -18,6 +19,14 @@ MAX_CATEGORY_LENGTH = 40
 MAX_DESCRIPTION = 5_000
 MAX_RULES = 20_000
 MAX_ENTRIES_LIMIT = 50
+MAX_LICENCE = 2_000
+SCORE_METHODS = {
+    "zscore": "Standardised per judge, so a harsh or lenient judge counts the same (recommended)",
+    "raw": "Plain average of the judges' scores",
+}
+DEFAULT_LICENCE = (
+    "The organizers may show this photo, credited to you, in the contest and its promotion."
+)
 _HASHTAG = re.compile(r"^[^\W_][\w]{1,49}$")
 
 
@@ -52,6 +61,11 @@ class ContestSettings:
     award_per_category: bool = False
     allow_multiple_awards: bool = False
     is_published: bool = False
+    licence_text: str = DEFAULT_LICENCE
+    description_required: bool = True
+    min_judges_per_entry: int = 2
+    score_method: str = "zscore"
+    tie_break: str = "raw_mean"
 
     @property
     def total_weight(self) -> float:
@@ -169,6 +183,9 @@ def parse_contest_form(form: FormValues) -> ContestSettings:
     theme = _text(form, "theme", "The theme", 120, errors)
     description = _text(form, "description_md", "The description", MAX_DESCRIPTION, errors)
     rules = _text(form, "rules_md", "The rules", MAX_RULES, errors)
+    licence_text = _text(form, "licence_text", "The licence text", MAX_LICENCE, errors)
+    if not licence_text:
+        errors["licence_text"] = "Say how the organizers may use the photos entrants send."
     hashtag = normalize_hashtag(form.get("hashtag"))
     if not _HASHTAG.match(hashtag):
         errors["hashtag"] = (
@@ -196,6 +213,15 @@ def parse_contest_form(form: FormValues) -> ContestSettings:
     if "scale_min" not in errors and "scale_max" not in errors and scale_min >= scale_max:
         errors["scale_max"] = "The top of the scale must be above its bottom."
     runners_up = _whole_number(form, "award_runners_up", 0, 2, errors, "Choose 0, 1 or 2.")
+    min_judges = _whole_number(
+        form, "min_judges_per_entry", 1, 20, errors, "Ask for between 1 and 20 judges per entry."
+    )
+    score_method = form.get("score_method")
+    if score_method not in SCORE_METHODS:
+        errors["score_method"] = "Choose how judges' scores are combined."
+    tie_break = form.get("tie_break")
+    if tie_break not in TIE_BREAKS:
+        errors["tie_break"] = "Choose how equal scores are decided."
     categories = _categories(form, errors)
     criteria = _criteria(form, errors)
     schedule = _schedule(form, tz_name, errors)
@@ -221,6 +247,11 @@ def parse_contest_form(form: FormValues) -> ContestSettings:
         award_per_category=form.has("award_per_category"),
         allow_multiple_awards=form.has("allow_multiple_awards"),
         is_published=form.has("is_published"),
+        licence_text=licence_text,
+        description_required=form.has("description_required"),
+        min_judges_per_entry=min_judges,
+        score_method=score_method,
+        tie_break=tie_break,
     )
 
 
@@ -239,6 +270,10 @@ def settings_to_form(settings: ContestSettings) -> FormValues:
         "scale_min": str(settings.scale_min),
         "scale_max": str(settings.scale_max),
         "award_runners_up": str(settings.award_runners_up),
+        "licence_text": settings.licence_text,
+        "min_judges_per_entry": str(settings.min_judges_per_entry),
+        "score_method": settings.score_method,
+        "tie_break": settings.tie_break,
     }
     for name in SCHEDULE_LABELS:
         values[name] = local_input_value(getattr(settings.schedule, name), settings.timezone)
@@ -251,6 +286,7 @@ def settings_to_form(settings: ContestSettings) -> FormValues:
         "award_per_category",
         "allow_multiple_awards",
         "is_published",
+        "description_required",
     ):
         if getattr(settings, flag):
             values[flag] = "on"

@@ -92,6 +92,11 @@ def _columns(settings: ContestSettings) -> dict[str, Any]:
         "scale_min": settings.scale_min,
         "scale_max": settings.scale_max,
         "is_published": int(settings.is_published),
+        "licence_text": settings.licence_text,
+        "description_required": int(settings.description_required),
+        "min_judges_per_entry": settings.min_judges_per_entry,
+        "score_method": settings.score_method,
+        "tie_break": settings.tie_break,
     }
 
 
@@ -206,6 +211,11 @@ async def _assemble(db: Database, row: Row) -> Contest:
         award_per_category=bool(row["award_per_category"]),
         allow_multiple_awards=bool(row["allow_multiple_awards"]),
         is_published=bool(row["is_published"]),
+        licence_text=row["licence_text"],
+        description_required=bool(row["description_required"]),
+        min_judges_per_entry=row["min_judges_per_entry"],
+        score_method=row["score_method"],
+        tie_break=row["tie_break"],
     )
     return Contest(
         id=row["id"], slug=row["slug"], settings=settings, created_at=from_db(row["created_at"])

@@ -5,12 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from contest import contests
-from contest.accounts import create_user
+import anyio
+
+from contest import contests, entries, moderation
+from contest.accounts import User, create_user, get_user_row
 from contest.contest_form import ContestSettings, Criterion
+from contest.contests import Contest
 from contest.db import Database
+from contest.demo_photos import library_scene
+from contest.entry_text import EntryText
+from contest.masters import complete_pending_masters
 from contest.phases import Schedule
+from contest.photos import process_upload
 from contest.security import Passwords
+from contest.storage import LocalStorage
 
 DEMO_TITLE = "Day & Night at the Library"
 DEMO_SLUG = "day-night-at-the-library"
@@ -89,7 +97,93 @@ def demo_settings(now: datetime, tz_name: str) -> ContestSettings:
     )
 
 
-async def seed_demo(db: Database, passwords: Passwords, *, now: datetime, tz_name: str) -> bool:
+DEMO_ENTRIES = (
+    (
+        "student@example.edu",
+        "Lamplight on the reading room",
+        "The last hour before closing. #nightowls",
+        "Night",
+    ),
+    (
+        "student@example.edu",
+        "First light on the steps",
+        "Sunrise over the library steps. #morning",
+        "Day",
+    ),
+    (
+        "student@example.edu",
+        "Windows that never sleep",
+        "Exam week, every floor still lit. #examseason",
+        "Night",
+    ),
+    ("staff@example.edu", "Noon in the atrium", "Bright and busy at lunchtime. #studyspace", "Day"),
+    (
+        "staff@example.edu",
+        "The night shift",
+        "Our colleagues keep the lights on. #librarylife",
+        "Night",
+    ),
+    (
+        "staff@example.edu",
+        "Clouds over the stacks",
+        "A summer sky above the old wing. #architecture",
+        "Day",
+    ),
+    ("maya@example.edu", "Moon above the dome", "A clear night and a quiet campus. #moon", "Night"),
+    (
+        "maya@example.edu",
+        "Study break in the sun",
+        "Friends on the lawn between classes. #campus",
+        "Day",
+    ),
+    ("maya@example.edu", "Stars and study lamps", "Two kinds of light. #stars #nightowls", "Night"),
+    ("leo@example.edu", "Blue hour at the entrance", "Just after sunset. #bluehour", "Night"),
+    ("leo@example.edu", "Morning coffee, open doors", "The doors open at eight. #morning", "Day"),
+    ("leo@example.edu", "Golden facade", "Late afternoon light on the brick. #goldenhour", "Day"),
+)
+PENDING_DEMO_ENTRIES = 2
+
+
+async def _seed_entries(
+    db: Database, storage: LocalStorage, contest: Contest, ids: dict[str, int], now: datetime
+) -> None:
+    """Enter the demo photos, approving all but the last few so the queue has work."""
+    organizer = await _user(db, ids["organizer@example.edu"])
+    limiter = anyio.CapacityLimiter(1)
+    categories = {row["name"]: row["id"] for row in await entries.category_options(db, contest.id)}
+    approved: list[int] = []
+    for index, (email, title, description, category) in enumerate(DEMO_ENTRIES):
+        data = library_scene(index, night=category == "Night")
+        photo = await process_upload(storage, data, limiter=limiter)
+        entry_id = await entries.submit_entry(
+            db,
+            contest=contest,
+            user=await _user(db, ids[email]),
+            text=EntryText(title, description, description, ("dayandnightatthelibrary",)),
+            choices=entries.Choices(categories[category], "contest"),
+            photo=photo,
+            now=now,
+        )
+        approved.append(entry_id)
+    await complete_pending_masters(db, storage, limiter=limiter)
+    await moderation.moderate(
+        db,
+        contest=contest,
+        entry_ids=approved[:-PENDING_DEMO_ENTRIES],
+        action="approve",
+        reason="",
+        moderator=organizer,
+        now=now,
+    )
+
+
+async def _user(db: Database, user_id: int) -> User:
+    return User.from_row(await get_user_row(db, user_id))
+
+
+async def seed_demo(
+    db: Database, passwords: Passwords, storage: LocalStorage, *, now: datetime, tz_name: str
+) -> bool:
     """Create the demo accounts and contest unless they exist; return whether anything was added."""
     added = False
     ids: dict[str, int] = {}
@@ -115,6 +209,7 @@ async def seed_demo(db: Database, passwords: Passwords, *, now: datetime, tz_nam
             db, demo_settings(now, tz_name), created_by=ids["organizer@example.edu"], now=now
         )
         contest_id = contest.id
+        await _seed_entries(db, storage, contest, ids, now)
         added = True
     await contests.assign_judge(db, contest_id=contest_id, user_id=ids["judge@example.edu"])
     return added

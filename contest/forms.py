@@ -32,8 +32,8 @@ class FormValues:
         return list(self._values.get(name, []))
 
     def has(self, name: str) -> bool:
-        """Whether the field was submitted at all (a ticked checkbox)."""
-        return name in self._values
+        """Whether the field was submitted with a value (a ticked checkbox)."""
+        return any(self._values.get(name, []))
 
     def as_dict(self) -> dict[str, str]:
         """First values only, for simple forms."""

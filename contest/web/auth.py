@@ -22,7 +22,7 @@ from contest.web.context import (
 from contest.web.errors import error_response
 from contest.web.rendering import render
 
-HOME_BY_ROLE = {"organizer": "manage", "judge": "home", "participant": "home"}
+HOME_BY_ROLE = {"organizer": "manage", "judge": "judge_home", "participant": "home"}
 
 
 async def _signed_in_response(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
+import anyio
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.templating import Jinja2Templates
@@ -18,6 +20,7 @@ from contest.db import Database
 from contest.errors import BadRequest, Forbidden, NotSignedIn
 from contest.forms import FormValues
 from contest.security import Passwords, csrf_token, csrf_token_valid
+from contest.storage import LocalStorage
 
 SESSION_COOKIE = "contest_session"
 BROWSER_COOKIE = "contest_browser"
@@ -26,6 +29,9 @@ BROWSER_COOKIE = "contest_browser"
 FORM_MAX_FIELDS = 200
 FORM_MAX_FILES = 0
 FORM_MAX_PART_SIZE = 64 * 1024
+#: Limits on the photo form: one photo, and about fifteen text fields.
+UPLOAD_MAX_FILES = 1
+UPLOAD_MAX_FIELDS = 40
 
 
 @dataclass
@@ -37,6 +43,13 @@ class Services:
     passwords: Passwords
     templates: Jinja2Templates
     clock: Callable[[], datetime]
+    storage: LocalStorage
+    image_limiter: anyio.CapacityLimiter
+    media_wakeup: anyio.Event = field(default_factory=anyio.Event)
+
+    def wake_media_worker(self) -> None:
+        """Ask the background worker to make pending masters now."""
+        self.media_wakeup.set()
 
 
 def services(request: Request) -> Services:
@@ -79,6 +92,15 @@ async def require_user(request: Request, *roles: str) -> User:
     return user
 
 
+def _check_token(request: Request, values: FormValues) -> None:
+    config = services(request).config
+    if not csrf_token_valid(config.secret_key or "", browser_id(request), values.get("csrf_token")):
+        raise BadRequest(
+            "This form has expired or came from another site. Please go back, reload the page"
+            " and try again."
+        )
+
+
 async def read_form(request: Request) -> FormValues:
     """The submitted form, after checking its CSRF token and size limits."""
     async with request.form(
@@ -87,13 +109,26 @@ async def read_form(request: Request) -> FormValues:
         values = FormValues(
             (key, value) for key, value in form.multi_items() if isinstance(value, str)
         )
-    config = services(request).config
-    if not csrf_token_valid(config.secret_key or "", browser_id(request), values.get("csrf_token")):
-        raise BadRequest(
-            "This form has expired or came from another site. Please go back, reload the page"
-            " and try again."
-        )
+    _check_token(request, values)
     return values
+
+
+async def read_upload_form(request: Request, file_field: str) -> tuple[FormValues, bytes]:
+    """A form with one file: its fields (CSRF checked) and the file's bytes (empty if none).
+
+    The whole body is already capped while it streams (BodyLimitMiddleware); here the parser is
+    held to one file and a few small fields.
+    """
+    async with request.form(
+        max_files=UPLOAD_MAX_FILES, max_fields=UPLOAD_MAX_FIELDS, max_part_size=FORM_MAX_PART_SIZE
+    ) as form:
+        values = FormValues(
+            (key, value) for key, value in form.multi_items() if isinstance(value, str)
+        )
+        _check_token(request, values)
+        upload = form.get(file_field)
+        data = await upload.read() if isinstance(upload, UploadFile) else b""
+    return values, data
 
 
 def client_address(request: Request) -> str:
@@ -101,9 +136,14 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def redirect(request: Request, route: str, /, **params: Any) -> RedirectResponse:
+def redirect(
+    request: Request, route: str, /, *, query: dict[str, Any] | None = None, **params: Any
+) -> RedirectResponse:
     """A 303 redirect to a named route, so a reload never re-posts a form."""
-    return RedirectResponse(request.url_for(route, **params), status_code=303)
+    url = request.url_for(route, **params)
+    if query:
+        url = url.include_query_params(**query)
+    return RedirectResponse(url, status_code=303)
 
 
 def safe_next(target: str | None) -> str | None:

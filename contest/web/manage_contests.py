@@ -7,6 +7,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from contest import accounts, contest_form, contests, invitations
+from contest.aggregation import TIE_BREAKS
 from contest.clock import timezone_names
 from contest.errors import ValidationError
 from contest.forms import FormValues
@@ -22,6 +23,8 @@ def _form_context(form: FormValues, errors: dict[str, str], **extra: object) -> 
         "affiliations": accounts.AFFILIATIONS,
         "rubric_rows": range(contest_form.RUBRIC_ROWS),
         "schedule_labels": contest_form.SCHEDULE_LABELS,
+        "score_methods": list(contest_form.SCORE_METHODS.items()),
+        "tie_breaks": list(TIE_BREAKS.items()),
         **extra,
     }
 

@@ -24,6 +24,9 @@ def contest_form(site: Site, **changes: str) -> dict[str, str | list[str]]:
     values["eligible_affiliations"] = ["student", "staff"]
     values["award_champion"] = "on"
     values["award_runners_up"] = "2"
+    values["licence_text"] = "The library may show the photo with credit."
+    values["score_method"] = "zscore"
+    values["tie_break"] = "raw_mean"
     return (
         values
         | {"title": "Spring Light", "hashtag": "#SpringLight", "categories": "Day\nNight"}

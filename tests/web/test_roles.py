@@ -15,7 +15,7 @@ def organizer_routes(site: Site) -> list[tuple[str, str]]:
     found = []
     for route in site.client.app.routes:  # type: ignore[attr-defined]
         if isinstance(route, Route) and route.path.startswith("/manage"):
-            path = re.sub(r"\{[a-z_]+:int\}", "1", route.path)
+            path = re.sub(r"\{[a-z_]+:int\}", "1", route.path).replace("{fmt:str}", "csv")
             for method in sorted(route.methods or ()):
                 if method != "HEAD":
                     found.append((method, path))

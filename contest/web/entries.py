@@ -1,0 +1,305 @@
+"""Participants' pages: enter a photo, see "my entries", edit, withdraw or delete them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from contest import contests, entries
+from contest.accounts import User
+from contest.contests import Contest
+from contest.db import Row
+from contest.entry_text import LICENCES, check_entry_text
+from contest.errors import ContestError, Forbidden, ValidationError
+from contest.forms import FormValues
+from contest.photos import (
+    StoredPhoto,
+    forget_upload,
+    held_upload,
+    keep_upload,
+    process_upload,
+    release_files,
+)
+from contest.web.context import (
+    current_user,
+    now,
+    read_form,
+    read_upload_form,
+    redirect,
+    require_user,
+    services,
+)
+from contest.web.rendering import render
+
+ACCEPT_ATTRIBUTE = "image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif"
+
+
+async def _form_page(
+    request: Request,
+    contest: Contest,
+    form: FormValues,
+    *,
+    entry: Row | None = None,
+    errors: dict[str, str] | None = None,
+    held: StoredPhoto | None = None,
+    upload_token: str = "",
+    problem: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    context: dict[str, Any] = {
+        "contest": contest,
+        "form": form,
+        "entry": entry,
+        "errors": errors or {},
+        "held": held,
+        "upload_token": upload_token,
+        "problem": problem,
+        "category_choices": [("", "Choose…")]
+        + [
+            (str(row["id"]), row["name"])
+            for row in await entries.category_options(services(request).db, contest.id)
+        ],
+        "licences": LICENCES,
+        "accept": ACCEPT_ATTRIBUTE,
+        "max_upload_mb": services(request).config.max_body_bytes // (1024 * 1024),
+    }
+    return await render(request, "entries/form.html", context, status_code=status_code)
+
+
+async def _photo_from_request(
+    request: Request,
+    data: bytes,
+    form: FormValues,
+    user: User,
+    contest: Contest,
+    *,
+    exclude: int | None,
+) -> tuple[StoredPhoto | None, bool, dict[str, str]]:
+    """The photo of this submission (new or held), whether it is new, and any problem with it."""
+    svc = services(request)
+    if data:
+        try:
+            photo = await process_upload(svc.storage, data, limiter=svc.image_limiter)
+        except ValidationError as error:
+            return None, False, error.errors
+        if await entries.duplicate_of_own(
+            svc.db,
+            contest_id=contest.id,
+            user_id=user.id,
+            sha256=photo.original_sha256,
+            exclude=exclude,
+        ):
+            await release_files(svc.db, svc.storage, photo.keys)
+            return None, False, {"photo": "You have already entered this photo in this contest."}
+        return photo, True, {}
+    token = form.get("upload_token")
+    if token:
+        held = await held_upload(svc.db, token, user_id=user.id, now=now(request))
+        if held is not None:
+            return held, False, {}
+    return None, False, {}
+
+
+async def enter_contest(request: Request) -> Response:
+    """The entry form, and submitting a photo to the contest."""
+    svc = services(request)
+    user = await current_user(request)
+    contest = await contests.get_contest_by_slug(
+        svc.db, request.path_params["slug"], include_unpublished=bool(user and user.is_organizer)
+    )
+    if user is None:
+        user = await require_user(request)  # sends visitors to sign in, then back here
+    problem = entries.submission_problem(contest, user, now(request))
+    limit = contest.settings.max_entries_per_participant
+    if (
+        problem is None
+        and await entries.count_entries(svc.db, contest_id=contest.id, user_id=user.id) >= limit
+    ):
+        problem = entries.limit_message(limit)
+    if request.method == "GET" or problem:
+        form = FormValues.of({"licence": "contest"})
+        return await _form_page(
+            request,
+            contest,
+            form,
+            problem=problem,
+            status_code=403 if problem and request.method == "POST" else 200,
+        )
+    form, data = await read_upload_form(request, "photo")
+    photo, is_new, errors = await _photo_from_request(
+        request, data, form, user, contest, exclude=None
+    )
+    if photo is None and not errors:
+        errors["photo"] = "Choose a photo to upload."
+    text, text_errors = check_entry_text(
+        form,
+        official_hashtag=contest.settings.hashtag,
+        description_required=contest.settings.description_required,
+    )
+    choices, choice_errors = await entries.check_choices(svc.db, contest, form)
+    errors |= text_errors | choice_errors
+    if errors or text is None or photo is None:
+        token = form.get("upload_token")
+        if photo is not None and is_new:
+            token = await keep_upload(svc.db, photo=photo, user_id=user.id, now=now(request))
+        return await _form_page(
+            request,
+            contest,
+            form,
+            errors=errors,
+            held=photo,
+            upload_token=token if photo else "",
+            status_code=400,
+        )
+    try:
+        entry_id = await entries.submit_entry(
+            svc.db,
+            contest=contest,
+            user=user,
+            text=text,
+            choices=choices,
+            photo=photo,
+            now=now(request),
+        )
+    except ContestError:
+        if is_new:
+            await release_files(svc.db, svc.storage, photo.keys)
+        raise
+    if form.get("upload_token"):
+        async with svc.db.transaction() as tx:
+            await forget_upload(tx, form.get("upload_token"))
+    svc.wake_media_worker()
+    return redirect(request, "my_entries", query={"received": entry_id})
+
+
+async def my_entries(request: Request) -> Response:
+    """The participant's entries with their status."""
+    user = await require_user(request)
+    rows = await entries.entries_of(services(request).db, user.id)
+    received = request.query_params.get("received", "")
+    context = {"entries": rows, "labels": entries.STATUS_LABELS, "received": received}
+    return await render(request, "entries/mine.html", context)
+
+
+async def _own_entry(request: Request) -> tuple[User, Row, Contest]:
+    user = await require_user(request)
+    svc = services(request)
+    entry = await entries.get_entry(svc.db, request.path_params["entry_id"])
+    if entry["participant_id"] != user.id:
+        raise Forbidden("You can only change your own entries.")
+    contest = await contests.get_contest(svc.db, entry["contest_id"])
+    return user, entry, contest
+
+
+def _entry_form_values(entry: Row, hashtags: list[str], official: str) -> FormValues:
+    own = [f"#{tag}" for tag in hashtags if tag != official.casefold()]
+    values: dict[str, str | list[str]] = {
+        "title": entry["title"],
+        "description": entry["description"],
+        "alt_text": entry["alt_text"],
+        "hashtags": " ".join(own),
+        "category_id": str(entry["category_id"] or ""),
+        "licence": entry["licence"],
+        "consent_own_work": "on",
+        "consent_people": "on",
+    }
+    return FormValues.of(values)
+
+
+async def edit_entry(request: Request) -> Response:
+    """Change an entry's words, category or photo while submissions are open."""
+    user, entry, contest = await _own_entry(request)
+    svc = services(request)
+    if request.method == "GET":
+        hashtags = await entries.hashtags_of(svc.db, entry["id"])
+        form = _entry_form_values(entry, hashtags, contest.settings.hashtag)
+        closed = (
+            None
+            if contest.schedule.submissions_are_open(now(request))
+            else "Submissions have closed, so this entry can no longer be changed."
+        )
+        return await _form_page(request, contest, form, entry=entry, problem=closed)
+    form, data = await read_upload_form(request, "photo")
+    photo, is_new, errors = await _photo_from_request(
+        request, data, form, user, contest, exclude=entry["id"]
+    )
+    text, text_errors = check_entry_text(
+        form,
+        official_hashtag=contest.settings.hashtag,
+        description_required=contest.settings.description_required,
+    )
+    choices, choice_errors = await entries.check_choices(svc.db, contest, form)
+    errors |= text_errors | choice_errors
+    if errors or text is None:
+        token = form.get("upload_token")
+        if photo is not None and is_new:
+            token = await keep_upload(svc.db, photo=photo, user_id=user.id, now=now(request))
+        return await _form_page(
+            request,
+            contest,
+            form,
+            entry=entry,
+            errors=errors,
+            held=photo,
+            upload_token=token if photo else "",
+            status_code=400,
+        )
+    try:
+        await entries.update_entry(
+            svc.db,
+            svc.storage,
+            entry=entry,
+            contest=contest,
+            user=user,
+            text=text,
+            choices=choices,
+            photo=photo,
+            now=now(request),
+        )
+    except ContestError:
+        if photo is not None and is_new:
+            await release_files(svc.db, svc.storage, photo.keys)
+        raise
+    if form.get("upload_token"):
+        async with svc.db.transaction() as tx:
+            await forget_upload(tx, form.get("upload_token"))
+    svc.wake_media_worker()
+    return redirect(request, "my_entries")
+
+
+async def withdraw_entry(request: Request) -> Response:
+    """Withdraw an entry from its contest."""
+    user, entry, contest = await _own_entry(request)
+    await read_form(request)
+    await entries.withdraw_entry(
+        services(request).db, entry=entry, contest=contest, user=user, now=now(request)
+    )
+    return redirect(request, "my_entries")
+
+
+async def delete_entry(request: Request) -> Response:
+    """Delete a withdrawn or rejected entry and its files."""
+    user, entry, _ = await _own_entry(request)
+    await read_form(request)
+    svc = services(request)
+    await entries.delete_entry(svc.db, svc.storage, entry=entry, user=user)
+    return redirect(request, "my_entries")
+
+
+routes = [
+    Route("/contests/{slug}/enter", enter_contest, methods=["GET", "POST"], name="enter_contest"),
+    Route("/my/entries", my_entries, name="my_entries"),
+    Route(
+        "/my/entries/{entry_id:int}/edit", edit_entry, methods=["GET", "POST"], name="edit_entry"
+    ),
+    Route(
+        "/my/entries/{entry_id:int}/withdraw",
+        withdraw_entry,
+        methods=["POST"],
+        name="withdraw_entry",
+    ),
+    Route("/my/entries/{entry_id:int}/delete", delete_entry, methods=["POST"], name="delete_entry"),
+]

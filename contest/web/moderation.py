@@ -1,0 +1,68 @@
+"""The organizers' moderation queue: approve or reject entries, one by one or in bulk."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from contest import contests, moderation
+from contest.entries import STATUS_LABELS
+from contest.errors import ValidationError
+from contest.forms import FormValues
+from contest.web.context import now, read_form, redirect, require_user, services
+from contest.web.rendering import render
+
+SHOWN_STATUSES = ("pending", "approved", "rejected")
+
+
+async def moderation_queue(request: Request) -> Response:
+    """Entries waiting for review (or already decided), with flags, and the decision form."""
+    await require_user(request, "organizer")
+    svc = services(request)
+    contest = await contests.get_contest(svc.db, request.path_params["contest_id"])
+    status = request.query_params.get("status", "pending")
+    if status not in SHOWN_STATUSES:
+        status = "pending"
+    errors: dict[str, str] = {}
+    form = FormValues()
+    if request.method == "POST":
+        form = await read_form(request)
+        try:
+            ids = [int(value) for value in form.getlist("entry_ids") if value.isdigit()]
+            await moderation.moderate(
+                svc.db,
+                contest=contest,
+                entry_ids=ids,
+                action=form.get("action"),
+                reason=form.get("reason"),
+                moderator=await require_user(request, "organizer"),
+                now=now(request),
+            )
+        except ValidationError as error:
+            errors = error.errors
+        else:
+            return redirect(request, "moderation", contest_id=contest.id, query={"status": status})
+    items = await moderation.queue_for(svc.db, contest, status=status)
+    context = {
+        "contest": contest,
+        "items": items,
+        "status": status,
+        "statuses": SHOWN_STATUSES,
+        "labels": STATUS_LABELS,
+        "form": form,
+        "errors": errors,
+    }
+    return await render(
+        request, "manage/moderation.html", context, status_code=400 if errors else 200
+    )
+
+
+routes = [
+    Route(
+        "/manage/contests/{contest_id:int}/moderation",
+        moderation_queue,
+        methods=["GET", "POST"],
+        name="moderation",
+    )
+]

@@ -1,0 +1,67 @@
+// Progressive enhancement for the photo form: a preview of the chosen photo and an upload
+// progress bar. Without this script the form posts normally and works the same.
+(function () {
+  "use strict";
+
+  function showPreview(input) {
+    var target = document.getElementById(input.dataset.previewTarget);
+    if (!target || !input.files || !input.files[0]) { return; }
+    var file = input.files[0];
+    if (!/^image\/(jpeg|png|webp)$/.test(file.type)) {
+      target.hidden = true; // browsers cannot draw HEIC; the server will
+      return;
+    }
+    target.src = URL.createObjectURL(file);
+    target.alt = "Preview of the photo you chose";
+    target.hidden = false;
+  }
+
+  function sendWithProgress(form, event) {
+    if (!window.XMLHttpRequest || !window.FormData) { return; }
+    event.preventDefault();
+    var bar = form.querySelector(".upload-progress");
+    var status = form.querySelector(".upload-status");
+    var button = form.querySelector("button[type=submit]");
+    var request = new XMLHttpRequest();
+    request.open("POST", form.action);
+    request.upload.addEventListener("progress", function (progress) {
+      if (progress.lengthComputable) {
+        bar.hidden = false;
+        bar.value = Math.round((100 * progress.loaded) / progress.total);
+        status.textContent = "Uploading… " + bar.value + "%";
+      }
+    });
+    request.addEventListener("load", function () {
+      if (request.responseURL && request.responseURL !== form.action) {
+        window.location.assign(request.responseURL);
+        return;
+      }
+      // The form again, with its messages: swap in the new page's main content.
+      var page = new DOMParser().parseFromString(request.responseText, "text/html");
+      var fresh = page.querySelector("main");
+      document.querySelector("main").replaceWith(fresh);
+      enhance();
+      var summary = document.querySelector(".notice.error");
+      if (summary) { summary.scrollIntoView(); }
+    });
+    request.addEventListener("error", function () {
+      status.textContent = "The upload failed. Check your connection and try again.";
+      button.disabled = false;
+    });
+    button.disabled = true;
+    status.textContent = "Uploading…";
+    request.send(new FormData(form));
+  }
+
+  function enhance() {
+    var form = document.querySelector("[data-upload-form]");
+    if (!form) { return; }
+    var input = form.querySelector("input[type=file]");
+    if (input) {
+      input.addEventListener("change", function () { showPreview(input); });
+    }
+    form.addEventListener("submit", function (event) { sendWithProgress(form, event); });
+  }
+
+  document.addEventListener("DOMContentLoaded", enhance);
+})();

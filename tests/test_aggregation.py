@@ -1,0 +1,97 @@
+"""Known-answer tests for turning judges' scores into a ranking."""
+
+import pytest
+
+from contest.aggregation import aggregate, standardise, weighted_total
+
+A, B, C = 1, 2, 3
+HARSH, LENIENT, MIDDLE = 10, 20, 30
+ONLY = {7: 1.0}  # one criterion, weight 1: a judge's total is their score
+
+
+def single(scores: dict[tuple[int, int], float]) -> dict[tuple[int, int], dict[int, float]]:
+    return {key: {7: value} for key, value in scores.items()}
+
+
+# Worked by hand. Harsh judge: A=2, B=4, C=3 (mean 3, sd 0.8165) -> z -1.2247, 1.2247, 0.
+# Lenient judge, who never saw C: A=10, B=9 (mean 9.5, sd 0.5) -> z 1, -1.
+# Middle judge: A=6, B=7, C=8 (mean 7, sd 0.8165) -> z -1.2247, 0, 1.2247.
+# Raw means: A 6.0, B 6.667, C 5.5 -> B, A, C (C suffers for missing the lenient judge).
+# Z means:  A -0.4832, B 0.0749, C 0.6124 -> C, B, A.
+PANEL = single(
+    {
+        (HARSH, A): 2,
+        (HARSH, B): 4,
+        (HARSH, C): 3,
+        (LENIENT, A): 10,
+        (LENIENT, B): 9,
+        (MIDDLE, A): 6,
+        (MIDDLE, B): 7,
+        (MIDDLE, C): 8,
+    }
+)
+
+
+def test_standardising_ranks_differently_from_raw_means() -> None:
+    by_z = aggregate(PANEL, ONLY, [A, B, C], method="zscore")
+    by_raw = aggregate(PANEL, ONLY, [A, B, C], method="raw")
+    assert [r.entry_id for r in by_z] == [C, B, A]
+    assert [r.entry_id for r in by_raw] == [B, A, C]
+    finals = {r.entry_id: r.final for r in by_z}
+    assert finals[A] == pytest.approx(-0.48316, abs=1e-5)
+    assert finals[B] == pytest.approx(0.07491, abs=1e-5)
+    assert finals[C] == pytest.approx(0.61237, abs=1e-5)
+    assert {r.entry_id: r.raw_mean for r in by_raw} == pytest.approx({A: 6.0, B: 20 / 3, C: 5.5})
+    assert [r.rank for r in by_z] == [1, 2, 3]
+
+
+def test_disagreement_is_the_spread_of_the_judges_standardised_scores() -> None:
+    result = {r.entry_id: r for r in aggregate(PANEL, ONLY, [A, B, C])}
+    # C: z-scores 0 and 1.2247 -> population sd 0.6124
+    assert result[C].disagreement == pytest.approx(0.61237, abs=1e-5)
+    assert result[C].judges == 2
+
+
+def test_weighted_total_uses_the_rubric_weights() -> None:
+    assert weighted_total({1: 8, 2: 2}, {1: 3, 2: 1}) == pytest.approx(6.5)
+
+
+def test_a_judge_with_a_single_score_has_no_spread_and_counts_zero() -> None:
+    assert standardise({A: 9.0}) == {A: 0.0}
+    assert standardise({A: 5.0, B: 5.0}) == {A: 0.0, B: 0.0}
+    results = aggregate(single({(HARSH, A): 9}), ONLY, [A])
+    assert results[0].final == 0.0 and results[0].disagreement == 0.0
+
+
+# Worked by hand: judge 1 saw D=8 and X=4 (mean 6, sd 2: z 1 and -1); judge 2 saw E=6 and Y=4
+# (mean 5, sd 1: z 1 and -1). D and E tie on the final score (1.0); D has the higher raw mean
+# (8 against 6); E was submitted first (lower id).
+E, D, X, Y = 4, 5, 6, 7
+TIED = single({(1, D): 8, (1, X): 4, (2, E): 6, (2, Y): 4})
+
+
+@pytest.mark.parametrize(
+    ("rule", "winner"), [("raw_mean", D), ("top_criterion", D), ("earliest", E)]
+)
+def test_equal_final_scores_are_ordered_by_the_published_rule(rule: str, winner: int) -> None:
+    results = aggregate(TIED, ONLY, [E, D, X, Y], tie_break=rule)
+    assert results[0].final == results[1].final == pytest.approx(1.0)
+    assert results[0].entry_id == winner and results[0].rank == 1
+
+
+def test_entries_below_the_minimum_number_of_judges_are_flagged_not_ranked() -> None:
+    results = aggregate(PANEL, ONLY, [A, B, C], min_judges=3)
+    ranked = [r.entry_id for r in results if r.ranked]
+    assert ranked == [B, A]
+    unranked = [r for r in results if not r.ranked]
+    assert (
+        [r.entry_id for r in unranked] == [C]
+        and unranked[0].rank is None
+        and unranked[0].judges == 2
+    )
+
+
+def test_entries_nobody_scored_have_no_final_score() -> None:
+    results = aggregate(PANEL, ONLY, [A, B, C, 99])
+    last = results[-1]
+    assert last.entry_id == 99 and last.final is None and not last.ranked

@@ -1,0 +1,280 @@
+"""Judges score blind; organizers follow progress, decide awards, publish and export."""
+
+import csv
+import io
+import json
+from typing import Any
+
+import pytest
+
+from contest import contests
+from contest.demo import demo_settings
+from tests.conftest import Site
+
+AUTHORS = [("ann@uni.edu", "Ann Author", "CIVL"), ("bob@uni.edu", "Bob Builder", "ARTS")]
+
+
+def insert_entry(
+    site: Site, contest_id: int, author_id: int, title: str, status: str = "approved"
+) -> int:
+    """An entry straight in the database: judging needs entries, not the image pipeline."""
+    key = f"{author_id:02x}/00/{(title.encode().hex() * 8)[:64]}.jpg"
+    site.execute(
+        "INSERT INTO entries (contest_id, participant_id, title, status, licence, consent_own_work,"
+        " consent_people, original_sha256, dhash, image_format, width, height, thumb_key,"
+        " thumb_width, thumb_height, display_key, display_width, display_height, master_key,"
+        " created_at, updated_at) VALUES (?, ?, ?, ?, 'contest', 1, 1, ?, '0', 'JPEG', 800, 600,"
+        " ?, 400, 300, ?, 800, 600, ?, 'x', 'x')",
+        (contest_id, author_id, title, status, title, key, key, key),
+    )
+    return int(site.value("SELECT max(id) FROM entries"))
+
+
+@pytest.fixture
+def judged(site: Site) -> dict[str, Any]:
+    """A contest in its judging phase with two entries, two judges and one organizer."""
+    now = site.clock()
+    settings = demo_settings(now, "UTC")
+    schedule = type(settings.schedule)(
+        submissions_open=now - 30 * _day(),
+        submissions_close=now - 2 * _day(),
+        judging_open=now - _day(),
+        judging_close=now + 5 * _day(),
+        voting_open=now - _day(),
+        voting_close=now + 5 * _day(),
+        results_at=now + 6 * _day(),
+    )
+    settings = type(settings)(**{**settings.__dict__, "schedule": schedule})
+
+    async def create() -> int:
+        return (await contests.create_contest(site.db, settings, created_by=None, now=now)).id
+
+    contest_id = site.run(create)
+    author_ids = [
+        site.add_user("participant", email, name=name, department=dept)
+        for email, name, dept in AUTHORS
+    ]
+    entries = [insert_entry(site, contest_id, author_ids[i], f"Photo {i}") for i in range(2)]
+    insert_entry(site, contest_id, author_ids[0], "Still pending", status="pending")
+    judges = [site.add_user("judge", f"judge{i}@uni.edu", name=f"Judge {i}") for i in range(2)]
+    for judge in judges:
+        site.execute(
+            "INSERT INTO contest_judges (contest_id, user_id) VALUES (?, ?)", (contest_id, judge)
+        )
+    criteria = [r["id"] for r in site.rows("SELECT id FROM rubric_criteria ORDER BY position")]
+    return {"contest": contest_id, "entries": entries, "judges": judges, "criteria": criteria}
+
+
+def _day():  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    return timedelta(days=1)
+
+
+def score(site: Site, contest_id: int, entry_id: int, values: list[int], note: str = "") -> Any:
+    page = f"/judging/{contest_id}/entries/{entry_id}"
+    criteria = [r["id"] for r in site.rows("SELECT id FROM rubric_criteria ORDER BY position")]
+    data = {f"score_{c}": str(v) for c, v in zip(criteria, values, strict=True)} | {"note": note}
+    return site.post(page, data, follow_redirects=False)
+
+
+def test_judge_pages_never_show_who_took_the_photo(site: Site, judged: dict[str, Any]) -> None:
+    site.sign_in("judge0@uni.edu")
+    contest = judged["contest"]
+    pages = ["/judging", f"/judging/{contest}"] + [
+        f"/judging/{contest}/entries/{e}" for e in judged["entries"]
+    ]
+    for path in pages:
+        html = site.client.get(path).text
+        for email, name, dept in AUTHORS:
+            for secret in (email, name, name.split()[0], dept):
+                assert secret not in html, (path, secret)
+        assert "likes" not in html.lower()
+
+
+def test_queue_serves_the_least_scored_entries_first_and_counts_progress(
+    site: Site, judged: dict[str, Any]
+) -> None:
+    contest, (first, second) = judged["contest"], judged["entries"]
+    site.sign_in("judge1@uni.edu")
+    assert score(site, contest, second, [5, 5, 5]).status_code == 303
+    site.client.cookies.clear()
+    site.sign_in("judge0@uni.edu")
+    queue = site.client.get(f"/judging/{contest}").text
+    assert "0 of 2 scored" in queue
+    assert f'/judging/{contest}/entries/{first}">Start scoring' in queue.replace(
+        "\n", ""
+    ) or queue.index(f"entries/{first}") < queue.index(f"entries/{second}")
+    response = score(site, contest, first, [7, 8, 9], note="Lovely light")
+    assert response.headers["location"].endswith(f"/judging/{contest}/entries/{second}")
+    assert "1 of 2 scored" in site.client.get(f"/judging/{contest}").text
+    rows = site.rows(
+        "SELECT value FROM review_scores WHERE entry_id = ? AND judge_id = ? ORDER BY criterion_id",
+        (first, judged["judges"][0]),
+    )
+    assert [r["value"] for r in rows] == [7, 8, 9]
+    assert (
+        site.value(
+            "SELECT note FROM reviews WHERE entry_id = ? AND judge_id = ?",
+            (first, judged["judges"][0]),
+        )
+        == "Lovely light"
+    )
+    score(site, contest, first, [1, 2, 3])  # revised while judging is open
+    rows = site.rows(
+        "SELECT value FROM review_scores WHERE entry_id = ? AND judge_id = ?",
+        (first, judged["judges"][0]),
+    )
+    assert sorted(r["value"] for r in rows) == [1, 2, 3]
+
+
+def test_scores_outside_the_scale_or_missing_are_refused(
+    site: Site, judged: dict[str, Any]
+) -> None:
+    site.sign_in("judge0@uni.edu")
+    response = score(site, judged["contest"], judged["entries"][0], [11, 5, 0])
+    assert response.status_code == 400 and "go from 1 to 10" in response.text
+    assert site.value("SELECT count(*) FROM review_scores") == 0
+
+
+def test_nobody_scores_outside_the_judging_phase(site: Site, judged: dict[str, Any]) -> None:
+    site.sign_in("judge0@uni.edu")
+    site.clock.advance(days=6)
+    response = score(site, judged["contest"], judged["entries"][0], [5, 5, 5])
+    assert response.status_code == 409 and "read-only" in response.text
+    assert site.value("SELECT count(*) FROM reviews") == 0
+
+
+def test_pending_and_own_entries_are_not_in_a_judges_queue(
+    site: Site, judged: dict[str, Any]
+) -> None:
+    contest = judged["contest"]
+    pending = int(site.value("SELECT id FROM entries WHERE status = 'pending'"))
+    own = insert_entry(site, contest, judged["judges"][0], "Judge's own photo")
+    site.sign_in("judge0@uni.edu")
+    for entry in (pending, own):
+        assert site.client.get(f"/judging/{contest}/entries/{entry}").status_code == 404
+        assert score(site, contest, entry, [5, 5, 5]).status_code == 404
+    assert "2 scored" in site.client.get(f"/judging/{contest}").text.replace(
+        "0 of 2 scored", "2 scored"
+    )
+
+
+def test_conflict_of_interest_takes_the_entry_out_and_is_recorded(
+    site: Site, judged: dict[str, Any]
+) -> None:
+    contest, entry = judged["contest"], judged["entries"][0]
+    site.sign_in("judge0@uni.edu")
+    score(site, contest, entry, [5, 5, 5])
+    page = f"/judging/{contest}/entries/{entry}"
+    response = site.post(
+        f"{page}/conflict", {"reason": "She is my sister"}, form_page=page, follow_redirects=False
+    )
+    assert response.status_code == 303
+    assert site.client.get(page).status_code == 404
+    assert "0 of 1 scored" in site.client.get(f"/judging/{contest}").text
+    assert site.value("SELECT count(*) FROM reviews") == 0
+    assert "She is my sister" in site.value(
+        "SELECT details FROM audit_log WHERE action = 'conflict'"
+    )
+
+
+def test_a_judge_cannot_touch_another_panel(site: Site, judged: dict[str, Any]) -> None:
+    site.add_user("judge", "outsider@uni.edu")
+    site.sign_in("outsider@uni.edu")
+    assert site.client.get(f"/judging/{judged['contest']}").status_code == 403
+    assert score(site, judged["contest"], judged["entries"][0], [5, 5, 5]).status_code == 403
+
+
+@pytest.mark.parametrize("role", ["participant", None])
+def test_participants_and_visitors_reach_no_judging_page(
+    site: Site, judged: dict[str, Any], role: str | None
+) -> None:
+    if role:
+        site.sign_in("ann@uni.edu")
+    for path in (
+        "/judging",
+        f"/judging/{judged['contest']}",
+        f"/judging/{judged['contest']}/entries/{judged['entries'][0]}",
+    ):
+        response = site.client.get(path, follow_redirects=False)
+        assert response.status_code == (403 if role else 303), path
+
+
+def test_organizer_ranks_overrides_publishes_and_exports(
+    site: Site, judged: dict[str, Any]
+) -> None:
+    contest, (first, second) = judged["contest"], judged["entries"]
+    for index, values in enumerate(([9, 9, 9], [4, 4, 4])):
+        site.client.cookies.clear()
+        site.sign_in(f"judge{index}@uni.edu")
+        score(site, contest, first, values)
+        score(site, contest, second, [v - 2 for v in values])
+    site.client.cookies.clear()
+    site.sign_in_as("organizer", "org@uni.edu")
+    page = site.client.get(f"/manage/contests/{contest}/results").text
+    assert "Ann Author" in page and "Judge 0" in page and "not available" in page
+    award_page = f"/manage/contests/{contest}/results"
+    refused = site.post(
+        f"{award_page}/award",
+        {"award": "champion", "entry_id": str(second), "reason": ""},
+        form_page=award_page,
+    )
+    assert refused.status_code == 400 and "Give the reason" in refused.text
+    site.post(
+        f"{award_page}/award",
+        {
+            "award": "champion",
+            "entry_id": str(second),
+            "reason": "Stronger story",
+            "citation": "A quiet masterpiece.",
+        },
+        form_page=award_page,
+    )
+    assert "Stronger story" in site.value("SELECT details FROM audit_log WHERE action = 'override'")
+    early = site.post(f"{award_page}/publish", {}, form_page=award_page)
+    assert early.status_code == 409
+    site.clock.advance(days=5)
+    site.post(f"{award_page}/publish", {}, form_page=award_page)
+    assert site.value("SELECT results_published_at FROM contests") is not None
+    slug = site.value("SELECT slug FROM contests")
+    site.client.cookies.clear()
+    assert "will be announced" in site.client.get(f"/contests/{slug}/winners").text
+    site.clock.advance(days=1)
+    winners = site.client.get(f"/contests/{slug}/winners").text
+    assert "Champion" in winners and "Photo 1" in winners and "A quiet masterpiece." in winners
+    assert "Bob Builder" in winners and "ARTS" in winners and "bob@uni.edu" not in winners
+    site.sign_in("org@uni.edu")
+    exported = site.client.get(f"/manage/contests/{contest}/results.csv")
+    rows = list(csv.DictReader(io.StringIO(exported.text)))
+    assert [r["entry_id"] for r in rows] == [str(first), str(second)]
+    assert rows[0]["Judge 0 · Relevance to the theme"] == "9.0" and "email" not in rows[0]
+    assert rows[1]["award"] == "Champion"
+    data = json.loads(site.client.get(f"/manage/contests/{contest}/results.json?emails=1").text)
+    assert data[0]["email"] == "ann@uni.edu" and data[0]["standardised_final"] == pytest.approx(1.0)
+    audit = site.client.get(f"/manage/contests/{contest}/audit.csv").text
+    assert "override" in audit and "publish" in audit
+
+
+def test_entries_below_the_minimum_are_flagged(site: Site, judged: dict[str, Any]) -> None:
+    contest, (first, _) = judged["contest"], judged["entries"]
+    site.sign_in("judge0@uni.edu")
+    score(site, contest, first, [5, 5, 5])
+    site.client.cookies.clear()
+    site.sign_in_as("organizer", "org@uni.edu")
+    page = site.client.get(f"/manage/contests/{contest}/results").text
+    assert "below minimum" in page
+    progress = site.client.get(f"/manage/contests/{contest}/judging").text
+    assert "1 of 2" in progress and "0 of 2" in progress
+    response = site.post(
+        f"/manage/contests/{contest}/judging/remind",
+        {},
+        form_page=f"/manage/contests/{contest}/judging",
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    reminders = site.rows(
+        "SELECT recipient FROM outbox WHERE subject LIKE '%waiting for your scores'"
+        " ORDER BY recipient"
+    )
+    assert [r["recipient"] for r in reminders] == ["judge0@uni.edu", "judge1@uni.edu"]
