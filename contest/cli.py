@@ -114,6 +114,10 @@ def cmd_demo(config: Config, args: argparse.Namespace) -> int:
     print(f"\nOpen {config.base_url} and sign in as:")
     for account in demo.DEMO_ACCOUNTS[:3]:
         print(f"  {account.role:<12} {account.email:<24} password: {account.password}")
+    print(
+        f"\n“{demo.DEMO_TITLE}” takes submissions now; the judge can score"
+        f" “{demo.JUDGING_TITLE}”, whose judging is open."
+    )
     return 0
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import anyio
@@ -13,7 +13,7 @@ from contest.contest_form import ContestSettings, Criterion
 from contest.contests import Contest
 from contest.db import Database
 from contest.demo_photos import library_scene
-from contest.entry_text import EntryText
+from contest.entry_text import EntryText, normalize_tag
 from contest.masters import complete_pending_masters
 from contest.phases import Schedule
 from contest.photos import process_upload
@@ -143,23 +143,74 @@ DEMO_ENTRIES = (
 )
 PENDING_DEMO_ENTRIES = 2
 
+JUDGING_TITLE = "Spring Light at the Library"
+JUDGING_SLUG = "spring-light-at-the-library"
+JUDGING_ENTRIES = (
+    (
+        "student@example.edu",
+        "Blossoms by the west window",
+        "Spring arrives in the reading room.",
+        "Day",
+    ),
+    ("staff@example.edu", "Rain on the skylight", "An April shower over the atrium.", "Day"),
+    (
+        "maya@example.edu",
+        "Late bloom, late study",
+        "Cherry trees lit by the library lamps.",
+        "Night",
+    ),
+    ("leo@example.edu", "Equinox evening", "Day and night in balance.", "Night"),
+    ("maya@example.edu", "Fresh green courtyard", "New leaves after a long winter.", "Day"),
+    ("leo@example.edu", "Moths at the lantern", "The first warm night of the year.", "Night"),
+)
+
+
+def judging_demo_settings(now: datetime, tz_name: str) -> ContestSettings:
+    """A second demo contest whose judging and public voting are open now."""
+    start = now.replace(minute=0, second=0) - timedelta(days=20)
+    day_and_night = demo_settings(now, tz_name)
+    return replace(
+        day_and_night,
+        title=JUDGING_TITLE,
+        theme="New light, new leaves, new beginnings",
+        hashtag="SpringLightAtTheLibrary",
+        rules_md=RULES.replace("DayAndNightAtTheLibrary", "SpringLightAtTheLibrary"),
+        schedule=Schedule(
+            submissions_open=start,
+            submissions_close=start + timedelta(days=14),
+            judging_open=start + timedelta(days=15),
+            judging_close=start + timedelta(days=25),
+            voting_open=start + timedelta(days=15),
+            voting_close=start + timedelta(days=25),
+            results_at=start + timedelta(days=26),
+        ),
+    )
+
 
 async def _seed_entries(
-    db: Database, storage: LocalStorage, contest: Contest, ids: dict[str, int], now: datetime
+    db: Database,
+    storage: LocalStorage,
+    contest: Contest,
+    ids: dict[str, int],
+    *,
+    photos: tuple[tuple[str, str, str, str], ...],
+    pending: int,
+    now: datetime,
 ) -> None:
     """Enter the demo photos, approving all but the last few so the queue has work."""
     organizer = await _user(db, ids["organizer@example.edu"])
     limiter = anyio.CapacityLimiter(1)
     categories = {row["name"]: row["id"] for row in await entries.category_options(db, contest.id)}
     approved: list[int] = []
-    for index, (email, title, description, category) in enumerate(DEMO_ENTRIES):
-        data = library_scene(index, night=category == "Night")
+    official = normalize_tag(contest.settings.hashtag)
+    for index, (email, title, description, category) in enumerate(photos):
+        data = library_scene(contest.id * 100 + index, night=category == "Night")
         photo = await process_upload(storage, data, limiter=limiter)
         entry_id = await entries.submit_entry(
             db,
             contest=contest,
             user=await _user(db, ids[email]),
-            text=EntryText(title, description, description, ("dayandnightatthelibrary",)),
+            text=EntryText(title, description, description, (official,)),
             choices=entries.Choices(categories[category], "contest"),
             photo=photo,
             now=now,
@@ -169,7 +220,7 @@ async def _seed_entries(
     await moderation.moderate(
         db,
         contest=contest,
-        entry_ids=approved[:-PENDING_DEMO_ENTRIES],
+        entry_ids=approved[: len(approved) - pending],
         action="approve",
         reason="",
         moderator=organizer,
@@ -203,13 +254,27 @@ async def seed_demo(
             )
             added = True
         ids[account.email] = int(existing)
-    contest_id = await db.fetch_value("SELECT id FROM contests WHERE slug = ?", (DEMO_SLUG,))
-    if contest_id is None:
-        contest = await contests.create_contest(
-            db, demo_settings(now, tz_name), created_by=ids["organizer@example.edu"], now=now
-        )
-        contest_id = contest.id
-        await _seed_entries(db, storage, contest, ids, now)
-        added = True
-    await contests.assign_judge(db, contest_id=contest_id, user_id=ids["judge@example.edu"])
+    plans = (
+        (DEMO_SLUG, demo_settings(now, tz_name), DEMO_ENTRIES, PENDING_DEMO_ENTRIES),
+        (JUDGING_SLUG, judging_demo_settings(now, tz_name), JUDGING_ENTRIES, 0),
+    )
+    for slug, settings, photos, pending in plans:
+        contest_id = await db.fetch_value("SELECT id FROM contests WHERE slug = ?", (slug,))
+        if contest_id is None:
+            contest = await contests.create_contest(
+                db, settings, created_by=ids["organizer@example.edu"], now=now
+            )
+            contest_id = contest.id
+            entered_at = settings.schedule.submissions_open + timedelta(days=1)
+            await _seed_entries(
+                db,
+                storage,
+                contest,
+                ids,
+                photos=photos,
+                pending=pending,
+                now=entered_at,
+            )
+            added = True
+        await contests.assign_judge(db, contest_id=contest_id, user_id=ids["judge@example.edu"])
     return added

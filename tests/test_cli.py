@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from contest import cli
-from contest.demo import DEMO_ACCOUNTS, DEMO_SLUG
+from contest.demo import DEMO_ACCOUNTS, DEMO_ENTRIES, DEMO_SLUG, JUDGING_ENTRIES
 
 
 @pytest.fixture
@@ -32,11 +32,15 @@ def test_demo_seeds_once_and_prints_how_to_sign_in(
         assert account.email in first and account.password in first
     assert cli.main(["demo"]) == 0
     assert "Demo already present." in capsys.readouterr().out
-    assert count(data_dir, "SELECT count(*) FROM contests") == 1
+    assert count(data_dir, "SELECT count(*) FROM contests") == 2
     assert count(data_dir, f"SELECT count(*) FROM contests WHERE slug = '{DEMO_SLUG}'") == 1
     assert count(data_dir, "SELECT count(*) FROM users") == len(DEMO_ACCOUNTS)
-    assert count(data_dir, "SELECT count(*) FROM categories") == 2
-    assert count(data_dir, "SELECT count(*) FROM contest_judges") == 1
+    entered = len(DEMO_ENTRIES) + len(JUDGING_ENTRIES)
+    assert count(data_dir, "SELECT count(*) FROM entries") == entered
+    assert count(data_dir, "SELECT count(*) FROM entries WHERE status = 'pending'") == 2
+    assert count(data_dir, "SELECT count(*) FROM entries WHERE master_key IS NULL") == 0
+    assert count(data_dir, "SELECT count(*) FROM contest_judges") == 2
+    assert len(list((data_dir / "media").rglob("*.jpg"))) == 3 * entered
 
 
 def test_user_add_reads_the_password_from_stdin(

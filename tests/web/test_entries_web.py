@@ -342,3 +342,20 @@ def test_entry_page_is_a_phone_friendly_plain_form(site: Site, contest_slug: str
         and 'accept="image/jpeg,image/png,image/webp,image/heic' in page
     )
     assert "upload.js" in page and "<script>" not in page
+
+
+@pytest.mark.parametrize(
+    "filename",
+    ["../../secret_key.jpg", "<script>alert(1)</script>.jpg", "photo\x00.jpg", "C:\\x.jpg"],
+)
+def test_hostile_file_names_are_never_used(site: Site, contest_slug: str, filename: str) -> None:
+    site.sign_in_as("participant")
+    data = ENTRY | {"category_id": category_id(site), "csrf_token": site.csrf("/")}
+    files = {"photo": (filename, photo_bytes(), "text/html")}
+    response = site.client.post(
+        f"/contests/{contest_slug}/enter", data=data, files=files, follow_redirects=False
+    )
+    assert response.status_code == 303
+    for key in stored_files(site):
+        assert re.fullmatch(r"[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{64}\.jpg", key)
+    assert "<script>alert(1)" not in site.client.get("/my/entries").text

@@ -128,6 +128,17 @@ def test_queue_serves_the_least_scored_entries_first_and_counts_progress(
     assert sorted(r["value"] for r in rows) == [1, 2, 3]
 
 
+def test_a_judge_never_sees_another_judges_scores(site: Site, judged: dict[str, Any]) -> None:
+    contest, entry = judged["contest"], judged["entries"][0]
+    site.sign_in("judge1@uni.edu")
+    score(site, contest, entry, [7, 3, 9], note="Secret thoughts of judge one")
+    site.client.cookies.clear()
+    site.sign_in("judge0@uni.edu")
+    page = site.client.get(f"/judging/{contest}/entries/{entry}").text
+    assert "Secret thoughts" not in page and " checked" not in page
+    assert "1 judge" not in page and "scored by" not in page.lower()
+
+
 def test_scores_outside_the_scale_or_missing_are_refused(
     site: Site, judged: dict[str, Any]
 ) -> None:

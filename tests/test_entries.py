@@ -1,0 +1,154 @@
+"""Entry rules at the domain level: eligibility, limits under concurrency, and file cleanup."""
+
+import io
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import anyio
+import pytest
+from PIL import Image
+
+from contest import accounts, contests, entries
+from contest.accounts import User
+from contest.db import Database
+from contest.demo import demo_settings
+from contest.entry_text import EntryText
+from contest.errors import Conflict, ValidationError
+from contest.photos import StoredPhoto, process_upload, release_files
+from contest.security import Passwords
+from contest.storage import LocalStorage
+
+pytestmark = pytest.mark.anyio
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+TEXT = EntryText("Lamplight", "Quiet evening.", "Quiet evening.", ("dayandnightatthelibrary",))
+
+
+def jpeg(seed: int) -> bytes:
+    image = Image.new("RGB", (640, 480), (seed * 37 % 255, seed * 91 % 255, 120))
+    image.paste((255, 255, 255), (seed * 20 % 500, 40, seed * 20 % 500 + 100, 200))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+async def participant(db: Database, passwords: Passwords, affiliation: str = "student") -> User:
+    user_id = await accounts.create_user(
+        db,
+        passwords,
+        email=f"{affiliation}@uni.edu",
+        display_name="Pat",
+        password="x" * 12,
+        role="participant",
+        affiliation=affiliation,
+        now=NOW,
+    )
+    return User.from_row(await accounts.get_user_row(db, user_id))
+
+
+async def photo(storage: LocalStorage, seed: int) -> StoredPhoto:
+    return await process_upload(storage, jpeg(seed), limiter=anyio.CapacityLimiter(1))
+
+
+async def test_eligibility_follows_role_affiliation_and_phase(
+    db: Database, passwords: Passwords
+) -> None:
+    contest = await contests.create_contest(db, demo_settings(NOW, "UTC"), created_by=None, now=NOW)
+    student = await participant(db, passwords)
+    alum = await participant(db, passwords, "alumni")
+    assert entries.submission_problem(contest, student, NOW) is None
+    assert "open to: student, staff" in str(entries.submission_problem(contest, alum, NOW))
+    assert "Sign in" in str(entries.submission_problem(contest, None, NOW))
+    judge = replace(student, role="judge")
+    assert "Only participants" in str(entries.submission_problem(contest, judge, NOW))
+    assert "closed" in str(entries.submission_problem(contest, student, NOW + timedelta(days=30)))
+    assert "not open yet" in str(
+        entries.submission_problem(contest, student, NOW - timedelta(days=30))
+    )
+
+
+async def test_entry_limit_holds_under_concurrent_submissions(
+    db: Database, passwords: Passwords, tmp_path: Path
+) -> None:
+    storage = LocalStorage(tmp_path / "media")
+    contest = await contests.create_contest(db, demo_settings(NOW, "UTC"), created_by=None, now=NOW)
+    student = await participant(db, passwords)
+    photos = [await photo(storage, seed) for seed in range(8)]
+    outcomes: list[str] = []
+
+    async def enter(item: StoredPhoto) -> None:
+        try:
+            await entries.submit_entry(
+                db,
+                contest=contest,
+                user=student,
+                text=TEXT,
+                choices=entries.Choices(None, "contest"),
+                photo=item,
+                now=NOW,
+            )
+            outcomes.append("stored")
+        except Conflict:
+            outcomes.append("refused")
+
+    async with anyio.create_task_group() as tasks:
+        for item in photos:
+            tasks.start_soon(enter, item)
+    assert sorted(outcomes) == ["refused"] * 5 + ["stored"] * 3
+    assert await entries.count_entries(db, contest_id=contest.id, user_id=student.id) == 3
+
+
+async def test_same_photo_twice_is_stopped_by_the_schema(
+    db: Database, passwords: Passwords, tmp_path: Path
+) -> None:
+    storage = LocalStorage(tmp_path / "media")
+    contest = await contests.create_contest(db, demo_settings(NOW, "UTC"), created_by=None, now=NOW)
+    student = await participant(db, passwords)
+    item = await photo(storage, 1)
+    choices = entries.Choices(None, "contest")
+    await entries.submit_entry(
+        db, contest=contest, user=student, text=TEXT, choices=choices, photo=item, now=NOW
+    )
+    with pytest.raises(ValidationError, match="already entered"):
+        await entries.submit_entry(
+            db, contest=contest, user=student, text=TEXT, choices=choices, photo=item, now=NOW
+        )
+
+
+async def test_files_shared_by_two_entries_survive_deleting_one(
+    db: Database, passwords: Passwords, tmp_path: Path
+) -> None:
+    storage = LocalStorage(tmp_path / "media")
+    first = await contests.create_contest(db, demo_settings(NOW, "UTC"), created_by=None, now=NOW)
+    second = await contests.create_contest(db, demo_settings(NOW, "UTC"), created_by=None, now=NOW)
+    student = await participant(db, passwords)
+    item = await photo(storage, 3)
+    choices = entries.Choices(None, "contest")
+    ids = [
+        await entries.submit_entry(
+            db, contest=c, user=student, text=TEXT, choices=choices, photo=item, now=NOW
+        )
+        for c in (first, second)
+    ]
+    organizer = replace(student, role="organizer")
+    await entries.delete_entry(
+        db, storage, entry=await entries.get_entry(db, ids[0]), user=organizer
+    )
+    assert all(storage.exists(key) for key in item.keys)
+    await entries.delete_entry(
+        db, storage, entry=await entries.get_entry(db, ids[1]), user=organizer
+    )
+    assert storage.all_keys() == []
+
+
+async def test_release_keeps_files_still_held_for_a_corrected_form(
+    db: Database, passwords: Passwords, tmp_path: Path
+) -> None:
+    from contest.photos import keep_upload
+
+    storage = LocalStorage(tmp_path / "media")
+    student = await participant(db, passwords)
+    item = await photo(storage, 4)
+    await keep_upload(db, photo=item, user_id=student.id, now=NOW)
+    await release_files(db, storage, item.keys)
+    assert all(storage.exists(key) for key in item.keys)
