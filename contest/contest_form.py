@@ -20,6 +20,10 @@ MAX_DESCRIPTION = 5_000
 MAX_RULES = 20_000
 MAX_ENTRIES_LIMIT = 50
 MAX_LICENCE = 2_000
+VOTING_MODES = {
+    "accounts": "Signed-in accounts only",
+    "device": "Anyone, one like per browser (with limits per network address)",
+}
 SCORE_METHODS = {
     "zscore": "Standardised per judge, so a harsh or lenient judge counts the same (recommended)",
     "raw": "Plain average of the judges' scores",
@@ -66,6 +70,8 @@ class ContestSettings:
     min_judges_per_entry: int = 2
     score_method: str = "zscore"
     tie_break: str = "raw_mean"
+    voting_mode: str = "accounts"
+    hide_counts: bool = False
 
     @property
     def total_weight(self) -> float:
@@ -219,6 +225,9 @@ def parse_contest_form(form: FormValues) -> ContestSettings:
     score_method = form.get("score_method")
     if score_method not in SCORE_METHODS:
         errors["score_method"] = "Choose how judges' scores are combined."
+    voting_mode = form.get("voting_mode") or "accounts"
+    if voting_mode not in VOTING_MODES:
+        errors["voting_mode"] = "Choose who may vote."
     tie_break = form.get("tie_break")
     if tie_break not in TIE_BREAKS:
         errors["tie_break"] = "Choose how equal scores are decided."
@@ -252,6 +261,8 @@ def parse_contest_form(form: FormValues) -> ContestSettings:
         min_judges_per_entry=min_judges,
         score_method=score_method,
         tie_break=tie_break,
+        voting_mode=voting_mode,
+        hide_counts=form.has("hide_counts"),
     )
 
 
@@ -274,6 +285,7 @@ def settings_to_form(settings: ContestSettings) -> FormValues:
         "min_judges_per_entry": str(settings.min_judges_per_entry),
         "score_method": settings.score_method,
         "tie_break": settings.tie_break,
+        "voting_mode": settings.voting_mode,
     }
     for name in SCHEDULE_LABELS:
         values[name] = local_input_value(getattr(settings.schedule, name), settings.timezone)
@@ -287,6 +299,7 @@ def settings_to_form(settings: ContestSettings) -> FormValues:
         "allow_multiple_awards",
         "is_published",
         "description_required",
+        "hide_counts",
     ):
         if getattr(settings, flag):
             values[flag] = "on"

@@ -97,6 +97,8 @@ def _columns(settings: ContestSettings) -> dict[str, Any]:
         "min_judges_per_entry": settings.min_judges_per_entry,
         "score_method": settings.score_method,
         "tie_break": settings.tie_break,
+        "voting_mode": settings.voting_mode,
+        "hide_counts": int(settings.hide_counts),
     }
 
 
@@ -216,6 +218,8 @@ async def _assemble(db: Database, row: Row) -> Contest:
         min_judges_per_entry=row["min_judges_per_entry"],
         score_method=row["score_method"],
         tie_break=row["tie_break"],
+        voting_mode=row["voting_mode"],
+        hide_counts=bool(row["hide_counts"]),
     )
     return Contest(
         id=row["id"], slug=row["slug"], settings=settings, created_at=from_db(row["created_at"])

@@ -6,7 +6,10 @@ weights, UNIQUE where a duplicate would be a bug.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+_STATEMENT_END = re.compile(r";\s*\n(?=\s*(?:CREATE|ALTER|INSERT|DROP|UPDATE|DELETE)\b)")
 
 
 @dataclass(frozen=True)
@@ -17,8 +20,13 @@ class Migration:
     sql: str
 
     def statements(self) -> list[str]:
-        """The migration's statements, one by one (none of them contains a semicolon)."""
-        return [part.strip() for part in self.sql.split(";") if part.strip()]
+        """The migration's statements, one by one.
+
+        A statement ends at a semicolon that closes its line and is followed by the next
+        statement's keyword, so trigger bodies (``BEGIN ...; END``) stay whole.
+        """
+        parts = _STATEMENT_END.split(self.sql)
+        return [part.strip().rstrip(";").strip() for part in parts if part.strip()]
 
 
 ACCOUNTS = Migration(
@@ -269,4 +277,45 @@ JUDGING = Migration(
     """,
 )
 
-MIGRATIONS: tuple[Migration, ...] = (ACCOUNTS, CONTESTS, ENTRIES, JUDGING)
+LIKES = Migration(
+    "0005_likes",
+    """
+    ALTER TABLE contests ADD COLUMN voting_mode TEXT NOT NULL DEFAULT 'accounts'
+        CHECK (voting_mode IN ('accounts', 'device'));
+    ALTER TABLE contests ADD COLUMN hide_counts INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE likes (
+        entry_id INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+        voter TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('vote', 'pick')),
+        user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+        address TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        voided_at TEXT,
+        void_reason TEXT,
+        PRIMARY KEY (entry_id, voter)
+    ) WITHOUT ROWID;
+    CREATE INDEX likes_voter ON likes(voter);
+    CREATE TABLE like_events (
+        id INTEGER PRIMARY KEY,
+        entry_id INTEGER NOT NULL,
+        voter TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('vote', 'pick')),
+        action TEXT NOT NULL CHECK (action IN ('like', 'unlike', 'void')),
+        address TEXT NOT NULL,
+        reason TEXT,
+        actor_id INTEGER,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX like_events_entry ON like_events(entry_id, id);
+    CREATE TRIGGER like_events_never_change BEFORE UPDATE ON like_events
+    BEGIN
+        SELECT RAISE(ABORT, 'like_events is append-only');
+    END;
+    CREATE TRIGGER like_events_never_vanish BEFORE DELETE ON like_events
+    BEGIN
+        SELECT RAISE(ABORT, 'like_events is append-only');
+    END
+    """,
+)
+
+MIGRATIONS: tuple[Migration, ...] = (ACCOUNTS, CONTESTS, ENTRIES, JUDGING, LIKES)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from contest import likes
 from contest.accounts import User
 from contest.aggregation import EntryResult, aggregate
 from contest.clock import to_db
@@ -91,11 +92,24 @@ def _award_slots(contest: Contest, categories: list[Row]) -> list[tuple[str, str
     return slots
 
 
+def _peoples_choice(decided: dict[str, Row], most_liked: int | None) -> Award:
+    """People's Choice goes to the most liked photo; it is not the judges' to override."""
+    award = Award(PEOPLES_CHOICE, "People's Choice", most_liked, most_liked)
+    award.note = f"Decided by public likes: {likes.PEOPLES_CHOICE_RULE}."
+    if most_liked is None:
+        award.note = "No likes yet."
+    if PEOPLES_CHOICE in decided:
+        award.entry_id = decided[PEOPLES_CHOICE]["entry_id"]
+        award.citation = decided[PEOPLES_CHOICE]["citation"]
+    return award
+
+
 def propose(
     contest: Contest,
     standings: list[Standing],
     categories: list[Row],
     decided: dict[str, Row] | None = None,
+    most_liked: int | None = None,
 ) -> list[Award]:
     """Awards as the ranking proposes them around the organizers' decisions.
 
@@ -125,15 +139,7 @@ def propose(
             taken.add(award.entry_id)
         awards.append(award)
     if contest.settings.award_peoples_choice:
-        awards.append(
-            Award(
-                PEOPLES_CHOICE,
-                "People's Choice",
-                None,
-                None,
-                note="Not available until public voting is counted.",
-            )
-        )
+        awards.append(_peoples_choice(decided, most_liked))
     return awards
 
 
@@ -161,11 +167,13 @@ async def compute(db: Database, contest: Contest) -> Results:
         tie_break=settings.tie_break,
     )
     rows = {row["id"]: row for row in entries}
+    tally = await likes.tallies(db, contest.id)
     standings = [
         Standing(
             entry=rows[result.entry_id],
             result=result,
             scores={judge: table[(judge, result.entry_id)] for judge in result.raw_totals},
+            likes=tally.get(result.entry_id, 0),
         )
         for result in results
     ]
@@ -176,7 +184,9 @@ async def compute(db: Database, contest: Contest) -> Results:
         row["award"]: row
         for row in await db.fetch_all("SELECT * FROM awards WHERE contest_id = ?", (contest.id,))
     }
-    awards = propose(contest, standings, categories, decided)
+    awards = propose(
+        contest, standings, categories, decided, await likes.peoples_choice(db, contest.id)
+    )
     judges = await db.fetch_all(
         "SELECT users.id, users.display_name FROM contest_judges JOIN users ON users.id = user_id"
         " WHERE contest_id = ? ORDER BY users.display_name",

@@ -25,6 +25,7 @@ def _form_context(form: FormValues, errors: dict[str, str], **extra: object) -> 
         "schedule_labels": contest_form.SCHEDULE_LABELS,
         "score_methods": list(contest_form.SCORE_METHODS.items()),
         "tie_breaks": list(TIE_BREAKS.items()),
+        "voting_modes": list(contest_form.VOTING_MODES.items()),
         **extra,
     }
 

@@ -27,6 +27,7 @@ def contest_form(site: Site, **changes: str) -> dict[str, str | list[str]]:
     values["licence_text"] = "The library may show the photo with credit."
     values["score_method"] = "zscore"
     values["tie_break"] = "raw_mean"
+    values["voting_mode"] = "accounts"
     return (
         values
         | {"title": "Spring Light", "hashtag": "#SpringLight", "categories": "Day\nNight"}

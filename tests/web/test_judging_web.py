@@ -10,6 +10,7 @@ import pytest
 from contest import contests
 from contest.demo import demo_settings
 from tests.conftest import Site
+from tests.factories import INSERT_ENTRY, entry_values
 
 AUTHORS = [("ann@uni.edu", "Ann Author", "CIVL"), ("bob@uni.edu", "Bob Builder", "ARTS")]
 
@@ -18,15 +19,7 @@ def insert_entry(
     site: Site, contest_id: int, author_id: int, title: str, status: str = "approved"
 ) -> int:
     """An entry straight in the database: judging needs entries, not the image pipeline."""
-    key = f"{author_id:02x}/00/{(title.encode().hex() * 8)[:64]}.jpg"
-    site.execute(
-        "INSERT INTO entries (contest_id, participant_id, title, status, licence, consent_own_work,"
-        " consent_people, original_sha256, dhash, image_format, width, height, thumb_key,"
-        " thumb_width, thumb_height, display_key, display_width, display_height, master_key,"
-        " created_at, updated_at) VALUES (?, ?, ?, ?, 'contest', 1, 1, ?, '0', 'JPEG', 800, 600,"
-        " ?, 400, 300, ?, 800, 600, ?, 'x', 'x')",
-        (contest_id, author_id, title, status, title, key, key, key),
-    )
+    site.execute(INSERT_ENTRY, entry_values(contest_id, author_id, title, status))
     return int(site.value("SELECT max(id) FROM entries"))
 
 
@@ -224,7 +217,7 @@ def test_organizer_ranks_overrides_publishes_and_exports(
     site.client.cookies.clear()
     site.sign_in_as("organizer", "org@uni.edu")
     page = site.client.get(f"/manage/contests/{contest}/results").text
-    assert "Ann Author" in page and "Judge 0" in page and "not available" in page
+    assert "Ann Author" in page and "Judge 0" in page and "No likes yet." in page
     award_page = f"/manage/contests/{contest}/results"
     refused = site.post(
         f"{award_page}/award",

@@ -1,0 +1,261 @@
+"""Likes for People's Choice: one per voter per entry, kept by the schema, logged append-only."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from contest.accounts import User
+from contest.clock import to_db
+from contest.contests import Contest
+from contest.db import Database, Transaction
+from contest.errors import Conflict, Forbidden, NotFound, NotSignedIn, ValidationError
+
+PEOPLES_CHOICE_RULE = "the most likes; a tie goes to the photo that reached its total first"
+MAX_VOID_REASON = 300
+
+
+@dataclass(frozen=True)
+class Voter:
+    """Who is liking: a stable key, and whether it counts for People's Choice."""
+
+    key: str
+    kind: str  # "vote" counts for People's Choice; "pick" is an organizer's Library pick
+    user_id: int | None
+    address: str
+
+
+@dataclass(frozen=True)
+class LikeState:
+    """An entry's like state for one voter after a like or unlike."""
+
+    liked: bool
+    count: int
+
+
+def voter_for(contest: Contest, user: User | None, *, browser_id: str, address: str) -> Voter:
+    """The voter behind a request, by the contest's voting mode."""
+    if user is not None:
+        kind = "pick" if user.is_organizer else "vote"
+        return Voter(f"user:{user.id}", kind, user.id, address)
+    if contest.settings.voting_mode == "device" and browser_id:
+        digest = hashlib.sha256(browser_id.encode()).hexdigest()[:32]
+        return Voter(f"device:{digest}", "vote", None, address)
+    raise NotSignedIn("Sign in to like photos in this contest.")
+
+
+async def _votable_entry(db: Database | Transaction, contest: Contest, entry_id: int) -> int:
+    """The author of an approved entry of the contest; NotFound otherwise."""
+    author = await db.fetch_value(
+        "SELECT participant_id FROM entries WHERE id = ? AND contest_id = ?"
+        " AND status = 'approved'",
+        (entry_id, contest.id),
+    )
+    if author is None:
+        raise NotFound("There is no such photo in this contest.")
+    return int(author)
+
+
+def _ensure_voting_open(contest: Contest, now: datetime) -> None:
+    if not contest.schedule.voting_is_open(now):
+        if now < contest.schedule.voting_open:
+            raise Conflict("Voting has not opened yet.")
+        raise Conflict("Voting has closed.")
+
+
+async def count_for(db: Database | Transaction, entry_id: int) -> int:
+    """The People's Choice likes of an entry (organizers' picks and voided likes excluded)."""
+    return int(
+        await db.fetch_value(
+            "SELECT count(*) FROM likes WHERE entry_id = ? AND kind = 'vote' AND voided_at IS NULL",
+            (entry_id,),
+        )
+    )
+
+
+async def _log(
+    tx: Transaction,
+    *,
+    entry_id: int,
+    voter: str,
+    kind: str,
+    action: str,
+    address: str,
+    now: datetime,
+    reason: str | None = None,
+    actor_id: int | None = None,
+) -> None:
+    await tx.execute(
+        "INSERT INTO like_events (entry_id, voter, kind, action, address, reason, actor_id, at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (entry_id, voter, kind, action, address, reason, actor_id, to_db(now)),
+    )
+
+
+async def like(
+    db: Database, *, contest: Contest, entry_id: int, voter: Voter, now: datetime
+) -> LikeState:
+    """Like an entry (a repeat changes nothing); refused outside voting and on one's own photo."""
+    _ensure_voting_open(contest, now)
+    author = await _votable_entry(db, contest, entry_id)
+    if voter.user_id == author:
+        raise Forbidden("You cannot like your own photo.")
+    async with db.transaction() as tx:
+        added = await tx.execute_rowcount(
+            "INSERT INTO likes (entry_id, voter, kind, user_id, address, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (entry_id, voter) DO NOTHING",
+            (entry_id, voter.key, voter.kind, voter.user_id, voter.address, to_db(now)),
+        )
+        if added:
+            await _log(
+                tx,
+                entry_id=entry_id,
+                voter=voter.key,
+                kind=voter.kind,
+                action="like",
+                address=voter.address,
+                now=now,
+            )
+        liked = await tx.fetch_value(
+            "SELECT voided_at IS NULL FROM likes WHERE entry_id = ? AND voter = ?",
+            (entry_id, voter.key),
+        )
+        return LikeState(liked=bool(liked), count=await count_for(tx, entry_id))
+
+
+async def unlike(
+    db: Database, *, contest: Contest, entry_id: int, voter: Voter, now: datetime
+) -> LikeState:
+    """Take a like back while voting is open (a voided like stays voided)."""
+    _ensure_voting_open(contest, now)
+    await _votable_entry(db, contest, entry_id)
+    async with db.transaction() as tx:
+        removed = await tx.execute_rowcount(
+            "DELETE FROM likes WHERE entry_id = ? AND voter = ? AND voided_at IS NULL",
+            (entry_id, voter.key),
+        )
+        if removed:
+            await _log(
+                tx,
+                entry_id=entry_id,
+                voter=voter.key,
+                kind=voter.kind,
+                action="unlike",
+                address=voter.address,
+                now=now,
+            )
+        return LikeState(liked=False, count=await count_for(tx, entry_id))
+
+
+async def void_like(
+    db: Database,
+    *,
+    contest: Contest,
+    entry_id: int,
+    voter_key: str,
+    reason: str,
+    actor: User,
+    now: datetime,
+) -> None:
+    """An organizer voids a suspicious like, with a recorded reason."""
+    reason = " ".join(reason.split())
+    if not reason or len(reason) > MAX_VOID_REASON:
+        raise ValidationError({"reason": "Give a short reason for voiding the like."})
+    await _votable_entry(db, contest, entry_id)
+    async with db.transaction() as tx:
+        changed = await tx.execute_rowcount(
+            "UPDATE likes SET voided_at = ?, void_reason = ? WHERE entry_id = ? AND voter = ?"
+            " AND voided_at IS NULL",
+            (to_db(now), reason, entry_id, voter_key),
+        )
+        if not changed:
+            raise NotFound("That like is not there (or was already voided).")
+        await _log(
+            tx,
+            entry_id=entry_id,
+            voter=voter_key,
+            kind="vote",
+            action="void",
+            address="",
+            now=now,
+            reason=reason,
+            actor_id=actor.id,
+        )
+
+
+async def liked_by(db: Database, voter_key: str, entry_ids: list[int]) -> set[int]:
+    """Which of these entries the voter currently likes."""
+    if not entry_ids:
+        return set()
+    marks = ", ".join("?" * len(entry_ids))
+    rows = await db.fetch_all(
+        f"SELECT entry_id FROM likes WHERE voter = ? AND voided_at IS NULL"  # noqa: S608
+        f" AND entry_id IN ({marks})",
+        (voter_key, *entry_ids),
+    )
+    return {row["entry_id"] for row in rows}
+
+
+async def tallies(db: Database, contest_id: int) -> dict[int, int]:
+    """People's Choice likes per approved entry of the contest (entries with none included)."""
+    rows = await db.fetch_all(
+        "SELECT entries.id, count(likes.voter) AS likes FROM entries"
+        " LEFT JOIN likes ON likes.entry_id = entries.id AND likes.kind = 'vote'"
+        "   AND likes.voided_at IS NULL"
+        " WHERE entries.contest_id = ? AND entries.status = 'approved' GROUP BY entries.id",
+        (contest_id,),
+    )
+    return {row["id"]: row["likes"] for row in rows}
+
+
+async def picks(db: Database, contest_id: int) -> dict[int, int]:
+    """Library picks (organizers' likes) per entry."""
+    rows = await db.fetch_all(
+        "SELECT likes.entry_id, count(*) AS picks FROM likes"
+        " JOIN entries ON entries.id = likes.entry_id"
+        " WHERE entries.contest_id = ? AND likes.kind = 'pick' GROUP BY likes.entry_id",
+        (contest_id,),
+    )
+    return {row["entry_id"]: row["picks"] for row in rows}
+
+
+async def tallies_from_log(db: Database, contest_id: int) -> dict[int, int]:
+    """The same tallies rebuilt by replaying the append-only log: they must always match."""
+    events = await db.fetch_all(
+        "SELECT like_events.* FROM like_events JOIN entries ON entries.id = like_events.entry_id"
+        " WHERE entries.contest_id = ? AND entries.status = 'approved' ORDER BY like_events.id",
+        (contest_id,),
+    )
+    state: dict[tuple[int, str], str] = {}
+    for event in events:
+        if event["kind"] != "vote":
+            continue
+        key = (event["entry_id"], event["voter"])
+        if event["action"] == "like":
+            state[key] = "counted"
+        elif event["action"] == "unlike":
+            state.pop(key, None)
+        else:
+            state[key] = "voided"
+    counts: dict[int, int] = defaultdict(int)
+    for entry_id in await tallies(db, contest_id):
+        counts[entry_id] = 0
+    for (entry_id, _), status in state.items():
+        if status == "counted":
+            counts[entry_id] += 1
+    return dict(counts)
+
+
+async def peoples_choice(db: Database, contest_id: int) -> int | None:
+    """The entry with the most likes; a tie goes to the one that reached its total first."""
+    rows = await db.fetch_all(
+        "SELECT likes.entry_id, count(*) AS likes, max(likes.created_at) AS reached"
+        " FROM likes JOIN entries ON entries.id = likes.entry_id"
+        " WHERE entries.contest_id = ? AND entries.status = 'approved' AND likes.kind = 'vote'"
+        " AND likes.voided_at IS NULL GROUP BY likes.entry_id"
+        " ORDER BY likes DESC, reached, likes.entry_id LIMIT 1",
+        (contest_id,),
+    )
+    return rows[0]["entry_id"] if rows else None
