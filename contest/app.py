@@ -28,7 +28,9 @@ from contest.storage import LocalStorage
 from contest.web import (
     auth,
     entries,
+    gallery,
     judging,
+    likes,
     manage_contests,
     manage_site,
     media,
@@ -127,6 +129,8 @@ def create_app(
         *moderation.routes,
         *media.routes,
         *judging.routes,
+        *gallery.routes,
+        *likes.routes,
         *results.routes,
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]

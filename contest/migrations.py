@@ -318,4 +318,27 @@ LIKES = Migration(
     """,
 )
 
-MIGRATIONS: tuple[Migration, ...] = (ACCOUNTS, CONTESTS, ENTRIES, JUDGING, LIKES)
+GALLERY = Migration(
+    "0006_gallery",
+    """
+    ALTER TABLE entries ADD COLUMN credit TEXT NOT NULL DEFAULT 'name'
+        CHECK (credit IN ('name', 'initials'));
+    ALTER TABLE entries ADD COLUMN share_card_key TEXT;
+    CREATE TABLE entry_views (
+        entry_id INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+        day TEXT NOT NULL,
+        visitor TEXT NOT NULL,
+        source TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (entry_id, day, visitor)
+    ) WITHOUT ROWID;
+    CREATE TABLE share_clicks (
+        id INTEGER PRIMARY KEY,
+        entry_id INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+        network TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX share_clicks_entry ON share_clicks(entry_id, network)
+    """,
+)
+
+MIGRATIONS: tuple[Migration, ...] = (ACCOUNTS, CONTESTS, ENTRIES, JUDGING, LIKES, GALLERY)

@@ -50,6 +50,7 @@ async def render(
         "now": now(request),
         "errors": {},
         "form": FormValues(),
+        "site_url": services(request).config.base_url.rstrip("/"),
     }
     page.update(context or {})
     return services(request).templates.TemplateResponse(

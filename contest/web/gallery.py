@@ -1,0 +1,238 @@
+"""Public gallery pages: a contest's photos, one photo's page, hashtag pages, share cards."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+import anyio.to_thread
+from starlette.requests import Request
+from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from contest import contests, gallery, likes, views
+from contest.contests import Contest
+from contest.db import Row
+from contest.errors import NotFound, NotSignedIn
+from contest.share_card import make_share_card
+from contest.web.context import browser_id, client_address, current_user, now, services
+from contest.web.rendering import render
+
+CARD_CACHE = "public, max-age=86400"
+
+
+def absolute(request: Request, route: str, **params: Any) -> str:
+    """The public address of a route, from the configured base URL (never the Host header)."""
+    return services(request).config.absolute_url(request.url_for(route, **params).path)
+
+
+async def _contest(request: Request, slug: str) -> Contest:
+    user = await current_user(request)
+    return await contests.get_contest_by_slug(
+        services(request).db, slug, include_unpublished=bool(user and user.is_organizer)
+    )
+
+
+def _visitor_seed(request: Request) -> str:
+    return browser_id(request) or client_address(request)
+
+
+def _counts_shown(contest: Contest, request: Request) -> bool:
+    return not contest.settings.hide_counts or contest.schedule.results_are_out(now(request))
+
+
+async def _ordered(request: Request, contest: Contest, sort: str, **filters: Any) -> list[Row]:
+    rows = await gallery.contest_entries(services(request).db, contest, **filters)
+    return gallery.order(rows, sort=sort, seed=_visitor_seed(request))
+
+
+def _sort_of(request: Request, contest: Contest) -> str:
+    sort = request.query_params.get("sort", "")
+    allowed = gallery.allowed_sorts(contest, now(request))
+    return sort if sort in allowed else gallery.default_sort(contest, now(request))
+
+
+async def _like_context(request: Request, contest: Contest, rows: list[Row]) -> dict[str, Any]:
+    """Which of these entries the visitor likes, whether they may vote, and why not."""
+    user = await current_user(request)
+    voting = contest.schedule.voting_is_open(now(request))
+    liked: set[int] = set()
+    note = ""
+    if not voting:
+        opened = now(request) >= contest.schedule.voting_open
+        note = "Voting is closed." if opened else "Voting has not opened yet."
+    try:
+        voter = likes.voter_for(
+            contest, user, browser_id=browser_id(request), address=client_address(request)
+        )
+        liked = await likes.liked_by(services(request).db, voter.key, [row["id"] for row in rows])
+    except NotSignedIn:
+        note = note or "Sign in to like photos."
+    return {
+        "liked_ids": liked,
+        "can_vote": voting,
+        "vote_note": note,
+        "user_id": user.id if user else None,
+    }
+
+
+async def contest_gallery(request: Request) -> Response:
+    """The contest's approved photos: filters, a fair order, pages of 24."""
+    contest = await _contest(request, request.path_params["slug"])
+    db = services(request).db
+    category = request.query_params.get("category", "")
+    tag = request.query_params.get("tag", "").lstrip("#")
+    sort = _sort_of(request, contest)
+    category_id = int(category) if category.isdigit() else None
+    rows = await _ordered(request, contest, sort, category_id=category_id, tag=tag or None)
+    page_text = request.query_params.get("page", "1")
+    page = gallery.paginate(rows, int(page_text) if page_text.isdigit() else 1)
+    context = {
+        "contest": contest,
+        "page": page,
+        "sort": sort,
+        "sorts": gallery.allowed_sorts(contest, now(request)),
+        "category": category_id,
+        "tag": tag,
+        "categories": await db.fetch_all(
+            "SELECT id, name FROM categories WHERE contest_id = ? ORDER BY position", (contest.id,)
+        ),
+        "counts_shown": _counts_shown(contest, request),
+        "credit": gallery.credit,
+        "here": str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
+        "og_image": absolute(request, "share_card", entry_id=page.entries[0]["id"])
+        if page.entries
+        else None,
+        "config_url": absolute(request, "contest_gallery", slug=contest.slug),
+        "query_for": lambda number: urlencode(
+            {"category": category, "tag": tag, "sort": sort, "page": number}
+        ),
+        **await _like_context(request, contest, page.entries),
+    }
+    return await render(request, "public/gallery.html", context)
+
+
+async def entry_page(request: Request) -> Response:
+    """One photo: large, its words, like button, share buttons, and neighbours to swipe to."""
+    db = services(request).db
+    entry = await gallery.public_entry(db, request.path_params["entry_id"])
+    contest = await contests.get_contest(db, entry["contest_id"])
+    user = await current_user(request)
+    if not contest.settings.is_published and not (user and user.is_organizer):
+        raise NotFound()
+    await _count_view(request, contest, entry)
+    ordered = await _ordered(request, contest, _sort_of(request, contest))
+    before, after = gallery.neighbours(ordered, entry["id"])
+    hashtags = [
+        row["tag"]
+        for row in await db.fetch_all(
+            "SELECT tag FROM entry_hashtags WHERE entry_id = ? ORDER BY rowid", (entry["id"],)
+        )
+    ]
+    like_context = await _like_context(request, contest, [entry])
+    if user is not None and user.id == await _author_id(request, entry["id"]):
+        like_context |= {"can_vote": False, "vote_note": "This is your photo."}
+    page_url = absolute(request, "entry_page", entry_id=entry["id"])
+    context = {
+        "contest": contest,
+        "entry": entry,
+        "author": gallery.credit(entry),
+        "hashtags": hashtags,
+        "before": before,
+        "after": after,
+        "counts_shown": _counts_shown(contest, request),
+        "page_url": page_url,
+        "card_url": absolute(request, "share_card", entry_id=entry["id"]),
+        "networks": views.NETWORKS,
+        "share_text": f"{entry['title']} #{contest.settings.hashtag}",
+        **like_context,
+    }
+    return await render(request, "public/entry.html", context)
+
+
+async def _author_id(request: Request, entry_id: int) -> int:
+    return int(
+        await services(request).db.fetch_value(
+            "SELECT participant_id FROM entries WHERE id = ?", (entry_id,)
+        )
+    )
+
+
+async def _count_view(request: Request, contest: Contest, entry: Row) -> None:
+    agent = request.headers.get("user-agent", "")
+    if views.is_bot(agent):
+        return
+    svc = services(request)
+    visitor = views.visitor_key(
+        svc.config.secret_key or "", browser_id(request), client_address(request), agent
+    )
+    await views.record_view(
+        svc.db,
+        entry_id=entry["id"],
+        visitor=visitor,
+        source=request.query_params.get("src", ""),
+        tz_name=contest.settings.timezone,
+        now=now(request),
+    )
+
+
+async def share(request: Request) -> Response:
+    """Count a share click, then hand over to the network's share page."""
+    network = request.path_params["network"]
+    if network not in views.NETWORKS:
+        raise NotFound("We don't share to that network.")
+    db = services(request).db
+    entry = await gallery.public_entry(db, request.path_params["entry_id"])
+    contest = await contests.get_contest(db, entry["contest_id"])
+    await views.record_share(db, entry_id=entry["id"], network=network, now=now(request))
+    target = views.share_target(
+        network,
+        url=absolute(request, "entry_page", entry_id=entry["id"]),
+        text=f"{entry['title']} #{contest.settings.hashtag}",
+    )
+    return RedirectResponse(target, status_code=303)
+
+
+async def share_card(request: Request) -> Response:
+    """The entry's 1200x630 preview image, made once and kept."""
+    svc = services(request)
+    entry = await gallery.public_entry(svc.db, request.path_params["entry_id"])
+    key = entry["share_card_key"]
+    if not key or not svc.storage.exists(key):
+        contest = await contests.get_contest(svc.db, entry["contest_id"])
+        display = await anyio.to_thread.run_sync(svc.storage.read, entry["display_key"])
+        card = await anyio.to_thread.run_sync(
+            lambda: make_share_card(
+                display,
+                title=entry["title"],
+                hashtag=contest.settings.hashtag,
+                contest_title=contest.title,
+            ),
+            limiter=svc.image_limiter,
+        )
+        key = await anyio.to_thread.run_sync(svc.storage.put, card)
+        async with svc.db.transaction() as tx:
+            await tx.execute(
+                "UPDATE entries SET share_card_key = ? WHERE id = ?", (key, entry["id"])
+            )
+    return FileResponse(
+        svc.storage.path(key), media_type="image/jpeg", headers={"Cache-Control": CARD_CACHE}
+    )
+
+
+async def hashtag_page(request: Request) -> Response:
+    """Every approved photo with a hashtag, across published contests."""
+    tag = request.path_params["tag"].lstrip("#")
+    rows = await gallery.tag_entries(services(request).db, tag)
+    return await render(
+        request, "public/hashtag.html", {"tag": tag, "entries": rows, "credit": gallery.credit}
+    )
+
+
+routes = [
+    Route("/contests/{slug}/gallery", contest_gallery, name="contest_gallery"),
+    Route("/entries/{entry_id:int}", entry_page, name="entry_page"),
+    Route("/entries/{entry_id:int}/card.jpg", share_card, name="share_card"),
+    Route("/entries/{entry_id:int}/share/{network}", share, name="share"),
+    Route("/hashtags/{tag}", hashtag_page, name="hashtag"),
+]

@@ -1,0 +1,57 @@
+// Likes without a reload: the form still posts normally when this script is absent.
+// The count changes at once and goes back if the server refuses.
+(function () {
+  "use strict";
+
+  function render(form, liked, countText) {
+    var button = form.querySelector(".like-button");
+    form.querySelector("input[name=action]").value = liked ? "unlike" : "like";
+    button.classList.toggle("liked", liked);
+    button.setAttribute("aria-pressed", liked ? "true" : "false");
+    button.querySelector("[aria-hidden]").textContent = liked ? "\u2665" : "\u2661";
+    button.querySelector(".like-label").textContent = liked ? "Liked" : "Like";
+    form.querySelector("[data-like-count]").textContent = countText;
+  }
+
+  function describe(count) {
+    if (count === null || count === undefined) { return "counts hidden until results"; }
+    return count + (count === 1 ? " like" : " likes");
+  }
+
+  function onSubmit(event) {
+    var form = event.currentTarget;
+    if (!window.fetch) { return; }
+    event.preventDefault();
+    var countNode = form.querySelector("[data-like-count]");
+    var before = { liked: form.querySelector("input[name=action]").value === "unlike", text: countNode.textContent };
+    var guess = parseInt(before.text, 10);
+    var liking = !before.liked;
+    render(form, liking, isNaN(guess) ? before.text : describe(guess + (liking ? 1 : -1)));
+    var error = form.querySelector(".like-error");
+    error.textContent = "";
+    fetch(form.action, {
+      method: "POST",
+      body: new FormData(form_with_action(form, liking)),
+      headers: { "Accept": "application/json" },
+      credentials: "same-origin"
+    }).then(function (response) {
+      return response.json().then(function (data) {
+        if (!response.ok) { throw new Error(data.error || "The like was not saved."); }
+        render(form, data.liked, describe(data.count));
+      });
+    }).catch(function (problem) {
+      render(form, before.liked, before.text);
+      error.textContent = problem.message || "The like was not saved. Please try again.";
+    });
+  }
+
+  function form_with_action(form, liking) {
+    form.querySelector("input[name=action]").value = liking ? "like" : "unlike";
+    return form;
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var forms = document.querySelectorAll("[data-like-form]");
+    for (var i = 0; i < forms.length; i++) { forms[i].addEventListener("submit", onSubmit); }
+  });
+})();

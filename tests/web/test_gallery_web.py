@@ -1,0 +1,248 @@
+"""The public side: gallery order and filters, entry pages, likes through HTTP, sharing, views."""
+
+import io
+import re
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from contest import contests
+from contest.demo import judging_demo_settings
+from contest.masters import complete_pending_masters  # noqa: F401 - keeps the import graph honest
+from tests.conftest import Site
+from tests.factories import INSERT_ENTRY, entry_values
+
+EXPECTED_OG = {
+    "og:title",
+    "og:description",
+    "og:url",
+    "og:image",
+    "og:image:width",
+    "og:image:height",
+}
+
+
+class MetaTags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        key = values.get("property") or values.get("name")
+        if tag == "meta" and key and values.get("content") is not None:
+            self.tags[key] = str(values["content"])
+
+
+def meta(html: str) -> dict[str, str]:
+    parser = MetaTags()
+    parser.feed(html)
+    return parser.tags
+
+
+@pytest.fixture
+def voting(site: Site) -> dict[str, Any]:
+    """A published contest in its voting phase with approved entries whose files exist."""
+
+    async def create() -> int:
+        settings = judging_demo_settings(site.clock(), "UTC")
+        return (
+            await contests.create_contest(site.db, settings, created_by=None, now=site.clock())
+        ).id
+
+    contest_id = site.run(create)
+    author = site.add_user("participant", "ann@uni.edu", name="Ann Lee")
+    ids = []
+    for index in range(30):
+        values = list(entry_values(contest_id, author, f"Photo {index:02d}", "approved"))
+        image = Image.new("RGB", (800, 600), (index * 8, 90, 140))
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG")
+        from contest.storage import LocalStorage
+
+        key = LocalStorage(site.config.media).put(buffer.getvalue())
+        values[5] = values[6] = values[7] = key
+        site.execute(INSERT_ENTRY, tuple(values))
+        ids.append(site.value("SELECT max(id) FROM entries"))
+    site.execute("INSERT INTO entry_hashtags (entry_id, tag) VALUES (?, 'nightowls')", (ids[3],))
+    slug = site.value("SELECT slug FROM contests")
+    return {"contest": contest_id, "ids": ids, "slug": slug, "author": author}
+
+
+def gallery_ids(html: str) -> list[int]:
+    return [int(i) for i in re.findall(r'<li class="photo-card" id="entry-(\d+)"', html)]
+
+
+def test_gallery_pages_hold_24_with_sizes_set_and_lazy_loading(
+    site: Site, voting: dict[str, Any]
+) -> None:
+    html = site.client.get(f"/contests/{voting['slug']}/gallery").text
+    assert len(gallery_ids(html)) == 24 and "Page 1 of 2" in html
+    for tag in re.findall(r"<img [^>]+>", html):
+        if "/media/" in tag:
+            assert 'width="' in tag and 'height="' in tag and 'loading="lazy"' in tag
+    second = site.client.get(f"/contests/{voting['slug']}/gallery?page=2").text
+    assert len(gallery_ids(second)) == 6
+    assert set(gallery_ids(html)) | set(gallery_ids(second)) == set(voting["ids"])
+
+
+def test_order_is_shuffled_per_visitor_but_stable_for_each(
+    site: Site, voting: dict[str, Any]
+) -> None:
+    path = f"/contests/{voting['slug']}/gallery"
+    first = gallery_ids(site.client.get(path).text)
+    assert gallery_ids(site.client.get(path).text) == first
+    orders = set()
+    for _ in range(4):
+        site.client.cookies.clear()
+        orders.add(tuple(gallery_ids(site.client.get(path).text)))
+    assert len(orders) > 1
+    assert first != sorted(first) and first != sorted(first, reverse=True)
+
+
+def test_most_liked_order_only_after_results(site: Site, voting: dict[str, Any]) -> None:
+    path = f"/contests/{voting['slug']}/gallery?sort=likes"
+    assert (
+        "Shuffled for you" in site.client.get(path).text.split('id="sort"')[1].split("</select>")[0]
+    )
+    assert '<option value="likes"' not in site.client.get(path).text
+
+
+def test_hashtag_filter_and_hashtag_page(site: Site, voting: dict[str, Any]) -> None:
+    html = site.client.get(f"/contests/{voting['slug']}/gallery?tag=%23NightOwls").text
+    assert gallery_ids(html) == [voting["ids"][3]]
+    page = site.client.get("/hashtags/nightowls").text
+    assert "Photo 03" in page and "Photo 04" not in page
+
+
+def test_entry_page_has_absolute_open_graph_tags_and_a_1200x630_card(
+    site: Site, voting: dict[str, Any]
+) -> None:
+    entry = voting["ids"][0]
+    html = site.client.get(f"/entries/{entry}").text
+    tags = meta(html)
+    assert set(tags) >= EXPECTED_OG
+    for key in ("og:url", "og:image", "twitter:image"):
+        assert tags[key].startswith("http://testserver/"), key
+    assert tags["twitter:card"] == "summary_large_image"
+    card = site.client.get(tags["og:image"].removeprefix("http://testserver"))
+    assert card.status_code == 200 and card.headers["content-type"] == "image/jpeg"
+    assert Image.open(io.BytesIO(card.content)).size == (1200, 630)
+    assert (tags["og:image:width"], tags["og:image:height"]) == ("1200", "630")
+    assert "ann@uni.edu" not in html
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/contests/{slug}", "/contests/{slug}/gallery", "/contests/{slug}/winners"]
+)
+def test_every_shared_page_has_open_graph_basics(
+    site: Site, voting: dict[str, Any], path: str
+) -> None:
+    tags = meta(site.client.get(path.format(slug=voting["slug"])).text)
+    assert {"og:site_name", "og:title", "og:description", "og:url", "twitter:card"} <= set(tags)
+    assert tags["og:url"].startswith("http://testserver/")
+    assert tags["og:title"] and tags["og:description"]
+
+
+def test_like_without_javascript_returns_to_the_same_place(
+    site: Site, voting: dict[str, Any]
+) -> None:
+    site.sign_in_as("participant", "fan@uni.edu")
+    entry = voting["ids"][0]
+    back = f"/contests/{voting['slug']}/gallery?page=1"
+    response = site.post(
+        f"/entries/{entry}/like", {"next": back}, form_page=back, follow_redirects=False
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == f"{back}#entry-{entry}"
+    again = site.post(f"/entries/{entry}/like", {"next": back}, form_page=back)
+    assert again.status_code == 200
+    assert site.value("SELECT count(*) FROM likes") == 1
+    assert 'aria-pressed="true"' in site.client.get(f"/entries/{entry}").text
+
+
+def test_like_with_javascript_answers_json(site: Site, voting: dict[str, Any]) -> None:
+    site.sign_in_as("participant", "fan@uni.edu")
+    entry = voting["ids"][1]
+    token = site.csrf(f"/entries/{entry}")
+    headers = {"Accept": "application/json"}
+    liked = site.client.post(
+        f"/entries/{entry}/like", data={"csrf_token": token, "action": "like"}, headers=headers
+    )
+    assert liked.json() == {"liked": True, "count": 1}
+    unliked = site.client.post(
+        f"/entries/{entry}/like", data={"csrf_token": token, "action": "unlike"}, headers=headers
+    )
+    assert unliked.json() == {"liked": False, "count": 0}
+
+
+def test_visitors_must_sign_in_to_like_in_accounts_mode(site: Site, voting: dict[str, Any]) -> None:
+    entry = voting["ids"][0]
+    token = site.csrf(f"/entries/{entry}")
+    response = site.client.post(
+        f"/entries/{entry}/like", data={"csrf_token": token}, headers={"Accept": "application/json"}
+    )
+    assert response.status_code == 401
+    assert site.value("SELECT count(*) FROM likes") == 0
+
+
+def test_author_cannot_like_own_photo(site: Site, voting: dict[str, Any]) -> None:
+    site.sign_in("ann@uni.edu")
+    entry = voting["ids"][0]
+    assert "This is your photo." in site.client.get(f"/entries/{entry}").text
+    response = site.post(f"/entries/{entry}/like", {}, form_page=f"/entries/{entry}")
+    assert response.status_code == 403
+    assert site.value("SELECT count(*) FROM likes") == 0
+
+
+def test_hidden_counts_stay_hidden_until_results(site: Site, voting: dict[str, Any]) -> None:
+    site.execute("UPDATE contests SET hide_counts = 1")
+    site.sign_in_as("participant", "fan@uni.edu")
+    entry = voting["ids"][0]
+    token = site.csrf(f"/entries/{entry}")
+    answer = site.client.post(
+        f"/entries/{entry}/like", data={"csrf_token": token}, headers={"Accept": "application/json"}
+    )
+    assert answer.json() == {"liked": True, "count": None}
+    assert "counts hidden until results" in site.client.get(f"/entries/{entry}").text
+
+
+def test_views_count_once_per_visitor_per_day_and_skip_bots(
+    site: Site, voting: dict[str, Any]
+) -> None:
+    entry = voting["ids"][0]
+    browser = {"User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Safari/604.1"}
+    site.client.get(f"/entries/{entry}?src=whatsapp", headers=browser)
+    site.client.get(f"/entries/{entry}", headers=browser)
+    site.client.get(f"/entries/{entry}", headers={"User-Agent": "facebookexternalhit/1.1"})
+    site.client.get(f"/entries/{entry}", headers={"User-Agent": "Googlebot/2.1"})
+    assert site.rows("SELECT source FROM entry_views") == [{"source": "whatsapp"}]
+    site.clock.advance(days=1)
+    site.client.get(f"/entries/{entry}", headers=browser)
+    assert site.value("SELECT count(*) FROM entry_views") == 2
+
+
+def test_share_buttons_count_clicks_and_tag_the_link(site: Site, voting: dict[str, Any]) -> None:
+    entry = voting["ids"][0]
+    response = site.client.get(f"/entries/{entry}/share/whatsapp", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("https://wa.me/?text=")
+    assert f"entries%2F{entry}%3Fsrc%3Dwhatsapp" in response.headers["location"]
+    assert site.rows("SELECT network FROM share_clicks") == [{"network": "whatsapp"}]
+    assert site.client.get(f"/entries/{entry}/share/myspace").status_code == 404
+
+
+def test_pending_entries_have_no_public_page(site: Site, voting: dict[str, Any]) -> None:
+    site.execute("UPDATE entries SET status = 'pending' WHERE id = ?", (voting["ids"][0],))
+    assert site.client.get(f"/entries/{voting['ids'][0]}").status_code == 404
+    assert voting["ids"][0] not in gallery_ids(
+        site.client.get(f"/contests/{voting['slug']}/gallery").text
+    )
+
+
+def test_initials_when_the_participant_prefers(site: Site, voting: dict[str, Any]) -> None:
+    site.execute("UPDATE entries SET credit = 'initials' WHERE id = ?", (voting["ids"][0],))
+    html = site.client.get(f"/entries/{voting['ids'][0]}").text
+    assert "by A.L." in html and "Ann Lee" not in html
