@@ -30,6 +30,7 @@ from contest.web import (
     entries,
     gallery,
     judging,
+    like_review,
     likes,
     manage_contests,
     manage_site,
@@ -131,6 +132,7 @@ def create_app(
         *judging.routes,
         *gallery.routes,
         *likes.routes,
+        *like_review.routes,
         *results.routes,
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]

@@ -246,3 +246,25 @@ def test_initials_when_the_participant_prefers(site: Site, voting: dict[str, Any
     site.execute("UPDATE entries SET credit = 'initials' WHERE id = ?", (voting["ids"][0],))
     html = site.client.get(f"/entries/{voting['ids'][0]}").text
     assert "by A.L." in html and "Ann Lee" not in html
+
+
+def test_organizer_sees_a_burst_and_voids_it_with_a_reason(
+    site: Site, voting: dict[str, Any]
+) -> None:
+    entry = voting["ids"][0]
+    for index in range(20):
+        site.execute(
+            "INSERT INTO likes (entry_id, voter, kind, address, created_at)"
+            " VALUES (?, ?, 'vote', '203.0.113.9', ?)",
+            (entry, f"device:{index:032x}", f"2026-03-02T09:0{index % 10}:00Z"),
+        )
+    site.sign_in_as("organizer", "org@uni.edu")
+    page = f"/manage/contests/{voting['contest']}/likes"
+    html = site.client.get(page).text
+    assert "20 likes within 10 minutes" in html and "20 voters from one network address" in html
+    chosen = [f"{entry}|device:{index:032x}" for index in range(3)]
+    refused = site.post(f"{page}/void", {"likes": chosen, "reason": ""}, form_page=page)
+    assert refused.status_code == 400
+    site.post(f"{page}/void", {"likes": chosen, "reason": "Scripted burst"}, form_page=page)
+    assert site.value("SELECT count(*) FROM likes WHERE voided_at IS NOT NULL") == 3
+    assert "Scripted burst" in site.client.get(page).text

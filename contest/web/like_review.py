@@ -1,0 +1,65 @@
+"""Organizers review suspicious likes and void them with a recorded reason."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from contest import contests, like_review, likes
+from contest.errors import ValidationError
+from contest.web.context import now, read_form, redirect, require_user, services
+from contest.web.rendering import render
+
+
+async def review_likes(request: Request, *, errors: dict[str, str] | None = None) -> Response:
+    """Flagged entries with their likes, and the likes already voided."""
+    await require_user(request, "organizer")
+    db = services(request).db
+    contest = await contests.get_contest(db, request.path_params["contest_id"])
+    context = {
+        "contest": contest,
+        "suspicions": await like_review.suspicious_entries(db, contest.id),
+        "voided": await like_review.voided_likes(db, contest.id),
+        "describe": like_review.describe_voter,
+        "tallies_match": await likes.tallies(db, contest.id)
+        == await likes.tallies_from_log(db, contest.id),
+        "errors": errors or {},
+    }
+    return await render(request, "manage/likes.html", context, status_code=400 if errors else 200)
+
+
+async def void_likes(request: Request) -> Response:
+    """Void the ticked likes with one reason (each void is logged)."""
+    organizer = await require_user(request, "organizer")
+    db = services(request).db
+    contest = await contests.get_contest(db, request.path_params["contest_id"])
+    form = await read_form(request)
+    chosen = [value.split("|", 1) for value in form.getlist("likes") if "|" in value]
+    try:
+        if not chosen:
+            raise ValidationError({"likes": "Tick the likes to void."})
+        for entry_id, voter in chosen:
+            await likes.void_like(
+                db,
+                contest=contest,
+                entry_id=int(entry_id) if entry_id.isdigit() else 0,
+                voter_key=voter,
+                reason=form.get("reason"),
+                actor=organizer,
+                now=now(request),
+            )
+    except ValidationError as error:
+        return await review_likes(request, errors=error.errors)
+    return redirect(request, "review_likes", contest_id=contest.id)
+
+
+routes = [
+    Route("/manage/contests/{contest_id:int}/likes", review_likes, name="review_likes"),
+    Route(
+        "/manage/contests/{contest_id:int}/likes/void",
+        void_likes,
+        methods=["POST"],
+        name="void_likes",
+    ),
+]
