@@ -27,6 +27,7 @@ from contest.security import Passwords
 from contest.storage import LocalStorage
 from contest.web import (
     auth,
+    email_votes,
     entries,
     gallery,
     judging,
@@ -133,6 +134,7 @@ def create_app(
         *gallery.routes,
         *likes.routes,
         *like_review.routes,
+        *email_votes.routes,
         *results.routes,
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]

@@ -22,6 +22,7 @@ MAX_ENTRIES_LIMIT = 50
 MAX_LICENCE = 2_000
 VOTING_MODES = {
     "accounts": "Signed-in accounts only",
+    "email": "Anyone with a verified email address (we email a sign-in link)",
     "device": "Anyone, one like per browser (with limits per network address)",
 }
 SCORE_METHODS = {

@@ -35,14 +35,26 @@ class LikeState:
     count: int
 
 
-def voter_for(contest: Contest, user: User | None, *, browser_id: str, address: str) -> Voter:
+def voter_for(
+    contest: Contest,
+    user: User | None,
+    *,
+    browser_id: str,
+    address: str,
+    email_voter: str | None = None,
+) -> Voter:
     """The voter behind a request, by the contest's voting mode."""
     if user is not None:
         kind = "pick" if user.is_organizer else "vote"
         return Voter(f"user:{user.id}", kind, user.id, address)
-    if contest.settings.voting_mode == "device" and browser_id:
+    mode = contest.settings.voting_mode
+    if mode == "email" and email_voter:
+        return Voter(email_voter, "vote", None, address)
+    if mode == "device" and browser_id:
         digest = hashlib.sha256(browser_id.encode()).hexdigest()[:32]
         return Voter(f"device:{digest}", "vote", None, address)
+    if mode == "email":
+        raise NotSignedIn("Confirm your email address (or sign in) to like photos.")
     raise NotSignedIn("Sign in to like photos in this contest.")
 
 

@@ -281,7 +281,7 @@ LIKES = Migration(
     "0005_likes",
     """
     ALTER TABLE contests ADD COLUMN voting_mode TEXT NOT NULL DEFAULT 'accounts'
-        CHECK (voting_mode IN ('accounts', 'device'));
+        CHECK (voting_mode IN ('accounts', 'email', 'device'));
     ALTER TABLE contests ADD COLUMN hide_counts INTEGER NOT NULL DEFAULT 0;
     CREATE TABLE likes (
         entry_id INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
@@ -337,7 +337,15 @@ GALLERY = Migration(
         network TEXT NOT NULL,
         at TEXT NOT NULL
     );
-    CREATE INDEX share_clicks_entry ON share_clicks(entry_id, network)
+    CREATE INDEX share_clicks_entry ON share_clicks(entry_id, network);
+    CREATE TABLE voter_links (
+        token_hash TEXT PRIMARY KEY,
+        contest_id INTEGER NOT NULL REFERENCES contests(id) ON DELETE CASCADE,
+        voter TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        used_at TEXT
+    )
     """,
 )
 

@@ -16,6 +16,7 @@ from contest.db import Row
 from contest.errors import NotFound, NotSignedIn
 from contest.share_card import make_share_card
 from contest.web.context import browser_id, client_address, current_user, now, services
+from contest.web.email_votes import email_voter
 from contest.web.rendering import render
 
 CARD_CACHE = "public, max-age=86400"
@@ -63,16 +64,24 @@ async def _like_context(request: Request, contest: Contest, rows: list[Row]) -> 
         note = "Voting is closed." if opened else "Voting has not opened yet."
     try:
         voter = likes.voter_for(
-            contest, user, browser_id=browser_id(request), address=client_address(request)
+            contest,
+            user,
+            browser_id=browser_id(request),
+            address=client_address(request),
+            email_voter=email_voter(request, contest),
         )
         liked = await likes.liked_by(services(request).db, voter.key, [row["id"] for row in rows])
-    except NotSignedIn:
-        note = note or "Sign in to like photos."
+    except NotSignedIn as error:
+        note = note or error.message
     return {
         "liked_ids": liked,
         "can_vote": voting,
         "vote_note": note,
         "user_id": user.id if user else None,
+        "offer_vote_link": voting
+        and user is None
+        and contest.settings.voting_mode == "email"
+        and email_voter(request, contest) is None,
     }
 
 

@@ -7,15 +7,18 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from contest import contests, entries, likes
+from contest.errors import NotSignedIn
 from contest.web.context import (
     browser_id,
     client_address,
     current_user,
     now,
     read_form,
+    redirect,
     safe_next,
     services,
 )
+from contest.web.email_votes import email_voter
 from contest.web.errors import wants_json
 
 
@@ -25,12 +28,18 @@ async def toggle_like(request: Request) -> Response:
     db = services(request).db
     entry = await entries.get_entry(db, request.path_params["entry_id"])
     contest = await contests.get_contest(db, entry["contest_id"])
-    voter = likes.voter_for(
-        contest,
-        await current_user(request),
-        browser_id=browser_id(request),
-        address=client_address(request),
-    )
+    try:
+        voter = likes.voter_for(
+            contest,
+            await current_user(request),
+            browser_id=browser_id(request),
+            address=client_address(request),
+            email_voter=email_voter(request, contest),
+        )
+    except NotSignedIn:
+        if contest.settings.voting_mode == "email" and not wants_json(request):
+            return redirect(request, "vote_by_email", slug=contest.slug)
+        raise
     change = likes.unlike if form.get("action") == "unlike" else likes.like
     state = await change(db, contest=contest, entry_id=entry["id"], voter=voter, now=now(request))
     if wants_json(request):

@@ -268,3 +268,44 @@ def test_organizer_sees_a_burst_and_voids_it_with_a_reason(
     site.post(f"{page}/void", {"likes": chosen, "reason": "Scripted burst"}, form_page=page)
     assert site.value("SELECT count(*) FROM likes WHERE voided_at IS NOT NULL") == 3
     assert "Scripted burst" in site.client.get(page).text
+
+
+def test_email_voting_from_link_to_like(site: Site, voting: dict[str, Any]) -> None:
+    site.execute("UPDATE contests SET voting_mode = 'email'")
+    entry = voting["ids"][0]
+    assert "Get your voting link by email" in site.client.get(f"/entries/{entry}").text
+    token = site.csrf(f"/entries/{entry}")
+    response = site.client.post(
+        f"/entries/{entry}/like", data={"csrf_token": token}, follow_redirects=False
+    )
+    assert response.headers["location"].endswith(f"/contests/{voting['slug']}/vote-by-email")
+    form = f"/contests/{voting['slug']}/vote-by-email"
+    refused = site.post(form, {"email": "me@mailinator.com"})
+    assert refused.status_code == 400 and "throw-away" in refused.text
+    sent = site.post(form, {"email": "Fan.Person+likes@gmail.com"})
+    assert "Check your inbox" in sent.text
+    body = site.value("SELECT body FROM outbox")
+    link = re.search(r"http://testserver(/vote/\S+)", body).group(1)
+    assert site.client.get(link, follow_redirects=False).status_code == 303
+    assert site.client.get(link).status_code == 410  # single use
+    site.post(f"/entries/{entry}/like", {}, form_page=f"/entries/{entry}")
+    voters = [row["voter"] for row in site.rows("SELECT voter FROM likes")]
+    assert len(voters) == 1 and voters[0].startswith("email:") and "fan" not in voters[0]
+    site.client.cookies.clear()  # same mailbox, other spelling, other device: same voter
+    site.post(form, {"email": "fanperson@googlemail.com"})
+    link = re.search(
+        r"http://testserver(/vote/\S+)",
+        site.value("SELECT body FROM outbox ORDER BY id DESC LIMIT 1"),
+    ).group(1)
+    site.client.get(link)
+    site.post(f"/entries/{entry}/like", {}, form_page=f"/entries/{entry}")
+    assert site.value("SELECT count(*) FROM likes") == 1
+
+
+def test_device_voting_needs_no_account(site: Site, voting: dict[str, Any]) -> None:
+    site.execute("UPDATE contests SET voting_mode = 'device'")
+    entry = voting["ids"][0]
+    site.post(f"/entries/{entry}/like", {}, form_page=f"/entries/{entry}")
+    site.post(f"/entries/{entry}/like", {}, form_page=f"/entries/{entry}")
+    assert site.value("SELECT count(*) FROM likes") == 1
+    assert site.value("SELECT voter FROM likes").startswith("device:")

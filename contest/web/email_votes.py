@@ -1,0 +1,85 @@
+"""Voting by verified email: ask for a link, then follow it to become a voter on this device."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from contest import contests, email_voters
+from contest.contests import Contest
+from contest.errors import NotFound, ValidationError
+from contest.forms import FormValues
+from contest.web.context import now, read_form, redirect, services
+from contest.web.rendering import render
+
+
+def cookie_name(contest_id: int) -> str:
+    """The cookie that names this browser's verified voter for one contest."""
+    return f"contest_voter_{contest_id}"
+
+
+def email_voter(request: Request, contest: Contest) -> str | None:
+    """The verified voter key this browser carries for the contest, if any."""
+    secret = services(request).config.secret_key or ""
+    return email_voters.verified_voter(
+        secret, request.cookies.get(cookie_name(contest.id)), contest.id
+    )
+
+
+async def vote_by_email(request: Request) -> Response:
+    """Ask for a voting link by email."""
+    db = services(request).db
+    contest = await contests.get_contest_by_slug(
+        db, request.path_params["slug"], include_unpublished=False
+    )
+    if contest.settings.voting_mode != "email":
+        raise NotFound("This contest does not use email voting.")
+    context = {"contest": contest, "sent": False, "form": FormValues()}
+    if request.method == "GET":
+        return await render(request, "public/vote_by_email.html", context)
+    form = await read_form(request)
+    try:
+        await email_voters.send_link(
+            db,
+            contest=contest,
+            address=form.get("email"),
+            secret=services(request).config.secret_key or "",
+            link_for=lambda token: str(request.url_for("redeem_vote_link", token=token)),
+            now=now(request),
+        )
+    except ValidationError as error:
+        context |= {"form": form, "errors": error.errors}
+        return await render(request, "public/vote_by_email.html", context, status_code=400)
+    return await render(request, "public/vote_by_email.html", context | {"sent": True})
+
+
+async def redeem_vote_link(request: Request) -> Response:
+    """Follow a voting link: this browser may now like photos in the contest."""
+    svc = services(request)
+    contest_id, voter = await email_voters.redeem_link(
+        svc.db, request.path_params["token"], now=now(request)
+    )
+    contest = await contests.get_contest(svc.db, contest_id)
+    response = redirect(request, "contest_gallery", slug=contest.slug, query={"verified": 1})
+    lifetime = int((contest.schedule.voting_close - now(request)).total_seconds())
+    response.set_cookie(
+        cookie_name(contest.id),
+        email_voters.sign_voter(svc.config.secret_key or "", contest.id, voter),
+        max_age=max(lifetime, 60),
+        httponly=True,
+        samesite="lax",
+        secure=svc.config.https,
+    )
+    return response
+
+
+routes = [
+    Route(
+        "/contests/{slug}/vote-by-email",
+        vote_by_email,
+        methods=["GET", "POST"],
+        name="vote_by_email",
+    ),
+    Route("/vote/{token}", redeem_vote_link, name="redeem_vote_link"),
+]
