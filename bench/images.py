@@ -19,10 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import pillow_heif  # noqa: E402
-from PIL import Image, ImageChops, ImageCms, ImageDraw, ImageFilter, ImageOps  # noqa: E402
+import pillow_heif
+from PIL import Image, ImageChops, ImageCms, ImageDraw, ImageFilter, ImageOps
 
-from contest import images  # noqa: E402
+from contest import images
 
 RUNS = 7
 #: Display P3 colorants (D50-adapted), as in Apple's profile.
@@ -49,7 +49,11 @@ def photo_like(size: tuple[int, int], seed: int = 1) -> Image.Image:
     )
     draw = ImageDraw.Draw(base)
     for _ in range(160):
-        x, y, s = rnd.randrange(width), rnd.randrange(height), rnd.randrange(width // 50, width // 6)
+        x, y, s = (
+            rnd.randrange(width),
+            rnd.randrange(height),
+            rnd.randrange(width // 50, width // 6),
+        )
         lum = rnd.randrange(20, 235)
         colour = tuple(max(0, min(255, lum + rnd.randrange(-45, 46))) for _ in range(3))
         kind = rnd.randrange(3)
@@ -112,13 +116,17 @@ def naive_derivatives(data: bytes) -> tuple[bytes, bytes]:
     """The obvious Pillow pipeline: full decode and rotation, each size made from the full image."""
     with Image.open(BytesIO(data)) as im:
         upright = ImageOps.exif_transpose(im)
-    settings = {"progressive": True, "subsampling": images.DERIVATIVE_SUBSAMPLING}
     derivatives = []
-    for edge, quality in ((images.DISPLAY_EDGE, images.DISPLAY_QUALITY), (images.THUMB_EDGE, 82)):
+    for edge, quality, subsampling in (
+        (images.DISPLAY_EDGE, images.DISPLAY_QUALITY, images.DISPLAY_SUBSAMPLING),
+        (images.THUMB_EDGE, images.THUMB_QUALITY, images.THUMB_SUBSAMPLING),
+    ):
         scale = edge / max(upright.size)
         size = (round(upright.width * scale), round(upright.height * scale))
         small = upright.resize(size, Image.Resampling.LANCZOS)
-        derivatives.append(jpeg_save(small, quality=quality, **settings))
+        derivatives.append(
+            jpeg_save(small, quality=quality, subsampling=subsampling, progressive=True)
+        )
     return derivatives[0], derivatives[1]
 
 

@@ -28,7 +28,8 @@ def strip_metadata(jpeg: bytes) -> bytes:
     """The same JPEG without EXIF, XMP, IPTC, comments or trailers; ValueError if malformed."""
     if not jpeg.startswith(b"\xff\xd8"):
         raise ValueError("not a JPEG: missing SOI marker")
-    kept = [jpeg[:2]]
+    view = memoryview(jpeg)  # slices of a view are not copies: the scans can be megabytes
+    kept: list[bytes | memoryview] = [view[:2]]
     pos = 2
     while True:
         pos, marker = _next_marker(jpeg, pos)
@@ -43,7 +44,7 @@ def strip_metadata(jpeg: bytes) -> bytes:
             kept.append(segment)
         if marker == SOS:
             scan_end = _scan_end(jpeg, end)
-            kept.append(jpeg[end:scan_end])
+            kept.append(view[end:scan_end])
             end = scan_end
         pos = end
 

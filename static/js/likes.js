@@ -29,7 +29,7 @@
     render(form, liking, isNaN(guess) ? before.text : describe(guess + (liking ? 1 : -1)));
     var error = form.querySelector(".like-error");
     error.textContent = "";
-    fetch(form.action, {
+    fetch(form.getAttribute("action"), {
       method: "POST",
       body: new FormData(form_with_action(form, liking)),
       headers: { "Accept": "application/json" },

@@ -23,7 +23,8 @@
     var status = form.querySelector(".upload-status");
     var button = form.querySelector("button[type=submit]");
     var request = new XMLHttpRequest();
-    request.open("POST", form.action);
+    var target = form.getAttribute("action");
+    request.open("POST", target);
     request.upload.addEventListener("progress", function (progress) {
       if (progress.lengthComputable) {
         bar.hidden = false;
@@ -32,7 +33,7 @@
       }
     });
     request.addEventListener("load", function () {
-      if (request.responseURL && request.responseURL !== form.action) {
+      if (request.responseURL && request.responseURL.indexOf(target) === -1) {
         window.location.assign(request.responseURL);
         return;
       }
