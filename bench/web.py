@@ -1,0 +1,315 @@
+"""Benchmark the web app on loopback: likes, the gallery page and thumbnails.
+
+Run: .venv/bin/python bench/web.py   (the last line printed is a JSON summary)
+
+The server runs in its own process pinned to the first core, the load generator here on the
+second; every loop is bounded in requests and in seconds. Requests are written by hand on
+keep-alive connections so the client is not the bottleneck.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import os
+import random
+import re
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from contest.clock import to_db, utcnow  # noqa: E402
+from contest.config import Config  # noqa: E402
+from contest.security import token_hash  # noqa: E402
+from contest.storage import LocalStorage  # noqa: E402
+
+CLIENTS = 64
+ENTRIES = 500
+LIKE_REQUESTS = 12_000
+PAGE_REQUESTS = 3_000
+THUMB_REQUESTS = 6_000
+TIME_LIMIT = 30.0
+DUPLICATE_SHARE = 0.2
+SECRET = "bench-secret-key-0123456789abcdef0123456789"  # noqa: S105 - a throwaway bench key
+
+
+@dataclass
+class Timings:
+    """What one load loop measured."""
+
+    done: int
+    seconds: float
+    latencies: list[float]
+    bodies: list[tuple[int, bytes]]
+
+    @property
+    def per_second(self) -> float:
+        return self.done / self.seconds if self.seconds else 0.0
+
+    def percentile(self, share: float) -> float:
+        ordered = sorted(self.latencies)
+        return 1000 * ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
+
+
+def cores() -> tuple[set[int], set[int]]:
+    """One core for the server, another for the load (the same one on a single-core machine)."""
+    allowed = sorted(os.sched_getaffinity(0))
+    return {allowed[0]}, {allowed[-1]}
+
+
+def seed(data: Path) -> tuple[str, list[str], int]:
+    """A contest in its voting phase, 500 approved entries and 64 signed-in voters."""
+    config = Config(data_dir=data, secret_key=SECRET)
+    code = (
+        "import asyncio, sys; from contest.db import Database; from pathlib import Path;"
+        "asyncio.run(Database.open(Path(sys.argv[1])))"
+    )
+    subprocess.run([sys.executable, "-c", code, str(config.database)], check=True)
+    now = utcnow()
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 300), (90, 120, 160)).save(buffer, "JPEG", quality=82)
+    thumb = LocalStorage(config.media).put(buffer.getvalue())
+    db = sqlite3.connect(config.database)
+    day = 86400
+    stamps = [
+        to_db(now.fromtimestamp(now.timestamp() + offset * day, now.tzinfo))
+        for offset in (-20, -6, -5, 5, -5, 5, 6)
+    ]
+    db.execute(
+        "INSERT INTO contests (slug, title, hashtag, timezone, eligible_affiliations,"
+        " max_entries_per_participant, submissions_open, submissions_close, judging_open,"
+        " judging_close, voting_open, voting_close, results_at, is_published, created_at,"
+        " updated_at) VALUES ('bench', 'Bench contest', 'Bench', 'UTC', 'student', 3,"
+        " ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+        (*stamps, stamps[0], stamps[0]),
+    )
+    db.execute(
+        "INSERT INTO users (email, display_name, role, password_hash, created_at)"
+        " VALUES ('author@bench', 'Author', 'participant', 'x', ?)",
+        (stamps[0],),
+    )
+    db.executemany(
+        "INSERT INTO entries (contest_id, participant_id, title, status, licence,"
+        " consent_own_work, consent_people, original_sha256, dhash, image_format, width, height,"
+        " thumb_key, thumb_width, thumb_height, display_key, display_width, display_height,"
+        " master_key, created_at, updated_at) VALUES (1, 1, ?, 'approved', 'contest', 1, 1, ?,"
+        " '0', 'JPEG', 400, 300, ?, 400, 300, ?, 400, 300, ?, ?, ?)",
+        [(f"Photo {i}", str(i), thumb, thumb, thumb, stamps[0], stamps[0]) for i in range(ENTRIES)],
+    )
+    tokens = []
+    for index in range(CLIENTS):
+        cursor = db.execute(
+            "INSERT INTO users (email, display_name, role, password_hash, created_at)"
+            " VALUES (?, ?, 'participant', 'x', ?)",
+            (f"v{index}@bench", f"Voter {index}", stamps[0]),
+        )
+        token = f"session-{index:04d}-" + "x" * 24
+        db.execute(
+            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)"
+            " VALUES (?, ?, ?, ?)",
+            (token_hash(token), cursor.lastrowid, stamps[0], stamps[6]),
+        )
+        tokens.append(token)
+    db.commit()
+    db.close()
+    return thumb, tokens, ENTRIES
+
+
+def start_server(module_app: str, data: Path, port: int, core: set[int]) -> subprocess.Popen[bytes]:
+    """Uvicorn serving an app factory on loopback, pinned to one core."""
+    env = dict(
+        os.environ,
+        CONTEST_DATA_DIR=str(data),
+        CONTEST_SECRET_KEY=SECRET,
+        CONTEST_BASE_URL=f"http://127.0.0.1:{port}",
+        BENCH_MEDIA=str(data / "media"),
+    )
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            module_app,
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        cwd=ROOT,
+        env=env,
+        preexec_fn=lambda: os.sched_setaffinity(0, core),
+    )
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            with socket_to(port):
+                return process
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"{module_app} did not start")
+
+
+def socket_to(port: int):  # type: ignore[no-untyped-def]
+    import socket
+
+    return socket.create_connection(("127.0.0.1", port), timeout=1)
+
+
+async def request(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, raw: bytes
+) -> tuple[int, bytes]:
+    """Send one HTTP/1.1 request on a keep-alive connection and read the whole response."""
+    writer.write(raw)
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    match = re.search(rb"(?i)content-length: *(\d+)", head)
+    body = await reader.readexactly(int(match.group(1))) if match else b""
+    return status, body
+
+
+async def load(port: int, make: list[bytes], clients: int) -> Timings:
+    """Fire the prepared requests from concurrent keep-alive clients, bounded in time."""
+    queue = list(enumerate(make))
+    latencies: list[float] = []
+    bodies: list[tuple[int, bytes]] = [(0, b"")] * len(make)
+    stop_at = time.monotonic() + TIME_LIMIT
+
+    async def client() -> None:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        while queue and time.monotonic() < stop_at:
+            index, raw = queue.pop()
+            started = time.perf_counter()
+            bodies[index] = await request(reader, writer, raw)
+            latencies.append(time.perf_counter() - started)
+        writer.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    return Timings(len(latencies), time.perf_counter() - started, latencies, bodies)
+
+
+def get(path: str, port: int, cookie: str = "") -> bytes:
+    lines = [f"GET {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "User-Agent: bench/1.0"]
+    if cookie:
+        lines.append(f"Cookie: {cookie}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+def like_requests(port: int, tokens: list[str]) -> tuple[list[bytes], list[tuple[int, int]]]:
+    """Like requests from each voter's session, with a fifth of them replaying earlier ones."""
+    from contest.security import csrf_token
+
+    rng = random.Random(7)
+    made: list[bytes] = []
+    pairs: list[tuple[int, int]] = []
+    for _ in range(LIKE_REQUESTS):
+        if pairs and rng.random() < DUPLICATE_SHARE:
+            voter, entry = rng.choice(pairs)
+        else:
+            voter, entry = rng.randrange(len(tokens)), rng.randrange(1, ENTRIES + 1)
+        pairs.append((voter, entry))
+        browser = f"bench-browser-{voter:04d}-" + "y" * 24
+        body = f"csrf_token={csrf_token(SECRET, browser)}&action=like".encode()
+        head = (
+            f"POST /entries/{entry}/like HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            f"Cookie: contest_session={tokens[voter]}; contest_browser={browser}\r\n"
+            "Accept: application/json\r\nSec-Fetch-Site: same-origin\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        )
+        made.append(head.encode() + body)
+    return made, pairs
+
+
+def main() -> None:
+    server_core, load_core = cores()
+    os.sched_setaffinity(0, load_core)
+    with tempfile.TemporaryDirectory() as folder:
+        data = Path(folder)
+        thumb, tokens, _ = seed(data)
+        app = start_server("bench.web_apps:contest_app", data, 8791, server_core)
+        try:
+            likes_raw, pairs = like_requests(8791, tokens)
+            likes = asyncio.run(load(8791, likes_raw, CLIENTS))
+            acked = {
+                pairs[i]
+                for i, (status, body) in enumerate(likes.bodies)
+                if status == 200 and b'"liked":true' in body
+            }
+            gallery = asyncio.run(
+                load(8791, [get("/contests/bench/gallery", 8791)] * PAGE_REQUESTS, 16)
+            )
+            fresh = asyncio.run(
+                load(8791, [get("/contests/bench/gallery?fresh=1", 8791)] * PAGE_REQUESTS, 16)
+            )
+            thumbs = asyncio.run(load(8791, [get(f"/media/{thumb}", 8791)] * THUMB_REQUESTS, 16))
+        finally:
+            app.terminate()
+            app.wait(10)
+        static = start_server("bench.web_apps:static_app", data, 8792, server_core)
+        try:
+            plain = asyncio.run(load(8792, [get(f"/static/{thumb}", 8792)] * THUMB_REQUESTS, 16))
+        finally:
+            static.terminate()
+            static.wait(10)
+        db = sqlite3.connect(Path(folder) / "contest.db")
+        stored = {
+            (int(v.split(":")[1]) - 2, e)
+            for v, e in db.execute("SELECT voter, entry_id FROM likes")
+        }
+        events = db.execute("SELECT count(*) FROM like_events WHERE action = 'like'").fetchone()[0]
+        db.close()
+    lost = len(acked - stored)
+    doubled = events - len(stored) + len(stored - acked)
+    print(
+        f"likes: {likes.done} requests in {likes.seconds:.1f} s = {likes.per_second:.0f}/s,"
+        f" p50 {likes.percentile(0.5):.1f} ms, p99 {likes.percentile(0.99):.1f} ms"
+    )
+    print(
+        f"likes: {len(acked)} distinct acknowledged, {len(stored)} stored, lost {lost},"
+        f" double-counted {doubled}"
+    )
+    print(
+        f"gallery: {gallery.per_second:.0f} pages/s cached vs {fresh.per_second:.0f}/s fresh"
+        f" = {gallery.per_second / max(fresh.per_second, 1):.2f}x"
+    )
+    print(
+        f"thumbnails: {thumbs.per_second:.0f}/s vs StaticFiles {plain.per_second:.0f}/s"
+        f" = {thumbs.per_second / max(plain.per_second, 1):.2f}x"
+    )
+    print(
+        json.dumps(
+            {
+                "likes_per_s": round(likes.per_second),
+                "like_p50_ms": round(likes.percentile(0.5), 2),
+                "like_p99_ms": round(likes.percentile(0.99), 2),
+                "likes_lost": lost,
+                "likes_double_counted": doubled,
+                "gallery_rps": round(gallery.per_second),
+                "gallery_cache_ratio": round(gallery.per_second / max(fresh.per_second, 1), 2),
+                "thumb_rps": round(thumbs.per_second),
+                "thumb_ratio_vs_staticfiles": round(
+                    thumbs.per_second / max(plain.per_second, 1), 2
+                ),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
