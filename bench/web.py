@@ -125,7 +125,9 @@ def seed(data: Path) -> tuple[str, list[str], int]:
     return thumb, tokens, ENTRIES
 
 
-def start_server(module_app: str, data: Path, port: int, core: set[int]) -> subprocess.Popen[bytes]:
+def start_server(
+    module_app: str, data: Path, port: int, core: set[int], **settings: str
+) -> subprocess.Popen[bytes]:
     """Uvicorn serving an app factory on loopback, pinned to one core."""
     env = dict(
         os.environ,
@@ -133,6 +135,7 @@ def start_server(module_app: str, data: Path, port: int, core: set[int]) -> subp
         CONTEST_SECRET_KEY=SECRET,
         CONTEST_BASE_URL=f"http://127.0.0.1:{port}",
         BENCH_MEDIA=str(data / "media"),
+        **settings,
     )
     process = subprocess.Popen(
         [
@@ -254,13 +257,20 @@ def main() -> None:
             gallery = asyncio.run(
                 load(8791, [get("/contests/bench/gallery", 8791)] * PAGE_REQUESTS, 16)
             )
-            fresh = asyncio.run(
-                load(8791, [get("/contests/bench/gallery?fresh=1", 8791)] * PAGE_REQUESTS, 16)
-            )
             thumbs = asyncio.run(load(8791, [get(f"/media/{thumb}", 8791)] * THUMB_REQUESTS, 16))
         finally:
             app.terminate()
             app.wait(10)
+        uncached = start_server(
+            "bench.web_apps:contest_app", data, 8793, server_core, CONTEST_GALLERY_CACHE_SECONDS="0"
+        )
+        try:
+            fresh = asyncio.run(
+                load(8793, [get("/contests/bench/gallery", 8793)] * PAGE_REQUESTS, 16)
+            )
+        finally:
+            uncached.terminate()
+            uncached.wait(10)
         static = start_server("bench.web_apps:static_app", data, 8792, server_core)
         try:
             plain = asyncio.run(load(8792, [get(f"/static/{thumb}", 8792)] * THUMB_REQUESTS, 16))

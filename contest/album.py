@@ -17,7 +17,7 @@ from typing import Any
 import anyio
 import jinja2
 
-from contest.clock import zone
+from contest.clock import format_local, zone
 from contest.collage import COLLAGE_SIZE, MAX_PHOTOS, make_winners_collage
 from contest.contests import Contest
 from contest.db import Database, Row
@@ -167,14 +167,16 @@ def _base_url(base_url: str | None) -> str | None:
     return base
 
 
-def _check_target(out_dir: Path) -> None:
-    """Refuse to replace a folder that holds anything but an earlier album."""
+def _check_target(out_dir: Path) -> Path:
+    """The folder's full path; AlbumError if it holds anything but an earlier album."""
+    out_dir = out_dir.resolve()
     if out_dir.is_file() or (
         out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MARKER).is_file()
     ):
         raise AlbumError(
             f"{out_dir} is not empty and holds no earlier album; choose a new or empty folder."
         )
+    return out_dir
 
 
 def _environment() -> jinja2.Environment:
@@ -253,6 +255,9 @@ def _pages(plan: _Plan, *, collage: bool) -> dict[str, str]:
     """Every HTML page of the album by its path: index, winners, one per entry."""
     env, contest, cover = _environment(), plan.contest, _cover(plan, collage=collage)
     common = {"contest": contest, "generated": plan.generated, "collage": collage, "root": ""}
+    common["results_on"] = format_local(
+        contest.schedule.results_at, contest.settings.timezone, with_year=True
+    )
     about = {
         "description": contest.settings.theme or f"Photos from {contest.title}",
         "alt": f"Photos from {contest.title}",
@@ -313,7 +318,7 @@ async def export_album(
 ) -> AlbumReport:
     """Write the contest's album (approved entries, winners once announced) into ``out_dir``."""
     base = _base_url(base_url)
-    _check_target(out_dir)
+    out_dir = await anyio.to_thread.run_sync(_check_target, out_dir)
     rows = await _approved(db, contest)
     tags = await _hashtags(db, contest)
     winners = await public_winners(db, contest, now=now)

@@ -17,6 +17,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from contest import outbox
+from contest.cache import TTLCache
 from contest.clock import utcnow
 from contest.config import Config
 from contest.db import Database
@@ -110,6 +111,7 @@ def create_app(
             clock=clock,
             storage=LocalStorage(config.media),
             image_limiter=anyio.CapacityLimiter(IMAGE_WORKERS),
+            gallery_cache=TTLCache(config.gallery_cache_seconds),
         )
         app.state.services = services
         try:

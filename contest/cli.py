@@ -126,6 +126,42 @@ def cmd_user_add(config: Config, args: argparse.Namespace) -> int:
     return _add_user(config.with_secret_key(), args, args.role)
 
 
+def cmd_export_album(config: Config, args: argparse.Namespace) -> int:
+    """Write a contest's photo album as a static site to host anywhere."""
+    from pathlib import Path
+
+    from contest import album, contests
+    from contest.errors import NotFound
+
+    async def work(db: Database) -> album.AlbumReport | None:
+        try:
+            contest = await contests.get_contest_by_slug(db, args.contest, include_unpublished=True)
+        except NotFound:
+            return None
+        return await album.export_album(
+            db,
+            LocalStorage(config.media),
+            contest,
+            Path(args.dir),
+            now=utcnow(),
+            base_url=args.base_url,
+        )
+
+    try:
+        report = _with_database(config, work)
+    except album.AlbumError as error:
+        raise SystemExit(f"No album written: {error.message}") from error
+    if report is None:
+        raise SystemExit(f"There is no contest with the address {args.contest!r}.")
+    print(
+        f"Album written to {report.path}: {report.entries} entries, {report.images} images,"
+        f" {report.winners} winners. Open {report.path / 'index.html'} to look."
+    )
+    if not args.base_url:
+        print("Link previews need absolute addresses: export again with --base-url once hosted.")
+    return 0
+
+
 def _user_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
     parser.add_argument("--email", required=required, help="sign-in address")
     parser.add_argument("--name", required=required, help="display name shown on pages")
@@ -172,6 +208,18 @@ def build_parser() -> argparse.ArgumentParser:
         "demo", help="seed the demo contest and accounts", description=cmd_demo.__doc__
     )
     demo_cmd.set_defaults(handler=cmd_demo)
+
+    export = commands.add_parser(
+        "export-album",
+        help="write a contest's photo album as a static site",
+        description=cmd_export_album.__doc__,
+    )
+    export.add_argument("contest", metavar="CONTEST", help="the contest's address (its slug)")
+    export.add_argument("dir", metavar="DIR", help="folder to write (new, empty or an album)")
+    export.add_argument(
+        "--base-url", default=None, help="where the album will be hosted, for link previews"
+    )
+    export.set_defaults(handler=cmd_export_album)
 
     user = commands.add_parser("user", help="manage accounts", description="Manage accounts.")
     user_commands = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")

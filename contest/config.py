@@ -28,6 +28,7 @@ ENVIRONMENT = {
     "CONTEST_SMTP_PASSWORD": "mail server password (default unset)",
     "CONTEST_SMTP_STARTTLS": "1 to use STARTTLS (default 1)",
     "CONTEST_MAIL_FROM": "sender address of outgoing mail (default contest@localhost)",
+    "CONTEST_GALLERY_CACHE_SECONDS": "how stale gallery like counts may be (default 1; 0 = off)",
 }
 
 
@@ -56,6 +57,7 @@ class Config:
     max_body_bytes: int = 25 * MEGABYTE
     smtp: SmtpSettings | None = None
     mail_from: str = "contest@localhost"
+    gallery_cache_seconds: float = 1.0
     debug: bool = False
 
     @property
@@ -131,4 +133,5 @@ class Config:
             max_body_bytes=int(float(env.get("CONTEST_MAX_UPLOAD_MB", "25")) * MEGABYTE),
             smtp=smtp,
             mail_from=env.get("CONTEST_MAIL_FROM", cls.mail_from),
+            gallery_cache_seconds=float(env.get("CONTEST_GALLERY_CACHE_SECONDS", "1")),
         )

@@ -15,6 +15,7 @@ from starlette.templating import Jinja2Templates
 
 from contest import sessions
 from contest.accounts import User
+from contest.cache import BytesCache, TTLCache
 from contest.config import Config
 from contest.db import Database
 from contest.errors import BadRequest, Forbidden, NotSignedIn
@@ -45,6 +46,8 @@ class Services:
     clock: Callable[[], datetime]
     storage: LocalStorage
     image_limiter: anyio.CapacityLimiter
+    gallery_cache: TTLCache = field(default_factory=lambda: TTLCache(0))
+    media_cache: BytesCache = field(default_factory=BytesCache)
     media_wakeup: anyio.Event = field(default_factory=anyio.Event)
 
     def wake_media_worker(self) -> None:

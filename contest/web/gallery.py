@@ -43,7 +43,13 @@ def _counts_shown(contest: Contest, request: Request) -> bool:
 
 
 async def _ordered(request: Request, contest: Contest, sort: str, **filters: Any) -> list[Row]:
-    rows = await gallery.contest_entries(services(request).db, contest, **filters)
+    """The contest's entries in this visitor's order; the rows (and like counts) may be a
+    moment old: they come from a cache of CONTEST_GALLERY_CACHE_SECONDS (1 s by default)."""
+    svc = services(request)
+    key = ("gallery", contest.id, tuple(sorted(filters.items())))
+    rows = await svc.gallery_cache.get(
+        key, lambda: gallery.contest_entries(svc.db, contest, **filters)
+    )
     return gallery.order(rows, sort=sort, seed=_visitor_seed(request))
 
 

@@ -42,6 +42,10 @@ async def toggle_like(request: Request) -> Response:
         raise
     change = likes.unlike if form.get("action") == "unlike" else likes.like
     state = await change(db, contest=contest, entry_id=entry["id"], voter=voter, now=now(request))
+    # The liker should see their own like at once; other visitors may wait out the cache.
+    services(request).gallery_cache.forget(
+        lambda key: isinstance(key, tuple) and key[:2] == ("gallery", contest.id)
+    )
     if wants_json(request):
         shown = (
             None

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import anyio.to_thread
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from contest.errors import NotFound
@@ -14,22 +15,30 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 
 
 async def media(request: Request) -> Response:
-    """The file behind a key; keys are unguessable hashes and are never built from user input."""
+    """The file behind a key; keys are unguessable hashes and are never built from user input.
+
+    Thumbnails are small and asked for constantly, so their bytes are kept in memory.
+    """
     key = request.path_params["key"]
-    try:
-        path = services(request).storage.path(key)
-    except ValueError as error:
-        raise NotFound() from error
-    if not path.is_file():
-        raise NotFound()
+    svc = services(request)
     etag = '"' + key.rsplit("/", 1)[-1].split(".")[0][:32] + '"'
+    headers = {"Cache-Control": IMMUTABLE, "ETag": etag}
     if request.headers.get("if-none-match") == etag:
-        return Response(status_code=304, headers={"ETag": etag, "Cache-Control": IMMUTABLE})
-    return FileResponse(
-        path,
-        media_type="image/jpeg",
-        headers={"Cache-Control": IMMUTABLE, "ETag": etag, "X-Content-Type-Options": "nosniff"},
-    )
+        return Response(status_code=304, headers=headers)
+    data = svc.media_cache.get(key)
+    if data is not None and not svc.storage.exists(key):
+        data = None  # deleted since (a withdrawn photo must not linger in memory either)
+    if data is None:
+        try:
+            path = svc.storage.path(key)
+        except ValueError as error:
+            raise NotFound() from error
+        try:
+            data = await anyio.to_thread.run_sync(path.read_bytes)
+        except FileNotFoundError as error:
+            raise NotFound() from error
+        svc.media_cache.put(key, data)
+    return Response(data, media_type="image/jpeg", headers=headers)
 
 
 routes = [Route("/media/{key:path}", media, name="media")]

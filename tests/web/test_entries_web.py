@@ -359,3 +359,15 @@ def test_hostile_file_names_are_never_used(site: Site, contest_slug: str, filena
     for key in stored_files(site):
         assert re.fullmatch(r"[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{64}\.jpg", key)
     assert "<script>alert(1)" not in site.client.get("/my/entries").text
+
+
+def test_a_deleted_photo_is_not_served_from_memory(site: Site, contest_slug: str) -> None:
+    site.sign_in_as("participant")
+    submit(site, contest_slug, photo_bytes())
+    key = site.value("SELECT thumb_key FROM entries")
+    assert site.client.get(f"/media/{key}").status_code == 200  # now cached in memory
+    entry_id = site.value("SELECT id FROM entries")
+    token = site.csrf("/my/entries")
+    site.client.post(f"/my/entries/{entry_id}/withdraw", data={"csrf_token": token})
+    site.client.post(f"/my/entries/{entry_id}/delete", data={"csrf_token": token})
+    assert site.client.get(f"/media/{key}").status_code == 404

@@ -150,13 +150,15 @@ def test_like_without_javascript_returns_to_the_same_place(
     site: Site, voting: dict[str, Any]
 ) -> None:
     site.sign_in_as("participant", "fan@uni.edu")
-    entry = voting["ids"][0]
-    back = f"/contests/{voting['slug']}/gallery?page=1"
+    entry = voting["ids"][-1]  # the newest: first on the first page when sorted by newest
+    back = f"/contests/{voting['slug']}/gallery?sort=newest&page=1"
     response = site.post(
         f"/entries/{entry}/like", {"next": back}, form_page=back, follow_redirects=False
     )
     assert response.status_code == 303
     assert response.headers["location"] == f"{back}#entry-{entry}"
+    card = site.client.get(back).text.split(f'id="entry-{entry}"')[1].split("</li>")[0]
+    assert "1 like" in card  # the gallery cache forgets the contest when someone likes
     again = site.post(f"/entries/{entry}/like", {"next": back}, form_page=back)
     assert again.status_code == 200
     assert site.value("SELECT count(*) FROM likes") == 1
