@@ -21,7 +21,11 @@ MAX_PASSWORD = 256
 MAX_NAME = 80
 MAX_DEPARTMENT = 40
 
-_EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z]{2,63}$")
+#: Deliberately narrower than RFC 5322: no commas, semicolons, quotes or brackets, which could
+#: turn one address into several recipients or break a mail header.
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9](?:[A-Za-z0-9._+'-]{0,63})@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z]{2,63}$"
+)
 BAD_CREDENTIALS = "That email and password don't match an account."
 
 
@@ -181,13 +185,11 @@ async def authenticate(
 ) -> User:
     """The user whose email and password these are; the same error whether or not one exists."""
     account = normalize_email(email)
-    await ratelimit.ensure_sign_in_allowed(db, account=account, address=address, now=now)
+    await ratelimit.claim_attempt(db, account=account, address=address, now=now)
     row = await db.fetch_one("SELECT * FROM users WHERE email = ?", (account,))
     matches = await passwords.verify(row["password_hash"] if row else None, password)
     if row is None or not matches:
-        async with db.transaction() as tx:
-            await ratelimit.record_failure(tx, account=account, address=address, now=now)
-        raise ContestError(BAD_CREDENTIALS)
+        raise ContestError(BAD_CREDENTIALS)  # the claimed attempt stays counted
     if row["disabled_at"] is not None:
         raise ContestError("This account is disabled. Please contact the contest organizers.")
     async with db.transaction() as tx:

@@ -48,6 +48,8 @@ def parse_local_input(text: str, tz_name: str) -> datetime:
     naive = datetime.fromisoformat(text.strip())
     if naive.tzinfo is not None:
         raise ValueError("give a local date and time without an offset")
+    if not 2000 <= naive.year <= 2200:
+        raise ValueError("give a date between the years 2000 and 2200")
     return naive.replace(tzinfo=zone(tz_name), second=0, microsecond=0)
 
 

@@ -12,10 +12,14 @@ from contest.accounts import AFFILIATIONS
 from contest.clock import from_db, to_db
 from contest.contest_form import SCHEDULE_LABELS, ContestSettings, Criterion
 from contest.db import Database, Row, Transaction
-from contest.errors import NotFound
+from contest.errors import NotFound, ValidationError
 from contest.phases import Phase, Schedule, phase_at, status_line
 
 SCHEDULE_FIELDS = tuple(SCHEDULE_LABELS)
+RUBRIC_LOCKED = (
+    "Judges have started scoring, so the criteria and the scale can no longer change"
+    " (their weights still can)."
+)
 #: Contests stay on the home page this long after their winners are announced.
 RECENT_RESULTS_DAYS = 30
 
@@ -171,6 +175,7 @@ async def update_contest(
     """Store new settings for an existing contest (its address stays the same)."""
     columns = _columns(settings) | {"updated_at": to_db(now)}
     assignments = ", ".join(f"{name} = ?" for name in columns)
+    await _ensure_rubric_kept(db, contest_id, settings)
     async with db.transaction() as tx:
         changed = await tx.execute_rowcount(
             f"UPDATE contests SET {assignments} WHERE id = ?",  # noqa: S608 - fixed names
@@ -180,6 +185,25 @@ async def update_contest(
             raise NotFound("There is no such contest.")
         await _replace_lists(tx, contest_id, settings)
     return await get_contest(db, contest_id)
+
+
+async def _ensure_rubric_kept(db: Database, contest_id: int, settings: ContestSettings) -> None:
+    """Once a judge has scored, the criteria and the scale are fixed: changing them would make
+    every stored review incomplete or off the scale."""
+    scored = await db.fetch_value(
+        "SELECT 1 FROM review_scores JOIN entries ON entries.id = review_scores.entry_id"
+        " WHERE entries.contest_id = ? LIMIT 1",
+        (contest_id,),
+    )
+    if not scored:
+        return
+    current = await get_contest(db, contest_id)
+
+    def fixed(chosen: ContestSettings) -> tuple[list[str], int, int]:
+        return [c.name for c in chosen.criteria], chosen.scale_min, chosen.scale_max
+
+    if fixed(current.settings) != fixed(settings):
+        raise ValidationError({"criteria": RUBRIC_LOCKED})
 
 
 async def _assemble(db: Database, row: Row) -> Contest:

@@ -116,11 +116,19 @@ async def send_link(
         )
 
 
-async def redeem_link(db: Database, token: str, *, now: datetime) -> tuple[int, str]:
-    """Use up a voting link; return its contest id and voter key. Gone if used or expired."""
+async def check_link(db: Database, token: str, *, now: datetime) -> int:
+    """The contest a usable voting link is for; Gone if it is unknown, used or expired."""
     row = await db.fetch_one("SELECT * FROM voter_links WHERE token_hash = ?", (token_hash(token),))
     if row is None or row["used_at"] is not None or from_db(row["expires_at"]) <= now:
         raise Gone("This voting link has expired or was already used. Ask for a new one.")
+    return int(row["contest_id"])
+
+
+async def redeem_link(db: Database, token: str, *, now: datetime) -> tuple[int, str]:
+    """Use up a voting link; return its contest id and voter key. Gone if used or expired."""
+    await check_link(db, token, now=now)
+    row = await db.fetch_one("SELECT * FROM voter_links WHERE token_hash = ?", (token_hash(token),))
+    assert row is not None
     async with db.transaction() as tx:
         used = await tx.execute_rowcount(
             "UPDATE voter_links SET used_at = ? WHERE token_hash = ? AND used_at IS NULL",

@@ -35,6 +35,7 @@ class Choices:
 
     category_id: int | None
     licence: str
+    credit: str = "name"
 
 
 def limit_message(limit: int) -> str:
@@ -96,7 +97,8 @@ async def check_choices(
         errors["consent_own_work"] = "Confirm that you took this photo yourself."
     if not form.has("consent_people"):
         errors["consent_people"] = "Confirm that people who can be recognised agreed to appear."
-    return Choices(category_id, licence if licence in LICENCES else "contest"), errors
+    credit = form.get("credit") if form.get("credit") in ("name", "initials") else "name"
+    return Choices(category_id, licence if licence in LICENCES else "contest", credit), errors
 
 
 async def duplicate_of_own(
@@ -162,6 +164,7 @@ async def submit_entry(
             "description": text.description,
             "alt_text": text.alt_text,
             "licence": choices.licence,
+            "credit": choices.credit,
             "consent_own_work": 1,
             "consent_people": 1,
             "near_duplicate_of": await _near_duplicate(
@@ -254,11 +257,17 @@ async def update_entry(
         "alt_text": text.alt_text,
         "category_id": choices.category_id,
         "licence": choices.licence,
+        "credit": choices.credit,
         "status": "pending",
+        "share_card_key": None,
         "rejection_reason": None,
         "updated_at": to_db(now),
     }
     async with db.transaction() as tx:
+        limit = contest.settings.max_entries_per_participant
+        counted = await count_entries(tx, contest_id=contest.id, user_id=user.id)
+        if entry["status"] == "rejected" and counted >= limit:
+            raise Conflict(limit_message(limit) + " Withdraw another entry to resubmit this one.")
         if photo is not None:
             columns |= photo.columns()
             columns["near_duplicate_of"] = await _near_duplicate(
@@ -275,8 +284,9 @@ async def update_entry(
                 {"photo": "You have already entered this photo in this contest."}
             ) from error
         await _save_hashtags(tx, entry["id"], text.hashtags)
-    if photo is not None:
-        await release_files(db, storage, old_keys)
+    # The old share card (its title or photo changed) and, with a new photo, the old files.
+    old_card = [entry["share_card_key"]] if entry["share_card_key"] else []
+    await release_files(db, storage, old_keys if photo is not None else old_card)
 
 
 async def withdraw_entry(

@@ -38,3 +38,9 @@ class FormValues:
     def as_dict(self) -> dict[str, str]:
         """First values only, for simple forms."""
         return {name: values[0] for name, values in self._values.items() if values}
+
+
+def whole_number(text: str) -> int | None:
+    """The number typed, if it is plain ASCII digits (``"²".isdigit()`` is True, int() fails)."""
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() else None

@@ -122,7 +122,9 @@ def neighbours(ordered: list[Row], entry_id: int) -> tuple[Row | None, Row | Non
 async def tag_entries(db: Database, tag: str) -> list[Row]:
     """Approved entries of published contests with a hashtag, newest first."""
     return await db.fetch_all(
-        f"SELECT {_PUBLIC_COLUMNS}{_PUBLIC_FROM}"  # noqa: S608
+        f"SELECT {_PUBLIC_COLUMNS},"  # noqa: S608
+        " (SELECT judging_close FROM contests WHERE contests.id = entries.contest_id)"
+        f"   AS judging_close{_PUBLIC_FROM}"
         " AND entries.contest_id IN (SELECT id FROM contests WHERE is_published = 1)"
         " AND entries.id IN (SELECT entry_id FROM entry_hashtags WHERE tag = ?)"
         " ORDER BY entries.id DESC LIMIT 500",

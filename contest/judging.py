@@ -206,6 +206,7 @@ async def declare_conflict(
         raise ValidationError(
             {"reason": f"Keep the reason under {MAX_CONFLICT_REASON} characters."}
         )
+    _ensure_judging_open(contest, now)
     await entry_for_judge(db, contest, judge, entry_id)
     async with db.transaction() as tx:
         await tx.execute(

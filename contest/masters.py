@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 import anyio.to_thread
 
 from contest.db import Database
 from contest.images import make_master
 from contest.photos import release_files
 from contest.storage import LocalStorage
+
+log = logging.getLogger("contest")
 
 
 def _build_master(storage: LocalStorage, source_key: str, orientation: int) -> str:
@@ -24,9 +28,19 @@ async def complete_pending_masters(
         (batch,),
     )
     for row in rows:
-        master_key = await anyio.to_thread.run_sync(
-            _build_master, storage, row["source_key"], row["source_orientation"], limiter=limiter
-        )
+        try:
+            master_key = await anyio.to_thread.run_sync(
+                _build_master,
+                storage,
+                row["source_key"],
+                row["source_orientation"],
+                limiter=limiter,
+            )
+        except Exception:  # one bad file must not stall every later master
+            log.exception("could not make the master of entry %s", row["id"])
+            master_key = await db.fetch_value(
+                "SELECT display_key FROM entries WHERE id = ?", (row["id"],)
+            )
         async with db.transaction() as tx:
             await tx.execute(
                 "UPDATE entries SET master_key = ?, source_key = NULL"

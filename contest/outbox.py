@@ -16,10 +16,13 @@ from contest.db import Database, Row, Transaction
 async def queue_mail(
     tx: Transaction, *, recipient: str, subject: str, body: str, now: datetime
 ) -> int:
-    """Put a message in the outbox, inside the caller's transaction; return its id."""
+    """Put a message in the outbox, inside the caller's transaction; return its id.
+
+    The subject is folded onto one line: a title typed with a newline must not break the header.
+    """
     return await tx.execute(
         "INSERT INTO outbox (recipient, subject, body, created_at) VALUES (?, ?, ?, ?)",
-        (recipient, subject, body, to_db(now)),
+        (recipient.strip(), " ".join(subject.split())[:200], body, to_db(now)),
     )
 
 
@@ -44,7 +47,7 @@ def _send_one(smtp: SmtpSettings, sender: str, message: Row) -> None:
             client.starttls()
         if smtp.user and smtp.password:
             client.login(smtp.user, smtp.password)
-        client.send_message(email)
+        client.send_message(email, to_addrs=[message["recipient"]])
 
 
 async def deliver_waiting(
@@ -59,7 +62,7 @@ async def deliver_waiting(
     for message in waiting:
         try:
             await anyio.to_thread.run_sync(_send_one, smtp, sender, message)
-        except (OSError, smtplib.SMTPException) as error:
+        except (OSError, ValueError, smtplib.SMTPException) as error:
             async with db.transaction() as tx:
                 await tx.execute(
                     "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import anyio.to_thread
 
 from contest.clock import to_db
-from contest.db import Database, Row, Transaction
+from contest.db import Database, Row
 from contest.errors import ValidationError
 from contest.images import ImageRejected, ProcessedPhoto, process_photo
 from contest.security import new_token, token_hash
@@ -17,7 +17,7 @@ from contest.storage import LocalStorage
 
 #: How long a photo uploaded with a form that had errors waits for the corrected form.
 UPLOAD_LIFETIME = timedelta(hours=24)
-KEY_COLUMNS = ("thumb_key", "display_key", "master_key", "source_key")
+KEY_COLUMNS = ("thumb_key", "display_key", "master_key", "source_key", "share_card_key")
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,8 @@ async def release_files(db: Database, storage: LocalStorage, keys: list[str]) ->
     """Delete the files no entry and no waiting upload uses any more."""
     for key in set(keys):
         used = await db.fetch_value(
-            "SELECT 1 FROM entries WHERE ? IN (thumb_key, display_key, master_key, source_key)"
+            "SELECT 1 FROM entries"
+            " WHERE ? IN (thumb_key, display_key, master_key, source_key, share_card_key)"
             " UNION ALL SELECT 1 FROM uploads WHERE keys LIKE ? LIMIT 1",
             (key, f"%{key}%"),
         )
@@ -138,9 +139,16 @@ async def held_upload(
     return None if row is None else StoredPhoto(**json.loads(row["photo"]))
 
 
-async def forget_upload(tx: Transaction, token: str) -> None:
-    """Drop a held upload once its entry exists (the files now belong to the entry)."""
-    await tx.execute("DELETE FROM uploads WHERE token_hash = ?", (token_hash(token),))
+async def forget_upload(db: Database, storage: LocalStorage, token: str) -> None:
+    """Drop a held upload once the form is through; its files go unless an entry uses them
+    (the participant may have picked another photo in the end)."""
+    async with db.transaction() as tx:
+        keys = await tx.fetch_value(
+            "SELECT keys FROM uploads WHERE token_hash = ?", (token_hash(token),)
+        )
+        await tx.execute("DELETE FROM uploads WHERE token_hash = ?", (token_hash(token),))
+    if keys:
+        await release_files(db, storage, str(keys).split())
 
 
 async def sweep_expired_uploads(db: Database, storage: LocalStorage, *, now: datetime) -> int:

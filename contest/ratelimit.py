@@ -26,31 +26,29 @@ class Limits:
 SIGN_IN_LIMITS = Limits()
 
 
-async def ensure_sign_in_allowed(
+async def claim_attempt(
     db: Database, *, account: str, address: str, now: datetime, limits: Limits = SIGN_IN_LIMITS
-) -> None:
-    """Raise RateLimited (with the seconds to wait) when either budget is spent."""
+) -> int:
+    """Count this attempt as a failure up front (so parallel tries cannot slip past the limit)
+    and return its id; RateLimited, with the seconds to wait, when either budget is spent."""
     since = to_db(now - limits.window)
-    for column, key, allowed in (
-        ("account", account, limits.per_account),
-        ("address", address, limits.per_address),
-    ):
-        row = await db.fetch_one(
-            f"SELECT count(*) AS failures, min(at) AS oldest FROM auth_failures"  # noqa: S608
-            f" WHERE {column} = ? AND at > ?",
-            (key, since),
+    async with db.transaction() as tx:
+        for column, key, allowed in (
+            ("account", account, limits.per_account),
+            ("address", address, limits.per_address),
+        ):
+            row = await tx.fetch_one(
+                f"SELECT count(*) AS failures, min(at) AS oldest FROM auth_failures"  # noqa: S608
+                f" WHERE {column} = ? AND at > ?",
+                (key, since),
+            )
+            if row is not None and row["failures"] >= allowed:
+                free_at = from_db(row["oldest"]) + limits.window
+                raise RateLimited(max(1, int((free_at - now).total_seconds())))
+        return await tx.execute(
+            "INSERT INTO auth_failures (account, address, at) VALUES (?, ?, ?)",
+            (account, address, to_db(now)),
         )
-        if row is not None and row["failures"] >= allowed:
-            free_at = from_db(row["oldest"]) + limits.window
-            raise RateLimited(max(1, int((free_at - now).total_seconds())))
-
-
-async def record_failure(tx: Transaction, *, account: str, address: str, now: datetime) -> None:
-    """Count one failed sign-in against the account and the address."""
-    await tx.execute(
-        "INSERT INTO auth_failures (account, address, at) VALUES (?, ?, ?)",
-        (account, address, to_db(now)),
-    )
 
 
 async def forget_failures(

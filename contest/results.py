@@ -187,10 +187,14 @@ async def compute(db: Database, contest: Contest) -> Results:
     awards = propose(
         contest, standings, categories, decided, await likes.peoples_choice(db, contest.id)
     )
+    # The panel now, and anyone who scored before leaving it: their scores still count.
     judges = await db.fetch_all(
-        "SELECT users.id, users.display_name FROM contest_judges JOIN users ON users.id = user_id"
-        " WHERE contest_id = ? ORDER BY users.display_name",
-        (contest.id,),
+        "SELECT id, display_name FROM users WHERE id IN ("
+        "   SELECT user_id FROM contest_judges WHERE contest_id = ?"
+        "   UNION SELECT judge_id FROM review_scores JOIN entries ON entries.id = entry_id"
+        "   WHERE entries.contest_id = ?)"
+        " ORDER BY display_name, id",
+        (contest.id, contest.id),
     )
     return Results(
         standings,
@@ -264,8 +268,9 @@ async def decide_award(
 
 async def publish(db: Database, *, contest: Contest, actor: User, now: datetime) -> None:
     """Fix the awards as they stand and make the winners page public at the announcement time."""
-    if now < contest.schedule.judging_close:
-        raise Conflict("Publish the results once judging has closed.")
+    closes = max(contest.schedule.judging_close, contest.schedule.voting_close)
+    if now < closes:
+        raise Conflict("Publish the results once judging and public voting have both closed.")
     results = await compute(db, contest)
     async with db.transaction() as tx:
         for award in results.awards:
@@ -350,7 +355,7 @@ def export_rows(results: Results, *, with_emails: bool) -> list[dict[str, Any]]:
         for judge in results.judges:
             for criterion in results.criteria:
                 value = standing.scores.get(judge["id"], {}).get(criterion["id"])
-                row[f"{judge['display_name']} · {criterion['name']}"] = value
+                row[f"{judge['display_name']} (#{judge['id']}) · {criterion['name']}"] = value
         row |= {
             "judges": result.judges,
             "raw_mean": _rounded(result.raw_mean),

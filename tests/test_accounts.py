@@ -175,3 +175,38 @@ async def test_organizer_cannot_demote_or_disable_themselves(
     with pytest.raises(ContestError):
         await accounts.set_disabled(db, user_id=me, disabled=True, acting_user_id=me, now=NOW)
     assert (await accounts.get_user_row(db, me))["role"] == "organizer"
+
+
+async def test_parallel_guesses_cannot_slip_past_the_limit(
+    db: Database, passwords: Passwords
+) -> None:
+    import anyio
+
+    await add(db, passwords)
+    outcomes: list[str] = []
+
+    async def guess() -> None:
+        try:
+            await accounts.authenticate(
+                db,
+                passwords,
+                email="pat@uni.edu",
+                password="wrong guess!",
+                address="1.1.1.1",
+                now=NOW,
+            )
+        except RateLimited:
+            outcomes.append("limited")
+        except ContestError:
+            outcomes.append("checked")
+
+    async with anyio.create_task_group() as tasks:
+        for _ in range(40):
+            tasks.start_soon(guess)
+    assert outcomes.count("checked") == SIGN_IN_LIMITS.per_account
+    assert outcomes.count("limited") == 40 - SIGN_IN_LIMITS.per_account
+
+
+@pytest.mark.parametrize("address", ["x1,me@uni.edu", "a;b@uni.edu", "a b@uni.edu", "<a>@uni.edu"])
+def test_addresses_that_could_smuggle_recipients_are_refused(address: str) -> None:
+    assert accounts.email_error(address) is not None

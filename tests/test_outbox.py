@@ -34,7 +34,8 @@ class FakeSMTP:
     def login(self, user: str, password: str) -> None:
         pass
 
-    def send_message(self, message: EmailMessage) -> None:
+    def send_message(self, message: EmailMessage, to_addrs: list[str]) -> None:
+        assert to_addrs == [message["To"]]  # only ever the one recipient we queued
         if message["To"] in self.fail_for:
             raise smtplib.SMTPRecipientsRefused({message["To"]: (550, b"no such user")})
         self.sent.append(message)
@@ -65,3 +66,20 @@ async def test_waiting_mail_is_sent_and_failures_are_recorded(
         and "no such user" in rows["bad@uni.edu"]["last_error"]
     )
     assert await outbox.count_waiting(db) == 1
+
+
+async def test_a_header_breaking_subject_is_folded_and_never_stalls_the_queue(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    FakeSMTP.sent, FakeSMTP.fail_for = [], set()
+    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
+    async with db.transaction() as tx:
+        await outbox.queue_mail(
+            tx, recipient="a@uni.edu", subject="Line one\nBcc: evil@x.com", body="b", now=NOW
+        )
+    await queue(db, "b@uni.edu")
+    sent = await outbox.deliver_waiting(
+        db, smtp=SmtpSettings(host="mail"), sender="s@u.edu", now=NOW
+    )
+    assert sent == 2
+    assert FakeSMTP.sent[0]["Subject"] == "Line one Bcc: evil@x.com"

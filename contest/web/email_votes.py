@@ -55,11 +55,18 @@ async def vote_by_email(request: Request) -> Response:
 
 
 async def redeem_vote_link(request: Request) -> Response:
-    """Follow a voting link: this browser may now like photos in the contest."""
+    """Follow a voting link: a page with one button (mail scanners open links; a GET must not
+    use the link up), and pressing it makes this browser a voter in the contest."""
     svc = services(request)
-    contest_id, voter = await email_voters.redeem_link(
-        svc.db, request.path_params["token"], now=now(request)
-    )
+    token = request.path_params["token"]
+    if request.method == "GET":
+        contest_id = await email_voters.check_link(svc.db, token, now=now(request))
+        contest = await contests.get_contest(svc.db, contest_id)
+        return await render(
+            request, "public/vote_confirm.html", {"contest": contest, "token": token}
+        )
+    await read_form(request)
+    contest_id, voter = await email_voters.redeem_link(svc.db, token, now=now(request))
     contest = await contests.get_contest(svc.db, contest_id)
     response = redirect(request, "contest_gallery", slug=contest.slug, query={"verified": 1})
     lifetime = int((contest.schedule.voting_close - now(request)).total_seconds())
@@ -81,5 +88,5 @@ routes = [
         methods=["GET", "POST"],
         name="vote_by_email",
     ),
-    Route("/vote/{token}", redeem_vote_link, name="redeem_vote_link"),
+    Route("/vote/{token}", redeem_vote_link, methods=["GET", "POST"], name="redeem_vote_link"),
 ]

@@ -120,7 +120,7 @@ async def enter_contest(request: Request) -> Response:
     ):
         problem = entries.limit_message(limit)
     if request.method == "GET" or problem:
-        form = FormValues.of({"licence": "contest"})
+        form = FormValues.of({"licence": "contest", "credit": "name"})
         return await _form_page(
             request,
             contest,
@@ -169,8 +169,7 @@ async def enter_contest(request: Request) -> Response:
             await release_files(svc.db, svc.storage, photo.keys)
         raise
     if form.get("upload_token"):
-        async with svc.db.transaction() as tx:
-            await forget_upload(tx, form.get("upload_token"))
+        await forget_upload(svc.db, svc.storage, form.get("upload_token"))
     svc.wake_media_worker()
     return redirect(request, "my_entries", query={"received": entry_id})
 
@@ -203,6 +202,7 @@ def _entry_form_values(entry: Row, hashtags: list[str], official: str) -> FormVa
         "hashtags": " ".join(own),
         "category_id": str(entry["category_id"] or ""),
         "licence": entry["licence"],
+        "credit": entry["credit"],
         "consent_own_work": "on",
         "consent_people": "on",
     }
@@ -264,8 +264,7 @@ async def edit_entry(request: Request) -> Response:
             await release_files(svc.db, svc.storage, photo.keys)
         raise
     if form.get("upload_token"):
-        async with svc.db.transaction() as tx:
-            await forget_upload(tx, form.get("upload_token"))
+        await forget_upload(svc.db, svc.storage, form.get("upload_token"))
     svc.wake_media_worker()
     return redirect(request, "my_entries")
 

@@ -11,9 +11,11 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from contest import contests, gallery, likes, views
+from contest.clock import to_db
 from contest.contests import Contest
 from contest.db import Row
 from contest.errors import NotFound, NotSignedIn
+from contest.forms import whole_number
 from contest.share_card import make_share_card
 from contest.web.context import browser_id, client_address, current_user, now, services
 from contest.web.email_votes import email_voter
@@ -38,8 +40,29 @@ def _visitor_seed(request: Request) -> str:
     return browser_id(request) or client_address(request)
 
 
-def _counts_shown(contest: Contest, request: Request) -> bool:
+async def _counts_shown(contest: Contest, request: Request) -> bool:
+    """Like counts are hidden from judges (blind judging) and, if the contest says so, from
+    everyone until the results."""
+    user = await current_user(request)
+    if user is not None and user.is_judge and not contest.schedule.results_are_out(now(request)):
+        return False
     return not contest.settings.hide_counts or contest.schedule.results_are_out(now(request))
+
+
+def _authors_shown(contest: Contest, request: Request) -> bool:
+    """Authors stay anonymous in public until judging closes, so judges stay blind."""
+    return now(request) >= contest.schedule.judging_close
+
+
+async def _shown_entry(request: Request) -> tuple[Row, Contest]:
+    """An approved entry of a contest the visitor may see (drafts only for organizers)."""
+    db = services(request).db
+    entry = await gallery.public_entry(db, request.path_params["entry_id"])
+    contest = await contests.get_contest(db, entry["contest_id"])
+    user = await current_user(request)
+    if not contest.settings.is_published and not (user and user.is_organizer):
+        raise NotFound()
+    return entry, contest
 
 
 async def _ordered(request: Request, contest: Contest, sort: str, **filters: Any) -> list[Row]:
@@ -98,10 +121,10 @@ async def contest_gallery(request: Request) -> Response:
     category = request.query_params.get("category", "")
     tag = request.query_params.get("tag", "").lstrip("#")
     sort = _sort_of(request, contest)
-    category_id = int(category) if category.isdigit() else None
+    category_id = whole_number(category)
     rows = await _ordered(request, contest, sort, category_id=category_id, tag=tag or None)
     page_text = request.query_params.get("page", "1")
-    page = gallery.paginate(rows, int(page_text) if page_text.isdigit() else 1)
+    page = gallery.paginate(rows, whole_number(page_text) or 1)
     context = {
         "contest": contest,
         "page": page,
@@ -112,7 +135,8 @@ async def contest_gallery(request: Request) -> Response:
         "categories": await db.fetch_all(
             "SELECT id, name FROM categories WHERE contest_id = ? ORDER BY position", (contest.id,)
         ),
-        "counts_shown": _counts_shown(contest, request),
+        "counts_shown": await _counts_shown(contest, request),
+        "authors_shown": _authors_shown(contest, request),
         "credit": gallery.credit,
         "here": str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
         "og_image": absolute(request, "share_card", entry_id=page.entries[0]["id"])
@@ -130,11 +154,8 @@ async def contest_gallery(request: Request) -> Response:
 async def entry_page(request: Request) -> Response:
     """One photo: large, its words, like button, share buttons, and neighbours to swipe to."""
     db = services(request).db
-    entry = await gallery.public_entry(db, request.path_params["entry_id"])
-    contest = await contests.get_contest(db, entry["contest_id"])
+    entry, contest = await _shown_entry(request)
     user = await current_user(request)
-    if not contest.settings.is_published and not (user and user.is_organizer):
-        raise NotFound()
     await _count_view(request, contest, entry)
     ordered = await _ordered(request, contest, _sort_of(request, contest))
     before, after = gallery.neighbours(ordered, entry["id"])
@@ -155,7 +176,8 @@ async def entry_page(request: Request) -> Response:
         "hashtags": hashtags,
         "before": before,
         "after": after,
-        "counts_shown": _counts_shown(contest, request),
+        "counts_shown": await _counts_shown(contest, request),
+        "authors_shown": _authors_shown(contest, request),
         "page_url": page_url,
         "card_url": absolute(request, "share_card", entry_id=entry["id"]),
         "networks": views.NETWORKS,
@@ -197,8 +219,7 @@ async def share(request: Request) -> Response:
     if network not in views.NETWORKS:
         raise NotFound("We don't share to that network.")
     db = services(request).db
-    entry = await gallery.public_entry(db, request.path_params["entry_id"])
-    contest = await contests.get_contest(db, entry["contest_id"])
+    entry, contest = await _shown_entry(request)
     await views.record_share(db, entry_id=entry["id"], network=network, now=now(request))
     target = views.share_target(
         network,
@@ -211,10 +232,9 @@ async def share(request: Request) -> Response:
 async def share_card(request: Request) -> Response:
     """The entry's 1200x630 preview image, made once and kept."""
     svc = services(request)
-    entry = await gallery.public_entry(svc.db, request.path_params["entry_id"])
+    entry, contest = await _shown_entry(request)
     key = entry["share_card_key"]
     if not key or not svc.storage.exists(key):
-        contest = await contests.get_contest(svc.db, entry["contest_id"])
         display = await anyio.to_thread.run_sync(svc.storage.read, entry["display_key"])
         card = await anyio.to_thread.run_sync(
             lambda: make_share_card(
@@ -239,9 +259,9 @@ async def hashtag_page(request: Request) -> Response:
     """Every approved photo with a hashtag, across published contests."""
     tag = request.path_params["tag"].lstrip("#")
     rows = await gallery.tag_entries(services(request).db, tag)
-    return await render(
-        request, "public/hashtag.html", {"tag": tag, "entries": rows, "credit": gallery.credit}
-    )
+    judged = to_db(now(request))
+    context = {"tag": tag, "entries": rows, "credit": gallery.credit, "judged_before": judged}
+    return await render(request, "public/hashtag.html", context)
 
 
 routes = [

@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from contest import contests, like_review, likes
 from contest.errors import ValidationError
+from contest.forms import whole_number
 from contest.web.context import now, read_form, redirect, require_user, services
 from contest.web.rendering import render
 
@@ -43,7 +44,7 @@ async def void_likes(request: Request) -> Response:
             await likes.void_like(
                 db,
                 contest=contest,
-                entry_id=int(entry_id) if entry_id.isdigit() else 0,
+                entry_id=whole_number(entry_id) or 0,
                 voter_key=voter,
                 reason=form.get("reason"),
                 actor=organizer,

@@ -70,10 +70,10 @@ async def edit_contest(request: Request) -> Response:
     form = await read_form(request)
     try:
         settings = contest_form.parse_contest_form(form)
+        await contests.update_contest(svc.db, contest.id, settings, now=now(request))
     except ValidationError as error:
         context = _form_context(form, error.errors, contest=contest)
         return await render(request, "manage/contest_form.html", context, status_code=400)
-    await contests.update_contest(svc.db, contest.id, settings, now=now(request))
     return redirect(request, "contest", slug=contest.slug)
 
 

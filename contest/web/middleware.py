@@ -12,6 +12,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from contest.errors import ContestError, Forbidden, PayloadTooLarge
+from contest.forms import whole_number
 from contest.security import new_token
 from contest.web.context import BROWSER_COOKIE
 
@@ -147,7 +148,8 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         declared = Headers(scope=scope).get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_bytes:
+        size = whole_number(declared)
+        if size is not None and size > self.max_bytes:
             response = await self.refuse(Request(scope, receive), PayloadTooLarge(self._message()))
             await response(scope, receive, send)
             return

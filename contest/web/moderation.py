@@ -9,7 +9,7 @@ from starlette.routing import Route
 from contest import contests, moderation
 from contest.entries import STATUS_LABELS
 from contest.errors import ValidationError
-from contest.forms import FormValues
+from contest.forms import FormValues, whole_number
 from contest.web.context import now, read_form, redirect, require_user, services
 from contest.web.rendering import render
 
@@ -29,7 +29,7 @@ async def moderation_queue(request: Request) -> Response:
     if request.method == "POST":
         form = await read_form(request)
         try:
-            ids = [int(value) for value in form.getlist("entry_ids") if value.isdigit()]
+            ids = [n for n in map(whole_number, form.getlist("entry_ids")) if n is not None]
             await moderation.moderate(
                 svc.db,
                 contest=contest,

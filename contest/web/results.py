@@ -10,6 +10,7 @@ from contest import contests, judging, results
 from contest.aggregation import TIE_BREAKS
 from contest.contests import Contest
 from contest.errors import NotFound, ValidationError
+from contest.forms import whole_number
 from contest.web.context import current_user, now, read_form, redirect, require_user, services
 from contest.web.rendering import render
 
@@ -71,7 +72,7 @@ async def decide_award(request: Request) -> Response:
             services(request).db,
             contest=contest,
             award_key=form.get("award"),
-            entry_id=int(chosen) if chosen.isdigit() else None,
+            entry_id=whole_number(chosen),
             reason=form.get("reason"),
             citation=form.get("citation"),
             actor=await require_user(request, "organizer"),

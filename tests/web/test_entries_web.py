@@ -371,3 +371,43 @@ def test_a_deleted_photo_is_not_served_from_memory(site: Site, contest_slug: str
     site.client.post(f"/my/entries/{entry_id}/withdraw", data={"csrf_token": token})
     site.client.post(f"/my/entries/{entry_id}/delete", data={"csrf_token": token})
     assert site.client.get(f"/media/{key}").status_code == 404
+
+
+def test_a_held_photo_replaced_before_submitting_leaves_no_files(
+    site: Site, contest_slug: str
+) -> None:
+    site.sign_in_as("participant")
+    first = submit(site, contest_slug, photo_bytes(1), title="IMG_1")
+    token = re.search(r'name="upload_token" value="([^"]+)"', first.text).group(1)
+    response = submit(site, contest_slug, photo_bytes(2), upload_token=token)
+    assert response.status_code == 303
+    entry = site.rows("SELECT thumb_key, display_key, source_key, master_key FROM entries")[0]
+    assert set(stored_files(site)) == {key for key in entry.values() if key}
+    assert site.value("SELECT count(*) FROM uploads") == 0
+
+
+def test_deleting_an_entry_removes_its_share_card(site: Site, contest_slug: str) -> None:
+    site.sign_in_as("participant")
+    submit(site, contest_slug, photo_bytes())
+    entry_id = site.value("SELECT id FROM entries")
+    site.execute("UPDATE entries SET status = 'approved'")
+    assert site.client.get(f"/entries/{entry_id}/card.jpg").status_code == 200
+    assert site.value("SELECT share_card_key FROM entries") is not None
+    token = site.csrf("/my/entries")
+    site.client.post(f"/my/entries/{entry_id}/withdraw", data={"csrf_token": token})
+    site.client.post(f"/my/entries/{entry_id}/delete", data={"csrf_token": token})
+    assert stored_files(site) == []
+
+
+def test_a_rejected_entry_cannot_come_back_past_the_limit(site: Site, contest_slug: str) -> None:
+    site.sign_in_as("participant")
+    for seed in range(3):
+        submit(site, contest_slug, photo_bytes(seed + 1), title=f"Night view {seed}")
+    first = site.value("SELECT min(id) FROM entries")
+    site.execute("UPDATE entries SET status = 'rejected' WHERE id = ?", (first,))
+    submit(site, contest_slug, photo_bytes(7), title="A fourth photo")
+    edit = f"/my/entries/{first}/edit"
+    data = ENTRY | {"category_id": category_id(site), "title": "Try again"}
+    response = site.post(edit, data)
+    assert response.status_code == 409 and "the most this contest allows" in response.text
+    assert site.value("SELECT status FROM entries WHERE id = ?", (first,)) == "rejected"

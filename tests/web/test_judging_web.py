@@ -252,7 +252,9 @@ def test_organizer_ranks_overrides_publishes_and_exports(
     exported = site.client.get(f"/manage/contests/{contest}/results.csv")
     rows = list(csv.DictReader(io.StringIO(exported.text)))
     assert [r["entry_id"] for r in rows] == [str(first), str(second)]
-    assert rows[0]["Judge 0 · Relevance to the theme"] == "9.0" and "email" not in rows[0]
+    judge0 = judged["judges"][0]
+    assert rows[0][f"Judge 0 (#{judge0}) · Relevance to the theme"] == "9.0"
+    assert "email" not in rows[0]
     assert rows[1]["award"] == "Champion"
     data = json.loads(site.client.get(f"/manage/contests/{contest}/results.json?emails=1").text)
     assert data[0]["email"] == "ann@uni.edu" and data[0]["standardised_final"] == pytest.approx(1.0)
@@ -282,3 +284,46 @@ def test_entries_below_the_minimum_are_flagged(site: Site, judged: dict[str, Any
         " ORDER BY recipient"
     )
     assert [r["recipient"] for r in reminders] == ["judge0@uni.edu", "judge1@uni.edu"]
+
+
+def test_conflict_after_judging_closes_changes_nothing(site: Site, judged: dict[str, Any]) -> None:
+    contest, entry = judged["contest"], judged["entries"][0]
+    site.sign_in("judge0@uni.edu")
+    score(site, contest, entry, [5, 5, 5])
+    site.clock.advance(days=6)
+    page = f"/judging/{contest}/entries/{entry}"
+    response = site.post(f"{page}/conflict", {"reason": "late"}, form_page=page)
+    assert response.status_code == 409
+    assert site.value("SELECT count(*) FROM review_scores") == 3
+
+
+def test_rubric_is_locked_once_scoring_started_but_weights_may_change(
+    site: Site, judged: dict[str, Any]
+) -> None:
+    from contest.contest_form import settings_to_form
+
+    contest = judged["contest"]
+    site.sign_in("judge0@uni.edu")
+    score(site, contest, judged["entries"][0], [5, 5, 5])
+    site.client.cookies.clear()
+    site.sign_in_as("organizer", "org@uni.edu")
+    form = settings_to_form(site.run(contests.get_contest, site.db, contest).settings)
+    data = {name: form.getlist(name) for name in form._values}
+    edit = f"/manage/contests/{contest}/edit"
+    added = site.post(edit, data | {"criterion_3_name": "Story", "criterion_3_weight": "1"})
+    assert added.status_code == 400 and "can no longer change" in added.text
+    reweighted = site.post(edit, data | {"criterion_0_weight": "3"}, follow_redirects=False)
+    assert reweighted.status_code == 303
+    assert site.value("SELECT count(*) FROM rubric_criteria") == 3
+
+
+def test_removed_judges_scores_still_show_in_the_export(site: Site, judged: dict[str, Any]) -> None:
+    contest, entry = judged["contest"], judged["entries"][0]
+    site.sign_in("judge1@uni.edu")
+    score(site, contest, entry, [8, 8, 8])
+    site.execute("DELETE FROM contest_judges WHERE user_id = ?", (judged["judges"][1],))
+    site.client.cookies.clear()
+    site.sign_in_as("organizer", "org@uni.edu")
+    data = json.loads(site.client.get(f"/manage/contests/{contest}/results.json").text)
+    row = next(r for r in data if r["entry_id"] == entry)
+    assert row[f"Judge 1 (#{judged['judges'][1]}) · Creativity"] == 8.0
