@@ -7,6 +7,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from contest import contests
+from contest.aggregation import TIE_BREAKS
+from contest.likes import PEOPLES_CHOICE_RULE
 from contest.web.context import current_user, now, services
 from contest.web.rendering import render
 
@@ -32,7 +34,12 @@ async def contest_page(request: Request) -> Response:
         request.path_params["slug"],
         include_unpublished=await _sees_drafts(request),
     )
-    return await render(request, "public/contest.html", {"contest": contest})
+    context = {
+        "contest": contest,
+        "tie_rule": TIE_BREAKS[contest.settings.tie_break],
+        "peoples_choice_rule": PEOPLES_CHOICE_RULE,
+    }
+    return await render(request, "public/contest.html", context)
 
 
 async def health(request: Request) -> Response:

@@ -23,6 +23,7 @@ def contest_form(site: Site, **changes: str) -> dict[str, str | list[str]]:
     values["timezone"] = "UTC"
     values["eligible_affiliations"] = ["student", "staff"]
     values["award_champion"] = "on"
+    values["award_peoples_choice"] = "on"
     values["award_runners_up"] = "2"
     values["licence_text"] = "The library may show the photo with credit."
     values["score_method"] = "zscore"
@@ -60,6 +61,8 @@ def test_organizer_creates_a_contest_through_the_form(site: Site) -> None:
     ]
     page = site.client.get("/contests/spring-light").text
     assert "<strong>kind</strong>" in page and "#SpringLight" in page
+    assert "Equal scores go to the higher average raw score" in page  # the published tie rule
+    assert "People's Choice goes to the most likes" in page
 
 
 def test_bad_settings_keep_what_was_typed_and_say_what_is_wrong(site: Site) -> None:
