@@ -175,6 +175,7 @@ def judging_demo_settings(now: datetime, tz_name: str) -> ContestSettings:
         theme="New light, new leaves, new beginnings",
         hashtag="SpringLightAtTheLibrary",
         rules_md=RULES.replace("DayAndNightAtTheLibrary", "SpringLightAtTheLibrary"),
+        min_judges_per_entry=1,  # the demo has one judge: let their scores rank at once
         schedule=Schedule(
             submissions_open=start,
             submissions_close=start + timedelta(days=14),
