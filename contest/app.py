@@ -54,6 +54,7 @@ from contest.web.middleware import (
     SecurityHeadersMiddleware,
 )
 from contest.web.rendering import STATIC_DIR, build_templates
+from contest.web.routing import IndexedRouter
 
 log = logging.getLogger("contest")
 MAIL_INTERVAL_SECONDS = 30
@@ -146,14 +147,14 @@ def create_app(
         Middleware(CrossSiteRequestMiddleware, secure_cookies=config.https, refuse=error_response),
         Middleware(BodyLimitMiddleware, max_bytes=config.max_body_bytes, refuse=error_response),
     ]
-    return Starlette(
+    app = Starlette(
         debug=config.debug,
-        routes=routes,
         middleware=middleware,
         exception_handlers={
             ContestError: handle_contest_error,
             HTTPException: handle_http_exception,
             Exception: handle_server_error,
         },
-        lifespan=lifespan,
     )
+    app.router = IndexedRouter(routes, lifespan=lifespan)
+    return app
