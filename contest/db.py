@@ -37,16 +37,17 @@ class _Reads:
 
     _reading: aiosqlite.Connection
 
+    # One trip to the connection's thread per query (execute, fetch and close together):
+    # the hops, not SQLite, are what a request mostly waits for.
+
     async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
-        """The first row of a query, or None."""
-        async with self._reading.execute(sql, params) as cursor:
-            row: Row | None = await cursor.fetchone()
-            return row
+        """The first row of a query, or None (meant for queries that return one row)."""
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
         """All rows of a query."""
-        async with self._reading.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        return list(await self._reading.execute_fetchall(sql, params))
 
     async def fetch_value(self, sql: str, params: Params = ()) -> Any:
         """The first column of the first row, or None."""
