@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -12,7 +14,7 @@ from contest import contests, entries
 from contest.accounts import User
 from contest.contests import Contest
 from contest.db import Row
-from contest.entry_text import LICENCES, check_entry_text
+from contest.entry_text import LICENCES, EntryText, check_entry_text
 from contest.errors import ContestError, Forbidden, ValidationError
 from contest.forms import FormValues
 from contest.photos import (
@@ -34,6 +36,7 @@ from contest.web.context import (
 )
 from contest.web.rendering import render
 
+T = TypeVar("T")
 ACCEPT_ATTRIBUTE = "image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif"
 
 
@@ -103,6 +106,70 @@ async def _photo_from_request(
     return None, False, {}
 
 
+@dataclass
+class Submission:
+    """A posted entry form: its fields, its photo (new or held) and what is wrong with it."""
+
+    form: FormValues
+    photo: StoredPhoto | None
+    is_new: bool
+    text: EntryText | None
+    choices: entries.Choices
+    errors: dict[str, str]
+
+
+async def _read_submission(
+    request: Request, user: User, contest: Contest, *, entry_id: int | None
+) -> Submission:
+    form, data = await read_upload_form(request, "photo")
+    photo, is_new, errors = await _photo_from_request(
+        request, data, form, user, contest, exclude=entry_id
+    )
+    text, text_errors = check_entry_text(
+        form,
+        official_hashtag=contest.settings.hashtag,
+        description_required=contest.settings.description_required,
+    )
+    choices, choice_errors = await entries.check_choices(services(request).db, contest, form)
+    return Submission(form, photo, is_new, text, choices, errors | text_errors | choice_errors)
+
+
+async def _show_errors(
+    request: Request, contest: Contest, sent: Submission, user: User, entry: Row | None = None
+) -> Response:
+    """The form again with its messages; a new photo is held so it need not be picked again."""
+    token = sent.form.get("upload_token")
+    if sent.photo is not None and sent.is_new:
+        token = await keep_upload(
+            services(request).db, photo=sent.photo, user_id=user.id, now=now(request)
+        )
+    return await _form_page(
+        request,
+        contest,
+        sent.form,
+        entry=entry,
+        errors=sent.errors,
+        held=sent.photo,
+        upload_token=token if sent.photo else "",
+        status_code=400,
+    )
+
+
+async def _saving(request: Request, sent: Submission, saving: Awaitable[T]) -> T:
+    """Store the entry; on refusal drop the new photo's files, on success the held upload."""
+    svc = services(request)
+    try:
+        result = await saving
+    except ContestError:
+        if sent.photo is not None and sent.is_new:
+            await release_files(svc.db, svc.storage, sent.photo.keys)
+        raise
+    if sent.form.get("upload_token"):
+        await forget_upload(svc.db, svc.storage, sent.form.get("upload_token"))
+    svc.wake_media_worker()
+    return result
+
+
 async def enter_contest(request: Request) -> Response:
     """The entry form, and submitting a photo to the contest."""
     svc = services(request)
@@ -128,49 +195,25 @@ async def enter_contest(request: Request) -> Response:
             problem=problem,
             status_code=403 if problem and request.method == "POST" else 200,
         )
-    form, data = await read_upload_form(request, "photo")
-    photo, is_new, errors = await _photo_from_request(
-        request, data, form, user, contest, exclude=None
-    )
-    if photo is None and not errors:
-        errors["photo"] = "Choose a photo to upload."
-    text, text_errors = check_entry_text(
-        form,
-        official_hashtag=contest.settings.hashtag,
-        description_required=contest.settings.description_required,
-    )
-    choices, choice_errors = await entries.check_choices(svc.db, contest, form)
-    errors |= text_errors | choice_errors
-    if errors or text is None or photo is None:
-        token = form.get("upload_token")
-        if photo is not None and is_new:
-            token = await keep_upload(svc.db, photo=photo, user_id=user.id, now=now(request))
-        return await _form_page(
-            request,
-            contest,
-            form,
-            errors=errors,
-            held=photo,
-            upload_token=token if photo else "",
-            status_code=400,
-        )
-    try:
-        entry_id = await entries.submit_entry(
+    sent = await _read_submission(request, user, contest, entry_id=None)
+    if sent.errors or sent.text is None or sent.photo is None:
+        if sent.photo is None and not sent.errors:
+            sent.errors["photo"] = "Choose a photo to upload."
+        return await _show_errors(request, contest, sent, user)
+    text, photo = sent.text, sent.photo
+    entry_id = await _saving(
+        request,
+        sent,
+        entries.submit_entry(
             svc.db,
             contest=contest,
             user=user,
             text=text,
-            choices=choices,
+            choices=sent.choices,
             photo=photo,
             now=now(request),
-        )
-    except ContestError:
-        if is_new:
-            await release_files(svc.db, svc.storage, photo.keys)
-        raise
-    if form.get("upload_token"):
-        await forget_upload(svc.db, svc.storage, form.get("upload_token"))
-    svc.wake_media_worker()
+        ),
+    )
     return redirect(request, "my_entries", query={"received": entry_id})
 
 
@@ -222,50 +265,24 @@ async def edit_entry(request: Request) -> Response:
             else "Submissions have closed, so this entry can no longer be changed."
         )
         return await _form_page(request, contest, form, entry=entry, problem=closed)
-    form, data = await read_upload_form(request, "photo")
-    photo, is_new, errors = await _photo_from_request(
-        request, data, form, user, contest, exclude=entry["id"]
-    )
-    text, text_errors = check_entry_text(
-        form,
-        official_hashtag=contest.settings.hashtag,
-        description_required=contest.settings.description_required,
-    )
-    choices, choice_errors = await entries.check_choices(svc.db, contest, form)
-    errors |= text_errors | choice_errors
-    if errors or text is None:
-        token = form.get("upload_token")
-        if photo is not None and is_new:
-            token = await keep_upload(svc.db, photo=photo, user_id=user.id, now=now(request))
-        return await _form_page(
-            request,
-            contest,
-            form,
-            entry=entry,
-            errors=errors,
-            held=photo,
-            upload_token=token if photo else "",
-            status_code=400,
-        )
-    try:
-        await entries.update_entry(
+    sent = await _read_submission(request, user, contest, entry_id=entry["id"])
+    if sent.errors or sent.text is None:
+        return await _show_errors(request, contest, sent, user, entry=entry)
+    await _saving(
+        request,
+        sent,
+        entries.update_entry(
             svc.db,
             svc.storage,
             entry=entry,
             contest=contest,
             user=user,
-            text=text,
-            choices=choices,
-            photo=photo,
+            text=sent.text,
+            choices=sent.choices,
+            photo=sent.photo,
             now=now(request),
-        )
-    except ContestError:
-        if photo is not None and is_new:
-            await release_files(svc.db, svc.storage, photo.keys)
-        raise
-    if form.get("upload_token"):
-        await forget_upload(svc.db, svc.storage, form.get("upload_token"))
-    svc.wake_media_worker()
+        ),
+    )
     return redirect(request, "my_entries")
 
 
