@@ -278,7 +278,7 @@ def submit(page: Page) -> None:
 
 
 def expect_received(page: Page, site: LiveSite) -> dict[str, object]:
-    """ "My entries" with the thank-you notice and the new entry; the entry's database row."""
+    """Check the landing on "My entries" (notice, thumbnail, status) and the new entry's row."""
     expect(page).to_have_url(MY_ENTRIES)
     expect(page.get_by_role("heading", name="My entries", level=1)).to_be_visible()
     expect(page.get_by_role("status")).to_contain_text("Thank you!")
@@ -418,6 +418,7 @@ def test_a_judge_scores_every_entry_blind_from_a_phone(
 
     chosen: dict[tuple[str, str], int] = {}
     for done in range(1, total + 1):
+        expect(page).to_have_url(re.compile(rf"/judging/{contest_id}/entries/\d+$"))
         title = page.get_by_role("heading", level=1).inner_text()
         assert_blind(page)
         scales = page.locator("fieldset.score")

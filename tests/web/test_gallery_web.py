@@ -339,3 +339,12 @@ def test_odd_query_strings_never_break_the_gallery(
 ) -> None:
     response = site.client.get(f"/contests/{voting['slug']}/gallery?{query}")
     assert response.status_code == 200 and "<script>" not in response.text.split("</head>")[1]
+
+
+def test_own_photos_show_no_active_like_button_in_the_gallery(
+    site: Site, voting: dict[str, Any]
+) -> None:
+    site.sign_in("ann@uni.edu")
+    html = site.client.get(f"/contests/{voting['slug']}/gallery?sort=newest").text
+    card = html.split(f'id="entry-{voting["ids"][-1]}"')[1].split("</li>")[0]
+    assert " disabled" in card and "Your photo" in card
