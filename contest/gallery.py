@@ -15,7 +15,8 @@ PAGE_SIZE = 24
 SORTS = ("shuffled", "newest", "likes")
 
 _PUBLIC_COLUMNS = (
-    "entries.id, entries.contest_id, entries.participant_id, entries.title, entries.description, entries.alt_text,"
+    "entries.id, entries.contest_id, entries.participant_id, entries.title,"
+    " entries.description, entries.alt_text,"
     " entries.category_id, entries.created_at, entries.credit, entries.share_card_key,"
     " entries.thumb_key, entries.thumb_width, entries.thumb_height,"
     " entries.display_key, entries.display_width, entries.display_height,"

@@ -10,14 +10,23 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from contest import contests, gallery, likes, views
+from contest import contests, gallery, likes, replies, views
 from contest.clock import to_db
 from contest.contests import Contest
 from contest.db import Row
 from contest.errors import NotFound, NotSignedIn
 from contest.forms import whole_number
 from contest.share_card import make_share_card
-from contest.web.context import browser_id, client_address, current_user, now, services
+from contest.web.context import (
+    browser_id,
+    client_address,
+    current_user,
+    now,
+    read_form,
+    redirect,
+    require_user,
+    services,
+)
 from contest.web.email_votes import email_voter
 from contest.web.rendering import render
 
@@ -181,6 +190,7 @@ async def entry_page(request: Request) -> Response:
         "page_url": page_url,
         "card_url": absolute(request, "share_card", entry_id=entry["id"]),
         "networks": views.NETWORKS,
+        "replies": await replies.replies_to(db, entry["id"]),
         "share_text": f"{entry['title']} #{contest.settings.hashtag}",
         **like_context,
     }
@@ -211,6 +221,22 @@ async def _count_view(request: Request, contest: Contest, entry: Row) -> None:
         tz_name=contest.settings.timezone,
         now=now(request),
     )
+
+
+async def reply(request: Request) -> Response:
+    """An organizer answers an entry: shown on its page and mailed to the author."""
+    user = await require_user(request, "organizer")
+    entry, _ = await _shown_entry(request)
+    form = await read_form(request)
+    await replies.add_reply(
+        services(request).db,
+        entry_id=entry["id"],
+        author=user,
+        body=form.get("body"),
+        entry_link=absolute(request, "entry_page", entry_id=entry["id"]),
+        now=now(request),
+    )
+    return redirect(request, "entry_page", entry_id=entry["id"])
 
 
 async def share(request: Request) -> Response:
@@ -269,5 +295,6 @@ routes = [
     Route("/entries/{entry_id:int}", entry_page, name="entry_page"),
     Route("/entries/{entry_id:int}/card.jpg", share_card, name="share_card"),
     Route("/entries/{entry_id:int}/share/{network}", share, name="share"),
+    Route("/entries/{entry_id:int}/replies", reply, methods=["POST"], name="reply"),
     Route("/hashtags/{tag}", hashtag_page, name="hashtag"),
 ]

@@ -348,3 +348,24 @@ def test_own_photos_show_no_active_like_button_in_the_gallery(
     html = site.client.get(f"/contests/{voting['slug']}/gallery?sort=newest").text
     card = html.split(f'id="entry-{voting["ids"][-1]}"')[1].split("</li>")[0]
     assert " disabled" in card and "Your photo" in card
+
+
+def test_organizer_reply_shows_under_the_photo_and_reaches_the_author(
+    site: Site, voting: dict[str, Any]
+) -> None:
+    entry = voting["ids"][0]
+    site.sign_in_as("organizer", "org@uni.edu")
+    page = f"/entries/{entry}"
+    empty = site.post(f"{page}/replies", {"body": "  "}, form_page=page)
+    assert empty.status_code == 400
+    site.post(
+        f"{page}/replies", {"body": "Lovely light! Ask your friends to vote <3"}, form_page=page
+    )
+    mail = site.rows("SELECT recipient, subject, body FROM outbox")[0]
+    assert mail["recipient"] == "ann@uni.edu" and "Lovely light!" in mail["body"]
+    site.client.cookies.clear()
+    html = site.client.get(page).text
+    assert "Lovely light! Ask your friends to vote &lt;3" in html and "Post the reply" not in html
+    site.sign_in_as("participant", "pat@uni.edu")
+    refused = site.post(f"{page}/replies", {"body": "me too"}, form_page=page)
+    assert refused.status_code == 403 and site.value("SELECT count(*) FROM replies") == 1

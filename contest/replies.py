@@ -1,0 +1,58 @@
+"""Organizers' replies on entries: shown under the photo and mailed to its author."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from contest.accounts import User
+from contest.clock import to_db
+from contest.db import Database, Row
+from contest.errors import Forbidden, ValidationError
+from contest.outbox import queue_mail
+
+MAX_REPLY = 2_000
+
+
+async def add_reply(
+    db: Database, *, entry_id: int, author: User, body: str, entry_link: str, now: datetime
+) -> int:
+    """Post an organizer's reply and mail it to the entry's author; return its id."""
+    if not author.is_organizer:
+        raise Forbidden("Only organizers reply to entries.")
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": "Write a reply first."})
+    if len(body) > MAX_REPLY:
+        raise ValidationError({"body": f"Keep the reply under {MAX_REPLY} characters."})
+    async with db.transaction() as tx:
+        entry = await tx.fetch_one(
+            "SELECT entries.title, users.email, users.display_name FROM entries"
+            " JOIN users ON users.id = entries.participant_id WHERE entries.id = ?",
+            (entry_id,),
+        )
+        if entry is None:
+            raise ValidationError({"body": "There is no such entry."})
+        reply_id = await tx.execute(
+            "INSERT INTO replies (entry_id, author_id, body, created_at) VALUES (?, ?, ?, ?)",
+            (entry_id, author.id, body, to_db(now)),
+        )
+        await queue_mail(
+            tx,
+            recipient=entry["email"],
+            subject=f"The organizers replied to “{entry['title']}”",
+            body=(
+                f"Hello {entry['display_name']},\n\n{author.display_name} wrote about your photo"
+                f" “{entry['title']}”:\n\n{body}\n\nSee it here: {entry_link}\n"
+            ),
+            now=now,
+        )
+    return reply_id
+
+
+async def replies_to(db: Database, entry_id: int) -> list[Row]:
+    """An entry's replies, oldest first, with the organizer's display name."""
+    return await db.fetch_all(
+        "SELECT replies.*, users.display_name AS author_name FROM replies"
+        " LEFT JOIN users ON users.id = replies.author_id WHERE entry_id = ? ORDER BY replies.id",
+        (entry_id,),
+    )
