@@ -16,6 +16,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Links in mail and share cards use this address unless CONTEST_BASE_URL says otherwise.
+export CONTEST_BASE_URL ?= http://$(HOST):$(PORT)
+
 run: $(STAMP)
 	$(BIN)/contest demo
 	@echo ""
