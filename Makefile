@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 # Links in mail and share cards use this address unless CONTEST_BASE_URL says otherwise.
-export CONTEST_BASE_URL ?= http://$(HOST):$(PORT)
+run: export CONTEST_BASE_URL ?= http://$(HOST):$(PORT)
 
 run: $(STAMP)
 	$(BIN)/contest demo
