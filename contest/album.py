@@ -138,15 +138,15 @@ async def _hashtags(db: Database, contest: Contest) -> dict[int, list[str]]:
     return tags
 
 
-def _entry(row: Row, hashtags: list[str], awards: list[str]) -> AlbumEntry:
-    """An entry row as the album shows it."""
+def _entry(row: Row, hashtags: list[str], awards: list[str], *, named: bool) -> AlbumEntry:
+    """An entry row as the album shows it (authors only once judging has closed)."""
     return AlbumEntry(
         id=row["id"],
         title=row["title"],
         description=row["description"],
         alt=row["alt_text"] or row["title"],
-        author=credit(row),
-        department=row["author_department"] or "",
+        author=credit(row) if named else "Author revealed after judging",
+        department=(row["author_department"] or "") if named else "",
         category=row["category_name"] or "",
         thumb_key=row["thumb_key"],
         thumb_size=(row["thumb_width"], row["thumb_height"]),
@@ -325,7 +325,10 @@ async def export_album(
     awards: dict[int, list[str]] = defaultdict(list)
     for winner in winners or []:
         awards[winner["entry_id"]].append(winner["award"])
-    entries = [_entry(row, tags.get(row["id"], []), awards.get(row["id"], [])) for row in rows]
+    named = now >= contest.schedule.judging_close
+    entries = [
+        _entry(row, tags.get(row["id"], []), awards.get(row["id"], []), named=named) for row in rows
+    ]
     local = now.astimezone(zone(contest.settings.timezone))
     generated = f"{local.day} {local:%B %Y}"
     plan = _Plan(contest, entries, winners, base, generated)

@@ -46,6 +46,7 @@ from contest.web.errors import (
     error_response,
     handle_contest_error,
     handle_http_exception,
+    handle_overflow,
     handle_server_error,
 )
 from contest.web.middleware import (
@@ -153,6 +154,7 @@ def create_app(
         exception_handlers={
             ContestError: handle_contest_error,
             HTTPException: handle_http_exception,
+            OverflowError: handle_overflow,
             Exception: handle_server_error,
         },
     )

@@ -20,6 +20,7 @@ from contest.outbox import queue_mail
 from contest.security import new_token, token_hash
 
 LINK_LIFETIME = timedelta(hours=24)
+LINKS_PER_HOUR = 3
 GMAIL_DOMAINS = {"gmail.com", "googlemail.com"}
 #: Common disposable-mail services; a throw-away address makes one person many voters.
 DISPOSABLE_DOMAINS = frozenset(
@@ -89,7 +90,18 @@ async def send_link(
     now: datetime,
 ) -> None:
     """Mail a one-time link that lets this mailbox vote in the contest."""
+    if not contest.schedule.voting_is_open(now):
+        raise ValidationError({"email": "Voting is not open, so no voting links are sent."})
     normalized = normalize_voter_email(address)
+    voter = voter_key(secret, normalized)
+    recent = await db.fetch_value(
+        "SELECT count(*) FROM voter_links WHERE voter = ? AND created_at > ?",
+        (voter, to_db(now - timedelta(hours=1))),
+    )
+    if int(recent) >= LINKS_PER_HOUR:
+        raise ValidationError(
+            {"email": "We have sent this address several links in the last hour; please use one."}
+        )
     token = new_token()
     async with db.transaction() as tx:
         await tx.execute(
@@ -98,7 +110,7 @@ async def send_link(
             (
                 token_hash(token),
                 contest.id,
-                voter_key(secret, normalized),
+                voter,
                 to_db(now),
                 to_db(now + LINK_LIFETIME),
             ),

@@ -43,4 +43,6 @@ class FormValues:
 def whole_number(text: str) -> int | None:
     """The number typed, if it is plain ASCII digits (``"²".isdigit()`` is True, int() fails)."""
     text = text.strip()
-    return int(text) if text.isascii() and text.isdigit() else None
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:  # SQLite integers are 64-bit
+        return None
+    return int(text)

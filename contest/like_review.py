@@ -108,4 +108,6 @@ async def voided_likes(db: Database, contest_id: int) -> list[Row]:
 def describe_voter(voter: str) -> str:
     """A voter key as organizers read it, without exposing more than the kind of voter."""
     kind, _, rest = voter.partition(":")
-    return f"account #{rest}" if kind == "user" else f"browser {rest[:8]}…"
+    if kind == "user":
+        return f"account #{rest}"
+    return f"{'email' if kind == 'email' else 'browser'} {rest[:8]}…"

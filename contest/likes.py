@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -42,12 +43,18 @@ def voter_for(
     browser_id: str,
     address: str,
     email_voter: str | None = None,
+    user_email_key: str | None = None,
 ) -> Voter:
-    """The voter behind a request, by the contest's voting mode."""
+    """The voter behind a request, by the contest's voting mode.
+
+    In email mode a signed-in person votes under their mailbox's key, so signing in and
+    following an email link cannot make them two voters.
+    """
+    mode = contest.settings.voting_mode
     if user is not None:
         kind = "pick" if user.is_organizer else "vote"
-        return Voter(f"user:{user.id}", kind, user.id, address)
-    mode = contest.settings.voting_mode
+        key = user_email_key if mode == "email" and user_email_key else f"user:{user.id}"
+        return Voter(key, kind, user.id, address)
     if mode == "email" and email_voter:
         return Voter(email_voter, "vote", None, address)
     if mode == "device" and browser_id:
@@ -107,12 +114,24 @@ async def _log(
 
 
 async def like(
-    db: Database, *, contest: Contest, entry_id: int, voter: Voter, now: datetime
+    db: Database,
+    *,
+    contest: Contest,
+    entry_id: int,
+    voter: Voter,
+    now: datetime,
+    author_key: Callable[[int], Awaitable[str | None]] | None = None,
 ) -> LikeState:
-    """Like an entry (a repeat changes nothing); refused outside voting and on one's own photo."""
+    """Like an entry (a repeat changes nothing); refused outside voting and on one's own photo.
+
+    ``author_key`` gives the voter key the author would have (their mailbox, in email mode),
+    so an author cannot like their own photo through an emailed link either.
+    """
     _ensure_voting_open(contest, now)
     author = await _votable_entry(db, contest, entry_id)
-    if voter.user_id == author:
+    if voter.user_id == author or (
+        author_key is not None and voter.key == await author_key(author)
+    ):
         raise Forbidden("You cannot like your own photo.")
     async with db.transaction() as tx:
         added = await tx.execute_rowcount(
@@ -144,6 +163,10 @@ async def unlike(
     _ensure_voting_open(contest, now)
     await _votable_entry(db, contest, entry_id)
     async with db.transaction() as tx:
+        stored_kind = await tx.fetch_value(
+            "SELECT kind FROM likes WHERE entry_id = ? AND voter = ? AND voided_at IS NULL",
+            (entry_id, voter.key),
+        )
         removed = await tx.execute_rowcount(
             "DELETE FROM likes WHERE entry_id = ? AND voter = ? AND voided_at IS NULL",
             (entry_id, voter.key),
@@ -153,7 +176,7 @@ async def unlike(
                 tx,
                 entry_id=entry_id,
                 voter=voter.key,
-                kind=voter.kind,
+                kind=stored_kind,
                 action="unlike",
                 address=voter.address,
                 now=now,
@@ -179,7 +202,7 @@ async def void_like(
     async with db.transaction() as tx:
         changed = await tx.execute_rowcount(
             "UPDATE likes SET voided_at = ?, void_reason = ? WHERE entry_id = ? AND voter = ?"
-            " AND voided_at IS NULL",
+            " AND voided_at IS NULL AND kind = 'vote'",
             (to_db(now), reason, entry_id, voter_key),
         )
         if not changed:

@@ -216,8 +216,13 @@ async def test_album_names_authors_by_display_name_and_holds_no_email(
     db: Database, passwords: Passwords, tmp_path: Path
 ) -> None:
     s = await setup(db, passwords, tmp_path)
+    during = tmp_path / "during-judging"
+    await export(db, s, during)  # judging still open: no author is named anywhere
+    lamplight_id = s.ids["Lamplight on the reading room"]
+    early = (during / "entries" / f"{lamplight_id}.html").read_text()
+    assert "Maya Chen" not in early and "Author revealed after judging" in early
     out = tmp_path / "album"
-    await export(db, s, out)
+    await export(db, s, out, now=s.contest.schedule.judging_close)
     for name, data in files(out).items():
         assert all(email.encode() not in data for email in EMAILS), name
         if not name.endswith(".jpg"):

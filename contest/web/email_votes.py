@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from contest import contests, email_voters
+from contest import contests, email_voters, likes
 from contest.contests import Contest
 from contest.errors import NotFound, ValidationError
 from contest.forms import FormValues
-from contest.web.context import now, read_form, redirect, services
+from contest.web.context import (
+    browser_id,
+    client_address,
+    current_user,
+    now,
+    read_form,
+    redirect,
+    services,
+)
 from contest.web.rendering import render
 
 
@@ -90,3 +100,37 @@ routes = [
     ),
     Route("/vote/{token}", redeem_vote_link, methods=["GET", "POST"], name="redeem_vote_link"),
 ]
+
+
+def mailbox_key(request: Request, email: str) -> str | None:
+    """The email-voter key of an account's address (None for an address that cannot vote)."""
+    try:
+        normalized = email_voters.normalize_voter_email(email)
+    except ValidationError:
+        return None
+    return email_voters.voter_key(services(request).config.secret_key or "", normalized)
+
+
+def author_key_finder(request: Request) -> Callable[[int], Awaitable[str | None]]:
+    """Looks up the email-voter key an entry's author would vote under."""
+
+    async def find(author_id: int) -> str | None:
+        email = await services(request).db.fetch_value(
+            "SELECT email FROM users WHERE id = ?", (author_id,)
+        )
+        return None if email is None else mailbox_key(request, str(email))
+
+    return find
+
+
+async def request_voter(request: Request, contest: Contest) -> likes.Voter:
+    """The voter behind this request, by the contest's voting mode; NotSignedIn if none."""
+    user = await current_user(request)
+    return likes.voter_for(
+        contest,
+        user,
+        browser_id=browser_id(request),
+        address=client_address(request),
+        email_voter=email_voter(request, contest),
+        user_email_key=mailbox_key(request, user.email) if user is not None else None,
+    )

@@ -9,7 +9,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from contest.errors import ContestError, NotSignedIn, RateLimited
+from contest.errors import ContestError, NotFound, NotSignedIn, RateLimited
 from contest.web.rendering import render
 
 log = logging.getLogger("contest")
@@ -87,6 +87,11 @@ async def handle_http_exception(request: Request, exc: Exception) -> Response:
             headers=exc.headers,
         )
     return await render_error(request, exc.status_code, message, dict(exc.headers or {}))
+
+
+async def handle_overflow(request: Request, exc: Exception) -> Response:
+    """An id too large for SQLite names nothing that exists."""
+    return await error_response(request, NotFound())
 
 
 async def handle_server_error(request: Request, exc: Exception) -> Response:

@@ -27,7 +27,8 @@ from contest.web.context import (
     require_user,
     services,
 )
-from contest.web.email_votes import email_voter
+from contest.web.email_votes import email_voter, request_voter
+from contest.web.middleware import issued_today
 from contest.web.rendering import render
 
 CARD_CACHE = "public, max-age=86400"
@@ -49,7 +50,7 @@ def _visitor_seed(request: Request) -> str:
     return browser_id(request) or client_address(request)
 
 
-async def _counts_shown(contest: Contest, request: Request) -> bool:
+async def counts_shown(contest: Contest, request: Request) -> bool:
     """Like counts are hidden from judges (blind judging) and, if the contest says so, from
     everyone until the results."""
     user = await current_user(request)
@@ -101,13 +102,7 @@ async def _like_context(request: Request, contest: Contest, rows: list[Row]) -> 
         opened = now(request) >= contest.schedule.voting_open
         note = "Voting is closed." if opened else "Voting has not opened yet."
     try:
-        voter = likes.voter_for(
-            contest,
-            user,
-            browser_id=browser_id(request),
-            address=client_address(request),
-            email_voter=email_voter(request, contest),
-        )
+        voter = await request_voter(request, contest)
         liked = await likes.liked_by(services(request).db, voter.key, [row["id"] for row in rows])
     except NotSignedIn as error:
         note = note or error.message
@@ -144,7 +139,7 @@ async def contest_gallery(request: Request) -> Response:
         "categories": await db.fetch_all(
             "SELECT id, name FROM categories WHERE contest_id = ? ORDER BY position", (contest.id,)
         ),
-        "counts_shown": await _counts_shown(contest, request),
+        "counts_shown": await counts_shown(contest, request),
         "authors_shown": _authors_shown(contest, request),
         "credit": gallery.credit,
         "here": str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
@@ -185,7 +180,7 @@ async def entry_page(request: Request) -> Response:
         "hashtags": hashtags,
         "before": before,
         "after": after,
-        "counts_shown": await _counts_shown(contest, request),
+        "counts_shown": await counts_shown(contest, request),
         "authors_shown": _authors_shown(contest, request),
         "page_url": page_url,
         "card_url": absolute(request, "share_card", entry_id=entry["id"]),
@@ -210,9 +205,12 @@ async def _count_view(request: Request, contest: Contest, entry: Row) -> None:
     if views.is_bot(agent):
         return
     svc = services(request)
-    visitor = views.visitor_key(
-        svc.config.secret_key or "", browser_id(request), client_address(request), agent
-    )
+    # A browser that sent no cookie gets a new id on every request, so on the day its id was
+    # issued (or without one) a visitor is keyed by address and agent; later by the id.
+    browser = browser_id(request)
+    first_day = request.scope["state"].get("browser_id_is_new") or issued_today(browser)
+    known = "" if first_day else browser
+    visitor = views.visitor_key(svc.config.secret_key or "", known, client_address(request), agent)
     await views.record_view(
         svc.db,
         entry_id=entry["id"],

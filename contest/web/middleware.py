@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from http.cookies import SimpleCookie
 from urllib.parse import urlsplit
 
@@ -79,6 +80,16 @@ def _is_cross_site(headers: Headers) -> bool:
     return urlsplit(origin).netloc != headers.get("host", "")
 
 
+def new_browser_id() -> str:
+    """A random browser id that starts with its issue day (UTC), e.g. ``20261123.Xy…``."""
+    return f"{datetime.now(UTC):%Y%m%d}.{new_token()}"
+
+
+def issued_today(browser: str) -> bool:
+    """Whether a browser id was handed out today (UTC): a first-day visitor."""
+    return browser.split(".", 1)[0] == f"{datetime.now(UTC):%Y%m%d}"
+
+
 class CrossSiteRequestMiddleware:
     """Refuses state-changing requests from other sites, and gives each browser a CSRF id.
 
@@ -100,7 +111,9 @@ class CrossSiteRequestMiddleware:
         cookie.load(headers.get("cookie", ""))
         browser = cookie.get(BROWSER_COOKIE)
         existing = browser.value if browser is not None and len(browser.value) >= 32 else None
-        scope.setdefault("state", {})["browser_id"] = existing or new_token()
+        state = scope.setdefault("state", {})
+        state["browser_id"] = existing or new_browser_id()
+        state["browser_id_is_new"] = existing is None
         if scope["method"] not in SAFE_METHODS and _is_cross_site(headers):
             await self._refuse(scope, receive, send)
             return

@@ -22,6 +22,8 @@
     var form = event.currentTarget;
     if (!window.fetch) { return; }
     event.preventDefault();
+    if (form.dataset.pending) { return; } // one change at a time, so replies cannot cross
+    form.dataset.pending = "1";
     var countNode = form.querySelector("[data-like-count]");
     var before = { liked: form.querySelector("input[name=action]").value === "unlike", text: countNode.textContent };
     var guess = parseInt(before.text, 10);
@@ -42,7 +44,7 @@
     }).catch(function (problem) {
       render(form, before.liked, before.text);
       error.textContent = problem.message || "The like was not saved. Please try again.";
-    });
+    }).then(function () { delete form.dataset.pending; });
   }
 
   function form_with_action(form, liking) {

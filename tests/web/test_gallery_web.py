@@ -369,3 +369,77 @@ def test_organizer_reply_shows_under_the_photo_and_reaches_the_author(
     site.sign_in_as("participant", "pat@uni.edu")
     refused = site.post(f"{page}/replies", {"body": "me too"}, form_page=page)
     assert refused.status_code == 403 and site.value("SELECT count(*) FROM replies") == 1
+
+
+def test_judges_get_no_counts_from_the_like_endpoint(site: Site, voting: dict[str, Any]) -> None:
+    entry = voting["ids"][0]
+    site.sign_in_as("judge", "judge@uni.edu")
+    token = site.csrf(f"/entries/{entry}")
+    answer = site.client.post(
+        f"/entries/{entry}/like",
+        data={"csrf_token": token, "action": "unlike"},
+        headers={"Accept": "application/json"},
+    )
+    assert answer.json() == {"liked": False, "count": None}
+
+
+def _email_link(site: Site, slug: str, address: str) -> str:
+    site.post(f"/contests/{slug}/vote-by-email", {"email": address})
+    body = site.value("SELECT body FROM outbox ORDER BY id DESC LIMIT 1")
+    return re.search(r"http://testserver(/vote/\S+)", body).group(1)
+
+
+def test_in_email_mode_an_account_and_its_mailbox_are_one_voter(
+    site: Site, voting: dict[str, Any]
+) -> None:
+    site.execute("UPDATE contests SET voting_mode = 'email'")
+    entry = voting["ids"][0]
+    site.sign_in_as("participant", "fan@uni.edu")
+    site.post(f"/entries/{entry}/like", {}, form_page=f"/entries/{entry}")
+    site.client.cookies.clear()
+    site.post(_email_link(site, voting["slug"], "fan+again@uni.edu"), {})
+    site.post(f"/entries/{entry}/like", {}, form_page=f"/entries/{entry}")
+    assert site.value("SELECT count(*) FROM likes") == 1
+    site.client.cookies.clear()  # the author, through an emailed link, on their own photo
+    site.post(_email_link(site, voting["slug"], "ann@uni.edu"), {})
+    refused = site.post(f"/entries/{entry}/like", {}, form_page=f"/entries/{entry}")
+    assert refused.status_code == 403 and site.value("SELECT count(*) FROM likes") == 1
+
+
+def test_voting_links_are_rationed_and_only_sent_while_voting_is_open(
+    site: Site, voting: dict[str, Any]
+) -> None:
+    site.execute("UPDATE contests SET voting_mode = 'email'")
+    form = f"/contests/{voting['slug']}/vote-by-email"
+    for _ in range(3):
+        assert site.post(form, {"email": "victim@uni.edu"}).status_code == 200
+    assert site.post(form, {"email": "victim@uni.edu"}).status_code == 400
+    site.clock.advance(days=30)
+    assert site.post(form, {"email": "other@uni.edu"}).status_code == 400
+    assert site.value("SELECT count(*) FROM outbox") == 3
+
+
+def test_one_address_cannot_mint_endless_device_voters(
+    site: Site, voting: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from contest.web import likes as like_routes
+
+    monkeypatch.setattr(like_routes, "DEVICE_LIKES_PER_ADDRESS_HOUR", 3)
+    site.execute("UPDATE contests SET voting_mode = 'device'")
+    statuses = []
+    for entry in voting["ids"][:5]:
+        site.client.cookies.clear()  # a fresh "browser" every time
+        statuses.append(
+            site.post(f"/entries/{entry}/like", {}, form_page=f"/entries/{entry}").status_code
+        )
+    assert statuses == [200, 200, 200, 429, 429]
+    assert site.value("SELECT count(*) FROM likes") == 3
+
+
+@pytest.mark.parametrize(
+    "path", ["/entries/99999999999999999999999", "/entries/99999999999999999999999/card.jpg"]
+)
+def test_ids_too_large_for_the_database_are_404(
+    site: Site, voting: dict[str, Any], path: str
+) -> None:
+    assert site.client.get(path).status_code == 404
