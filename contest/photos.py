@@ -161,3 +161,17 @@ async def sweep_expired_uploads(db: Database, storage: LocalStorage, *, now: dat
         await tx.execute("DELETE FROM uploads WHERE created_at <= ?", (cutoff,))
     await release_files(db, storage, [key for row in rows for key in row["keys"].split()])
     return len(rows)
+
+
+async def forget_share_cards(db: Database, storage: LocalStorage, contest_id: int) -> None:
+    """Drop the contest's share cards (its name or hashtag changed); they are redrawn on demand."""
+    async with db.transaction() as tx:
+        rows = await tx.fetch_all(
+            "SELECT share_card_key FROM entries"
+            " WHERE contest_id = ? AND share_card_key IS NOT NULL",
+            (contest_id,),
+        )
+        await tx.execute(
+            "UPDATE entries SET share_card_key = NULL WHERE contest_id = ?", (contest_id,)
+        )
+    await release_files(db, storage, [row["share_card_key"] for row in rows])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 from urllib.parse import urlencode
 
@@ -62,6 +63,13 @@ async def counts_shown(contest: Contest, request: Request) -> bool:
 def _authors_shown(contest: Contest, request: Request) -> bool:
     """Authors stay anonymous in public until judging closes, so judges stay blind."""
     return now(request) >= contest.schedule.judging_close
+
+
+def card_address(request: Request, entry: Row, contest: Contest) -> str:
+    """The share card's address, versioned by what is drawn on it so previews never go stale."""
+    drawn = f"{entry['title']}|{entry['display_key']}|{contest.title}|{contest.settings.hashtag}"
+    version = hashlib.sha256(drawn.encode()).hexdigest()[:12]
+    return absolute(request, "share_card", entry_id=entry["id"]) + f"?v={version}"
 
 
 async def _shown_entry(request: Request) -> tuple[Row, Contest]:
@@ -183,7 +191,7 @@ async def entry_page(request: Request) -> Response:
         "counts_shown": await counts_shown(contest, request),
         "authors_shown": _authors_shown(contest, request),
         "page_url": page_url,
-        "card_url": absolute(request, "share_card", entry_id=entry["id"]),
+        "card_url": card_address(request, entry, contest),
         "networks": views.NETWORKS,
         "replies": await replies.replies_to(db, entry["id"]),
         "share_text": f"{entry['title']} #{contest.settings.hashtag}",

@@ -11,6 +11,7 @@ from contest.aggregation import TIE_BREAKS
 from contest.clock import timezone_names
 from contest.errors import ValidationError
 from contest.forms import FormValues
+from contest.photos import forget_share_cards
 from contest.web.context import now, read_form, redirect, require_user, services
 from contest.web.rendering import render
 
@@ -71,6 +72,8 @@ async def edit_contest(request: Request) -> Response:
     try:
         settings = contest_form.parse_contest_form(form)
         await contests.update_contest(svc.db, contest.id, settings, now=now(request))
+        if (settings.title, settings.hashtag) != (contest.title, contest.settings.hashtag):
+            await forget_share_cards(svc.db, svc.storage, contest.id)
     except ValidationError as error:
         context = _form_context(form, error.errors, contest=contest)
         return await render(request, "manage/contest_form.html", context, status_code=400)

@@ -443,3 +443,25 @@ def test_ids_too_large_for_the_database_are_404(
     site: Site, voting: dict[str, Any], path: str
 ) -> None:
     assert site.client.get(path).status_code == 404
+
+
+def test_renaming_the_contest_redraws_share_cards_under_a_new_address(
+    site: Site, voting: dict[str, Any]
+) -> None:
+    from contest.contest_form import settings_to_form
+
+    entry = voting["ids"][0]
+    before = meta(site.client.get(f"/entries/{entry}").text)["og:image"]
+    first = site.client.get(before.removeprefix("http://testserver")).content
+    old_key = site.value("SELECT share_card_key FROM entries WHERE id = ?", (entry,))
+    site.sign_in_as("organizer", "org@uni.edu")
+    form = settings_to_form(site.run(contests.get_contest, site.db, voting["contest"]).settings)
+    data = {name: form.getlist(name) for name in form._values}
+    edit = f"/manage/contests/{voting['contest']}/edit"
+    site.post(edit, data | {"title": "Spring Light Renamed"}, follow_redirects=False)
+    after = meta(site.client.get(f"/entries/{entry}").text)["og:image"]
+    assert after != before
+    assert site.client.get(after.removeprefix("http://testserver")).content != first
+    from contest.storage import LocalStorage
+
+    assert not LocalStorage(site.config.media).exists(old_key)
