@@ -16,6 +16,7 @@ from contest.db import Database, Row
 BURST_WINDOW = timedelta(minutes=10)
 BURST_SIZE = 20  # likes on one entry inside the window
 ADDRESS_VOTERS = 15  # different voters on one entry from one address
+SIGNATURE_VOTERS = 5  # different voters on one entry from one address with one browser
 NEW_ACCOUNT_AGE = timedelta(days=1)
 
 
@@ -50,6 +51,18 @@ def _shared_addresses(rows: list[Row]) -> list[str]:
         f"{len(voters)} voters from one network address"
         for voters in voters_by_address.values()
         if len(voters) >= ADDRESS_VOTERS
+    ]
+
+
+def _shared_signatures(rows: list[Row]) -> list[str]:
+    voters_by_signature: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for row in rows:
+        if row["signature"]:
+            voters_by_signature[(row["address"], row["signature"])].add(row["voter"])
+    return [
+        f"{len(voters)} voters with one browser signature on one address"
+        for voters in voters_by_signature.values()
+        if len(voters) >= SIGNATURE_VOTERS
     ]
 
 
@@ -88,6 +101,7 @@ async def suspicious_entries(db: Database, contest_id: int) -> list[Suspicion]:
         reasons = (
             _bursts(entry_likes)
             + _shared_addresses(entry_likes)
+            + _shared_signatures(entry_likes)
             + _fresh_single_purpose(entry_likes, single_purpose)
         )
         if reasons:

@@ -26,6 +26,7 @@ class Voter:
     kind: str  # "vote" counts for People's Choice; "pick" is an organizer's Library pick
     user_id: int | None
     address: str
+    signature: str = ""  # a short hash of the browser's User-Agent, for spotting bursts
 
 
 @dataclass(frozen=True)
@@ -135,9 +136,17 @@ async def like(
         raise Forbidden("You cannot like your own photo.")
     async with db.transaction() as tx:
         added = await tx.execute_rowcount(
-            "INSERT INTO likes (entry_id, voter, kind, user_id, address, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (entry_id, voter) DO NOTHING",
-            (entry_id, voter.key, voter.kind, voter.user_id, voter.address, to_db(now)),
+            "INSERT INTO likes (entry_id, voter, kind, user_id, address, signature, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (entry_id, voter) DO NOTHING",
+            (
+                entry_id,
+                voter.key,
+                voter.kind,
+                voter.user_id,
+                voter.address,
+                voter.signature,
+                to_db(now),
+            ),
         )
         if added:
             await _log(

@@ -363,6 +363,14 @@ REPLIES = Migration(
     """,
 )
 
+SIGNATURES = Migration(
+    "0008_like_signatures",
+    """
+    ALTER TABLE likes ADD COLUMN signature TEXT NOT NULL DEFAULT '';
+    CREATE INDEX likes_address ON likes(address, created_at)
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     ACCOUNTS,
     CONTESTS,
@@ -371,4 +379,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     LIKES,
     GALLERY,
     REPLIES,
+    SIGNATURES,
 )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -126,7 +128,7 @@ def author_key_finder(request: Request) -> Callable[[int], Awaitable[str | None]
 async def request_voter(request: Request, contest: Contest) -> likes.Voter:
     """The voter behind this request, by the contest's voting mode; NotSignedIn if none."""
     user = await current_user(request)
-    return likes.voter_for(
+    voter = likes.voter_for(
         contest,
         user,
         browser_id=browser_id(request),
@@ -134,3 +136,5 @@ async def request_voter(request: Request, contest: Contest) -> likes.Voter:
         email_voter=email_voter(request, contest),
         user_email_key=mailbox_key(request, user.email) if user is not None else None,
     )
+    agent = request.headers.get("user-agent", "")
+    return replace(voter, signature=hashlib.sha256(agent.encode()).hexdigest()[:12])

@@ -465,3 +465,19 @@ def test_renaming_the_contest_redraws_share_cards_under_a_new_address(
     from contest.storage import LocalStorage
 
     assert not LocalStorage(site.config.media).exists(old_key)
+
+
+def test_many_voters_from_one_browser_signature_are_flagged(
+    site: Site, voting: dict[str, Any]
+) -> None:
+    site.execute("UPDATE contests SET voting_mode = 'device'")
+    entry = voting["ids"][0]
+    agent = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"}
+    for _ in range(5):
+        site.client.cookies.clear()
+        token = site.csrf(f"/entries/{entry}")
+        site.client.post(f"/entries/{entry}/like", data={"csrf_token": token}, headers=agent)
+    assert site.value("SELECT count(DISTINCT signature) FROM likes") == 1
+    site.sign_in_as("organizer", "org@uni.edu")
+    html = site.client.get(f"/manage/contests/{voting['contest']}/likes").text
+    assert "5 voters with one browser signature on one address" in html
