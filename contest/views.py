@@ -76,3 +76,38 @@ async def views_of(db: Database, entry_id: int) -> int:
     return int(
         await db.fetch_value("SELECT count(*) FROM entry_views WHERE entry_id = ?", (entry_id,))
     )
+
+
+async def shares_by_network(db: Database, contest_id: int) -> list[tuple[str, int, int]]:
+    """Per network: share-button clicks and visits that arrived through a shared link."""
+    clicks = {
+        row["network"]: row["n"]
+        for row in await db.fetch_all(
+            "SELECT network, count(*) AS n FROM share_clicks JOIN entries ON entries.id = entry_id"
+            " WHERE entries.contest_id = ? GROUP BY network",
+            (contest_id,),
+        )
+    }
+    arrivals = {
+        row["source"]: row["n"]
+        for row in await db.fetch_all(
+            "SELECT source, count(*) AS n FROM entry_views JOIN entries ON entries.id = entry_id"
+            " WHERE entries.contest_id = ? AND source != '' GROUP BY source",
+            (contest_id,),
+        )
+    }
+    return [
+        (label, clicks.get(key, 0), arrivals.get(key, 0))
+        for key, label in [(key, NETWORKS[key][0]) for key in NETWORKS]
+        + [("copy", "Copied link"), ("native", "Phone share sheet")]
+    ]
+
+
+async def views_by_day(db: Database, contest_id: int) -> list[tuple[str, int]]:
+    """Counted entry views per day (in the contest's time zone), oldest first."""
+    rows = await db.fetch_all(
+        "SELECT day, count(*) AS n FROM entry_views JOIN entries ON entries.id = entry_id"
+        " WHERE entries.contest_id = ? GROUP BY day ORDER BY day",
+        (contest_id,),
+    )
+    return [(row["day"], row["n"]) for row in rows]

@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from contest import contests, like_review, likes
+from contest import contests, like_review, likes, views
 from contest.errors import ValidationError
 from contest.forms import whole_number
 from contest.web.context import now, read_form, redirect, require_user, services
@@ -26,6 +26,8 @@ async def review_likes(request: Request, *, errors: dict[str, str] | None = None
         "tallies_match": await likes.tallies(db, contest.id)
         == await likes.tallies_from_log(db, contest.id),
         "errors": errors or {},
+        "shares": await views.shares_by_network(db, contest.id),
+        "views_by_day": await views.views_by_day(db, contest.id),
     }
     return await render(request, "manage/likes.html", context, status_code=400 if errors else 200)
 

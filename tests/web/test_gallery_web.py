@@ -481,3 +481,17 @@ def test_many_voters_from_one_browser_signature_are_flagged(
     site.sign_in_as("organizer", "org@uni.edu")
     html = site.client.get(f"/manage/contests/{voting['contest']}/likes").text
     assert "5 voters with one browser signature on one address" in html
+
+
+def test_organizers_count_shares_per_network_and_views_per_day(
+    site: Site, voting: dict[str, Any]
+) -> None:
+    entry = voting["ids"][0]
+    phone = {"User-Agent": "Mozilla/5.0 (iPhone) Safari/604.1"}
+    site.client.get(f"/entries/{entry}/share/line", follow_redirects=False)
+    site.client.get(f"/entries/{entry}/share/line", follow_redirects=False)
+    site.client.get(f"/entries/{entry}?src=line", headers=phone)
+    site.sign_in_as("organizer", "org@uni.edu")
+    html = site.client.get(f"/manage/contests/{voting['contest']}/likes").text
+    assert "<tr><td>LINE</td><td>2</td><td>1</td></tr>" in html
+    assert "<tr><td>2026-03-02</td><td>1</td></tr>" in html
