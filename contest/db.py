@@ -121,9 +121,9 @@ class Transaction(_Reads):
         self._reading = connection
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        """Run a statement; return the last inserted row id (or 0)."""
-        async with self._connection.execute(sql, params) as cursor:
-            return cursor.lastrowid or 0
+        """Run a statement in one trip to the database thread; return the last inserted row id."""
+        row = await self._connection.execute_insert(sql, params)
+        return int(row[0]) if row is not None and row[0] is not None else 0
 
     async def execute_rowcount(self, sql: str, params: Params = ()) -> int:
         """Run a statement; return how many rows it changed."""

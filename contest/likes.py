@@ -135,7 +135,7 @@ async def like(
     ):
         raise Forbidden("You cannot like your own photo.")
     async with db.transaction() as tx:
-        added = await tx.execute_rowcount(
+        await tx.execute(
             "INSERT INTO likes (entry_id, voter, kind, user_id, address, signature, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (entry_id, voter) DO NOTHING",
             (
@@ -148,7 +148,16 @@ async def like(
                 to_db(now),
             ),
         )
-        if added:
+        # One read for all three: whether the insert happened, the voter's state, the count.
+        state = await tx.fetch_one(
+            "SELECT changes() AS added,"
+            " (SELECT voided_at IS NULL FROM likes WHERE entry_id = ? AND voter = ?) AS liked,"
+            " (SELECT count(*) FROM likes WHERE entry_id = ? AND kind = 'vote'"
+            "   AND voided_at IS NULL) AS count",
+            (entry_id, voter.key, entry_id),
+        )
+        assert state is not None
+        if state["added"]:
             await _log(
                 tx,
                 entry_id=entry_id,
@@ -158,11 +167,7 @@ async def like(
                 address=voter.address,
                 now=now,
             )
-        liked = await tx.fetch_value(
-            "SELECT voided_at IS NULL FROM likes WHERE entry_id = ? AND voter = ?",
-            (entry_id, voter.key),
-        )
-        return LikeState(liked=bool(liked), count=await count_for(tx, entry_id))
+        return LikeState(liked=bool(state["liked"]), count=int(state["count"]))
 
 
 async def unlike(

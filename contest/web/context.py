@@ -17,6 +17,7 @@ from contest import sessions
 from contest.accounts import User
 from contest.cache import BytesCache, TTLCache
 from contest.config import Config
+from contest.contests import Contest, get_contest
 from contest.db import Database
 from contest.errors import BadRequest, Forbidden, NotSignedIn
 from contest.forms import FormValues
@@ -48,6 +49,8 @@ class Services:
     image_limiter: anyio.CapacityLimiter
     gallery_cache: TTLCache = field(default_factory=lambda: TTLCache(0))
     media_cache: BytesCache = field(default_factory=BytesCache)
+    #: Contest settings change rarely; hot paths (likes) may read them two seconds old.
+    contest_cache: TTLCache = field(default_factory=lambda: TTLCache(2.0))
     media_wakeup: anyio.Event = field(default_factory=anyio.Event)
 
     def wake_media_worker(self) -> None:
@@ -154,3 +157,12 @@ def safe_next(target: str | None) -> str | None:
     if target and target.startswith("/") and not target.startswith(("//", "/\\")):
         return target
     return None
+
+
+async def cached_contest(request: Request, contest_id: int) -> Contest:
+    """The contest, from a two-second cache that this process forgets when it is edited."""
+    svc = services(request)
+    contest: Contest = await svc.contest_cache.get(
+        ("contest", contest_id), lambda: get_contest(svc.db, contest_id)
+    )
+    return contest

@@ -8,12 +8,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from contest import contests, entries, likes
+from contest import entries, likes
 from contest.clock import to_db
 from contest.contests import Contest
 from contest.db import Database
 from contest.errors import NotSignedIn, RateLimited
 from contest.web.context import (
+    cached_contest,
     now,
     read_form,
     redirect,
@@ -50,7 +51,7 @@ async def toggle_like(request: Request) -> Response:
     form = await read_form(request)
     db = services(request).db
     entry = await entries.get_entry(db, request.path_params["entry_id"])
-    contest = await contests.get_contest(db, entry["contest_id"])
+    contest = await cached_contest(request, entry["contest_id"])
     try:
         voter = await request_voter(request, contest)
     except NotSignedIn:
