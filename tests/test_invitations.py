@@ -31,6 +31,19 @@ async def organizer(db: Database, passwords: Passwords) -> accounts.User:
     return accounts.User.from_row(await accounts.get_user_row(db, user_id))
 
 
+async def invite_jun(db: Database, inviter: accounts.User) -> str:
+    """Invite jun@uni.edu as a judge, with no contest; return the link's token."""
+    return await invitations.invite(
+        db,
+        email="jun@uni.edu",
+        role="judge",
+        contest_id=None,
+        invited_by=inviter,
+        link_for=link,
+        now=NOW,
+    )
+
+
 async def new_contest(db: Database, settings: ContestSettings | None = None) -> int:
     contest = await contests.create_contest(
         db, settings or demo_settings(NOW, "UTC"), created_by=None, now=NOW
@@ -66,15 +79,7 @@ async def test_invitation_mail_waits_in_outbox_and_creates_a_judge_on_the_panel(
 
 async def test_used_invitation_cannot_be_used_again(db: Database, passwords: Passwords) -> None:
     inviter = await organizer(db, passwords)
-    token = await invitations.invite(
-        db,
-        email="jun@uni.edu",
-        role="judge",
-        contest_id=None,
-        invited_by=inviter,
-        link_for=link,
-        now=NOW,
-    )
+    token = await invite_jun(db, inviter)
     await invitations.accept(db, passwords, token, fields=FIELDS, now=NOW)
     with pytest.raises(Gone):
         await invitations.accept(db, passwords, token, fields=FIELDS, now=NOW)
@@ -83,15 +88,7 @@ async def test_used_invitation_cannot_be_used_again(db: Database, passwords: Pas
 
 async def test_expired_invitation_is_refused(db: Database, passwords: Passwords) -> None:
     inviter = await organizer(db, passwords)
-    token = await invitations.invite(
-        db,
-        email="jun@uni.edu",
-        role="judge",
-        contest_id=None,
-        invited_by=inviter,
-        link_for=link,
-        now=NOW,
-    )
+    token = await invite_jun(db, inviter)
     later = NOW + invitations.INVITATION_LIFETIME + timedelta(seconds=1)
     with pytest.raises(Gone, match="expired"):
         await invitations.accept(db, passwords, token, fields=FIELDS, now=later)
@@ -102,15 +99,7 @@ async def test_bad_acceptance_form_keeps_the_invitation_usable(
     db: Database, passwords: Passwords
 ) -> None:
     inviter = await organizer(db, passwords)
-    token = await invitations.invite(
-        db,
-        email="jun@uni.edu",
-        role="judge",
-        contest_id=None,
-        invited_by=inviter,
-        link_for=link,
-        now=NOW,
-    )
+    token = await invite_jun(db, inviter)
     with pytest.raises(ValidationError):
         await invitations.accept(
             db, passwords, token, fields=FIELDS | {"password": "short"}, now=NOW
