@@ -325,7 +325,7 @@ async def export_album(
     awards: dict[int, list[str]] = defaultdict(list)
     for winner in winners or []:
         awards[winner["entry_id"]].append(winner["award"])
-    named = now >= contest.schedule.judging_close
+    named = contest.names_authors(now)
     entries = [
         _entry(row, tags.get(row["id"], []), awards.get(row["id"], []), named=named) for row in rows
     ]

@@ -56,6 +56,11 @@ class Contest:
         announced_days_ago = (now - self.schedule.results_at).days
         return announced_days_ago < RECENT_RESULTS_DAYS
 
+    def names_authors(self, now: datetime) -> bool:
+        """Whether public pages may name authors: only once judging has closed (judges see
+        the public site too, and must stay blind)."""
+        return now >= self.schedule.judging_close
+
     def admits(self, affiliation: str) -> bool:
         """Whether people of that affiliation may enter."""
         return affiliation in self.settings.eligible_affiliations

@@ -71,13 +71,6 @@ def share_target(network: str, *, url: str, text: str) -> str:
     return template.format(url=quote(tagged, safe=""), text=quote(text, safe=""))
 
 
-async def views_of(db: Database, entry_id: int) -> int:
-    """How many counted views an entry has."""
-    return int(
-        await db.fetch_value("SELECT count(*) FROM entry_views WHERE entry_id = ?", (entry_id,))
-    )
-
-
 async def shares_by_network(db: Database, contest_id: int) -> list[tuple[str, int, int]]:
     """Per network: share-button clicks and visits that arrived through a shared link."""
     clicks = {

@@ -60,11 +60,6 @@ async def counts_shown(contest: Contest, request: Request) -> bool:
     return not contest.settings.hide_counts or contest.schedule.results_are_out(now(request))
 
 
-def _authors_shown(contest: Contest, request: Request) -> bool:
-    """Authors stay anonymous in public until judging closes, so judges stay blind."""
-    return now(request) >= contest.schedule.judging_close
-
-
 def card_address(request: Request, entry: Row, contest: Contest) -> str:
     """The share card's address, versioned by what is drawn on it so previews never go stale."""
     drawn = f"{entry['title']}|{entry['display_key']}|{contest.title}|{contest.settings.hashtag}"
@@ -148,7 +143,7 @@ async def contest_gallery(request: Request) -> Response:
             "SELECT id, name FROM categories WHERE contest_id = ? ORDER BY position", (contest.id,)
         ),
         "counts_shown": await counts_shown(contest, request),
-        "authors_shown": _authors_shown(contest, request),
+        "authors_shown": contest.names_authors(now(request)),
         "credit": gallery.credit,
         "here": str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
         "og_image": absolute(request, "share_card", entry_id=page.entries[0]["id"])
@@ -178,7 +173,7 @@ async def entry_page(request: Request) -> Response:
         )
     ]
     like_context = await _like_context(request, contest, [entry])
-    if user is not None and user.id == await _author_id(request, entry["id"]):
+    if user is not None and user.id == entry["participant_id"]:
         like_context |= {"can_vote": False, "vote_note": "This is your photo."}
     page_url = absolute(request, "entry_page", entry_id=entry["id"])
     context = {
@@ -189,7 +184,7 @@ async def entry_page(request: Request) -> Response:
         "before": before,
         "after": after,
         "counts_shown": await counts_shown(contest, request),
-        "authors_shown": _authors_shown(contest, request),
+        "authors_shown": contest.names_authors(now(request)),
         "page_url": page_url,
         "card_url": card_address(request, entry, contest),
         "networks": views.NETWORKS,
@@ -198,14 +193,6 @@ async def entry_page(request: Request) -> Response:
         **like_context,
     }
     return await render(request, "public/entry.html", context)
-
-
-async def _author_id(request: Request, entry_id: int) -> int:
-    return int(
-        await services(request).db.fetch_value(
-            "SELECT participant_id FROM entries WHERE id = ?", (entry_id,)
-        )
-    )
 
 
 async def _count_view(request: Request, contest: Contest, entry: Row) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -13,6 +15,18 @@ from contest.errors import NotFound, ValidationError
 from contest.forms import whole_number
 from contest.web.context import current_user, now, read_form, redirect, require_user, services
 from contest.web.rendering import render
+
+DOWNLOADS = {"csv": (results.to_csv, "text/csv"), "json": (results.to_json, "application/json")}
+
+
+def download(rows: list[dict[str, Any]], fmt: str, name: str) -> Response:
+    """Rows as a CSV or JSON file the browser saves as ``name.fmt``."""
+    encode, media_type = DOWNLOADS[fmt]
+    return Response(
+        encode(rows),
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
+    )
 
 
 async def _organizer_contest(request: Request) -> Contest:
@@ -102,16 +116,9 @@ async def export(request: Request) -> Response:
     computed = await results.compute(services(request).db, contest)
     rows = results.export_rows(computed, with_emails=request.query_params.get("emails") == "1")
     fmt = request.path_params["fmt"]
-    if fmt not in ("csv", "json"):
+    if fmt not in DOWNLOADS:
         raise NotFound("Results can be downloaded as .csv or .json.")
-    body = results.to_csv(rows) if fmt == "csv" else results.to_json(rows)
-    media_type = "text/csv" if fmt == "csv" else "application/json"
-    filename = f"{contest.slug}-results.{fmt}"
-    return Response(
-        body,
-        media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return download(rows, fmt, f"{contest.slug}-results")
 
 
 async def export_audit(request: Request) -> Response:
@@ -121,11 +128,7 @@ async def export_audit(request: Request) -> Response:
         {"at": row["at"], "who": row["actor"], "action": row["action"], "details": row["details"]}
         for row in await results.audit_log(services(request).db, contest.id)
     ]
-    return Response(
-        results.to_csv(rows),
-        media_type="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{contest.slug}-audit.csv"'},
-    )
+    return download(rows, "csv", f"{contest.slug}-audit")
 
 
 async def winners(request: Request) -> Response:

@@ -10,7 +10,6 @@ from PIL import Image
 
 from contest import contests
 from contest.demo import judging_demo_settings
-from contest.masters import complete_pending_masters  # noqa: F401 - keeps the import graph honest
 from tests.conftest import Site
 from tests.factories import INSERT_ENTRY, entry_values
 
