@@ -39,6 +39,7 @@ from contest.web import (
     media,
     moderation,
     public,
+    report_downloads,
     results,
 )
 from contest.web.context import Services
@@ -140,6 +141,7 @@ def create_app(
         *like_review.routes,
         *email_votes.routes,
         *results.routes,
+        *report_downloads.routes,
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     middleware = [
