@@ -138,7 +138,9 @@ async def build(db: Database, passwords: Passwords) -> Scenario:
         category="Day",
         credit="initials",
     )
-    pending = await _entry(db, contest, ann.id, "Still waiting", "pending", created="2026-02-20T00:00")
+    pending = await _entry(
+        db, contest, ann.id, "Still waiting", "pending", created="2026-02-20T00:00"
+    )
     rejected = await _entry(
         db,
         contest,

@@ -230,7 +230,9 @@ async def test_judging_is_empty_until_published_and_public_once_announced(
     )
     awards = ("Champion; People's Choice", "1st runner-up")
     organizers = await table(db, s, "judging", now=JUDGING_CLOSED)
-    assert organizers.rows == tuple((*row, award) for row, award in zip(ranking, awards))
+    assert organizers.rows == tuple(
+        (*row, award) for row, award in zip(ranking, awards, strict=True)
+    )
     assert (await table(db, s, "judging", publication=True, now=JUDGING_CLOSED)).rows == ()
     public = await table(db, s, "judging", publication=True, now=ANNOUNCED)
     assert [row["author"] for row in public.records()] == ["Ann Author", "B.B."]
