@@ -253,5 +253,5 @@ async def test_every_table_by_name_and_unknown_names_refused(
         "replies",
         "judging",
     )
-    with pytest.raises(NotFound, match="no report table"):
+    with pytest.raises(NotFound, match="no such report table"):
         await table(db, scenario, "judges")

@@ -157,7 +157,7 @@ def test_unknown_table_format_or_audience_is_refused_clearly(
 ) -> None:
     site.sign_in("lib@uni.edu", PASSWORD)
     unknown = site.client.get(path(scenario, "judges", "csv"))
-    assert unknown.status_code == 404 and "no report table" in unknown.text
+    assert unknown.status_code == 404 and "no such report table" in unknown.text
     assert "likes_by_day" in unknown.text  # it lists the tables there are
     xml = site.client.get(path(scenario, "entries", "xml"))
     assert xml.status_code == 404 and ".csv or .json" in xml.text
