@@ -47,12 +47,13 @@ class Scenario:
     replies: tuple[int, int, int]
 
 
-async def _user(
+async def make_user(
     db: Database,
     passwords: Passwords,
     email: str,
     name: str,
     role: str = "participant",
+    *,
     affiliation: str = "student",
     department: str = "",
 ) -> User:
@@ -67,7 +68,7 @@ async def _user(
         department=department,
         now=NOW,
     )
-    return User.from_row(await accounts.get_user_row(db, user_id))
+    return User.from_row(await accounts.get_user_row(db, user_id))  # password: "x" * 12
 
 
 async def _entry(
@@ -109,12 +110,18 @@ async def build(db: Database, passwords: Passwords) -> Scenario:
     settings = replace(judging_demo_settings(NOW, TZ), award_per_category=False)
     contest = await contests.create_contest(db, settings, created_by=None, now=NOW)
     earlier = await contests.create_contest(db, demo_settings(NOW, TZ), created_by=None, now=NOW)
-    ann = await _user(db, passwords, "ann@uni.edu", "Ann Author", department="CIVL")
-    bob = await _user(db, passwords, "bob@uni.edu", "Bob Builder", "participant", "staff", "ARTS")
-    cat = await _user(db, passwords, "cat@uni.edu", "Cat Cole", department="MATH")
-    organizer = await _user(db, passwords, "lib@uni.edu", "Libby Org", "organizer", "staff")
-    judge = await _user(db, passwords, "judge@uni.edu", "Jude Judge", "judge", "staff")
-    fans = [await _user(db, passwords, f"fan{i}@uni.edu", f"Fan {i}") for i in range(3)]
+    ann = await make_user(db, passwords, "ann@uni.edu", "Ann Author", department="CIVL")
+    bob = await make_user(
+        db, passwords, "bob@uni.edu", "Bob Builder", affiliation="staff", department="ARTS"
+    )
+    cat = await make_user(db, passwords, "cat@uni.edu", "Cat Cole", department="MATH")
+    organizer = await make_user(
+        db, passwords, "lib@uni.edu", "Libby Org", "organizer", affiliation="staff"
+    )
+    judge = await make_user(
+        db, passwords, "judge@uni.edu", "Jude Judge", "judge", affiliation="staff"
+    )
+    fans = [await make_user(db, passwords, f"fan{i}@uni.edu", f"Fan {i}") for i in range(3)]
 
     night = await _entry(
         db,

@@ -1,15 +1,28 @@
 """The engagement report's tables, row by row, for organizers and for publication."""
 
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 import pytest
 
-from contest import likes, report_tables
+from contest import contests, likes, report_tables
+from contest.clock import to_db, zone
 from contest.db import Database
+from contest.demo import judging_demo_settings
 from contest.errors import NotFound
 from contest.report_tables import Table
 from contest.security import Passwords
-from tests.report_scenario import ANNOUNCED, JUDGING_CLOSED, NOW, Scenario, build, judge_and_publish
+from tests.factories import insert_entry
+from tests.report_scenario import (
+    ANNOUNCED,
+    JUDGING_CLOSED,
+    NOW,
+    Scenario,
+    at,
+    build,
+    judge_and_publish,
+    make_user,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -255,3 +268,37 @@ async def test_every_table_by_name_and_unknown_names_refused(
     )
     with pytest.raises(NotFound, match="no such report table"):
         await table(db, scenario, "judges")
+
+
+@pytest.mark.parametrize(
+    ("tz_name", "around"),
+    [
+        ("Europe/London", "2026-03-29T01:00"),  # clocks go forward at 01:00 UTC
+        ("America/Santiago", "2026-04-05T03:00"),  # clocks go back at local midnight
+        ("Asia/Kathmandu", "2026-03-01T18:15"),  # UTC+5:45: local midnight
+    ],
+)
+async def test_likes_fall_on_the_local_day_across_clock_changes(
+    db: Database, passwords: Passwords, tz_name: str, around: str
+) -> None:
+    settings = replace(judging_demo_settings(NOW, tz_name), timezone=tz_name)
+    contest = await contests.create_contest(db, settings, created_by=None, now=NOW)
+    author = await make_user(db, passwords, "ann@uni.edu", "Ann Author")
+    moments = [at(around) + timedelta(minutes=15 * step) for step in range(-12, 13)]
+    async with db.transaction() as tx:
+        entry = await insert_entry(tx, contest.id, author.id, "Clock", "approved")
+        for moment in moments:
+            await tx.execute(
+                "INSERT INTO like_events (entry_id, voter, kind, action, address, at)"
+                " VALUES (?, ?, 'vote', 'like', '', ?)",
+                (entry, f"voter-{moment}", to_db(moment)),
+            )
+    expected: dict[str, int] = {}
+    for moment in moments:
+        day = moment.astimezone(zone(tz_name)).date().isoformat()
+        expected[day] = expected.get(day, 0) + 1
+    by_day = await report_tables.build_table(
+        db, contest, "likes_by_day", publication=False, now=NOW
+    )
+    assert {row[1]: row[2] for row in by_day.rows} == expected
+    assert len(expected) == 2  # the moments straddle a local midnight
