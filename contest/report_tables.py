@@ -18,6 +18,7 @@ from contest import results
 from contest.clock import from_db, to_db, zone
 from contest.contests import Contest
 from contest.db import Database, Row
+from contest.entry_text import without_emails
 from contest.errors import NotFound
 from contest.gallery import credit
 
@@ -298,7 +299,7 @@ async def _shares(db: Database, scope: _Scope) -> Table:
 
 
 async def _replies(db: Database, scope: _Scope) -> Table:
-    """Organizers' replies (public under the photo) and how soon they came."""
+    """Organizers' replies and how soon they came (for publication, without email addresses)."""
     rows = await db.fetch_all(
         "SELECT replies.entry_id, replies.id, users.display_name AS organizer,"
         " replies.created_at, entries.created_at AS submitted_at, replies.body"
@@ -318,7 +319,7 @@ async def _replies(db: Database, scope: _Scope) -> Table:
                 row["organizer"],
                 scope.local(row["created_at"]),
                 _hours_between(row["submitted_at"], row["created_at"]),
-                row["body"],
+                without_emails(row["body"]) if scope.publication else row["body"],
             )
             for row in rows
         ),

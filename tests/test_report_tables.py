@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from contest import contests, likes, report_tables
+from contest import contests, likes, replies, report_tables
 from contest.clock import to_db, zone
 from contest.db import Database
 from contest.demo import judging_demo_settings
@@ -228,6 +228,22 @@ async def test_replies_with_hours_since_submission(db: Database, scenario: Scena
     )
     assert (await table(db, s, "replies")).rows == (*expected, rejected)
     assert (await table(db, s, "replies", publication=True)).rows == expected
+
+
+async def test_email_addresses_in_replies_are_removed_for_publication(
+    db: Database, scenario: Scenario
+) -> None:
+    s = scenario
+    body = "Write to prints@uni.edu (or lib@uni.edu) for a print."
+    await replies.add_reply(
+        db, entry_id=s.reading_room, author=s.organizer, body=body, entry_link="/", now=NOW
+    )
+    organizers = (await table(db, s, "replies")).records()
+    assert [r["body"] for r in organizers if r["entry_id"] == s.reading_room] == [body]
+    published = (await table(db, s, "replies", publication=True)).records()
+    assert [r["body"] for r in published if r["entry_id"] == s.reading_room] == [
+        "Write to [email removed] (or [email removed]) for a print."
+    ]
 
 
 async def test_judging_is_empty_until_published_and_public_once_announced(
