@@ -34,8 +34,8 @@ def path(s: Scenario, table: str, fmt: str) -> str:
 
 def download(site: Site, url: str) -> tuple[list[str], list[dict[str, str]], dict[str, Any]]:
     """The CSV (header and rows) and the JSON of one table, both checked for their headers."""
-    got_csv = site.client.get(f"{url.replace('FMT', 'csv')}")
-    got_json = site.client.get(f"{url.replace('FMT', 'json')}")
+    got_csv = site.client.get(url.replace("FMT", "csv"))
+    got_json = site.client.get(url.replace("FMT", "json"))
     assert got_csv.status_code == got_json.status_code == 200, (url, got_csv.text)
     assert got_csv.headers["content-type"] == "text/csv; charset=utf-8"
     assert got_json.headers["content-type"] == "application/json"
