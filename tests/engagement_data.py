@@ -19,7 +19,7 @@ from tests.factories import insert_entry
 TZ = "Asia/Hong_Kong"
 NOW = datetime(2026, 3, 7, 10, 0, tzinfo=UTC)  # 18:00 on 7 March in Hong Kong
 PASSWORD = "correct horse battery"
-ORGANIZER_EMAIL = "olive@uni.edu"
+ORGANIZER_EMAIL = "orla@uni.edu"
 
 #: email -> (name, role, affiliation, department)
 PEOPLE = {
@@ -28,7 +28,7 @@ PEOPLE = {
     "sid@uni.edu": ("Sid Student", "participant", "student", "COMP"),
     "stella@uni.edu": ("Stella Staff", "participant", "staff", "LIB"),
     "al@uni.edu": ("Al Alumnus", "participant", "alumni", ""),
-    ORGANIZER_EMAIL: ("Olive Organizer", "organizer", "staff", "LIB"),
+    ORGANIZER_EMAIL: ("Orla Organizer", "organizer", "staff", "LIB"),
     "judge1@uni.edu": ("Judge One", "judge", "staff", "ARTS"),
     "judge2@uni.edu": ("Judge Two", "judge", "other", "ARTS"),
     **{f"fan{i}@uni.edu": (f"Fan {i}", "participant", "student", "MATH") for i in range(1, 5)},
@@ -119,8 +119,8 @@ async def build(db: Database, passwords: Passwords) -> Known:
         await _like(tx, lamplight, "user:fan3", "vote", "2026-03-06T01:00:00Z")
         await _like(tx, steps, "user:fan1", "vote", "2026-03-06T02:00:00Z")
         await _like(tx, moon, "user:fan4", "vote", "2026-03-07T01:00:00Z", voided=True)
-        await _like(tx, lamplight, "user:olive", "pick", "2026-03-06T03:00:00Z")
-        await _like(tx, moon, "user:olive", "pick", "2026-03-06T03:05:00Z")
+        await _like(tx, lamplight, "user:orla", "pick", "2026-03-06T03:00:00Z")
+        await _like(tx, moon, "user:orla", "pick", "2026-03-06T03:05:00Z")
 
         views = [
             (lamplight, "2026-03-05", "a", ""),
