@@ -153,6 +153,14 @@ def _judging(e: Engagement) -> list[str]:
     ]
 
 
+def _first_time(first_time: int, total: int) -> str:
+    if total == 1:
+        return f"The participant {'took part for the first time' if first_time else 'came back'}."
+    if first_time == total:
+        return f"All {total:,} participants took part for the first time."
+    return f"{first_time:,} of the {total:,} participants took part for the first time."
+
+
 def summary(e: Engagement) -> list[str]:
     """The report's opening, sentence by sentence."""
     if not e.entries.total:
@@ -160,8 +168,5 @@ def summary(e: Engagement) -> list[str]:
     sentences = [_who(e), _statuses(e)]
     people = e.participants
     if people.earlier_contests and people.total:
-        sentences.append(
-            f"{people.first_time:,} of the {plural(people.total, 'participant', 'participants')}"
-            " took part for the first time."
-        )
+        sentences.append(_first_time(people.first_time, people.total))
     return sentences + _public(e) + _winners(e) + _replies(e) + _judging(e)

@@ -1,21 +1,24 @@
 """Engagement figures, checked one by one against a contest built with known numbers."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
 
-from contest import report_text
+from contest import contests, report_text
 from contest.charts import bar_chart, daily_chart, nice_step
 from contest.db import Database
+from contest.demo import demo_settings
 from contest.engagement import (
     CategoryCount,
     Count,
     engagement,
 )
 from contest.engagement_response import NetworkShares, RankedEntry, WaitingEntry
-from contest.engagement_series import DayCount, fill_days
+from contest.engagement_series import DayCount, daily_series, fill_days
 from contest.security import Passwords
 from tests.engagement_data import NOW, build, empty_contest, publish_results
+from tests.factories import insert_entry
 
 pytestmark = pytest.mark.anyio
 
@@ -205,6 +208,8 @@ def test_words_have_the_right_plurals_and_units() -> None:
     assert report_text.duration(timedelta(minutes=45)) == "45 minutes"
     assert report_text.duration(timedelta(seconds=20)) == "under a minute"
     assert report_text.percent(2 / 3) == "67%"
+    assert report_text._first_time(5, 5) == "All 5 participants took part for the first time."
+    assert report_text._first_time(0, 1) == "The participant came back."
 
 
 def test_bar_heights_follow_the_values_on_a_round_scale() -> None:
@@ -226,3 +231,21 @@ def test_daily_chart_labels_at_most_eight_days_and_tables_every_day() -> None:
     assert (
         chart.description == "Views per day from 1 Mar to 20 Mar: 190 in all, at most 19 on 20 Mar."
     )
+
+
+async def test_quarter_hour_offsets_put_each_moment_on_its_local_day(db: Database) -> None:
+    settings = replace(demo_settings(NOW, "Asia/Kathmandu"), title="Nepal at the Library")
+    contest = await contests.create_contest(db, settings, created_by=None, now=NOW)
+    author = 1
+    async with db.transaction() as tx:
+        await tx.execute(
+            "INSERT INTO users (id, email, display_name, role, password_hash, created_at)"
+            " VALUES (?, 'k@uni.edu', 'K', 'participant', 'x', 'x')",
+            (author,),
+        )
+        for title, at in [("Before", "2026-03-02T18:14:59Z"), ("After", "2026-03-02T18:15:00Z")]:
+            entry = await insert_entry(tx, contest.id, author, title, "approved")
+            await tx.execute("UPDATE entries SET created_at = ? WHERE id = ?", (at, entry))
+    # Kathmandu is UTC+5:45: 18:15 UTC is midnight there.
+    series = await daily_series(db, contest.id, "Asia/Kathmandu")
+    assert series.entries == days(date(2026, 3, 2), [1, 1])
