@@ -28,6 +28,7 @@ from contest.security import Passwords
 from contest.storage import LocalStorage
 from contest.web import (
     auth,
+    dashboard,
     email_votes,
     entries,
     gallery,
@@ -141,6 +142,7 @@ def create_app(
         *like_review.routes,
         *email_votes.routes,
         *results.routes,
+        *dashboard.routes,
         *report_downloads.routes,
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
