@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from contest import contests, report_text
+from contest import contests, report_tables, report_text
 from contest.charts import BarChart, bar_chart, daily_chart
 from contest.engagement import Engagement, engagement
 from contest.web.context import now, require_user, services
@@ -50,6 +50,7 @@ async def _page(request: Request, template: str) -> Response:
         "percent": report_text.percent,
         "duration": report_text.duration,
         "NO_DATA": report_text.NO_DATA,
+        "download_tables": report_tables.TABLES,
     }
     return await render(request, template, context)
 

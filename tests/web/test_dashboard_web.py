@@ -229,3 +229,22 @@ def test_visitors_are_sent_to_sign_in(site: Site, name: str) -> None:
 def test_unknown_contest_is_404(site: Site) -> None:
     site.sign_in_as("organizer")
     assert site.client.get("/manage/contests/999/report").status_code == 404
+
+
+def test_report_links_every_table_download_and_each_link_downloads(
+    site: Site, known: Known
+) -> None:
+    page = site.client.get(f"/manage/contests/{known.contest.id}/report").text
+    section = page.split('id="downloads"')[1].split("</section>")[0]
+    links = [html.unescape(href) for href in re.findall(r'href="([^"]+)"', section)]
+    assert len(links) == 7 * 4  # seven tables, CSV and JSON, for organizers and for publication
+    for link in links:
+        response = site.client.get(link)
+        assert response.status_code == 200, link
+        if link.endswith("json") or "json?" in link:
+            assert response.json()["columns"], link
+        else:
+            assert response.text.splitlines()[0], link
+        if "for=publication" in link:
+            assert ORGANIZER_EMAIL not in response.text
+            assert "@" not in response.text, link
