@@ -107,6 +107,7 @@ def cmd_demo(config: Config, args: argparse.Namespace) -> int:
             LocalStorage(config.media),
             now=utcnow(),
             tz_name=config.default_timezone,
+            base_url=config.base_url,
         )
 
     added = _with_database(config.with_secret_key(), work)

@@ -12,6 +12,7 @@ from contest.accounts import User, create_user, get_user_row
 from contest.contest_form import ContestSettings, Criterion
 from contest.contests import Contest
 from contest.db import Database
+from contest.demo_engagement import seed_engagement
 from contest.demo_photos import library_scene
 from contest.entry_text import EntryText, normalize_tag
 from contest.masters import complete_pending_masters
@@ -234,7 +235,13 @@ async def _user(db: Database, user_id: int) -> User:
 
 
 async def seed_demo(
-    db: Database, passwords: Passwords, storage: LocalStorage, *, now: datetime, tz_name: str
+    db: Database,
+    passwords: Passwords,
+    storage: LocalStorage,
+    *,
+    now: datetime,
+    tz_name: str,
+    base_url: str = "http://127.0.0.1:8000",
 ) -> bool:
     """Create the demo accounts and contest unless they exist; return whether anything was added."""
     added = False
@@ -276,6 +283,16 @@ async def seed_demo(
                 pending=pending,
                 now=entered_at,
             )
+            if contest.settings.schedule.voting_open <= now:
+                await seed_engagement(
+                    db,
+                    contest,
+                    organizer=await _user(db, ids["organizer@example.edu"]),
+                    voter_ids=[ids[a.email] for a in DEMO_ACCOUNTS if a.role == "participant"],
+                    base_url=base_url,
+                    entered_at=entered_at,
+                    now=now,
+                )
             added = True
         await contests.assign_judge(db, contest_id=contest_id, user_id=ids["judge@example.edu"])
     return added

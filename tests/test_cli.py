@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from contest import cli
-from contest.demo import DEMO_ACCOUNTS, DEMO_ENTRIES, DEMO_SLUG, JUDGING_ENTRIES
+from contest.demo import DEMO_ACCOUNTS, DEMO_ENTRIES, DEMO_SLUG, JUDGING_ENTRIES, JUDGING_SLUG
 
 
 @pytest.fixture
@@ -103,3 +103,25 @@ def test_every_command_explains_itself(command: list[str]) -> None:
     )
     assert "usage: contest" in result.stdout
     assert len(result.stdout.splitlines()) > 3
+
+
+def test_demo_voting_contest_has_a_public_response_to_show(data_dir: Path) -> None:
+    assert cli.main(["demo"]) == 0
+    voting = f"(SELECT id FROM contests WHERE slug = '{JUDGING_SLUG}')"
+    in_voting = f"entry_id IN (SELECT id FROM entries WHERE contest_id = {voting})"
+    votes = count(data_dir, f"SELECT count(*) FROM likes WHERE kind = 'vote' AND {in_voting}")
+    logged = count(
+        data_dir, "SELECT count(*) FROM like_events WHERE action = 'like' AND kind = 'vote'"
+    )
+    assert votes > 0 and votes == logged  # seeded through the real like path, log included
+    assert count(data_dir, f"SELECT count(*) FROM likes WHERE kind = 'pick' AND {in_voting}") == 1
+    own = "SELECT count(*) FROM likes JOIN entries ON entries.id = likes.entry_id"
+    assert count(data_dir, f"{own} WHERE likes.user_id = entries.participant_id") == 0
+    assert count(data_dir, f"SELECT count(*) FROM entry_views WHERE {in_voting}") > 0
+    assert count(data_dir, f"SELECT count(DISTINCT day) FROM entry_views WHERE {in_voting}") > 1
+    assert count(data_dir, f"SELECT count(*) FROM share_clicks WHERE {in_voting}") > 0
+    assert count(data_dir, f"SELECT count(*) FROM replies WHERE {in_voting}") == 2
+    assert count(data_dir, "SELECT count(*) FROM outbox WHERE subject LIKE '%replied%'") == 2
+    # The contest still taking submissions has had no public response yet.
+    taking = f"(SELECT id FROM contests WHERE slug = '{DEMO_SLUG}')"
+    assert count(data_dir, f"{own} WHERE entries.contest_id = {taking}") == 0
