@@ -28,6 +28,7 @@ from contest.security import Passwords
 from contest.storage import LocalStorage
 from contest.web import (
     auth,
+    campaigns,
     email_votes,
     entries,
     gallery,
@@ -140,6 +141,7 @@ def create_app(
         *like_review.routes,
         *email_votes.routes,
         *results.routes,
+        *campaigns.routes,
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     middleware = [

@@ -104,7 +104,7 @@ async def create_campaign(
     subject: str,
     body: str,
     listing: MailingList,
-    author_id: int,
+    author_id: int | None,
     now: datetime,
 ) -> int:
     """Store a campaign with its list (and the list's bad rows); return its id."""
