@@ -1,7 +1,7 @@
-"""Campaign mail: invite people to a contest, announce voting and winners, and log every send.
+"""Campaign mail: invite people to a contest, announce voting and winners (see campaign_send).
 
-Each campaign keeps its recipients with ``UNIQUE (campaign_id, mailbox)``: a row goes from
-``listed`` to ``queued`` once, so sending a campaign again mails only the people added since.
+A campaign is a message (subject and plain text with placeholders) and its recipients: rows
+from uploaded lists, and for voting and winners news the contest's participants.
 """
 
 from __future__ import annotations
@@ -10,21 +10,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from contest import results
-from contest.accounts import User
 from contest.campaign_lists import MailingList, Recipient, parse_list
 from contest.campaign_text import KINDS, TO_PARTICIPANTS, check_message, compose
-from contest.clock import format_local, to_db
+from contest.clock import to_db
 from contest.contests import Contest
 from contest.db import Database, Row, Transaction
 from contest.email_voters import mailbox
 from contest.errors import NotFound, ValidationError
-from contest.outbox import queue_mail
-from contest.unsubscribes import INSERT_LINK, new_link, unsubscribed_among
+from contest.unsubscribes import unsubscribed_among
 
 LinkMaker = Callable[[str], str]
 UNSUBSCRIBED = "unsubscribed from campaign mail"
-TEST_PREFIX = "[Test] "
 
 
 @dataclass(frozen=True)
@@ -46,15 +42,6 @@ class Campaign:
     def from_row(cls, row: Row) -> Campaign:
         """The campaign described by a ``campaigns`` row."""
         return cls(row["id"], row["contest_id"], row["kind"], row["subject"], row["body"])
-
-
-@dataclass(frozen=True)
-class SendReport:
-    """What one send did."""
-
-    queued: int
-    unsubscribed: int
-    bad_rows: int
 
 
 @dataclass(frozen=True)
@@ -231,123 +218,3 @@ async def preview(
         campaign.subject, campaign.body, values_for(contest, link, first), unsubscribe_link
     )
     return Preview(first.email, subject, body, len(waiting))
-
-
-async def send_problem(db: Database, campaign: Campaign, contest: Contest, now: datetime) -> str:
-    """Why the campaign cannot be sent now ("" when it can): its link would mislead."""
-    schedule, zone = contest.schedule, contest.settings.timezone
-    if not contest.settings.is_published:
-        return "Publish the contest first: the link in the message would lead nowhere."
-    if campaign.kind == "invite" and now >= schedule.submissions_close:
-        return "Submissions have closed, so there is nothing left to invite people to."
-    if campaign.kind == "voting" and not schedule.voting_is_open(now):
-        opens = format_local(schedule.voting_open, zone, with_year=True)
-        closes = format_local(schedule.voting_close, zone, with_year=True)
-        return f"Voting is not open: it runs from {opens} to {closes}."
-    if campaign.kind == "results" and (
-        await results.published_at(db, contest.id) is None or not schedule.results_are_out(now)
-    ):
-        return "The winners page is empty until the results are published and announced."
-    return ""
-
-
-async def send_test(
-    db: Database,
-    campaign: Campaign,
-    *,
-    contest: Contest,
-    organizer: User,
-    link: str,
-    unsubscribe_link_for: LinkMaker,
-    now: datetime,
-) -> None:
-    """Queue the first recipient's message to the organizer only, and log it as a test."""
-    waiting = await pending(db, campaign)
-    sample = waiting[0] if waiting else Recipient(0, organizer.email, "", organizer.display_name)
-    token, link_row = new_link(mailbox(organizer.email), campaign.id, now)
-    subject, body = compose(
-        campaign.subject,
-        campaign.body,
-        values_for(contest, link, sample),
-        unsubscribe_link_for(token),
-    )
-    async with db.transaction() as tx:
-        await tx.execute(INSERT_LINK, link_row)
-        await queue_mail(
-            tx, recipient=organizer.email, subject=TEST_PREFIX + subject, body=body, now=now
-        )
-        await tx.execute(
-            "INSERT INTO campaign_sends (campaign_id, is_test, actor_id, subject, queued,"
-            " test_recipient, at) VALUES (?, 1, ?, ?, 1, ?, ?)",
-            (campaign.id, organizer.id, subject, organizer.email, to_db(now)),
-        )
-
-
-async def send(
-    db: Database,
-    campaign: Campaign,
-    *,
-    contest: Contest,
-    sender: User,
-    link: str,
-    unsubscribe_link_for: LinkMaker,
-    now: datetime,
-) -> SendReport:
-    """Queue one message per recipient not yet mailed by this campaign; log and report it."""
-    if problem := await send_problem(db, campaign, contest, now):
-        raise ValidationError({"send": problem})
-    queued = stopped_count = 0
-    async with db.transaction() as tx:
-        if campaign.to_participants:
-            await tx.execute_many(
-                "INSERT OR IGNORE INTO campaign_recipients (campaign_id, mailbox, email, name,"
-                " affiliation, source) VALUES (?, ?, ?, ?, ?, 'participant')",
-                [
-                    (campaign.id, p.mailbox, p.email, p.name, p.affiliation)
-                    for p in await participants(tx, contest.id)
-                ],
-            )
-        rows = await tx.fetch_all(
-            "SELECT * FROM campaign_recipients WHERE campaign_id = ? AND status = 'listed'"
-            " ORDER BY id",
-            (campaign.id,),
-        )
-        stopped = await unsubscribed_among(tx, (row["mailbox"] for row in rows))
-        updates: list[tuple[object, ...]] = []
-        links: list[tuple[object, ...]] = []
-        for row in rows:
-            if row["mailbox"] in stopped:
-                updates.append(("unsubscribed", None, None, row["id"]))
-                stopped_count += 1
-                continue
-            token, link_row = new_link(row["mailbox"], campaign.id, now)
-            links.append(link_row)
-            recipient = Recipient(0, row["email"], row["mailbox"], row["name"])
-            subject, body = compose(
-                campaign.subject,
-                campaign.body,
-                values_for(contest, link, recipient),
-                unsubscribe_link_for(token),
-            )
-            outbox_id = await queue_mail(
-                tx, recipient=row["email"], subject=subject, body=body, now=now
-            )
-            updates.append(("queued", outbox_id, to_db(now), row["id"]))
-            queued += 1
-        await tx.execute_many(
-            "UPDATE campaign_recipients SET status = ?, outbox_id = ?, queued_at = ?"
-            " WHERE id = ? AND status = 'listed'",
-            updates,
-        )
-        await tx.execute_many(INSERT_LINK, links)
-        bad_rows = int(
-            await tx.fetch_value(
-                "SELECT count(*) FROM campaign_problems WHERE campaign_id = ?", (campaign.id,)
-            )
-        )
-        await tx.execute(
-            "INSERT INTO campaign_sends (campaign_id, is_test, actor_id, subject, queued,"
-            " skipped_unsubscribed, skipped_bad, at) VALUES (?, 0, ?, ?, ?, ?, ?, ?)",
-            (campaign.id, sender.id, campaign.subject, queued, stopped_count, bad_rows, to_db(now)),
-        )
-    return SendReport(queued, stopped_count, bad_rows)

@@ -5,7 +5,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from contest import accounts, campaign_log, campaigns, contests, recovery, unsubscribes
+from contest import (
+    accounts,
+    campaign_log,
+    campaign_send,
+    campaigns,
+    contests,
+    recovery,
+    unsubscribes,
+)
 from contest.campaign_lists import MAX_LIST_ROWS, decode_list, parse_list
 from contest.campaign_text import DEFAULTS, check_message, compose, placeholder_error
 from contest.contests import Contest
@@ -182,8 +190,8 @@ async def new_campaign(
 
 async def send(
     db: Database, campaign: campaigns.Campaign, contest: Contest, who: accounts.User, now=NOW
-) -> campaigns.SendReport:
-    return await campaigns.send(
+) -> campaign_send.SendReport:
+    return await campaign_send.send(
         db,
         campaign,
         contest=contest,
@@ -205,7 +213,7 @@ async def test_sending_twice_mails_nobody_twice(db: Database, passwords: Passwor
     contest = await new_contest(db)
     campaign = await new_campaign(db, contest, me, "email,name\npat@uni.edu,Pat\nsam@uni.edu,\n")
     first = await send(db, campaign, contest, me)
-    assert first == campaigns.SendReport(queued=2, unsubscribed=0, bad_rows=0)
+    assert first == campaign_send.SendReport(queued=2, unsubscribed=0, bad_rows=0)
     second = await send(db, campaign, contest, me)
     assert second.queued == 0
     mails = await outbox(db)
@@ -226,6 +234,7 @@ async def test_sending_twice_mails_nobody_twice(db: Database, passwords: Passwor
         (0, 0, "Olivia"),
         (2, 0, "Olivia"),
     ]
+    assert {row["subject"] for row in log} == {"Take part in Day & Night at the Library"}
 
 
 @pytest.mark.anyio
@@ -272,7 +281,7 @@ async def test_each_message_has_a_personal_unsubscribe_link_that_works(
             (later.id,),
         )
     report = await send(db, later, contest, me)
-    assert report == campaigns.SendReport(queued=1, unsubscribed=1, bad_rows=1)
+    assert report == campaign_send.SendReport(queued=1, unsubscribed=1, bad_rows=1)
     assert [to for to, _ in (await outbox(db))[3:]] == ["pat@uni.edu"]
     states = await campaign_log.state_counts(db, later.id)
     assert states == {"skipped: unsubscribed": 1, "waiting in the outbox": 1}
@@ -340,7 +349,7 @@ async def test_a_test_send_goes_to_the_organizer_only_and_is_logged(
     me = await organizer(db, passwords)
     contest = await new_contest(db)
     campaign = await new_campaign(db, contest, me, "email,name\npat@uni.edu,Pat Lee\n")
-    await campaigns.send_test(
+    await campaign_send.send_test(
         db,
         campaign,
         contest=contest,
@@ -381,3 +390,20 @@ async def test_an_invitation_needs_addresses(db: Database, passwords: Passwords)
     with pytest.raises(ValidationError, match="paste the addresses"):
         await new_campaign(db, contest, me, "  \n")
     assert await db.fetch_value("SELECT count(*) FROM campaigns") == 0
+
+
+@pytest.mark.anyio
+async def test_a_long_list_is_sent_in_batches_each_mailbox_once(
+    db: Database, passwords: Passwords, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(campaign_send, "SEND_BATCH", 2)
+    me = await organizer(db, passwords)
+    contest = await new_contest(db)
+    campaign = await new_campaign(db, contest, me, "\n".join(f"p{n}@uni.edu" for n in range(5)))
+    assert (await send(db, campaign, contest, me)).queued == 5
+    recipients = [to for to, _ in await outbox(db)]
+    assert recipients == [f"p{n}@uni.edu" for n in range(5)]
+    linked = await db.fetch_all(
+        "SELECT r.email, o.recipient FROM campaign_recipients r JOIN outbox o ON o.id = r.outbox_id"
+    )
+    assert all(row["email"] == row["recipient"] for row in linked) and len(linked) == 5

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from contest import campaign_log, campaigns, contests, unsubscribes
+from contest import campaign_log, campaign_send, campaigns, contests, unsubscribes
 from contest.accounts import User
 from contest.campaign_lists import MAX_LIST_BYTES, MAX_LIST_ROWS, decode_list
 from contest.campaign_text import DEFAULTS, KINDS, PLACEHOLDERS
@@ -146,7 +146,7 @@ async def _campaign_page(
             link=_link(request, contest, campaign.kind),
             unsubscribe_link=_unsubscribe_link(request, "(personal-link)"),
         ),
-        "send_problem": await campaigns.send_problem(db, campaign, contest, now(request)),
+        "send_problem": await campaign_send.send_problem(db, campaign, contest, now(request)),
         "problems": await campaign_log.problems(db, campaign.id),
         "recipients": await campaign_log.recipients(db, campaign.id, limit=SHOWN_RECIPIENTS),
         "states": await campaign_log.state_counts(db, campaign.id),
@@ -209,7 +209,7 @@ async def test_campaign(request: Request) -> Response:
     """Queue the message to the signed-in organizer only."""
     user, contest, campaign = await _organizer_campaign(request)
     await read_form(request)
-    await campaigns.send_test(
+    await campaign_send.send_test(
         services(request).db,
         campaign,
         contest=contest,
@@ -228,7 +228,7 @@ async def send_campaign(request: Request) -> Response:
     user, contest, campaign = await _organizer_campaign(request)
     await read_form(request)
     try:
-        await campaigns.send(
+        await campaign_send.send(
             services(request).db,
             campaign,
             contest=contest,
