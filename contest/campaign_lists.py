@@ -111,7 +111,7 @@ class _Reader:
         self.rows += 1
         if self.rows > MAX_LIST_ROWS:
             raise ValidationError(
-                {FIELD: f"The list has more than {MAX_LIST_ROWS:,} rows; split it in parts."}
+                {FIELD: f"The list has more than {MAX_LIST_ROWS:,} addresses; split it in parts."}
             )
 
     def refuse(self, line: int, text: str, reason: str) -> None:

@@ -53,3 +53,23 @@ async def state_counts(db: Database, campaign_id: int) -> dict[str, int]:
         (campaign_id,),
     )
     return {row["state"]: int(row["n"]) for row in rows}
+
+
+async def messages(db: Database, campaign_id: int) -> list[dict[str, str]]:
+    """Every queued message of the campaign, for a mail merge when no mail server is set up."""
+    rows = await db.fetch_all(
+        f"SELECT o.recipient, r.name, {_STATE} AS state, o.subject, o.body"  # noqa: S608 - fixed SQL
+        " FROM campaign_recipients r JOIN outbox o ON o.id = r.outbox_id"
+        " WHERE r.campaign_id = ? ORDER BY r.id",
+        (campaign_id,),
+    )
+    return [
+        {
+            "email": row["recipient"],
+            "name": row["name"],
+            "state": row["state"],
+            "subject": row["subject"],
+            "body": row["body"],
+        }
+        for row in rows
+    ]

@@ -109,7 +109,7 @@ def test_headings_without_an_email_column_are_refused_clearly() -> None:
 
 def test_too_many_rows_and_too_big_files_are_refused() -> None:
     rows = "".join(f"p{n}@uni.edu\n" for n in range(MAX_LIST_ROWS + 1))
-    with pytest.raises(ValidationError, match="more than 5,000 rows"):
+    with pytest.raises(ValidationError, match="more than 5,000 addresses"):
         parse_list(rows)
     assert len(parse_list(rows.split("\n", 1)[1]).recipients) == MAX_LIST_ROWS
     with pytest.raises(ValidationError, match="under 1 MB"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -14,7 +15,7 @@ from contest.campaign_lists import MAX_LIST_BYTES, MAX_LIST_ROWS, decode_list
 from contest.campaign_text import DEFAULTS, KINDS, PLACEHOLDERS
 from contest.campaigns import Campaign
 from contest.contests import Contest
-from contest.errors import ValidationError
+from contest.errors import BadRequest, ValidationError
 from contest.forms import FormValues
 from contest.web.context import (
     now,
@@ -25,6 +26,7 @@ from contest.web.context import (
     services,
 )
 from contest.web.rendering import render
+from contest.web.results import download
 
 #: Where each kind of message points its reader.
 LINK_ROUTES = {"invite": "contest", "voting": "contest_gallery", "results": "winners"}
@@ -83,7 +85,14 @@ async def campaign_list(request: Request) -> Response:
 
 async def _read_list_form(request: Request) -> tuple[FormValues, bytes]:
     """The submitted form and the uploaded file's bytes (a pasted list may be long)."""
-    return await read_upload_form(request, FILE_FIELD, max_field_size=MAX_LIST_BYTES)
+    try:
+        return await read_upload_form(request, FILE_FIELD, max_field_size=MAX_LIST_BYTES)
+    except HTTPException as error:
+        if error.status_code == 400 and "maximum size" in str(error.detail):
+            raise BadRequest(
+                "The pasted list is over 1 MB. Split it, or go back and add it in parts."
+            ) from error
+        raise
 
 
 def _list_text(form: FormValues, data: bytes) -> str:
@@ -246,6 +255,13 @@ async def send_campaign(request: Request) -> Response:
     )
 
 
+async def campaign_messages(request: Request) -> Response:
+    """The campaign's queued messages as CSV, for a mail merge when no mail server is set up."""
+    _, contest, campaign = await _organizer_campaign(request)
+    rows = await campaign_log.messages(services(request).db, campaign.id)
+    return download(list(rows), "csv", f"{contest.slug}-mail-{campaign.id}")
+
+
 async def unsubscribe(request: Request) -> Response:
     """A confirm button (mail scanners open links; a GET changes nothing), then the record."""
     db = services(request).db
@@ -276,5 +292,6 @@ routes = [
     Route(_CAMPAIGN + "/addresses", add_addresses, methods=["POST"], name="add_addresses"),
     Route(_CAMPAIGN + "/test", test_campaign, methods=["POST"], name="test_campaign"),
     Route(_CAMPAIGN + "/send", send_campaign, methods=["POST"], name="send_campaign"),
+    Route(_CAMPAIGN + "/messages.csv", campaign_messages, name="campaign_messages"),
     Route("/unsubscribe/{token}", unsubscribe, methods=["GET", "POST"], name="unsubscribe"),
 ]

@@ -1,6 +1,9 @@
 """Campaign mail through the web: upload or paste, preview, test, send, unsubscribe."""
 
+import csv
+import io
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -303,3 +306,48 @@ def test_with_a_mail_server_the_outbox_note_is_not_shown(tmp_path: Path) -> None
         page = site.client.get(f"/manage/contests/{contest_id}/campaigns")
         assert page.status_code == 200 and "Announce voting" in page.text
         assert "No SMTP configured" not in page.text
+
+
+def test_queued_messages_download_as_csv_for_a_mail_merge(site: Site, contest_id: int) -> None:
+    site.sign_in_as("organizer")
+    create(site, contest_id, file=CSV)
+    page = campaign_page(site, contest_id)
+    assert "Download the messages" not in site.client.get(page).text
+    site.post(page + "/send", {}, form_page=page)
+    assert "Download the messages" in site.client.get(page).text
+    response = site.client.get(page + "/messages.csv")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    assert "attachment" in response.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert [(r["email"], r["name"], r["state"]) for r in rows] == [
+        ("pat@uni.edu", "Pat Lee", "waiting in the outbox"),
+        ("kim@uni.edu", "Kim Ho", "waiting in the outbox"),
+    ]
+    assert rows[0]["body"].startswith("Hello Pat Lee,") and "/unsubscribe/" in rows[0]["body"]
+
+
+def test_a_campaign_is_only_found_under_its_own_contest(site: Site, contest_id: int) -> None:
+    site.sign_in_as("organizer")
+    create(site, contest_id, pasted="pat@uni.edu")
+
+    async def another_contest() -> int:
+        settings = replace(demo_settings(site.clock(), "UTC"), title="Another contest")
+        contest = await contests.create_contest(
+            site.db, settings, created_by=None, now=site.clock()
+        )
+        return contest.id
+
+    other = site.run(another_contest)
+    campaign_id = site.value("SELECT id FROM campaigns")
+    elsewhere = f"/manage/contests/{other}/campaigns/{campaign_id}"
+    assert site.client.get(elsewhere).status_code == 404
+    response = site.post(elsewhere + "/send", {}, form_page=campaign_page(site, contest_id))
+    assert response.status_code == 404
+    assert outbox(site) == []
+
+
+def test_a_pasted_list_over_the_size_limit_is_refused(site: Site, contest_id: int) -> None:
+    site.sign_in_as("organizer")
+    response = create(site, contest_id, pasted="a@uni.edu\n" * 110_000)
+    assert response.status_code == 400 and "The pasted list is over 1 MB" in response.text
+    assert site.value("SELECT count(*) FROM campaigns") == 0
