@@ -193,7 +193,7 @@ async def pending(db: Database, campaign: Campaign) -> list[Recipient]:
     ]
     if campaign.to_participants:
         people = await participants(db, campaign.contest_id)
-        waiting = [p for p in people if p.mailbox not in known] + waiting
+        waiting += [p for p in people if p.mailbox not in known]  # the order a send takes
     stopped = await unsubscribed_among(db, (r.mailbox for r in waiting))
     return [r for r in waiting if r.mailbox not in stopped]
 
