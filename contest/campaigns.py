@@ -136,6 +136,20 @@ async def update_message(
         )
 
 
+async def delete_draft(db: Database, campaign: Campaign) -> None:
+    """Remove a campaign that has mailed nobody yet (its tests go with it); ValidationError else."""
+    async with db.transaction() as tx:
+        deleted = await tx.execute_rowcount(
+            "DELETE FROM campaigns WHERE id = ? AND NOT EXISTS (SELECT 1 FROM campaign_recipients"
+            " WHERE campaign_id = campaigns.id AND status != 'listed')",
+            (campaign.id,),
+        )
+    if not deleted:
+        raise ValidationError(
+            {"delete": "This campaign has mailed people, so it stays in the log."}
+        )
+
+
 async def get_campaign(db: Database, contest_id: int, campaign_id: int) -> Campaign:
     """The contest's campaign; NotFound if there is none with that id."""
     row = await db.fetch_one(

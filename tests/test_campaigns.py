@@ -1,6 +1,7 @@
 """Campaign mail: reading lists, checking texts, sending without mailing anyone twice."""
 
 import re
+import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -243,7 +244,7 @@ async def test_the_schema_refuses_a_second_row_for_one_mailbox(
 ) -> None:
     me = await organizer(db, passwords)
     campaign = await new_campaign(db, await new_contest(db), me, "pat@uni.edu")
-    with pytest.raises(Exception, match="UNIQUE"):
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
         async with db.transaction() as tx:
             await tx.execute(
                 "INSERT INTO campaign_recipients (campaign_id, mailbox, email, source)"

@@ -255,6 +255,19 @@ async def send_campaign(request: Request) -> Response:
     )
 
 
+async def delete_campaign(request: Request) -> Response:
+    """Delete a campaign that has mailed nobody yet."""
+    _, contest, campaign = await _organizer_campaign(request)
+    await read_form(request)
+    try:
+        await campaigns.delete_draft(services(request).db, campaign)
+    except ValidationError as error:
+        return await _campaign_page(
+            request, contest, campaign, errors=error.errors, status_code=400
+        )
+    return redirect(request, "campaigns", contest_id=contest.id)
+
+
 async def campaign_messages(request: Request) -> Response:
     """The campaign's queued messages as CSV, for a mail merge when no mail server is set up."""
     _, contest, campaign = await _organizer_campaign(request)
@@ -292,6 +305,7 @@ routes = [
     Route(_CAMPAIGN + "/addresses", add_addresses, methods=["POST"], name="add_addresses"),
     Route(_CAMPAIGN + "/test", test_campaign, methods=["POST"], name="test_campaign"),
     Route(_CAMPAIGN + "/send", send_campaign, methods=["POST"], name="send_campaign"),
+    Route(_CAMPAIGN + "/delete", delete_campaign, methods=["POST"], name="delete_campaign"),
     Route(_CAMPAIGN + "/messages.csv", campaign_messages, name="campaign_messages"),
     Route("/unsubscribe/{token}", unsubscribe, methods=["GET", "POST"], name="unsubscribe"),
 ]

@@ -351,3 +351,22 @@ def test_a_pasted_list_over_the_size_limit_is_refused(site: Site, contest_id: in
     response = create(site, contest_id, pasted="a@uni.edu\n" * 110_000)
     assert response.status_code == 400 and "The pasted list is over 1 MB" in response.text
     assert site.value("SELECT count(*) FROM campaigns") == 0
+
+
+def test_a_draft_can_be_deleted_but_a_sent_campaign_stays(site: Site, contest_id: int) -> None:
+    site.sign_in_as("organizer")
+    create(site, contest_id, file=CSV)
+    draft = campaign_page(site, contest_id)
+    response = site.post(draft + "/delete", {}, form_page=draft, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"].endswith(f"/manage/contests/{contest_id}/campaigns")
+    assert site.value("SELECT count(*) FROM campaigns") == 0
+    assert site.value("SELECT count(*) FROM campaign_recipients") == 0
+
+    create(site, contest_id, pasted="pat@uni.edu")
+    sent = campaign_page(site, contest_id)
+    site.post(sent + "/send", {}, form_page=sent)
+    assert "Delete this campaign" not in site.client.get(sent).text
+    refused = site.post(sent + "/delete", {}, form_page=sent)
+    assert refused.status_code == 400 and "it stays in the log" in refused.text
+    assert site.value("SELECT count(*) FROM campaigns") == 1
