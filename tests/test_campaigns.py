@@ -95,6 +95,15 @@ def test_an_exact_repeat_is_a_plain_duplicate() -> None:
     assert problems_of("pat@uni.edu\npat@uni.edu\n") == [(2, "duplicate of line 1")]
 
 
+def test_gmail_dots_and_plus_aliases_name_one_mailbox() -> None:
+    text = "Kim.Ho@gmail.com\nkimho+contest@googlemail.com\nk.i.m.h.o@gmail.com\n"
+    assert problems_of(text) == [
+        (2, "duplicate of line 1 (Kim.Ho@gmail.com: same mailbox)"),
+        (3, "duplicate of line 1 (Kim.Ho@gmail.com: same mailbox)"),
+    ]
+    assert [r.mailbox for r in parse_list(text).recipients] == ["kimho@gmail.com"]
+
+
 def test_semicolon_csv_from_a_european_spreadsheet_is_read() -> None:
     listing = parse_list("email;name\npat@uni.edu;Pat Lee\nsam@uni.edu;Sam\n")
     assert [(r.email, r.name) for r in listing.recipients] == [
