@@ -29,6 +29,7 @@ from contest.storage import LocalStorage
 from contest.web import (
     auth,
     campaigns,
+    dashboard,
     email_votes,
     entries,
     gallery,
@@ -40,6 +41,7 @@ from contest.web import (
     media,
     moderation,
     public,
+    report_downloads,
     results,
 )
 from contest.web.context import Services
@@ -142,6 +144,8 @@ def create_app(
         *email_votes.routes,
         *results.routes,
         *campaigns.routes,
+        *dashboard.routes,
+        *report_downloads.routes,
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     middleware = [

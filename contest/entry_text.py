@@ -48,6 +48,11 @@ def normalize_tag(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().lstrip("#").casefold()
 
 
+def without_emails(text: str) -> str:
+    """The text with every email address replaced by ``[email removed]``."""
+    return _EMAIL.sub("[email removed]", text)
+
+
 def contains_contact_details(text: str) -> str | None:
     """'an email address' or 'a phone number' if the text holds one, else None."""
     if _EMAIL.search(text):

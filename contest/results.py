@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -371,28 +368,6 @@ def export_rows(results: Results, *, with_emails: bool) -> list[dict[str, Any]]:
 
 def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
-
-
-def to_csv(rows: list[dict[str, Any]]) -> str:
-    """Rows as CSV text with a header line (formula-looking cells are defused for spreadsheets)."""
-    buffer = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({key: _safe_cell(value) for key, value in row.items()})
-    return buffer.getvalue()
-
-
-def _safe_cell(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def to_json(rows: list[dict[str, Any]]) -> str:
-    """Rows as a JSON array."""
-    return json.dumps(rows, ensure_ascii=False, indent=2)
 
 
 async def audit_log(db: Database, contest_id: int) -> list[Row]:

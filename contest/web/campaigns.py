@@ -25,8 +25,8 @@ from contest.web.context import (
     require_user,
     services,
 )
+from contest.web.downloads import rows_download
 from contest.web.rendering import render
-from contest.web.results import download
 
 #: Where each kind of message points its reader.
 LINK_ROUTES = {"invite": "contest", "voting": "contest_gallery", "results": "winners"}
@@ -272,7 +272,7 @@ async def campaign_messages(request: Request) -> Response:
     """The campaign's queued messages as CSV, for a mail merge when no mail server is set up."""
     _, contest, campaign = await _organizer_campaign(request)
     rows = await campaign_log.messages(services(request).db, campaign.id)
-    return download(list(rows), "csv", f"{contest.slug}-mail-{campaign.id}")
+    return rows_download(rows, "csv", f"{contest.slug}-mail-{campaign.id}")
 
 
 async def unsubscribe(request: Request) -> Response:

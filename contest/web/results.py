@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -14,19 +12,8 @@ from contest.contests import Contest
 from contest.errors import NotFound, ValidationError
 from contest.forms import whole_number
 from contest.web.context import current_user, now, read_form, redirect, require_user, services
+from contest.web.downloads import MEDIA_TYPES, rows_download
 from contest.web.rendering import render
-
-DOWNLOADS = {"csv": (results.to_csv, "text/csv"), "json": (results.to_json, "application/json")}
-
-
-def download(rows: list[dict[str, Any]], fmt: str, name: str) -> Response:
-    """Rows as a CSV or JSON file the browser saves as ``name.fmt``."""
-    encode, media_type = DOWNLOADS[fmt]
-    return Response(
-        encode(rows),
-        media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
-    )
 
 
 async def _organizer_contest(request: Request) -> Contest:
@@ -116,9 +103,9 @@ async def export(request: Request) -> Response:
     computed = await results.compute(services(request).db, contest)
     rows = results.export_rows(computed, with_emails=request.query_params.get("emails") == "1")
     fmt = request.path_params["fmt"]
-    if fmt not in DOWNLOADS:
+    if fmt not in MEDIA_TYPES:
         raise NotFound("Results can be downloaded as .csv or .json.")
-    return download(rows, fmt, f"{contest.slug}-results")
+    return rows_download(rows, fmt, f"{contest.slug}-results")
 
 
 async def export_audit(request: Request) -> Response:
@@ -128,7 +115,7 @@ async def export_audit(request: Request) -> Response:
         {"at": row["at"], "who": row["actor"], "action": row["action"], "details": row["details"]}
         for row in await results.audit_log(services(request).db, contest.id)
     ]
-    return download(rows, "csv", f"{contest.slug}-audit")
+    return rows_download(rows, "csv", f"{contest.slug}-audit")
 
 
 async def winners(request: Request) -> Response:

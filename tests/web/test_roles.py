@@ -17,6 +17,7 @@ def organizer_routes(site: Site) -> list[tuple[str, str]]:
     for route in site.client.app.routes:  # type: ignore[attr-defined]
         if isinstance(route, Route) and route.path.startswith("/manage"):
             path = re.sub(r"\{[a-z_]+:int\}", "1", route.path).replace("{fmt:str}", "csv")
+            path = path.replace("{table:str}", "entries")
             for method in sorted(route.methods or ()):
                 if method != "HEAD":
                     found.append((method, path))

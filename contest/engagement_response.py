@@ -1,0 +1,236 @@
+"""Engagement figures about response: the public's likes, views and shares, the organizers'
+replies, and the judges' progress."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from contest.clock import from_db, to_db
+from contest.contests import Contest
+from contest.db import Database
+from contest.judging import panel_progress
+from contest.views import shares_by_network
+
+TOP_ENTRIES = 5
+TOP_HASHTAGS = 10
+OLDEST_WAITING = 10
+REPLY_WITHIN = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Count:
+    """A named count: a category, department, hashtag or network."""
+
+    name: str
+    count: int
+
+
+@dataclass(frozen=True)
+class RankedEntry:
+    """An approved entry with its counted likes, Library picks and views."""
+
+    id: int
+    title: str
+    likes: int
+    picks: int
+    views: int
+
+
+@dataclass(frozen=True)
+class NetworkShares:
+    """Share-button clicks on one network, and visits that arrived through its links."""
+
+    network: str
+    clicks: int
+    arrivals: int
+
+
+@dataclass(frozen=True)
+class PublicFigures:
+    """The public's response: likes, voters, views, shares, favourites and Library picks."""
+
+    likes: int  # People's Choice likes: not organizers' picks, not voided
+    voters: int
+    picks: int
+    views: int
+    shares: int
+    networks: tuple[NetworkShares, ...]
+    top_entries: tuple[RankedEntry, ...]
+    top_hashtags: tuple[Count, ...]
+    picked_entries: tuple[RankedEntry, ...]
+
+
+@dataclass(frozen=True)
+class WaitingEntry:
+    """An entry still without an organizer's reply."""
+
+    id: int
+    title: str
+    submitted_at: datetime
+
+
+@dataclass(frozen=True)
+class ReplyFigures:
+    """How the organizers answered entries that are in play (pending or approved)."""
+
+    entries: int
+    answered: int
+    answered_within_day: int
+    had_a_day: int  # entries a day old or more, or answered within a day: the fair denominator
+    median_first_reply: timedelta | None
+    waiting: int
+    oldest_waiting: tuple[WaitingEntry, ...]
+
+    @property
+    def share_within_day(self) -> float | None:
+        """Of entries that have had a day, the share answered within it; None before any."""
+        return self.answered_within_day / self.had_a_day if self.had_a_day else None
+
+
+@dataclass(frozen=True)
+class JudgeProgress:
+    """One judge's progress through their queue."""
+
+    name: str
+    scored: int
+    total: int
+
+
+@dataclass(frozen=True)
+class JudgingFigures:
+    """Judging progress: entries with enough judges, reviews given, each judge's progress."""
+
+    entries: int
+    complete: int  # entries scored by at least min_judges judges
+    min_judges: int
+    reviews: int
+    judges: tuple[JudgeProgress, ...]
+
+    @property
+    def share_complete(self) -> float | None:
+        """The share of approved entries with enough judges; None without entries."""
+        return self.complete / self.entries if self.entries else None
+
+
+_RANKED = (
+    "SELECT entries.id, entries.title,"
+    " (SELECT count(*) FROM likes WHERE likes.entry_id = entries.id AND likes.kind = 'vote'"
+    "   AND likes.voided_at IS NULL) AS likes,"
+    " (SELECT count(*) FROM likes WHERE likes.entry_id = entries.id AND likes.kind = 'pick')"
+    "   AS picks,"
+    " (SELECT count(*) FROM entry_views WHERE entry_views.entry_id = entries.id) AS views"
+    " FROM entries WHERE entries.contest_id = ? AND entries.status = 'approved'"
+)
+
+
+async def _ranked(db: Database, sql: str, params: tuple[object, ...]) -> tuple[RankedEntry, ...]:
+    rows = await db.fetch_all(sql, params)
+    return tuple(
+        RankedEntry(row["id"], row["title"], row["likes"], row["picks"], row["views"])
+        for row in rows
+    )
+
+
+async def public_figures(db: Database, contest_id: int) -> PublicFigures:
+    """Likes and voters on approved entries, Library picks, views, shares and favourites."""
+    totals = await db.fetch_one(
+        "SELECT coalesce(sum(likes.kind = 'vote' AND likes.voided_at IS NULL), 0) AS likes,"
+        " count(DISTINCT CASE WHEN likes.kind = 'vote' AND likes.voided_at IS NULL"
+        "   THEN likes.voter END) AS voters,"
+        " coalesce(sum(likes.kind = 'pick'), 0) AS picks"
+        " FROM likes JOIN entries ON entries.id = likes.entry_id"
+        " WHERE entries.contest_id = ? AND entries.status = 'approved'",
+        (contest_id,),
+    )
+    assert totals is not None
+    views = await db.fetch_value(
+        "SELECT count(*) FROM entry_views JOIN entries ON entries.id = entry_views.entry_id"
+        " WHERE entries.contest_id = ?",
+        (contest_id,),
+    )
+    networks = tuple(
+        NetworkShares(label, clicks, arrivals)
+        for label, clicks, arrivals in await shares_by_network(db, contest_id)
+    )
+    top = await _ranked(
+        db,
+        f"{_RANKED} ORDER BY likes DESC, views DESC, entries.id LIMIT ?",
+        (contest_id, TOP_ENTRIES),
+    )
+    picked = await _ranked(
+        db,
+        f"{_RANKED} AND EXISTS (SELECT 1 FROM likes WHERE likes.entry_id = entries.id"  # noqa: S608
+        " AND likes.kind = 'pick') ORDER BY picks DESC, entries.id",
+        (contest_id,),
+    )
+    hashtags = await db.fetch_all(
+        "SELECT entry_hashtags.tag, count(*) AS n FROM entry_hashtags"
+        " JOIN entries ON entries.id = entry_hashtags.entry_id"
+        " WHERE entries.contest_id = ? AND entries.status = 'approved'"
+        " GROUP BY entry_hashtags.tag ORDER BY n DESC, entry_hashtags.tag LIMIT ?",
+        (contest_id, TOP_HASHTAGS),
+    )
+    return PublicFigures(
+        likes=totals["likes"],
+        voters=totals["voters"],
+        picks=totals["picks"],
+        views=int(views),
+        shares=sum(network.clicks for network in networks),
+        networks=networks,
+        top_entries=tuple(e for e in top if e.likes or e.views or e.picks),
+        top_hashtags=tuple(Count(row["tag"], row["n"]) for row in hashtags),
+        picked_entries=picked,
+    )
+
+
+async def reply_figures(db: Database, contest_id: int, *, now: datetime) -> ReplyFigures:
+    """First-reply delays on pending and approved entries (rejected ones got their reason)."""
+    rows = await db.fetch_all(
+        "SELECT entries.id, entries.title, entries.created_at,"
+        " CAST(strftime('%s', min(replies.created_at)) AS INTEGER)"
+        "   - CAST(strftime('%s', entries.created_at) AS INTEGER) AS delay"
+        " FROM entries LEFT JOIN replies ON replies.entry_id = entries.id"
+        " WHERE entries.contest_id = ? AND entries.status IN ('pending', 'approved')"
+        " GROUP BY entries.id ORDER BY entries.created_at, entries.id",
+        (contest_id,),
+    )
+    limit = REPLY_WITHIN.total_seconds()
+    delays = [row["delay"] for row in rows if row["delay"] is not None]
+    waiting = [row for row in rows if row["delay"] is None]
+    within = sum(1 for delay in delays if delay <= limit)
+    # Entries had their day if answered at all (a late answer came after it) or old enough;
+    # a fresh entry nobody answered yet is neither a success nor a failure.
+    day_old = to_db(now - REPLY_WITHIN)
+    had_a_day = len(delays) + sum(1 for row in waiting if row["created_at"] <= day_old)
+    return ReplyFigures(
+        entries=len(rows),
+        answered=len(delays),
+        answered_within_day=within,
+        had_a_day=had_a_day,
+        median_first_reply=timedelta(seconds=statistics.median(delays)) if delays else None,
+        waiting=len(waiting),
+        oldest_waiting=tuple(
+            WaitingEntry(row["id"], row["title"], from_db(row["created_at"]))
+            for row in waiting[:OLDEST_WAITING]
+        ),
+    )
+
+
+async def judging_figures(db: Database, contest: Contest) -> JudgingFigures:
+    """Approved entries scored by enough judges, reviews given, and each judge's progress."""
+    minimum = contest.settings.min_judges_per_entry
+    row = await db.fetch_one(
+        "SELECT count(*) AS entries, coalesce(sum(n >= ?), 0) AS complete,"
+        " coalesce(sum(n), 0) AS reviews FROM ("
+        "   SELECT (SELECT count(*) FROM reviews WHERE reviews.entry_id = entries.id) AS n"
+        "   FROM entries WHERE entries.contest_id = ? AND entries.status = 'approved')",
+        (minimum, contest.id),
+    )
+    assert row is not None
+    judges = tuple(
+        JudgeProgress(judge["display_name"], progress.scored, progress.total)
+        for judge, progress in await panel_progress(db, contest)
+    )
+    return JudgingFigures(row["entries"], row["complete"], minimum, row["reviews"], judges)

@@ -1,0 +1,71 @@
+"""Organizers' engagement dashboard and the printable report of one contest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from contest import contests, report_tables, report_text
+from contest.charts import BarChart, bar_chart, daily_chart
+from contest.engagement import Engagement, engagement
+from contest.web.context import now, require_user, services
+from contest.web.rendering import render
+
+
+def charts(figures: Engagement) -> list[tuple[str, BarChart]]:
+    """The charts both pages draw, each with an id for its SVG title and table."""
+    series = figures.series
+    networks = [(n.network, n.clicks) for n in figures.public.networks]
+    return [
+        ("entries-per-day", daily_chart("Entries per day", series.entries, unit="Entries")),
+        ("likes-per-day", daily_chart("Likes per day", series.likes, unit="Likes")),
+        ("views-per-day", daily_chart("Entry views per day", series.views, unit="Views")),
+        ("shares-per-day", daily_chart("Share clicks per day", series.shares, unit="Share clicks")),
+        (
+            "shares-by-network",
+            bar_chart(
+                "Share clicks per network",
+                networks if figures.public.shares else [],
+                unit="Share clicks",
+                label_name="Network",
+                axis_labels=[name.split()[0] for name, _ in networks],
+            ),
+        ),
+    ]
+
+
+async def _page(request: Request, template: str) -> Response:
+    await require_user(request, "organizer")
+    db = services(request).db
+    contest = await contests.get_contest(db, request.path_params["contest_id"])
+    figures = await engagement(db, contest, now=now(request))
+    context: dict[str, Any] = {
+        "contest": contest,
+        "e": figures,
+        "charts": charts(figures),
+        "summary": report_text.summary(figures),
+        "percent": report_text.percent,
+        "duration": report_text.duration,
+        "NO_DATA": report_text.NO_DATA,
+        "download_tables": report_tables.TABLES,
+    }
+    return await render(request, template, context)
+
+
+async def dashboard(request: Request) -> Response:
+    """Every engagement figure of a contest, with daily charts and their tables."""
+    return await _page(request, "manage/dashboard.html")
+
+
+async def report(request: Request) -> Response:
+    """The engagement report: a written summary, then charts and tables; prints as a PDF."""
+    return await _page(request, "manage/report.html")
+
+
+routes = [
+    Route("/manage/contests/{contest_id:int}/dashboard", dashboard, name="dashboard"),
+    Route("/manage/contests/{contest_id:int}/report", report, name="report"),
+]

@@ -1,0 +1,251 @@
+"""Engagement figures, checked one by one against a contest built with known numbers."""
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+
+from contest import contests, report_text
+from contest.charts import bar_chart, daily_chart, nice_step
+from contest.db import Database
+from contest.demo import demo_settings
+from contest.engagement import (
+    CategoryCount,
+    Count,
+    engagement,
+)
+from contest.engagement_response import NetworkShares, RankedEntry, WaitingEntry
+from contest.engagement_series import DayCount, daily_series, fill_days
+from contest.security import Passwords
+from tests.engagement_data import NOW, build, empty_contest, publish_results
+from tests.factories import insert_entry
+
+pytestmark = pytest.mark.anyio
+
+
+def days(start: date, counts: list[int]) -> tuple[DayCount, ...]:
+    return tuple(DayCount(start + timedelta(days=i), n) for i, n in enumerate(counts))
+
+
+async def test_entries_by_status_and_category(db: Database, passwords: Passwords) -> None:
+    known = await build(db, passwords)
+    figures = (await engagement(db, known.contest, now=NOW)).entries
+    assert (figures.total, figures.approved, figures.pending) == (7, 4, 1)
+    assert (figures.rejected, figures.withdrawn) == (1, 1)
+    assert figures.by_category == (
+        CategoryCount("Day", total=3, approved=2),
+        CategoryCount("Night", total=3, approved=2),
+        CategoryCount("No category", total=1, approved=0),
+    )
+
+
+async def test_participants_by_affiliation_department_and_first_time(
+    db: Database, passwords: Passwords
+) -> None:
+    known = await build(db, passwords)
+    people = (await engagement(db, known.contest, now=NOW)).participants
+    assert people.total == 5
+    assert people.by_affiliation == (
+        Count("student", 3),
+        Count("staff", 1),
+        Count("alumni", 1),
+        Count("other", 0),
+    )
+    assert people.by_department == (
+        Count("CIVL", 2),
+        Count("COMP", 1),
+        Count("LIB", 1),
+        Count("Not given", 1),
+    )
+    assert people.entries_per_participant == pytest.approx(7 / 5)
+    assert people.entry_spread == ((1, 3), (2, 2))
+    # Sue entered the earlier contest; Sam's entry in a later contest does not make him returning.
+    assert (people.first_time, people.returning, people.earlier_contests) == (4, 1, 1)
+
+
+async def test_public_response_counts_likes_voters_picks_views_and_shares(
+    db: Database, passwords: Passwords
+) -> None:
+    known = await build(db, passwords)
+    public = (await engagement(db, known.contest, now=NOW)).public
+    ids = known.entries
+    assert (public.likes, public.voters, public.picks) == (4, 3, 2)  # the voided like is out
+    assert (public.views, public.shares) == (5, 4)
+    networks = {n.network: n for n in public.networks}
+    assert networks["WhatsApp"] == NetworkShares("WhatsApp", clicks=2, arrivals=1)
+    assert networks["Facebook"] == NetworkShares("Facebook", clicks=1, arrivals=1)
+    assert networks["X"] == NetworkShares("X", clicks=1, arrivals=0)
+    assert sum(n.clicks for n in public.networks) == 4
+    assert public.top_entries == (
+        RankedEntry(ids["lamplight"], "Lamplight", likes=3, picks=1, views=3),
+        RankedEntry(ids["steps"], "Steps", likes=1, picks=0, views=1),
+        RankedEntry(ids["moon"], "Moon", likes=0, picks=1, views=1),
+    )
+    assert public.top_hashtags == (
+        Count("library", 3),
+        Count("nightowls", 2),
+        Count("moon", 1),
+        Count("morning", 1),
+    )
+    assert [e.title for e in public.picked_entries] == ["Lamplight", "Moon"]
+
+
+async def test_staff_response_share_within_a_day_median_and_waiting(
+    db: Database, passwords: Passwords
+) -> None:
+    known = await build(db, passwords)
+    replies = (await engagement(db, known.contest, now=NOW)).replies
+    # In play: Lamplight (2 h), Steps (3 days), Atrium (30 min), Moon (none, 3 days old) and
+    # Stacks (none, 9 hours old: it has not had its day yet).
+    assert (replies.entries, replies.answered, replies.answered_within_day) == (5, 3, 2)
+    assert replies.had_a_day == 4
+    assert replies.share_within_day == 0.5
+    assert replies.median_first_reply == timedelta(hours=2)
+    assert replies.waiting == 2
+    assert replies.oldest_waiting == (
+        WaitingEntry(known.entries["moon"], "Moon", NOW.replace(day=4, hour=2)),
+        WaitingEntry(known.entries["stacks"], "Stacks", NOW.replace(day=7, hour=1)),
+    )
+    # A day later Stacks has had its day without a reply.
+    later = await engagement(db, known.contest, now=NOW + timedelta(days=1))
+    assert later.replies.had_a_day == 5
+    assert later.replies.share_within_day == 0.4
+
+
+async def test_judging_progress(db: Database, passwords: Passwords) -> None:
+    known = await build(db, passwords)
+    judging = (await engagement(db, known.contest, now=NOW)).judging
+    assert (judging.entries, judging.complete, judging.reviews, judging.min_judges) == (4, 1, 3, 2)
+    assert judging.share_complete == 0.25
+    assert [(j.name, j.scored, j.total) for j in judging.judges] == [
+        ("Judge One", 2, 4),
+        ("Judge Two", 1, 4),
+    ]
+
+
+async def test_daily_series_are_in_the_contest_time_zone_with_quiet_days_as_zero(
+    db: Database, passwords: Passwords
+) -> None:
+    known = await build(db, passwords)
+    series = (await engagement(db, known.contest, now=NOW)).series
+    # "Steps" was sent at 17:00 UTC on 2 March: 01:00 on 3 March in Hong Kong.
+    assert series.entries == days(date(2026, 3, 2), [3, 1, 2, 0, 0, 1])
+    # A like at 16:30 UTC on 5 March is a like on 6 March in Hong Kong.
+    assert series.likes == days(date(2026, 3, 5), [1, 3])
+    assert series.views == days(date(2026, 3, 5), [3, 0, 2])
+    assert series.shares == days(date(2026, 3, 5), [1, 1, 2])
+    assert sum(p.count for p in series.likes) == 4
+
+
+async def test_winners_appear_only_once_results_are_published(
+    db: Database, passwords: Passwords
+) -> None:
+    known = await build(db, passwords)
+    before = await engagement(db, known.contest, now=NOW)
+    assert before.winners == ()
+    assert not any("winning entry" in s for s in report_text.summary(before))
+    await publish_results(db, known)
+    after = await engagement(db, known.contest, now=NOW)
+    champion, favourite = after.winner("champion"), after.winner("peoples_choice")
+    assert champion is not None and (champion.title, champion.likes) == ("Steps", 1)
+    assert favourite is not None and (favourite.title, favourite.likes) == ("Lamplight", 3)
+    summary = report_text.summary(after)
+    assert "The winning entry, “Steps”, received 1 like." in summary
+    assert "People's Choice went to “Lamplight” with 3 likes." in summary
+
+
+async def test_summary_reads_like_a_librarian_wrote_it(db: Database, passwords: Passwords) -> None:
+    known = await build(db, passwords)
+    assert report_text.summary(await engagement(db, known.contest, now=NOW)) == [
+        "7 entries from 5 participants, 3 students, 1 staff member and 1 alumnus.",
+        "Of these, 4 were approved, 1 is awaiting review, 1 was rejected and 1 was withdrawn.",
+        "4 of the 5 participants took part for the first time.",
+        "The album received 4 likes from 3 voters.",
+        "The library picked 2 favourites.",
+        "Entries were viewed 5 times and shared 4 times, most often on WhatsApp (2).",
+        "The most used hashtag was #library (3 entries).",
+        "Organizers replied to 50% of entries within a day;"
+        " the median first reply came after 2 hours.",
+        "2 entries are still waiting for a reply.",
+        "1 of the 4 entries has been scored by at least 2 judges.",
+    ]
+
+
+async def test_empty_contest_has_zeros_and_no_data_instead_of_divisions(db: Database) -> None:
+    contest = await empty_contest(db)
+    e = await engagement(db, contest, now=NOW)
+    assert (e.entries.total, e.participants.total, e.public.likes, e.public.views) == (0, 0, 0, 0)
+    assert e.entries.by_category == (
+        CategoryCount("Day", 0, 0),
+        CategoryCount("Night", 0, 0),
+    )
+    assert e.participants.entries_per_participant is None
+    assert e.participants.by_department == ()
+    assert e.replies.share_within_day is None
+    assert e.replies.median_first_reply is None
+    assert e.judging.share_complete is None
+    assert e.public.top_entries == e.public.top_hashtags == e.public.picked_entries == ()
+    assert (e.series.entries, e.series.likes, e.series.views, e.series.shares) == ((),) * 4
+    assert report_text.summary(e) == ["No entries yet: the figures fill in as photos arrive."]
+    assert report_text.percent(None) == report_text.duration(None) == "no data yet"
+    chart = daily_chart("Likes per day", e.series.likes, unit="Likes")
+    assert chart.is_empty and chart.description == "No data yet."
+
+
+def test_fill_days_puts_zero_on_quiet_days() -> None:
+    assert fill_days({}) == ()
+    assert fill_days({date(2026, 3, 3): 2, date(2026, 3, 1): 1}) == days(
+        date(2026, 3, 1), [1, 0, 2]
+    )
+
+
+def test_words_have_the_right_plurals_and_units() -> None:
+    assert report_text.plural(1, "entry", "entries") == "1 entry"
+    assert report_text.plural(2, "entry", "entries") == "2 entries"
+    assert report_text.plural(1204, "like", "likes") == "1,204 likes"
+    assert report_text.join_words(["a", "b", "c"]) == "a, b and c"
+    assert report_text.duration(timedelta(days=1, hours=3, minutes=5)) == "1 day 3 hours"
+    assert report_text.duration(timedelta(minutes=45)) == "45 minutes"
+    assert report_text.duration(timedelta(seconds=20)) == "under a minute"
+    assert report_text.percent(2 / 3) == "67%"
+    assert report_text._first_time(5, 5) == "All 5 participants took part for the first time."
+    assert report_text._first_time(0, 1) == "The participant came back."
+
+
+def test_bar_heights_follow_the_values_on_a_round_scale() -> None:
+    assert [nice_step(n) for n in (0, 3, 9, 40, 131)] == [1, 1, 5, 10, 50]
+    chart = bar_chart("Shares", [("A", 10), ("B", 5), ("C", 0)], unit="Clicks", label_name="Net")
+    a, b, c = chart.bars
+    assert a.height == pytest.approx(2 * b.height) and c.height == 0
+    assert a.y + a.height == pytest.approx(chart.baseline) == b.y + b.height
+    assert [t.label for t in chart.ticks] == ["0", "5", "10"]
+    assert chart.rows == [("A", 10), ("B", 5), ("C", 0)]
+
+
+def test_daily_chart_labels_at_most_eight_days_and_tables_every_day() -> None:
+    series = days(date(2026, 3, 1), list(range(20)))
+    chart = daily_chart("Views per day", series, unit="Views")
+    assert len(chart.bars) == len(chart.rows) == 20
+    assert len(chart.labels) <= 8
+    assert chart.rows[0] == ("Sun 1 Mar 2026", 0)
+    assert (
+        chart.description == "Views per day from 1 Mar to 20 Mar: 190 in all, at most 19 on 20 Mar."
+    )
+
+
+async def test_quarter_hour_offsets_put_each_moment_on_its_local_day(db: Database) -> None:
+    settings = replace(demo_settings(NOW, "Asia/Kathmandu"), title="Nepal at the Library")
+    contest = await contests.create_contest(db, settings, created_by=None, now=NOW)
+    author = 1
+    async with db.transaction() as tx:
+        await tx.execute(
+            "INSERT INTO users (id, email, display_name, role, password_hash, created_at)"
+            " VALUES (?, 'k@uni.edu', 'K', 'participant', 'x', 'x')",
+            (author,),
+        )
+        for title, at in [("Before", "2026-03-02T18:14:59Z"), ("After", "2026-03-02T18:15:00Z")]:
+            entry = await insert_entry(tx, contest.id, author, title, "approved")
+            await tx.execute("UPDATE entries SET created_at = ? WHERE id = ?", (at, entry))
+    # Kathmandu is UTC+5:45: 18:15 UTC is midnight there.
+    series = await daily_series(db, contest.id, "Asia/Kathmandu")
+    assert series.entries == days(date(2026, 3, 2), [1, 1])

@@ -1,0 +1,320 @@
+"""The engagement report's tables, row by row, for organizers and for publication."""
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+import pytest
+
+from contest import contests, likes, replies, report_tables
+from contest.clock import to_db, zone
+from contest.db import Database
+from contest.demo import judging_demo_settings
+from contest.errors import NotFound
+from contest.report_tables import Table
+from contest.security import Passwords
+from tests.factories import insert_entry
+from tests.report_scenario import (
+    ANNOUNCED,
+    JUDGING_CLOSED,
+    NOW,
+    Scenario,
+    at,
+    build,
+    judge_and_publish,
+    make_user,
+)
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+async def scenario(db: Database, passwords: Passwords) -> Scenario:
+    return await build(db, passwords)
+
+
+async def table(
+    db: Database, s: Scenario, name: str, *, publication: bool = False, now: datetime = NOW
+) -> Table:
+    return await report_tables.build_table(db, s.contest, name, publication=publication, now=now)
+
+
+async def test_entries_for_organizers_hold_every_entry_with_its_engagement(
+    db: Database, scenario: Scenario
+) -> None:
+    s = scenario
+    entries = await table(db, s, "entries")
+    assert entries.columns == report_tables.ENTRY_COLUMNS
+    assert entries.rows == (
+        (
+            s.night_stacks,
+            "Night stacks",
+            "Night",
+            "#springlightatthelibrary #stacks",
+            "approved",
+            "Ann Author",
+            "student",
+            "CIVL",
+            "2026-02-12T11:00:00+08:00",
+            "2026-02-12T13:30:00+08:00",
+            2,
+            0,
+            3,
+            4,
+            "2026-02-12T14:30:00+08:00",
+        ),
+        (
+            s.reading_room,
+            "Reading room",
+            "Day",
+            "",
+            "approved",
+            "Bob Builder",
+            "staff",
+            "ARTS",
+            "2026-02-14T04:00:00+08:00",
+            "2026-02-14T09:00:00+08:00",
+            0,
+            1,
+            1,
+            1,
+            None,
+        ),
+        (
+            s.pending,
+            "Still waiting",
+            None,
+            "",
+            "pending",
+            "Ann Author",
+            "student",
+            "CIVL",
+            "2026-02-20T08:00:00+08:00",
+            None,
+            0,
+            0,
+            0,
+            0,
+            None,
+        ),
+        (
+            s.rejected,
+            "Blurry",
+            None,
+            "",
+            "rejected",
+            "Cat Cole",
+            "student",
+            "MATH",
+            "2026-02-15T10:00:00+08:00",
+            "2026-02-16T10:00:00+08:00",
+            0,
+            0,
+            1,
+            0,
+            "2026-02-16T10:06:00+08:00",
+        ),
+    )
+
+
+async def test_entries_for_publication_are_approved_ones_named_only_after_judging(
+    db: Database, scenario: Scenario
+) -> None:
+    s = scenario
+    during = await table(db, s, "entries", publication=True)
+    assert [row[0] for row in during.rows] == [s.night_stacks, s.reading_room]
+    authors = ("author", "author_affiliation", "author_department")
+    assert [[r[c] for c in authors] for r in during.records()] == [[None] * 3, [None] * 3]
+    after = await table(db, s, "entries", publication=True, now=JUDGING_CLOSED)
+    assert [[r[c] for c in authors] for r in after.records()] == [
+        ["Ann Author", "student", "CIVL"],
+        ["B.B.", "staff", "ARTS"],  # Bob asked to be credited by his initials
+    ]
+
+
+async def test_participants_with_emails_for_organizers_and_without_for_publication(
+    db: Database, scenario: Scenario
+) -> None:
+    s = scenario
+    participants = await table(db, s, "participants")
+    assert participants.columns == report_tables.PARTICIPANT_COLUMNS
+    assert participants.rows == (
+        (s.ann, "Ann Author", "ann@uni.edu", "student", "CIVL", 2, 1, "yes"),
+        (s.bob, "Bob Builder", "bob@uni.edu", "staff", "ARTS", 1, 1, "no"),
+        (s.cat, "Cat Cole", "cat@uni.edu", "student", "MATH", 1, 0, "yes"),
+    )
+    published = await table(db, s, "participants", publication=True)
+    assert published.columns == (
+        "id",
+        "affiliation",
+        "department",
+        "entries_submitted",
+        "entries_approved",
+        "first_contest",
+    )
+    assert published.rows == (
+        (s.ann, "student", "CIVL", 2, 1, "yes"),
+        (s.bob, "staff", "ARTS", 1, 1, "no"),
+        (s.cat, "student", "MATH", 1, 0, "yes"),
+    )
+
+
+async def test_likes_by_contest_local_day_net_to_the_counted_tally(
+    db: Database, scenario: Scenario
+) -> None:
+    s = scenario
+    by_day = await table(db, s, "likes_by_day")
+    assert by_day.rows == (
+        (s.night_stacks, "2026-02-26", 1, 0, 0, 1),
+        (s.night_stacks, "2026-02-27", 2, 1, 0, 1),  # 16:10 UTC is past midnight in Hong Kong
+        (s.reading_room, "2026-02-27", 1, 0, 0, 1),  # the Library pick is not among them
+        (s.reading_room, "2026-02-28", 0, 0, 1, -1),
+    )
+    net: dict[int, int] = {}
+    for row in by_day.records():
+        assert isinstance(row["entry_id"], int) and isinstance(row["net_counted_likes"], int)
+        net[row["entry_id"]] = net.get(row["entry_id"], 0) + row["net_counted_likes"]
+    assert net == await likes.tallies(db, s.contest.id)
+
+
+async def test_views_and_shares_per_local_day(db: Database, scenario: Scenario) -> None:
+    s = scenario
+    assert (await table(db, s, "views")).rows == (
+        (s.night_stacks, "2026-02-26", 2),
+        (s.night_stacks, "2026-02-27", 1),
+        (s.reading_room, "2026-02-27", 1),
+        (s.rejected, "2026-02-16", 1),
+    )
+    assert (await table(db, s, "views", publication=True)).rows == (
+        (s.night_stacks, "2026-02-26", 2),
+        (s.night_stacks, "2026-02-27", 1),
+        (s.reading_room, "2026-02-27", 1),
+    )
+    assert (await table(db, s, "shares")).rows == (
+        (s.night_stacks, "2026-02-26", "facebook", 1),
+        (s.night_stacks, "2026-02-27", "facebook", 2),
+        (s.night_stacks, "2026-02-27", "whatsapp", 1),
+        (s.reading_room, "2026-02-27", "x", 1),
+    )
+
+
+async def test_replies_with_hours_since_submission(db: Database, scenario: Scenario) -> None:
+    s = scenario
+    first, second, on_rejected = s.replies
+    expected = (
+        (
+            s.night_stacks,
+            first,
+            "Libby Org",
+            "2026-02-12T14:30:00+08:00",
+            3.5,
+            "Lovely light on the shelves.",
+        ),
+        (
+            s.night_stacks,
+            second,
+            "Libby Org",
+            "2026-02-14T11:00:00+08:00",
+            48.0,
+            "Shared on our page today.",
+        ),
+    )
+    rejected = (
+        s.rejected,
+        on_rejected,
+        "Libby Org",
+        "2026-02-16T10:06:00+08:00",
+        24.1,
+        "Sorry, it is too blurry.",
+    )
+    assert (await table(db, s, "replies")).rows == (*expected, rejected)
+    assert (await table(db, s, "replies", publication=True)).rows == expected
+
+
+async def test_email_addresses_in_replies_are_removed_for_publication(
+    db: Database, scenario: Scenario
+) -> None:
+    s = scenario
+    body = "Write to prints@uni.edu (or lib@uni.edu) for a print."
+    await replies.add_reply(
+        db, entry_id=s.reading_room, author=s.organizer, body=body, entry_link="/", now=NOW
+    )
+    organizers = (await table(db, s, "replies")).records()
+    assert [r["body"] for r in organizers if r["entry_id"] == s.reading_room] == [body]
+    published = (await table(db, s, "replies", publication=True)).records()
+    assert [r["body"] for r in published if r["entry_id"] == s.reading_room] == [
+        "Write to [email removed] (or [email removed]) for a print."
+    ]
+
+
+async def test_judging_is_empty_until_published_and_public_once_announced(
+    db: Database, scenario: Scenario
+) -> None:
+    s = scenario
+    before = await table(db, s, "judging", now=JUDGING_CLOSED)
+    assert before == Table("judging", report_tables.JUDGING_COLUMNS, ())
+    await judge_and_publish(db, s)
+    ranking = (
+        (1, s.night_stacks, "Night stacks", "Ann Author", "Night", 1, 1.0, 8.0),
+        (2, s.reading_room, "Reading room", "Bob Builder", "Day", 1, -1.0, 4.0),
+    )
+    awards = ("Champion; People's Choice", "1st runner-up")
+    organizers = await table(db, s, "judging", now=JUDGING_CLOSED)
+    assert organizers.rows == tuple(
+        (*row, award) for row, award in zip(ranking, awards, strict=True)
+    )
+    assert (await table(db, s, "judging", publication=True, now=JUDGING_CLOSED)).rows == ()
+    public = await table(db, s, "judging", publication=True, now=ANNOUNCED)
+    assert [row["author"] for row in public.records()] == ["Ann Author", "B.B."]
+    assert [row["award"] for row in public.records()] == list(awards)
+
+
+async def test_every_table_by_name_and_unknown_names_refused(
+    db: Database, scenario: Scenario
+) -> None:
+    tables = await report_tables.build_all(db, scenario.contest, publication=False, now=NOW)
+    assert [t.name for t in tables] == list(report_tables.TABLES)
+    assert report_tables.TABLES == (
+        "entries",
+        "participants",
+        "likes_by_day",
+        "views",
+        "shares",
+        "replies",
+        "judging",
+    )
+    with pytest.raises(NotFound, match="no such report table"):
+        await table(db, scenario, "judges")
+
+
+@pytest.mark.parametrize(
+    ("tz_name", "around"),
+    [
+        ("Europe/London", "2026-03-29T01:00"),  # clocks go forward at 01:00 UTC
+        ("America/Santiago", "2026-04-05T03:00"),  # clocks go back at local midnight
+        ("Asia/Kathmandu", "2026-03-01T18:15"),  # UTC+5:45: local midnight
+    ],
+)
+async def test_likes_fall_on_the_local_day_across_clock_changes(
+    db: Database, passwords: Passwords, tz_name: str, around: str
+) -> None:
+    settings = replace(judging_demo_settings(NOW, tz_name), timezone=tz_name)
+    contest = await contests.create_contest(db, settings, created_by=None, now=NOW)
+    author = await make_user(db, passwords, "ann@uni.edu", "Ann Author")
+    moments = [at(around) + timedelta(minutes=15 * step) for step in range(-12, 13)]
+    async with db.transaction() as tx:
+        entry = await insert_entry(tx, contest.id, author.id, "Clock", "approved")
+        for moment in moments:
+            await tx.execute(
+                "INSERT INTO like_events (entry_id, voter, kind, action, address, at)"
+                " VALUES (?, ?, 'vote', 'like', '', ?)",
+                (entry, f"voter-{moment}", to_db(moment)),
+            )
+    expected: dict[str, int] = {}
+    for moment in moments:
+        day = moment.astimezone(zone(tz_name)).date().isoformat()
+        expected[day] = expected.get(day, 0) + 1
+    by_day = await report_tables.build_table(
+        db, contest, "likes_by_day", publication=False, now=NOW
+    )
+    assert {row[1]: row[2] for row in by_day.rows} == expected
+    assert len(expected) == 2  # the moments straddle a local midnight

@@ -1,0 +1,250 @@
+"""The organizers' dashboard and report pages show the known contest's figures, and only to them."""
+
+import html
+import re
+
+import pytest
+
+from tests.conftest import Site
+from tests.engagement_data import (
+    NOW,
+    ORGANIZER_EMAIL,
+    Known,
+    build,
+    empty_contest,
+    publish_results,
+)
+
+TAG = re.compile(r"<[^>]+>")
+
+
+def text(fragment: str) -> str:
+    """A fragment of HTML as the reader sees it: tags dropped, entities decoded, spaces folded."""
+    return " ".join(html.unescape(TAG.sub(" ", fragment)).split())
+
+
+def table(page: str, table_id: str) -> list[list[str]]:
+    """The body and footer rows of the table with that id, cell by cell."""
+    match = re.search(rf'<table[^>]*id="{table_id}".*?</table>', page, re.S)
+    assert match, f"no table {table_id}"
+    rows = re.findall(r"<tr>(.*?)</tr>", match.group().split("</thead>")[-1], re.S)
+    return [
+        [text(cell) for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)] for row in rows
+    ]
+
+
+def facts(page: str, list_id: str) -> dict[str, str]:
+    """The terms and descriptions of the definition list with that id."""
+    match = re.search(rf'<dl[^>]*id="{list_id}".*?</dl>', page, re.S)
+    assert match, f"no list {list_id}"
+    pairs = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", match.group(), re.S)
+    return {text(term): text(value) for term, value in pairs}
+
+
+def chart_rows(page: str, chart_id: str) -> list[list[str]]:
+    """The table beside a chart."""
+    match = re.search(rf'<figure[^>]*id="{chart_id}".*?</figure>', page, re.S)
+    assert match, f"no chart {chart_id}"
+    rows = re.findall(r"<tr>(.*?)</tr>", match.group().split("</thead>")[-1], re.S)
+    return [[text(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)] for row in rows]
+
+
+@pytest.fixture
+def known(site: Site) -> Known:
+    site.clock.moment = NOW
+    built = site.run(build, site.db, site.passwords)
+    site.sign_in(ORGANIZER_EMAIL)
+    return built
+
+
+def test_dashboard_shows_every_figure_of_the_known_contest(site: Site, known: Known) -> None:
+    response = site.client.get(f"/manage/contests/{known.contest.id}/dashboard")
+    assert response.status_code == 200
+    page = response.text
+    assert table(page, "entries-by-status") == [
+        ["Approved", "4"],
+        ["Pending", "1"],
+        ["Rejected", "1"],
+        ["Withdrawn", "1"],
+        ["Total", "7"],
+    ]
+    assert table(page, "entries-by-category") == [
+        ["Day", "3", "2"],
+        ["Night", "3", "2"],
+        ["No category", "1", "0"],
+    ]
+    assert table(page, "participants-by-affiliation") == [
+        ["Student", "3"],
+        ["Staff", "1"],
+        ["Alumni", "1"],
+        ["Other", "0"],
+    ]
+    assert table(page, "participants-by-department") == [
+        ["CIVL", "2"],
+        ["COMP", "1"],
+        ["LIB", "1"],
+        ["Not given", "1"],
+    ]
+    assert table(page, "entries-per-participant") == [["1", "3"], ["2", "2"]]
+    people = facts(page, "participant-facts")
+    assert people["Entries per participant"] == "1.4"
+    assert people["First-time participants"] == "4 of 5 (1 returning from 1 earlier contest)"
+    assert facts(page, "public-facts") == {
+        "Likes (People's Choice)": "4",
+        "Unique voters": "3",
+        "Library picks": "2",
+        "Entry views": "5",
+        "Share clicks": "4",
+    }
+    networks = {row[0]: row[1:] for row in table(page, "shares-by-network-table")}
+    assert networks["WhatsApp"] == ["2", "1"]
+    assert networks["Facebook"] == ["1", "1"]
+    assert networks["X"] == ["1", "0"]
+    assert table(page, "top-entries") == [
+        ["Lamplight", "3", "1", "3"],
+        ["Steps", "1", "0", "1"],
+        ["Moon", "0", "1", "1"],
+    ]
+    assert table(page, "top-hashtags")[0] == ["#library", "3"]
+    assert table(page, "library-picks") == [["Lamplight", "1"], ["Moon", "1"]]
+    assert facts(page, "staff-facts") == {
+        "Replied within a day": "50% (2 of 4)",
+        "Median time to first reply": "2 hours",
+        "Entries with a reply": "3 of 5",
+        "Still waiting for a reply": "2",
+    }
+    waiting = text(page.split('id="waiting">')[1].split("</ul>")[0])
+    assert waiting == "Moon · since 4 Mar 10:00 Stacks · since 7 Mar 09:00"  # Hong Kong time
+    assert facts(page, "judging-facts") == {
+        "Entries scored by at least 2 judges": "1 of 4 (25%)",
+        "Reviews given": "3",
+    }
+    assert table(page, "judges-progress") == [["Judge One", "2", "4"], ["Judge Two", "1", "4"]]
+
+
+def test_dashboard_charts_have_titles_and_tables_with_the_daily_numbers(
+    site: Site, known: Known
+) -> None:
+    page = site.client.get(f"/manage/contests/{known.contest.id}/dashboard").text
+    assert page.count('<svg class="chart"') == 5
+    assert '<title id="likes-per-day-title">Likes per day</title>' in page
+    assert 'aria-labelledby="likes-per-day-title likes-per-day-desc"' in page
+    assert chart_rows(page, "entries-per-day") == [
+        ["Mon 2 Mar 2026", "3"],
+        ["Tue 3 Mar 2026", "1"],
+        ["Wed 4 Mar 2026", "2"],
+        ["Thu 5 Mar 2026", "0"],
+        ["Fri 6 Mar 2026", "0"],
+        ["Sat 7 Mar 2026", "1"],
+    ]
+    assert chart_rows(page, "likes-per-day") == [["Thu 5 Mar 2026", "1"], ["Fri 6 Mar 2026", "3"]]
+    assert chart_rows(page, "views-per-day") == [
+        ["Thu 5 Mar 2026", "3"],
+        ["Fri 6 Mar 2026", "0"],
+        ["Sat 7 Mar 2026", "2"],
+    ]
+    assert chart_rows(page, "shares-per-day") == [
+        ["Thu 5 Mar 2026", "1"],
+        ["Fri 6 Mar 2026", "1"],
+        ["Sat 7 Mar 2026", "2"],
+    ]
+    bars = re.findall(
+        r'<rect class="chart-bar"[^>]*height="([\d.]+)"', page.split('id="likes-per-day"')[1]
+    )
+    assert float(bars[1]) == pytest.approx(3 * float(bars[0]), abs=0.05)
+    assert " style=" not in page  # the CSP forbids inline styles
+
+
+def test_report_opens_with_the_summary_and_names_winners_once_published(
+    site: Site, known: Known
+) -> None:
+    path = f"/manage/contests/{known.contest.id}/report"
+    page = site.client.get(path).text
+    summary = text(page.split('id="summary">')[1].split("</div>")[0])
+    assert summary.startswith(
+        "7 entries from 5 participants, 3 students, 1 staff member and 1 alumnus."
+        " Of these, 4 were approved, 1 is awaiting review, 1 was rejected and 1 was withdrawn."
+    )
+    assert "The album received 4 likes from 3 voters." in summary
+    assert "winning entry" not in summary
+    assert page.count('<svg class="chart"') == 5
+    assert chart_rows(page, "likes-per-day") == [["Thu 5 Mar 2026", "1"], ["Fri 6 Mar 2026", "3"]]
+    site.run(publish_results, site.db, known)
+    summary = text(site.client.get(path).text.split('id="summary">')[1].split("</div>")[0])
+    assert "The winning entry, “Steps”, received 1 like." in summary
+    assert "People's Choice went to “Lamplight” with 3 likes." in summary
+
+
+def test_empty_contest_pages_say_no_data_yet(site: Site) -> None:
+    site.clock.moment = NOW
+    contest = site.run(empty_contest, site.db)
+    site.sign_in_as("organizer")
+    for name in ("dashboard", "report"):
+        response = site.client.get(f"/manage/contests/{contest.id}/{name}")
+        assert response.status_code == 200, name
+        page = response.text
+        assert "<svg" not in page
+        for chart in ("entries", "likes", "views", "shares"):
+            figure = page.split(f'id="{chart}-per-day"')[1].split("</figure>")[0]
+            assert text(figure).endswith("per day No data yet."), figure
+        assert facts(page, "staff-facts")["Replied within a day"] == "no data yet"
+        assert facts(page, "staff-facts")["Median time to first reply"] == "no data yet"
+        assert facts(page, "participant-facts")["Entries per participant"] == "no data yet"
+        assert facts(page, "judging-facts")["Entries scored by at least 2 judges"] == (
+            "0 of 0 (no data yet)"
+        )
+    report = site.client.get(f"/manage/contests/{contest.id}/report").text
+    assert "No entries yet: the figures fill in as photos arrive." in report
+
+
+def test_manage_index_links_to_dashboard_and_report(site: Site, known: Known) -> None:
+    page = site.client.get("/manage").text
+    assert f'/manage/contests/{known.contest.id}/dashboard">Dashboard</a>' in page
+    assert f'/manage/contests/{known.contest.id}/report">Report</a>' in page
+
+
+@pytest.mark.parametrize("role", ["participant", "judge"])
+@pytest.mark.parametrize("name", ["dashboard", "report"])
+def test_participants_and_judges_are_refused(site: Site, role: str, name: str) -> None:
+    site.clock.moment = NOW
+    contest = site.run(empty_contest, site.db)
+    site.sign_in_as(role)
+    response = site.client.get(f"/manage/contests/{contest.id}/{name}")
+    assert response.status_code == 403
+    assert "This page is for organizers" in response.text
+    assert "Replied within a day" not in response.text
+
+
+@pytest.mark.parametrize("name", ["dashboard", "report"])
+def test_visitors_are_sent_to_sign_in(site: Site, name: str) -> None:
+    contest = site.run(empty_contest, site.db)
+    path = f"/manage/contests/{contest.id}/{name}"
+    response = site.client.get(path, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"].endswith(
+        f"/sign-in?next=%2Fmanage%2Fcontests%2F{contest.id}%2F{name}"
+    )
+
+
+def test_unknown_contest_is_404(site: Site) -> None:
+    site.sign_in_as("organizer")
+    assert site.client.get("/manage/contests/999/report").status_code == 404
+
+
+def test_report_links_every_table_download_and_each_link_downloads(
+    site: Site, known: Known
+) -> None:
+    page = site.client.get(f"/manage/contests/{known.contest.id}/report").text
+    section = page.split('id="downloads"')[1].split("</section>")[0]
+    links = [html.unescape(href) for href in re.findall(r'href="([^"]+)"', section)]
+    assert len(links) == 7 * 4  # seven tables, CSV and JSON, for organizers and for publication
+    for link in links:
+        response = site.client.get(link)
+        assert response.status_code == 200, link
+        if link.endswith("json") or "json?" in link:
+            assert response.json()["columns"], link
+        else:
+            assert response.text.splitlines()[0], link
+        if "for=publication" in link:
+            assert ORGANIZER_EMAIL not in response.text
+            assert "@" not in response.text, link
