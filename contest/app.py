@@ -28,6 +28,7 @@ from contest.security import Passwords
 from contest.storage import LocalStorage
 from contest.web import (
     auth,
+    campaigns,
     dashboard,
     email_votes,
     entries,
@@ -142,6 +143,7 @@ def create_app(
         *like_review.routes,
         *email_votes.routes,
         *results.routes,
+        *campaigns.routes,
         *dashboard.routes,
         *report_downloads.routes,
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),

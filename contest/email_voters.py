@@ -58,20 +58,31 @@ DISPOSABLE_DOMAINS = frozenset(
 )
 
 
+def mailbox(address: str) -> str:
+    """One spelling per mailbox of a valid address: lower case, no +alias, no dots in Gmail."""
+    local, domain = address.strip().lower().rsplit("@", 1)
+    local = local.split("+", 1)[0]
+    if domain in GMAIL_DOMAINS:
+        local, domain = local.replace(".", ""), "gmail.com"
+    return f"{local}@{domain}"
+
+
+def is_throwaway(address: str) -> bool:
+    """Whether the address belongs to a disposable-mail service (or one of its subdomains)."""
+    domain = address.strip().lower().rsplit("@", 1)[-1]
+    return domain in DISPOSABLE_DOMAINS or any(domain.endswith("." + d) for d in DISPOSABLE_DOMAINS)
+
+
 def normalize_voter_email(address: str) -> str:
     """One spelling per mailbox: lower case, no +alias, and no dots in a Gmail name."""
     address = address.strip().lower()
     if problem := email_error(address):
         raise ValidationError({"email": problem})
-    local, domain = address.rsplit("@", 1)
-    local = local.split("+", 1)[0]
-    if domain in GMAIL_DOMAINS:
-        local, domain = local.replace(".", ""), "gmail.com"
-    if domain in DISPOSABLE_DOMAINS or any(domain.endswith("." + d) for d in DISPOSABLE_DOMAINS):
+    if is_throwaway(address):
         raise ValidationError(
             {"email": "Please use your everyday email address; throw-away addresses can't vote."}
         )
-    return f"{local}@{domain}"
+    return mailbox(address)
 
 
 def voter_key(secret: str, normalized: str) -> str:

@@ -12,6 +12,9 @@ from contest.clock import to_db
 from contest.config import SmtpSettings
 from contest.db import Database, Row, Transaction
 
+#: Delivery attempts before a message is given up as failed.
+MAX_ATTEMPTS = 5
+
 
 async def queue_mail(
     tx: Transaction, *, recipient: str, subject: str, body: str, now: datetime
@@ -51,7 +54,12 @@ def _send_one(smtp: SmtpSettings, sender: str, message: Row) -> None:
 
 
 async def deliver_waiting(
-    db: Database, *, smtp: SmtpSettings, sender: str, now: datetime, max_attempts: int = 5
+    db: Database,
+    *,
+    smtp: SmtpSettings,
+    sender: str,
+    now: datetime,
+    max_attempts: int = MAX_ATTEMPTS,
 ) -> int:
     """Send the waiting messages by SMTP; record each result; return how many went out."""
     waiting = await db.fetch_all(

@@ -119,14 +119,16 @@ async def read_form(request: Request) -> FormValues:
     return values
 
 
-async def read_upload_form(request: Request, file_field: str) -> tuple[FormValues, bytes]:
+async def read_upload_form(
+    request: Request, file_field: str, *, max_field_size: int = FORM_MAX_PART_SIZE
+) -> tuple[FormValues, bytes]:
     """A form with one file: its fields (CSRF checked) and the file's bytes (empty if none).
 
     The whole body is already capped while it streams (BodyLimitMiddleware); here the parser is
-    held to one file and a few small fields.
+    held to one file and a few fields of at most ``max_field_size`` bytes each.
     """
     async with request.form(
-        max_files=UPLOAD_MAX_FILES, max_fields=UPLOAD_MAX_FIELDS, max_part_size=FORM_MAX_PART_SIZE
+        max_files=UPLOAD_MAX_FILES, max_fields=UPLOAD_MAX_FIELDS, max_part_size=max_field_size
     ) as form:
         values = FormValues(
             (key, value) for key, value in form.multi_items() if isinstance(value, str)

@@ -5,7 +5,8 @@ import re
 import pytest
 from starlette.routing import Route
 
-from contest import contests
+from contest import campaigns, contests
+from contest.campaign_lists import MailingList
 from contest.demo import demo_settings
 from tests.conftest import Site
 
@@ -26,8 +27,18 @@ def organizer_routes(site: Site) -> list[tuple[str, str]]:
 @pytest.fixture
 def routes(site: Site) -> list[tuple[str, str]]:
     async def create() -> None:
-        await contests.create_contest(
+        contest = await contests.create_contest(
             site.db, demo_settings(site.clock(), "UTC"), created_by=None, now=site.clock()
+        )
+        await campaigns.create_campaign(
+            site.db,
+            contest_id=contest.id,
+            kind="voting",
+            subject="Vote",
+            body="Vote here: {link}",
+            listing=MailingList(),
+            author_id=None,
+            now=site.clock(),
         )
 
     site.run(create)
@@ -51,6 +62,7 @@ def test_other_roles_get_403_on_every_organizer_route(
         assert response.status_code == 403, (method, path)
         assert "This page is for organizers" in response.text
     assert site.value("SELECT count(*) FROM invitations") == 0
+    assert site.value("SELECT count(*) FROM outbox") == 0
     assert site.value("SELECT count(*) FROM contests") == 1
 
 

@@ -1,0 +1,200 @@
+"""Sending campaign mail: a test to the organizer, then one message per recipient, logged.
+
+Each campaign keeps its recipients with ``UNIQUE (campaign_id, mailbox)``: a row goes from
+``listed`` to ``queued`` once, together with its outbox message, so sending a campaign again
+mails only the people added since.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from contest import results
+from contest.accounts import User
+from contest.campaign_lists import Recipient
+from contest.campaign_text import compose, fill
+from contest.campaigns import Campaign, LinkMaker, participants, pending, values_for
+from contest.clock import format_local, to_db
+from contest.contests import Contest
+from contest.db import Database, Transaction
+from contest.email_voters import mailbox
+from contest.errors import ValidationError
+from contest.outbox import queue_mail
+from contest.unsubscribes import INSERT_LINK, new_link, unsubscribed_among
+
+TEST_PREFIX = "[Test] "
+#: Messages queued per write transaction while sending.
+SEND_BATCH = 200
+
+
+@dataclass(frozen=True)
+class SendReport:
+    """What one send did."""
+
+    queued: int
+    unsubscribed: int
+    bad_rows: int
+
+
+def logged_subject(campaign: Campaign, contest: Contest, link: str) -> str:
+    """The subject as the send log keeps it: filled in, but naming no recipient."""
+    return fill(
+        campaign.subject, values_for(contest, link, Recipient(0, "", "")) | {"name": "{name}"}
+    )
+
+
+async def send_problem(db: Database, campaign: Campaign, contest: Contest, now: datetime) -> str:
+    """Why the campaign cannot be sent now ("" when it can): its link would mislead."""
+    schedule, zone = contest.schedule, contest.settings.timezone
+    if not contest.settings.is_published:
+        return "Publish the contest first: the link in the message would lead nowhere."
+    if campaign.kind == "invite" and now >= schedule.submissions_close:
+        return "Submissions have closed, so there is nothing left to invite people to."
+    if campaign.kind == "voting" and not schedule.voting_is_open(now):
+        opens = format_local(schedule.voting_open, zone, with_year=True)
+        closes = format_local(schedule.voting_close, zone, with_year=True)
+        return f"Voting is not open: it runs from {opens} to {closes}."
+    if campaign.kind == "results" and (
+        await results.published_at(db, contest.id) is None or not schedule.results_are_out(now)
+    ):
+        return "The winners page is empty until the results are published and announced."
+    return ""
+
+
+async def send_test(
+    db: Database,
+    campaign: Campaign,
+    *,
+    contest: Contest,
+    organizer: User,
+    link: str,
+    unsubscribe_link_for: LinkMaker,
+    now: datetime,
+) -> None:
+    """Queue the first recipient's message to the organizer only, and log it as a test."""
+    waiting = await pending(db, campaign)
+    sample = waiting[0] if waiting else Recipient(0, organizer.email, "", organizer.display_name)
+    token, link_row = new_link(mailbox(organizer.email), campaign.id, now)
+    subject, body = compose(
+        campaign.subject,
+        campaign.body,
+        values_for(contest, link, sample),
+        unsubscribe_link_for(token),
+    )
+    async with db.transaction() as tx:
+        await tx.execute(INSERT_LINK, link_row)
+        await queue_mail(
+            tx, recipient=organizer.email, subject=TEST_PREFIX + subject, body=body, now=now
+        )
+        await tx.execute(
+            "INSERT INTO campaign_sends (campaign_id, is_test, actor_id, subject, queued,"
+            " test_recipient, at) VALUES (?, 1, ?, ?, 1, ?, ?)",
+            (
+                campaign.id,
+                organizer.id,
+                logged_subject(campaign, contest, link),
+                organizer.email,
+                to_db(now),
+            ),
+        )
+
+
+async def _send_batch(
+    tx: Transaction,
+    campaign: Campaign,
+    contest: Contest,
+    link: str,
+    unsubscribe_link_for: LinkMaker,
+    now: datetime,
+) -> tuple[int, int] | None:
+    """Queue the next batch of listed recipients; (queued, unsubscribed), or None when done."""
+    rows = await tx.fetch_all(
+        "SELECT * FROM campaign_recipients WHERE campaign_id = ? AND status = 'listed'"
+        " ORDER BY id LIMIT ?",
+        (campaign.id, SEND_BATCH),
+    )
+    if not rows:
+        return None
+    stopped = await unsubscribed_among(tx, (row["mailbox"] for row in rows))
+    updates: list[tuple[object, ...]] = []
+    links: list[tuple[object, ...]] = []
+    for row in rows:
+        if row["mailbox"] in stopped:
+            updates.append(("unsubscribed", None, None, row["id"]))
+            continue
+        token, link_row = new_link(row["mailbox"], campaign.id, now)
+        links.append(link_row)
+        recipient = Recipient(0, row["email"], row["mailbox"], row["name"])
+        subject, body = compose(
+            campaign.subject,
+            campaign.body,
+            values_for(contest, link, recipient),
+            unsubscribe_link_for(token),
+        )
+        outbox_id = await queue_mail(
+            tx, recipient=row["email"], subject=subject, body=body, now=now
+        )
+        updates.append(("queued", outbox_id, to_db(now), row["id"]))
+    await tx.execute_many(
+        "UPDATE campaign_recipients SET status = ?, outbox_id = ?, queued_at = ?"
+        " WHERE id = ? AND status = 'listed'",
+        updates,
+    )
+    await tx.execute_many(INSERT_LINK, links)
+    return len(links), len(rows) - len(links)
+
+
+async def send(
+    db: Database,
+    campaign: Campaign,
+    *,
+    contest: Contest,
+    sender: User,
+    link: str,
+    unsubscribe_link_for: LinkMaker,
+    now: datetime,
+) -> SendReport:
+    """Queue one message per recipient not yet mailed by this campaign; log and report it.
+
+    Batches are queued in separate transactions so other writes (likes) wait for one batch,
+    not the whole list; a row is marked queued with its message, so an interrupted send is
+    finished by sending again, and nobody is mailed twice.
+    """
+    if problem := await send_problem(db, campaign, contest, now):
+        raise ValidationError({"send": problem})
+    if campaign.to_participants:
+        people = await participants(db, contest.id)
+        async with db.transaction() as tx:
+            await tx.execute_many(
+                "INSERT OR IGNORE INTO campaign_recipients (campaign_id, mailbox, email, name,"
+                " affiliation, source) VALUES (?, ?, ?, ?, ?, 'participant')",
+                [(campaign.id, p.mailbox, p.email, p.name, p.affiliation) for p in people],
+            )
+    queued = stopped = 0
+    while True:
+        async with db.transaction() as tx:
+            batch = await _send_batch(tx, campaign, contest, link, unsubscribe_link_for, now)
+        if batch is None:
+            break
+        queued, stopped = queued + batch[0], stopped + batch[1]
+    bad_rows = int(
+        await db.fetch_value(
+            "SELECT count(*) FROM campaign_problems WHERE campaign_id = ?", (campaign.id,)
+        )
+    )
+    async with db.transaction() as tx:
+        await tx.execute(
+            "INSERT INTO campaign_sends (campaign_id, is_test, actor_id, subject, queued,"
+            " skipped_unsubscribed, skipped_bad, at) VALUES (?, 0, ?, ?, ?, ?, ?, ?)",
+            (
+                campaign.id,
+                sender.id,
+                logged_subject(campaign, contest, link),
+                queued,
+                stopped,
+                bad_rows,
+                to_db(now),
+            ),
+        )
+    return SendReport(queued, stopped, bad_rows)

@@ -1,0 +1,72 @@
+"""Unsubscribing from campaign mail: a personal link in every message, no account needed.
+
+Only campaign mail honours it; password resets, invitations and replies still arrive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from contest.clock import to_db
+from contest.db import Database, Row, Transaction
+from contest.errors import NotFound
+from contest.security import new_token, token_hash
+
+INSERT_LINK = (
+    "INSERT INTO unsubscribe_links (token_hash, mailbox, campaign_id, created_at)"
+    " VALUES (?, ?, ?, ?)"
+)
+_CHUNK = 500
+
+
+def new_link(mailbox: str, campaign_id: int, now: datetime) -> tuple[str, tuple[object, ...]]:
+    """A fresh link token for a mailbox, and the INSERT_LINK parameters that store its hash."""
+    token = new_token()
+    return token, (token_hash(token), mailbox, campaign_id, to_db(now))
+
+
+async def open_link(db: Database, token: str) -> Row:
+    """The mailbox behind an unsubscribe link, and when it unsubscribed (if it has)."""
+    row = await db.fetch_one(
+        "SELECT unsubscribe_links.mailbox, unsubscribes.at AS unsubscribed_at"
+        " FROM unsubscribe_links LEFT JOIN unsubscribes USING (mailbox)"
+        " WHERE token_hash = ?",
+        (token_hash(token),),
+    )
+    if row is None:
+        raise NotFound("This unsubscribe link is not valid. Copy the whole link from the message.")
+    return row
+
+
+async def unsubscribe(db: Database, token: str, *, now: datetime) -> str:
+    """Record that the link's mailbox wants no more campaign mail; return the mailbox."""
+    row = await open_link(db, token)
+    async with db.transaction() as tx:
+        await tx.execute(
+            "INSERT OR IGNORE INTO unsubscribes (mailbox, campaign_id, at)"
+            " SELECT mailbox, campaign_id, ? FROM unsubscribe_links WHERE token_hash = ?",
+            (to_db(now), token_hash(token)),
+        )
+    return str(row["mailbox"])
+
+
+async def unsubscribed_among(reader: Database | Transaction, mailboxes: Iterable[str]) -> set[str]:
+    """Which of these mailboxes have unsubscribed."""
+    wanted = list(dict.fromkeys(mailboxes))
+    found: set[str] = set()
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        rows = await reader.fetch_all(
+            f"SELECT mailbox FROM unsubscribes WHERE mailbox IN ({marks})",  # noqa: S608 - only ?s
+            chunk,
+        )
+        found.update(str(row["mailbox"]) for row in rows)
+    return found
+
+
+def masked(mailbox: str) -> str:
+    """An address shown without giving it away: ``p**@uni.edu``."""
+    local, _, domain = mailbox.partition("@")
+    return f"{local[:1]}{'*' * min(max(len(local) - 1, 2), 8)}@{domain}"

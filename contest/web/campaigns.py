@@ -1,0 +1,311 @@
+"""Campaign mail pages: organizers write, preview, test and send; anyone may unsubscribe."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from contest import campaign_log, campaign_send, campaigns, contests, unsubscribes
+from contest.accounts import User
+from contest.campaign_lists import MAX_LIST_BYTES, MAX_LIST_ROWS, decode_list
+from contest.campaign_text import DEFAULTS, KINDS, PLACEHOLDERS
+from contest.campaigns import Campaign
+from contest.contests import Contest
+from contest.errors import BadRequest, ValidationError
+from contest.forms import FormValues
+from contest.web.context import (
+    now,
+    read_form,
+    read_upload_form,
+    redirect,
+    require_user,
+    services,
+)
+from contest.web.downloads import rows_download
+from contest.web.rendering import render
+
+#: Where each kind of message points its reader.
+LINK_ROUTES = {"invite": "contest", "voting": "contest_gallery", "results": "winners"}
+FILE_FIELD = "file"
+SHOWN_RECIPIENTS = 500
+
+
+def _absolute(request: Request, route: str, **params: Any) -> str:
+    """A link for a message: the public base URL, never the host this request came to."""
+    return services(request).config.absolute_url(request.app.url_path_for(route, **params))
+
+
+def _link(request: Request, contest: Contest, kind: str) -> str:
+    return _absolute(request, LINK_ROUTES[kind], slug=contest.slug)
+
+
+def _unsubscribe_link(request: Request, token: str) -> str:
+    return _absolute(request, "unsubscribe", token=token)
+
+
+async def _organizer_contest(request: Request) -> tuple[User, Contest]:
+    user = await require_user(request, "organizer")
+    contest = await contests.get_contest(services(request).db, request.path_params["contest_id"])
+    return user, contest
+
+
+async def _organizer_campaign(request: Request) -> tuple[User, Contest, Campaign]:
+    user, contest = await _organizer_contest(request)
+    campaign = await campaigns.get_campaign(
+        services(request).db, contest.id, request.path_params["campaign_id"]
+    )
+    return user, contest, campaign
+
+
+def _common(request: Request) -> dict[str, Any]:
+    return {
+        "smtp": services(request).config.smtp is not None,
+        "kinds": KINDS,
+        "placeholders": PLACEHOLDERS,
+        "max_rows": MAX_LIST_ROWS,
+    }
+
+
+async def campaign_list(request: Request) -> Response:
+    """The contest's campaigns and the log of every send and test."""
+    _, contest = await _organizer_contest(request)
+    db = services(request).db
+    context = {
+        "contest": contest,
+        "campaigns": await campaigns.list_campaigns(db, contest.id),
+        "log": await campaign_log.send_log(db, contest.id),
+        **_common(request),
+    }
+    return await render(request, "campaigns/index.html", context)
+
+
+async def _read_list_form(request: Request) -> tuple[FormValues, bytes]:
+    """The submitted form and the uploaded file's bytes (a pasted list may be long)."""
+    try:
+        return await read_upload_form(request, FILE_FIELD, max_field_size=MAX_LIST_BYTES)
+    except HTTPException as error:
+        if error.status_code == 400 and "maximum size" in str(error.detail):
+            raise BadRequest(
+                "The pasted list is over 1 MB. Split it, or go back and add it in parts."
+            ) from error
+        raise
+
+
+def _list_text(form: FormValues, data: bytes) -> str:
+    """The list's text, from the uploaded file or the pasted field."""
+    pasted = form.get("addresses")
+    if data and pasted.strip():
+        raise ValidationError(
+            {"recipients": "Upload a file or paste addresses, not both; keep one of them."}
+        )
+    return decode_list(data) if data else pasted
+
+
+async def new_campaign(request: Request) -> Response:
+    """Write a new campaign and give its list; storing it leads to the preview."""
+    user, contest = await _organizer_contest(request)
+    svc = services(request)
+    if request.method == "GET":
+        kind = request.query_params.get("kind", "invite")
+        kind = kind if kind in KINDS else "invite"
+        subject, body = DEFAULTS[kind]
+        form = FormValues.of({"kind": kind, "subject": subject, "body": body})
+        context = {"contest": contest, "form": form, **_common(request)}
+        return await render(request, "campaigns/new.html", context)
+    form, data = await _read_list_form(request)
+    try:
+        listing = await campaigns.prepare_list(svc.db, _list_text(form, data))
+        campaign_id = await campaigns.create_campaign(
+            svc.db,
+            contest_id=contest.id,
+            kind=form.get("kind"),
+            subject=form.get("subject"),
+            body=form.get("body"),
+            listing=listing,
+            author_id=user.id,
+            now=now(request),
+        )
+    except ValidationError as error:
+        context = {"contest": contest, "form": form, "errors": error.errors, **_common(request)}
+        return await render(request, "campaigns/new.html", context, status_code=400)
+    return redirect(request, "campaign", contest_id=contest.id, campaign_id=campaign_id)
+
+
+async def _campaign_page(
+    request: Request,
+    contest: Contest,
+    campaign: Campaign,
+    *,
+    form: FormValues | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    db = services(request).db
+    context = {
+        "contest": contest,
+        "campaign": campaign,
+        "preview": await campaigns.preview(
+            db,
+            campaign,
+            contest=contest,
+            link=_link(request, contest, campaign.kind),
+            unsubscribe_link=_unsubscribe_link(request, "(personal-link)"),
+        ),
+        "send_problem": await campaign_send.send_problem(db, campaign, contest, now(request)),
+        "problems": await campaign_log.problems(db, campaign.id),
+        "recipients": await campaign_log.recipients(db, campaign.id, limit=SHOWN_RECIPIENTS),
+        "states": await campaign_log.state_counts(db, campaign.id),
+        "log": await campaign_log.send_log(db, contest.id, campaign_id=campaign.id),
+        "form": form or FormValues.of({"subject": campaign.subject, "body": campaign.body}),
+        "errors": errors or {},
+        "done": request.query_params.get("done", ""),
+        "shown_recipients": SHOWN_RECIPIENTS,
+        "empty_form": FormValues(),
+        **_common(request),
+    }
+    return await render(request, "campaigns/campaign.html", context, status_code=status_code)
+
+
+async def campaign_page(request: Request) -> Response:
+    """The preview, the bad rows, each recipient's state, the log, and the send buttons."""
+    _, contest, campaign = await _organizer_campaign(request)
+    return await _campaign_page(request, contest, campaign)
+
+
+async def edit_campaign(request: Request) -> Response:
+    """Change the subject and text."""
+    _, contest, campaign = await _organizer_campaign(request)
+    form = await read_form(request)
+    try:
+        await campaigns.update_message(
+            services(request).db,
+            campaign,
+            subject=form.get("subject"),
+            body=form.get("body"),
+            now=now(request),
+        )
+    except ValidationError as error:
+        return await _campaign_page(
+            request, contest, campaign, form=form, errors=error.errors, status_code=400
+        )
+    return redirect(
+        request, "campaign", contest_id=contest.id, campaign_id=campaign.id, query={"done": "edit"}
+    )
+
+
+async def add_addresses(request: Request) -> Response:
+    """Add addresses to the campaign's list (a later send mails only the new ones)."""
+    _, contest, campaign = await _organizer_campaign(request)
+    db = services(request).db
+    form, data = await _read_list_form(request)
+    try:
+        listing = await campaigns.prepare_list(db, _list_text(form, data), campaign_id=campaign.id)
+        await campaigns.add_to_list(db, campaign, listing)
+    except ValidationError as error:
+        return await _campaign_page(
+            request, contest, campaign, errors=error.errors, status_code=400
+        )
+    return redirect(
+        request, "campaign", contest_id=contest.id, campaign_id=campaign.id, query={"done": "add"}
+    )
+
+
+async def test_campaign(request: Request) -> Response:
+    """Queue the message to the signed-in organizer only."""
+    user, contest, campaign = await _organizer_campaign(request)
+    await read_form(request)
+    await campaign_send.send_test(
+        services(request).db,
+        campaign,
+        contest=contest,
+        organizer=user,
+        link=_link(request, contest, campaign.kind),
+        unsubscribe_link_for=lambda token: _unsubscribe_link(request, token),
+        now=now(request),
+    )
+    return redirect(
+        request, "campaign", contest_id=contest.id, campaign_id=campaign.id, query={"done": "test"}
+    )
+
+
+async def send_campaign(request: Request) -> Response:
+    """Queue one message per recipient not yet mailed by this campaign."""
+    user, contest, campaign = await _organizer_campaign(request)
+    await read_form(request)
+    try:
+        await campaign_send.send(
+            services(request).db,
+            campaign,
+            contest=contest,
+            sender=user,
+            link=_link(request, contest, campaign.kind),
+            unsubscribe_link_for=lambda token: _unsubscribe_link(request, token),
+            now=now(request),
+        )
+    except ValidationError as error:
+        return await _campaign_page(
+            request, contest, campaign, errors=error.errors, status_code=400
+        )
+    return redirect(
+        request, "campaign", contest_id=contest.id, campaign_id=campaign.id, query={"done": "send"}
+    )
+
+
+async def delete_campaign(request: Request) -> Response:
+    """Delete a campaign that has mailed nobody yet."""
+    _, contest, campaign = await _organizer_campaign(request)
+    await read_form(request)
+    try:
+        await campaigns.delete_draft(services(request).db, campaign)
+    except ValidationError as error:
+        return await _campaign_page(
+            request, contest, campaign, errors=error.errors, status_code=400
+        )
+    return redirect(request, "campaigns", contest_id=contest.id)
+
+
+async def campaign_messages(request: Request) -> Response:
+    """The campaign's queued messages as CSV, for a mail merge when no mail server is set up."""
+    _, contest, campaign = await _organizer_campaign(request)
+    rows = await campaign_log.messages(services(request).db, campaign.id)
+    return rows_download(rows, "csv", f"{contest.slug}-mail-{campaign.id}")
+
+
+async def unsubscribe(request: Request) -> Response:
+    """A confirm button (mail scanners open links; a GET changes nothing), then the record."""
+    db = services(request).db
+    token = request.path_params["token"]
+    if request.method == "POST":
+        await read_form(request)
+        await unsubscribes.unsubscribe(db, token, now=now(request))
+    row = await unsubscribes.open_link(db, token)
+    context = {
+        "token": token,
+        "address": unsubscribes.masked(row["mailbox"]),
+        "done": row["unsubscribed_at"] is not None,
+    }
+    return await render(request, "campaigns/unsubscribe.html", context)
+
+
+_CAMPAIGN = "/manage/contests/{contest_id:int}/campaigns/{campaign_id:int}"
+routes = [
+    Route("/manage/contests/{contest_id:int}/campaigns", campaign_list, name="campaigns"),
+    Route(
+        "/manage/contests/{contest_id:int}/campaigns/new",
+        new_campaign,
+        methods=["GET", "POST"],
+        name="new_campaign",
+    ),
+    Route(_CAMPAIGN, campaign_page, name="campaign"),
+    Route(_CAMPAIGN + "/message", edit_campaign, methods=["POST"], name="edit_campaign"),
+    Route(_CAMPAIGN + "/addresses", add_addresses, methods=["POST"], name="add_addresses"),
+    Route(_CAMPAIGN + "/test", test_campaign, methods=["POST"], name="test_campaign"),
+    Route(_CAMPAIGN + "/send", send_campaign, methods=["POST"], name="send_campaign"),
+    Route(_CAMPAIGN + "/delete", delete_campaign, methods=["POST"], name="delete_campaign"),
+    Route(_CAMPAIGN + "/messages.csv", campaign_messages, name="campaign_messages"),
+    Route("/unsubscribe/{token}", unsubscribe, methods=["GET", "POST"], name="unsubscribe"),
+]

@@ -1,0 +1,419 @@
+"""Campaign mail: reading lists, checking texts, sending without mailing anyone twice."""
+
+import re
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from contest import (
+    accounts,
+    campaign_log,
+    campaign_send,
+    campaigns,
+    contests,
+    recovery,
+    unsubscribes,
+)
+from contest.campaign_lists import MAX_LIST_ROWS, decode_list, parse_list
+from contest.campaign_text import DEFAULTS, check_message, compose, placeholder_error
+from contest.contests import Contest
+from contest.db import Database
+from contest.demo import demo_settings
+from contest.errors import ValidationError
+from contest.security import Passwords, token_hash
+from tests.factories import insert_entry
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+VOTING = NOW + timedelta(days=12)
+LINK = "http://site/contests/day"
+UNSUBSCRIBE = re.compile(r"http://site/unsubscribe/([\w-]+)")
+
+
+def unsubscribe_link(token: str) -> str:
+    return f"http://site/unsubscribe/{token}"
+
+
+def problems_of(text: str) -> list[tuple[int, str]]:
+    return [(p.line, p.reason) for p in parse_list(text).problems]
+
+
+def test_csv_with_headings_reports_every_bad_row_with_its_line() -> None:
+    text = (
+        "Name,Email,Affiliation,Department\n"
+        "Pat Lee,pat@uni.edu,student,CIVL\n"
+        "Sam Wu,not-an-address,staff,LIB\n"
+        "Pat again,Pat+photos@UNI.edu,student,CIVL\n"
+        "Throw Away,x@mailinator.com,student,\n"
+        "No Mail,,staff,LIB\n"
+        "\n"
+        "Kim Ho,kim.ho@gmail.com,professor,\n"
+        "Kim Dots,kimho@googlemail.com,staff,\n"
+        "Ana Ruiz,ana@uni.edu,Staff,LIB\n"
+    )
+    listing = parse_list(text)
+    assert [(r.line, r.email, r.name, r.affiliation) for r in listing.recipients] == [
+        (2, "pat@uni.edu", "Pat Lee", "student"),
+        (9, "kimho@googlemail.com", "Kim Dots", "staff"),
+        (10, "ana@uni.edu", "Ana Ruiz", "staff"),
+    ]
+    assert [(p.line, p.reason) for p in listing.problems] == [
+        (3, "not a valid email address"),
+        (4, "duplicate of line 2 (pat@uni.edu: same mailbox)"),
+        (5, "throw-away address (disposable-mail service)"),
+        (6, "no email address"),
+        (8, "unknown affiliation (use student, staff, alumni, other, or leave it empty)"),
+    ]
+    assert listing.problems[0].text == "Sam Wu,not-an-address,staff,LIB"
+
+
+def test_pasted_addresses_split_on_lines_commas_and_semicolons() -> None:
+    text = (
+        "pat@uni.edu, sam@uni.edu; kim@uni.edu\n"
+        '"Lee, Ana" <ana@uni.edu>; Bo Chan <bo@uni.edu>\n'
+        "\n"
+        "SAM@uni.edu, bad address, Kim+2@uni.edu\n"
+        "mailto:jo@uni.edu\n"
+    )
+    listing = parse_list(text)
+    assert [(r.line, r.email, r.name) for r in listing.recipients] == [
+        (1, "pat@uni.edu", ""),
+        (1, "sam@uni.edu", ""),
+        (1, "kim@uni.edu", ""),
+        (2, "ana@uni.edu", "Lee, Ana"),
+        (2, "bo@uni.edu", "Bo Chan"),
+        (5, "jo@uni.edu", ""),
+    ]
+    assert problems_of(text) == [
+        (4, "duplicate of line 1"),
+        (4, "not a valid email address"),
+        (4, "duplicate of line 1 (kim@uni.edu: same mailbox)"),
+    ]
+
+
+def test_an_exact_repeat_is_a_plain_duplicate() -> None:
+    assert problems_of("pat@uni.edu\npat@uni.edu\n") == [(2, "duplicate of line 1")]
+
+
+def test_gmail_dots_and_plus_aliases_name_one_mailbox() -> None:
+    text = "Kim.Ho@gmail.com\nkimho+contest@googlemail.com\nk.i.m.h.o@gmail.com\n"
+    assert problems_of(text) == [
+        (2, "duplicate of line 1 (Kim.Ho@gmail.com: same mailbox)"),
+        (3, "duplicate of line 1 (Kim.Ho@gmail.com: same mailbox)"),
+    ]
+    assert [r.mailbox for r in parse_list(text).recipients] == ["kimho@gmail.com"]
+
+
+def test_semicolon_csv_from_a_european_spreadsheet_is_read() -> None:
+    listing = parse_list("email;name\npat@uni.edu;Pat Lee\nsam@uni.edu;Sam\n")
+    assert [(r.email, r.name) for r in listing.recipients] == [
+        ("pat@uni.edu", "Pat Lee"),
+        ("sam@uni.edu", "Sam"),
+    ]
+
+
+def test_headings_without_an_email_column_are_refused_clearly() -> None:
+    with pytest.raises(ValidationError, match=r"column headings \(Name, Address\) but none"):
+        parse_list("Name,Address\nPat,pat@uni.edu\n")
+
+
+def test_too_many_rows_and_too_big_files_are_refused() -> None:
+    rows = "".join(f"p{n}@uni.edu\n" for n in range(MAX_LIST_ROWS + 1))
+    with pytest.raises(ValidationError, match="more than 5,000 addresses"):
+        parse_list(rows)
+    assert len(parse_list(rows.split("\n", 1)[1]).recipients) == MAX_LIST_ROWS
+    with pytest.raises(ValidationError, match="under 1 MB"):
+        decode_list(b"x" * (1024 * 1024 + 1))
+
+
+def test_files_in_other_encodings_are_decoded() -> None:
+    assert decode_list("\ufeffemail\nzoë@uni.edu\n".encode()) == "email\nzoë@uni.edu\n"
+    assert decode_list("name,email\nRenée,r@uni.edu\n".encode("cp1252")).startswith("name")
+    assert "Renée" in decode_list("email,name\nr@uni.edu,Renée\n".encode("utf-16"))
+    with pytest.raises(ValidationError, match="spreadsheet workbook"):
+        decode_list(b"PK\x03\x04rest-of-a-zip")
+
+
+def test_placeholders_are_checked_and_filled() -> None:
+    assert placeholder_error("Hello {name}, see {link} for {contest} {hashtag}") is None
+    assert placeholder_error("Braces {{like this}}") is None
+    assert placeholder_error("Hello {nmae}") == (
+        "Unknown placeholder {nmae}; use {name}, {contest}, {link}, {hashtag}."
+    )
+    assert "Unknown placeholder {name!r}" in str(placeholder_error("{name!r}"))
+    assert "Unknown placeholder {name.__class__}" in str(placeholder_error("{name.__class__}"))
+    assert "Unknown placeholder {}" in str(placeholder_error("{}"))
+    assert "has no partner" in str(placeholder_error("Hello {name"))
+    with pytest.raises(ValidationError) as caught:
+        check_message("", "Hi {who}")
+    assert caught.value.errors == {
+        "subject": "Write a subject.",
+        "body": "Unknown placeholder {who}; use {name}, {contest}, {link}, {hashtag}.",
+    }
+    subject, body = compose(
+        "{contest} news", "Hi {name}: {{x}} {link}", {"name": "Pat", "contest": "C"}, "U"
+    )
+    assert subject == "C news"
+    assert body.startswith("Hi Pat: {x}\n\n-- \n") and body.endswith("open: U\n")
+
+
+@pytest.mark.parametrize("kind", sorted(DEFAULTS))
+def test_every_default_text_passes_its_own_check(kind: str) -> None:
+    subject, body = DEFAULTS[kind]
+    assert check_message(subject, body) == (subject, body)
+    assert "{link}" in body
+
+
+async def organizer(db: Database, passwords: Passwords) -> accounts.User:
+    user_id = await accounts.create_user(
+        db,
+        passwords,
+        email="org@uni.edu",
+        display_name="Olivia",
+        password="x" * 12,
+        role="organizer",
+        now=NOW,
+    )
+    return accounts.User.from_row(await accounts.get_user_row(db, user_id))
+
+
+async def new_contest(db: Database) -> Contest:
+    return await contests.create_contest(db, demo_settings(NOW, "UTC"), created_by=None, now=NOW)
+
+
+async def new_campaign(
+    db: Database, contest: Contest, author: accounts.User, text: str, kind: str = "invite"
+) -> campaigns.Campaign:
+    subject, body = DEFAULTS[kind]
+    campaign_id = await campaigns.create_campaign(
+        db,
+        contest_id=contest.id,
+        kind=kind,
+        subject=subject,
+        body=body,
+        listing=await campaigns.prepare_list(db, text),
+        author_id=author.id,
+        now=NOW,
+    )
+    return await campaigns.get_campaign(db, contest.id, campaign_id)
+
+
+async def send(
+    db: Database, campaign: campaigns.Campaign, contest: Contest, who: accounts.User, now=NOW
+) -> campaign_send.SendReport:
+    return await campaign_send.send(
+        db,
+        campaign,
+        contest=contest,
+        sender=who,
+        link=LINK,
+        unsubscribe_link_for=unsubscribe_link,
+        now=now,
+    )
+
+
+async def outbox(db: Database) -> list[tuple[str, str]]:
+    rows = await db.fetch_all("SELECT recipient, body FROM outbox ORDER BY id")
+    return [(row["recipient"], row["body"]) for row in rows]
+
+
+@pytest.mark.anyio
+async def test_sending_twice_mails_nobody_twice(db: Database, passwords: Passwords) -> None:
+    me = await organizer(db, passwords)
+    contest = await new_contest(db)
+    campaign = await new_campaign(db, contest, me, "email,name\npat@uni.edu,Pat\nsam@uni.edu,\n")
+    first = await send(db, campaign, contest, me)
+    assert first == campaign_send.SendReport(queued=2, unsubscribed=0, bad_rows=0)
+    second = await send(db, campaign, contest, me)
+    assert second.queued == 0
+    mails = await outbox(db)
+    assert [to for to, _ in mails] == ["pat@uni.edu", "sam@uni.edu"]
+    assert mails[0][1].startswith("Hello Pat,\n") and mails[1][1].startswith("Hello there,\n")
+    assert LINK in mails[0][1] and "#DayAndNightAtTheLibrary" in mails[0][1]
+
+    more = await campaigns.prepare_list(db, "Pat+x@uni.edu\nkim@uni.edu", campaign_id=campaign.id)
+    assert [(p.line, p.reason) for p in more.problems] == [
+        (1, "already on this campaign's list (added earlier)")
+    ]
+    await campaigns.add_to_list(db, campaign, more)
+    assert (await send(db, campaign, contest, me)).queued == 1
+    assert [to for to, _ in await outbox(db)] == ["pat@uni.edu", "sam@uni.edu", "kim@uni.edu"]
+    log = await campaign_log.send_log(db, contest.id)
+    assert [(row["queued"], row["skipped_bad"], row["actor"]) for row in log] == [
+        (1, 1, "Olivia"),
+        (0, 0, "Olivia"),
+        (2, 0, "Olivia"),
+    ]
+    assert {row["subject"] for row in log} == {"Take part in Day & Night at the Library"}
+
+
+@pytest.mark.anyio
+async def test_the_schema_refuses_a_second_row_for_one_mailbox(
+    db: Database, passwords: Passwords
+) -> None:
+    me = await organizer(db, passwords)
+    campaign = await new_campaign(db, await new_contest(db), me, "pat@uni.edu")
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+        async with db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO campaign_recipients (campaign_id, mailbox, email, source)"
+                " VALUES (?, 'pat@uni.edu', 'pat@uni.edu', 'list')",
+                (campaign.id,),
+            )
+
+
+@pytest.mark.anyio
+async def test_each_message_has_a_personal_unsubscribe_link_that_works(
+    db: Database, passwords: Passwords
+) -> None:
+    me = await organizer(db, passwords)
+    contest = await new_contest(db)
+    campaign = await new_campaign(db, contest, me, "pat@uni.edu\nsam@uni.edu\nkim@uni.edu")
+    await send(db, campaign, contest, me)
+    tokens = [UNSUBSCRIBE.findall(body)[0] for _, body in await outbox(db)]
+    assert len(set(tokens)) == 3
+    stored = {row["token_hash"] for row in await db.fetch_all("SELECT * FROM unsubscribe_links")}
+    assert stored == {token_hash(token) for token in tokens}
+
+    assert await unsubscribes.unsubscribe(db, tokens[1], now=NOW) == "sam@uni.edu"
+    await unsubscribes.unsubscribe(db, tokens[1], now=NOW)  # a second click changes nothing
+    assert await db.fetch_value("SELECT count(*) FROM unsubscribes") == 1
+
+    # A later campaign refuses Sam's row on upload, and skips Sam if added behind its back.
+    later = await new_campaign(db, contest, me, "Sam+news@uni.edu\npat@uni.edu")
+    assert [(p["line"], p["reason"]) for p in await campaign_log.problems(db, later.id)] == [
+        (1, "unsubscribed from campaign mail")
+    ]
+    async with db.transaction() as tx:
+        await tx.execute(
+            "INSERT INTO campaign_recipients (campaign_id, mailbox, email, source, line)"
+            " VALUES (?, 'sam@uni.edu', 'sam@uni.edu', 'list', 9)",
+            (later.id,),
+        )
+    report = await send(db, later, contest, me)
+    assert report == campaign_send.SendReport(queued=1, unsubscribed=1, bad_rows=1)
+    assert [to for to, _ in (await outbox(db))[3:]] == ["pat@uni.edu"]
+    states = await campaign_log.state_counts(db, later.id)
+    assert states == {"skipped: unsubscribed": 1, "waiting in the outbox": 1}
+
+
+@pytest.mark.anyio
+async def test_unsubscribing_leaves_transactional_mail_alone(
+    db: Database, passwords: Passwords
+) -> None:
+    me = await organizer(db, passwords)
+    contest = await new_contest(db)
+    campaign = await new_campaign(db, contest, me, "org@uni.edu")
+    await send(db, campaign, contest, me)
+    token = UNSUBSCRIBE.findall((await outbox(db))[0][1])[0]
+    await unsubscribes.unsubscribe(db, token, now=NOW)
+    await recovery.request_reset(db, email="org@uni.edu", link_for=lambda t: t, now=NOW)
+    subjects = [row["subject"] for row in await db.fetch_all("SELECT subject FROM outbox")]
+    assert subjects[-1] == "Reset your password"
+
+
+@pytest.mark.anyio
+async def test_voting_news_goes_to_participants_and_the_list_once_each(
+    db: Database, passwords: Passwords
+) -> None:
+    me = await organizer(db, passwords)
+    contest = await new_contest(db)
+    pat = await accounts.create_user(
+        db,
+        passwords,
+        email="pat@uni.edu",
+        display_name="Pat Lee",
+        password="x" * 12,
+        role="participant",
+        now=NOW,
+    )
+    gone = await accounts.create_user(
+        db,
+        passwords,
+        email="gone@uni.edu",
+        display_name="Gone",
+        password="x" * 12,
+        role="participant",
+        now=NOW,
+    )
+    async with db.transaction() as tx:
+        await insert_entry(tx, contest.id, pat, "Dawn", "approved")
+        await insert_entry(tx, contest.id, pat, "Dusk", "pending")
+        await insert_entry(tx, contest.id, gone, "Withdrawn one", "withdrawn")
+    campaign = await new_campaign(db, contest, me, "PAT@uni.edu\nfriend@uni.edu", kind="voting")
+    with pytest.raises(ValidationError, match="Voting is not open"):
+        await send(db, campaign, contest, me)
+    assert await outbox(db) == []
+    report = await send(db, campaign, contest, me, now=VOTING)
+    assert report.queued == 2
+    mails = await outbox(db)
+    assert [to for to, _ in mails] == ["PAT@uni.edu", "friend@uni.edu"]
+    assert mails[0][1].startswith("Hello there,")  # the list's row came first
+    assert (await send(db, campaign, contest, me, now=VOTING)).queued == 0
+
+
+@pytest.mark.anyio
+async def test_a_test_send_goes_to_the_organizer_only_and_is_logged(
+    db: Database, passwords: Passwords
+) -> None:
+    me = await organizer(db, passwords)
+    contest = await new_contest(db)
+    campaign = await new_campaign(db, contest, me, "email,name\npat@uni.edu,Pat Lee\n")
+    await campaign_send.send_test(
+        db,
+        campaign,
+        contest=contest,
+        organizer=me,
+        link=LINK,
+        unsubscribe_link_for=unsubscribe_link,
+        now=NOW,
+    )
+    rows = await db.fetch_all("SELECT recipient, subject, body FROM outbox")
+    assert [(row["recipient"], row["subject"]) for row in rows] == [
+        ("org@uni.edu", "[Test] Take part in Day & Night at the Library")
+    ]
+    assert rows[0]["body"].startswith("Hello Pat Lee,")
+    log = await campaign_log.send_log(db, contest.id, campaign_id=campaign.id)
+    assert [(row["is_test"], row["test_recipient"]) for row in log] == [(1, "org@uni.edu")]
+    assert await db.fetch_value("SELECT count(*) FROM campaign_recipients WHERE status = 'listed'")
+
+
+@pytest.mark.anyio
+async def test_results_news_waits_for_published_results(db: Database, passwords: Passwords) -> None:
+    me = await organizer(db, passwords)
+    contest = await new_contest(db)
+    campaign = await new_campaign(db, contest, me, "pat@uni.edu", kind="results")
+    later = NOW + timedelta(days=30)
+    with pytest.raises(ValidationError, match="results are published"):
+        await send(db, campaign, contest, me, now=later)
+    async with db.transaction() as tx:
+        await tx.execute(
+            "UPDATE contests SET results_published_at = 'x' WHERE id = ?", (contest.id,)
+        )
+    assert (await send(db, campaign, contest, me, now=later)).queued == 1
+
+
+@pytest.mark.anyio
+async def test_an_invitation_needs_addresses(db: Database, passwords: Passwords) -> None:
+    me = await organizer(db, passwords)
+    contest = await new_contest(db)
+    with pytest.raises(ValidationError, match="paste the addresses"):
+        await new_campaign(db, contest, me, "  \n")
+    assert await db.fetch_value("SELECT count(*) FROM campaigns") == 0
+
+
+@pytest.mark.anyio
+async def test_a_long_list_is_sent_in_batches_each_mailbox_once(
+    db: Database, passwords: Passwords, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(campaign_send, "SEND_BATCH", 2)
+    me = await organizer(db, passwords)
+    contest = await new_contest(db)
+    campaign = await new_campaign(db, contest, me, "\n".join(f"p{n}@uni.edu" for n in range(5)))
+    assert (await send(db, campaign, contest, me)).queued == 5
+    recipients = [to for to, _ in await outbox(db)]
+    assert recipients == [f"p{n}@uni.edu" for n in range(5)]
+    linked = await db.fetch_all(
+        "SELECT r.email, o.recipient FROM campaign_recipients r JOIN outbox o ON o.id = r.outbox_id"
+    )
+    assert all(row["email"] == row["recipient"] for row in linked) and len(linked) == 5

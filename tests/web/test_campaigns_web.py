@@ -1,0 +1,372 @@
+"""Campaign mail through the web: upload or paste, preview, test, send, unsubscribe."""
+
+import csv
+import io
+import re
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from contest import contests
+from contest.app import create_app
+from contest.campaign_text import DEFAULTS
+from contest.config import Config, SmtpSettings
+from contest.demo import demo_settings
+from tests.conftest import FakeClock, Site
+from tests.factories import insert_entry
+
+CSV = (
+    b"name,email,affiliation\n"
+    b"Pat Lee,pat@uni.edu,student\n"
+    b"Sam Wu,sam@uni,staff\n"
+    b"Pat Again,PAT+photos@uni.edu,student\n"
+    b"Kim Ho,kim@uni.edu,staff\n"
+)
+UNSUBSCRIBE = re.compile(r"http://testserver/unsubscribe/([\w-]+)")
+
+
+@pytest.fixture
+def contest_id(site: Site) -> int:
+    async def create() -> int:
+        contest = await contests.create_contest(
+            site.db, demo_settings(site.clock(), "UTC"), created_by=None, now=site.clock()
+        )
+        return contest.id
+
+    return site.run(create)
+
+
+def create(
+    site: Site,
+    contest_id: int,
+    *,
+    file: bytes | None = None,
+    pasted: str = "",
+    kind: str = "invite",
+    **fields: str,
+) -> Any:
+    """Submit the new-campaign form as a browser would (a file makes it multipart)."""
+    page = f"/manage/contests/{contest_id}/campaigns/new"
+    subject, body = DEFAULTS[kind]
+    data = {"kind": kind, "subject": subject, "body": body, "addresses": pasted} | fields
+    data["csrf_token"] = site.csrf(page)
+    files = {"file": ("students.csv", file, "text/csv")} if file is not None else None
+    return site.client.post(page, data=data, files=files, follow_redirects=False)
+
+
+def campaign_page(site: Site, contest_id: int) -> str:
+    campaign_id = site.value("SELECT max(id) FROM campaigns")
+    return f"/manage/contests/{contest_id}/campaigns/{campaign_id}"
+
+
+def outbox(site: Site) -> list[dict[str, Any]]:
+    return site.rows("SELECT recipient, subject, body FROM outbox ORDER BY id")
+
+
+def test_uploaded_csv_leads_to_a_preview_that_lists_every_bad_row(
+    site: Site, contest_id: int
+) -> None:
+    site.sign_in_as("organizer")
+    response = create(site, contest_id, file=CSV)
+    assert response.status_code == 303, response.text
+    page = site.client.get(response.headers["location"]).text
+    assert "Hello Pat Lee," in page and "Take part in Day &amp; Night at the Library" in page
+    assert "http://testserver/contests/day-night-at-the-library" in page
+    assert "<td>3</td><td>Sam Wu,sam@uni,staff</td><td>not a valid email address</td>" in page
+    assert "<td>4</td>" in page and "duplicate of line 2 (pat@uni.edu: same mailbox)" in page
+    assert "Send to 2 recipients" in page
+    assert site.rows("SELECT email, name, line, status FROM campaign_recipients") == [
+        {"email": "pat@uni.edu", "name": "Pat Lee", "line": 2, "status": "listed"},
+        {"email": "kim@uni.edu", "name": "Kim Ho", "line": 5, "status": "listed"},
+    ]
+    assert site.value("SELECT count(*) FROM campaign_problems") == 2
+    assert outbox(site) == []
+
+
+def test_pasted_addresses_and_a_bad_placeholder_keep_what_was_typed(
+    site: Site, contest_id: int
+) -> None:
+    site.sign_in_as("organizer")
+    response = create(
+        site, contest_id, pasted="pat@uni.edu; kim@uni.edu", subject="Hi {nmae}", body="See {link}"
+    )
+    assert response.status_code == 400
+    assert "Unknown placeholder {nmae}" in response.text
+    assert 'value="Hi {nmae}"' in response.text and "pat@uni.edu; kim@uni.edu" in response.text
+    assert site.value("SELECT count(*) FROM campaigns") == 0
+
+    response = create(site, contest_id, pasted="pat@uni.edu; kim@uni.edu\nbo@uni.edu")
+    assert response.status_code == 303
+    lines = site.rows("SELECT email, line FROM campaign_recipients ORDER BY id")
+    assert lines == [
+        {"email": "pat@uni.edu", "line": 1},
+        {"email": "kim@uni.edu", "line": 1},
+        {"email": "bo@uni.edu", "line": 2},
+    ]
+
+
+def test_unreadable_and_oversized_files_are_refused_with_reasons(
+    site: Site, contest_id: int
+) -> None:
+    site.sign_in_as("organizer")
+    response = create(site, contest_id, file=b"PK\x03\x04zip")
+    assert response.status_code == 400 and "save it as CSV" in response.text
+    response = create(site, contest_id, file=b"a@uni.edu\n" * 120_000)
+    assert response.status_code == 400 and "lists must stay under 1 MB" in response.text
+    response = create(site, contest_id, file=b"x@uni.edu", pasted="y@uni.edu")
+    assert response.status_code == 400 and "not both" in response.text
+    assert site.value("SELECT count(*) FROM campaigns") == 0
+
+
+def test_a_test_send_goes_only_to_the_organizer(site: Site, contest_id: int) -> None:
+    site.sign_in_as("organizer", "olivia@uni.edu")
+    create(site, contest_id, file=CSV)
+    page = campaign_page(site, contest_id)
+    response = site.post(page + "/test", {}, form_page=page, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"].endswith("?done=test")
+    mails = outbox(site)
+    assert [(m["recipient"], m["subject"]) for m in mails] == [
+        ("olivia@uni.edu", "[Test] Take part in Day & Night at the Library")
+    ]
+    assert mails[0]["body"].startswith("Hello Pat Lee,")
+    assert site.value("SELECT count(*) FROM campaign_recipients WHERE status = 'listed'") == 2
+    shown = site.client.get(response.headers["location"]).text
+    assert "A test message to olivia@uni.edu is in the outbox" in shown
+    assert "Test to olivia@uni.edu" in shown
+
+
+def test_send_queues_one_personal_message_each_and_a_second_send_mails_nobody(
+    site: Site, contest_id: int
+) -> None:
+    site.sign_in_as("organizer")
+    create(site, contest_id, file=CSV)
+    page = campaign_page(site, contest_id)
+    response = site.post(page + "/send", {}, form_page=page, follow_redirects=False)
+    assert response.status_code == 303
+    mails = outbox(site)
+    assert [m["recipient"] for m in mails] == ["pat@uni.edu", "kim@uni.edu"]
+    tokens = [UNSUBSCRIBE.findall(m["body"]) for m in mails]
+    assert all(len(found) == 1 for found in tokens) and tokens[0] != tokens[1]
+    assert site.value("SELECT count(*) FROM campaign_recipients WHERE status = 'queued'") == 2
+
+    shown = site.client.get(page).text
+    assert "2 waiting in the outbox" in shown and "Everyone on the list has been mailed" in shown
+    site.post(page + "/send", {}, form_page=page)
+    assert len(outbox(site)) == 2
+    log = site.rows("SELECT is_test, queued, skipped_bad FROM campaign_sends ORDER BY id")
+    assert log == [
+        {"is_test": 0, "queued": 2, "skipped_bad": 2},
+        {"is_test": 0, "queued": 0, "skipped_bad": 2},
+    ]
+    site.execute("UPDATE outbox SET sent_at = 'x' WHERE recipient = 'pat@uni.edu'")
+    site.execute(
+        "UPDATE outbox SET attempts = 5, last_error = 'refused' WHERE recipient = 'kim@uni.edu'"
+    )
+    shown = site.client.get(page).text
+    assert "1 sent" in shown and "1 failed" in shown and "refused" in shown
+
+
+def test_unsubscribing_by_the_link_keeps_that_address_out_of_later_campaigns(
+    site: Site, contest_id: int
+) -> None:
+    site.sign_in_as("organizer")
+    create(site, contest_id, pasted="pat@uni.edu, kim@uni.edu")
+    page = campaign_page(site, contest_id)
+    site.post(page + "/send", {}, form_page=page)
+    token = UNSUBSCRIBE.findall(outbox(site)[0]["body"])[0]
+
+    site.client.cookies.clear()  # the recipient is not signed in
+    link = f"/unsubscribe/{token}"
+    shown = site.client.get(link)
+    assert shown.status_code == 200 and "p**@uni.edu" in shown.text and "Unsubscribe" in shown.text
+    assert site.value("SELECT count(*) FROM unsubscribes") == 0  # opening the link changes nothing
+    refused = site.client.post(link, data={})
+    assert refused.status_code == 400
+    assert site.value("SELECT count(*) FROM unsubscribes") == 0
+    done = site.post(link, {})
+    assert done.status_code == 200 and "will receive no more" in done.text
+    assert site.rows("SELECT mailbox FROM unsubscribes") == [{"mailbox": "pat@uni.edu"}]
+    assert site.client.get("/unsubscribe/not-a-real-token").status_code == 404
+
+    site.sign_in("organizer@uni.edu")
+    create(site, contest_id, pasted="Pat <pat@uni.edu>\nbo@uni.edu")
+    second = campaign_page(site, contest_id)
+    assert "unsubscribed from campaign mail" in site.client.get(second).text
+    site.post(second + "/send", {}, form_page=second)
+    assert [m["recipient"] for m in outbox(site)][2:] == ["bo@uni.edu"]
+
+
+def test_voting_news_reaches_participants_only_while_voting_is_open(
+    site: Site, contest_id: int
+) -> None:
+    author = site.add_user("participant", "ana@uni.edu", name="Ana Ruiz")
+
+    async def enter() -> None:
+        async with site.db.transaction() as tx:
+            await insert_entry(tx, contest_id, author, "Dawn", "approved")
+
+    site.run(enter)
+    site.sign_in_as("organizer")
+    assert create(site, contest_id, kind="voting").status_code == 303
+    page = campaign_page(site, contest_id)
+    shown = site.client.get(page).text
+    assert "Voting is not open" in shown and "Hello Ana Ruiz," in shown
+    assert site.post(page + "/send", {}, form_page=page).status_code == 400
+    assert outbox(site) == []
+    site.clock.advance(days=12)
+    site.post(page + "/send", {}, form_page=page)
+    mails = outbox(site)
+    assert [m["recipient"] for m in mails] == ["ana@uni.edu"]
+    assert "http://testserver/contests/day-night-at-the-library/gallery" in mails[0]["body"]
+
+
+def test_other_roles_and_visitors_cannot_mail(site: Site, contest_id: int) -> None:
+    site.sign_in_as("organizer")
+    create(site, contest_id, pasted="pat@uni.edu")
+    page = campaign_page(site, contest_id)
+    site.client.post("/sign-out", data={"csrf_token": site.csrf("/")})
+    assert site.client.get(page, follow_redirects=False).status_code == 303
+    site.sign_in_as("participant")
+    token = site.csrf("/")
+    for path in (page + "/send", page + "/test", page + "/addresses"):
+        response = site.client.post(path, data={"csrf_token": token})
+        assert response.status_code == 403, path
+    assert site.client.get(f"/manage/contests/{contest_id}/campaigns").status_code == 403
+    assert outbox(site) == []
+
+
+def test_a_send_without_the_form_token_is_refused(site: Site, contest_id: int) -> None:
+    site.sign_in_as("organizer")
+    create(site, contest_id, pasted="pat@uni.edu")
+    page = campaign_page(site, contest_id)
+    assert site.client.post(page + "/send", data={}).status_code == 400
+    assert site.client.post(page + "/send", data={"csrf_token": "forged"}).status_code == 400
+    assert outbox(site) == []
+
+
+def test_adding_addresses_later_mails_only_the_new_ones(site: Site, contest_id: int) -> None:
+    site.sign_in_as("organizer")
+    create(site, contest_id, pasted="pat@uni.edu")
+    page = campaign_page(site, contest_id)
+    site.post(page + "/send", {}, form_page=page)
+    data = {"addresses": "P.a.t@uni.edu\nkim@uni.edu\npat@uni.edu", "csrf_token": site.csrf(page)}
+    response = site.client.post(
+        page + "/addresses", data=data, files={"file": ("", b"")}, follow_redirects=False
+    )
+    assert response.status_code == 303
+    shown = site.client.get(page).text
+    assert "already on this campaign&#39;s list (added earlier)" in shown
+    site.post(page + "/send", {}, form_page=page)
+    assert [m["recipient"] for m in outbox(site)] == ["pat@uni.edu", "P.a.t@uni.edu", "kim@uni.edu"]
+
+
+def test_edited_text_is_checked_and_used_for_the_next_send(site: Site, contest_id: int) -> None:
+    site.sign_in_as("organizer")
+    create(site, contest_id, pasted="Pat Lee <pat@uni.edu>")
+    page = campaign_page(site, contest_id)
+    bad = site.post(page + "/message", {"subject": "News", "body": "{link"}, form_page=page)
+    assert bad.status_code == 400 and "has no partner" in bad.text
+    site.post(
+        page + "/message", {"subject": "{contest}!", "body": "Dear {name}: {link}"}, form_page=page
+    )
+    site.post(page + "/send", {}, form_page=page)
+    mail = outbox(site)[0]
+    assert mail["subject"] == "Day & Night at the Library!"
+    assert mail["body"].startswith("Dear Pat Lee: http://testserver/contests/")
+
+
+def test_manage_page_links_to_mail_and_the_note_tells_where_mail_waits(
+    site: Site, contest_id: int
+) -> None:
+    site.sign_in_as("organizer")
+    assert f'/manage/contests/{contest_id}/campaigns">Mail</a>' in site.client.get("/manage").text
+    page = site.client.get(f"/manage/contests/{contest_id}/campaigns").text
+    assert "No SMTP configured: messages wait in the" in page
+    assert '/manage/outbox">outbox</a>' in page
+
+
+def test_with_a_mail_server_the_outbox_note_is_not_shown(tmp_path: Path) -> None:
+    smtp = SmtpSettings(host="127.0.0.1", port=9)  # never reached: the outbox stays empty
+    config = Config(data_dir=tmp_path, base_url="http://testserver", secret_key="k", smtp=smtp)
+    clock = FakeClock()
+    with TestClient(create_app(config, clock=clock, fast_passwords=True)) as client:
+        site = Site(client, clock, config)
+
+        async def create_contest() -> int:
+            settings = demo_settings(clock(), "UTC")
+            return (
+                await contests.create_contest(site.db, settings, created_by=None, now=clock())
+            ).id
+
+        contest_id = site.run(create_contest)
+        site.sign_in_as("organizer")
+        page = site.client.get(f"/manage/contests/{contest_id}/campaigns")
+        assert page.status_code == 200 and "Announce voting" in page.text
+        assert "No SMTP configured" not in page.text
+
+
+def test_queued_messages_download_as_csv_for_a_mail_merge(site: Site, contest_id: int) -> None:
+    site.sign_in_as("organizer")
+    create(site, contest_id, file=CSV)
+    page = campaign_page(site, contest_id)
+    assert "Download the messages" not in site.client.get(page).text
+    site.post(page + "/send", {}, form_page=page)
+    assert "Download the messages" in site.client.get(page).text
+    response = site.client.get(page + "/messages.csv")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    assert "attachment" in response.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert [(r["email"], r["name"], r["state"]) for r in rows] == [
+        ("pat@uni.edu", "Pat Lee", "waiting in the outbox"),
+        ("kim@uni.edu", "Kim Ho", "waiting in the outbox"),
+    ]
+    assert rows[0]["body"].startswith("Hello Pat Lee,") and "/unsubscribe/" in rows[0]["body"]
+
+
+def test_a_campaign_is_only_found_under_its_own_contest(site: Site, contest_id: int) -> None:
+    site.sign_in_as("organizer")
+    create(site, contest_id, pasted="pat@uni.edu")
+
+    async def another_contest() -> int:
+        settings = replace(demo_settings(site.clock(), "UTC"), title="Another contest")
+        contest = await contests.create_contest(
+            site.db, settings, created_by=None, now=site.clock()
+        )
+        return contest.id
+
+    other = site.run(another_contest)
+    campaign_id = site.value("SELECT id FROM campaigns")
+    elsewhere = f"/manage/contests/{other}/campaigns/{campaign_id}"
+    assert site.client.get(elsewhere).status_code == 404
+    response = site.post(elsewhere + "/send", {}, form_page=campaign_page(site, contest_id))
+    assert response.status_code == 404
+    assert outbox(site) == []
+
+
+def test_a_pasted_list_over_the_size_limit_is_refused(site: Site, contest_id: int) -> None:
+    site.sign_in_as("organizer")
+    response = create(site, contest_id, pasted="a@uni.edu\n" * 110_000)
+    assert response.status_code == 400 and "The pasted list is over 1 MB" in response.text
+    assert site.value("SELECT count(*) FROM campaigns") == 0
+
+
+def test_a_draft_can_be_deleted_but_a_sent_campaign_stays(site: Site, contest_id: int) -> None:
+    site.sign_in_as("organizer")
+    create(site, contest_id, file=CSV)
+    draft = campaign_page(site, contest_id)
+    response = site.post(draft + "/delete", {}, form_page=draft, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"].endswith(f"/manage/contests/{contest_id}/campaigns")
+    assert site.value("SELECT count(*) FROM campaigns") == 0
+    assert site.value("SELECT count(*) FROM campaign_recipients") == 0
+
+    create(site, contest_id, pasted="pat@uni.edu")
+    sent = campaign_page(site, contest_id)
+    site.post(sent + "/send", {}, form_page=sent)
+    assert "Delete this campaign" not in site.client.get(sent).text
+    refused = site.post(sent + "/delete", {}, form_page=sent)
+    assert refused.status_code == 400 and "it stays in the log" in refused.text
+    assert site.value("SELECT count(*) FROM campaigns") == 1
