@@ -133,7 +133,12 @@ async def _send_batch(
             unsubscribe_link_for(token),
         )
         outbox_id = await queue_mail(
-            tx, recipient=row["email"], subject=subject, body=body, now=now
+            tx,
+            recipient=row["email"],
+            subject=subject,
+            body=body,
+            now=now,
+            unsubscribe_url=unsubscribe_link_for(token),
         )
         updates.append(("queued", outbox_id, to_db(now), row["id"]))
     await tx.execute_many(

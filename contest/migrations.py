@@ -436,6 +436,13 @@ CAMPAIGNS = Migration(
     """,
 )
 
+OUTBOX_UNSUBSCRIBE = Migration(
+    "0010_outbox_unsubscribe",
+    """
+    ALTER TABLE outbox ADD COLUMN unsubscribe_url TEXT
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     ACCOUNTS,
     CONTESTS,
@@ -446,4 +453,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     REPLIES,
     SIGNATURES,
     CAMPAIGNS,
+    OUTBOX_UNSUBSCRIBE,
 )

@@ -17,15 +17,23 @@ MAX_ATTEMPTS = 5
 
 
 async def queue_mail(
-    tx: Transaction, *, recipient: str, subject: str, body: str, now: datetime
+    tx: Transaction,
+    *,
+    recipient: str,
+    subject: str,
+    body: str,
+    now: datetime,
+    unsubscribe_url: str | None = None,
 ) -> int:
     """Put a message in the outbox, inside the caller's transaction; return its id.
 
     The subject is folded onto one line: a title typed with a newline must not break the header.
+    Bulk mail passes its personal ``unsubscribe_url``, sent as a one-click List-Unsubscribe header.
     """
     return await tx.execute(
-        "INSERT INTO outbox (recipient, subject, body, created_at) VALUES (?, ?, ?, ?)",
-        (recipient.strip(), " ".join(subject.split())[:200], body, to_db(now)),
+        "INSERT INTO outbox (recipient, subject, body, created_at, unsubscribe_url)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (recipient.strip(), " ".join(subject.split())[:200], body, to_db(now), unsubscribe_url),
     )
 
 
@@ -39,12 +47,22 @@ async def count_waiting(db: Database) -> int:
     return int(await db.fetch_value("SELECT count(*) FROM outbox WHERE sent_at IS NULL"))
 
 
-def _send_one(smtp: SmtpSettings, sender: str, message: Row) -> None:
+def as_email(sender: str, message: Row) -> EmailMessage:
+    """The outbox row as a message ready for SMTP."""
     email = EmailMessage()
     email["From"] = sender
     email["To"] = message["recipient"]
     email["Subject"] = message["subject"]
+    if message["unsubscribe_url"]:
+        # RFC 8058: mail providers offer an unsubscribe button and POST to the link themselves.
+        email["List-Unsubscribe"] = f"<{message['unsubscribe_url']}>"
+        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email.set_content(message["body"])
+    return email
+
+
+def _send_one(smtp: SmtpSettings, sender: str, message: Row) -> None:
+    email = as_email(sender, message)
     with smtplib.SMTP(smtp.host, smtp.port, timeout=20) as client:
         if smtp.starttls:
             client.starttls()

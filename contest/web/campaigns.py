@@ -6,7 +6,7 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from contest import campaign_log, campaign_send, campaigns, contests, unsubscribes
@@ -275,11 +275,24 @@ async def campaign_messages(request: Request) -> Response:
     return rows_download(rows, "csv", f"{contest.slug}-mail-{campaign.id}")
 
 
+async def _is_one_click(request: Request) -> bool:
+    """Whether a mail provider posted an RFC 8058 one-click unsubscribe.
+
+    It comes from the provider's server with no cookie and no CSRF token; the link's own
+    random token is the credential, and unsubscribing twice changes nothing.
+    """
+    async with request.form(max_files=0, max_fields=4) as form:
+        return form.get("List-Unsubscribe") == "One-Click"
+
+
 async def unsubscribe(request: Request) -> Response:
     """A confirm button (mail scanners open links; a GET changes nothing), then the record."""
     db = services(request).db
     token = request.path_params["token"]
     if request.method == "POST":
+        if await _is_one_click(request):
+            await unsubscribes.unsubscribe(db, token, now=now(request))
+            return PlainTextResponse("Unsubscribed.\n")
         await read_form(request)
         await unsubscribes.unsubscribe(db, token, now=now(request))
     row = await unsubscribes.open_link(db, token)

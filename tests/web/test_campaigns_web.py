@@ -11,6 +11,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from contest import contests
+from contest import outbox as outbox_module
 from contest.app import create_app
 from contest.campaign_text import DEFAULTS
 from contest.config import Config, SmtpSettings
@@ -370,3 +371,31 @@ def test_a_draft_can_be_deleted_but_a_sent_campaign_stays(site: Site, contest_id
     refused = site.post(sent + "/delete", {}, form_page=sent)
     assert refused.status_code == 400 and "it stays in the log" in refused.text
     assert site.value("SELECT count(*) FROM campaigns") == 1
+
+
+def test_mail_providers_unsubscribe_in_one_click_from_the_message_headers(
+    site: Site, contest_id: int
+) -> None:
+    site.sign_in_as("organizer")
+    create(site, contest_id, pasted="pat@uni.edu")
+    page = campaign_page(site, contest_id)
+    site.post(page + "/test", {}, form_page=page)
+    site.post(page + "/send", {}, form_page=page)
+    test_mail, mail = site.rows("SELECT * FROM outbox ORDER BY id")
+    assert test_mail["unsubscribe_url"] is None  # a test to oneself is not bulk mail
+    assert "List-Unsubscribe" not in outbox_module.as_email("lib@uni.edu", test_mail)
+    link = mail["unsubscribe_url"]
+    assert link == "http://testserver/unsubscribe/" + UNSUBSCRIBE.findall(mail["body"])[0]
+    headers = outbox_module.as_email("lib@uni.edu", mail)
+    assert headers["List-Unsubscribe"] == f"<{link}>"
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+    # The provider's server posts with no cookie and no CSRF token (RFC 8058).
+    site.client.cookies.clear()
+    done = site.client.post(link, data={"List-Unsubscribe": "One-Click"})
+    assert done.status_code == 200 and done.text == "Unsubscribed.\n"
+    assert site.rows("SELECT mailbox FROM unsubscribes") == [{"mailbox": "pat@uni.edu"}]
+    assert site.client.post(link, data={"List-Unsubscribe": "One-Click"}).status_code == 200
+    assert site.value("SELECT count(*) FROM unsubscribes") == 1
+    stranger = site.client.post("/unsubscribe/guessed", data={"List-Unsubscribe": "One-Click"})
+    assert stranger.status_code == 404
