@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from contest.clock import utcnow
 from contest.db import Database
@@ -38,6 +38,25 @@ def _sign_in(page: Page, email: str, password: str) -> None:
     page.wait_for_url(re.compile(r"/$"))
 
 
+def _unliked_card(page: Page) -> Locator:
+    """A photo the demo student may like and has not liked yet (the demo has likes of its own)."""
+    return (
+        page.locator(".photo-card")
+        .filter(has_not_text=SAMS_PHOTO)
+        .filter(has=page.locator(".like-button[aria-pressed=false]"))
+        .first
+    )
+
+
+def _likes(text: str) -> int:
+    """The number in a like count such as "3 likes"."""
+    return int(text.split()[0])
+
+
+def _count_text(count: int) -> str:
+    return "1 like" if count == 1 else f"{count} likes"
+
+
 def test_like_updates_at_once_survives_reload_and_never_double_counts(
     live_site: LiveSite, new_context: NewContext
 ) -> None:
@@ -45,17 +64,19 @@ def test_like_updates_at_once_survives_reload_and_never_double_counts(
     page = new_context(**PHONE).new_page()
     _sign_in(page, "student@example.edu", "student-demo")
     page.goto(f"/contests/{JUDGING_SLUG}/gallery")
-    card = page.locator(".photo-card").filter(has_not_text=SAMS_PHOTO).first
+    card = _unliked_card(page)
     entry_id = int((card.get_attribute("id") or "").removeprefix("entry-"))
+    card = page.locator(f"#entry-{entry_id}")
+    liked = _count_text(_likes(card.locator("[data-like-count]").inner_text()) + 1)
     page.evaluate("window.notReloaded = true")
     card.get_by_role("button", name="Like").click()
-    expect(card.locator("[data-like-count]")).to_have_text("1 like")
+    expect(card.locator("[data-like-count]")).to_have_text(liked)
     expect(card.locator(".like-button")).to_have_attribute("aria-pressed", "true")
     assert page.evaluate("window.notReloaded === true")  # no navigation happened
 
     page.reload()
     card = page.locator(f"#entry-{entry_id}")
-    expect(card.locator("[data-like-count]")).to_have_text("1 like")
+    expect(card.locator("[data-like-count]")).to_have_text(liked)
     expect(card.locator(".like-button")).to_have_attribute("aria-pressed", "true")
 
     # A stale page replays the like: the count must not move.
@@ -70,10 +91,15 @@ def test_like_updates_at_once_survives_reload_and_never_double_counts(
         entry_id,
     )
     page.reload()
-    expect(page.locator(f"#entry-{entry_id} [data-like-count]")).to_have_text("1 like")
-    rows = live_site.rows("SELECT count(*) AS n FROM likes WHERE entry_id = ?", (entry_id,))
+    expect(page.locator(f"#entry-{entry_id} [data-like-count]")).to_have_text(liked)
+    student = "(SELECT 'user:' || id FROM users WHERE email = 'student@example.edu')"
+    rows = live_site.rows(
+        f"SELECT count(*) AS n FROM likes WHERE entry_id = ? AND voter = {student}", (entry_id,)
+    )
     assert rows == [{"n": 1}]
-    events = live_site.rows("SELECT action FROM like_events WHERE entry_id = ?", (entry_id,))
+    events = live_site.rows(
+        f"SELECT action FROM like_events WHERE entry_id = ? AND voter = {student}", (entry_id,)
+    )
     assert [e["action"] for e in events] == ["like"]
 
 
@@ -84,10 +110,11 @@ def test_like_works_as_a_plain_form_without_javascript(
     page = new_context(java_script_enabled=False).new_page()
     _sign_in(page, "student@example.edu", "student-demo")
     page.goto(f"/contests/{JUDGING_SLUG}/gallery?page=1")
-    card = page.locator(".photo-card").filter(has_not_text=SAMS_PHOTO).first
+    card = _unliked_card(page)
     entry_id = card.get_attribute("id")
+    liked = _count_text(_likes(card.locator("[data-like-count]").inner_text()) + 1)
     card.get_by_role("button", name="Like").click()
     page.wait_for_load_state()
     assert page.url.endswith(f"#{entry_id}")
-    expect(page.locator(f"#{entry_id} [data-like-count]")).to_have_text("1 like")
+    expect(page.locator(f"#{entry_id} [data-like-count]")).to_have_text(liked)
     expect(page.locator(f"#{entry_id} .like-button")).to_have_attribute("aria-pressed", "true")
