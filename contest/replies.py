@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from contest.accounts import User
-from contest.clock import to_db
+from contest.clock import format_local, to_db
+from contest.contests import Contest
 from contest.db import Database, Row
 from contest.errors import Forbidden, ValidationError
 from contest.outbox import queue_mail
@@ -13,10 +14,38 @@ from contest.outbox import queue_mail
 MAX_REPLY = 2_000
 
 
+def friends_invitation(contest: Contest, entry_link: str, *, now: datetime) -> str:
+    """A paragraph for the author's mail asking them to invite friends to vote for their photo."""
+    schedule = contest.settings.schedule
+    tz_name = contest.settings.timezone
+    if now >= schedule.voting_close:
+        raise ValidationError(
+            {"invite_friends": "Voting has closed, so there is nothing to invite friends to."}
+        )
+    if now < schedule.voting_open:
+        when = f"opens on {format_local(schedule.voting_open, tz_name, with_year=True)}"
+    else:
+        when = f"is open until {format_local(schedule.voting_close, tz_name, with_year=True)}"
+    return (
+        f"People's Choice voting {when}: the photo with the most likes wins. Invite your"
+        f" friends to like yours by sending them this link: {entry_link}"
+    )
+
+
 async def add_reply(
-    db: Database, *, entry_id: int, author: User, body: str, entry_link: str, now: datetime
+    db: Database,
+    *,
+    entry_id: int,
+    author: User,
+    body: str,
+    entry_link: str,
+    now: datetime,
+    invitation: str = "",
 ) -> int:
-    """Post an organizer's reply and mail it to the entry's author; return its id."""
+    """Post an organizer's reply and mail it to the entry's author; return its id.
+
+    ``invitation`` (see :func:`friends_invitation`) is added to the mail only, not to the page.
+    """
     if not author.is_organizer:
         raise Forbidden("Only organizers reply to entries.")
     body = body.strip()
@@ -42,7 +71,9 @@ async def add_reply(
             subject=f"The organizers replied to “{entry['title']}”",
             body=(
                 f"Hello {entry['display_name']},\n\n{author.display_name} wrote about your photo"
-                f" “{entry['title']}”:\n\n{body}\n\nSee it here: {entry_link}\n"
+                f" “{entry['title']}”:\n\n{body}\n\n"
+                + (f"{invitation}\n\n" if invitation else "")
+                + f"See it here: {entry_link}\n"
             ),
             now=now,
         )

@@ -219,15 +219,18 @@ async def _count_view(request: Request, contest: Contest, entry: Row) -> None:
 async def reply(request: Request) -> Response:
     """An organizer answers an entry: shown on its page and mailed to the author."""
     user = await require_user(request, "organizer")
-    entry, _ = await _shown_entry(request)
+    entry, contest = await _shown_entry(request)
     form = await read_form(request)
+    link = absolute(request, "entry_page", entry_id=entry["id"])
+    invite = form.get("invite_friends") == "yes"
     await replies.add_reply(
         services(request).db,
         entry_id=entry["id"],
         author=user,
         body=form.get("body"),
-        entry_link=absolute(request, "entry_page", entry_id=entry["id"]),
+        entry_link=link,
         now=now(request),
+        invitation=replies.friends_invitation(contest, link, now=now(request)) if invite else "",
     )
     return redirect(request, "entry_page", entry_id=entry["id"])
 

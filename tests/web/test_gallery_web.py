@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 
 from contest import contests
+from contest.clock import from_db
 from contest.demo import judging_demo_settings
 from tests.conftest import Site
 from tests.factories import INSERT_ENTRY, entry_values
@@ -494,3 +495,35 @@ def test_organizers_count_shares_per_network_and_views_per_day(
     html = site.client.get(f"/manage/contests/{voting['contest']}/likes").text
     assert "<tr><td>LINE</td><td>2</td><td>1</td></tr>" in html
     assert "<tr><td>2026-03-02</td><td>1</td></tr>" in html
+
+
+def test_a_reply_can_invite_the_author_to_bring_friends_to_vote_while_voting_runs(
+    site: Site, voting: dict[str, Any]
+) -> None:
+    entry = voting["ids"][0]
+    page = f"/entries/{entry}"
+    site.sign_in_as("organizer", "org@uni.edu")
+    assert 'name="invite_friends" value="yes" checked' in site.client.get(page).text
+    site.post(f"{page}/replies", {"body": "Lovely!", "invite_friends": "yes"}, form_page=page)
+    site.post(f"{page}/replies", {"body": "Thanks again."}, form_page=page)
+    invited, plain = site.rows("SELECT body FROM outbox ORDER BY id")
+    closes = site.value("SELECT voting_close FROM contests")
+    closing = from_db(closes)
+    assert (
+        f"People's Choice voting is open until {closing.day} {closing:%b} {closing.year}"
+        in invited["body"]
+    )
+    assert f"sending them this link: http://testserver/entries/{entry}" in invited["body"]
+    assert "People's Choice" not in plain["body"]
+    shown = site.client.get(page).text
+    assert (
+        "Lovely!" in shown and "Invite your friends" not in shown
+    )  # the page shows the reply only
+
+    site.clock.advance(days=6)  # voting has closed
+    assert 'name="invite_friends"' not in site.client.get(page).text
+    refused = site.post(
+        f"{page}/replies", {"body": "Late!", "invite_friends": "yes"}, form_page=page
+    )
+    assert refused.status_code == 400 and "Voting has closed" in refused.text
+    assert site.value("SELECT count(*) FROM replies") == 2
