@@ -82,4 +82,8 @@ def test_organizer_reaches_every_organizer_page(site: Site, routes: list[tuple[s
     site.sign_in_as("organizer")
     for method, path in routes:
         if method == "GET":
-            assert site.client.get(path).status_code == 200, path
+            response = site.client.get(path)
+            assert response.status_code == 200, path
+            if response.headers["content-type"].startswith("text/html"):
+                title = response.text.split("<title>")[1].split("</title>")[0]
+                assert "<" not in title and title.strip(), (path, title)
