@@ -1,6 +1,8 @@
 """Benchmark the web app on loopback: likes, the gallery page and thumbnails.
 
 Run: .venv/bin/python bench/web.py   (the last line printed is a JSON summary)
+     .venv/bin/python bench/web.py --only likes   (the like loop alone, its figures only)
+     .venv/bin/python bench/web.py --only media   (gallery and thumbnails alone, their figures)
 
 The server runs in its own process pinned to the first core, the load generator here on the
 second; every loop is bounded in requests and in seconds. Requests are written by hand on
@@ -239,7 +241,101 @@ def like_requests(port: int, tokens: list[str]) -> tuple[list[bytes], list[tuple
     return made, pairs
 
 
+def report_likes(folder: Path, likes: Timings, acked: set[tuple[int, int]]) -> dict[str, float]:
+    """Print the like figures, and the proof that stored likes equal the acknowledged ones."""
+    db = sqlite3.connect(folder / "contest.db")
+    stored = {
+        (int(v.split(":")[1]) - 2, e) for v, e in db.execute("SELECT voter, entry_id FROM likes")
+    }
+    events = db.execute("SELECT count(*) FROM like_events WHERE action = 'like'").fetchone()[0]
+    db.close()
+    lost = len(acked - stored)
+    doubled = events - len(stored) + len(stored - acked)
+    print(
+        f"likes: {likes.done} requests in {likes.seconds:.1f} s = {likes.per_second:.0f}/s,"
+        f" p50 {likes.percentile(0.5):.1f} ms, p99 {likes.percentile(0.99):.1f} ms"
+    )
+    print(
+        f"likes: {len(acked)} distinct acknowledged, {len(stored)} stored, lost {lost},"
+        f" double-counted {doubled}"
+    )
+    return {
+        "likes_per_s": round(likes.per_second),
+        "like_p50_ms": round(likes.percentile(0.5), 2),
+        "like_p99_ms": round(likes.percentile(0.99), 2),
+        "likes_lost": lost,
+        "likes_double_counted": doubled,
+    }
+
+
+def media_loops(port: int, thumb: str) -> tuple[Timings, Timings]:
+    """The gallery page and a thumbnail, from the app with its caches on."""
+    gallery = asyncio.run(load(port, [get("/contests/bench/gallery", port)] * PAGE_REQUESTS, 16))
+    thumbs = asyncio.run(load(port, [get(f"/media/{thumb}", port)] * THUMB_REQUESTS, 16))
+    return gallery, thumbs
+
+
+def baseline_loops(data: Path, thumb: str, core: set[int]) -> tuple[Timings, Timings]:
+    """The baselines: the gallery rendered afresh each time, and StaticFiles on the thumbnail."""
+    uncached = start_server(
+        "bench.web_apps:contest_app", data, 8793, core, CONTEST_GALLERY_CACHE_SECONDS="0"
+    )
+    try:
+        fresh = asyncio.run(load(8793, [get("/contests/bench/gallery", 8793)] * PAGE_REQUESTS, 16))
+    finally:
+        uncached.terminate()
+        uncached.wait(10)
+    static = start_server("bench.web_apps:static_app", data, 8792, core)
+    try:
+        plain = asyncio.run(load(8792, [get(f"/static/{thumb}", 8792)] * THUMB_REQUESTS, 16))
+    finally:
+        static.terminate()
+        static.wait(10)
+    return fresh, plain
+
+
+def report_media(
+    gallery: Timings, fresh: Timings, thumbs: Timings, plain: Timings
+) -> dict[str, float]:
+    """Print the gallery and thumbnail figures, each against its baseline from the same run."""
+    print(
+        f"gallery: {gallery.per_second:.0f} pages/s cached vs {fresh.per_second:.0f}/s fresh"
+        f" = {gallery.per_second / max(fresh.per_second, 1):.2f}x"
+    )
+    print(
+        f"thumbnails: {thumbs.per_second:.0f}/s vs StaticFiles {plain.per_second:.0f}/s"
+        f" = {thumbs.per_second / max(plain.per_second, 1):.2f}x"
+    )
+    return {
+        "gallery_rps": round(gallery.per_second),
+        "gallery_cache_ratio": round(gallery.per_second / max(fresh.per_second, 1), 2),
+        "thumb_rps": round(thumbs.per_second),
+        "thumb_ratio_vs_staticfiles": round(thumbs.per_second / max(plain.per_second, 1), 2),
+    }
+
+
+def main_media() -> None:
+    """The gallery and thumbnail loops alone (``--only media``), their figures only."""
+    server_core, load_core = cores()
+    os.sched_setaffinity(0, load_core)
+    with tempfile.TemporaryDirectory() as folder:
+        data = Path(folder)
+        thumb, _, _ = seed(data)
+        app = start_server("bench.web_apps:contest_app", data, 8791, server_core)
+        try:
+            gallery, thumbs = media_loops(8791, thumb)
+        finally:
+            app.terminate()
+            app.wait(10)
+        fresh, plain = baseline_loops(data, thumb, server_core)
+    print(json.dumps(report_media(gallery, fresh, thumbs, plain)))
+
+
 def main() -> None:
+    only_likes = sys.argv[1:] == ["--only", "likes"]
+    if sys.argv[1:] == ["--only", "media"]:
+        main_media()
+        return
     server_core, load_core = cores()
     os.sched_setaffinity(0, load_core)
     with tempfile.TemporaryDirectory() as folder:
@@ -254,71 +350,18 @@ def main() -> None:
                 for i, (status, body) in enumerate(likes.bodies)
                 if status == 200 and b'"liked":true' in body
             }
-            gallery = asyncio.run(
-                load(8791, [get("/contests/bench/gallery", 8791)] * PAGE_REQUESTS, 16)
-            )
-            thumbs = asyncio.run(load(8791, [get(f"/media/{thumb}", 8791)] * THUMB_REQUESTS, 16))
+            if only_likes:
+                app.terminate()
+                app.wait(10)
+                print(json.dumps(report_likes(Path(folder), likes, acked)))
+                return
+            gallery, thumbs = media_loops(8791, thumb)
         finally:
             app.terminate()
             app.wait(10)
-        uncached = start_server(
-            "bench.web_apps:contest_app", data, 8793, server_core, CONTEST_GALLERY_CACHE_SECONDS="0"
-        )
-        try:
-            fresh = asyncio.run(
-                load(8793, [get("/contests/bench/gallery", 8793)] * PAGE_REQUESTS, 16)
-            )
-        finally:
-            uncached.terminate()
-            uncached.wait(10)
-        static = start_server("bench.web_apps:static_app", data, 8792, server_core)
-        try:
-            plain = asyncio.run(load(8792, [get(f"/static/{thumb}", 8792)] * THUMB_REQUESTS, 16))
-        finally:
-            static.terminate()
-            static.wait(10)
-        db = sqlite3.connect(Path(folder) / "contest.db")
-        stored = {
-            (int(v.split(":")[1]) - 2, e)
-            for v, e in db.execute("SELECT voter, entry_id FROM likes")
-        }
-        events = db.execute("SELECT count(*) FROM like_events WHERE action = 'like'").fetchone()[0]
-        db.close()
-    lost = len(acked - stored)
-    doubled = events - len(stored) + len(stored - acked)
-    print(
-        f"likes: {likes.done} requests in {likes.seconds:.1f} s = {likes.per_second:.0f}/s,"
-        f" p50 {likes.percentile(0.5):.1f} ms, p99 {likes.percentile(0.99):.1f} ms"
-    )
-    print(
-        f"likes: {len(acked)} distinct acknowledged, {len(stored)} stored, lost {lost},"
-        f" double-counted {doubled}"
-    )
-    print(
-        f"gallery: {gallery.per_second:.0f} pages/s cached vs {fresh.per_second:.0f}/s fresh"
-        f" = {gallery.per_second / max(fresh.per_second, 1):.2f}x"
-    )
-    print(
-        f"thumbnails: {thumbs.per_second:.0f}/s vs StaticFiles {plain.per_second:.0f}/s"
-        f" = {thumbs.per_second / max(plain.per_second, 1):.2f}x"
-    )
-    print(
-        json.dumps(
-            {
-                "likes_per_s": round(likes.per_second),
-                "like_p50_ms": round(likes.percentile(0.5), 2),
-                "like_p99_ms": round(likes.percentile(0.99), 2),
-                "likes_lost": lost,
-                "likes_double_counted": doubled,
-                "gallery_rps": round(gallery.per_second),
-                "gallery_cache_ratio": round(gallery.per_second / max(fresh.per_second, 1), 2),
-                "thumb_rps": round(thumbs.per_second),
-                "thumb_ratio_vs_staticfiles": round(
-                    thumbs.per_second / max(plain.per_second, 1), 2
-                ),
-            }
-        )
-    )
+        fresh, plain = baseline_loops(data, thumb, server_core)
+        figures = report_likes(Path(folder), likes, acked)
+    print(json.dumps({**figures, **report_media(gallery, fresh, thumbs, plain)}))
 
 
 if __name__ == "__main__":
