@@ -113,7 +113,8 @@ def create_app(
             clock=clock,
             storage=LocalStorage(config.media),
             image_limiter=anyio.CapacityLimiter(IMAGE_WORKERS),
-            gallery_cache=TTLCache(config.gallery_cache_seconds),
+            # Aged by the app's clock, so tests can move a like past the staleness bound.
+            gallery_cache=TTLCache(config.gallery_cache_seconds, clock=lambda: clock().timestamp()),
         )
         app.state.services = services
         try:

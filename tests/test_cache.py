@@ -1,6 +1,9 @@
+from collections.abc import Awaitable, Callable
+
+import anyio
 import pytest
 
-from contest.cache import TTLCache
+from contest.cache import BytesCache, TTLCache
 
 pytestmark = pytest.mark.anyio
 
@@ -22,3 +25,106 @@ async def test_values_are_reused_until_they_are_too_old() -> None:
     assert await TTLCache(0).get("k", load) == 3  # zero seconds: always fresh
     cache.forget(lambda key: key == "k")
     assert await cache.get("k", load) == 4
+
+
+async def test_callers_waiting_on_a_load_share_it() -> None:
+    loads = []
+    release = anyio.Event()
+
+    async def load() -> str:
+        loads.append(1)
+        await release.wait()
+        return "rows"
+
+    cache = TTLCache(1.0, clock=lambda: 0.0)
+    answers: list[str] = []
+
+    async def ask() -> None:
+        answers.append(await cache.get("k", load))
+
+    async with anyio.create_task_group() as tasks:
+        for _ in range(5):
+            tasks.start_soon(ask)
+        await anyio.wait_all_tasks_blocked()
+        release.set()
+    assert answers == ["rows"] * 5 and len(loads) == 1
+
+
+async def test_a_failed_load_is_not_kept_and_the_next_caller_tries_again() -> None:
+    calls = []
+
+    async def load() -> int:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("database busy")
+        return 7
+
+    cache = TTLCache(1.0, clock=lambda: 0.0)
+    with pytest.raises(RuntimeError):
+        await cache.get("k", load)
+    assert await cache.get("k", load) == 7 and len(calls) == 2
+
+
+async def test_a_value_forgotten_while_loading_is_handed_over_but_not_kept() -> None:
+    cache = TTLCache(1.0, clock=lambda: 0.0)
+    values = iter([1, 2])
+
+    async def load() -> int:
+        cache.forget(lambda key: key == "k")  # a like lands while the rows are being read
+        return next(values)
+
+    assert await cache.get("k", load) == 1
+    assert await cache.get("k", load) == 2
+
+
+async def test_a_clock_that_runs_backwards_makes_values_old() -> None:
+    moment = [100.0]
+    cache = TTLCache(1.0, clock=lambda: moment[0])
+    counter = iter(range(10))
+
+    async def load() -> int:
+        return next(counter)
+
+    assert await cache.get("k", load) == 0
+    moment[0] = 50.0
+    assert await cache.get("k", load) == 1
+
+
+async def test_past_max_keys_old_values_go_first_then_the_longest_kept() -> None:
+    moment = [0.0]
+    cache = TTLCache(10.0, clock=lambda: moment[0], max_keys=3)
+    loaded: list[str] = []
+
+    def loader(key: str) -> Callable[[], Awaitable[str]]:
+        async def load() -> str:
+            loaded.append(key)
+            return key
+
+        return load
+
+    async def kept(*keys: str) -> bool:
+        before = len(loaded)
+        for key in keys:
+            await cache.get(key, loader(key))
+        return len(loaded) == before
+
+    await kept("a", "b")
+    moment[0] = 5.0
+    await kept("c")
+    moment[0] = 12.0  # a and b are now too old; c is not
+    await kept("d")  # a and b are swept out
+    assert await kept("c", "d")
+    await kept("e", "f")  # full of fresh values when f comes: the longest kept (c) goes
+    assert await kept("d", "e", "f") and not await kept("c")
+
+
+def test_bytes_cache_keeps_to_its_budget_and_drops_on_request() -> None:
+    cache = BytesCache(budget=10, largest=6)
+    cache.put("a", b"aaaa")
+    cache.put("b", b"bbbb")
+    cache.put("huge", b"h" * 7)  # over the largest: never kept
+    assert cache.get("a") == b"aaaa"  # a is now the more recently used
+    cache.put("c", b"cccc")  # 12 bytes: b, the least recently used, goes
+    assert (cache.get("b"), cache.get("huge")) == (None, None)
+    cache.drop("a")
+    assert cache.get("a") is None and cache.get("c") == b"cccc"
