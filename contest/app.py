@@ -145,6 +145,8 @@ def create_app(
     ]
     middleware = [
         Middleware(TrustedHostMiddleware, allowed_hosts=list(config.hosts)),
+        # Files already in memory are answered here, before the per-request work below.
+        Middleware(media.MediaFastPath),
         Middleware(SecurityHeadersMiddleware, https=config.https),
         Middleware(CrossSiteRequestMiddleware, secure_cookies=config.https, refuse=error_response),
         Middleware(BodyLimitMiddleware, max_bytes=config.max_body_bytes, refuse=error_response),
