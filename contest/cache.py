@@ -42,6 +42,7 @@ class TTLCache:
         self._clock = clock
         self._values: dict[Hashable, tuple[float, Any]] = {}
         self._loading: dict[Hashable, _Loading] = {}
+        self._swept = clock()
 
     def _fresh(self, stamp: float, now: float) -> bool:
         return 0 <= now - stamp < self.seconds
@@ -75,11 +76,16 @@ class TTLCache:
             self._store(key, started, loading.value)
         return loading.value
 
+    def __len__(self) -> int:
+        return len(self._values)
+
     def _store(self, key: Hashable, stamp: float, value: Any) -> None:
         # The age counts from before the load, so a value is never older than ``seconds``.
         self._values.pop(key, None)
-        if len(self._values) >= self.max_keys:
-            now = self._clock()
+        now = self._clock()
+        if len(self._values) >= self.max_keys or not self._fresh(self._swept, now):
+            # Old values go at least once a lifetime, so none lingers (with what hangs on it).
+            self._swept = now
             for old in [k for k, (at, _) in self._values.items() if not self._fresh(at, now)]:
                 del self._values[old]
         while len(self._values) >= self.max_keys:

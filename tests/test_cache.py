@@ -128,3 +128,20 @@ def test_bytes_cache_keeps_to_its_budget_and_drops_on_request() -> None:
     assert (cache.get("b"), cache.get("huge")) == (None, None)
     cache.drop("a")
     assert cache.get("a") is None and cache.get("c") == b"cccc"
+
+
+async def test_old_values_are_swept_out_even_when_there_is_room() -> None:
+    moment = [0.0]
+    cache = TTLCache(1.0, clock=lambda: moment[0])
+
+    async def load() -> float:
+        return moment[0]
+
+    for key in ("a", "b"):
+        await cache.get(key, load)
+    moment[0] = 0.5
+    await cache.get("c", load)
+    assert len(cache) == 3
+    moment[0] = 1.2  # a and b are too old now, and nobody asks for them again
+    await cache.get("d", load)
+    assert len(cache) == 2  # c and d

@@ -6,6 +6,7 @@ import hashlib
 from typing import Any, cast
 
 import anyio.to_thread
+from markupsafe import escape
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -224,7 +225,8 @@ async def contest_gallery(request: Request) -> Response:
         parts = split_for_token(page_html(svc.templates.env, snapshot, viewer, context, links))
         if shared:
             snapshot.keep_page(key, parts)
-    return Response(form_token(request).encode().join(parts), media_type="text/html")
+    token = str(escape(form_token(request))).encode()
+    return Response(token.join(parts), media_type="text/html")
 
 
 async def entry_page(request: Request) -> Response:
