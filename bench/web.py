@@ -169,6 +169,12 @@ def start_server(
     raise RuntimeError(f"{module_app} did not start")
 
 
+def cpu_seconds(process: subprocess.Popen[bytes]) -> float:
+    """CPU time (user + system, all threads) a process has used so far."""
+    fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def socket_to(port: int):  # type: ignore[no-untyped-def]
     import socket
 
@@ -268,26 +274,46 @@ def report_likes(folder: Path, likes: Timings, acked: set[tuple[int, int]]) -> d
     }
 
 
-def media_loops(port: int, thumb: str) -> tuple[Timings, Timings]:
+@dataclass
+class Measured:
+    """A load loop's timings and the server's CPU time per request during it."""
+
+    timings: Timings
+    cpu_us: float
+
+    @property
+    def per_second(self) -> float:
+        return self.timings.per_second
+
+
+def measure(server: subprocess.Popen[bytes], port: int, path: str, count: int) -> Measured:
+    """GET one path from 16 keep-alive clients, and what the server spent on it."""
+    before = cpu_seconds(server)
+    timings = asyncio.run(load(port, [get(path, port)] * count, 16))
+    return Measured(timings, 1e6 * (cpu_seconds(server) - before) / max(timings.done, 1))
+
+
+def media_loops(
+    server: subprocess.Popen[bytes], port: int, thumb: str
+) -> tuple[Measured, Measured]:
     """The gallery page and a thumbnail, from the app with its caches on."""
-    gallery = asyncio.run(load(port, [get("/contests/bench/gallery", port)] * PAGE_REQUESTS, 16))
-    thumbs = asyncio.run(load(port, [get(f"/media/{thumb}", port)] * THUMB_REQUESTS, 16))
-    return gallery, thumbs
+    gallery = measure(server, port, "/contests/bench/gallery", PAGE_REQUESTS)
+    return gallery, measure(server, port, f"/media/{thumb}", THUMB_REQUESTS)
 
 
-def baseline_loops(data: Path, thumb: str, core: set[int]) -> tuple[Timings, Timings]:
+def baseline_loops(data: Path, thumb: str, core: set[int]) -> tuple[Measured, Measured]:
     """The baselines: the gallery rendered afresh each time, and StaticFiles on the thumbnail."""
     uncached = start_server(
         "bench.web_apps:contest_app", data, 8793, core, CONTEST_GALLERY_CACHE_SECONDS="0"
     )
     try:
-        fresh = asyncio.run(load(8793, [get("/contests/bench/gallery", 8793)] * PAGE_REQUESTS, 16))
+        fresh = measure(uncached, 8793, "/contests/bench/gallery", PAGE_REQUESTS)
     finally:
         uncached.terminate()
         uncached.wait(10)
     static = start_server("bench.web_apps:static_app", data, 8792, core)
     try:
-        plain = asyncio.run(load(8792, [get(f"/static/{thumb}", 8792)] * THUMB_REQUESTS, 16))
+        plain = measure(static, 8792, f"/static/{thumb}", THUMB_REQUESTS)
     finally:
         static.terminate()
         static.wait(10)
@@ -295,7 +321,7 @@ def baseline_loops(data: Path, thumb: str, core: set[int]) -> tuple[Timings, Tim
 
 
 def report_media(
-    gallery: Timings, fresh: Timings, thumbs: Timings, plain: Timings
+    gallery: Measured, fresh: Measured, thumbs: Measured, plain: Measured
 ) -> dict[str, float]:
     """Print the gallery and thumbnail figures, each against its baseline from the same run."""
     print(
@@ -305,6 +331,15 @@ def report_media(
     print(
         f"thumbnails: {thumbs.per_second:.0f}/s vs StaticFiles {plain.per_second:.0f}/s"
         f" = {thumbs.per_second / max(plain.per_second, 1):.2f}x"
+    )
+    # On a shared machine the server's CPU time per request is steadier than the rate.
+    print(
+        f"gallery: server CPU {gallery.cpu_us:.0f} us per cached page vs {fresh.cpu_us:.0f} us"
+        f" fresh = {fresh.cpu_us / max(gallery.cpu_us, 1):.2f}x"
+    )
+    print(
+        f"thumbnails: server CPU {thumbs.cpu_us:.0f} us vs StaticFiles {plain.cpu_us:.0f} us"
+        f" = {plain.cpu_us / max(thumbs.cpu_us, 1):.2f}x"
     )
     return {
         "gallery_rps": round(gallery.per_second),
@@ -323,7 +358,7 @@ def main_media() -> None:
         thumb, _, _ = seed(data)
         app = start_server("bench.web_apps:contest_app", data, 8791, server_core)
         try:
-            gallery, thumbs = media_loops(8791, thumb)
+            gallery, thumbs = media_loops(app, 8791, thumb)
         finally:
             app.terminate()
             app.wait(10)
@@ -344,7 +379,11 @@ def main() -> None:
         app = start_server("bench.web_apps:contest_app", data, 8791, server_core)
         try:
             likes_raw, pairs = like_requests(8791, tokens)
+            cpu_before = cpu_seconds(app)
             likes = asyncio.run(load(8791, likes_raw, CLIENTS))
+            # On a shared machine the server's CPU time per like is steadier than the rate.
+            like_cpu_us = 1e6 * (cpu_seconds(app) - cpu_before) / max(likes.done, 1)
+            print(f"likes: server CPU {like_cpu_us:.0f} us per like")
             acked = {
                 pairs[i]
                 for i, (status, body) in enumerate(likes.bodies)
@@ -355,7 +394,7 @@ def main() -> None:
                 app.wait(10)
                 print(json.dumps(report_likes(Path(folder), likes, acked)))
                 return
-            gallery, thumbs = media_loops(8791, thumb)
+            gallery, thumbs = media_loops(app, 8791, thumb)
         finally:
             app.terminate()
             app.wait(10)
