@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
@@ -92,10 +93,18 @@ class TTLCache:
             del self._values[next(iter(self._values))]  # the longest-kept goes first
         self._values[key] = (stamp, value)
 
+    def stale(self, key: Hashable) -> Any:
+        """The value last kept for the key however old (None if none), for a loader to reuse
+        what has not changed since."""
+        cached = self._values.get(key)
+        return None if cached is None else cached[1]
+
     def forget(self, matches: Callable[[Hashable], bool]) -> None:
-        """Drop the values whose keys match (after a change their readers should see at once)."""
-        for key in [key for key in self._values if matches(key)]:
-            del self._values[key]
+        """Make the values whose keys match old, so their next reader loads them afresh (after
+        a change readers should see at once); they stay available to ``stale``."""
+        for key, (_, value) in list(self._values.items()):
+            if matches(key):
+                self._values[key] = (-math.inf, value)
         for key, loading in self._loading.items():
             if matches(key):
                 loading.forgotten = True

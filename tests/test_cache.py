@@ -145,3 +145,16 @@ async def test_old_values_are_swept_out_even_when_there_is_room() -> None:
     moment[0] = 1.2  # a and b are too old now, and nobody asks for them again
     await cache.get("d", load)
     assert len(cache) == 2  # c and d
+
+
+async def test_a_forgotten_value_is_loaded_again_but_stays_at_hand_as_stale() -> None:
+    cache = TTLCache(1.0, clock=lambda: 0.0)
+    counter = iter(range(10))
+
+    async def load() -> int:
+        return next(counter)
+
+    assert await cache.get("k", load) == 0
+    cache.forget(lambda key: key == "k")
+    assert cache.stale("k") == 0 and cache.stale("other") is None
+    assert await cache.get("k", load) == 1 and cache.stale("k") == 1

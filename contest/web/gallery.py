@@ -99,11 +99,15 @@ async def _snapshot(
     """The gallery's entries (and like counts) from a cache of CONTEST_GALLERY_CACHE_SECONDS
     (1 s by default), which a like forgets at once."""
     svc = services(request)
+    key = ("gallery", contest.id, category_id, tag)
+    previous = svc.gallery_cache.stale(key)
     return cast(
         Snapshot,
         await svc.gallery_cache.get(
-            ("gallery", contest.id, category_id, tag),
-            lambda: load_snapshot(svc.db, contest, category_id=category_id, tag=tag),
+            key,
+            lambda: load_snapshot(
+                svc.db, contest, category_id=category_id, tag=tag, previous=previous
+            ),
         ),
     )
 

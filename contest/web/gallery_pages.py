@@ -64,6 +64,15 @@ class Snapshot:
         slots = gallery.order_slots(len(rows))
         return gallery.rotate(rows, gallery.visitor_slot(seed, slots), slots)
 
+    def inherit(self, previous: Snapshot | None) -> None:
+        """Take over the cards of the entries that have not changed since the last snapshot
+        (a like changes one entry's card; the rest need not be rendered again)."""
+        if previous is None:
+            return
+        before = {row["id"]: tuple(row) for row in previous.rows}
+        same = {row["id"] for row in self.rows if before.get(row["id"]) == tuple(row)}
+        self.cards = {key: html for key, html in previous.cards.items() if key[0] in same}
+
     def keep_page(self, key: PageKey, parts: list[bytes]) -> None:
         """Keep a rendered page for the snapshot's lifetime, up to PAGES_KEPT of them."""
         if len(self.pages) < PAGES_KEPT:
@@ -71,14 +80,22 @@ class Snapshot:
 
 
 async def load_snapshot(
-    db: Database, contest: Contest, *, category_id: int | None, tag: str | None
+    db: Database,
+    contest: Contest,
+    *,
+    category_id: int | None,
+    tag: str | None,
+    previous: Snapshot | None = None,
 ) -> Snapshot:
-    """Read a gallery's entries and the contest's categories."""
+    """Read a gallery's entries and the contest's categories (keeping the previous snapshot's
+    cards of entries that have not changed)."""
     rows = await gallery.contest_entries(db, contest, category_id=category_id, tag=tag)
     categories = await db.fetch_all(
         "SELECT id, name FROM categories WHERE contest_id = ? ORDER BY position", (contest.id,)
     )
-    return Snapshot(contest.id, rows, categories)
+    snapshot = Snapshot(contest.id, rows, categories)
+    snapshot.inherit(previous)
+    return snapshot
 
 
 @dataclass(frozen=True)
@@ -138,8 +155,8 @@ def card(
     liked = entry["id"] in viewer.liked_ids
     own = viewer.user_id is not None and entry["participant_id"] == viewer.user_id
     key = (
-        url_for.root,
         entry["id"],
+        url_for.root,
         liked,
         own,
         viewer.can_vote,
