@@ -17,6 +17,7 @@ import json
 import os
 import random
 import re
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -131,6 +132,9 @@ def start_server(
     module_app: str, data: Path, port: int, core: set[int], **settings: str
 ) -> subprocess.Popen[bytes]:
     """Uvicorn serving an app factory on loopback, pinned to one core."""
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", port)) == 0:  # else we would measure someone else's
+            raise RuntimeError(f"port {port} is taken: is another benchmark running?")
     env = dict(
         os.environ,
         CONTEST_DATA_DIR=str(data),
@@ -176,8 +180,6 @@ def cpu_seconds(process: subprocess.Popen[bytes]) -> float:
 
 
 def socket_to(port: int):  # type: ignore[no-untyped-def]
-    import socket
-
     return socket.create_connection(("127.0.0.1", port), timeout=1)
 
 
@@ -274,6 +276,13 @@ def report_likes(folder: Path, likes: Timings, acked: set[tuple[int, int]]) -> d
     }
 
 
+def free_port() -> int:
+    """A loopback port nobody listens on, so concurrent benchmark runs never meet."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 @dataclass
 class Measured:
     """A load loop's timings and the server's CPU time per request during it."""
@@ -303,17 +312,19 @@ def media_loops(
 
 def baseline_loops(data: Path, thumb: str, core: set[int]) -> tuple[Measured, Measured]:
     """The baselines: the gallery rendered afresh each time, and StaticFiles on the thumbnail."""
+    port = free_port()
     uncached = start_server(
-        "bench.web_apps:contest_app", data, 8793, core, CONTEST_GALLERY_CACHE_SECONDS="0"
+        "bench.web_apps:contest_app", data, port, core, CONTEST_GALLERY_CACHE_SECONDS="0"
     )
     try:
-        fresh = measure(uncached, 8793, "/contests/bench/gallery", PAGE_REQUESTS)
+        fresh = measure(uncached, port, "/contests/bench/gallery", PAGE_REQUESTS)
     finally:
         uncached.terminate()
         uncached.wait(10)
-    static = start_server("bench.web_apps:static_app", data, 8792, core)
+    port = free_port()
+    static = start_server("bench.web_apps:static_app", data, port, core)
     try:
-        plain = measure(static, 8792, f"/static/{thumb}", THUMB_REQUESTS)
+        plain = measure(static, port, f"/static/{thumb}", THUMB_REQUESTS)
     finally:
         static.terminate()
         static.wait(10)
@@ -356,9 +367,10 @@ def main_media() -> None:
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder)
         thumb, _, _ = seed(data)
-        app = start_server("bench.web_apps:contest_app", data, 8791, server_core)
+        port = free_port()
+        app = start_server("bench.web_apps:contest_app", data, port, server_core)
         try:
-            gallery, thumbs = media_loops(app, 8791, thumb)
+            gallery, thumbs = media_loops(app, port, thumb)
         finally:
             app.terminate()
             app.wait(10)

@@ -70,9 +70,10 @@ async def counts_shown(contest: Contest, request: Request) -> bool:
     """Like counts are hidden from judges (blind judging) and, if the contest says so, from
     everyone until the results."""
     user = await current_user(request)
-    if user is not None and user.is_judge and not contest.schedule.results_are_out(now(request)):
+    results_out = contest.schedule.results_are_out(now(request))
+    if user is not None and user.is_judge and not results_out:
         return False
-    return not contest.settings.hide_counts or contest.schedule.results_are_out(now(request))
+    return not contest.settings.hide_counts or results_out
 
 
 def card_address(request: Request, entry: Row, contest: Contest) -> str:
@@ -114,18 +115,23 @@ async def _snapshot(
 
 def _sort_of(request: Request, contest: Contest) -> str:
     sort = request.query_params.get("sort", "")
-    allowed = gallery.allowed_sorts(contest, now(request))
-    return sort if sort in allowed else gallery.default_sort(contest, now(request))
+    moment = now(request)
+    return (
+        sort
+        if sort in gallery.allowed_sorts(contest, moment)
+        else gallery.default_sort(contest, moment)
+    )
 
 
 async def _like_context(request: Request, contest: Contest, rows: list[Row]) -> dict[str, Any]:
     """Which of these entries the visitor likes, whether they may vote, and why not."""
     user = await current_user(request)
-    voting = contest.schedule.voting_is_open(now(request))
+    moment = now(request)
+    voting = contest.schedule.voting_is_open(moment)
     liked: set[int] = set()
     note = ""
     if not voting:
-        opened = now(request) >= contest.schedule.voting_open
+        opened = moment >= contest.schedule.voting_open
         note = "Voting is closed." if opened else "Voting has not opened yet."
     try:
         voter = await request_voter(request, contest)
