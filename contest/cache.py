@@ -71,7 +71,8 @@ class TTLCache:
             loading.failed = True
             raise
         finally:
-            del self._loading[key]
+            if self._loading.get(key) is loading:
+                del self._loading[key]
             loading.done.set()
         if not loading.forgotten:
             self._store(key, started, loading.value)
@@ -105,9 +106,10 @@ class TTLCache:
         for key, (_, value) in list(self._values.items()):
             if matches(key):
                 self._values[key] = (-math.inf, value)
-        for key, loading in self._loading.items():
-            if matches(key):
+        for key, loading in list(self._loading.items()):
+            if matches(key):  # begun before the change: callers from now on load afresh
                 loading.forgotten = True
+                del self._loading[key]
 
 
 class BytesCache:

@@ -158,3 +158,29 @@ async def test_a_forgotten_value_is_loaded_again_but_stays_at_hand_as_stale() ->
     cache.forget(lambda key: key == "k")
     assert cache.stale("k") == 0 and cache.stale("other") is None
     assert await cache.get("k", load) == 1 and cache.stale("k") == 1
+
+
+async def test_a_caller_after_a_forget_does_not_wait_on_the_load_begun_before_it() -> None:
+    cache = TTLCache(1.0, clock=lambda: 0.0)
+    release = anyio.Event()
+    versions = iter(["before the like", "after the like"])
+    answers: dict[str, str] = {}
+
+    async def load() -> str:
+        version = next(versions)
+        if version == "before the like":
+            await release.wait()
+        return version
+
+    async def ask(name: str) -> None:
+        answers[name] = await cache.get("k", load)
+
+    with anyio.fail_after(5):  # waiting on the early load would never end
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(ask, "early")
+            await anyio.wait_all_tasks_blocked()
+            cache.forget(lambda key: key == "k")
+            await ask("liker")  # loads afresh at once rather than waiting for the early load
+            release.set()
+    assert answers == {"early": "before the like", "liker": "after the like"}
+    assert await cache.get("k", load) == "after the like"
