@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from typing import Any, cast
 
 import anyio.to_thread
@@ -216,9 +217,11 @@ async def contest_gallery(request: Request) -> Response:
     offer = like_context["offer_vote_link"]
     shared = user is None and not viewer.liked_ids
     # The first entry and the page number pin down which entries a page shows, since every
-    # visitor's order is a rotation of one shuffle (or the same sorted list).
+    # visitor's order is a rotation of one shuffle (or the same sorted list); the page number
+    # is the one shown, so ?page=999 and the last page share one rendering.
     first = page.entries[0]["id"] if page.entries else None
-    key = (links.root, query, first, page.number, viewer, offer, contest.phase(now(request)))
+    shown = replace(query, page=page.number)
+    key = (links.root, shown, first, viewer, offer, contest.phase(now(request)))
     parts = snapshot.pages.get(key) if shared else None
     if parts is None:
         here = query.here(links("contest_gallery", slug=contest.slug), page.number)
