@@ -116,7 +116,8 @@ def create_app(
             clock=clock,
             storage=LocalStorage(config.media),
             image_limiter=anyio.CapacityLimiter(IMAGE_WORKERS),
-            gallery_cache=TTLCache(config.gallery_cache_seconds),
+            # Aged by the app's clock, so tests can move a like past the staleness bound.
+            gallery_cache=TTLCache(config.gallery_cache_seconds, clock=lambda: clock().timestamp()),
         )
         app.state.services = services
         try:
@@ -150,6 +151,8 @@ def create_app(
     ]
     middleware = [
         Middleware(TrustedHostMiddleware, allowed_hosts=list(config.hosts)),
+        # Files already in memory are answered here, before the per-request work below.
+        Middleware(media.MediaFastPath),
         Middleware(SecurityHeadersMiddleware, https=config.https),
         Middleware(CrossSiteRequestMiddleware, secure_cookies=config.https, refuse=error_response),
         Middleware(BodyLimitMiddleware, max_bytes=config.max_body_bytes, refuse=error_response),

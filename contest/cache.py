@@ -1,41 +1,115 @@
-"""A tiny time-limited cache for values that may be a moment stale (gallery rows, counts)."""
+"""Small in-process caches: values that may be a moment stale, and small immutable files."""
 
 from __future__ import annotations
 
+import math
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any
 
+import anyio
+
 MAX_KEYS = 512
 
 
-class TTLCache:
-    """Values kept for ``seconds``; loaded again once older. Zero seconds caches nothing."""
+class _Loading:
+    """A load in progress that other callers for the same key wait on instead of repeating."""
 
-    def __init__(self, seconds: float, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self) -> None:
+        self.done = anyio.Event()
+        self.value: Any = None
+        self.failed = False
+        self.forgotten = False  # forgotten while loading: hand it to the waiters, keep it not
+
+
+class TTLCache:
+    """Values kept for ``seconds``; loaded again once older. Zero seconds caches nothing.
+
+    Callers who ask for a key while it is being loaded wait for that load rather than start
+    their own, so an expiry under load costs one load, not one per waiting request. The clock
+    may be the application's (a test's fake clock); an age that runs backwards counts as old.
+    """
+
+    def __init__(
+        self,
+        seconds: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        max_keys: int = MAX_KEYS,
+    ) -> None:
         self.seconds = seconds
+        self.max_keys = max_keys
         self._clock = clock
         self._values: dict[Hashable, tuple[float, Any]] = {}
+        self._loading: dict[Hashable, _Loading] = {}
+        self._swept = clock()
+
+    def _fresh(self, stamp: float, now: float) -> bool:
+        return 0 <= now - stamp < self.seconds
 
     async def get(self, key: Hashable, load: Callable[[], Awaitable[Any]]) -> Any:
         """The cached value for the key, or a freshly loaded one."""
         if self.seconds <= 0:
             return await load()
-        now = self._clock()
         cached = self._values.get(key)
-        if cached is not None and now - cached[0] < self.seconds:
+        if cached is not None and self._fresh(cached[0], self._clock()):
             return cached[1]
-        value = await load()
-        if len(self._values) >= MAX_KEYS:
-            self._values.clear()
-        self._values[key] = (now, value)
-        return value
+        loading = self._loading.get(key)
+        if loading is not None:
+            await loading.done.wait()
+            if not loading.failed:
+                return loading.value
+        return await self._load(key, load)
+
+    async def _load(self, key: Hashable, load: Callable[[], Awaitable[Any]]) -> Any:
+        loading = self._loading[key] = _Loading()
+        started = self._clock()
+        try:
+            loading.value = await load()
+        except BaseException:
+            loading.failed = True
+            raise
+        finally:
+            if self._loading.get(key) is loading:
+                del self._loading[key]
+            loading.done.set()
+        if not loading.forgotten:
+            self._store(key, started, loading.value)
+        return loading.value
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def _store(self, key: Hashable, stamp: float, value: Any) -> None:
+        # The age counts from before the load, so a value is never older than ``seconds``.
+        self._values.pop(key, None)
+        now = self._clock()
+        if len(self._values) >= self.max_keys or not self._fresh(self._swept, now):
+            # Old values go at least once a lifetime, so none lingers (with what hangs on it).
+            self._swept = now
+            for old in [k for k, (at, _) in self._values.items() if not self._fresh(at, now)]:
+                del self._values[old]
+        while len(self._values) >= self.max_keys:
+            del self._values[next(iter(self._values))]  # the longest-kept goes first
+        self._values[key] = (stamp, value)
+
+    def stale(self, key: Hashable) -> Any:
+        """The value last kept for the key however old (None if none), for a loader to reuse
+        what has not changed since."""
+        cached = self._values.get(key)
+        return None if cached is None else cached[1]
 
     def forget(self, matches: Callable[[Hashable], bool]) -> None:
-        """Drop the values whose keys match (after a change their readers should see at once)."""
-        for key in [key for key in self._values if matches(key)]:
-            del self._values[key]
+        """Make the values whose keys match old, so their next reader loads them afresh (after
+        a change readers should see at once); they stay available to ``stale``."""
+        for key, (_, value) in list(self._values.items()):
+            if matches(key):
+                self._values[key] = (-math.inf, value)
+        for key, loading in list(self._loading.items()):
+            if matches(key):  # begun before the change: callers from now on load afresh
+                loading.forgotten = True
+                del self._loading[key]
 
 
 class BytesCache:
@@ -63,3 +137,9 @@ class BytesCache:
         while self._size > self.budget:
             _, dropped = self._files.popitem(last=False)
             self._size -= len(dropped)
+
+    def drop(self, key: str) -> None:
+        """Forget one file (it was deleted)."""
+        data = self._files.pop(key, None)
+        if data is not None:
+            self._size -= len(data)

@@ -62,17 +62,49 @@ def allowed_sorts(contest: Contest, now: datetime) -> tuple[str, ...]:
     return SORTS if contest.schedule.results_are_out(now) else ("shuffled", "newest")
 
 
+#: Visitors are spread over at least this many shuffled orders (more for very large contests).
+ORDER_SLOTS = 64
+
+
 def _shuffle_key(seed: str, entry_id: int) -> str:
     return hashlib.sha256(f"{seed}:{entry_id}".encode()).hexdigest()
 
 
-def order(rows: list[Row], *, sort: str, seed: str) -> list[Row]:
+def order_slots(count: int) -> int:
+    """How many orders the visitors of a gallery of ``count`` entries are spread over: enough
+    that consecutive orders start fewer than a page apart, so every entry opens some page one."""
+    return max(ORDER_SLOTS, -(-count // PAGE_SIZE))
+
+
+def visitor_slot(seed: str, slots: int) -> int:
+    """The order a visitor sees, from their stable seed (their browser id)."""
+    return int.from_bytes(hashlib.sha256(seed.encode()).digest()[:8], "big") % slots
+
+
+def base_shuffle(rows: list[Row], *, contest_id: int) -> list[Row]:
+    """The contest's one shuffle, which every visitor's order is a rotation of."""
+    return sorted(rows, key=lambda row: _shuffle_key(f"contest:{contest_id}", row["id"]))
+
+
+def rotate(shuffled: list[Row], slot: int, slots: int) -> list[Row]:
+    """One visitor's order: the shuffle started at a point set by their slot.
+
+    The starting points are spread evenly, so each entry comes first (and on page one, and at
+    every other place) for the same share of visitors, which independent shuffles would only
+    give on average; and a handful of orders can be cached for every visitor.
+    """
+    start = slot * len(shuffled) // slots
+    return shuffled[start:] + shuffled[:start]
+
+
+def order(rows: list[Row], *, sort: str, contest_id: int, seed: str) -> list[Row]:
     """Entries in the chosen order; "shuffled" is stable for one visitor's seed."""
     if sort == "likes":
         return sorted(rows, key=lambda row: (-row["like_count"], row["id"]))
     if sort == "newest":
         return sorted(rows, key=lambda row: row["id"], reverse=True)
-    return sorted(rows, key=lambda row: _shuffle_key(seed, row["id"]))
+    slots = order_slots(len(rows))
+    return rotate(base_shuffle(rows, contest_id=contest_id), visitor_slot(seed, slots), slots)
 
 
 async def contest_entries(

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
-from urllib.parse import urlencode
+from dataclasses import replace
+from typing import Any, cast
 
 import anyio.to_thread
+from markupsafe import escape
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -16,12 +17,13 @@ from contest.clock import to_db
 from contest.contests import Contest
 from contest.db import Row
 from contest.errors import NotFound, NotSignedIn
-from contest.forms import whole_number
+from contest.forms import FormValues, whole_number
 from contest.share_card import make_share_card
 from contest.web.context import (
     browser_id,
     client_address,
     current_user,
+    form_token,
     now,
     read_form,
     redirect,
@@ -29,6 +31,15 @@ from contest.web.context import (
     services,
 )
 from contest.web.email_votes import email_voter, request_voter
+from contest.web.gallery_pages import (
+    GalleryQuery,
+    Links,
+    Snapshot,
+    Viewer,
+    load_snapshot,
+    page_html,
+    split_for_token,
+)
 from contest.web.middleware import issued_today
 from contest.web.rendering import render
 
@@ -41,10 +52,15 @@ def absolute(request: Request, route: str, **params: Any) -> str:
 
 
 async def _contest(request: Request, slug: str) -> Contest:
+    """The contest at a gallery's address, from the gallery cache (a moment old at most)."""
     user = await current_user(request)
-    return await contests.get_contest_by_slug(
-        services(request).db, slug, include_unpublished=bool(user and user.is_organizer)
+    svc = services(request)
+    drafts = bool(user and user.is_organizer)
+    contest: Contest = await svc.gallery_cache.get(
+        ("gallery-contest", slug, drafts),
+        lambda: contests.get_contest_by_slug(svc.db, slug, include_unpublished=drafts),
     )
+    return contest
 
 
 def _visitor_seed(request: Request) -> str:
@@ -55,9 +71,10 @@ async def counts_shown(contest: Contest, request: Request) -> bool:
     """Like counts are hidden from judges (blind judging) and, if the contest says so, from
     everyone until the results."""
     user = await current_user(request)
-    if user is not None and user.is_judge and not contest.schedule.results_are_out(now(request)):
+    results_out = contest.schedule.results_are_out(now(request))
+    if user is not None and user.is_judge and not results_out:
         return False
-    return not contest.settings.hide_counts or contest.schedule.results_are_out(now(request))
+    return not contest.settings.hide_counts or results_out
 
 
 def card_address(request: Request, entry: Row, contest: Contest) -> str:
@@ -78,31 +95,44 @@ async def _shown_entry(request: Request) -> tuple[Row, Contest]:
     return entry, contest
 
 
-async def _ordered(request: Request, contest: Contest, sort: str, **filters: Any) -> list[Row]:
-    """The contest's entries in this visitor's order; the rows (and like counts) may be a
-    moment old: they come from a cache of CONTEST_GALLERY_CACHE_SECONDS (1 s by default)."""
+async def _snapshot(
+    request: Request, contest: Contest, *, category_id: int | None = None, tag: str | None = None
+) -> Snapshot:
+    """The gallery's entries (and like counts) from a cache of CONTEST_GALLERY_CACHE_SECONDS
+    (1 s by default), which a like forgets at once."""
     svc = services(request)
-    key = ("gallery", contest.id, tuple(sorted(filters.items())))
-    rows = await svc.gallery_cache.get(
-        key, lambda: gallery.contest_entries(svc.db, contest, **filters)
+    key = ("gallery", contest.id, category_id, tag)
+    previous = svc.gallery_cache.stale(key)
+    return cast(
+        Snapshot,
+        await svc.gallery_cache.get(
+            key,
+            lambda: load_snapshot(
+                svc.db, contest, category_id=category_id, tag=tag, previous=previous
+            ),
+        ),
     )
-    return gallery.order(rows, sort=sort, seed=_visitor_seed(request))
 
 
 def _sort_of(request: Request, contest: Contest) -> str:
     sort = request.query_params.get("sort", "")
-    allowed = gallery.allowed_sorts(contest, now(request))
-    return sort if sort in allowed else gallery.default_sort(contest, now(request))
+    moment = now(request)
+    return (
+        sort
+        if sort in gallery.allowed_sorts(contest, moment)
+        else gallery.default_sort(contest, moment)
+    )
 
 
 async def _like_context(request: Request, contest: Contest, rows: list[Row]) -> dict[str, Any]:
     """Which of these entries the visitor likes, whether they may vote, and why not."""
     user = await current_user(request)
-    voting = contest.schedule.voting_is_open(now(request))
+    moment = now(request)
+    voting = contest.schedule.voting_is_open(moment)
     liked: set[int] = set()
     note = ""
     if not voting:
-        opened = now(request) >= contest.schedule.voting_open
+        opened = moment >= contest.schedule.voting_open
         note = "Voting is closed." if opened else "Voting has not opened yet."
     try:
         voter = await request_voter(request, contest)
@@ -121,41 +151,95 @@ async def _like_context(request: Request, contest: Contest, rows: list[Row]) -> 
     }
 
 
-async def contest_gallery(request: Request) -> Response:
-    """The contest's approved photos: filters, a fair order, pages of 24."""
-    contest = await _contest(request, request.path_params["slug"])
-    db = services(request).db
-    category = request.query_params.get("category", "")
-    tag = request.query_params.get("tag", "").lstrip("#")
-    sort = _sort_of(request, contest)
-    category_id = whole_number(category)
-    rows = await _ordered(request, contest, sort, category_id=category_id, tag=tag or None)
-    page_text = request.query_params.get("page", "1")
-    page = gallery.paginate(rows, whole_number(page_text) or 1)
-    context = {
+def _query_of(request: Request, contest: Contest) -> GalleryQuery:
+    params = request.query_params
+    return GalleryQuery(
+        category_id=whole_number(params.get("category", "")),
+        tag=params.get("tag", "").lstrip("#"),
+        sort=_sort_of(request, contest),
+        sort_chosen="sort" in params,
+        page=whole_number(params.get("page", "1")) or 1,
+    )
+
+
+def _page_context(
+    request: Request, contest: Contest, query: GalleryQuery, page: gallery.Page, **more: Any
+) -> dict[str, Any]:
+    """What gallery.html needs besides the cards (and what base.html needs)."""
+    svc = services(request)
+    moment = now(request)
+    return {
         "contest": contest,
         "page": page,
-        "sort": sort,
-        "sorts": gallery.allowed_sorts(contest, now(request)),
-        "category": category_id,
-        "tag": tag,
-        "categories": await db.fetch_all(
-            "SELECT id, name FROM categories WHERE contest_id = ? ORDER BY position", (contest.id,)
-        ),
-        "counts_shown": await counts_shown(contest, request),
-        "authors_shown": contest.names_authors(now(request)),
-        "credit": gallery.credit,
-        "here": str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
+        "sort": query.sort,
+        "sorts": gallery.allowed_sorts(contest, moment),
+        "category": query.category_id,
+        "tag": query.tag,
         "og_image": absolute(request, "share_card", entry_id=page.entries[0]["id"])
         if page.entries
         else None,
         "config_url": absolute(request, "contest_gallery", slug=contest.slug),
-        "query_for": lambda number: urlencode(
-            {"category": category, "tag": tag, "sort": sort, "page": number}
-        ),
-        **await _like_context(request, contest, page.entries),
+        "query_for": query.link,
+        "now": moment,
+        "errors": {},
+        "form": FormValues(),
+        "site_url": svc.config.base_url.rstrip("/"),
+        **more,
     }
-    return await render(request, "public/gallery.html", context)
+
+
+async def contest_gallery(request: Request) -> Response:
+    """The contest's approved photos: filters, a fair order, pages of 24.
+
+    Visitors who are not signed in and like nothing on the page share one cached rendering
+    of it per order (see contest/web/gallery_pages.py); everyone else gets theirs assembled
+    from cached cards.
+    """
+    svc = services(request)
+    contest = await _contest(request, request.path_params["slug"])
+    query = _query_of(request, contest)
+    snapshot = await _snapshot(
+        request, contest, category_id=query.category_id, tag=query.tag or None
+    )
+    ordered = snapshot.ordered(query.sort, _visitor_seed(request))
+    page = gallery.paginate(ordered, query.page)
+    like_context = await _like_context(request, contest, page.entries)
+    viewer = Viewer(
+        liked_ids=frozenset(like_context["liked_ids"]),
+        user_id=like_context["user_id"],
+        can_vote=like_context["can_vote"],
+        vote_note=like_context["vote_note"],
+        counts_shown=await counts_shown(contest, request),
+        authors_shown=contest.names_authors(now(request)),
+    )
+    links = Links(request)
+    user = await current_user(request)
+    offer = like_context["offer_vote_link"]
+    shared = user is None and not viewer.liked_ids
+    # The first entry and the page number pin down which entries a page shows, since every
+    # visitor's order is a rotation of one shuffle (or the same sorted list); the page number
+    # is the one shown, so ?page=999 and the last page share one rendering.
+    first = page.entries[0]["id"] if page.entries else None
+    shown = replace(query, page=page.number)
+    key = (links.root, shown, first, viewer, offer, contest.phase(now(request)))
+    parts = snapshot.pages.get(key) if shared else None
+    if parts is None:
+        here = query.here(links("contest_gallery", slug=contest.slug), page.number)
+        context = _page_context(
+            request,
+            contest,
+            query,
+            page,
+            categories=snapshot.categories,
+            here=here,
+            user=user,
+            offer_vote_link=offer,
+        )
+        parts = split_for_token(page_html(svc.templates.env, snapshot, viewer, context, links))
+        if shared:
+            snapshot.keep_page(key, parts)
+    token = str(escape(form_token(request))).encode()
+    return Response(token.join(parts), media_type="text/html")
 
 
 async def entry_page(request: Request) -> Response:
@@ -164,7 +248,8 @@ async def entry_page(request: Request) -> Response:
     entry, contest = await _shown_entry(request)
     user = await current_user(request)
     await _count_view(request, contest, entry)
-    ordered = await _ordered(request, contest, _sort_of(request, contest))
+    snapshot = await _snapshot(request, contest)
+    ordered = snapshot.ordered(_sort_of(request, contest), _visitor_seed(request))
     before, after = gallery.neighbours(ordered, entry["id"])
     hashtags = [
         row["tag"]

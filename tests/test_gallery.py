@@ -1,0 +1,71 @@
+"""The gallery's orders: one shuffle per contest, each visitor starting at their own place."""
+
+from collections import Counter
+from typing import Any
+
+from contest import gallery
+
+
+def entries(count: int) -> list[Any]:
+    return [{"id": number, "like_count": number % 7} for number in range(1, count + 1)]
+
+
+def ids(rows: list[Any]) -> list[int]:
+    return [row["id"] for row in rows]
+
+
+def test_every_entry_opens_page_one_for_the_same_share_of_visitors() -> None:
+    rows = entries(500)
+    slots = gallery.order_slots(len(rows))
+    shuffled = gallery.base_shuffle(rows, contest_id=1)
+    first_pages: Counter[int] = Counter()
+    for slot in range(slots):
+        order = gallery.rotate(shuffled, slot, slots)
+        assert sorted(ids(order)) == list(range(1, 501))
+        first_pages.update(ids(order[: gallery.PAGE_SIZE]))
+    assert set(first_pages) == set(range(1, 501))
+    assert max(first_pages.values()) - min(first_pages.values()) <= 1
+
+
+def test_a_very_large_gallery_gets_enough_orders_for_every_entry_to_open_one() -> None:
+    rows = entries(5000)
+    slots = gallery.order_slots(len(rows))
+    assert slots > gallery.ORDER_SLOTS
+    shuffled = gallery.base_shuffle(rows, contest_id=1)
+    seen = {
+        row["id"]
+        for slot in range(slots)
+        for row in gallery.rotate(shuffled, slot, slots)[: gallery.PAGE_SIZE]
+    }
+    assert len(seen) == 5000
+
+
+def test_the_shuffle_is_neither_by_id_nor_the_same_for_two_contests() -> None:
+    rows = entries(40)
+    one = ids(gallery.base_shuffle(rows, contest_id=1))
+    assert one != sorted(one) and one != sorted(one, reverse=True)
+    assert one != ids(gallery.base_shuffle(rows, contest_id=2))
+    assert one == ids(gallery.base_shuffle(list(reversed(rows)), contest_id=1))
+
+
+def test_a_visitors_order_is_stable_and_visitors_spread_over_the_slots() -> None:
+    rows = entries(30)
+    seed = "20260302.some-browser-id"
+    first = gallery.order(rows, sort="shuffled", contest_id=1, seed=seed)
+    assert ids(first) == ids(gallery.order(rows, sort="shuffled", contest_id=1, seed=seed))
+    slot = gallery.visitor_slot(seed, gallery.order_slots(30))
+    rotated = gallery.rotate(gallery.base_shuffle(rows, contest_id=1), slot, 64)
+    assert ids(first) == ids(rotated)
+    used = {gallery.visitor_slot(f"browser-{n}", 64) for n in range(2000)}
+    assert used == set(range(64))
+
+
+def test_newest_and_most_liked_orders_are_the_same_for_everyone() -> None:
+    rows = entries(10)
+    newest = gallery.order(rows, sort="newest", contest_id=1, seed="a")
+    assert ids(newest) == list(range(10, 0, -1))
+    liked = gallery.order(rows, sort="likes", contest_id=1, seed="b")
+    assert ids(liked) == ids(gallery.order(rows, sort="likes", contest_id=1, seed="c"))
+    assert [row["like_count"] for row in liked] == sorted(
+        (row["like_count"] for row in rows), reverse=True
+    )
