@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from contest import likes, replies, views
 from contest.accounts import User
+from contest.clock import zone
 from contest.contests import Contest
 from contest.db import Database
 
@@ -20,6 +21,12 @@ DEMO_REPLIES = (
     (30, "Thank you for taking part. The judges will love the colours."),
 )
 DEMO_ADDRESS = "192.0.2.10"  # a documentation address (RFC 5737), never a real visitor
+
+
+def _on_day(start: datetime, day: int, hour: int, tz_name: str, now: datetime) -> datetime:
+    """That hour, local time, on the day-th day after ``start``, kept between start and now."""
+    local = (start + timedelta(days=day)).astimezone(zone(tz_name))
+    return max(start, min(now, local.replace(hour=hour, minute=17)))
 
 
 async def seed_engagement(
@@ -51,7 +58,7 @@ async def seed_engagement(
     voting = contest.settings.schedule.voting_open
     days = max(0, (now - voting).days)
     for day in range(days + 1):
-        moment = min(now, voting + timedelta(days=day, hours=rng.randint(1, 10)))
+        moment = _on_day(voting, day, rng.randint(8, 21), contest.settings.timezone, now)
         for row in rows:
             for visitor in range(rng.randint(2, 9)):
                 await views.record_view(
@@ -69,9 +76,8 @@ async def seed_engagement(
         voter = likes.Voter(f"user:{voter_id}", "vote", voter_id, DEMO_ADDRESS)
         chosen = [row["id"] for row in rows if row["participant_id"] != voter_id]
         for entry_id in rng.sample(chosen, k=min(len(chosen), 2 + index)):
-            moment = min(
-                now, voting + timedelta(days=rng.randint(0, days), hours=rng.randint(1, 20))
-            )
+            day = rng.randint(0, days)
+            moment = _on_day(voting, day, rng.randint(8, 22), contest.settings.timezone, now)
             await likes.like(db, contest=contest, entry_id=entry_id, voter=voter, now=moment)
     pick = likes.Voter(f"user:{organizer.id}", "pick", organizer.id, DEMO_ADDRESS)
     if rows:

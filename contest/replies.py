@@ -14,13 +14,26 @@ from contest.outbox import queue_mail
 MAX_REPLY = 2_000
 
 
+def can_invite_friends(contest: Contest, now: datetime) -> bool:
+    """Whether there is a public People's Choice vote still to bring friends to."""
+    settings = contest.settings
+    return (
+        settings.award_peoples_choice
+        and settings.is_published
+        and now < settings.schedule.voting_close
+    )
+
+
 def friends_invitation(contest: Contest, entry_link: str, *, now: datetime) -> str:
     """A paragraph for the author's mail asking them to invite friends to vote for their photo."""
     schedule = contest.settings.schedule
     tz_name = contest.settings.timezone
-    if now >= schedule.voting_close:
+    if not can_invite_friends(contest, now):
         raise ValidationError(
-            {"invite_friends": "Voting has closed, so there is nothing to invite friends to."}
+            {
+                "invite_friends": "There is no public vote to invite friends to: voting has"
+                " closed, the contest has no People's Choice award, or it is not published."
+            }
         )
     if now < schedule.voting_open:
         when = f"opens on {format_local(schedule.voting_open, tz_name, with_year=True)}"

@@ -118,7 +118,13 @@ def test_demo_voting_contest_has_a_public_response_to_show(data_dir: Path) -> No
     own = "SELECT count(*) FROM likes JOIN entries ON entries.id = likes.entry_id"
     assert count(data_dir, f"{own} WHERE likes.user_id = entries.participant_id") == 0
     assert count(data_dir, f"SELECT count(*) FROM entry_views WHERE {in_voting}") > 0
-    assert count(data_dir, f"SELECT count(DISTINCT day) FROM entry_views WHERE {in_voting}") > 1
+    view_days = count(data_dir, f"SELECT count(DISTINCT day) FROM entry_views WHERE {in_voting}")
+    voting_days = count(
+        data_dir,
+        f"SELECT julianday(date('now')) - julianday(date(voting_open)) + 1 FROM contests"
+        f" WHERE id = {voting}",
+    )
+    assert view_days == voting_days  # a view on every day voting has been open, no gaps
     assert count(data_dir, f"SELECT count(*) FROM share_clicks WHERE {in_voting}") > 0
     assert count(data_dir, f"SELECT count(*) FROM replies WHERE {in_voting}") == 2
     assert count(data_dir, "SELECT count(*) FROM outbox WHERE subject LIKE '%replied%'") == 2

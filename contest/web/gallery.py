@@ -275,6 +275,7 @@ async def entry_page(request: Request) -> Response:
         "networks": views.NETWORKS,
         "replies": await replies.replies_to(db, entry["id"]),
         "share_text": f"{entry['title']} #{contest.settings.hashtag}",
+        "can_invite_friends": replies.can_invite_friends(contest, now(request)),
         **like_context,
     }
     return await render(request, "public/entry.html", context)

@@ -525,5 +525,18 @@ def test_a_reply_can_invite_the_author_to_bring_friends_to_vote_while_voting_run
     refused = site.post(
         f"{page}/replies", {"body": "Late!", "invite_friends": "yes"}, form_page=page
     )
-    assert refused.status_code == 400 and "Voting has closed" in refused.text
+    assert refused.status_code == 400 and "voting has closed" in refused.text
     assert site.value("SELECT count(*) FROM replies") == 2
+
+
+def test_no_invitation_to_vote_where_there_is_no_people_s_choice(
+    site: Site, voting: dict[str, Any]
+) -> None:
+    site.execute("UPDATE contests SET award_peoples_choice = 0")
+    entry = voting["ids"][0]
+    page = f"/entries/{entry}"
+    site.sign_in_as("organizer", "org@uni.edu")
+    assert 'name="invite_friends"' not in site.client.get(page).text
+    refused = site.post(f"{page}/replies", {"body": "Hi", "invite_friends": "yes"}, form_page=page)
+    assert refused.status_code == 400 and "Choice award, or it is not published" in refused.text
+    assert site.value("SELECT count(*) FROM outbox") == 0
