@@ -399,3 +399,58 @@ def test_mail_providers_unsubscribe_in_one_click_from_the_message_headers(
     assert site.value("SELECT count(*) FROM unsubscribes") == 1
     stranger = site.client.post("/unsubscribe/guessed", data={"List-Unsubscribe": "One-Click"})
     assert stranger.status_code == 404
+
+
+def test_a_refused_addition_keeps_the_pasted_list_and_says_why_next_to_it(
+    site: Site, contest_id: int
+) -> None:
+    site.sign_in_as("organizer")
+    create(site, contest_id, pasted="pat@uni.edu")
+    page = campaign_page(site, contest_id)
+    typed = "Kim Ho <kim@uni.edu>\nbo@uni.edu"
+    data = {"addresses": typed, "csrf_token": site.csrf(page)}
+    both = site.client.post(
+        page + "/addresses", data=data, files={"file": ("more.csv", b"sam@uni.edu", "text/csv")}
+    )
+    assert both.status_code == 400
+    fieldset = both.text[both.text.index('<fieldset id="recipients">') :]
+    fieldset = fieldset[: fieldset.index("</fieldset>")]
+    assert '<p class="field-error" id="recipients-error">Upload a file or paste' in fieldset
+    assert ">Kim Ho &lt;kim@uni.edu&gt;\nbo@uni.edu</textarea>" in fieldset
+    assert "choose it again" in both.text
+    # The message form further up still holds the campaign's own text.
+    assert 'value="Take part in {contest}"' in both.text
+
+    too_many = "\n".join(f"p{n}@uni.edu" for n in range(5_001))
+    data = {"addresses": too_many, "csrf_token": site.csrf(page)}
+    response = site.client.post(page + "/addresses", data=data, files={"file": ("", b"")})
+    assert response.status_code == 400 and "p5000@uni.edu</textarea>" in response.text
+    assert site.value("SELECT count(*) FROM campaign_recipients") == 1
+
+
+@pytest.mark.parametrize(
+    ("pasted", "file", "error"),
+    [
+        ("pat@uni.edu", b"sam@uni.edu", "not both"),
+        ("\n".join(f"p{n}@uni.edu" for n in range(5_001)), None, "5,000"),
+        ("", b"PK\x03\x04zip", "save it as CSV"),
+    ],
+)
+def test_a_refused_new_campaign_keeps_everything_typed(
+    site: Site, contest_id: int, pasted: str, file: bytes | None, error: str
+) -> None:
+    site.sign_in_as("organizer")
+    response = create(
+        site,
+        contest_id,
+        kind="voting",
+        pasted=pasted,
+        file=file,
+        subject="Vote now",
+        body="Go {link}",
+    )
+    assert response.status_code == 400 and error in response.text
+    assert '<option value="voting" selected>' in response.text
+    assert 'value="Vote now"' in response.text and ">Go {link}</textarea>" in response.text
+    assert f">{pasted}</textarea>" in response.text
+    assert site.value("SELECT count(*) FROM campaigns") == 0
