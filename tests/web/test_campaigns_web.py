@@ -326,6 +326,13 @@ def test_queued_messages_download_as_csv_for_a_mail_merge(site: Site, contest_id
     ]
     assert rows[0]["body"].startswith("Hello Pat Lee,") and "/unsubscribe/" in rows[0]["body"]
 
+    # Kim unsubscribes before the organizer gets round to the mail merge.
+    token = UNSUBSCRIBE.findall(rows[1]["body"])[0]
+    assert site.post(f"/unsubscribe/{token}", {}).status_code == 200
+    rows = list(csv.DictReader(io.StringIO(site.client.get(page + "/messages.csv").text)))
+    assert [r["email"] for r in rows] == ["pat@uni.edu"]
+    assert "1 unsubscribed before delivery" in site.client.get(page).text
+
 
 def test_a_campaign_is_only_found_under_its_own_contest(site: Site, contest_id: int) -> None:
     site.sign_in_as("organizer")
