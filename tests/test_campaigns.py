@@ -459,3 +459,36 @@ async def test_unsubscribing_after_the_send_stops_the_message_still_in_the_outbo
     states = await campaign_log.state_counts(db, campaign.id)
     assert states == {"sent": 1, "unsubscribed before delivery": 1}
     assert [m["email"] for m in await campaign_log.messages(db, campaign.id)] == ["pat@uni.edu"]
+
+
+@pytest.mark.anyio
+async def test_each_send_logs_only_the_bad_rows_added_since_the_last_send(
+    db: Database, passwords: Passwords
+) -> None:
+    me = await organizer(db, passwords)
+    contest = await new_contest(db)
+    campaign = await new_campaign(db, contest, me, "pat@uni.edu\nnot-an-address")
+    assert (await send(db, campaign, contest, me)).bad_rows == 1
+    more = await campaigns.prepare_list(
+        db, "kim@uni.edu\nbroken@\npat@uni.edu", campaign_id=campaign.id
+    )
+    await campaigns.add_to_list(db, campaign, more)
+    await campaign_send.send_test(
+        db,
+        campaign,
+        contest=contest,
+        organizer=me,
+        link=LINK,
+        unsubscribe_link_for=unsubscribe_link,
+        now=NOW,
+    )
+    assert await send(db, campaign, contest, me) == campaign_send.SendReport(1, 0, 2)
+    assert (await send(db, campaign, contest, me)).bad_rows == 0
+    log = await campaign_log.send_log(db, contest.id)
+    assert [(row["is_test"], row["queued"], row["skipped_bad"]) for row in log] == [
+        (0, 0, 0),
+        (0, 1, 2),
+        (1, 1, 0),
+        (0, 1, 1),
+    ]
+    assert len(await campaign_log.problems(db, campaign.id)) == 3  # the page lists them all
