@@ -5,12 +5,21 @@ from __future__ import annotations
 from contest.db import Database, Row
 from contest.outbox import MAX_ATTEMPTS
 
-#: How one recipient's message is doing, from its campaign row and its outbox row.
+#: The state of a message whose reader unsubscribed after the send and before delivery.
+LATE_UNSUBSCRIBE = "unsubscribed before delivery"
+#: What a recipient row ``r`` is read with: its outbox row ``o`` and any unsubscribe ``u``.
+_JOINS = (
+    " LEFT JOIN outbox o ON o.id = r.outbox_id LEFT JOIN unsubscribes u ON u.mailbox = r.mailbox"
+)
+#: How one recipient's message is doing. A late unsubscribe shows at once, before delivery
+#: comes round to take the message back (see unsubscribes.withdraw_unsubscribed).
 _STATE = f"""CASE
     WHEN r.status = 'listed' THEN 'not sent yet'
+    WHEN r.status = 'unsubscribed' AND r.queued_at IS NOT NULL THEN '{LATE_UNSUBSCRIBE}'
     WHEN r.status = 'unsubscribed' THEN 'skipped: unsubscribed'
     WHEN o.id IS NULL THEN 'removed from the outbox'
     WHEN o.sent_at IS NOT NULL THEN 'sent'
+    WHEN u.mailbox IS NOT NULL THEN '{LATE_UNSUBSCRIBE}'
     WHEN o.attempts >= {MAX_ATTEMPTS} THEN 'failed'
     WHEN o.last_error IS NOT NULL THEN 'retrying'
     ELSE 'waiting in the outbox' END"""
@@ -39,7 +48,7 @@ async def recipients(db: Database, campaign_id: int, *, limit: int = 500) -> lis
     return await db.fetch_all(
         f"SELECT r.*, {_STATE} AS state, o.sent_at, o.last_error"  # noqa: S608 - fixed SQL
         " FROM campaign_recipients r"
-        " LEFT JOIN outbox o ON o.id = r.outbox_id WHERE r.campaign_id = ? ORDER BY r.id LIMIT ?",
+        f"{_JOINS} WHERE r.campaign_id = ? ORDER BY r.id LIMIT ?",
         (campaign_id, limit),
     )
 
@@ -49,18 +58,22 @@ async def state_counts(db: Database, campaign_id: int) -> dict[str, int]:
     rows = await db.fetch_all(
         f"SELECT {_STATE} AS state, count(*) AS n"  # noqa: S608 - fixed SQL
         " FROM campaign_recipients r"
-        " LEFT JOIN outbox o ON o.id = r.outbox_id WHERE r.campaign_id = ? GROUP BY 1",
+        f"{_JOINS} WHERE r.campaign_id = ? GROUP BY 1",
         (campaign_id,),
     )
     return {row["state"]: int(row["n"]) for row in rows}
 
 
 async def messages(db: Database, campaign_id: int) -> list[dict[str, str]]:
-    """Every queued message of the campaign, for a mail merge when no mail server is set up."""
+    """Every queued message of the campaign, for a mail merge when no mail server is set up.
+
+    A message whose reader unsubscribed before it was delivered is left out.
+    """
     rows = await db.fetch_all(
         f"SELECT o.recipient, r.name, {_STATE} AS state, o.subject, o.body"  # noqa: S608 - fixed SQL
-        " FROM campaign_recipients r JOIN outbox o ON o.id = r.outbox_id"
-        " WHERE r.campaign_id = ? ORDER BY r.id",
+        f" FROM campaign_recipients r{_JOINS}"
+        " WHERE r.campaign_id = ? AND o.id IS NOT NULL"
+        " AND (u.mailbox IS NULL OR o.sent_at IS NOT NULL) ORDER BY r.id",
         (campaign_id,),
     )
     return [

@@ -30,7 +30,7 @@ SEND_BATCH = 200
 
 @dataclass(frozen=True)
 class SendReport:
-    """What one send did."""
+    """What one send did; ``bad_rows`` counts the rows refused since the previous send."""
 
     queued: int
     unsubscribed: int
@@ -150,6 +150,23 @@ async def _send_batch(
     return len(links), len(rows) - len(links)
 
 
+async def _new_bad_rows(tx: Transaction, campaign_id: int) -> int:
+    """Bad rows added to the campaign's lists since its last send (each send logs its own).
+
+    Bad rows are only ever added, and every send logs the ones it found new, so the new ones
+    are all of them less those already logged; in the write transaction, two sends cannot both
+    count the same rows.
+    """
+    return int(
+        await tx.fetch_value(
+            "SELECT max(0, (SELECT count(*) FROM campaign_problems WHERE campaign_id = ?)"
+            " - (SELECT coalesce(sum(skipped_bad), 0) FROM campaign_sends"
+            "    WHERE campaign_id = ? AND is_test = 0))",
+            (campaign_id, campaign_id),
+        )
+    )
+
+
 async def send(
     db: Database,
     campaign: Campaign,
@@ -183,12 +200,8 @@ async def send(
         if batch is None:
             break
         queued, stopped = queued + batch[0], stopped + batch[1]
-    bad_rows = int(
-        await db.fetch_value(
-            "SELECT count(*) FROM campaign_problems WHERE campaign_id = ?", (campaign.id,)
-        )
-    )
     async with db.transaction() as tx:
+        bad_rows = await _new_bad_rows(tx, campaign.id)
         await tx.execute(
             "INSERT INTO campaign_sends (campaign_id, is_test, actor_id, subject, queued,"
             " skipped_unsubscribed, skipped_bad, at) VALUES (?, 0, ?, ?, ?, ?, ?, ?)",

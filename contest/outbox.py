@@ -11,9 +11,12 @@ import anyio.to_thread
 from contest.clock import to_db
 from contest.config import SmtpSettings
 from contest.db import Database, Row, Transaction
+from contest.unsubscribes import withdraw_unsubscribed
 
 #: Delivery attempts before a message is given up as failed.
 MAX_ATTEMPTS = 5
+#: Messages sent per delivery round (one SMTP connection each round).
+DELIVERY_BATCH = 50
 
 
 async def queue_mail(
@@ -61,14 +64,69 @@ def as_email(sender: str, message: Row) -> EmailMessage:
     return email
 
 
-def _send_one(smtp: SmtpSettings, sender: str, message: Row) -> None:
-    email = as_email(sender, message)
-    with smtplib.SMTP(smtp.host, smtp.port, timeout=20) as client:
-        if smtp.starttls:
-            client.starttls()
-        if smtp.user and smtp.password:
-            client.login(smtp.user, smtp.password)
-        client.send_message(email, to_addrs=[message["recipient"]])
+#: Errors after which the server has reset the transaction and the connection can go on.
+_MESSAGE_ERRORS = (
+    smtplib.SMTPRecipientsRefused,
+    smtplib.SMTPSenderRefused,
+    smtplib.SMTPDataError,
+    smtplib.SMTPNotSupportedError,
+)
+
+
+class ServerUnreachable(Exception):
+    """Connecting (or signing in) to the mail server failed: no message of the batch can go."""
+
+
+class _Connection:
+    """One SMTP connection for a batch of messages, opened on first use and after a hang-up."""
+
+    def __init__(self, smtp: SmtpSettings) -> None:
+        self.smtp = smtp
+        self.client: smtplib.SMTP | None = None
+
+    def _open(self) -> smtplib.SMTP:
+        try:
+            client = smtplib.SMTP(self.smtp.host, self.smtp.port, timeout=20)
+        except (OSError, smtplib.SMTPException) as error:
+            raise ServerUnreachable(str(error)) from error
+        try:
+            if self.smtp.starttls:
+                client.starttls()
+            if self.smtp.user and self.smtp.password:
+                client.login(self.smtp.user, self.smtp.password)
+        except (OSError, smtplib.SMTPException) as error:
+            client.close()
+            raise ServerUnreachable(str(error)) from error
+        return client
+
+    def send(self, sender: str, message: Row) -> None:
+        """Send one message; its own refusal leaves the connection open for the next."""
+        email = as_email(sender, message)
+        if self.client is None:
+            self.client = self._open()
+        try:
+            self.client.send_message(email, to_addrs=[message["recipient"]])
+        except _MESSAGE_ERRORS:
+            raise
+        except BaseException:
+            self.drop()  # the connection's state is unknown: the next message opens another
+            raise
+
+    def close(self) -> None:
+        """Say goodbye to the server, or just drop the connection if it is gone."""
+        client, self.client = self.client, None
+        if client is None:
+            return
+        try:
+            client.quit()
+        except (OSError, smtplib.SMTPException):
+            client.close()
+
+    def drop(self) -> None:
+        """Close the socket without a word to the server (it hung up, or delivery is cancelled)."""
+        client, self.client = self.client, None
+        if client is not None:
+            client.close()
 
 
 async def deliver_waiting(
@@ -78,28 +136,54 @@ async def deliver_waiting(
     sender: str,
     now: datetime,
     max_attempts: int = MAX_ATTEMPTS,
+    batch: int = DELIVERY_BATCH,
 ) -> int:
-    """Send the waiting messages by SMTP; record each result; return how many went out."""
+    """Send a batch of waiting messages over one connection; record each result; count sent.
+
+    Transactional mail (no unsubscribe link: resets, invitations, replies) goes before campaign
+    mail, so a big campaign never holds up a password reset. Campaign mail to someone who has
+    unsubscribed since it was queued is taken back unsent. If the server cannot be reached,
+    only the first message is charged an attempt; the rest wait for the next round.
+    """
     waiting = await db.fetch_all(
-        "SELECT * FROM outbox WHERE sent_at IS NULL AND attempts < ? ORDER BY id LIMIT 50",
-        (max_attempts,),
+        "SELECT * FROM outbox WHERE sent_at IS NULL AND attempts < ?"
+        " ORDER BY unsubscribe_url IS NOT NULL, id LIMIT ?",
+        (max_attempts, batch),
     )
+    if bulk := [message["id"] for message in waiting if message["unsubscribe_url"]]:
+        withdrawn = await withdraw_unsubscribed(db, bulk)
+        waiting = [message for message in waiting if message["id"] not in withdrawn]
+    connection = _Connection(smtp)
     sent = 0
-    for message in waiting:
-        try:
-            await anyio.to_thread.run_sync(_send_one, smtp, sender, message)
-        except (OSError, ValueError, smtplib.SMTPException) as error:
-            async with db.transaction() as tx:
-                await tx.execute(
-                    "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
-                    (str(error)[:500], message["id"]),
-                )
-            continue
-        async with db.transaction() as tx:
+    try:
+        for message in waiting:
+            try:
+                await anyio.to_thread.run_sync(connection.send, sender, message)
+            except (ServerUnreachable, OSError, ValueError, smtplib.SMTPException) as error:
+                await _record(db, message["id"], error=str(error)[:500], now=now)
+                if isinstance(error, ServerUnreachable):
+                    break
+                continue
+            await _record(db, message["id"], error=None, now=now)
+            sent += 1
+    except BaseException:
+        connection.drop()
+        raise
+    await anyio.to_thread.run_sync(connection.close)
+    return sent
+
+
+async def _record(db: Database, message_id: int, *, error: str | None, now: datetime) -> None:
+    """Count the attempt: sent when there was no error, else the error for the outbox page."""
+    async with db.transaction() as tx:
+        if error is None:
             await tx.execute(
                 "UPDATE outbox SET attempts = attempts + 1, sent_at = ?, last_error = NULL"
                 " WHERE id = ?",
-                (to_db(now), message["id"]),
+                (to_db(now), message_id),
             )
-        sent += 1
-    return sent
+        else:
+            await tx.execute(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
+                (error, message_id),
+            )

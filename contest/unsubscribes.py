@@ -1,11 +1,12 @@
 """Unsubscribing from campaign mail: a personal link in every message, no account needed.
 
-Only campaign mail honours it; password resets, invitations and replies still arrive.
+Only campaign mail honours it; password resets, invitations and replies still arrive. A campaign
+message still in the outbox when its reader unsubscribes is taken back before delivery.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from contest.clock import to_db
@@ -64,6 +65,39 @@ async def unsubscribed_among(reader: Database | Transaction, mailboxes: Iterable
         )
         found.update(str(row["mailbox"]) for row in rows)
     return found
+
+
+async def withdraw_unsubscribed(db: Database, outbox_ids: Sequence[int]) -> set[int]:
+    """Take back those of these campaign messages whose mailbox unsubscribed after the send.
+
+    The message leaves the outbox; its recipient row turns ``unsubscribed`` and keeps its
+    ``queued_at``, which the campaign page reads as "unsubscribed before delivery".
+    Return the ids of the messages taken back. (The look-up reads, the rare take-back writes.)
+    """
+    rows: list[Row] = []
+    for start in range(0, len(outbox_ids), _CHUNK):
+        chunk = list(outbox_ids[start : start + _CHUNK])
+        marks = ",".join("?" * len(chunk))
+        rows += await db.fetch_all(
+            "SELECT r.id, r.outbox_id FROM campaign_recipients r"  # noqa: S608 - only ?s
+            " JOIN unsubscribes u ON u.mailbox = r.mailbox"
+            " JOIN outbox o ON o.id = r.outbox_id AND o.sent_at IS NULL"
+            f" WHERE r.status = 'queued' AND r.outbox_id IN ({marks})",
+            chunk,
+        )
+    if not rows:
+        return set()
+    async with db.transaction() as tx:
+        await tx.execute_many(
+            "UPDATE campaign_recipients SET status = 'unsubscribed', outbox_id = NULL"
+            " WHERE id = ? AND status = 'queued'",
+            [(row["id"],) for row in rows],
+        )
+        await tx.execute_many(
+            "DELETE FROM outbox WHERE id = ? AND sent_at IS NULL",
+            [(row["outbox_id"],) for row in rows],
+        )
+    return {int(row["outbox_id"]) for row in rows}
 
 
 def masked(mailbox: str) -> str:

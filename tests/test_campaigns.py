@@ -1,6 +1,7 @@
 """Campaign mail: reading lists, checking texts, sending without mailing anyone twice."""
 
 import re
+import smtplib
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
@@ -15,14 +16,17 @@ from contest import (
     recovery,
     unsubscribes,
 )
+from contest import outbox as outbox_module
 from contest.campaign_lists import MAX_LIST_ROWS, decode_list, parse_list
 from contest.campaign_text import DEFAULTS, check_message, compose, placeholder_error
+from contest.config import SmtpSettings
 from contest.contests import Contest
 from contest.db import Database
 from contest.demo import demo_settings
 from contest.errors import ValidationError
 from contest.security import Passwords, token_hash
 from tests.factories import insert_entry
+from tests.test_outbox import FakeSMTP
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 VOTING = NOW + timedelta(days=12)
@@ -417,3 +421,74 @@ async def test_a_long_list_is_sent_in_batches_each_mailbox_once(
         "SELECT r.email, o.recipient FROM campaign_recipients r JOIN outbox o ON o.id = r.outbox_id"
     )
     assert all(row["email"] == row["recipient"] for row in linked) and len(linked) == 5
+
+
+@pytest.mark.anyio
+async def test_unsubscribing_after_the_send_stops_the_message_still_in_the_outbox(
+    db: Database, passwords: Passwords, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    FakeSMTP.reset()
+    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
+    me = await organizer(db, passwords)
+    contest = await new_contest(db)
+    campaign = await new_campaign(db, contest, me, "pat@uni.edu\nSam <Sam+news@uni.edu>")
+    await send(db, campaign, contest, me)
+    token = UNSUBSCRIBE.findall((await outbox(db))[1][1])[0]
+    await unsubscribes.unsubscribe(db, token, now=NOW)  # Sam, before the mail server's turn
+    states = await campaign_log.state_counts(db, campaign.id)
+    assert states == {"waiting in the outbox": 1, "unsubscribed before delivery": 1}
+    assert [m["email"] for m in await campaign_log.messages(db, campaign.id)] == ["pat@uni.edu"]
+    async with db.transaction() as tx:  # a reply to Sam's entry, say: not campaign mail
+        await outbox_module.queue_mail(
+            tx, recipient="Sam+news@uni.edu", subject="A reply", body="Nice photo", now=NOW
+        )
+
+    await outbox_module.deliver_waiting(
+        db, smtp=SmtpSettings(host="mail"), sender="lib@uni.edu", now=NOW
+    )
+    assert [(m["To"], m["Subject"]) for m in FakeSMTP.sent] == [
+        ("Sam+news@uni.edu", "A reply"),  # transactional mail still arrives
+        ("pat@uni.edu", "Take part in Day & Night at the Library"),
+    ]
+    rows = await db.fetch_all("SELECT email, status, outbox_id FROM campaign_recipients")
+    assert [(r["email"], r["status"], r["outbox_id"] is None) for r in rows] == [
+        ("pat@uni.edu", "queued", False),
+        ("Sam+news@uni.edu", "unsubscribed", True),
+    ]
+    assert await outbox_module.count_waiting(db) == 0  # Sam's message left the outbox
+    states = await campaign_log.state_counts(db, campaign.id)
+    assert states == {"sent": 1, "unsubscribed before delivery": 1}
+    assert [m["email"] for m in await campaign_log.messages(db, campaign.id)] == ["pat@uni.edu"]
+
+
+@pytest.mark.anyio
+async def test_each_send_logs_only_the_bad_rows_added_since_the_last_send(
+    db: Database, passwords: Passwords
+) -> None:
+    me = await organizer(db, passwords)
+    contest = await new_contest(db)
+    campaign = await new_campaign(db, contest, me, "pat@uni.edu\nnot-an-address")
+    assert (await send(db, campaign, contest, me)).bad_rows == 1
+    more = await campaigns.prepare_list(
+        db, "kim@uni.edu\nbroken@\npat@uni.edu", campaign_id=campaign.id
+    )
+    await campaigns.add_to_list(db, campaign, more)
+    await campaign_send.send_test(
+        db,
+        campaign,
+        contest=contest,
+        organizer=me,
+        link=LINK,
+        unsubscribe_link_for=unsubscribe_link,
+        now=NOW,
+    )
+    assert await send(db, campaign, contest, me) == campaign_send.SendReport(1, 0, 2)
+    assert (await send(db, campaign, contest, me)).bad_rows == 0
+    log = await campaign_log.send_log(db, contest.id)
+    assert [(row["is_test"], row["queued"], row["skipped_bad"]) for row in log] == [
+        (0, 0, 0),
+        (0, 1, 2),
+        (1, 1, 0),
+        (0, 1, 1),
+    ]
+    assert len(await campaign_log.problems(db, campaign.id)) == 3  # the page lists them all

@@ -18,9 +18,22 @@ class FakeSMTP:
 
     sent: ClassVar[list[EmailMessage]] = []
     fail_for: ClassVar[set[str]] = set()
+    drop_at: ClassVar[set[str]] = set()  # the server hangs up on these recipients
+    unreachable: ClassVar[bool] = False
+    connections: ClassVar[int] = 0
+    quits: ClassVar[int] = 0
 
     def __init__(self, host: str, port: int, timeout: float) -> None:
+        if self.unreachable:
+            raise ConnectionRefusedError("connection refused")
         self.host, self.port = host, port
+        self.open = True
+        FakeSMTP.connections += 1
+
+    @classmethod
+    def reset(cls, *, fail_for: set[str] | None = None) -> None:
+        cls.sent, cls.fail_for, cls.drop_at = [], fail_for or set(), set()
+        cls.unreachable, cls.connections, cls.quits = False, 0, 0
 
     def __enter__(self) -> "FakeSMTP":
         return self
@@ -34,22 +47,46 @@ class FakeSMTP:
     def login(self, user: str, password: str) -> None:
         pass
 
+    def quit(self) -> None:
+        FakeSMTP.quits += 1
+        self.open = False
+
+    def close(self) -> None:
+        self.open = False
+
     def send_message(self, message: EmailMessage, to_addrs: list[str]) -> None:
         assert to_addrs == [message["To"]]  # only ever the one recipient we queued
+        assert self.open, "sent over a connection that was closed"
+        if message["To"] in self.drop_at:
+            self.open = False
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
         if message["To"] in self.fail_for:
             raise smtplib.SMTPRecipientsRefused({message["To"]: (550, b"no such user")})
         self.sent.append(message)
 
 
-async def queue(db: Database, recipient: str) -> None:
+async def queue(db: Database, recipient: str, unsubscribe_url: str | None = None) -> None:
     async with db.transaction() as tx:
-        await outbox.queue_mail(tx, recipient=recipient, subject="Hi", body="Hello", now=NOW)
+        await outbox.queue_mail(
+            tx,
+            recipient=recipient,
+            subject="Hi",
+            body="Hello",
+            now=NOW,
+            unsubscribe_url=unsubscribe_url,
+        )
+
+
+async def deliver(db: Database) -> int:
+    return await outbox.deliver_waiting(
+        db, smtp=SmtpSettings(host="mail"), sender="contest@uni.edu", now=NOW
+    )
 
 
 async def test_waiting_mail_is_sent_and_failures_are_recorded(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    FakeSMTP.sent, FakeSMTP.fail_for = [], {"bad@uni.edu"}
+    FakeSMTP.reset(fail_for={"bad@uni.edu"})
     monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
     await queue(db, "good@uni.edu")
     await queue(db, "bad@uni.edu")
@@ -71,7 +108,7 @@ async def test_waiting_mail_is_sent_and_failures_are_recorded(
 async def test_a_header_breaking_subject_is_folded_and_never_stalls_the_queue(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    FakeSMTP.sent, FakeSMTP.fail_for = [], set()
+    FakeSMTP.reset()
     monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
     async with db.transaction() as tx:
         await outbox.queue_mail(
@@ -83,3 +120,65 @@ async def test_a_header_breaking_subject_is_folded_and_never_stalls_the_queue(
     )
     assert sent == 2
     assert FakeSMTP.sent[0]["Subject"] == "Line one Bcc: evil@x.com"
+
+
+async def test_transactional_mail_overtakes_a_big_campaign_waiting_in_the_outbox(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    FakeSMTP.reset()
+    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
+    for n in range(120):
+        await queue(db, f"p{n}@uni.edu", unsubscribe_url=f"http://site/unsubscribe/t{n}")
+    await queue(db, "reset@uni.edu")  # a password reset queued behind the campaign
+    await queue(db, "judge@uni.edu")
+    assert await deliver(db) == 50
+    sent = [m["To"] for m in FakeSMTP.sent]
+    assert sent[:2] == ["reset@uni.edu", "judge@uni.edu"]
+    assert sent[2:] == [f"p{n}@uni.edu" for n in range(48)]  # the campaign keeps its own order
+
+
+async def test_a_batch_goes_over_one_connection_and_a_refused_recipient_fails_alone(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    FakeSMTP.reset(fail_for={"bad@uni.edu"})
+    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
+    for recipient in ("a@uni.edu", "bad@uni.edu", "c@uni.edu", "d@uni.edu"):
+        await queue(db, recipient)
+    assert await deliver(db) == 3
+    assert FakeSMTP.connections == 1 and FakeSMTP.quits == 1
+    assert [m["To"] for m in FakeSMTP.sent] == ["a@uni.edu", "c@uni.edu", "d@uni.edu"]
+    rows = {r["recipient"]: r for r in await outbox.list_messages(db)}
+    assert (
+        rows["bad@uni.edu"]["attempts"] == 1 and "no such user" in rows["bad@uni.edu"]["last_error"]
+    )
+    assert all(rows[r]["sent_at"] for r in ("a@uni.edu", "c@uni.edu", "d@uni.edu"))
+
+
+async def test_a_dropped_connection_is_opened_again_for_the_next_message(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    FakeSMTP.reset()
+    FakeSMTP.drop_at = {"b@uni.edu"}
+    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
+    for recipient in ("a@uni.edu", "b@uni.edu", "c@uni.edu"):
+        await queue(db, recipient)
+    assert await deliver(db) == 2
+    assert FakeSMTP.connections == 2
+    assert [m["To"] for m in FakeSMTP.sent] == ["a@uni.edu", "c@uni.edu"]
+    rows = {r["recipient"]: r for r in await outbox.list_messages(db)}
+    assert rows["b@uni.edu"]["sent_at"] is None and "closed" in rows["b@uni.edu"]["last_error"]
+
+
+async def test_an_unreachable_server_costs_one_attempt_not_one_per_message(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    FakeSMTP.reset()
+    FakeSMTP.unreachable = True
+    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
+    for recipient in ("a@uni.edu", "b@uni.edu", "c@uni.edu"):
+        await queue(db, recipient)
+    assert await deliver(db) == 0
+    attempts = {r["recipient"]: r["attempts"] for r in await outbox.list_messages(db)}
+    assert attempts == {"a@uni.edu": 1, "b@uni.edu": 0, "c@uni.edu": 0}
+    FakeSMTP.unreachable = False
+    assert await deliver(db) == 3

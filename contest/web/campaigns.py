@@ -141,9 +141,11 @@ async def _campaign_page(
     campaign: Campaign,
     *,
     form: FormValues | None = None,
+    list_form: FormValues | None = None,
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
+    """The campaign page; ``form`` is the message form, ``list_form`` the add-addresses form."""
     db = services(request).db
     context = {
         "contest": contest,
@@ -164,7 +166,7 @@ async def _campaign_page(
         "errors": errors or {},
         "done": request.query_params.get("done", ""),
         "shown_recipients": SHOWN_RECIPIENTS,
-        "empty_form": FormValues(),
+        "list_form": list_form or FormValues(),
         **_common(request),
     }
     return await render(request, "campaigns/campaign.html", context, status_code=status_code)
@@ -207,7 +209,7 @@ async def add_addresses(request: Request) -> Response:
         await campaigns.add_to_list(db, campaign, listing)
     except ValidationError as error:
         return await _campaign_page(
-            request, contest, campaign, errors=error.errors, status_code=400
+            request, contest, campaign, list_form=form, errors=error.errors, status_code=400
         )
     return redirect(
         request, "campaign", contest_id=contest.id, campaign_id=campaign.id, query={"done": "add"}

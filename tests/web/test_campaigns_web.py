@@ -160,8 +160,9 @@ def test_send_queues_one_personal_message_each_and_a_second_send_mails_nobody(
     log = site.rows("SELECT is_test, queued, skipped_bad FROM campaign_sends ORDER BY id")
     assert log == [
         {"is_test": 0, "queued": 2, "skipped_bad": 2},
-        {"is_test": 0, "queued": 0, "skipped_bad": 2},
+        {"is_test": 0, "queued": 0, "skipped_bad": 0},  # the same bad rows are not counted again
     ]
+    assert "New bad rows" in site.client.get(page).text
     site.execute("UPDATE outbox SET sent_at = 'x' WHERE recipient = 'pat@uni.edu'")
     site.execute(
         "UPDATE outbox SET attempts = 5, last_error = 'refused' WHERE recipient = 'kim@uni.edu'"
@@ -326,6 +327,13 @@ def test_queued_messages_download_as_csv_for_a_mail_merge(site: Site, contest_id
     ]
     assert rows[0]["body"].startswith("Hello Pat Lee,") and "/unsubscribe/" in rows[0]["body"]
 
+    # Kim unsubscribes before the organizer gets round to the mail merge.
+    token = UNSUBSCRIBE.findall(rows[1]["body"])[0]
+    assert site.post(f"/unsubscribe/{token}", {}).status_code == 200
+    rows = list(csv.DictReader(io.StringIO(site.client.get(page + "/messages.csv").text)))
+    assert [r["email"] for r in rows] == ["pat@uni.edu"]
+    assert "1 unsubscribed before delivery" in site.client.get(page).text
+
 
 def test_a_campaign_is_only_found_under_its_own_contest(site: Site, contest_id: int) -> None:
     site.sign_in_as("organizer")
@@ -399,3 +407,58 @@ def test_mail_providers_unsubscribe_in_one_click_from_the_message_headers(
     assert site.value("SELECT count(*) FROM unsubscribes") == 1
     stranger = site.client.post("/unsubscribe/guessed", data={"List-Unsubscribe": "One-Click"})
     assert stranger.status_code == 404
+
+
+def test_a_refused_addition_keeps_the_pasted_list_and_says_why_next_to_it(
+    site: Site, contest_id: int
+) -> None:
+    site.sign_in_as("organizer")
+    create(site, contest_id, pasted="pat@uni.edu")
+    page = campaign_page(site, contest_id)
+    typed = "Kim Ho <kim@uni.edu>\nbo@uni.edu"
+    data = {"addresses": typed, "csrf_token": site.csrf(page)}
+    both = site.client.post(
+        page + "/addresses", data=data, files={"file": ("more.csv", b"sam@uni.edu", "text/csv")}
+    )
+    assert both.status_code == 400
+    fieldset = both.text[both.text.index('<fieldset id="recipients">') :]
+    fieldset = fieldset[: fieldset.index("</fieldset>")]
+    assert '<p class="field-error" id="recipients-error">Upload a file or paste' in fieldset
+    assert ">Kim Ho &lt;kim@uni.edu&gt;\nbo@uni.edu</textarea>" in fieldset
+    assert "choose it again" in both.text
+    # The message form further up still holds the campaign's own text.
+    assert 'value="Take part in {contest}"' in both.text
+
+    too_many = "\n".join(f"p{n}@uni.edu" for n in range(5_001))
+    data = {"addresses": too_many, "csrf_token": site.csrf(page)}
+    response = site.client.post(page + "/addresses", data=data, files={"file": ("", b"")})
+    assert response.status_code == 400 and "p5000@uni.edu</textarea>" in response.text
+    assert site.value("SELECT count(*) FROM campaign_recipients") == 1
+
+
+@pytest.mark.parametrize(
+    ("pasted", "file", "error"),
+    [
+        ("pat@uni.edu", b"sam@uni.edu", "not both"),
+        ("\n".join(f"p{n}@uni.edu" for n in range(5_001)), None, "5,000"),
+        ("", b"PK\x03\x04zip", "save it as CSV"),
+    ],
+)
+def test_a_refused_new_campaign_keeps_everything_typed(
+    site: Site, contest_id: int, pasted: str, file: bytes | None, error: str
+) -> None:
+    site.sign_in_as("organizer")
+    response = create(
+        site,
+        contest_id,
+        kind="voting",
+        pasted=pasted,
+        file=file,
+        subject="Vote now",
+        body="Go {link}",
+    )
+    assert response.status_code == 400 and error in response.text
+    assert '<option value="voting" selected>' in response.text
+    assert 'value="Vote now"' in response.text and ">Go {link}</textarea>" in response.text
+    assert f">{pasted}</textarea>" in response.text
+    assert site.value("SELECT count(*) FROM campaigns") == 0
