@@ -73,7 +73,7 @@ async def _deliver_mail_forever(services: Services) -> None:
     assert smtp is not None
     while True:
         try:
-            await outbox.deliver_waiting(
+            await outbox.deliver_all_waiting(
                 services.db, smtp=smtp, sender=services.config.mail_from, now=services.clock()
             )
         except Exception:  # keep the loop alive; the outbox page shows what failed

@@ -443,6 +443,13 @@ OUTBOX_UNSUBSCRIBE = Migration(
     """,
 )
 
+CAMPAIGN_OUTBOX_INDEX = Migration(
+    "0011_campaign_outbox_index",
+    """
+    CREATE INDEX campaign_recipients_outbox ON campaign_recipients(outbox_id)
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     ACCOUNTS,
     CONTESTS,
@@ -454,4 +461,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     SIGNATURES,
     CAMPAIGNS,
     OUTBOX_UNSUBSCRIBE,
+    CAMPAIGN_OUTBOX_INDEX,
 )

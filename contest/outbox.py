@@ -173,6 +173,21 @@ async def deliver_waiting(
     return sent
 
 
+async def deliver_all_waiting(
+    db: Database, *, smtp: SmtpSettings, sender: str, now: datetime
+) -> int:
+    """Send batch after batch while whole batches go out (a campaign drains in one round).
+
+    A batch with a failure or fewer messages ends the round; the next round retries.
+    """
+    total = 0
+    while True:
+        sent = await deliver_waiting(db, smtp=smtp, sender=sender, now=now)
+        total += sent
+        if sent < DELIVERY_BATCH:
+            return total
+
+
 async def _record(db: Database, message_id: int, *, error: str | None, now: datetime) -> None:
     """Count the attempt: sent when there was no error, else the error for the outbox page."""
     async with db.transaction() as tx:

@@ -182,3 +182,31 @@ async def test_an_unreachable_server_costs_one_attempt_not_one_per_message(
     assert attempts == {"a@uni.edu": 1, "b@uni.edu": 0, "c@uni.edu": 0}
     FakeSMTP.unreachable = False
     assert await deliver(db) == 3
+
+
+async def test_a_round_of_delivery_drains_a_whole_campaign_but_stops_at_a_failure(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    FakeSMTP.reset()
+    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
+    for n in range(120):
+        await queue(db, f"p{n}@uni.edu", unsubscribe_url=f"http://site/unsubscribe/t{n}")
+    settings = SmtpSettings(host="mail")
+    assert await outbox.deliver_all_waiting(db, smtp=settings, sender="s@u.edu", now=NOW) == 120
+    assert await outbox.count_waiting(db) == 0 and FakeSMTP.connections == 3  # one per batch
+
+    FakeSMTP.reset(fail_for={"q10@uni.edu"})
+    for n in range(120):
+        await queue(db, f"q{n}@uni.edu")
+    # The first batch has a refusal, so the round ends there; the next round goes on.
+    assert await outbox.deliver_all_waiting(db, smtp=settings, sender="s@u.edu", now=NOW) == 49
+    assert await outbox.count_waiting(db) == 71
+
+
+async def test_campaign_recipients_are_found_by_outbox_message_through_an_index(
+    db: Database,
+) -> None:
+    plan = await db.fetch_all(
+        "EXPLAIN QUERY PLAN SELECT id FROM campaign_recipients WHERE outbox_id IN (?, ?)", (1, 2)
+    )
+    assert any("campaign_recipients_outbox" in row["detail"] for row in plan), plan
