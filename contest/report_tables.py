@@ -20,6 +20,7 @@ from contest.contests import Contest
 from contest.db import Database, Row
 from contest.entry_text import without_emails
 from contest.errors import NotFound
+from contest.engagement_response import APPROVED_AT
 from contest.gallery import credit
 
 Cell = str | int | float | None
@@ -56,7 +57,7 @@ PERSONAL_COLUMNS = ("display_name", "email")
 LIKE_COLUMNS = ("entry_id", "day", "likes", "unlikes", "voids", "net_counted_likes")
 VIEW_COLUMNS = ("entry_id", "day", "views")
 SHARE_COLUMNS = ("entry_id", "day", "network", "clicks")
-REPLY_COLUMNS = ("entry_id", "reply_id", "organizer", "replied_at", "hours_since_submitted", "body")
+REPLY_COLUMNS = ("entry_id", "reply_id", "organizer", "replied_at", "hours_since_approval", "body")
 JUDGING_COLUMNS = (
     "rank",
     "entry_id",
@@ -299,10 +300,11 @@ async def _shares(db: Database, scope: _Scope) -> Table:
 
 
 async def _replies(db: Database, scope: _Scope) -> Table:
-    """Organizers' replies and how soon they came (for publication, without email addresses)."""
+    """Organizers' replies and how soon after approval they came, as on the dashboard (hours
+    are empty for an entry not approved; for publication, without email addresses)."""
     rows = await db.fetch_all(
         "SELECT replies.entry_id, replies.id, users.display_name AS organizer,"
-        " replies.created_at, entries.created_at AS submitted_at, replies.body"
+        f" replies.created_at, {APPROVED_AT} AS approved_at, entries.status, replies.body"  # noqa: S608
         " FROM replies JOIN entries ON entries.id = replies.entry_id"
         " LEFT JOIN users ON users.id = replies.author_id"
         " WHERE entries.contest_id = ? AND (entries.status = 'approved' OR ?)"
@@ -318,7 +320,9 @@ async def _replies(db: Database, scope: _Scope) -> Table:
                 row["id"],
                 row["organizer"],
                 scope.local(row["created_at"]),
-                _hours_between(row["submitted_at"], row["created_at"]),
+                _hours_between(row["approved_at"], row["created_at"])
+                if row["status"] == "approved"
+                else None,
                 without_emails(row["body"]) if scope.publication else row["body"],
             )
             for row in rows
@@ -327,7 +331,8 @@ async def _replies(db: Database, scope: _Scope) -> Table:
 
 
 def _hours_between(start: str, end: str) -> float:
-    return round((from_db(end) - from_db(start)).total_seconds() / 3600, 1)
+    """Hours from start to end, 0 for a reply before a re-approval (as the dashboard counts)."""
+    return round(max(0.0, (from_db(end) - from_db(start)).total_seconds()) / 3600, 1)
 
 
 async def _judging(db: Database, scope: _Scope) -> Table:

@@ -95,21 +95,22 @@ async def test_staff_response_share_within_a_day_median_and_waiting(
 ) -> None:
     known = await build(db, passwords)
     replies = (await engagement(db, known.contest, now=NOW)).replies
-    # In play: Lamplight (2 h), Steps (3 days), Atrium (30 min), Moon (none, 3 days old) and
-    # Stacks (none, 9 hours old: it has not had its day yet).
-    assert (replies.entries, replies.answered, replies.answered_within_day) == (5, 3, 2)
-    assert replies.had_a_day == 4
-    assert replies.share_within_day == 0.5
-    assert replies.median_first_reply == timedelta(hours=2)
+    # Approved entries, timed from their approval: Lamplight (2 h), Steps (8 h after its late
+    # approval), Moon (none, public for 3 days) and Stacks (none, public for 9 hours: it has not
+    # had its day yet). Atrium is pending: nobody can reply to it yet, so it is not waiting.
+    assert (replies.entries, replies.answered, replies.answered_within_day) == (4, 2, 2)
+    assert replies.had_a_day == 3
+    assert replies.share_within_day == pytest.approx(2 / 3)
+    assert replies.median_first_reply == timedelta(hours=5)
     assert replies.waiting == 2
     assert replies.oldest_waiting == (
-        WaitingEntry(known.entries["moon"], "Moon", NOW.replace(day=4, hour=2)),
+        WaitingEntry(known.entries["moon"], "Moon", NOW.replace(day=4, hour=4)),
         WaitingEntry(known.entries["stacks"], "Stacks", NOW.replace(day=7, hour=1)),
     )
     # A day later Stacks has had its day without a reply.
     later = await engagement(db, known.contest, now=NOW + timedelta(days=1))
-    assert later.replies.had_a_day == 5
-    assert later.replies.share_within_day == 0.4
+    assert later.replies.had_a_day == 4
+    assert later.replies.share_within_day == 0.5
 
 
 async def test_judging_progress(db: Database, passwords: Passwords) -> None:
@@ -164,8 +165,8 @@ async def test_summary_reads_like_a_librarian_wrote_it(db: Database, passwords: 
         "The library picked 2 favourites.",
         "Entries were viewed 5 times and shared 4 times, most often on WhatsApp (2).",
         "The most used hashtag was #library (3 entries).",
-        "Organizers replied to 50% of entries within a day;"
-        " the median first reply came after 2 hours.",
+        "Organizers replied to 67% of entries within a day;"
+        " the median first reply came after 5 hours.",
         "2 entries are still waiting for a reply.",
         "1 of the 4 entries has been scored by at least 2 judges.",
     ]

@@ -197,7 +197,9 @@ async def test_views_and_shares_per_local_day(db: Database, scenario: Scenario) 
     )
 
 
-async def test_replies_with_hours_since_submission(db: Database, scenario: Scenario) -> None:
+async def test_replies_with_hours_since_approval_as_the_dashboard_counts(
+    db: Database, scenario: Scenario
+) -> None:
     s = scenario
     first, second, on_rejected = s.replies
     expected = (
@@ -206,7 +208,7 @@ async def test_replies_with_hours_since_submission(db: Database, scenario: Scena
             first,
             "Libby Org",
             "2026-02-12T14:30:00+08:00",
-            3.5,
+            1.0,  # approved at 05:30 UTC, replied at 06:30
             "Lovely light on the shelves.",
         ),
         (
@@ -214,7 +216,7 @@ async def test_replies_with_hours_since_submission(db: Database, scenario: Scena
             second,
             "Libby Org",
             "2026-02-14T11:00:00+08:00",
-            48.0,
+            45.5,
             "Shared on our page today.",
         ),
     )
@@ -223,7 +225,7 @@ async def test_replies_with_hours_since_submission(db: Database, scenario: Scena
         on_rejected,
         "Libby Org",
         "2026-02-16T10:06:00+08:00",
-        24.1,
+        None,  # never approved, so never public: no staff-response clock
         "Sorry, it is too blurry.",
     )
     assert (await table(db, s, "replies")).rows == (*expected, rejected)
