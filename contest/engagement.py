@@ -192,7 +192,7 @@ async def engagement(db: Database, contest: Contest, *, now: datetime) -> Engage
         now=now,
         entries=await entry_figures(db, contest.id),
         participants=await participant_figures(db, contest),
-        public=await public_figures(db, contest.id),
+        public=await public_figures(db, contest),
         replies=await reply_figures(db, contest.id, now=now),
         judging=await judging_figures(db, contest),
         series=await daily_series(db, contest.id, contest.settings.timezone),

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from contest.clock import from_db, to_db
 from contest.contests import Contest
 from contest.db import Database
+from contest.entry_text import normalize_tag
 from contest.judging import panel_progress
 from contest.views import shares_by_network
 
@@ -58,7 +59,8 @@ class PublicFigures:
     shares: int
     networks: tuple[NetworkShares, ...]
     top_entries: tuple[RankedEntry, ...]
-    top_hashtags: tuple[Count, ...]
+    top_hashtags: tuple[Count, ...]  # besides the contest's own, which every entry carries
+    official_hashtag: str
     picked_entries: tuple[RankedEntry, ...]
 
 
@@ -138,8 +140,10 @@ async def _ranked(db: Database, sql: str, params: tuple[object, ...]) -> tuple[R
     )
 
 
-async def public_figures(db: Database, contest_id: int) -> PublicFigures:
-    """Likes and voters on approved entries, Library picks, views, shares and favourites."""
+async def public_figures(db: Database, contest: Contest) -> PublicFigures:
+    """Likes and voters on approved entries, Library picks, views, shares and hashtags."""
+    contest_id = contest.id
+    official = normalize_tag(contest.settings.hashtag)
     totals = await db.fetch_one(
         "SELECT coalesce(sum(likes.kind = 'vote' AND likes.voided_at IS NULL), 0) AS likes,"
         " count(DISTINCT CASE WHEN likes.kind = 'vote' AND likes.voided_at IS NULL"
@@ -173,9 +177,9 @@ async def public_figures(db: Database, contest_id: int) -> PublicFigures:
     hashtags = await db.fetch_all(
         "SELECT entry_hashtags.tag, count(*) AS n FROM entry_hashtags"
         " JOIN entries ON entries.id = entry_hashtags.entry_id"
-        " WHERE entries.contest_id = ? AND entries.status = 'approved'"
+        " WHERE entries.contest_id = ? AND entries.status = 'approved' AND entry_hashtags.tag != ?"
         " GROUP BY entry_hashtags.tag ORDER BY n DESC, entry_hashtags.tag LIMIT ?",
-        (contest_id, TOP_HASHTAGS),
+        (contest_id, official, TOP_HASHTAGS),
     )
     return PublicFigures(
         likes=totals["likes"],
@@ -186,6 +190,7 @@ async def public_figures(db: Database, contest_id: int) -> PublicFigures:
         networks=networks,
         top_entries=tuple(e for e in top if e.likes or e.views or e.picks),
         top_hashtags=tuple(Count(row["tag"], row["n"]) for row in hashtags),
+        official_hashtag=contest.settings.hashtag,
         picked_entries=picked,
     )
 

@@ -159,6 +159,8 @@ async def build(db: Database, passwords: Passwords) -> Known:
             (moon, "library"),
             (ids["shift"], "library"),  # rejected: not counted
         ]
+        # Every entry carries the contest's official hashtag (see contest/entry_text.py).
+        tags += [(entry, "dayandnightatthelibrary") for entry in ids.values()]
         await tx.execute_many("INSERT INTO entry_hashtags (entry_id, tag) VALUES (?, ?)", tags)
         organizer = users[ORGANIZER_EMAIL]
         replies = [

@@ -81,6 +81,8 @@ async def test_public_response_counts_likes_voters_picks_views_and_shares(
         RankedEntry(ids["steps"], "Steps", likes=1, picks=0, views=1),
         RankedEntry(ids["moon"], "Moon", likes=0, picks=1, views=1),
     )
+    # The official #DayAndNightAtTheLibrary is on every entry: ranking it would say nothing.
+    assert public.official_hashtag == "DayAndNightAtTheLibrary"
     assert public.top_hashtags == (
         Count("library", 3),
         Count("nightowls", 2),
@@ -164,7 +166,7 @@ async def test_summary_reads_like_a_librarian_wrote_it(db: Database, passwords: 
         "The album received 4 likes from 3 voters.",
         "The library picked 2 favourites.",
         "Entries were viewed 5 times and shared 4 times, most often on WhatsApp (2).",
-        "The most used hashtag was #library (3 entries).",
+        "Besides #DayAndNightAtTheLibrary, the most used hashtag was #library (3 entries).",
         "Organizers replied to 67% of entries within a day;"
         " the median first reply came after 5 hours.",
         "2 entries are still waiting for a reply.",
@@ -191,6 +193,26 @@ async def test_empty_contest_has_zeros_and_no_data_instead_of_divisions(db: Data
     assert report_text.percent(None) == report_text.duration(None) == "no data yet"
     chart = daily_chart("Likes per day", e.series.likes, unit="Likes")
     assert chart.is_empty and chart.description == "No data yet."
+
+
+async def test_only_the_official_hashtag_means_no_other_hashtags(db: Database) -> None:
+    contest = await empty_contest(db)
+    async with db.transaction() as tx:
+        await tx.execute(
+            "INSERT INTO users (id, email, display_name, role, password_hash, created_at)"
+            " VALUES (1, 'k@uni.edu', 'K', 'participant', 'x', 'x')"
+        )
+        entry = await insert_entry(tx, contest.id, 1, "Only official", "approved")
+        await tx.execute(
+            "UPDATE entries SET created_at = '2026-03-07T01:00:00Z' WHERE id = ?", (entry,)
+        )
+        await tx.execute(
+            "INSERT INTO entry_hashtags (entry_id, tag) VALUES (?, 'dayandnightatthelibrary')",
+            (entry,),
+        )
+    e = await engagement(db, contest, now=NOW)
+    assert e.public.top_hashtags == ()
+    assert not any("hashtag" in sentence for sentence in report_text.summary(e))
 
 
 def test_fill_days_puts_zero_on_quiet_days() -> None:

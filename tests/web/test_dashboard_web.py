@@ -105,6 +105,7 @@ def test_dashboard_shows_every_figure_of_the_known_contest(site: Site, known: Kn
         ["Steps", "1", "0", "1"],
         ["Moon", "0", "1", "1"],
     ]
+    assert "Top hashtags besides #DayAndNightAtTheLibrary" in page
     assert table(page, "top-hashtags")[0] == ["#library", "3"]
     assert table(page, "library-picks") == [["Lamplight", "1"], ["Moon", "1"]]
     assert facts(page, "staff-facts") == {
@@ -194,6 +195,9 @@ def test_empty_contest_pages_say_no_data_yet(site: Site) -> None:
         assert facts(page, "staff-facts")["Replied within a day"] == "no data yet"
         assert facts(page, "staff-facts")["Median time to first reply"] == "no data yet"
         assert facts(page, "participant-facts")["Entries per participant"] == "no data yet"
+        assert table(page, "top-hashtags") == [
+            ["No other hashtags yet: every entry carries #DayAndNightAtTheLibrary."]
+        ]
         assert facts(page, "judging-facts")["Entries scored by at least 2 judges"] == (
             "0 of 0 (no data yet)"
         )
