@@ -195,6 +195,6 @@ async def engagement(db: Database, contest: Contest, *, now: datetime) -> Engage
         public=await public_figures(db, contest),
         replies=await reply_figures(db, contest.id, now=now),
         judging=await judging_figures(db, contest),
-        series=await daily_series(db, contest.id, contest.settings.timezone),
+        series=await daily_series(db, contest, now=now),
         winners=await winners(db, contest.id),
     )

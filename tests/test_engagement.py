@@ -131,13 +131,32 @@ async def test_daily_series_are_in_the_contest_time_zone_with_quiet_days_as_zero
 ) -> None:
     known = await build(db, passwords)
     series = (await engagement(db, known.contest, now=NOW)).series
-    # "Steps" was sent at 17:00 UTC on 2 March: 01:00 on 3 March in Hong Kong.
-    assert series.entries == days(date(2026, 3, 2), [3, 1, 2, 0, 0, 1])
+    # One span for all four: from 1 March (submissions opened at 18:00 in Hong Kong) to today,
+    # 7 March, however quiet its ends. "Steps" was sent at 17:00 UTC on 2 March: 01:00 on
+    # 3 March in Hong Kong.
+    assert series.entries == days(date(2026, 3, 1), [0, 3, 1, 2, 0, 0, 1])
     # A like at 16:30 UTC on 5 March is a like on 6 March in Hong Kong.
-    assert series.likes == days(date(2026, 3, 5), [1, 3])
-    assert series.views == days(date(2026, 3, 5), [3, 0, 2])
-    assert series.shares == days(date(2026, 3, 5), [1, 1, 2])
+    assert series.likes == days(date(2026, 3, 1), [0, 0, 0, 0, 1, 3, 0])
+    assert series.views == days(date(2026, 3, 1), [0, 0, 0, 0, 3, 0, 2])
+    assert series.shares == days(date(2026, 3, 1), [0, 0, 0, 0, 1, 1, 2])
     assert sum(p.count for p in series.likes) == 4
+
+
+async def test_daily_series_end_today_or_on_the_contest_last_day(
+    db: Database, passwords: Passwords
+) -> None:
+    known = await build(db, passwords)
+    tomorrow = (await engagement(db, known.contest, now=NOW + timedelta(days=1))).series
+    assert {(s[0].day, s[-1].day) for s in tomorrow.__dict__.values()} == {
+        (date(2026, 3, 1), date(2026, 3, 8))
+    }
+    # Long after the results (announced on 23 March in Hong Kong) the charts stop there.
+    later = (await engagement(db, known.contest, now=NOW + timedelta(days=90))).series
+    assert {(s[0].day, s[-1].day) for s in later.__dict__.values()} == {
+        (date(2026, 3, 1), date(2026, 3, 23))
+    }
+    assert [p.count for p in later.entries[:7]] == [0, 3, 1, 2, 0, 0, 1]
+    assert sum(p.count for p in later.entries) == 7
 
 
 async def test_winners_appear_only_once_results_are_published(
@@ -217,6 +236,10 @@ async def test_only_the_official_hashtag_means_no_other_hashtags(db: Database) -
 
 def test_fill_days_puts_zero_on_quiet_days() -> None:
     assert fill_days({}) == ()
+    assert fill_days({}, date(2026, 3, 1), date(2026, 3, 2)) == days(date(2026, 3, 1), [0, 0])
+    assert fill_days({date(2026, 3, 3): 1}, date(2026, 3, 1), date(2026, 3, 2)) == days(
+        date(2026, 3, 1), [0, 0, 1]
+    )
     assert fill_days({date(2026, 3, 3): 2, date(2026, 3, 1): 1}) == days(
         date(2026, 3, 1), [1, 0, 2]
     )
@@ -270,5 +293,6 @@ async def test_quarter_hour_offsets_put_each_moment_on_its_local_day(db: Databas
             entry = await insert_entry(tx, contest.id, author, title, "approved")
             await tx.execute("UPDATE entries SET created_at = ? WHERE id = ?", (at, entry))
     # Kathmandu is UTC+5:45: 18:15 UTC is midnight there.
-    series = await daily_series(db, contest.id, "Asia/Kathmandu")
-    assert series.entries == days(date(2026, 3, 2), [1, 1])
+    series = await daily_series(db, contest, now=NOW)
+    # Both before submissions opened (4 March): the span widens rather than lose them.
+    assert series.entries == days(date(2026, 3, 2), [1, 1, 0, 0, 0, 0])
