@@ -9,6 +9,7 @@ from contest import contests, likes, replies, report_tables
 from contest.clock import to_db, zone
 from contest.db import Database
 from contest.demo import judging_demo_settings
+from contest.engagement import engagement
 from contest.errors import NotFound
 from contest.report_tables import Table
 from contest.security import Passwords
@@ -164,16 +165,36 @@ async def test_likes_by_contest_local_day_net_to_the_counted_tally(
     s = scenario
     by_day = await table(db, s, "likes_by_day")
     assert by_day.rows == (
-        (s.night_stacks, "2026-02-26", 1, 0, 0, 1),
-        (s.night_stacks, "2026-02-27", 2, 1, 0, 1),  # 16:10 UTC is past midnight in Hong Kong
-        (s.reading_room, "2026-02-27", 1, 0, 0, 1),  # the Library pick is not among them
-        (s.reading_room, "2026-02-28", 0, 0, 1, -1),
+        (s.night_stacks, "2026-02-26", 1, 0, 0, 1, 1),
+        (s.night_stacks, "2026-02-27", 2, 1, 0, 1, 1),  # 16:10 UTC is past midnight in HK
+        (s.reading_room, "2026-02-27", 1, 0, 0, 1, 0),  # the pick is not among them; voided
+        (s.reading_room, "2026-02-28", 0, 0, 1, -1, 0),
     )
     net: dict[int, int] = {}
     for row in by_day.records():
         assert isinstance(row["entry_id"], int) and isinstance(row["net_counted_likes"], int)
         net[row["entry_id"]] = net.get(row["entry_id"], 0) + row["net_counted_likes"]
     assert net == await likes.tallies(db, s.contest.id)
+
+
+async def test_standing_likes_per_day_redraw_the_dashboard_likes_chart(
+    db: Database, scenario: Scenario
+) -> None:
+    s = scenario
+    chart = {
+        point.day.isoformat(): point.count
+        for point in (await engagement(db, s.contest, now=NOW)).series.likes
+        if point.count
+    }
+    assert chart == {"2026-02-26": 1, "2026-02-27": 1}
+    for publication in (False, True):
+        sums: dict[str, int] = {}
+        for row in (await table(db, s, "likes_by_day", publication=publication)).records():
+            standing = row["standing_likes_cast"]
+            assert isinstance(standing, int) and isinstance(row["day"], str)
+            if standing:
+                sums[row["day"]] = sums.get(row["day"], 0) + standing
+        assert sums == chart, publication
 
 
 async def test_views_and_shares_per_local_day(db: Database, scenario: Scenario) -> None:
