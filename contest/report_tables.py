@@ -20,6 +20,7 @@ from contest.contests import Contest
 from contest.db import Database, Row
 from contest.entry_text import without_emails
 from contest.errors import NotFound
+from contest.engagement import FIRST_TIME
 from contest.engagement_response import APPROVED_AT
 from contest.gallery import credit
 
@@ -200,16 +201,15 @@ async def _entries(db: Database, scope: _Scope) -> Table:
 
 
 async def _participants(db: Database, scope: _Scope) -> Table:
-    """Everyone who entered the contest; a first contest means no earlier entry elsewhere."""
+    """Everyone who entered the contest; a first contest as on the dashboard: no entry in any
+    contest whose submissions opened before this one's."""
     rows = await db.fetch_all(
         "SELECT users.id, users.display_name, users.email, users.affiliation, users.department,"
         " count(*) AS submitted, sum(entries.status = 'approved') AS approved,"
-        " min(entries.created_at) AS first_here,"
-        " (SELECT min(other.created_at) FROM entries AS other"
-        "   WHERE other.participant_id = users.id AND other.contest_id != ?) AS first_elsewhere"
+        f" {FIRST_TIME} AS first_time"  # noqa: S608
         " FROM entries JOIN users ON users.id = entries.participant_id"
         " WHERE entries.contest_id = ? GROUP BY users.id ORDER BY users.id",
-        (scope.contest.id, scope.contest.id),
+        (to_db(scope.contest.schedule.submissions_open), scope.contest.id),
     )
     omitted = PERSONAL_COLUMNS if scope.publication else ()
     columns = tuple(column for column in PARTICIPANT_COLUMNS if column not in omitted)
@@ -222,9 +222,7 @@ async def _participants(db: Database, scope: _Scope) -> Table:
             row["department"],
             row["submitted"],
             row["approved"],
-            "yes"
-            if row["first_elsewhere"] is None or row["first_elsewhere"] >= row["first_here"]
-            else "no",
+            "yes" if row["first_time"] else "no",
         )
         for row in rows
     )

@@ -18,6 +18,7 @@ from tests.report_scenario import (
     ANNOUNCED,
     JUDGING_CLOSED,
     NOW,
+    TZ,
     Scenario,
     at,
     build,
@@ -141,7 +142,7 @@ async def test_participants_with_emails_for_organizers_and_without_for_publicati
     assert participants.rows == (
         (s.ann, "Ann Author", "ann@uni.edu", "student", "CIVL", 2, 1, "yes"),
         (s.bob, "Bob Builder", "bob@uni.edu", "staff", "ARTS", 1, 1, "no"),
-        (s.cat, "Cat Cole", "cat@uni.edu", "student", "MATH", 1, 0, "yes"),
+        (s.cat, "Cat Cole", "cat@uni.edu", "student", "MATH", 1, 0, "no"),
     )
     published = await table(db, s, "participants", publication=True)
     assert published.columns == (
@@ -155,8 +156,31 @@ async def test_participants_with_emails_for_organizers_and_without_for_publicati
     assert published.rows == (
         (s.ann, "student", "CIVL", 2, 1, "yes"),
         (s.bob, "staff", "ARTS", 1, 1, "no"),
-        (s.cat, "student", "MATH", 1, 0, "yes"),
+        (s.cat, "student", "MATH", 1, 0, "no"),
     )
+
+
+async def test_first_contest_means_what_the_dashboard_means_with_overlapping_contests(
+    db: Database, scenario: Scenario
+) -> None:
+    s = scenario
+    # A contest that opened after this one (15 February, this one on 10 February) where Ann
+    # sent a photo on 11 February, the day before her first entry here: by entry times she had
+    # entered elsewhere first, but not a contest that opened earlier, so this is her first.
+    settings = replace(judging_demo_settings(NOW + timedelta(days=5), TZ), title="Overlapping")
+    later = await contests.create_contest(db, settings, created_by=None, now=NOW)
+    async with db.transaction() as tx:
+        entry = await insert_entry(tx, later.id, s.ann, "Sooner", "approved")
+        await tx.execute(
+            "UPDATE entries SET created_at = '2026-02-11T00:00:00Z' WHERE id = ?", (entry,)
+        )
+    assert later.schedule.submissions_open > s.contest.schedule.submissions_open
+    first = {
+        row["id"]: row["first_contest"] for row in (await table(db, s, "participants")).records()
+    }
+    assert first == {s.ann: "yes", s.bob: "no", s.cat: "no"}
+    people = (await engagement(db, s.contest, now=NOW)).participants
+    assert people.first_time == sum(1 for value in first.values() if value == "yes") == 1
 
 
 async def test_likes_by_contest_local_day_net_to_the_counted_tally(
