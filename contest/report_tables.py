@@ -1,9 +1,10 @@
 """The tables behind a contest's engagement report: columns and rows, ready for CSV or JSON.
 
 Organizers get every entry, whatever its status, and the participants' names and emails. The
-publication variant keeps approved entries only, drops names and emails from the participants
-table, and names authors as the public pages do: only once judging has closed, by the credit
-each author chose. No table says which judge scored what.
+publication variant keeps approved entries only, keeps only participants with an approved entry
+and drops their ids, names and emails, and names authors as the public pages do: only once
+judging has closed, by the credit each author chose (affiliations and departments, which could
+point at an author, follow the same rule). No table says which judge scored what.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ PARTICIPANT_COLUMNS = (
     "first_contest",
 )
 #: What the publication variant leaves out of the participants table.
-PERSONAL_COLUMNS = ("display_name", "email")
+PERSONAL_COLUMNS = ("id", "display_name", "email")
 LIKE_COLUMNS = (
     "entry_id",
     "day",
@@ -202,15 +203,18 @@ async def _entries(db: Database, scope: _Scope) -> Table:
 
 async def _participants(db: Database, scope: _Scope) -> Table:
     """Everyone who entered the contest; a first contest as on the dashboard: no entry in any
-    contest whose submissions opened before this one's."""
+    contest whose submissions opened before this one's. For publication: only people with an
+    approved entry, unnumbered, and their affiliation and department only once names show."""
     rows = await db.fetch_all(
         "SELECT users.id, users.display_name, users.email, users.affiliation, users.department,"
         " count(*) AS submitted, sum(entries.status = 'approved') AS approved,"
         f" {FIRST_TIME} AS first_time"  # noqa: S608
         " FROM entries JOIN users ON users.id = entries.participant_id"
-        " WHERE entries.contest_id = ? GROUP BY users.id ORDER BY users.id",
-        (to_db(scope.contest.schedule.submissions_open), scope.contest.id),
+        " WHERE entries.contest_id = ? GROUP BY users.id"
+        " HAVING sum(entries.status = 'approved') > 0 OR ? ORDER BY users.id",
+        (to_db(scope.contest.schedule.submissions_open), scope.contest.id, scope.every_status),
     )
+    named = scope.names_shown()
     omitted = PERSONAL_COLUMNS if scope.publication else ()
     columns = tuple(column for column in PARTICIPANT_COLUMNS if column not in omitted)
     full = (
@@ -218,8 +222,8 @@ async def _participants(db: Database, scope: _Scope) -> Table:
             row["id"],
             row["display_name"],
             row["email"],
-            row["affiliation"],
-            row["department"],
+            row["affiliation"] if named else None,
+            row["department"] if named else None,
             row["submitted"],
             row["approved"],
             "yes" if row["first_time"] else "no",
