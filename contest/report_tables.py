@@ -22,7 +22,8 @@ from contest.db import Database, Row
 from contest.entry_text import without_emails
 from contest.errors import NotFound
 from contest.engagement import FIRST_TIME
-from contest.engagement_response import APPROVED_AT
+from contest.engagement_response import APPROVED_AT, judging_figures
+from contest.engagement_series import daily_series
 from contest.gallery import credit
 
 Cell = str | int | float | None
@@ -68,6 +69,8 @@ LIKE_COLUMNS = (
 VIEW_COLUMNS = ("entry_id", "day", "views")
 SHARE_COLUMNS = ("entry_id", "day", "network", "clicks")
 REPLY_COLUMNS = ("entry_id", "reply_id", "organizer", "replied_at", "hours_since_approval", "body")
+DAILY_COLUMNS = ("day", "entries", "likes", "views", "share_clicks")
+JUDGE_PROGRESS_COLUMNS = ("judge", "scored", "in_queue")
 JUDGING_COLUMNS = (
     "rank",
     "entry_id",
@@ -412,17 +415,48 @@ async def _judging(db: Database, scope: _Scope) -> Table:
     )
 
 
+async def _daily(db: Database, scope: _Scope) -> Table:
+    """The dashboard's daily charts as one table: the very numbers drawn, day by day."""
+    series = await daily_series(db, scope.contest, now=scope.now)
+    return Table(
+        "daily",
+        DAILY_COLUMNS,
+        tuple(
+            (entries.day.isoformat(), entries.count, likes.count, views.count, shares.count)
+            for entries, likes, views, shares in zip(
+                series.entries, series.likes, series.views, series.shares, strict=True
+            )
+        ),
+    )
+
+
+async def _judging_progress(db: Database, scope: _Scope) -> Table:
+    """Each judge's entries scored and queue, as on the dashboard; for publication the judges
+    are "Judge 1", "Judge 2" ... in the panel's order."""
+    judges = (await judging_figures(db, scope.contest)).judges
+    return Table(
+        "judging_progress",
+        JUDGE_PROGRESS_COLUMNS,
+        tuple(
+            (f"Judge {number}" if scope.publication else judge.name, judge.scored, judge.total)
+            for number, judge in enumerate(judges, start=1)
+        ),
+    )
+
+
 def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
 _BUILDERS: dict[str, Callable[[Database, _Scope], Awaitable[Table]]] = {
+    "daily": _daily,
     "entries": _entries,
     "participants": _participants,
     "likes_by_day": _likes_by_day,
     "views": _views,
     "shares": _shares,
     "replies": _replies,
+    "judging_progress": _judging_progress,
     "judging": _judging,
 }
 TABLES = tuple(_BUILDERS)

@@ -320,12 +320,14 @@ async def test_every_table_by_name_and_unknown_names_refused(
     tables = await report_tables.build_all(db, scenario.contest, publication=False, now=NOW)
     assert [t.name for t in tables] == list(report_tables.TABLES)
     assert report_tables.TABLES == (
+        "daily",
         "entries",
         "participants",
         "likes_by_day",
         "views",
         "shares",
         "replies",
+        "judging_progress",
         "judging",
     )
     with pytest.raises(NotFound, match="no such report table"):

@@ -239,7 +239,18 @@ def test_report_links_every_table_download_and_each_link_downloads(
     page = site.client.get(f"/manage/contests/{known.contest.id}/report").text
     section = page.split('id="downloads"')[1].split("</section>")[0]
     links = [html.unescape(href) for href in re.findall(r'href="([^"]+)"', section)]
-    assert len(links) == 7 * 4  # seven tables, CSV and JSON, for organizers and for publication
+    assert len(links) == 9 * 4  # nine tables, CSV and JSON, for organizers and for publication
+    assert {link.split("/report/")[1].split(".")[0] for link in links} == {
+        "daily",
+        "entries",
+        "participants",
+        "likes_by_day",
+        "views",
+        "shares",
+        "replies",
+        "judging_progress",
+        "judging",
+    }
     for link in links:
         response = site.client.get(link)
         assert response.status_code == 200, link
@@ -250,3 +261,34 @@ def test_report_links_every_table_download_and_each_link_downloads(
         if "for=publication" in link:
             assert ORGANIZER_EMAIL not in response.text
             assert "@" not in response.text, link
+
+
+def test_daily_and_judging_progress_downloads_hold_the_report_numbers(
+    site: Site, known: Known
+) -> None:
+    base = f"/manage/contests/{known.contest.id}"
+    page = site.client.get(f"{base}/report").text
+    daily = site.client.get(f"{base}/report/daily.json").json()
+    assert daily["columns"] == ["day", "entries", "likes", "views", "share_clicks"]
+    for chart, column in [
+        ("entries-per-day", "entries"),
+        ("likes-per-day", "likes"),
+        ("views-per-day", "views"),
+        ("shares-per-day", "share_clicks"),
+    ]:
+        assert [row[1] for row in chart_rows(page, chart)] == [
+            str(row[column]) for row in daily["rows"]
+        ], chart
+    assert [row["day"] for row in daily["rows"]] == [f"2026-03-0{d}" for d in range(1, 8)]
+    assert site.client.get(f"{base}/report/daily.csv").text.splitlines()[2] == (
+        "2026-03-02,3,0,0,0"
+    )
+
+    progress = site.client.get(f"{base}/report/judging_progress.json").json()
+    assert (
+        [list(row.values()) for row in progress["rows"]]
+        == [[row[0], int(row[1]), int(row[2])] for row in table(page, "judges-progress")]
+        == [["Judge One", 2, 4], ["Judge Two", 1, 4]]
+    )
+    public = site.client.get(f"{base}/report/judging_progress.csv?for=publication").text
+    assert public.splitlines() == ["judge,scored,in_queue", "Judge 1,2,4", "Judge 2,1,4"]
