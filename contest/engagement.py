@@ -144,8 +144,8 @@ async def entry_figures(db: Database, contest_id: int) -> EntryFigures:
 async def participant_figures(db: Database, contest: Contest) -> ParticipantFigures:
     """Authors of any entry: affiliation, department, entries each, and first-timers."""
     people = await db.fetch_all(
-        "SELECT users.id, users.affiliation, users.department, count(*) AS entries,"
-        f" {FIRST_TIME} AS first_time"  # noqa: S608
+        "SELECT users.id, users.affiliation, users.department, count(*) AS entries,"  # noqa: S608
+        f" {FIRST_TIME} AS first_time"
         " FROM entries JOIN users ON users.id = entries.participant_id"
         " WHERE entries.contest_id = ? GROUP BY users.id",
         (to_db(contest.schedule.submissions_open), contest.id),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -99,5 +100,5 @@ def test_chart_labels_are_readable_on_a_phone(
             (label for label in labels if label["top"] == labels[-1]["top"]),
             key=lambda label: label["left"],
         )
-        for before, after in zip(under, under[1:], strict=False):
+        for before, after in itertools.pairwise(under):
             assert before["right"] <= after["left"], (title, before, after)
