@@ -12,13 +12,16 @@ from dataclasses import dataclass, replace
 
 from contest.engagement_series import DayCount
 
-WIDTH = 640
-HEIGHT = 240
-LEFT = 48  # room for the value axis
+# A narrow drawing (400 units) with 13-unit text: on a 375 px phone the chart is about 340 px
+# wide, so labels render at about 11 px (a 640-unit drawing with 12-unit text gave 6 px);
+# site.css caps the chart's width so that on wide screens they do not grow past about 18 px.
+WIDTH = 400
+HEIGHT = 220
+LEFT = 46  # room for the value axis: "10,000" at 13 units
 RIGHT = 8
 TOP = 14
-BOTTOM = 36  # room for the labels under the bars
-MAX_LABELS = 8
+BOTTOM = 34  # room for the labels under the bars
+MAX_LABELS = 6  # "30 Sep" is ~42 units wide: six fit under the 346-unit plot with gaps
 
 
 @dataclass(frozen=True)

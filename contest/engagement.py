@@ -26,6 +26,13 @@ from contest.engagement_response import (
 from contest.engagement_series import Series, daily_series
 from contest.results import published_at
 
+#: SQL true when ``users.id`` entered no contest whose submissions opened before ``?`` (the
+#: contest's own opening): the one meaning of "first-time participant", here and in downloads.
+FIRST_TIME = (
+    "NOT EXISTS (SELECT 1 FROM entries AS earlier"
+    " JOIN contests ON contests.id = earlier.contest_id"
+    " WHERE earlier.participant_id = users.id AND contests.submissions_open < ?)"
+)
 NO_DEPARTMENT = "Not given"
 NO_CATEGORY = "No category"
 
@@ -137,11 +144,8 @@ async def entry_figures(db: Database, contest_id: int) -> EntryFigures:
 async def participant_figures(db: Database, contest: Contest) -> ParticipantFigures:
     """Authors of any entry: affiliation, department, entries each, and first-timers."""
     people = await db.fetch_all(
-        "SELECT users.id, users.affiliation, users.department, count(*) AS entries,"
-        " NOT EXISTS (SELECT 1 FROM entries AS earlier"
-        "   JOIN contests ON contests.id = earlier.contest_id"
-        "   WHERE earlier.participant_id = users.id AND contests.submissions_open < ?)"
-        "   AS first_time"
+        "SELECT users.id, users.affiliation, users.department, count(*) AS entries,"  # noqa: S608
+        f" {FIRST_TIME} AS first_time"
         " FROM entries JOIN users ON users.id = entries.participant_id"
         " WHERE entries.contest_id = ? GROUP BY users.id",
         (to_db(contest.schedule.submissions_open), contest.id),
@@ -192,9 +196,9 @@ async def engagement(db: Database, contest: Contest, *, now: datetime) -> Engage
         now=now,
         entries=await entry_figures(db, contest.id),
         participants=await participant_figures(db, contest),
-        public=await public_figures(db, contest.id),
+        public=await public_figures(db, contest),
         replies=await reply_figures(db, contest.id, now=now),
         judging=await judging_figures(db, contest),
-        series=await daily_series(db, contest.id, contest.settings.timezone),
+        series=await daily_series(db, contest, now=now),
         winners=await winners(db, contest.id),
     )

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from contest.clock import from_db, to_db
 from contest.contests import Contest
 from contest.db import Database
+from contest.entry_text import normalize_tag
 from contest.judging import panel_progress
 from contest.views import shares_by_network
 
@@ -58,22 +59,28 @@ class PublicFigures:
     shares: int
     networks: tuple[NetworkShares, ...]
     top_entries: tuple[RankedEntry, ...]
-    top_hashtags: tuple[Count, ...]
+    top_hashtags: tuple[Count, ...]  # besides the contest's own, which every entry carries
+    official_hashtag: str
     picked_entries: tuple[RankedEntry, ...]
 
 
 @dataclass(frozen=True)
 class WaitingEntry:
-    """An entry still without an organizer's reply."""
+    """An approved entry still without an organizer's reply, public since ``approved_at``."""
 
     id: int
     title: str
-    submitted_at: datetime
+    approved_at: datetime
 
 
 @dataclass(frozen=True)
 class ReplyFigures:
-    """How the organizers answered entries that are in play (pending or approved)."""
+    """How the organizers answered approved entries, timed from each one's approval.
+
+    Organizers can only reply to an entry once it is public (the reply form is on the public
+    entry page), so pending entries are not waiting for them yet and the clock starts when the
+    entry was approved: ``moderated_at``, which for an approved entry is its latest approval.
+    """
 
     entries: int
     answered: int
@@ -133,8 +140,10 @@ async def _ranked(db: Database, sql: str, params: tuple[object, ...]) -> tuple[R
     )
 
 
-async def public_figures(db: Database, contest_id: int) -> PublicFigures:
-    """Likes and voters on approved entries, Library picks, views, shares and favourites."""
+async def public_figures(db: Database, contest: Contest) -> PublicFigures:
+    """Likes and voters on approved entries, Library picks, views, shares and hashtags."""
+    contest_id = contest.id
+    official = normalize_tag(contest.settings.hashtag)
     totals = await db.fetch_one(
         "SELECT coalesce(sum(likes.kind = 'vote' AND likes.voided_at IS NULL), 0) AS likes,"
         " count(DISTINCT CASE WHEN likes.kind = 'vote' AND likes.voided_at IS NULL"
@@ -168,9 +177,9 @@ async def public_figures(db: Database, contest_id: int) -> PublicFigures:
     hashtags = await db.fetch_all(
         "SELECT entry_hashtags.tag, count(*) AS n FROM entry_hashtags"
         " JOIN entries ON entries.id = entry_hashtags.entry_id"
-        " WHERE entries.contest_id = ? AND entries.status = 'approved'"
+        " WHERE entries.contest_id = ? AND entries.status = 'approved' AND entry_hashtags.tag != ?"
         " GROUP BY entry_hashtags.tag ORDER BY n DESC, entry_hashtags.tag LIMIT ?",
-        (contest_id, TOP_HASHTAGS),
+        (contest_id, official, TOP_HASHTAGS),
     )
     return PublicFigures(
         likes=totals["likes"],
@@ -181,29 +190,36 @@ async def public_figures(db: Database, contest_id: int) -> PublicFigures:
         networks=networks,
         top_entries=tuple(e for e in top if e.likes or e.views or e.picks),
         top_hashtags=tuple(Count(row["tag"], row["n"]) for row in hashtags),
+        official_hashtag=contest.settings.hashtag,
         picked_entries=picked,
     )
 
 
+#: When an approved entry became public: its (latest) approval, or its submission if unknown.
+APPROVED_AT = "coalesce(entries.moderated_at, entries.created_at)"
+
+
 async def reply_figures(db: Database, contest_id: int, *, now: datetime) -> ReplyFigures:
-    """First-reply delays on pending and approved entries (rejected ones got their reason)."""
+    """First-reply delays on approved entries, counted from their approval."""
     rows = await db.fetch_all(
-        "SELECT entries.id, entries.title, entries.created_at,"
+        f"SELECT entries.id, entries.title, {APPROVED_AT} AS approved_at,"  # noqa: S608
         " CAST(strftime('%s', min(replies.created_at)) AS INTEGER)"
-        "   - CAST(strftime('%s', entries.created_at) AS INTEGER) AS delay"
+        f"   - CAST(strftime('%s', {APPROVED_AT}) AS INTEGER) AS delay"
         " FROM entries LEFT JOIN replies ON replies.entry_id = entries.id"
-        " WHERE entries.contest_id = ? AND entries.status IN ('pending', 'approved')"
-        " GROUP BY entries.id ORDER BY entries.created_at, entries.id",
+        " WHERE entries.contest_id = ? AND entries.status = 'approved'"
+        " GROUP BY entries.id ORDER BY approved_at, entries.id",
         (contest_id,),
     )
     limit = REPLY_WITHIN.total_seconds()
-    delays = [row["delay"] for row in rows if row["delay"] is not None]
+    # A reply written before a re-approval (the entry was edited and approved again) answered
+    # the entry at once as far as the clock of its latest approval goes.
+    delays = [max(0, row["delay"]) for row in rows if row["delay"] is not None]
     waiting = [row for row in rows if row["delay"] is None]
     within = sum(1 for delay in delays if delay <= limit)
-    # Entries had their day if answered at all (a late answer came after it) or old enough;
-    # a fresh entry nobody answered yet is neither a success nor a failure.
+    # Entries had their day if answered at all (a late answer came after it) or public long
+    # enough; a fresh entry nobody answered yet is neither a success nor a failure.
     day_old = to_db(now - REPLY_WITHIN)
-    had_a_day = len(delays) + sum(1 for row in waiting if row["created_at"] <= day_old)
+    had_a_day = len(delays) + sum(1 for row in waiting if row["approved_at"] <= day_old)
     return ReplyFigures(
         entries=len(rows),
         answered=len(delays),
@@ -212,7 +228,7 @@ async def reply_figures(db: Database, contest_id: int, *, now: datetime) -> Repl
         median_first_reply=timedelta(seconds=statistics.median(delays)) if delays else None,
         waiting=len(waiting),
         oldest_waiting=tuple(
-            WaitingEntry(row["id"], row["title"], from_db(row["created_at"]))
+            WaitingEntry(row["id"], row["title"], from_db(row["approved_at"]))
             for row in waiting[:OLDEST_WAITING]
         ),
     )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from contest.clock import zone
+from contest.contests import Contest
 from contest.db import Database
 
 
@@ -35,7 +36,7 @@ class DayCount:
 
 @dataclass(frozen=True)
 class Series:
-    """The four daily series, each from its first to its last day with the quiet days as 0."""
+    """The four daily series over one common span of days, quiet days as 0 (empty: no data)."""
 
     entries: tuple[DayCount, ...]
     likes: tuple[DayCount, ...]
@@ -43,13 +44,27 @@ class Series:
     shares: tuple[DayCount, ...]
 
 
-def fill_days(counts: Mapping[date, int]) -> tuple[DayCount, ...]:
-    """Counts per day from the first to the last day, days without any given as 0."""
-    if not counts:
+def fill_days(
+    counts: Mapping[date, int], first: date | None = None, last: date | None = None
+) -> tuple[DayCount, ...]:
+    """Counts per day from ``first`` to ``last`` (by default the first and last day counted),
+    stretched to any day counted outside them, days without any given as 0."""
+    if not counts and (first is None or last is None):
         return ()
-    first, last = min(counts), max(counts)
+    first = min([*counts, *([first] if first else [])])
+    last = max([*counts, *([last] if last else [])])
     days = (first + timedelta(days=offset) for offset in range((last - first).days + 1))
     return tuple(DayCount(day, counts.get(day, 0)) for day in days)
+
+
+def span(contest: Contest, now: datetime) -> tuple[date, date]:
+    """The days every daily series covers: from the day submissions opened to today, or to the
+    contest's last day (the later of voting's close and the results) once that has passed."""
+    local = zone(contest.settings.timezone)
+    schedule = contest.schedule
+    first = schedule.submissions_open.astimezone(local).date()
+    ends = max(schedule.voting_close, schedule.results_at).astimezone(local).date()
+    return first, max(first, min(now.astimezone(local).date(), ends))
 
 
 async def _per_local_day(db: Database, sql: str, contest_id: int, tz_name: str) -> Counter[date]:
@@ -62,8 +77,11 @@ async def _per_local_day(db: Database, sql: str, contest_id: int, tz_name: str) 
     return counts
 
 
-async def daily_series(db: Database, contest_id: int, tz_name: str) -> Series:
-    """Entries submitted, likes given (those that still count), entry views and share clicks."""
+async def daily_series(db: Database, contest: Contest, *, now: datetime) -> Series:
+    """Entries submitted, likes given (those that still count), entry views and share clicks,
+    all over the same days (see ``span``); a day with activity outside it widens it rather
+    than go missing. Nothing at all yet gives empty series, which pages show as "no data yet"."""
+    contest_id, tz_name = contest.id, contest.settings.timezone
     entries = await _per_local_day(
         db,
         f"SELECT {_quarter('created_at')}, count(*) AS n FROM entries"  # noqa: S608
@@ -98,9 +116,10 @@ async def daily_series(db: Database, contest_id: int, tz_name: str) -> Series:
             (contest_id,),
         )
     }
-    return Series(
-        entries=fill_days(entries),
-        likes=fill_days(likes),
-        views=fill_days(views),
-        shares=fill_days(shares),
-    )
+    counted = [entries, likes, views, shares]
+    if not any(counted):
+        return Series((), (), (), ())
+    first, last = span(contest, now)
+    every = [*entries, *likes, *views, *shares]
+    first, last = min(first, *every), max(last, *every)
+    return Series(*(fill_days(counts, first, last) for counts in counted))

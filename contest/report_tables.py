@@ -1,28 +1,29 @@
 """The tables behind a contest's engagement report: columns and rows, ready for CSV or JSON.
 
 Organizers get every entry, whatever its status, and the participants' names and emails. The
-publication variant keeps approved entries only, drops names and emails from the participants
-table, and names authors as the public pages do: only once judging has closed, by the credit
-each author chose. No table says which judge scored what.
+publication variant keeps approved entries only, keeps only participants with an approved entry
+and drops their ids, names and emails, and names authors as the public pages do: only once
+judging has closed, by the credit each author chose (affiliations and departments, which could
+point at an author, follow the same rule). No table says which judge scored what.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
-from contest import results
-from contest.clock import from_db, to_db, zone
+from contest import report_daily, results
+from contest.clock import from_db, to_db
 from contest.contests import Contest
-from contest.db import Database, Row
+from contest.db import Database
+from contest.engagement import FIRST_TIME
+from contest.engagement_response import APPROVED_AT, judging_figures
 from contest.entry_text import without_emails
 from contest.errors import NotFound
-from contest.gallery import credit
+from contest.report_scope import Cell, Scope, Table
 
-Cell = str | int | float | None
+__all__ = ["TABLES", "Cell", "Table", "build_all", "build_table"]
 
 ENTRY_COLUMNS = (
     "id",
@@ -52,11 +53,9 @@ PARTICIPANT_COLUMNS = (
     "first_contest",
 )
 #: What the publication variant leaves out of the participants table.
-PERSONAL_COLUMNS = ("display_name", "email")
-LIKE_COLUMNS = ("entry_id", "day", "likes", "unlikes", "voids", "net_counted_likes")
-VIEW_COLUMNS = ("entry_id", "day", "views")
-SHARE_COLUMNS = ("entry_id", "day", "network", "clicks")
-REPLY_COLUMNS = ("entry_id", "reply_id", "organizer", "replied_at", "hours_since_submitted", "body")
+PERSONAL_COLUMNS = ("id", "display_name", "email")
+REPLY_COLUMNS = ("entry_id", "reply_id", "organizer", "replied_at", "hours_since_approval", "body")
+JUDGE_PROGRESS_COLUMNS = ("judge", "scored", "in_queue")
 JUDGING_COLUMNS = (
     "rank",
     "entry_id",
@@ -70,71 +69,7 @@ JUDGING_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class Table:
-    """One report table: its name, its column names, and rows of cells in column order."""
-
-    name: str
-    columns: tuple[str, ...]
-    rows: tuple[tuple[Cell, ...], ...]
-
-    def records(self) -> list[dict[str, Cell]]:
-        """The rows as dictionaries keyed by column name."""
-        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
-
-
-@dataclass(frozen=True)
-class _Scope:
-    """Which contest, for whom, and when: what every table builder needs."""
-
-    contest: Contest
-    publication: bool
-    now: datetime
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return zone(self.contest.settings.timezone)
-
-    @property
-    def every_status(self) -> int:
-        """The ``?`` of ``(entries.status = 'approved' OR ?)``: publication keeps approved ones."""
-        return int(not self.publication)
-
-    def local(self, stored: str | None) -> str | None:
-        """A stored UTC time as ISO 8601 in the contest's time zone, with its offset."""
-        return None if stored is None else from_db(stored).astimezone(self.zone).isoformat()
-
-    def day(self, stored: str) -> str:
-        """The contest-local date of a stored UTC time."""
-        return from_db(stored).astimezone(self.zone).date().isoformat()
-
-    def local_days(self, first: str, last: str) -> tuple[str, list[str]]:
-        """``WITH local_days(day, starts, ends)``: the local days from ``first``'s to ``last``'s."""
-        day, end = date.fromisoformat(self.day(first)), date.fromisoformat(self.day(last))
-        params: list[str] = []
-        while day <= end:
-            following = day + timedelta(days=1)
-            params += [
-                day.isoformat(),
-                to_db(datetime.combine(day, time(), tzinfo=self.zone)),
-                to_db(datetime.combine(following, time(), tzinfo=self.zone)),
-            ]
-            day = following
-        values = ", ".join(["(?, ?, ?)"] * (len(params) // 3))
-        return f"WITH local_days(day, starts, ends) AS (VALUES {values}) ", params
-
-    def names_shown(self) -> bool:
-        """Whether author names (and what identifies them) may appear in this variant."""
-        return not self.publication or self.contest.names_authors(self.now)
-
-    def author(self, row: Row) -> str | None:
-        """The author as organizers know them, or as credited in public (once names show)."""
-        if not self.publication:
-            return str(row["author_name"])
-        return credit(row) if self.names_shown() else None
-
-
-async def _entries(db: Database, scope: _Scope) -> Table:
+async def _entries(db: Database, scope: Scope) -> Table:
     contest_id = scope.contest.id
     rows = await db.fetch_all(
         "SELECT entries.id, entries.title, entries.status, entries.credit,"
@@ -190,18 +125,20 @@ async def _entries(db: Database, scope: _Scope) -> Table:
     )
 
 
-async def _participants(db: Database, scope: _Scope) -> Table:
-    """Everyone who entered the contest; a first contest means no earlier entry elsewhere."""
+async def _participants(db: Database, scope: Scope) -> Table:
+    """Everyone who entered the contest; a first contest as on the dashboard: no entry in any
+    contest whose submissions opened before this one's. For publication: only people with an
+    approved entry, unnumbered, and their affiliation and department only once names show."""
     rows = await db.fetch_all(
-        "SELECT users.id, users.display_name, users.email, users.affiliation, users.department,"
+        "SELECT users.id, users.display_name, users.email, users.affiliation, users.department,"  # noqa: S608
         " count(*) AS submitted, sum(entries.status = 'approved') AS approved,"
-        " min(entries.created_at) AS first_here,"
-        " (SELECT min(other.created_at) FROM entries AS other"
-        "   WHERE other.participant_id = users.id AND other.contest_id != ?) AS first_elsewhere"
+        f" {FIRST_TIME} AS first_time"
         " FROM entries JOIN users ON users.id = entries.participant_id"
-        " WHERE entries.contest_id = ? GROUP BY users.id ORDER BY users.id",
-        (scope.contest.id, scope.contest.id),
+        " WHERE entries.contest_id = ? GROUP BY users.id"
+        " HAVING sum(entries.status = 'approved') > 0 OR ? ORDER BY users.id",
+        (to_db(scope.contest.schedule.submissions_open), scope.contest.id, scope.every_status),
     )
+    named = scope.names_shown()
     omitted = PERSONAL_COLUMNS if scope.publication else ()
     columns = tuple(column for column in PARTICIPANT_COLUMNS if column not in omitted)
     full = (
@@ -209,13 +146,11 @@ async def _participants(db: Database, scope: _Scope) -> Table:
             row["id"],
             row["display_name"],
             row["email"],
-            row["affiliation"],
-            row["department"],
+            row["affiliation"] if named else None,
+            row["department"] if named else None,
             row["submitted"],
             row["approved"],
-            "yes"
-            if row["first_elsewhere"] is None or row["first_elsewhere"] >= row["first_here"]
-            else "no",
+            "yes" if row["first_time"] else "no",
         )
         for row in rows
     )
@@ -223,86 +158,12 @@ async def _participants(db: Database, scope: _Scope) -> Table:
     return Table("participants", columns, tuple(tuple(cells[i] for i in keep) for cells in full))
 
 
-#: The contest-local day of the row's ``at`` column, from a ``local_days`` clause.
-LOCAL_DAY = "(SELECT day FROM local_days WHERE starts <= at AND at < ends)"
-
-
-async def _per_local_day(db: Database, scope: _Scope, source: str, keys: str) -> list[Row]:
-    """Counts of a table's rows per ``keys`` (fixed column names) and contest-local day."""
-    # SQLite knows no time zones, so the local days come in as a list of UTC spans and each
-    # row finds its day there: twelve thousand likes group in SQL in ~15 ms, where parsing
-    # each time in Python took ~120 ms.
-    from_entries = (
-        f" FROM {source} JOIN entries ON entries.id = {source}.entry_id"
-        " WHERE entries.contest_id = ? AND (entries.status = 'approved' OR ?)"
-    )
-    scoped = (scope.contest.id, scope.every_status)
-    span = await db.fetch_one(f"SELECT min(at) AS first, max(at) AS last{from_entries}", scoped)
-    if span is None or span["first"] is None:
-        return []
-    days, params = scope.local_days(span["first"], span["last"])
-    return await db.fetch_all(
-        f"{days}SELECT {keys}, {LOCAL_DAY} AS day, count(*) AS n{from_entries}"
-        f" GROUP BY {keys}, day",
-        (*params, *scoped),
-    )
-
-
-async def _likes_by_day(db: Database, scope: _Scope) -> Table:
-    """People's Choice likes per entry per local day from the append-only log (picks aside)."""
-    counts: dict[tuple[int, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for row in await _per_local_day(
-        db, scope, "like_events", "like_events.entry_id, like_events.kind, like_events.action"
-    ):
-        if row["kind"] == "vote":
-            counts[(row["entry_id"], row["day"])][row["action"]] += row["n"]
-    return Table(
-        "likes_by_day",
-        LIKE_COLUMNS,
-        tuple(
-            (
-                entry_id,
-                day,
-                actions["like"],
-                actions["unlike"],
-                actions["void"],
-                actions["like"] - actions["unlike"] - actions["void"],
-            )
-            for (entry_id, day), actions in sorted(counts.items())
-        ),
-    )
-
-
-async def _views(db: Database, scope: _Scope) -> Table:
-    """Counted views per entry per day (stored by the contest-local day already)."""
+async def _replies(db: Database, scope: Scope) -> Table:
+    """Organizers' replies and how soon after approval they came, as on the dashboard (hours
+    are empty for an entry not approved; for publication, without email addresses)."""
     rows = await db.fetch_all(
-        "SELECT entry_views.entry_id, entry_views.day, count(*) AS views"
-        " FROM entry_views JOIN entries ON entries.id = entry_views.entry_id"
-        " WHERE entries.contest_id = ? AND (entries.status = 'approved' OR ?)"
-        " GROUP BY entry_views.entry_id, entry_views.day"
-        " ORDER BY entry_views.entry_id, entry_views.day",
-        (scope.contest.id, scope.every_status),
-    )
-    return Table(
-        "views", VIEW_COLUMNS, tuple((row["entry_id"], row["day"], row["views"]) for row in rows)
-    )
-
-
-async def _shares(db: Database, scope: _Scope) -> Table:
-    """Share-button clicks per entry per local day per network."""
-    rows = await _per_local_day(db, scope, "share_clicks", "share_clicks.entry_id, network")
-    return Table(
-        "shares",
-        SHARE_COLUMNS,
-        tuple(sorted((row["entry_id"], row["day"], row["network"], row["n"]) for row in rows)),
-    )
-
-
-async def _replies(db: Database, scope: _Scope) -> Table:
-    """Organizers' replies and how soon they came (for publication, without email addresses)."""
-    rows = await db.fetch_all(
-        "SELECT replies.entry_id, replies.id, users.display_name AS organizer,"
-        " replies.created_at, entries.created_at AS submitted_at, replies.body"
+        "SELECT replies.entry_id, replies.id, users.display_name AS organizer,"  # noqa: S608
+        f" replies.created_at, {APPROVED_AT} AS approved_at, entries.status, replies.body"
         " FROM replies JOIN entries ON entries.id = replies.entry_id"
         " LEFT JOIN users ON users.id = replies.author_id"
         " WHERE entries.contest_id = ? AND (entries.status = 'approved' OR ?)"
@@ -318,7 +179,9 @@ async def _replies(db: Database, scope: _Scope) -> Table:
                 row["id"],
                 row["organizer"],
                 scope.local(row["created_at"]),
-                _hours_between(row["submitted_at"], row["created_at"]),
+                _hours_between(row["approved_at"], row["created_at"])
+                if row["status"] == "approved"
+                else None,
                 without_emails(row["body"]) if scope.publication else row["body"],
             )
             for row in rows
@@ -327,10 +190,11 @@ async def _replies(db: Database, scope: _Scope) -> Table:
 
 
 def _hours_between(start: str, end: str) -> float:
-    return round((from_db(end) - from_db(start)).total_seconds() / 3600, 1)
+    """Hours from start to end, 0 for a reply before a re-approval (as the dashboard counts)."""
+    return round(max(0.0, (from_db(end) - from_db(start)).total_seconds()) / 3600, 1)
 
 
-async def _judging(db: Database, scope: _Scope) -> Table:
+async def _judging(db: Database, scope: Scope) -> Table:
     """The ranking and awards once published (for publication: once announced too)."""
     contest = scope.contest
     published = await results.published_at(db, contest.id) is not None
@@ -361,17 +225,33 @@ async def _judging(db: Database, scope: _Scope) -> Table:
     )
 
 
+async def _judging_progress(db: Database, scope: Scope) -> Table:
+    """Each judge's entries scored and queue, as on the dashboard; for publication the judges
+    are "Judge 1", "Judge 2" ... in the panel's order."""
+    judges = (await judging_figures(db, scope.contest)).judges
+    return Table(
+        "judging_progress",
+        JUDGE_PROGRESS_COLUMNS,
+        tuple(
+            (f"Judge {number}" if scope.publication else judge.name, judge.scored, judge.total)
+            for number, judge in enumerate(judges, start=1)
+        ),
+    )
+
+
 def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-_BUILDERS: dict[str, Callable[[Database, _Scope], Awaitable[Table]]] = {
+_BUILDERS: dict[str, Callable[[Database, Scope], Awaitable[Table]]] = {
+    "daily": report_daily.daily,
     "entries": _entries,
     "participants": _participants,
-    "likes_by_day": _likes_by_day,
-    "views": _views,
-    "shares": _shares,
+    "likes_by_day": report_daily.likes_by_day,
+    "views": report_daily.views,
+    "shares": report_daily.shares,
     "replies": _replies,
+    "judging_progress": _judging_progress,
     "judging": _judging,
 }
 TABLES = tuple(_BUILDERS)
@@ -385,12 +265,12 @@ async def build_table(
     if builder is None:
         # The name from the address is not echoed back: the page lists the real ones.
         raise NotFound(f"There is no such report table. The tables are: {', '.join(TABLES)}.")
-    return await builder(db, _Scope(contest, publication, now))
+    return await builder(db, Scope(contest, publication, now))
 
 
 async def build_all(
     db: Database, contest: Contest, *, publication: bool, now: datetime
 ) -> list[Table]:
     """Every report table, in the order of ``TABLES``."""
-    scope = _Scope(contest, publication, now)
+    scope = Scope(contest, publication, now)
     return [await builder(db, scope) for builder in _BUILDERS.values()]

@@ -98,7 +98,8 @@ def _public(e: Engagement) -> list[str]:
     if public.top_hashtags:
         tag = public.top_hashtags[0]
         sentences.append(
-            f"The most used hashtag was #{tag.name} ({plural(tag.count, 'entry', 'entries')})."
+            f"Besides #{public.official_hashtag}, the most used hashtag was #{tag.name}"
+            f" ({plural(tag.count, 'entry', 'entries')})."
         )
     return sentences
 

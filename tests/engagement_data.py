@@ -45,6 +45,14 @@ ENTRIES = {
     "stacks": ("stella@uni.edu", "Stacks", "approved", "Day", "2026-03-07T01:00:00Z"),
 }
 
+#: key -> when the approved entry was approved (UTC): the staff-response clock starts there.
+APPROVED_AT = {
+    "lamplight": "2026-03-02T01:00:00Z",
+    "steps": "2026-03-05T09:00:00Z",  # approved three days late
+    "moon": "2026-03-04T04:00:00Z",
+    "stacks": "2026-03-07T01:00:00Z",
+}
+
 
 @dataclass(frozen=True)
 class Known:
@@ -105,8 +113,8 @@ async def build(db: Database, passwords: Passwords) -> Known:
         for key, (author, title, status, category, at) in ENTRIES.items():
             ids[key] = await insert_entry(tx, contest.id, users[author], title, status)
             await tx.execute(
-                "UPDATE entries SET created_at = ?, category_id = ? WHERE id = ?",
-                (at, categories.get(category or ""), ids[key]),
+                "UPDATE entries SET created_at = ?, category_id = ?, moderated_at = ? WHERE id = ?",
+                (at, categories.get(category or ""), APPROVED_AT.get(key), ids[key]),
             )
         old = await insert_entry(tx, earlier.id, users["sue@uni.edu"], "Autumn leaves", "approved")
         await insert_entry(tx, later.id, users["sam@uni.edu"], "Summer sun", "approved")
@@ -151,13 +159,15 @@ async def build(db: Database, passwords: Passwords) -> Known:
             (moon, "library"),
             (ids["shift"], "library"),  # rejected: not counted
         ]
+        # Every entry carries the contest's official hashtag (see contest/entry_text.py).
+        tags += [(entry, "dayandnightatthelibrary") for entry in ids.values()]
         await tx.execute_many("INSERT INTO entry_hashtags (entry_id, tag) VALUES (?, ?)", tags)
         organizer = users[ORGANIZER_EMAIL]
         replies = [
             (lamplight, "2026-03-02T03:00:00Z"),  # after 2 hours
             (lamplight, "2026-03-03T00:00:00Z"),  # a second reply: not the first
-            (steps, "2026-03-05T17:00:00Z"),  # after 3 days
-            (ids["atrium"], "2026-03-04T03:30:00Z"),  # after 30 minutes
+            (steps, "2026-03-05T17:00:00Z"),  # 3 days after submission, 8 hours after approval
+            (ids["atrium"], "2026-03-04T03:30:00Z"),  # pending (not public yet): not counted
             (ids["shift"], "2026-03-02T02:10:00Z"),  # rejected entry: not counted
         ]
         await tx.execute_many(

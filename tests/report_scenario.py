@@ -8,7 +8,7 @@ local day. Judging and voting are open at NOW (2026-03-02 09:00 UTC); judging cl
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from contest import accounts, contests, likes, replies, results, views
 from contest.accounts import User
@@ -109,7 +109,8 @@ async def build(db: Database, passwords: Passwords) -> Scenario:
     """Entries, likes, views, shares and replies with known times; no results yet."""
     settings = replace(judging_demo_settings(NOW, TZ), award_per_category=False)
     contest = await contests.create_contest(db, settings, created_by=None, now=NOW)
-    earlier = await contests.create_contest(db, demo_settings(NOW, TZ), created_by=None, now=NOW)
+    opened_earlier = replace(demo_settings(NOW - timedelta(days=60), TZ), title="Winter Light")
+    earlier = await contests.create_contest(db, opened_earlier, created_by=None, now=NOW)
     ann = await make_user(db, passwords, "ann@uni.edu", "Ann Author", department="CIVL")
     bob = await make_user(
         db, passwords, "bob@uni.edu", "Bob Builder", affiliation="staff", department="ARTS"
@@ -157,7 +158,8 @@ async def build(db: Database, passwords: Passwords) -> Scenario:
         created="2026-02-15T02:00",
         decided="2026-02-16T02:00",
     )
-    # Bob entered the earlier contest before this one; Cat only afterwards.
+    # Both entered a contest that opened before this one: Bob before this one opened, Cat only
+    # while it ran (its entry came later, but it is still a contest that opened earlier).
     await _entry(db, earlier, bob.id, "Old one", "approved", created="2026-01-05T00:00")
     await _entry(db, earlier, cat.id, "Later one", "pending", created="2026-02-20T00:00")
 

@@ -81,6 +81,8 @@ async def test_public_response_counts_likes_voters_picks_views_and_shares(
         RankedEntry(ids["steps"], "Steps", likes=1, picks=0, views=1),
         RankedEntry(ids["moon"], "Moon", likes=0, picks=1, views=1),
     )
+    # The official #DayAndNightAtTheLibrary is on every entry: ranking it would say nothing.
+    assert public.official_hashtag == "DayAndNightAtTheLibrary"
     assert public.top_hashtags == (
         Count("library", 3),
         Count("nightowls", 2),
@@ -95,21 +97,22 @@ async def test_staff_response_share_within_a_day_median_and_waiting(
 ) -> None:
     known = await build(db, passwords)
     replies = (await engagement(db, known.contest, now=NOW)).replies
-    # In play: Lamplight (2 h), Steps (3 days), Atrium (30 min), Moon (none, 3 days old) and
-    # Stacks (none, 9 hours old: it has not had its day yet).
-    assert (replies.entries, replies.answered, replies.answered_within_day) == (5, 3, 2)
-    assert replies.had_a_day == 4
-    assert replies.share_within_day == 0.5
-    assert replies.median_first_reply == timedelta(hours=2)
+    # Approved entries, timed from their approval: Lamplight (2 h), Steps (8 h after its late
+    # approval), Moon (none, public for 3 days) and Stacks (none, public for 9 hours: it has not
+    # had its day yet). Atrium is pending: nobody can reply to it yet, so it is not waiting.
+    assert (replies.entries, replies.answered, replies.answered_within_day) == (4, 2, 2)
+    assert replies.had_a_day == 3
+    assert replies.share_within_day == pytest.approx(2 / 3)
+    assert replies.median_first_reply == timedelta(hours=5)
     assert replies.waiting == 2
     assert replies.oldest_waiting == (
-        WaitingEntry(known.entries["moon"], "Moon", NOW.replace(day=4, hour=2)),
+        WaitingEntry(known.entries["moon"], "Moon", NOW.replace(day=4, hour=4)),
         WaitingEntry(known.entries["stacks"], "Stacks", NOW.replace(day=7, hour=1)),
     )
     # A day later Stacks has had its day without a reply.
     later = await engagement(db, known.contest, now=NOW + timedelta(days=1))
-    assert later.replies.had_a_day == 5
-    assert later.replies.share_within_day == 0.4
+    assert later.replies.had_a_day == 4
+    assert later.replies.share_within_day == 0.5
 
 
 async def test_judging_progress(db: Database, passwords: Passwords) -> None:
@@ -128,13 +131,32 @@ async def test_daily_series_are_in_the_contest_time_zone_with_quiet_days_as_zero
 ) -> None:
     known = await build(db, passwords)
     series = (await engagement(db, known.contest, now=NOW)).series
-    # "Steps" was sent at 17:00 UTC on 2 March: 01:00 on 3 March in Hong Kong.
-    assert series.entries == days(date(2026, 3, 2), [3, 1, 2, 0, 0, 1])
+    # One span for all four: from 1 March (submissions opened at 18:00 in Hong Kong) to today,
+    # 7 March, however quiet its ends. "Steps" was sent at 17:00 UTC on 2 March: 01:00 on
+    # 3 March in Hong Kong.
+    assert series.entries == days(date(2026, 3, 1), [0, 3, 1, 2, 0, 0, 1])
     # A like at 16:30 UTC on 5 March is a like on 6 March in Hong Kong.
-    assert series.likes == days(date(2026, 3, 5), [1, 3])
-    assert series.views == days(date(2026, 3, 5), [3, 0, 2])
-    assert series.shares == days(date(2026, 3, 5), [1, 1, 2])
+    assert series.likes == days(date(2026, 3, 1), [0, 0, 0, 0, 1, 3, 0])
+    assert series.views == days(date(2026, 3, 1), [0, 0, 0, 0, 3, 0, 2])
+    assert series.shares == days(date(2026, 3, 1), [0, 0, 0, 0, 1, 1, 2])
     assert sum(p.count for p in series.likes) == 4
+
+
+async def test_daily_series_end_today_or_on_the_contest_last_day(
+    db: Database, passwords: Passwords
+) -> None:
+    known = await build(db, passwords)
+    tomorrow = (await engagement(db, known.contest, now=NOW + timedelta(days=1))).series
+    assert {(s[0].day, s[-1].day) for s in tomorrow.__dict__.values()} == {
+        (date(2026, 3, 1), date(2026, 3, 8))
+    }
+    # Long after the results (announced on 23 March in Hong Kong) the charts stop there.
+    later = (await engagement(db, known.contest, now=NOW + timedelta(days=90))).series
+    assert {(s[0].day, s[-1].day) for s in later.__dict__.values()} == {
+        (date(2026, 3, 1), date(2026, 3, 23))
+    }
+    assert [p.count for p in later.entries[:7]] == [0, 3, 1, 2, 0, 0, 1]
+    assert sum(p.count for p in later.entries) == 7
 
 
 async def test_winners_appear_only_once_results_are_published(
@@ -163,9 +185,9 @@ async def test_summary_reads_like_a_librarian_wrote_it(db: Database, passwords: 
         "The album received 4 likes from 3 voters.",
         "The library picked 2 favourites.",
         "Entries were viewed 5 times and shared 4 times, most often on WhatsApp (2).",
-        "The most used hashtag was #library (3 entries).",
-        "Organizers replied to 50% of entries within a day;"
-        " the median first reply came after 2 hours.",
+        "Besides #DayAndNightAtTheLibrary, the most used hashtag was #library (3 entries).",
+        "Organizers replied to 67% of entries within a day;"
+        " the median first reply came after 5 hours.",
         "2 entries are still waiting for a reply.",
         "1 of the 4 entries has been scored by at least 2 judges.",
     ]
@@ -192,8 +214,32 @@ async def test_empty_contest_has_zeros_and_no_data_instead_of_divisions(db: Data
     assert chart.is_empty and chart.description == "No data yet."
 
 
+async def test_only_the_official_hashtag_means_no_other_hashtags(db: Database) -> None:
+    contest = await empty_contest(db)
+    async with db.transaction() as tx:
+        await tx.execute(
+            "INSERT INTO users (id, email, display_name, role, password_hash, created_at)"
+            " VALUES (1, 'k@uni.edu', 'K', 'participant', 'x', 'x')"
+        )
+        entry = await insert_entry(tx, contest.id, 1, "Only official", "approved")
+        await tx.execute(
+            "UPDATE entries SET created_at = '2026-03-07T01:00:00Z' WHERE id = ?", (entry,)
+        )
+        await tx.execute(
+            "INSERT INTO entry_hashtags (entry_id, tag) VALUES (?, 'dayandnightatthelibrary')",
+            (entry,),
+        )
+    e = await engagement(db, contest, now=NOW)
+    assert e.public.top_hashtags == ()
+    assert not any("hashtag" in sentence for sentence in report_text.summary(e))
+
+
 def test_fill_days_puts_zero_on_quiet_days() -> None:
     assert fill_days({}) == ()
+    assert fill_days({}, date(2026, 3, 1), date(2026, 3, 2)) == days(date(2026, 3, 1), [0, 0])
+    assert fill_days({date(2026, 3, 3): 1}, date(2026, 3, 1), date(2026, 3, 2)) == days(
+        date(2026, 3, 1), [0, 0, 1]
+    )
     assert fill_days({date(2026, 3, 3): 2, date(2026, 3, 1): 1}) == days(
         date(2026, 3, 1), [1, 0, 2]
     )
@@ -222,11 +268,11 @@ def test_bar_heights_follow_the_values_on_a_round_scale() -> None:
     assert chart.rows == [("A", 10), ("B", 5), ("C", 0)]
 
 
-def test_daily_chart_labels_at_most_eight_days_and_tables_every_day() -> None:
+def test_daily_chart_labels_at_most_six_days_and_tables_every_day() -> None:
     series = days(date(2026, 3, 1), list(range(20)))
     chart = daily_chart("Views per day", series, unit="Views")
     assert len(chart.bars) == len(chart.rows) == 20
-    assert len(chart.labels) <= 8
+    assert len(chart.labels) <= 6  # room for readable labels on a phone
     assert chart.rows[0] == ("Sun 1 Mar 2026", 0)
     assert (
         chart.description == "Views per day from 1 Mar to 20 Mar: 190 in all, at most 19 on 20 Mar."
@@ -247,5 +293,6 @@ async def test_quarter_hour_offsets_put_each_moment_on_its_local_day(db: Databas
             entry = await insert_entry(tx, contest.id, author, title, "approved")
             await tx.execute("UPDATE entries SET created_at = ? WHERE id = ?", (at, entry))
     # Kathmandu is UTC+5:45: 18:15 UTC is midnight there.
-    series = await daily_series(db, contest.id, "Asia/Kathmandu")
-    assert series.entries == days(date(2026, 3, 2), [1, 1])
+    series = await daily_series(db, contest, now=NOW)
+    # Both before submissions opened (4 March): the span widens rather than lose them.
+    assert series.entries == days(date(2026, 3, 2), [1, 1, 0, 0, 0, 0])

@@ -9,6 +9,7 @@ from contest import contests, likes, replies, report_tables
 from contest.clock import to_db, zone
 from contest.db import Database
 from contest.demo import judging_demo_settings
+from contest.engagement import engagement
 from contest.errors import NotFound
 from contest.report_tables import Table
 from contest.security import Passwords
@@ -17,6 +18,7 @@ from tests.report_scenario import (
     ANNOUNCED,
     JUDGING_CLOSED,
     NOW,
+    TZ,
     Scenario,
     at,
     build,
@@ -140,22 +142,44 @@ async def test_participants_with_emails_for_organizers_and_without_for_publicati
     assert participants.rows == (
         (s.ann, "Ann Author", "ann@uni.edu", "student", "CIVL", 2, 1, "yes"),
         (s.bob, "Bob Builder", "bob@uni.edu", "staff", "ARTS", 1, 1, "no"),
-        (s.cat, "Cat Cole", "cat@uni.edu", "student", "MATH", 1, 0, "yes"),
+        (s.cat, "Cat Cole", "cat@uni.edu", "student", "MATH", 1, 0, "no"),
     )
     published = await table(db, s, "participants", publication=True)
     assert published.columns == (
-        "id",
         "affiliation",
         "department",
         "entries_submitted",
         "entries_approved",
         "first_contest",
     )
-    assert published.rows == (
-        (s.ann, "student", "CIVL", 2, 1, "yes"),
-        (s.bob, "staff", "ARTS", 1, 1, "no"),
-        (s.cat, "student", "MATH", 1, 0, "yes"),
-    )
+    # Cat's only entry was rejected: she is not among the published participants. While
+    # judging runs authors are hidden, and so is what would point at them.
+    assert published.rows == ((None, None, 2, 1, "yes"), (None, None, 1, 1, "no"))
+    named = await table(db, s, "participants", publication=True, now=JUDGING_CLOSED)
+    assert named.rows == (("student", "CIVL", 2, 1, "yes"), ("staff", "ARTS", 1, 1, "no"))
+
+
+async def test_first_contest_means_what_the_dashboard_means_with_overlapping_contests(
+    db: Database, scenario: Scenario
+) -> None:
+    s = scenario
+    # A contest that opened after this one (15 February, this one on 10 February) where Ann
+    # sent a photo on 11 February, the day before her first entry here: by entry times she had
+    # entered elsewhere first, but not a contest that opened earlier, so this is her first.
+    settings = replace(judging_demo_settings(NOW + timedelta(days=5), TZ), title="Overlapping")
+    later = await contests.create_contest(db, settings, created_by=None, now=NOW)
+    async with db.transaction() as tx:
+        entry = await insert_entry(tx, later.id, s.ann, "Sooner", "approved")
+        await tx.execute(
+            "UPDATE entries SET created_at = '2026-02-11T00:00:00Z' WHERE id = ?", (entry,)
+        )
+    assert later.schedule.submissions_open > s.contest.schedule.submissions_open
+    first = {
+        row["id"]: row["first_contest"] for row in (await table(db, s, "participants")).records()
+    }
+    assert first == {s.ann: "yes", s.bob: "no", s.cat: "no"}
+    people = (await engagement(db, s.contest, now=NOW)).participants
+    assert people.first_time == sum(1 for value in first.values() if value == "yes") == 1
 
 
 async def test_likes_by_contest_local_day_net_to_the_counted_tally(
@@ -164,16 +188,36 @@ async def test_likes_by_contest_local_day_net_to_the_counted_tally(
     s = scenario
     by_day = await table(db, s, "likes_by_day")
     assert by_day.rows == (
-        (s.night_stacks, "2026-02-26", 1, 0, 0, 1),
-        (s.night_stacks, "2026-02-27", 2, 1, 0, 1),  # 16:10 UTC is past midnight in Hong Kong
-        (s.reading_room, "2026-02-27", 1, 0, 0, 1),  # the Library pick is not among them
-        (s.reading_room, "2026-02-28", 0, 0, 1, -1),
+        (s.night_stacks, "2026-02-26", 1, 0, 0, 1, 1),
+        (s.night_stacks, "2026-02-27", 2, 1, 0, 1, 1),  # 16:10 UTC is past midnight in HK
+        (s.reading_room, "2026-02-27", 1, 0, 0, 1, 0),  # the pick is not among them; voided
+        (s.reading_room, "2026-02-28", 0, 0, 1, -1, 0),
     )
     net: dict[int, int] = {}
     for row in by_day.records():
         assert isinstance(row["entry_id"], int) and isinstance(row["net_counted_likes"], int)
         net[row["entry_id"]] = net.get(row["entry_id"], 0) + row["net_counted_likes"]
     assert net == await likes.tallies(db, s.contest.id)
+
+
+async def test_standing_likes_per_day_redraw_the_dashboard_likes_chart(
+    db: Database, scenario: Scenario
+) -> None:
+    s = scenario
+    chart = {
+        point.day.isoformat(): point.count
+        for point in (await engagement(db, s.contest, now=NOW)).series.likes
+        if point.count
+    }
+    assert chart == {"2026-02-26": 1, "2026-02-27": 1}
+    for publication in (False, True):
+        sums: dict[str, int] = {}
+        for row in (await table(db, s, "likes_by_day", publication=publication)).records():
+            standing = row["standing_likes_cast"]
+            assert isinstance(standing, int) and isinstance(row["day"], str)
+            if standing:
+                sums[row["day"]] = sums.get(row["day"], 0) + standing
+        assert sums == chart, publication
 
 
 async def test_views_and_shares_per_local_day(db: Database, scenario: Scenario) -> None:
@@ -197,7 +241,9 @@ async def test_views_and_shares_per_local_day(db: Database, scenario: Scenario) 
     )
 
 
-async def test_replies_with_hours_since_submission(db: Database, scenario: Scenario) -> None:
+async def test_replies_with_hours_since_approval_as_the_dashboard_counts(
+    db: Database, scenario: Scenario
+) -> None:
     s = scenario
     first, second, on_rejected = s.replies
     expected = (
@@ -206,7 +252,7 @@ async def test_replies_with_hours_since_submission(db: Database, scenario: Scena
             first,
             "Libby Org",
             "2026-02-12T14:30:00+08:00",
-            3.5,
+            1.0,  # approved at 05:30 UTC, replied at 06:30
             "Lovely light on the shelves.",
         ),
         (
@@ -214,7 +260,7 @@ async def test_replies_with_hours_since_submission(db: Database, scenario: Scena
             second,
             "Libby Org",
             "2026-02-14T11:00:00+08:00",
-            48.0,
+            45.5,
             "Shared on our page today.",
         ),
     )
@@ -223,7 +269,7 @@ async def test_replies_with_hours_since_submission(db: Database, scenario: Scena
         on_rejected,
         "Libby Org",
         "2026-02-16T10:06:00+08:00",
-        24.1,
+        None,  # never approved, so never public: no staff-response clock
         "Sorry, it is too blurry.",
     )
     assert (await table(db, s, "replies")).rows == (*expected, rejected)
@@ -274,12 +320,14 @@ async def test_every_table_by_name_and_unknown_names_refused(
     tables = await report_tables.build_all(db, scenario.contest, publication=False, now=NOW)
     assert [t.name for t in tables] == list(report_tables.TABLES)
     assert report_tables.TABLES == (
+        "daily",
         "entries",
         "participants",
         "likes_by_day",
         "views",
         "shares",
         "replies",
+        "judging_progress",
         "judging",
     )
     with pytest.raises(NotFound, match="no such report table"):
