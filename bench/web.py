@@ -1,6 +1,7 @@
 """Benchmark the web app on loopback: likes, the gallery page and thumbnails.
 
 Run: .venv/bin/python bench/web.py   (the last line printed is a JSON summary)
+     .venv/bin/python bench/web.py --only likes   (the like loop alone, its figures only)
 
 The server runs in its own process pinned to the first core, the load generator here on the
 second; every loop is bounded in requests and in seconds. Requests are written by hand on
@@ -239,7 +240,35 @@ def like_requests(port: int, tokens: list[str]) -> tuple[list[bytes], list[tuple
     return made, pairs
 
 
+def report_likes(folder: Path, likes: Timings, acked: set[tuple[int, int]]) -> dict[str, float]:
+    """Print the like figures, and the proof that stored likes equal the acknowledged ones."""
+    db = sqlite3.connect(folder / "contest.db")
+    stored = {
+        (int(v.split(":")[1]) - 2, e) for v, e in db.execute("SELECT voter, entry_id FROM likes")
+    }
+    events = db.execute("SELECT count(*) FROM like_events WHERE action = 'like'").fetchone()[0]
+    db.close()
+    lost = len(acked - stored)
+    doubled = events - len(stored) + len(stored - acked)
+    print(
+        f"likes: {likes.done} requests in {likes.seconds:.1f} s = {likes.per_second:.0f}/s,"
+        f" p50 {likes.percentile(0.5):.1f} ms, p99 {likes.percentile(0.99):.1f} ms"
+    )
+    print(
+        f"likes: {len(acked)} distinct acknowledged, {len(stored)} stored, lost {lost},"
+        f" double-counted {doubled}"
+    )
+    return {
+        "likes_per_s": round(likes.per_second),
+        "like_p50_ms": round(likes.percentile(0.5), 2),
+        "like_p99_ms": round(likes.percentile(0.99), 2),
+        "likes_lost": lost,
+        "likes_double_counted": doubled,
+    }
+
+
 def main() -> None:
+    only_likes = sys.argv[1:] == ["--only", "likes"]
     server_core, load_core = cores()
     os.sched_setaffinity(0, load_core)
     with tempfile.TemporaryDirectory() as folder:
@@ -254,6 +283,11 @@ def main() -> None:
                 for i, (status, body) in enumerate(likes.bodies)
                 if status == 200 and b'"liked":true' in body
             }
+            if only_likes:
+                app.terminate()
+                app.wait(10)
+                print(json.dumps(report_likes(Path(folder), likes, acked)))
+                return
             gallery = asyncio.run(
                 load(8791, [get("/contests/bench/gallery", 8791)] * PAGE_REQUESTS, 16)
             )
@@ -277,23 +311,7 @@ def main() -> None:
         finally:
             static.terminate()
             static.wait(10)
-        db = sqlite3.connect(Path(folder) / "contest.db")
-        stored = {
-            (int(v.split(":")[1]) - 2, e)
-            for v, e in db.execute("SELECT voter, entry_id FROM likes")
-        }
-        events = db.execute("SELECT count(*) FROM like_events WHERE action = 'like'").fetchone()[0]
-        db.close()
-    lost = len(acked - stored)
-    doubled = events - len(stored) + len(stored - acked)
-    print(
-        f"likes: {likes.done} requests in {likes.seconds:.1f} s = {likes.per_second:.0f}/s,"
-        f" p50 {likes.percentile(0.5):.1f} ms, p99 {likes.percentile(0.99):.1f} ms"
-    )
-    print(
-        f"likes: {len(acked)} distinct acknowledged, {len(stored)} stored, lost {lost},"
-        f" double-counted {doubled}"
-    )
+        figures = report_likes(Path(folder), likes, acked)
     print(
         f"gallery: {gallery.per_second:.0f} pages/s cached vs {fresh.per_second:.0f}/s fresh"
         f" = {gallery.per_second / max(fresh.per_second, 1):.2f}x"
@@ -305,11 +323,7 @@ def main() -> None:
     print(
         json.dumps(
             {
-                "likes_per_s": round(likes.per_second),
-                "like_p50_ms": round(likes.percentile(0.5), 2),
-                "like_p99_ms": round(likes.percentile(0.99), 2),
-                "likes_lost": lost,
-                "likes_double_counted": doubled,
+                **figures,
                 "gallery_rps": round(gallery.per_second),
                 "gallery_cache_ratio": round(gallery.per_second / max(fresh.per_second, 1), 2),
                 "thumb_rps": round(thumbs.per_second),

@@ -21,6 +21,7 @@ from contest.contests import Contest, get_contest
 from contest.db import Database
 from contest.errors import BadRequest, Forbidden, NotSignedIn
 from contest.forms import FormValues
+from contest.like_writer import LikeWriter
 from contest.security import Passwords, csrf_token, csrf_token_valid
 from contest.storage import LocalStorage
 
@@ -52,6 +53,14 @@ class Services:
     #: Contest settings change rarely; hot paths (likes) may read them two seconds old.
     contest_cache: TTLCache = field(default_factory=lambda: TTLCache(2.0))
     media_wakeup: anyio.Event = field(default_factory=anyio.Event)
+    #: Who a session belongs to, for a few seconds (see contest/sessions.py for the bound).
+    session_cache: sessions.SessionCache = field(default_factory=sessions.SessionCache)
+    #: The contest of each entry liked lately (an entry never moves to another contest).
+    entry_contests: dict[int, int] = field(default_factory=dict)
+    like_writer: LikeWriter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.like_writer = LikeWriter(self.db)
 
     def wake_media_worker(self) -> None:
         """Ask the background worker to make pending masters now."""
@@ -82,8 +91,9 @@ async def current_user(request: Request) -> User | None:
     """The signed-in user, looked up once per request."""
     state = request.scope["state"]
     if "user" not in state:
+        svc = services(request)
         state["user"] = await sessions.session_user(
-            services(request).db, request.cookies.get(SESSION_COOKIE), now=now(request)
+            svc.db, request.cookies.get(SESSION_COOKIE), now=now(request), cache=svc.session_cache
         )
     return cast(User | None, state["user"])
 

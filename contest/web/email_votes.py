@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from starlette.requests import Request
@@ -111,18 +110,6 @@ def mailbox_key(request: Request, email: str) -> str | None:
     except ValidationError:
         return None
     return email_voters.voter_key(services(request).config.secret_key or "", normalized)
-
-
-def author_key_finder(request: Request) -> Callable[[int], Awaitable[str | None]]:
-    """Looks up the email-voter key an entry's author would vote under."""
-
-    async def find(author_id: int) -> str | None:
-        email = await services(request).db.fetch_value(
-            "SELECT email FROM users WHERE id = ?", (author_id,)
-        )
-        return None if email is None else mailbox_key(request, str(email))
-
-    return find
 
 
 async def request_voter(request: Request, contest: Contest) -> likes.Voter:

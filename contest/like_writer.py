@@ -1,0 +1,88 @@
+"""Group commit for likes: many requests' likes stored by one trip, in one transaction."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime
+
+from contest.contests import Contest
+from contest.db import Database
+from contest.likes import LikeRequest, LikeState, Voter, apply_likes, ensure_voting_open
+
+#: Likes stored in one transaction at most; more wait for the next trip.
+MAX_BATCH = 256
+
+Outcome = LikeState | Exception
+
+
+class LikeWriter:
+    """Queues likes and stores whatever has gathered in one write, each with its own outcome.
+
+    Each request adds its like to the queue and takes a turn; whoever holds the turn while its
+    own like is still queued stores the whole queue (up to ``MAX_BATCH``) in one trip to the
+    writer's thread. While that trip runs, the next likes gather, so the batch grows with the
+    load and a lone like is stored at once. Each like is checked and stored on its own (a
+    savepoint each), so a refusal or failure touches no other like in the batch.
+    """
+
+    def __init__(self, db: Database, *, max_batch: int = MAX_BATCH) -> None:
+        self._db = db
+        self._max_batch = max_batch
+        self._queue: list[tuple[LikeRequest, asyncio.Future[Outcome]]] = []
+        self._turn = asyncio.Lock()
+        #: How many batches and likes were written (for tests and curious operators).
+        self.batches = 0
+        self.written = 0
+
+    async def like(
+        self,
+        contest: Contest,
+        *,
+        entry_id: int,
+        voter: Voter,
+        now: datetime,
+        author_key: Callable[[str], str | None] | None = None,
+        address_budget: int | None = None,
+    ) -> LikeState:
+        """Like an entry, as ``likes.like`` does, sharing the write with concurrent likes."""
+        ensure_voting_open(contest, now)
+        request = LikeRequest(contest.id, entry_id, voter, now, author_key, address_budget)
+        return await self.submit(request)
+
+    async def submit(self, request: LikeRequest) -> LikeState:
+        """Store one prepared like; its refusal (a ContestError) is raised to this caller only."""
+        future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
+        self._queue.append((request, future))
+        async with self._turn:
+            while not future.done() and self._queue:
+                batch = self._queue[: self._max_batch]
+                del self._queue[: self._max_batch]
+                # Shielded: if this caller goes away, the batch still finishes and answers the
+                # other callers whose likes it carries.
+                await asyncio.shield(self._write(batch))
+        outcome = await future
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    async def _write(self, batch: list[tuple[LikeRequest, asyncio.Future[Outcome]]]) -> None:
+        requests = [request for request, _ in batch]
+        try:
+            outcomes = await self._db.write_in_thread(
+                lambda connection: apply_likes(connection, requests)
+            )
+        except Exception as error:  # the transaction itself failed: none of them was stored
+            for _, future in batch:
+                if not future.done():
+                    future.set_exception(error)
+            return
+        except BaseException:
+            for _, future in batch:
+                future.cancel()
+            raise
+        self.batches += 1
+        self.written += len(batch)
+        for (_, future), outcome in zip(batch, outcomes, strict=True):
+            if not future.done():
+                future.set_result(outcome)
