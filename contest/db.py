@@ -140,7 +140,9 @@ class Database(_Reads):
         async with self._write_lock:
             # aiosqlite runs queued functions on the connection's own thread; its public
             # methods are each one statement, and this needs several in one trip.
-            result: T = await writer._execute(_in_transaction, writer._conn, work)
+            result: T = await writer._execute(  # type: ignore[no-untyped-call]
+                _in_transaction, writer._conn, work
+            )
             return result
 
     def sessions_changed(self) -> None:

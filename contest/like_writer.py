@@ -44,10 +44,13 @@ class LikeWriter:
         now: datetime,
         author_key: Callable[[str], str | None] | None = None,
         address_budget: int | None = None,
+        session_hash: str | None = None,
     ) -> LikeState:
         """Like an entry, as ``likes.like`` does, sharing the write with concurrent likes."""
         ensure_voting_open(contest, now)
-        request = LikeRequest(contest.id, entry_id, voter, now, author_key, address_budget)
+        request = LikeRequest(
+            contest.id, entry_id, voter, now, author_key, address_budget, session_hash
+        )
         return await self.submit(request)
 
     async def submit(self, request: LikeRequest) -> LikeState:

@@ -135,6 +135,24 @@ class LikeRequest:
     author_key: Callable[[str], str | None] | None = None
     #: Likes one network address may give per hour as device voters; None for no limit.
     address_budget: int | None = None
+    #: The hash of the session the voter was recognised by, when that came from a cache: the
+    #: write checks that it still stands, so no revocation is missed.
+    session_hash: str | None = None
+
+
+class SessionChanged(Exception):
+    """The session a like came with has ended or its account changed: look it up afresh."""
+
+
+def _session_stands(connection: sqlite3.Connection, request: LikeRequest) -> bool:
+    """Whether the like's session is live, its account enabled, and its role as assumed."""
+    row = connection.execute(
+        "SELECT users.role FROM sessions JOIN users ON users.id = sessions.user_id"
+        " WHERE sessions.token_hash = ? AND sessions.user_id = ? AND sessions.expires_at > ?"
+        " AND users.disabled_at IS NULL",
+        (request.session_hash, request.voter.user_id, to_db(request.now)),
+    ).fetchone()
+    return row is not None and (row[0] == "organizer") == (request.voter.kind == "pick")
 
 
 def apply_like(connection: sqlite3.Connection, request: LikeRequest) -> LikeState:
@@ -144,6 +162,8 @@ def apply_like(connection: sqlite3.Connection, request: LikeRequest) -> LikeStat
     moderation or another like in between cannot slip past them.
     """
     voter, entry_id = request.voter, request.entry_id
+    if request.session_hash is not None and not _session_stands(connection, request):
+        raise SessionChanged()
     entry = connection.execute(
         "SELECT entries.participant_id, users.email FROM entries"
         " LEFT JOIN users ON users.id = entries.participant_id"

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from contest.accounts import User
-from contest.clock import to_db
+from contest.clock import from_db, to_db
 from contest.db import Database
 from contest.security import new_token, token_hash
 
@@ -33,7 +33,7 @@ class SessionCache:
         self.seconds = seconds
         self.size = size
         self._clock = clock
-        self._users: dict[str, tuple[User, str, int, float]] = {}
+        self._users: dict[str, tuple[User, datetime, int, float]] = {}
 
     def get(self, key: str, *, generation: int, now: datetime) -> User | None:
         """The cached user of a session still fresh, live and of this generation, else None."""
@@ -44,13 +44,17 @@ class SessionCache:
         if (
             seen_generation != generation
             or self._clock() - looked_up >= self.seconds
-            or expires_at <= to_db(now)
+            or expires_at <= now
         ):
             del self._users[key]
             return None
         return user
 
-    def put(self, key: str, user: User, *, expires_at: str, generation: int) -> None:
+    def forget(self, key: str) -> None:
+        """Drop one session (found stale where it was used)."""
+        self._users.pop(key, None)
+
+    def put(self, key: str, user: User, *, expires_at: datetime, generation: int) -> None:
         """Remember a live session's user."""
         if len(self._users) >= self.size:
             self._users.clear()
@@ -97,7 +101,8 @@ async def session_user(
     user = User.from_row(row)
     if cache is not None:
         # Stamped with the generation read before the query: a change during it is not missed.
-        cache.put(key, user, expires_at=row["session_expires_at"], generation=generation)
+        expires_at = from_db(row["session_expires_at"])
+        cache.put(key, user, expires_at=expires_at, generation=generation)
     return user
 
 

@@ -121,7 +121,9 @@ async def request_voter(request: Request, contest: Contest) -> likes.Voter:
         browser_id=browser_id(request),
         address=client_address(request),
         email_voter=email_voter(request, contest),
-        user_email_key=mailbox_key(request, user.email) if user is not None else None,
+        user_email_key=mailbox_key(request, user.email)
+        if user is not None and contest.settings.voting_mode == "email"
+        else None,
     )
     agent = request.headers.get("user-agent", "")
     return replace(voter, signature=hashlib.sha256(agent.encode()).hexdigest()[:12])

@@ -13,11 +13,14 @@ from contest.contests import Contest
 from contest.errors import NotSignedIn
 from contest.web.context import (
     cached_contest,
+    current_user,
+    forget_user,
     now,
     read_form,
     redirect,
     safe_next,
     services,
+    session_hash,
 )
 from contest.web.email_votes import mailbox_key, request_voter
 from contest.web.errors import wants_json
@@ -48,6 +51,38 @@ async def _contest_of(request: Request, entry_id: int) -> Contest:
     return await cached_contest(request, contest_id)
 
 
+async def _like(request: Request, contest: Contest) -> likes.LikeState:
+    """Like through the group commit, the voter recognised from the session cache.
+
+    The write checks the session again; should it have ended or changed meanwhile (elsewhere
+    than in this process, which forgets at once), the voter is looked up afresh, once.
+    """
+    svc = services(request)
+    email_mode = contest.settings.voting_mode == "email"
+
+    async def attempt() -> likes.LikeState:
+        voter = await request_voter(request, contest)
+        return await svc.like_writer.like(
+            contest,
+            entry_id=request.path_params["entry_id"],
+            voter=voter,
+            now=now(request),
+            author_key=partial(mailbox_key, request) if email_mode else None,
+            address_budget=DEVICE_LIKES_PER_ADDRESS_HOUR,
+            session_hash=session_hash(request) if voter.user_id is not None else None,
+        )
+
+    await current_user(request, cached=True)
+    try:
+        return await attempt()
+    except likes.SessionChanged:
+        forget_user(request)
+    try:
+        return await attempt()
+    except likes.SessionChanged as error:  # changed again at once: treat as signed out
+        raise NotSignedIn() from error
+
+
 async def toggle_like(request: Request) -> Response:
     """Like or unlike an entry; scripts get the new state as JSON, forms go back where they were."""
     form = await read_form(request)
@@ -55,25 +90,17 @@ async def toggle_like(request: Request) -> Response:
     entry_id: int = request.path_params["entry_id"]
     contest = await _contest_of(request, entry_id)
     try:
-        voter = await request_voter(request, contest)
+        if form.get("action") == "unlike":
+            voter = await request_voter(request, contest)
+            state = await likes.unlike(
+                svc.db, contest=contest, entry_id=entry_id, voter=voter, now=now(request)
+            )
+        else:
+            state = await _like(request, contest)
     except NotSignedIn:
         if contest.settings.voting_mode == "email" and not wants_json(request):
             return redirect(request, "vote_by_email", slug=contest.slug)
         raise
-    if form.get("action") == "unlike":
-        state = await likes.unlike(
-            svc.db, contest=contest, entry_id=entry_id, voter=voter, now=now(request)
-        )
-    else:
-        email_mode = contest.settings.voting_mode == "email"
-        state = await svc.like_writer.like(
-            contest,
-            entry_id=entry_id,
-            voter=voter,
-            now=now(request),
-            author_key=partial(mailbox_key, request) if email_mode else None,
-            address_budget=DEVICE_LIKES_PER_ADDRESS_HOUR,
-        )
     # The liker should see their own like at once; other visitors may wait out the cache.
     svc.gallery_cache.forget(
         lambda key: isinstance(key, tuple) and key[:2] == ("gallery", contest.id)
