@@ -19,18 +19,19 @@ Outcome = LikeState | Exception
 class LikeWriter:
     """Queues likes and stores whatever has gathered in one write, each with its own outcome.
 
-    Each request adds its like to the queue and takes a turn; whoever holds the turn while its
-    own like is still queued stores the whole queue (up to ``MAX_BATCH``) in one trip to the
-    writer's thread. While that trip runs, the next likes gather, so the batch grows with the
+    The first like to arrive while none is being written starts a writer task; it stores the
+    whole queue (up to ``MAX_BATCH``) in one trip to the database's writer thread, then again
+    whatever gathered meanwhile, and ends when the queue is empty. So the batch grows with the
     load and a lone like is stored at once. Each like is checked and stored on its own (a
-    savepoint each), so a refusal or failure touches no other like in the batch.
+    savepoint each), so a refusal or failure touches no other like in the batch; a caller that
+    goes away does not stop the write that carries the others' likes.
     """
 
     def __init__(self, db: Database, *, max_batch: int = MAX_BATCH) -> None:
         self._db = db
         self._max_batch = max_batch
         self._queue: list[tuple[LikeRequest, asyncio.Future[Outcome]]] = []
-        self._turn = asyncio.Lock()
+        self._writer: asyncio.Task[None] | None = None
         #: How many batches and likes were written (for tests and curious operators).
         self.batches = 0
         self.written = 0
@@ -57,17 +58,21 @@ class LikeWriter:
         """Store one prepared like; its refusal (a ContestError) is raised to this caller only."""
         future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
         self._queue.append((request, future))
-        async with self._turn:
-            while not future.done() and self._queue:
-                batch = self._queue[: self._max_batch]
-                del self._queue[: self._max_batch]
-                # Shielded: if this caller goes away, the batch still finishes and answers the
-                # other callers whose likes it carries.
-                await asyncio.shield(self._write(batch))
+        if self._writer is None:
+            self._writer = asyncio.create_task(self._write_while_queued())
         outcome = await future
         if isinstance(outcome, Exception):
             raise outcome
         return outcome
+
+    async def _write_while_queued(self) -> None:
+        try:
+            while self._queue:
+                batch = self._queue[: self._max_batch]
+                del self._queue[: self._max_batch]
+                await self._write(batch)
+        finally:
+            self._writer = None
 
     async def _write(self, batch: list[tuple[LikeRequest, asyncio.Future[Outcome]]]) -> None:
         requests = [request for request, _ in batch]

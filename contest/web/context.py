@@ -69,8 +69,12 @@ class Services:
 
 
 def services(request: Request) -> Services:
-    """The application's services."""
-    return cast(Services, request.app.state.services)
+    """The application's services (found once per request, then kept in its state)."""
+    state = request.scope.setdefault("state", {})
+    found = state.get("services")
+    if found is None:
+        found = state["services"] = request.app.state.services
+    return cast(Services, found)
 
 
 def now(request: Request) -> datetime:
@@ -141,10 +145,15 @@ def _check_token(request: Request, values: FormValues) -> None:
 
 def _urlencoded_fields(body: bytes) -> FormValues:
     """A url-encoded body's fields, held to the same limits as the form parser's."""
+    text = body.decode("latin-1")
     try:
-        pairs = parse_qsl(
-            body.decode("latin-1"), keep_blank_values=True, max_num_fields=FORM_MAX_FIELDS
-        )
+        if "%" in text or "+" in text:
+            pairs = parse_qsl(text, keep_blank_values=True, max_num_fields=FORM_MAX_FIELDS)
+        else:  # nothing to unquote (a like's token and action): split, as parse_qsl would
+            fields = [field for field in text.split("&") if field]
+            if len(fields) > FORM_MAX_FIELDS:
+                raise ValueError("too many fields")
+            pairs = [(name, value) for name, _, value in (f.partition("=") for f in fields)]
     except ValueError as error:
         raise BadRequest(
             f"Too many fields. Maximum number of fields is {FORM_MAX_FIELDS}."
