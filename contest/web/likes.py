@@ -10,7 +10,8 @@ from starlette.routing import Route
 
 from contest import entries, likes
 from contest.contests import Contest
-from contest.errors import NotSignedIn
+from contest.errors import NotFound, NotSignedIn
+from contest.forms import FormValues
 from contest.web.context import (
     cached_contest,
     current_user,
@@ -86,6 +87,17 @@ async def _like(request: Request, contest: Contest) -> likes.LikeState:
 async def toggle_like(request: Request) -> Response:
     """Like or unlike an entry; scripts get the new state as JSON, forms go back where they were."""
     form = await read_form(request)
+    try:
+        return await _toggle(request, form)
+    except NotFound:
+        # SQLite may give a deleted newest entry's id to the next entry, in any contest: if the
+        # remembered contest was the reason, look it up afresh and try once more.
+        if services(request).entry_contests.pop(request.path_params["entry_id"], None) is None:
+            raise
+        return await _toggle(request, form)
+
+
+async def _toggle(request: Request, form: FormValues) -> Response:
     svc = services(request)
     entry_id: int = request.path_params["entry_id"]
     contest = await _contest_of(request, entry_id)

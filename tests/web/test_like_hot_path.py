@@ -1,4 +1,4 @@
-"""The like endpoint's cached sessions: sign-out, revocation and role changes count at once."""
+"""The like endpoint's memories: sessions (sign-out and revocation count at once), entries."""
 
 from typing import Any
 
@@ -118,3 +118,24 @@ def test_a_disabled_account_cannot_like_at_once(site: Site, entries: list[int]) 
         site.client.cookies.set(name, value)
     assert like(site, entries[1]).status_code == 401
     assert [entry for entry, _, _ in voters(site)] == [entries[0]]
+
+
+def test_an_entry_id_used_again_in_another_contest_is_liked_there(
+    site: Site, entries: list[int]
+) -> None:
+    site.sign_in_as("participant", "fan@uni.edu")
+    newest = entries[-1]
+    assert like(site, newest).status_code == 200  # its contest is now remembered
+    site.execute("DELETE FROM likes")
+    site.execute("DELETE FROM entries WHERE id = ?", (newest,))
+
+    async def elsewhere() -> int:
+        settings = judging_demo_settings(site.clock(), "UTC")
+        other = await contests.create_contest(site.db, settings, created_by=None, now=site.clock())
+        author = await site.db.fetch_value("SELECT id FROM users WHERE email = 'ann@uni.edu'")
+        async with site.db.transaction() as tx:
+            return await insert_entry(tx, other.id, author, "Reused", "approved")
+
+    assert site.run(elsewhere) == newest  # SQLite gave the id out again
+    assert like(site, newest).json() == {"liked": True, "count": 1}
+    assert [entry for entry, _, _ in voters(site)] == [newest]
