@@ -158,7 +158,7 @@ def start_server(
         preexec_fn=lambda: os.sched_setaffinity(0, core),
     )
     deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and process.poll() is None:
         try:
             with socket_to(port):
                 return process

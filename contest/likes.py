@@ -144,13 +144,13 @@ class SessionChanged(Exception):
     """The session a like came with has ended or its account changed: look it up afresh."""
 
 
-def _session_stands(connection: sqlite3.Connection, request: LikeRequest) -> bool:
+def _session_stands(connection: sqlite3.Connection, request: LikeRequest, at: str) -> bool:
     """Whether the like's session is live, its account enabled, and its role as assumed."""
     row = connection.execute(
         "SELECT users.role FROM sessions JOIN users ON users.id = sessions.user_id"
         " WHERE sessions.token_hash = ? AND sessions.user_id = ? AND sessions.expires_at > ?"
         " AND users.disabled_at IS NULL",
-        (request.session_hash, request.voter.user_id, to_db(request.now)),
+        (request.session_hash, request.voter.user_id, at),
     ).fetchone()
     return row is not None and (row[0] == "organizer") == (request.voter.kind == "pick")
 
@@ -161,8 +161,8 @@ def apply_like(connection: sqlite3.Connection, request: LikeRequest) -> LikeStat
     The entry's standing, the author and the address budget are read inside the write, so a
     moderation or another like in between cannot slip past them.
     """
-    voter, entry_id = request.voter, request.entry_id
-    if request.session_hash is not None and not _session_stands(connection, request):
+    voter, entry_id, at = request.voter, request.entry_id, to_db(request.now)
+    if request.session_hash is not None and not _session_stands(connection, request, at):
         raise SessionChanged()
     entry = connection.execute(
         "SELECT entries.participant_id, users.email FROM entries"
@@ -188,7 +188,6 @@ def apply_like(connection: sqlite3.Connection, request: LikeRequest) -> LikeStat
             raise RateLimited(
                 3600, "Too many likes from your network in the last hour. Please try later."
             )
-    at = to_db(request.now)
     added = connection.execute(
         "INSERT INTO likes (entry_id, voter, kind, user_id, address, signature, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (entry_id, voter) DO NOTHING",
