@@ -48,7 +48,10 @@ def test_like_updates_at_once_survives_reload_and_never_double_counts(
     card = page.locator(".photo-card").filter(has_not_text=SAMS_PHOTO).first
     entry_id = int((card.get_attribute("id") or "").removeprefix("entry-"))
     page.evaluate("window.notReloaded = true")
-    card.get_by_role("button", name="Like").click()
+    # The page shows the like before the server answers; reloading before the answer could
+    # beat the like itself, so wait for it (a test of the reload, not of that race).
+    with page.expect_response(lambda response: response.url.endswith("/like")):
+        card.get_by_role("button", name="Like").click()
     expect(card.locator("[data-like-count]")).to_have_text("1 like")
     expect(card.locator(".like-button")).to_have_attribute("aria-pressed", "true")
     assert page.evaluate("window.notReloaded === true")  # no navigation happened
