@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from contest.accounts import User
 from contest.clock import to_db
 from contest.contests import Contest
 from contest.db import Database, Transaction
-from contest.errors import Conflict, Forbidden, NotFound, NotSignedIn, ValidationError
+from contest.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    NotSignedIn,
+    RateLimited,
+    ValidationError,
+)
 
 PEOPLES_CHOICE_RULE = "the most likes; a tie goes to the photo that reached its total first"
 MAX_VOID_REASON = 300
@@ -78,7 +86,8 @@ async def _votable_entry(db: Database | Transaction, contest: Contest, entry_id:
     return int(author)
 
 
-def _ensure_voting_open(contest: Contest, now: datetime) -> None:
+def ensure_voting_open(contest: Contest, now: datetime) -> None:
+    """Refuse a like or unlike outside the voting phase."""
     if not contest.schedule.voting_is_open(now):
         if now < contest.schedule.voting_open:
             raise Conflict("Voting has not opened yet.")
@@ -114,6 +123,107 @@ async def _log(
     )
 
 
+@dataclass(frozen=True)
+class LikeRequest:
+    """One like to store, with what the checks inside the write need."""
+
+    contest_id: int
+    entry_id: int
+    voter: Voter
+    now: datetime
+    #: The voter key an author's account email would vote under (email mode), if any.
+    author_key: Callable[[str], str | None] | None = None
+    #: Likes one network address may give per hour as device voters; None for no limit.
+    address_budget: int | None = None
+    #: The hash of the session the voter was recognised by, when that came from a cache: the
+    #: write checks that it still stands, so no revocation is missed.
+    session_hash: str | None = None
+
+
+class SessionChanged(Exception):
+    """The session a like came with has ended or its account changed: look it up afresh."""
+
+
+def _session_stands(connection: sqlite3.Connection, request: LikeRequest, at: str) -> bool:
+    """Whether the like's session is live, its account enabled, and its role as assumed."""
+    row = connection.execute(
+        "SELECT users.role FROM sessions JOIN users ON users.id = sessions.user_id"
+        " WHERE sessions.token_hash = ? AND sessions.user_id = ? AND sessions.expires_at > ?"
+        " AND users.disabled_at IS NULL",
+        (request.session_hash, request.voter.user_id, at),
+    ).fetchone()
+    return row is not None and (row[0] == "organizer") == (request.voter.kind == "pick")
+
+
+def apply_like(connection: sqlite3.Connection, request: LikeRequest) -> LikeState:
+    """Check and store one like on the writer's thread, inside the caller's transaction.
+
+    The entry's standing, the author and the address budget are read inside the write, so a
+    moderation or another like in between cannot slip past them.
+    """
+    voter, entry_id, at = request.voter, request.entry_id, to_db(request.now)
+    if request.session_hash is not None and not _session_stands(connection, request, at):
+        raise SessionChanged()
+    entry = connection.execute(
+        "SELECT entries.participant_id, users.email FROM entries"
+        " LEFT JOIN users ON users.id = entries.participant_id"
+        " WHERE entries.id = ? AND entries.contest_id = ? AND entries.status = 'approved'",
+        (entry_id, request.contest_id),
+    ).fetchone()
+    if entry is None:
+        raise NotFound("There is no such photo in this contest.")
+    author, author_email = entry
+    if (author is not None and voter.user_id == author) or (
+        request.author_key is not None
+        and author_email is not None
+        and voter.key == request.author_key(author_email)
+    ):
+        raise Forbidden("You cannot like your own photo.")
+    if request.address_budget is not None and voter.key.startswith("device:"):
+        (recent,) = connection.execute(
+            "SELECT count(*) FROM likes WHERE address = ? AND created_at > ?",
+            (voter.address, to_db(request.now - timedelta(hours=1))),
+        ).fetchone()
+        if recent >= request.address_budget:
+            raise RateLimited(
+                3600, "Too many likes from your network in the last hour. Please try later."
+            )
+    added = connection.execute(
+        "INSERT INTO likes (entry_id, voter, kind, user_id, address, signature, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (entry_id, voter) DO NOTHING",
+        (entry_id, voter.key, voter.kind, voter.user_id, voter.address, voter.signature, at),
+    ).rowcount
+    if added:
+        connection.execute(
+            "INSERT INTO like_events (entry_id, voter, kind, action, address, at)"
+            " VALUES (?, ?, ?, 'like', ?, ?)",
+            (entry_id, voter.key, voter.kind, voter.address, at),
+        )
+    liked, count = connection.execute(
+        "SELECT (SELECT voided_at IS NULL FROM likes WHERE entry_id = ? AND voter = ?),"
+        " (SELECT count(*) FROM likes WHERE entry_id = ? AND kind = 'vote'"
+        "   AND voided_at IS NULL)",
+        (entry_id, voter.key, entry_id),
+    ).fetchone()
+    return LikeState(liked=bool(liked), count=int(count))
+
+
+def apply_likes(
+    connection: sqlite3.Connection, requests: list[LikeRequest]
+) -> list[LikeState | Exception]:
+    """Store a batch of likes in one transaction; each one stands or falls on its own."""
+    outcomes: list[LikeState | Exception] = []
+    for request in requests:
+        connection.execute("SAVEPOINT one_like")
+        try:
+            outcomes.append(apply_like(connection, request))
+        except Exception as error:  # refused or failed: undo this like alone, keep the batch
+            connection.execute("ROLLBACK TO one_like")
+            outcomes.append(error)
+        connection.execute("RELEASE one_like")
+    return outcomes
+
+
 async def like(
     db: Database,
     *,
@@ -121,60 +231,25 @@ async def like(
     entry_id: int,
     voter: Voter,
     now: datetime,
-    author_key: Callable[[int], Awaitable[str | None]] | None = None,
+    author_key: Callable[[str], str | None] | None = None,
+    address_budget: int | None = None,
 ) -> LikeState:
     """Like an entry (a repeat changes nothing); refused outside voting and on one's own photo.
 
-    ``author_key`` gives the voter key the author would have (their mailbox, in email mode),
-    so an author cannot like their own photo through an emailed link either.
+    ``author_key`` gives the voter key an author's account email would have (their mailbox,
+    in email mode), so an author cannot like their own photo through an emailed link either.
+    Busy servers batch likes instead (contest/like_writer.py); both run ``apply_like``.
     """
-    _ensure_voting_open(contest, now)
-    author = await _votable_entry(db, contest, entry_id)
-    if voter.user_id == author or (
-        author_key is not None and voter.key == await author_key(author)
-    ):
-        raise Forbidden("You cannot like your own photo.")
-    async with db.transaction() as tx:
-        await tx.execute(
-            "INSERT INTO likes (entry_id, voter, kind, user_id, address, signature, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (entry_id, voter) DO NOTHING",
-            (
-                entry_id,
-                voter.key,
-                voter.kind,
-                voter.user_id,
-                voter.address,
-                voter.signature,
-                to_db(now),
-            ),
-        )
-        # One read for all three: whether the insert happened, the voter's state, the count.
-        state = await tx.fetch_one(
-            "SELECT changes() AS added,"
-            " (SELECT voided_at IS NULL FROM likes WHERE entry_id = ? AND voter = ?) AS liked,"
-            " (SELECT count(*) FROM likes WHERE entry_id = ? AND kind = 'vote'"
-            "   AND voided_at IS NULL) AS count",
-            (entry_id, voter.key, entry_id),
-        )
-        assert state is not None
-        if state["added"]:
-            await _log(
-                tx,
-                entry_id=entry_id,
-                voter=voter.key,
-                kind=voter.kind,
-                action="like",
-                address=voter.address,
-                now=now,
-            )
-        return LikeState(liked=bool(state["liked"]), count=int(state["count"]))
+    ensure_voting_open(contest, now)
+    request = LikeRequest(contest.id, entry_id, voter, now, author_key, address_budget)
+    return await db.write_in_thread(lambda connection: apply_like(connection, request))
 
 
 async def unlike(
     db: Database, *, contest: Contest, entry_id: int, voter: Voter, now: datetime
 ) -> LikeState:
     """Take a like back while voting is open (a voided like stays voided)."""
-    _ensure_voting_open(contest, now)
+    ensure_voting_open(contest, now)
     await _votable_entry(db, contest, entry_id)
     async with db.transaction() as tx:
         stored_kind = await tx.fetch_value(

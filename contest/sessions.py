@@ -2,14 +2,63 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from contest.accounts import User
-from contest.clock import to_db
+from contest.clock import from_db, to_db
 from contest.db import Database
 from contest.security import new_token, token_hash
 
 SESSION_LIFETIME = timedelta(days=14)
+#: How long this process may trust a session it looked up without asking the database again.
+#: Sign-out, revocation and account changes made through this process are seen at once (the
+#: database's ``sessions_generation``); this bounds how long one made elsewhere (the command
+#: line, another server process) can take to be seen.
+SESSION_CACHE_SECONDS = 5.0
+SESSION_CACHE_SIZE = 10_000
+
+
+class SessionCache:
+    """Recently seen live sessions: token hash -> (user, expiry, generation, time looked up)."""
+
+    def __init__(
+        self,
+        seconds: float = SESSION_CACHE_SECONDS,
+        *,
+        size: int = SESSION_CACHE_SIZE,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.seconds = seconds
+        self.size = size
+        self._clock = clock
+        self._users: dict[str, tuple[User, datetime, int, float]] = {}
+
+    def get(self, key: str, *, generation: int, now: datetime) -> User | None:
+        """The cached user of a session still fresh, live and of this generation, else None."""
+        cached = self._users.get(key)
+        if cached is None:
+            return None
+        user, expires_at, seen_generation, looked_up = cached
+        if (
+            seen_generation != generation
+            or self._clock() - looked_up >= self.seconds
+            or expires_at <= now
+        ):
+            del self._users[key]
+            return None
+        return user
+
+    def forget(self, key: str) -> None:
+        """Drop one session (found stale where it was used)."""
+        self._users.pop(key, None)
+
+    def put(self, key: str, user: User, *, expires_at: datetime, generation: int) -> None:
+        """Remember a live session's user."""
+        if len(self._users) >= self.size:
+            self._users.clear()
+        self._users[key] = (user, expires_at, generation, self._clock())
 
 
 async def start_session(
@@ -26,19 +75,35 @@ async def start_session(
             " VALUES (?, ?, ?, ?)",
             (token_hash(token), user_id, to_db(now), to_db(now + SESSION_LIFETIME)),
         )
+    if replacing:
+        db.sessions_changed()  # after the commit, so no lookup can cache the old state anew
     return token
 
 
-async def session_user(db: Database, token: str | None, *, now: datetime) -> User | None:
+async def session_user(
+    db: Database, token: str | None, *, now: datetime, cache: SessionCache | None = None
+) -> User | None:
     """The enabled user a live session token belongs to, or None."""
     if not token:
         return None
+    key = token_hash(token)
+    generation = db.sessions_generation
+    if cache is not None and (user := cache.get(key, generation=generation, now=now)):
+        return user
     row = await db.fetch_one(
-        "SELECT users.* FROM sessions JOIN users ON users.id = sessions.user_id"
+        "SELECT users.*, sessions.expires_at AS session_expires_at FROM sessions"
+        " JOIN users ON users.id = sessions.user_id"
         " WHERE sessions.token_hash = ? AND sessions.expires_at > ? AND users.disabled_at IS NULL",
-        (token_hash(token), to_db(now)),
+        (key, to_db(now)),
     )
-    return None if row is None else User.from_row(row)
+    if row is None:
+        return None
+    user = User.from_row(row)
+    if cache is not None:
+        # Stamped with the generation read before the query: a change during it is not missed.
+        expires_at = from_db(row["session_expires_at"])
+        cache.put(key, user, expires_at=expires_at, generation=generation)
+    return user
 
 
 async def end_session(db: Database, token: str | None) -> None:
@@ -47,9 +112,12 @@ async def end_session(db: Database, token: str | None) -> None:
         return
     async with db.transaction() as tx:
         await tx.execute("DELETE FROM sessions WHERE token_hash = ?", (token_hash(token),))
+    db.sessions_changed()
 
 
 async def end_all_sessions(db: Database, *, user_id: int) -> int:
     """Sign the user out everywhere; return how many sessions ended."""
     async with db.transaction() as tx:
-        return await tx.execute_rowcount("DELETE FROM sessions WHERE user_id = ?", (user_id,))
+        ended = await tx.execute_rowcount("DELETE FROM sessions WHERE user_id = ?", (user_id,))
+    db.sessions_changed()
+    return ended

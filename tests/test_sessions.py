@@ -50,3 +50,79 @@ async def test_sessions_expire_and_can_be_revoked_everywhere(
     other = await sessions.start_session(db, user_id=user_id, now=NOW)
     assert await sessions.end_all_sessions(db, user_id=user_id) == 2
     assert await sessions.session_user(db, other, now=NOW) is None
+
+
+class Ticker:
+    """A monotonic clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def cached_session(
+    db: Database, passwords: Passwords
+) -> tuple[int, str, sessions.SessionCache, Ticker]:
+    user_id = await make_user(db, passwords)
+    token = await sessions.start_session(db, user_id=user_id, now=NOW)
+    ticker = Ticker()
+    cache = sessions.SessionCache(5.0, clock=ticker)
+    assert await sessions.session_user(db, token, now=NOW, cache=cache) is not None
+    return user_id, token, cache, ticker
+
+
+async def test_the_session_cache_holds_a_change_made_elsewhere_for_its_bound_only(
+    db: Database, passwords: Passwords
+) -> None:
+    _, token, cache, ticker = await cached_session(db, passwords)
+    async with db.transaction() as tx:  # another process ends it: this one is not told
+        await tx.execute("DELETE FROM sessions")
+    ticker.now = 4.9
+    assert await sessions.session_user(db, token, now=NOW, cache=cache) is not None
+    ticker.now = 5.0
+    assert await sessions.session_user(db, token, now=NOW, cache=cache) is None
+
+
+async def test_the_session_cache_never_outlives_the_session(
+    db: Database, passwords: Passwords
+) -> None:
+    _, token, cache, _ = await cached_session(db, passwords)
+    later = NOW + sessions.SESSION_LIFETIME
+    assert await sessions.session_user(db, token, now=later, cache=cache) is None
+
+
+async def test_signing_out_here_empties_the_session_cache_at_once(
+    db: Database, passwords: Passwords
+) -> None:
+    _, token, cache, _ = await cached_session(db, passwords)
+    await sessions.end_session(db, token)
+    assert await sessions.session_user(db, token, now=NOW, cache=cache) is None
+
+
+async def test_signing_out_everywhere_empties_the_session_cache_at_once(
+    db: Database, passwords: Passwords
+) -> None:
+    user_id, token, cache, _ = await cached_session(db, passwords)
+    await sessions.end_all_sessions(db, user_id=user_id)
+    assert await sessions.session_user(db, token, now=NOW, cache=cache) is None
+
+
+async def test_a_disabled_or_promoted_account_is_seen_through_the_cache_at_once(
+    db: Database, passwords: Passwords
+) -> None:
+    user_id, token, cache, _ = await cached_session(db, passwords)
+    await accounts.set_role(db, user_id=user_id, role="judge", acting_user_id=0)
+    user = await sessions.session_user(db, token, now=NOW, cache=cache)
+    assert user is not None and user.role == "judge"
+    await accounts.set_disabled(db, user_id=user_id, disabled=True, acting_user_id=0, now=NOW)
+    assert await sessions.session_user(db, token, now=NOW, cache=cache) is None
+
+
+async def test_a_rotated_session_token_stops_working_through_the_cache(
+    db: Database, passwords: Passwords
+) -> None:
+    user_id, token, cache, _ = await cached_session(db, passwords)
+    await sessions.start_session(db, user_id=user_id, now=NOW, replacing=token)
+    assert await sessions.session_user(db, token, now=NOW, cache=cache) is None

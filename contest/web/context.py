@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
+from urllib.parse import parse_qsl
 
 import anyio
 from starlette.datastructures import UploadFile
@@ -21,7 +22,8 @@ from contest.contests import Contest, get_contest
 from contest.db import Database
 from contest.errors import BadRequest, Forbidden, NotSignedIn
 from contest.forms import FormValues
-from contest.security import Passwords, csrf_token, csrf_token_valid
+from contest.like_writer import LikeWriter
+from contest.security import Passwords, csrf_token, csrf_token_valid, token_hash
 from contest.storage import LocalStorage
 
 SESSION_COOKIE = "contest_session"
@@ -52,6 +54,14 @@ class Services:
     #: Contest settings change rarely; hot paths (likes) may read them two seconds old.
     contest_cache: TTLCache = field(default_factory=lambda: TTLCache(2.0))
     media_wakeup: anyio.Event = field(default_factory=anyio.Event)
+    #: Who a session belongs to, for a few seconds (see contest/sessions.py for the bound).
+    session_cache: sessions.SessionCache = field(default_factory=sessions.SessionCache)
+    #: The contest of each entry liked lately (an entry never moves to another contest).
+    entry_contests: dict[int, int] = field(default_factory=dict)
+    like_writer: LikeWriter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.like_writer = LikeWriter(self.db)
 
     def wake_media_worker(self) -> None:
         """Ask the background worker to make pending masters now."""
@@ -59,8 +69,12 @@ class Services:
 
 
 def services(request: Request) -> Services:
-    """The application's services."""
-    return cast(Services, request.app.state.services)
+    """The application's services (found once per request, then kept in its state)."""
+    state = request.scope.setdefault("state", {})
+    found = state.get("services")
+    if found is None:
+        found = state["services"] = request.app.state.services
+    return cast(Services, found)
 
 
 def now(request: Request) -> datetime:
@@ -78,14 +92,36 @@ def form_token(request: Request) -> str:
     return csrf_token(services(request).config.secret_key or "", browser_id(request))
 
 
-async def current_user(request: Request) -> User | None:
-    """The signed-in user, looked up once per request."""
+async def current_user(request: Request, *, cached: bool = False) -> User | None:
+    """The signed-in user, looked up once per request.
+
+    ``cached`` lets a hot path take the user from this process's session cache (a few seconds
+    old at most, and forgotten at once on sign-out or revocation here); such a path must check
+    the session again where it writes, as a like does (``likes.apply_like``).
+    """
     state = request.scope["state"]
     if "user" not in state:
+        svc = services(request)
         state["user"] = await sessions.session_user(
-            services(request).db, request.cookies.get(SESSION_COOKIE), now=now(request)
+            svc.db,
+            request.cookies.get(SESSION_COOKIE),
+            now=now(request),
+            cache=svc.session_cache if cached else None,
         )
     return cast(User | None, state["user"])
+
+
+def session_hash(request: Request) -> str | None:
+    """The hash of this request's session token, if it carries one."""
+    token = request.cookies.get(SESSION_COOKIE)
+    return token_hash(token) if token else None
+
+
+def forget_user(request: Request) -> None:
+    """Drop the user found for this request (and its cached session) so the next look is fresh."""
+    request.scope["state"].pop("user", None)
+    if key := session_hash(request):
+        services(request).session_cache.forget(key)
 
 
 async def require_user(request: Request, *roles: str) -> User:
@@ -107,8 +143,34 @@ def _check_token(request: Request, values: FormValues) -> None:
         )
 
 
+def _urlencoded_fields(body: bytes) -> FormValues:
+    """A url-encoded body's fields, held to the same limits as the form parser's."""
+    text = body.decode("latin-1")
+    try:
+        if "%" in text or "+" in text:
+            pairs = parse_qsl(text, keep_blank_values=True, max_num_fields=FORM_MAX_FIELDS)
+        else:  # nothing to unquote (a like's token and action): split, as parse_qsl would
+            fields = [field for field in text.split("&") if field]
+            if len(fields) > FORM_MAX_FIELDS:
+                raise ValueError("too many fields")
+            pairs = [(name, value) for name, _, value in (f.partition("=") for f in fields)]
+    except ValueError as error:
+        raise BadRequest(
+            f"Too many fields. Maximum number of fields is {FORM_MAX_FIELDS}."
+        ) from error
+    if any(len(name) + len(value) > FORM_MAX_PART_SIZE for name, value in pairs):
+        raise BadRequest(f"Field exceeded maximum size of {FORM_MAX_PART_SIZE // 1024}KB.")
+    return FormValues(pairs)
+
+
 async def read_form(request: Request) -> FormValues:
     """The submitted form, after checking its CSRF token and size limits."""
+    content_type = request.headers.get("content-type", "")
+    if content_type.partition(";")[0].strip().lower() == "application/x-www-form-urlencoded":
+        # The common case (every form but uploads) read directly: a like is mostly this.
+        values = _urlencoded_fields(await request.body())
+        _check_token(request, values)
+        return values
     async with request.form(
         max_files=FORM_MAX_FILES, max_fields=FORM_MAX_FIELDS, max_part_size=FORM_MAX_PART_SIZE
     ) as form:

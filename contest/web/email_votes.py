@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from starlette.requests import Request
@@ -113,18 +112,6 @@ def mailbox_key(request: Request, email: str) -> str | None:
     return email_voters.voter_key(services(request).config.secret_key or "", normalized)
 
 
-def author_key_finder(request: Request) -> Callable[[int], Awaitable[str | None]]:
-    """Looks up the email-voter key an entry's author would vote under."""
-
-    async def find(author_id: int) -> str | None:
-        email = await services(request).db.fetch_value(
-            "SELECT email FROM users WHERE id = ?", (author_id,)
-        )
-        return None if email is None else mailbox_key(request, str(email))
-
-    return find
-
-
 async def request_voter(request: Request, contest: Contest) -> likes.Voter:
     """The voter behind this request, by the contest's voting mode; NotSignedIn if none."""
     user = await current_user(request)
@@ -134,7 +121,9 @@ async def request_voter(request: Request, contest: Contest) -> likes.Voter:
         browser_id=browser_id(request),
         address=client_address(request),
         email_voter=email_voter(request, contest),
-        user_email_key=mailbox_key(request, user.email) if user is not None else None,
+        user_email_key=mailbox_key(request, user.email)
+        if user is not None and contest.settings.voting_mode == "email"
+        else None,
     )
     agent = request.headers.get("user-agent", "")
     return replace(voter, signature=hashlib.sha256(agent.encode()).hexdigest()[:12])

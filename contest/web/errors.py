@@ -36,7 +36,7 @@ EXPLANATION = {
 def wants_json(request: Request) -> bool:
     """Whether the caller is a script that expects JSON rather than a page."""
     accept = request.headers.get("accept", "")
-    return request.url.path.startswith("/api/") or (
+    return str(request.scope["path"]).startswith("/api/") or (
         "application/json" in accept and "text/html" not in accept
     )
 

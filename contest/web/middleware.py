@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from http.cookies import SimpleCookie
 from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.requests import Request
+from starlette.requests import Request, cookie_parser
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -45,6 +44,17 @@ class SecurityHeadersMiddleware:
     def __init__(self, app: ASGIApp, *, https: bool) -> None:
         self.app = app
         self.https = https
+        added = {
+            "x-content-type-options": "nosniff",
+            "x-frame-options": "DENY",
+            "referrer-policy": "strict-origin-when-cross-origin",
+            "cross-origin-opener-policy": "same-origin",
+            "permissions-policy": "camera=(), microphone=(), geolocation=()",
+        }
+        if https:
+            added["strict-transport-security"] = "max-age=31536000; includeSubDomains"
+        self._added = [(name.encode(), value.encode()) for name, value in added.items()]
+        self._replaced = frozenset(name for name, _ in self._added)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -53,15 +63,17 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-                headers["X-Content-Type-Options"] = "nosniff"
-                headers["X-Frame-Options"] = "DENY"
-                headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-                headers["Cross-Origin-Opener-Policy"] = "same-origin"
-                headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-                if self.https:
-                    headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+                # Built as raw pairs once per response: these names are replaced, the policy
+                # only added where the route set none of its own.
+                raw = [
+                    (name, value)
+                    for name, value in message.get("headers", ())
+                    if name.lower() not in self._replaced
+                ]
+                if not any(name.lower() == b"content-security-policy" for name, _ in raw):
+                    raw.append((b"content-security-policy", CONTENT_SECURITY_POLICY.encode()))
+                raw.extend(self._added)
+                message["headers"] = raw
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -107,10 +119,8 @@ class CrossSiteRequestMiddleware:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        cookie = SimpleCookie()
-        cookie.load(headers.get("cookie", ""))
-        browser = cookie.get(BROWSER_COOKIE)
-        existing = browser.value if browser is not None and len(browser.value) >= 32 else None
+        browser = cookie_parser(headers.get("cookie", "")).get(BROWSER_COOKIE)
+        existing = browser if browser is not None and len(browser) >= 32 else None
         state = scope.setdefault("state", {})
         state["browser_id"] = existing or new_browser_id()
         state["browser_id_is_new"] = existing is None

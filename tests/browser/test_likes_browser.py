@@ -69,7 +69,10 @@ def test_like_updates_at_once_survives_reload_and_never_double_counts(
     card = page.locator(f"#entry-{entry_id}")
     liked = _count_text(_likes(card.locator("[data-like-count]").inner_text()) + 1)
     page.evaluate("window.notReloaded = true")
-    card.get_by_role("button", name="Like").click()
+    # The page shows the like before the server answers; reloading before the answer could
+    # beat the like itself, so wait for it (a test of the reload, not of that race).
+    with page.expect_response(lambda response: response.url.endswith("/like")):
+        card.get_by_role("button", name="Like").click()
     expect(card.locator("[data-like-count]")).to_have_text(liked)
     expect(card.locator(".like-button")).to_have_attribute("aria-pressed", "true")
     assert page.evaluate("window.notReloaded === true")  # no navigation happened

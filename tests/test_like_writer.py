@@ -1,0 +1,193 @@
+"""Group commit: likes gathered from many requests are stored in one write, each on its own."""
+
+import asyncio
+import sqlite3
+from dataclasses import replace
+
+import pytest
+
+from contest import like_writer, likes
+from contest.db import Database
+from contest.errors import Forbidden, NotFound, RateLimited
+from contest.like_writer import LikeWriter
+from contest.security import Passwords
+from tests.test_likes import NOW, as_voter, setup, user
+
+pytestmark = pytest.mark.anyio
+
+
+def device(name: str, address: str = "10.0.0.7") -> likes.Voter:
+    return likes.Voter(f"device:{name}", "vote", None, address)
+
+
+async def stored(db: Database) -> set[tuple[int, str]]:
+    rows = await db.fetch_all("SELECT entry_id, voter FROM likes")
+    return {(row["entry_id"], row["voter"]) for row in rows}
+
+
+async def test_one_batch_answers_each_like_with_its_own_outcome(
+    db: Database, passwords: Passwords
+) -> None:
+    contest, author, ids = await setup(db, passwords)
+    fan = as_voter(contest, await user(db, passwords, "fan@uni.edu"))
+    other = as_voter(contest, await user(db, passwords, "other@uni.edu"))
+    writer = LikeWriter(db)
+
+    def like(entry_id: int, voter: likes.Voter):  # type: ignore[no-untyped-def]
+        return writer.like(contest, entry_id=entry_id, voter=voter, now=NOW)
+
+    outcomes = await asyncio.gather(
+        like(ids[0], fan),
+        like(ids[0], fan),  # the same like again, in the same batch
+        like(ids[0], as_voter(contest, author)),  # own photo
+        like(ids[2], other),  # a pending entry
+        like(ids[0], other),
+        return_exceptions=True,
+    )
+
+    assert writer.batches == 1 and writer.written == 5
+    assert outcomes[0] == likes.LikeState(liked=True, count=1)
+    assert outcomes[1] == likes.LikeState(liked=True, count=1)
+    assert isinstance(outcomes[2], Forbidden)
+    assert isinstance(outcomes[3], NotFound)
+    assert outcomes[4] == likes.LikeState(liked=True, count=2)
+    assert await stored(db) == {(ids[0], fan.key), (ids[0], other.key)}
+    assert await db.fetch_value("SELECT count(*) FROM like_events") == 2
+    assert await likes.tallies(db, contest.id) == await likes.tallies_from_log(db, contest.id)
+
+
+async def test_a_like_that_fails_midway_is_undone_alone_and_the_batch_stands(
+    db: Database, passwords: Passwords
+) -> None:
+    contest, _, ids = await setup(db, passwords, mode="device")
+    async with db.transaction() as tx:  # the log refuses one voter, after its like is inserted
+        await tx.execute(
+            "CREATE TRIGGER refuse_one BEFORE INSERT ON like_events WHEN NEW.voter = 'device:bad'"
+            " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+        )
+    writer = LikeWriter(db)
+    outcomes = await asyncio.gather(
+        *(
+            writer.like(contest, entry_id=ids[0], voter=device(name), now=NOW)
+            for name in ("a", "bad", "b")
+        ),
+        return_exceptions=True,
+    )
+
+    assert writer.batches == 1
+    assert outcomes[0] == likes.LikeState(liked=True, count=1)
+    assert isinstance(outcomes[1], sqlite3.IntegrityError)
+    assert outcomes[2] == likes.LikeState(liked=True, count=2)
+    assert await stored(db) == {(ids[0], "device:a"), (ids[0], "device:b")}
+    assert await likes.tallies(db, contest.id) == await likes.tallies_from_log(db, contest.id)
+
+
+async def test_the_address_budget_counts_likes_earlier_in_the_same_batch(
+    db: Database, passwords: Passwords
+) -> None:
+    contest, _, ids = await setup(db, passwords, mode="device")
+    writer = LikeWriter(db)
+    outcomes = await asyncio.gather(
+        *(
+            writer.like(contest, entry_id=ids[0], voter=device(name), now=NOW, address_budget=2)
+            for name in ("a", "b", "c")
+        ),
+        return_exceptions=True,
+    )
+    assert writer.batches == 1
+    assert [type(outcome) for outcome in outcomes] == [
+        likes.LikeState,
+        likes.LikeState,
+        RateLimited,
+    ]
+    assert await db.fetch_value("SELECT count(*) FROM likes") == 2
+
+
+async def test_likes_arriving_during_a_write_go_together_in_the_next(
+    db: Database, passwords: Passwords
+) -> None:
+    contest, _, ids = await setup(db, passwords, mode="device")
+    writer = LikeWriter(db)
+    first = asyncio.ensure_future(
+        writer.like(contest, entry_id=ids[0], voter=device("first"), now=NOW)
+    )
+    await asyncio.sleep(0)  # the writer task has taken the first like and is writing it
+    rest = [
+        writer.like(contest, entry_id=ids[1], voter=device(f"v{index}"), now=NOW)
+        for index in range(20)
+    ]
+    states = await asyncio.gather(first, *rest)
+    assert writer.batches == 2 and writer.written == 21
+    assert states[-1] == likes.LikeState(liked=True, count=20)
+
+
+async def test_a_failed_write_fails_its_likes_only_and_the_next_write_works(
+    db: Database, passwords: Passwords, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    contest, _, ids = await setup(db, passwords, mode="device")
+    writer = LikeWriter(db)
+
+    def broken(connection: sqlite3.Connection, requests: list[likes.LikeRequest]) -> None:
+        connection.execute(
+            "INSERT INTO likes (entry_id, voter, kind, address, created_at)"
+            " VALUES (?, 'device:ghost', 'vote', '', '')",
+            (ids[0],),
+        )
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(like_writer, "apply_likes", broken)
+    outcomes = await asyncio.gather(
+        *(writer.like(contest, entry_id=ids[0], voter=device(n), now=NOW) for n in "ab"),
+        return_exceptions=True,
+    )
+    assert all(isinstance(outcome, sqlite3.OperationalError) for outcome in outcomes)
+    assert await db.fetch_value("SELECT count(*) FROM likes") == 0  # rolled back whole
+
+    monkeypatch.undo()
+    state = await writer.like(contest, entry_id=ids[0], voter=device("a"), now=NOW)
+    assert state == likes.LikeState(liked=True, count=1)
+
+
+async def test_a_caller_that_goes_away_does_not_stop_the_others_likes(
+    db: Database, passwords: Passwords
+) -> None:
+    contest, _, ids = await setup(db, passwords, mode="device")
+    writer = LikeWriter(db)
+    tasks = [
+        asyncio.ensure_future(writer.like(contest, entry_id=ids[0], voter=device(n), now=NOW))
+        for n in "abc"
+    ]
+    await asyncio.sleep(0)
+    tasks[0].cancel()
+    states = await asyncio.gather(*tasks[1:])
+    assert [state.liked for state in states] == [True, True]
+    assert {"device:b", "device:c"} <= {voter for _, voter in await stored(db)}
+
+
+async def test_a_stale_session_is_caught_inside_the_write(
+    db: Database, passwords: Passwords
+) -> None:
+    contest, _, ids = await setup(db, passwords)
+    fan = await user(db, passwords, "fan@uni.edu")
+    voter = as_voter(contest, fan)
+    writer = LikeWriter(db)
+    with pytest.raises(likes.SessionChanged):
+        await writer.like(contest, entry_id=ids[0], voter=voter, now=NOW, session_hash="gone")
+    organizer_voter = replace(voter, kind="pick")  # assumed an organizer; the account is not
+    from contest import sessions
+    from contest.security import token_hash
+
+    token = await sessions.start_session(db, user_id=fan.id, now=NOW)
+    with pytest.raises(likes.SessionChanged):
+        await writer.like(
+            contest,
+            entry_id=ids[0],
+            voter=organizer_voter,
+            now=NOW,
+            session_hash=token_hash(token),
+        )
+    state = await writer.like(
+        contest, entry_id=ids[0], voter=voter, now=NOW, session_hash=token_hash(token)
+    )
+    assert state == likes.LikeState(liked=True, count=1)
+    assert await db.fetch_value("SELECT count(*) FROM likes") == 1
