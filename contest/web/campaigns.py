@@ -283,6 +283,7 @@ async def _is_one_click(request: Request) -> bool:
     It comes from the provider's server with no cookie and no CSRF token; the link's own
     random token is the credential, and unsubscribing twice changes nothing.
     """
+    await request.body()  # kept by the request, so the form can be read again after this
     async with request.form(max_files=0, max_fields=4) as form:
         return form.get("List-Unsubscribe") == "One-Click"
 
