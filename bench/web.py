@@ -157,6 +157,7 @@ def start_server(
             "--log-level",
             "warning",
             "--no-access-log",
+            "--no-proxy-headers",
         ],
         cwd=ROOT,
         env=env,
@@ -360,6 +361,32 @@ def report_media(
     }
 
 
+def compare_with_minimal(
+    data: Path, tokens: list[str], core: set[int], likes: Timings, like_cpu_us: float
+) -> None:
+    """Run the same like requests against a bare Starlette + aiosqlite endpoint, and compare.
+
+    The issue's reference figure (about 12,000 likes/s on one core) came from such an endpoint;
+    the ratio in the same run is steadier than either rate on a shared machine.
+    """
+    port = free_port()
+    server = start_server("bench.web_apps:minimal_like_app", data, port, core)
+    try:
+        raw, _ = like_requests(port, tokens)
+        before = cpu_seconds(server)
+        minimal = asyncio.run(load(port, raw, CLIENTS))
+        minimal_cpu_us = 1e6 * (cpu_seconds(server) - before) / max(minimal.done, 1)
+    finally:
+        server.terminate()
+        server.wait(10)
+    print(
+        f"likes: minimal endpoint with no checks {minimal.per_second:.0f}/s,"
+        f" p99 {minimal.percentile(0.99):.1f} ms, server CPU {minimal_cpu_us:.0f} us per like;"
+        f" ours does {likes.per_second / max(minimal.per_second, 1):.2f}x its rate"
+        f" at {like_cpu_us / max(minimal_cpu_us, 1):.2f}x its CPU per like"
+    )
+
+
 def main_media() -> None:
     """The gallery and thumbnail loops alone (``--only media``), their figures only."""
     server_core, load_core = cores()
@@ -405,6 +432,7 @@ def main() -> None:
             if only_likes:
                 app.terminate()
                 app.wait(10)
+                compare_with_minimal(data, tokens, server_core, likes, like_cpu_us)
                 print(json.dumps(report_likes(Path(folder), likes, acked)))
                 return
             gallery, thumbs = media_loops(app, port, thumb)
@@ -412,6 +440,7 @@ def main() -> None:
             app.terminate()
             app.wait(10)
         fresh, plain = baseline_loops(data, thumb, server_core)
+        compare_with_minimal(data, tokens, server_core, likes, like_cpu_us)
         figures = report_likes(Path(folder), likes, acked)
     print(json.dumps({**figures, **report_media(gallery, fresh, thumbs, plain)}))
 

@@ -1,11 +1,17 @@
-"""The two apps bench/web.py serves: ours, and plain StaticFiles over the same media folder."""
+"""The apps bench/web.py serves: ours, and the baselines it is compared with in the same run."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import AsyncIterator
+from pathlib import Path
 
+import aiosqlite
 from starlette.applications import Starlette
-from starlette.routing import Mount
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from contest.app import create_app
@@ -20,3 +26,40 @@ def contest_app() -> Starlette:
 def static_app() -> Starlette:
     """Starlette's StaticFiles serving the same thumbnails: the baseline."""
     return Starlette(routes=[Mount("/static", StaticFiles(directory=os.environ["BENCH_MEDIA"]))])
+
+
+def minimal_like_app() -> Starlette:
+    """The issue's reference: a bare Starlette + aiosqlite like endpoint with no checks at all.
+
+    One voter per session cookie, one like per voter and entry by a unique constraint, the
+    count read back; no sessions, CSRF, phases, eligibility, budgets or log.
+    """
+    path = Path(os.environ["CONTEST_DATA_DIR"]) / "minimal.db"
+    state: dict[str, aiosqlite.Connection] = {}
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        db = await aiosqlite.connect(path, isolation_level=None)
+        await db.execute("PRAGMA journal_mode=WAL")
+        await db.execute("PRAGMA synchronous=NORMAL")
+        await db.execute(
+            "CREATE TABLE IF NOT EXISTS likes (entry_id INTEGER, voter TEXT,"
+            " UNIQUE (entry_id, voter))"
+        )
+        state["db"] = db
+        yield
+        await db.close()
+
+    async def like(request: Request) -> JSONResponse:
+        await request.form()
+        db, entry_id = state["db"], request.path_params["entry_id"]
+        voter = request.cookies.get("contest_session", "")
+        await db.execute("INSERT OR IGNORE INTO likes VALUES (?, ?)", (entry_id, voter))
+        rows = await db.execute_fetchall(
+            "SELECT count(*) FROM likes WHERE entry_id = ?", (entry_id,)
+        )
+        (count,) = next(iter(rows))
+        return JSONResponse({"liked": True, "count": count})
+
+    routes = [Route("/entries/{entry_id:int}/like", like, methods=["POST"])]
+    return Starlette(routes=routes, lifespan=lifespan)
