@@ -1,8 +1,11 @@
 """Rows put straight into the database, for tests about what comes after the image pipeline."""
 
+from datetime import datetime
 from typing import Any
 
-from contest.db import Transaction
+from contest import accounts
+from contest.db import Database, Transaction
+from contest.security import Passwords
 
 INSERT_ENTRY = (
     "INSERT INTO entries (contest_id, participant_id, title, status, licence, consent_own_work,"
@@ -24,3 +27,13 @@ async def insert_entry(
 ) -> int:
     """An entry row; returns its id."""
     return await tx.execute(INSERT_ENTRY, entry_values(contest_id, author_id, title, status))
+
+
+async def add_account(
+    db: Database, passwords: Passwords, *, email: str, name: str, role: str, now: datetime
+) -> accounts.User:
+    """An account with a throwaway password, through the real sign-up path."""
+    user_id = await accounts.create_user(
+        db, passwords, email=email, display_name=name, password="x" * 12, role=role, now=now
+    )
+    return accounts.User.from_row(await accounts.get_user_row(db, user_id))

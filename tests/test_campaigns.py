@@ -25,7 +25,7 @@ from contest.db import Database
 from contest.demo import demo_settings
 from contest.errors import ValidationError
 from contest.security import Passwords, token_hash
-from tests.factories import insert_entry
+from tests.factories import add_account, insert_entry
 from tests.test_outbox import FakeSMTP
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -169,16 +169,9 @@ def test_every_default_text_passes_its_own_check(kind: str) -> None:
 
 
 async def organizer(db: Database, passwords: Passwords) -> accounts.User:
-    user_id = await accounts.create_user(
-        db,
-        passwords,
-        email="org@uni.edu",
-        display_name="Olivia",
-        password="x" * 12,
-        role="organizer",
-        now=NOW,
+    return await add_account(
+        db, passwords, email="org@uni.edu", name="Olivia", role="organizer", now=NOW
     )
-    return accounts.User.from_row(await accounts.get_user_row(db, user_id))
 
 
 async def new_contest(db: Database) -> Contest:
@@ -322,24 +315,16 @@ async def test_voting_news_goes_to_participants_and_the_list_once_each(
 ) -> None:
     me = await organizer(db, passwords)
     contest = await new_contest(db)
-    pat = await accounts.create_user(
-        db,
-        passwords,
-        email="pat@uni.edu",
-        display_name="Pat Lee",
-        password="x" * 12,
-        role="participant",
-        now=NOW,
-    )
-    gone = await accounts.create_user(
-        db,
-        passwords,
-        email="gone@uni.edu",
-        display_name="Gone",
-        password="x" * 12,
-        role="participant",
-        now=NOW,
-    )
+    pat = (
+        await add_account(
+            db, passwords, email="pat@uni.edu", name="Pat Lee", role="participant", now=NOW
+        )
+    ).id
+    gone = (
+        await add_account(
+            db, passwords, email="gone@uni.edu", name="Gone", role="participant", now=NOW
+        )
+    ).id
     async with db.transaction() as tx:
         await insert_entry(tx, contest.id, pat, "Dawn", "approved")
         await insert_entry(tx, contest.id, pat, "Dusk", "pending")

@@ -8,6 +8,7 @@ from contest.db import Database
 from contest.demo import demo_settings
 from contest.errors import Gone, ValidationError
 from contest.security import Passwords
+from tests.factories import add_account
 
 pytestmark = pytest.mark.anyio
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -19,16 +20,9 @@ def link(token: str) -> str:
 
 
 async def organizer(db: Database, passwords: Passwords) -> accounts.User:
-    user_id = await accounts.create_user(
-        db,
-        passwords,
-        email="org@uni.edu",
-        display_name="Olivia",
-        password="x" * 12,
-        role="organizer",
-        now=NOW,
+    return await add_account(
+        db, passwords, email="org@uni.edu", name="Olivia", role="organizer", now=NOW
     )
-    return accounts.User.from_row(await accounts.get_user_row(db, user_id))
 
 
 async def invite_jun(db: Database, inviter: accounts.User) -> str:
