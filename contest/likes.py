@@ -373,10 +373,16 @@ async def tallies_from_log(db: Database, contest_id: int) -> dict[int, int]:
 
 
 async def peoples_choice(db: Database, contest_id: int) -> int | None:
-    """The entry with the most likes; a tie goes to the one that reached its total first."""
+    """The entry with the most likes; a tie goes to the one that reached its total first.
+
+    An entry reached its total when the last of its counted likes was given: the log's event
+    ids order likes exactly, even several in one second.
+    """
     rows = await db.fetch_all(
-        "SELECT likes.entry_id, count(*) AS likes, max(likes.created_at) AS reached"
+        "SELECT likes.entry_id, count(DISTINCT likes.voter) AS likes, max(events.id) AS reached"
         " FROM likes JOIN entries ON entries.id = likes.entry_id"
+        " JOIN like_events AS events ON events.entry_id = likes.entry_id"
+        "  AND events.voter = likes.voter AND events.action = 'like'"
         " WHERE entries.contest_id = ? AND entries.status = 'approved' AND likes.kind = 'vote'"
         " AND likes.voided_at IS NULL GROUP BY likes.entry_id"
         " ORDER BY likes DESC, reached, likes.entry_id LIMIT 1",

@@ -159,3 +159,22 @@ async def test_voters_by_mode(db: Database, passwords: Passwords) -> None:
     open_contest, _, _ = await setup(db, passwords, mode="device", author="other@uni.edu")
     voter = as_voter(open_contest, None, "browser-id-123")
     assert voter.key.startswith("device:") and "browser-id-123" not in voter.key
+
+
+async def test_peoples_choice_tie_within_one_second_goes_by_the_log_order(
+    db: Database, passwords: Passwords
+) -> None:
+    contest, _, ids = await setup(db, passwords)
+    fans = [as_voter(contest, await user(db, passwords, f"fan{i}@uni.edu")) for i in range(3)]
+    # All in the same second; the higher entry id completes its total first.
+    for entry_id, fan in ((ids[1], fans[0]), (ids[0], fans[0]), (ids[1], fans[1])):
+        await likes.like(db, contest=contest, entry_id=entry_id, voter=fan, now=NOW)
+    await likes.like(db, contest=contest, entry_id=ids[0], voter=fans[1], now=NOW)
+    assert await likes.peoples_choice(db, contest.id) == ids[1]
+    # Taking a like back and giving it again makes that the moment the total was reached.
+    await likes.unlike(db, contest=contest, entry_id=ids[1], voter=fans[0], now=NOW)
+    await likes.like(db, contest=contest, entry_id=ids[1], voter=fans[0], now=NOW)
+    assert await likes.peoples_choice(db, contest.id) == ids[0]
+    # A third like breaks the tie outright.
+    await likes.like(db, contest=contest, entry_id=ids[1], voter=fans[2], now=NOW)
+    assert await likes.peoples_choice(db, contest.id) == ids[1]
