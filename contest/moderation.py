@@ -8,7 +8,7 @@ from datetime import datetime
 from contest.accounts import User
 from contest.clock import parse_local_input, to_db
 from contest.contests import Contest
-from contest.db import Database, Row
+from contest.db import Database, Row, Transaction
 from contest.errors import ValidationError
 from contest.outbox import queue_mail
 
@@ -69,6 +69,27 @@ async def queue_for(db: Database, contest: Contest, *, status: str = "pending") 
     return items
 
 
+async def _ensure_room_for(tx: Transaction, contest: Contest, entry: Row) -> None:
+    """Refuse to bring back a rejected entry past its author's entry limit.
+
+    A rejected entry does not count towards the limit, so its author may have entered
+    another photo since.
+    """
+    active = await tx.fetch_value(
+        "SELECT count(*) FROM entries WHERE contest_id = ? AND participant_id = ?"
+        " AND status IN ('pending', 'approved')",
+        (contest.id, entry["participant_id"]),
+    )
+    limit = contest.settings.max_entries_per_participant
+    if int(active) >= limit:
+        raise ValidationError(
+            {
+                "entry_ids": f"“{entry['title']}” cannot be approved again: {entry['display_name']}"
+                f" already has {limit} entries in this contest, the limit. Nothing was changed."
+            }
+        )
+
+
 async def moderate(
     db: Database,
     *,
@@ -94,7 +115,8 @@ async def moderate(
     async with db.transaction() as tx:
         for entry_id in entry_ids:
             row = await tx.fetch_one(
-                "SELECT entries.title, users.email, users.display_name FROM entries"
+                "SELECT entries.title, entries.status, entries.participant_id, users.email,"
+                " users.display_name FROM entries"
                 " JOIN users ON users.id = entries.participant_id"
                 " WHERE entries.id = ? AND entries.contest_id = ?"
                 " AND entries.status IN ('pending', 'approved', 'rejected')"
@@ -103,6 +125,8 @@ async def moderate(
             )
             if row is None:
                 continue
+            if row["status"] == "rejected" and status == "approved":
+                await _ensure_room_for(tx, contest, row)
             await tx.execute(
                 "UPDATE entries SET status = ?, rejection_reason = ?,"
                 " moderated_at = ?, moderated_by = ?"

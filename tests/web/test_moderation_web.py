@@ -119,3 +119,34 @@ def test_only_organizers_moderate(site: Site, contest_slug: str, role: str) -> N
     )
     assert response.status_code == 403
     assert site.value("SELECT status FROM entries") == "pending"
+
+
+def test_a_rejected_entry_is_not_approved_again_past_the_entry_limit(
+    site: Site, contest_slug: str
+) -> None:
+    ids = entries_by(site, contest_slug, "ann@uni.edu", 3)
+    queue = organizer(site)
+    token = site.csrf(queue)
+    site.client.post(
+        queue,
+        data={
+            "csrf_token": token,
+            "entry_ids": [str(ids[0])],
+            "action": "reject",
+            "reason": "Blurred.",
+        },
+    )
+    site.client.cookies.clear()
+    site.sign_in("ann@uni.edu")  # the rejected photo no longer counts: a new one fits
+    assert submit(site, contest_slug, photo_bytes(99), title="A fourth view").status_code == 303
+    site.client.cookies.clear()
+    site.sign_in("org@uni.edu")
+    token = site.csrf(queue)
+    both = [str(ids[1]), str(ids[0])]
+    again = site.client.post(
+        queue, data={"csrf_token": token, "entry_ids": both, "action": "approve"}
+    )
+    assert again.status_code == 400
+    assert "cannot be approved again" in again.text and "already has 3 entries" in again.text
+    statuses = [r["status"] for r in site.rows("SELECT status FROM entries ORDER BY id")]
+    assert statuses == ["rejected", "pending", "pending", "pending"]  # nothing changed
