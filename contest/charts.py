@@ -22,6 +22,13 @@ RIGHT = 8
 TOP = 14
 BOTTOM = 34  # room for the labels under the bars
 MAX_LABELS = 6  # "30 Sep" is ~42 units wide: six fit under the 346-unit plot with gaps
+CHAR_WIDTH = 7.2  # a 13-unit sans-serif character is about this wide, on average
+
+
+def _label_x(centre: float, text: str) -> float:
+    """Where a centred label goes: under its bar, moved in so it is never cut at an edge."""
+    half = len(text) * CHAR_WIDTH / 2
+    return round(min(max(centre, LEFT + half), WIDTH - half), 2)
 
 
 @dataclass(frozen=True)
@@ -122,7 +129,7 @@ def bar_chart(
     every = math.ceil(len(points) / MAX_LABELS) if points else 1
     shown = list(axis_labels) or [label for label, _ in points]
     labels = tuple(
-        Label(round(bar.x + bar.width / 2, 2), shown[index])
+        Label(_label_x(bar.x + bar.width / 2, shown[index]), shown[index])
         for index, bar in enumerate(bars)
         if index % every == 0
     )

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from contest import contests, report_text
-from contest.charts import bar_chart, daily_chart, nice_step
+from contest.charts import CHAR_WIDTH, LEFT, bar_chart, daily_chart, nice_step
 from contest.db import Database
 from contest.demo import demo_settings
 from contest.engagement import (
@@ -296,3 +296,12 @@ async def test_quarter_hour_offsets_put_each_moment_on_its_local_day(db: Databas
     series = await daily_series(db, contest, now=NOW)
     # Both before submissions opened (4 March): the span widens rather than lose them.
     assert series.entries == days(date(2026, 3, 2), [1, 1, 0, 0, 0, 0])
+
+
+def test_day_labels_stay_inside_the_drawing_at_both_ends() -> None:
+    series = days(date(2026, 11, 9), [1] * 21)  # 9 Nov .. 29 Nov: a label falls on the last bar
+    chart = daily_chart("Entries per day", series, unit="Entries")
+    for label in chart.labels:
+        half = len(label.text) * CHAR_WIDTH / 2
+        assert label.x - half >= LEFT and label.x + half <= chart.width, label
+    assert chart.labels[-1].text == "29 Nov"
