@@ -62,7 +62,7 @@ def allowed_sorts(contest: Contest, now: datetime) -> tuple[str, ...]:
     return SORTS if contest.schedule.results_are_out(now) else ("shuffled", "newest")
 
 
-#: Visitors are spread over at least this many shuffled orders (more for very large contests).
+#: Visitors are spread over at least this many shuffled orders (one per entry in larger contests).
 ORDER_SLOTS = 64
 
 
@@ -71,9 +71,14 @@ def _shuffle_key(seed: str, entry_id: int) -> str:
 
 
 def order_slots(count: int) -> int:
-    """How many orders the visitors of a gallery of ``count`` entries are spread over: enough
-    that consecutive orders start fewer than a page apart, so every entry opens some page one."""
-    return max(ORDER_SLOTS, -(-count // PAGE_SIZE))
+    """How many orders the visitors of a gallery of ``count`` entries are spread over.
+
+    A multiple of the entry count (and at least ``ORDER_SLOTS``): every entry is then the first
+    one, and on page one, and at each other place, for exactly the same share of visitors.
+    """
+    if count <= 0:
+        return 1
+    return count * -(-ORDER_SLOTS // count)
 
 
 def visitor_slot(seed: str, slots: int) -> int:

@@ -3,6 +3,8 @@
 from collections import Counter
 from typing import Any
 
+import pytest
+
 from contest import gallery
 
 
@@ -14,17 +16,22 @@ def ids(rows: list[Any]) -> list[int]:
     return [row["id"] for row in rows]
 
 
-def test_every_entry_opens_page_one_for_the_same_share_of_visitors() -> None:
-    rows = entries(500)
+@pytest.mark.parametrize("count", [1, 10, 23, 63, 64, 100, 500, 1000])
+def test_every_entry_opens_page_one_for_exactly_the_same_share_of_visitors(count: int) -> None:
+    rows = entries(count)
     slots = gallery.order_slots(len(rows))
+    assert slots >= gallery.ORDER_SLOTS and slots % count == 0
     shuffled = gallery.base_shuffle(rows, contest_id=1)
     first_pages: Counter[int] = Counter()
+    firsts: Counter[int] = Counter()
     for slot in range(slots):
         order = gallery.rotate(shuffled, slot, slots)
-        assert sorted(ids(order)) == list(range(1, 501))
+        assert sorted(ids(order)) == list(range(1, count + 1))
         first_pages.update(ids(order[: gallery.PAGE_SIZE]))
-    assert set(first_pages) == set(range(1, 501))
-    assert max(first_pages.values()) - min(first_pages.values()) <= 1
+        firsts[order[0]["id"]] += 1
+    assert set(first_pages) == set(range(1, count + 1))
+    assert len(set(first_pages.values())) == 1  # the very same number of visitors for each
+    assert len(set(firsts.values())) == 1
 
 
 def test_a_very_large_gallery_gets_enough_orders_for_every_entry_to_open_one() -> None:
@@ -53,11 +60,12 @@ def test_a_visitors_order_is_stable_and_visitors_spread_over_the_slots() -> None
     seed = "20260302.some-browser-id"
     first = gallery.order(rows, sort="shuffled", contest_id=1, seed=seed)
     assert ids(first) == ids(gallery.order(rows, sort="shuffled", contest_id=1, seed=seed))
-    slot = gallery.visitor_slot(seed, gallery.order_slots(30))
-    rotated = gallery.rotate(gallery.base_shuffle(rows, contest_id=1), slot, 64)
+    slots = gallery.order_slots(30)
+    slot = gallery.visitor_slot(seed, slots)
+    rotated = gallery.rotate(gallery.base_shuffle(rows, contest_id=1), slot, slots)
     assert ids(first) == ids(rotated)
-    used = {gallery.visitor_slot(f"browser-{n}", 64) for n in range(2000)}
-    assert used == set(range(64))
+    used = {gallery.visitor_slot(f"browser-{n}", slots) for n in range(3000)}
+    assert used == set(range(slots))
 
 
 def test_newest_and_most_liked_orders_are_the_same_for_everyone() -> None:
