@@ -69,12 +69,12 @@ async def media(request: Request) -> Response:
 
 
 class _Prepared:
-    """Everything needed to answer for one file held in memory, worked out once."""
+    """The headers for one file held in memory, worked out once (the bytes stay in the cache,
+    so a file the cache lets go of is not kept alive here)."""
 
-    __slots__ = ("body", "etag", "full", "not_modified", "path")
+    __slots__ = ("etag", "full", "not_modified", "path")
 
-    def __init__(self, key: str, body: bytes, path: str, protective: Headers) -> None:
-        self.body = body
+    def __init__(self, key: str, size: int, path: str, protective: Headers) -> None:
         self.path = path
         self.etag = etag_of(key)
         common = [
@@ -85,7 +85,7 @@ class _Prepared:
         self.not_modified = common
         self.full = [
             (b"content-type", b"image/jpeg"),
-            (b"content-length", str(len(body)).encode()),
+            (b"content-length", str(size).encode()),
             *common,
         ]
 
@@ -136,10 +136,11 @@ class MediaFastPath:
         svc: Services = scope["app"].state.services
         if self._protective is None:
             self._protective = await _protective_headers(svc.config.https)
-        prepared = self._find(svc, path[len(PREFIX) :], self._protective)
-        if prepared is None:
+        found = self._find(svc, path[len(PREFIX) :], self._protective)
+        if found is None:
             await self.app(scope, receive, send)
             return
+        prepared, data = found
         for name, value in scope["headers"]:
             if name == b"if-none-match":
                 if etag_matches(value.decode("latin-1"), prepared.etag):
@@ -154,29 +155,31 @@ class MediaFastPath:
                     return
                 break
         await send({"type": "http.response.start", "status": 200, "headers": prepared.full})
-        body = prepared.body if scope["method"] == "GET" else b""
+        body = data if scope["method"] == "GET" else b""
         await send({"type": "http.response.body", "body": body})
 
-    def _find(self, svc: Services, key: str, protective: Headers) -> _Prepared | None:
-        """The prepared answer for a key in memory whose file still exists; None otherwise.
+    def _find(self, svc: Services, key: str, protective: Headers) -> tuple[_Prepared, bytes] | None:
+        """The prepared headers and bytes for a key in memory whose file still exists.
 
         Not async on purpose: the one blocking call is a stat of a local file, far cheaper
-        than a trip to a worker thread.
+        than a trip to a worker thread. Files are named by their content, so a key's bytes
+        (and their length) never change.
         """
         data = svc.media_cache.get(key)
         if data is None:
+            self._prepared.pop(key, None)
             return None
         prepared = self._prepared.get(key)
-        if prepared is None or prepared.body is not data:
+        if prepared is None:
             if len(self._prepared) >= PREPARED_KEPT:
                 self._prepared.clear()
-            prepared = _Prepared(key, data, str(svc.storage.path(key)), protective)
+            prepared = _Prepared(key, len(data), str(svc.storage.path(key)), protective)
             self._prepared[key] = prepared
         if not os.path.exists(prepared.path):
             svc.media_cache.drop(key)
             del self._prepared[key]
             return None
-        return prepared
+        return prepared, data
 
 
 routes = [Route("/media/{key:path}", media, name="media")]

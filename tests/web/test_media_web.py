@@ -5,7 +5,9 @@ import io
 import pytest
 from PIL import Image
 
+from contest.cache import BytesCache
 from contest.storage import LocalStorage
+from contest.web.media import MediaFastPath
 from tests.conftest import Site
 
 
@@ -84,3 +86,30 @@ def test_other_hosts_are_refused_before_memory_is_consulted(
     site.client.get(f"/media/{key}")
     answer = site.client.get(f"/media/{key}", headers={"Host": "evil.example"})
     assert answer.status_code == 400
+
+
+def test_files_the_memory_cache_lets_go_are_not_kept_alive_by_the_fast_path(site: Site) -> None:
+    services = site.client.app.state.services  # type: ignore[attr-defined]
+    services.media_cache = BytesCache(budget=3_000, largest=2_000)
+    storage = LocalStorage(site.config.media)
+    keys = []
+    for shade in range(10):
+        buffer = io.BytesIO()
+        Image.new("RGB", (20, 20), (shade * 20, 90, 90)).save(buffer, "JPEG")
+        keys.append((storage.put(buffer.getvalue()), buffer.getvalue()))
+    for key, data in keys:  # each file read from disk, then answered from memory
+        for _ in range(2):
+            response = site.client.get(f"/media/{key}")
+            assert response.status_code == 200 and response.content == data
+    layer = site.client.app.middleware_stack  # type: ignore[attr-defined]
+    while not isinstance(layer, MediaFastPath):
+        layer = layer.app
+    assert len(services.media_cache._files) < len(keys)  # the budget made the cache let go
+    assert layer._prepared  # answers were prepared for the files while they were in memory
+    held = [
+        value
+        for prepared in layer._prepared.values()
+        for value in (getattr(prepared, name) for name in prepared.__slots__)
+        if isinstance(value, bytes) and len(value) > 100
+    ]
+    assert held == []  # headers only: the file bytes live in the cache's budget alone
