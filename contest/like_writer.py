@@ -54,6 +54,13 @@ class LikeWriter:
         )
         return await self.submit(request)
 
+    async def unlike(
+        self, contest: Contest, *, entry_id: int, voter: Voter, now: datetime
+    ) -> LikeState:
+        """Take a like back, in the same queue as likes so one voter's clicks keep their order."""
+        ensure_voting_open(contest, now)
+        return await self.submit(LikeRequest(contest.id, entry_id, voter, now, action="unlike"))
+
     async def submit(self, request: LikeRequest) -> LikeState:
         """Store one prepared like; its refusal (a ContestError) is raised to this caller only."""
         future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()

@@ -94,16 +94,6 @@ def ensure_voting_open(contest: Contest, now: datetime) -> None:
         raise Conflict("Voting has closed.")
 
 
-async def count_for(db: Database | Transaction, entry_id: int) -> int:
-    """The People's Choice likes of an entry (organizers' picks and voided likes excluded)."""
-    return int(
-        await db.fetch_value(
-            "SELECT count(*) FROM likes WHERE entry_id = ? AND kind = 'vote' AND voided_at IS NULL",
-            (entry_id,),
-        )
-    )
-
-
 async def _log(
     tx: Transaction,
     *,
@@ -138,6 +128,9 @@ class LikeRequest:
     #: The hash of the session the voter was recognised by, when that came from a cache: the
     #: write checks that it still stands, so no revocation is missed.
     session_hash: str | None = None
+    #: "like", or "unlike" to take it back: both go through one queue, so one voter's clicks
+    #: are stored in the order they came.
+    action: str = "like"
 
 
 class SessionChanged(Exception):
@@ -216,7 +209,8 @@ def apply_likes(
     for request in requests:
         connection.execute("SAVEPOINT one_like")
         try:
-            outcomes.append(apply_like(connection, request))
+            apply = apply_unlike if request.action == "unlike" else apply_like
+            outcomes.append(apply(connection, request))
         except Exception as error:  # refused or failed: undo this like alone, keep the batch
             connection.execute("ROLLBACK TO one_like")
             outcomes.append(error)
@@ -250,27 +244,34 @@ async def unlike(
 ) -> LikeState:
     """Take a like back while voting is open (a voided like stays voided)."""
     ensure_voting_open(contest, now)
-    await _votable_entry(db, contest, entry_id)
-    async with db.transaction() as tx:
-        stored_kind = await tx.fetch_value(
-            "SELECT kind FROM likes WHERE entry_id = ? AND voter = ? AND voided_at IS NULL",
-            (entry_id, voter.key),
+    request = LikeRequest(contest.id, entry_id, voter, now, action="unlike")
+    return await db.write_in_thread(lambda connection: apply_unlike(connection, request))
+
+
+def apply_unlike(connection: sqlite3.Connection, request: LikeRequest) -> LikeState:
+    """Take one like back on the writer's thread, inside the caller's transaction."""
+    voter, entry_id, at = request.voter, request.entry_id, to_db(request.now)
+    entry = connection.execute(
+        "SELECT 1 FROM entries WHERE id = ? AND contest_id = ? AND status = 'approved'",
+        (entry_id, request.contest_id),
+    ).fetchone()
+    if entry is None:
+        raise NotFound("There is no such photo in this contest.")
+    removed = connection.execute(
+        "DELETE FROM likes WHERE entry_id = ? AND voter = ? AND voided_at IS NULL RETURNING kind",
+        (entry_id, voter.key),
+    ).fetchall()
+    if removed:
+        connection.execute(
+            "INSERT INTO like_events (entry_id, voter, kind, action, address, at)"
+            " VALUES (?, ?, ?, 'unlike', ?, ?)",
+            (entry_id, voter.key, removed[0][0], voter.address, at),
         )
-        removed = await tx.execute_rowcount(
-            "DELETE FROM likes WHERE entry_id = ? AND voter = ? AND voided_at IS NULL",
-            (entry_id, voter.key),
-        )
-        if removed:
-            await _log(
-                tx,
-                entry_id=entry_id,
-                voter=voter.key,
-                kind=stored_kind,
-                action="unlike",
-                address=voter.address,
-                now=now,
-            )
-        return LikeState(liked=False, count=await count_for(tx, entry_id))
+    (count,) = connection.execute(
+        "SELECT count(*) FROM likes WHERE entry_id = ? AND kind = 'vote' AND voided_at IS NULL",
+        (entry_id,),
+    ).fetchone()
+    return LikeState(liked=False, count=int(count))
 
 
 async def void_like(

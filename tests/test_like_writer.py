@@ -191,3 +191,28 @@ async def test_a_stale_session_is_caught_inside_the_write(
     )
     assert state == likes.LikeState(liked=True, count=1)
     assert await db.fetch_value("SELECT count(*) FROM likes") == 1
+
+
+async def test_a_voters_like_then_unlike_keep_their_order_behind_a_batch_in_flight(
+    db: Database, passwords: Passwords
+) -> None:
+    contest, _, ids = await setup(db, passwords)
+    fan = as_voter(contest, await user(db, passwords, "fan@uni.edu"))
+    other = as_voter(contest, await user(db, passwords, "other@uni.edu"))
+    writer = LikeWriter(db)
+    first = asyncio.create_task(writer.like(contest, entry_id=ids[0], voter=other, now=NOW))
+    for _ in range(3):  # the writer starts and its batch goes to the database thread
+        await asyncio.sleep(0)
+    liked = asyncio.create_task(writer.like(contest, entry_id=ids[0], voter=fan, now=NOW))
+    await asyncio.sleep(0)
+    unliked = asyncio.create_task(writer.unlike(contest, entry_id=ids[0], voter=fan, now=NOW))
+    outcomes = await asyncio.gather(first, liked, unliked)
+
+    assert outcomes[1] == likes.LikeState(liked=True, count=2)
+    assert outcomes[2] == likes.LikeState(liked=False, count=1)
+    assert await stored(db) == {(ids[0], other.key)}  # the last click stands
+    events = await db.fetch_all(
+        "SELECT action FROM like_events WHERE voter = ? ORDER BY id", (fan.key,)
+    )
+    assert [event["action"] for event in events] == ["like", "unlike"]
+    assert await likes.tallies(db, contest.id) == await likes.tallies_from_log(db, contest.id)

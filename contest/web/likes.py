@@ -104,8 +104,8 @@ async def _toggle(request: Request, form: FormValues) -> Response:
     try:
         if form.get("action") == "unlike":
             voter = await request_voter(request, contest)
-            state = await likes.unlike(
-                svc.db, contest=contest, entry_id=entry_id, voter=voter, now=now(request)
+            state = await svc.like_writer.unlike(
+                contest, entry_id=entry_id, voter=voter, now=now(request)
             )
         else:
             state = await _like(request, contest)
