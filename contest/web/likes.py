@@ -10,7 +10,7 @@ from starlette.routing import Route
 
 from contest import entries, likes
 from contest.contests import Contest
-from contest.errors import NotFound, NotSignedIn
+from contest.errors import ContestError, NotSignedIn
 from contest.forms import FormValues
 from contest.web.context import (
     cached_contest,
@@ -89,10 +89,17 @@ async def toggle_like(request: Request) -> Response:
     form = await read_form(request)
     try:
         return await _toggle(request, form)
-    except NotFound:
-        # SQLite may give a deleted newest entry's id to the next entry, in any contest: if the
-        # remembered contest was the reason, look it up afresh and try once more.
-        if services(request).entry_contests.pop(request.path_params["entry_id"], None) is None:
+    except ContestError:
+        # SQLite may give a deleted newest entry's id to the next entry, in any contest, and
+        # the remembered contest's phase or rules would then refuse wrongly: if the entry now
+        # belongs elsewhere, try once more with its contest.
+        svc, entry_id = services(request), request.path_params["entry_id"]
+        remembered = svc.entry_contests.pop(entry_id, None)
+        if remembered is None:
+            raise
+        actual = int((await entries.get_entry(svc.db, entry_id))["contest_id"])
+        svc.entry_contests[entry_id] = actual
+        if actual == remembered:
             raise
         return await _toggle(request, form)
 

@@ -139,3 +139,33 @@ def test_an_entry_id_used_again_in_another_contest_is_liked_there(
     assert site.run(elsewhere) == newest  # SQLite gave the id out again
     assert like(site, newest).json() == {"liked": True, "count": 1}
     assert [entry for entry, _, _ in voters(site)] == [newest]
+
+
+def test_a_reused_entry_id_is_not_refused_by_the_old_contests_closed_voting(
+    site: Site, entries: list[int]
+) -> None:
+    site.sign_in_as("participant", "fan@uni.edu")
+    newest = entries[-1]
+    assert like(site, newest).status_code == 200  # its contest is now remembered
+    site.execute("DELETE FROM likes")
+    site.execute("DELETE FROM entries WHERE id = ?", (newest,))
+    old_contest = site.value("SELECT contest_id FROM entries WHERE id = ?", (entries[0],))
+    site.execute(  # the remembered contest's voting has not opened (after an organizer's edit)
+        "UPDATE contests SET voting_open = '2998-01-01T00:00:00Z',"
+        " voting_close = '2999-01-01T00:00:00Z', results_at = '2999-01-02T00:00:00Z' WHERE id = ?",
+        (old_contest,),
+    )
+
+    async def elsewhere() -> int:
+        settings = judging_demo_settings(site.clock(), "UTC")
+        other = await contests.create_contest(site.db, settings, created_by=None, now=site.clock())
+        author = await site.db.fetch_value("SELECT id FROM users WHERE email = 'ann@uni.edu'")
+        async with site.db.transaction() as tx:
+            return await insert_entry(tx, other.id, author, "Reused", "approved")
+
+    assert site.run(elsewhere) == newest  # SQLite gave the id out again
+    services = site.client.app.state.services  # type: ignore[attr-defined]
+    services.contest_cache.forget(lambda key: True)  # two seconds on: the edit shows
+    assert like(site, newest).json() == {"liked": True, "count": 1}
+    refused = like(site, entries[0])  # the old contest itself still refuses, as it should
+    assert refused.status_code == 409 and "not opened" in refused.text
