@@ -46,11 +46,12 @@ class LikeWriter:
         author_key: Callable[[str], str | None] | None = None,
         address_budget: int | None = None,
         session_hash: str | None = None,
+        role: str | None = None,
     ) -> LikeState:
         """Like an entry, as ``likes.like`` does, sharing the write with concurrent likes."""
         ensure_voting_open(contest, now)
         request = LikeRequest(
-            contest.id, entry_id, voter, now, author_key, address_budget, session_hash
+            contest.id, entry_id, voter, now, author_key, address_budget, session_hash, role
         )
         return await self.submit(request)
 

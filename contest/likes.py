@@ -128,6 +128,8 @@ class LikeRequest:
     #: The hash of the session the voter was recognised by, when that came from a cache: the
     #: write checks that it still stands, so no revocation is missed.
     session_hash: str | None = None
+    #: The account's role as the cache had it (counts shown and picks depend on it).
+    role: str | None = None
     #: "like", or "unlike" to take it back: both go through one queue, so one voter's clicks
     #: are stored in the order they came.
     action: str = "like"
@@ -145,7 +147,7 @@ def _session_stands(connection: sqlite3.Connection, request: LikeRequest, at: st
         " AND users.disabled_at IS NULL",
         (request.session_hash, request.voter.user_id, at),
     ).fetchone()
-    return row is not None and (row[0] == "organizer") == (request.voter.kind == "pick")
+    return row is not None and row[0] == request.role
 
 
 def apply_like(connection: sqlite3.Connection, request: LikeRequest) -> LikeState:

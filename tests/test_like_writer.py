@@ -2,15 +2,14 @@
 
 import asyncio
 import sqlite3
-from dataclasses import replace
 
 import pytest
 
-from contest import like_writer, likes
+from contest import like_writer, likes, sessions
 from contest.db import Database
 from contest.errors import Forbidden, NotFound, RateLimited
 from contest.like_writer import LikeWriter
-from contest.security import Passwords
+from contest.security import Passwords, token_hash
 from tests.test_likes import NOW, as_voter, setup, user
 
 pytestmark = pytest.mark.anyio
@@ -173,21 +172,24 @@ async def test_a_stale_session_is_caught_inside_the_write(
     writer = LikeWriter(db)
     with pytest.raises(likes.SessionChanged):
         await writer.like(contest, entry_id=ids[0], voter=voter, now=NOW, session_hash="gone")
-    organizer_voter = replace(voter, kind="pick")  # assumed an organizer; the account is not
-    from contest import sessions
-    from contest.security import token_hash
-
     token = await sessions.start_session(db, user_id=fan.id, now=NOW)
-    with pytest.raises(likes.SessionChanged):
-        await writer.like(
-            contest,
-            entry_id=ids[0],
-            voter=organizer_voter,
-            now=NOW,
-            session_hash=token_hash(token),
-        )
+    for assumed in ("organizer", "judge"):  # a role the account no longer has
+        with pytest.raises(likes.SessionChanged):
+            await writer.like(
+                contest,
+                entry_id=ids[0],
+                voter=voter,
+                now=NOW,
+                session_hash=token_hash(token),
+                role=assumed,
+            )
     state = await writer.like(
-        contest, entry_id=ids[0], voter=voter, now=NOW, session_hash=token_hash(token)
+        contest,
+        entry_id=ids[0],
+        voter=voter,
+        now=NOW,
+        session_hash=token_hash(token),
+        role="participant",
     )
     assert state == likes.LikeState(liked=True, count=1)
     assert await db.fetch_value("SELECT count(*) FROM likes") == 1

@@ -63,6 +63,7 @@ async def _like(request: Request, contest: Contest) -> likes.LikeState:
 
     async def attempt() -> likes.LikeState:
         voter = await request_voter(request, contest)
+        user = await current_user(request)
         return await svc.like_writer.like(
             contest,
             entry_id=request.path_params["entry_id"],
@@ -70,7 +71,8 @@ async def _like(request: Request, contest: Contest) -> likes.LikeState:
             now=now(request),
             author_key=partial(mailbox_key, request) if email_mode else None,
             address_budget=DEVICE_LIKES_PER_ADDRESS_HOUR,
-            session_hash=session_hash(request) if voter.user_id is not None else None,
+            session_hash=session_hash(request) if user is not None else None,
+            role=user.role if user is not None else None,
         )
 
     await current_user(request, cached=True)

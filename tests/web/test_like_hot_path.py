@@ -100,6 +100,15 @@ def test_a_role_changed_behind_the_apps_back_is_seen_by_the_next_like(
     ]
 
 
+def test_a_participant_made_judge_behind_the_apps_back_gets_no_counts_at_once(
+    site: Site, entries: list[int]
+) -> None:
+    fan = site.sign_in_as("participant", "fan@uni.edu")
+    assert like(site, entries[0]).json() == {"liked": True, "count": 1}
+    site.execute("UPDATE users SET role = 'judge' WHERE id = ?", (fan,))
+    assert like(site, entries[1]).json() == {"liked": True, "count": None}  # judges see none
+
+
 def test_a_disabled_account_cannot_like_at_once(site: Site, entries: list[int]) -> None:
     fan = site.sign_in_as("participant", "fan@uni.edu")
     assert like(site, entries[0]).status_code == 200
