@@ -30,8 +30,10 @@ from contest.db import Database, Row
 #: Stand-ins for the per-visitor parts of cached HTML; random, so no title can contain one.
 CSRF_MARK = f"csrf-{secrets.token_hex(16)}"
 NEXT_MARK = f"next-{secrets.token_hex(16)}"
-#: Whole pages kept per snapshot at most (a snapshot lives about a second).
+#: Whole pages kept per snapshot at most, in number and in bytes (a snapshot lives about a
+#: second; the byte budget bounds memory however many orders and filters visitors ask for).
 PAGES_KEPT = 512
+PAGE_BYTES_KEPT = 4 * 1024 * 1024
 
 CardKey = tuple[Any, ...]
 PageKey = tuple[Any, ...]
@@ -47,6 +49,7 @@ class Snapshot:
     categories: list[Row]
     cards: dict[CardKey, str] = field(default_factory=dict)
     pages: dict[PageKey, list[bytes]] = field(default_factory=dict)
+    page_bytes: int = 0
     _sorted: dict[str, list[Row]] = field(default_factory=dict)
 
     def ordered(self, sort: str, seed: str) -> list[Row]:
@@ -74,9 +77,12 @@ class Snapshot:
         self.cards = {key: html for key, html in previous.cards.items() if key[0] in same}
 
     def keep_page(self, key: PageKey, parts: list[bytes]) -> None:
-        """Keep a rendered page for the snapshot's lifetime, up to PAGES_KEPT of them."""
-        if len(self.pages) < PAGES_KEPT:
+        """Keep a rendered page for the snapshot's lifetime, within PAGES_KEPT and
+        PAGE_BYTES_KEPT."""
+        size = sum(len(part) for part in parts)
+        if len(self.pages) < PAGES_KEPT and self.page_bytes + size <= PAGE_BYTES_KEPT:
             self.pages[key] = parts
+            self.page_bytes += size
 
 
 async def load_snapshot(

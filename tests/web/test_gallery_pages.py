@@ -2,7 +2,7 @@
 
 import sqlite3
 
-from contest.web.gallery_pages import GalleryQuery, Snapshot
+from contest.web.gallery_pages import PAGE_BYTES_KEPT, GalleryQuery, Snapshot
 
 
 def rows(*likes: int) -> list[sqlite3.Row]:
@@ -30,3 +30,12 @@ def test_a_page_address_names_only_what_differs_from_the_defaults() -> None:
     chosen = GalleryQuery(category_id=3, tag="night owls", sort="newest", sort_chosen=True, page=9)
     assert chosen.here("/g", 2) == "/g?category=3&tag=night+owls&sort=newest&page=2"
     assert chosen.link(4) == "category=3&tag=night+owls&sort=newest&page=4"
+
+
+def test_a_snapshot_keeps_whole_pages_within_its_byte_budget() -> None:
+    snapshot = Snapshot(1, rows(0), [])
+    page = [b"x" * (PAGE_BYTES_KEPT // 3)]
+    for number in range(5):
+        snapshot.keep_page(("page", number), page)
+    assert list(snapshot.pages) == [("page", 0), ("page", 1), ("page", 2)]
+    assert snapshot.page_bytes <= PAGE_BYTES_KEPT
