@@ -129,14 +129,8 @@ def test_a_disabled_account_cannot_like_at_once(site: Site, entries: list[int]) 
     assert [entry for entry, _, _ in voters(site)] == [entries[0]]
 
 
-def test_an_entry_id_used_again_in_another_contest_is_liked_there(
-    site: Site, entries: list[int]
-) -> None:
-    site.sign_in_as("participant", "fan@uni.edu")
-    newest = entries[-1]
-    assert like(site, newest).status_code == 200  # its contest is now remembered
-    site.execute("DELETE FROM likes")
-    site.execute("DELETE FROM entries WHERE id = ?", (newest,))
+def reuse_newest_id_elsewhere(site: Site) -> int:
+    """A new contest with one approved entry, which takes the id of the deleted newest one."""
 
     async def elsewhere() -> int:
         settings = judging_demo_settings(site.clock(), "UTC")
@@ -145,7 +139,18 @@ def test_an_entry_id_used_again_in_another_contest_is_liked_there(
         async with site.db.transaction() as tx:
             return await insert_entry(tx, other.id, author, "Reused", "approved")
 
-    assert site.run(elsewhere) == newest  # SQLite gave the id out again
+    return int(site.run(elsewhere))
+
+
+def test_an_entry_id_used_again_in_another_contest_is_liked_there(
+    site: Site, entries: list[int]
+) -> None:
+    site.sign_in_as("participant", "fan@uni.edu")
+    newest = entries[-1]
+    assert like(site, newest).status_code == 200  # its contest is now remembered
+    site.execute("DELETE FROM likes")
+    site.execute("DELETE FROM entries WHERE id = ?", (newest,))
+    assert reuse_newest_id_elsewhere(site) == newest  # SQLite gave the id out again
     assert like(site, newest).json() == {"liked": True, "count": 1}
     assert [entry for entry, _, _ in voters(site)] == [newest]
 
@@ -164,15 +169,7 @@ def test_a_reused_entry_id_is_not_refused_by_the_old_contests_closed_voting(
         " voting_close = '2999-01-01T00:00:00Z', results_at = '2999-01-02T00:00:00Z' WHERE id = ?",
         (old_contest,),
     )
-
-    async def elsewhere() -> int:
-        settings = judging_demo_settings(site.clock(), "UTC")
-        other = await contests.create_contest(site.db, settings, created_by=None, now=site.clock())
-        author = await site.db.fetch_value("SELECT id FROM users WHERE email = 'ann@uni.edu'")
-        async with site.db.transaction() as tx:
-            return await insert_entry(tx, other.id, author, "Reused", "approved")
-
-    assert site.run(elsewhere) == newest  # SQLite gave the id out again
+    assert reuse_newest_id_elsewhere(site) == newest  # SQLite gave the id out again
     services = site.client.app.state.services  # type: ignore[attr-defined]
     services.contest_cache.forget(lambda key: True)  # two seconds on: the edit shows
     assert like(site, newest).json() == {"liked": True, "count": 1}
