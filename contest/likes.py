@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from contest.accounts import User
 from contest.clock import to_db
 from contest.contests import Contest
-from contest.db import Database, Transaction
+from contest.db import Database
 from contest.errors import (
     Conflict,
     Forbidden,
@@ -74,18 +74,6 @@ def voter_for(
     raise NotSignedIn("Sign in to like photos in this contest.")
 
 
-async def _votable_entry(db: Database | Transaction, contest: Contest, entry_id: int) -> int:
-    """The author of an approved entry of the contest; NotFound otherwise."""
-    author = await db.fetch_value(
-        "SELECT participant_id FROM entries WHERE id = ? AND contest_id = ?"
-        " AND status = 'approved'",
-        (entry_id, contest.id),
-    )
-    if author is None:
-        raise NotFound("There is no such photo in this contest.")
-    return int(author)
-
-
 def ensure_voting_open(contest: Contest, now: datetime) -> None:
     """Refuse a like or unlike outside the voting phase."""
     if not contest.schedule.voting_is_open(now):
@@ -94,22 +82,47 @@ def ensure_voting_open(contest: Contest, now: datetime) -> None:
         raise Conflict("Voting has closed.")
 
 
-async def _log(
-    tx: Transaction,
+#: A voter's standing People's Choice likes of one entry (organizers' picks and voids apart).
+VOTE_COUNT = "SELECT count(*) FROM likes WHERE entry_id = ? AND kind = 'vote' AND voided_at IS NULL"
+#: After a like, in one statement: whether the voter's like stands, and the entry's count.
+LIKE_STATE = (
+    "SELECT (SELECT voided_at IS NULL FROM likes WHERE entry_id = ? AND voter = ?),"
+    " (SELECT count(*) FROM likes WHERE entry_id = ? AND kind = 'vote' AND voided_at IS NULL)"
+)
+
+
+def _approved_entry(
+    connection: sqlite3.Connection, contest_id: int, entry_id: int
+) -> tuple[int | None, str | None]:
+    """The author and their email of an approved entry of the contest; NotFound otherwise."""
+    entry = connection.execute(
+        "SELECT entries.participant_id, users.email FROM entries"
+        " LEFT JOIN users ON users.id = entries.participant_id"
+        " WHERE entries.id = ? AND entries.contest_id = ? AND entries.status = 'approved'",
+        (entry_id, contest_id),
+    ).fetchone()
+    if entry is None:
+        raise NotFound("There is no such photo in this contest.")
+    return entry[0], entry[1]
+
+
+def _log(
+    connection: sqlite3.Connection,
     *,
     entry_id: int,
     voter: str,
     kind: str,
     action: str,
     address: str,
-    now: datetime,
+    at: str,
     reason: str | None = None,
     actor_id: int | None = None,
 ) -> None:
-    await tx.execute(
+    """Append one like, unlike or void to the log (the tallies are replayed from it)."""
+    connection.execute(
         "INSERT INTO like_events (entry_id, voter, kind, action, address, reason, actor_id, at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (entry_id, voter, kind, action, address, reason, actor_id, to_db(now)),
+        (entry_id, voter, kind, action, address, reason, actor_id, at),
     )
 
 
@@ -159,15 +172,7 @@ def apply_like(connection: sqlite3.Connection, request: LikeRequest) -> LikeStat
     voter, entry_id, at = request.voter, request.entry_id, to_db(request.now)
     if request.session_hash is not None and not _session_stands(connection, request, at):
         raise SessionChanged()
-    entry = connection.execute(
-        "SELECT entries.participant_id, users.email FROM entries"
-        " LEFT JOIN users ON users.id = entries.participant_id"
-        " WHERE entries.id = ? AND entries.contest_id = ? AND entries.status = 'approved'",
-        (entry_id, request.contest_id),
-    ).fetchone()
-    if entry is None:
-        raise NotFound("There is no such photo in this contest.")
-    author, author_email = entry
+    author, author_email = _approved_entry(connection, request.contest_id, entry_id)
     if (author is not None and voter.user_id == author) or (
         request.author_key is not None
         and author_email is not None
@@ -189,17 +194,16 @@ def apply_like(connection: sqlite3.Connection, request: LikeRequest) -> LikeStat
         (entry_id, voter.key, voter.kind, voter.user_id, voter.address, voter.signature, at),
     ).rowcount
     if added:
-        connection.execute(
-            "INSERT INTO like_events (entry_id, voter, kind, action, address, at)"
-            " VALUES (?, ?, ?, 'like', ?, ?)",
-            (entry_id, voter.key, voter.kind, voter.address, at),
+        _log(
+            connection,
+            entry_id=entry_id,
+            voter=voter.key,
+            kind=voter.kind,
+            action="like",
+            address=voter.address,
+            at=at,
         )
-    liked, count = connection.execute(
-        "SELECT (SELECT voided_at IS NULL FROM likes WHERE entry_id = ? AND voter = ?),"
-        " (SELECT count(*) FROM likes WHERE entry_id = ? AND kind = 'vote'"
-        "   AND voided_at IS NULL)",
-        (entry_id, voter.key, entry_id),
-    ).fetchone()
+    liked, count = connection.execute(LIKE_STATE, (entry_id, voter.key, entry_id)).fetchone()
     return LikeState(liked=bool(liked), count=int(count))
 
 
@@ -253,26 +257,22 @@ async def unlike(
 def apply_unlike(connection: sqlite3.Connection, request: LikeRequest) -> LikeState:
     """Take one like back on the writer's thread, inside the caller's transaction."""
     voter, entry_id, at = request.voter, request.entry_id, to_db(request.now)
-    entry = connection.execute(
-        "SELECT 1 FROM entries WHERE id = ? AND contest_id = ? AND status = 'approved'",
-        (entry_id, request.contest_id),
-    ).fetchone()
-    if entry is None:
-        raise NotFound("There is no such photo in this contest.")
+    _approved_entry(connection, request.contest_id, entry_id)
     removed = connection.execute(
         "DELETE FROM likes WHERE entry_id = ? AND voter = ? AND voided_at IS NULL RETURNING kind",
         (entry_id, voter.key),
     ).fetchall()
     if removed:
-        connection.execute(
-            "INSERT INTO like_events (entry_id, voter, kind, action, address, at)"
-            " VALUES (?, ?, ?, 'unlike', ?, ?)",
-            (entry_id, voter.key, removed[0][0], voter.address, at),
+        _log(
+            connection,
+            entry_id=entry_id,
+            voter=voter.key,
+            kind=removed[0][0],
+            action="unlike",
+            address=voter.address,
+            at=at,
         )
-    (count,) = connection.execute(
-        "SELECT count(*) FROM likes WHERE entry_id = ? AND kind = 'vote' AND voided_at IS NULL",
-        (entry_id,),
-    ).fetchone()
+    (count,) = connection.execute(VOTE_COUNT, (entry_id,)).fetchone()
     return LikeState(liked=False, count=int(count))
 
 
@@ -290,26 +290,30 @@ async def void_like(
     reason = " ".join(reason.split())
     if not reason or len(reason) > MAX_VOID_REASON:
         raise ValidationError({"reason": "Give a short reason for voiding the like."})
-    await _votable_entry(db, contest, entry_id)
-    async with db.transaction() as tx:
-        changed = await tx.execute_rowcount(
+    at = to_db(now)
+
+    def void(connection: sqlite3.Connection) -> None:
+        _approved_entry(connection, contest.id, entry_id)
+        changed = connection.execute(
             "UPDATE likes SET voided_at = ?, void_reason = ? WHERE entry_id = ? AND voter = ?"
             " AND voided_at IS NULL AND kind = 'vote'",
-            (to_db(now), reason, entry_id, voter_key),
-        )
+            (at, reason, entry_id, voter_key),
+        ).rowcount
         if not changed:
             raise NotFound("That like is not there (or was already voided).")
-        await _log(
-            tx,
+        _log(
+            connection,
             entry_id=entry_id,
             voter=voter_key,
             kind="vote",
             action="void",
             address="",
-            now=now,
+            at=at,
             reason=reason,
             actor_id=actor.id,
         )
+
+    await db.write_in_thread(void)
 
 
 async def liked_by(db: Database, voter_key: str, entry_ids: list[int]) -> set[int]:

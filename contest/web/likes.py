@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from contest import entries, likes
@@ -128,10 +128,7 @@ async def _toggle(request: Request, form: FormValues) -> Response:
     )
     if wants_json(request):
         shown = state.count if await counts_shown(contest, request) else None
-        # Two known fields: written directly, as JSONResponse would (compact, no spaces).
-        liked, count = "true" if state.liked else "false", "null" if shown is None else shown
-        body = f'{{"liked":{liked},"count":{count}}}'
-        return Response(body, media_type="application/json")
+        return JSONResponse({"liked": state.liked, "count": shown})
     back = safe_next(form.get("next")) or str(request.url_for("entry_page", entry_id=entry_id))
     return RedirectResponse(f"{back}#entry-{entry_id}", status_code=303)
 
