@@ -18,7 +18,9 @@ from contest.contests import Contest
 from contest.errors import BadRequest, ValidationError
 from contest.forms import FormValues
 from contest.web.context import (
+    check_form_token,
     now,
+    read_fields,
     read_form,
     read_upload_form,
     redirect,
@@ -277,27 +279,20 @@ async def campaign_messages(request: Request) -> Response:
     return rows_download(rows, "csv", f"{contest.slug}-mail-{campaign.id}")
 
 
-async def _is_one_click(request: Request) -> bool:
-    """Whether a mail provider posted an RFC 8058 one-click unsubscribe.
-
-    It comes from the provider's server with no cookie and no CSRF token; the link's own
-    random token is the credential, and unsubscribing twice changes nothing.
-    """
-    await request.body()  # kept by the request, so the form can be read again after this
-    async with request.form(max_files=0, max_fields=4) as form:
-        return form.get("List-Unsubscribe") == "One-Click"
-
-
 async def unsubscribe(request: Request) -> Response:
     """A confirm button (mail scanners open links; a GET changes nothing), then the record."""
     db = services(request).db
     token = request.path_params["token"]
     if request.method == "POST":
-        if await _is_one_click(request):
-            await unsubscribes.unsubscribe(db, token, now=now(request))
-            return PlainTextResponse("Unsubscribed.\n")
-        await read_form(request)
+        form = await read_fields(request)
+        # RFC 8058: a mail provider's server posts this with no cookie and no CSRF token; the
+        # link's own random token is the credential, and unsubscribing twice changes nothing.
+        one_click = form.get("List-Unsubscribe") == "One-Click"
+        if not one_click:
+            check_form_token(request, form)
         await unsubscribes.unsubscribe(db, token, now=now(request))
+        if one_click:
+            return PlainTextResponse("Unsubscribed.\n")
     row = await unsubscribes.open_link(db, token)
     context = {
         "token": token,

@@ -134,7 +134,8 @@ async def require_user(request: Request, *roles: str) -> User:
     return user
 
 
-def _check_token(request: Request, values: FormValues) -> None:
+def check_form_token(request: Request, values: FormValues) -> None:
+    """Refuse a form whose CSRF token is not this browser's."""
     config = services(request).config
     if not csrf_token_valid(config.secret_key or "", browser_id(request), values.get("csrf_token")):
         raise BadRequest(
@@ -145,15 +146,10 @@ def _check_token(request: Request, values: FormValues) -> None:
 
 def _urlencoded_fields(body: bytes) -> FormValues:
     """A url-encoded body's fields, held to the same limits as the form parser's."""
-    text = body.decode("latin-1")
     try:
-        if "%" in text or "+" in text:
-            pairs = parse_qsl(text, keep_blank_values=True, max_num_fields=FORM_MAX_FIELDS)
-        else:  # nothing to unquote (a like's token and action): split, as parse_qsl would
-            fields = [field for field in text.split("&") if field]
-            if len(fields) > FORM_MAX_FIELDS:
-                raise ValueError("too many fields")
-            pairs = [(name, value) for name, _, value in (f.partition("=") for f in fields)]
+        pairs = parse_qsl(
+            body.decode("latin-1"), keep_blank_values=True, max_num_fields=FORM_MAX_FIELDS
+        )
     except ValueError as error:
         raise BadRequest(
             f"Too many fields. Maximum number of fields is {FORM_MAX_FIELDS}."
@@ -163,21 +159,27 @@ def _urlencoded_fields(body: bytes) -> FormValues:
     return FormValues(pairs)
 
 
-async def read_form(request: Request) -> FormValues:
-    """The submitted form, after checking its CSRF token and size limits."""
+async def read_fields(request: Request) -> FormValues:
+    """The submitted form's fields within the size limits, its CSRF token not yet checked.
+
+    Url-encoded forms (every form but uploads, and every like) are read directly from the
+    body; anything else goes through Starlette's parser.
+    """
     content_type = request.headers.get("content-type", "")
     if content_type.partition(";")[0].strip().lower() == "application/x-www-form-urlencoded":
-        # The common case (every form but uploads) read directly: a like is mostly this.
-        values = _urlencoded_fields(await request.body())
-        _check_token(request, values)
-        return values
+        return _urlencoded_fields(await request.body())
     async with request.form(
         max_files=FORM_MAX_FILES, max_fields=FORM_MAX_FIELDS, max_part_size=FORM_MAX_PART_SIZE
     ) as form:
-        values = FormValues(
+        return FormValues(
             (key, value) for key, value in form.multi_items() if isinstance(value, str)
         )
-    _check_token(request, values)
+
+
+async def read_form(request: Request) -> FormValues:
+    """The submitted form, after checking its CSRF token and size limits."""
+    values = await read_fields(request)
+    check_form_token(request, values)
     return values
 
 
@@ -195,7 +197,7 @@ async def read_upload_form(
         values = FormValues(
             (key, value) for key, value in form.multi_items() if isinstance(value, str)
         )
-        _check_token(request, values)
+        check_form_token(request, values)
         upload = form.get(file_field)
         data = await upload.read() if isinstance(upload, UploadFile) else b""
     return values, data
