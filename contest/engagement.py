@@ -177,8 +177,7 @@ async def winners(db: Database, contest_id: int) -> tuple[Winner, ...]:
         return ()
     rows = await db.fetch_all(
         "SELECT awards.award, entries.id, entries.title,"
-        " (SELECT count(*) FROM likes WHERE likes.entry_id = entries.id AND likes.kind = 'vote'"
-        "   AND likes.voided_at IS NULL) AS likes"
+        " (SELECT count(*) FROM counted_likes WHERE counted_likes.entry_id = entries.id) AS likes"
         " FROM awards JOIN entries ON entries.id = awards.entry_id"
         " WHERE awards.contest_id = ? AND awards.award IN ('champion', 'peoples_choice')"
         " ORDER BY awards.award",

@@ -123,8 +123,7 @@ class JudgingFigures:
 
 _RANKED = (
     "SELECT entries.id, entries.title,"
-    " (SELECT count(*) FROM likes WHERE likes.entry_id = entries.id AND likes.kind = 'vote'"
-    "   AND likes.voided_at IS NULL) AS likes,"
+    " (SELECT count(*) FROM counted_likes WHERE counted_likes.entry_id = entries.id) AS likes,"
     " (SELECT count(*) FROM likes WHERE likes.entry_id = entries.id AND likes.kind = 'pick')"
     "   AS picks,"
     " (SELECT count(*) FROM entry_views WHERE entry_views.entry_id = entries.id) AS views"
@@ -145,13 +144,13 @@ async def public_figures(db: Database, contest: Contest) -> PublicFigures:
     contest_id = contest.id
     official = normalize_tag(contest.settings.hashtag)
     totals = await db.fetch_one(
-        "SELECT coalesce(sum(likes.kind = 'vote' AND likes.voided_at IS NULL), 0) AS likes,"
-        " count(DISTINCT CASE WHEN likes.kind = 'vote' AND likes.voided_at IS NULL"
-        "   THEN likes.voter END) AS voters,"
-        " coalesce(sum(likes.kind = 'pick'), 0) AS picks"
-        " FROM likes JOIN entries ON entries.id = likes.entry_id"
+        "SELECT count(*) AS likes, count(DISTINCT counted_likes.voter) AS voters,"
+        " (SELECT count(*) FROM likes JOIN entries ON entries.id = likes.entry_id"
+        "   WHERE entries.contest_id = ? AND entries.status = 'approved'"
+        "   AND likes.kind = 'pick') AS picks"
+        " FROM counted_likes JOIN entries ON entries.id = counted_likes.entry_id"
         " WHERE entries.contest_id = ? AND entries.status = 'approved'",
-        (contest_id,),
+        (contest_id, contest_id),
     )
     assert totals is not None
     views = await db.fetch_value(

@@ -22,8 +22,8 @@ _PUBLIC_COLUMNS = (
     " entries.display_key, entries.display_width, entries.display_height,"
     " users.display_name AS author_name, users.department AS author_department,"
     " categories.name AS category_name,"
-    " (SELECT count(*) FROM likes WHERE likes.entry_id = entries.id AND likes.kind = 'vote'"
-    "   AND likes.voided_at IS NULL) AS like_count,"
+    " (SELECT count(*) FROM counted_likes WHERE counted_likes.entry_id = entries.id)"
+    "   AS like_count,"
     " (SELECT count(*) FROM likes WHERE likes.entry_id = entries.id AND likes.kind = 'pick')"
     "   AS pick_count"
 )

@@ -82,11 +82,10 @@ def _fresh_single_purpose(rows: list[Row], single_purpose: set[str]) -> list[str
 async def suspicious_entries(db: Database, contest_id: int) -> list[Suspicion]:
     """Entries whose counted likes show bursts, shared addresses or brand-new accounts."""
     rows = await db.fetch_all(
-        "SELECT likes.*, entries.title, users.created_at AS account_created_at FROM likes"
-        " JOIN entries ON entries.id = likes.entry_id"
+        "SELECT likes.*, entries.title, users.created_at AS account_created_at"
+        " FROM counted_likes AS likes JOIN entries ON entries.id = likes.entry_id"
         " LEFT JOIN users ON users.id = likes.user_id"
-        " WHERE entries.contest_id = ? AND likes.kind = 'vote' AND likes.voided_at IS NULL"
-        " ORDER BY likes.entry_id, likes.created_at",
+        " WHERE entries.contest_id = ? ORDER BY likes.entry_id, likes.created_at",
         (contest_id,),
     )
     per_voter: dict[str, int] = defaultdict(int)

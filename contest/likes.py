@@ -83,11 +83,11 @@ def ensure_voting_open(contest: Contest, now: datetime) -> None:
 
 
 #: A voter's standing People's Choice likes of one entry (organizers' picks and voids apart).
-VOTE_COUNT = "SELECT count(*) FROM likes WHERE entry_id = ? AND kind = 'vote' AND voided_at IS NULL"
+VOTE_COUNT = "SELECT count(*) FROM counted_likes WHERE entry_id = ?"
 #: After a like, in one statement: whether the voter's like stands, and the entry's count.
 LIKE_STATE = (
     "SELECT (SELECT voided_at IS NULL FROM likes WHERE entry_id = ? AND voter = ?),"
-    " (SELECT count(*) FROM likes WHERE entry_id = ? AND kind = 'vote' AND voided_at IS NULL)"
+    " (SELECT count(*) FROM counted_likes WHERE entry_id = ?)"
 )
 
 
@@ -333,8 +333,7 @@ async def tallies(db: Database, contest_id: int) -> dict[int, int]:
     """People's Choice likes per approved entry of the contest (entries with none included)."""
     rows = await db.fetch_all(
         "SELECT entries.id, count(likes.voter) AS likes FROM entries"
-        " LEFT JOIN likes ON likes.entry_id = entries.id AND likes.kind = 'vote'"
-        "   AND likes.voided_at IS NULL"
+        " LEFT JOIN counted_likes AS likes ON likes.entry_id = entries.id"
         " WHERE entries.contest_id = ? AND entries.status = 'approved' GROUP BY entries.id",
         (contest_id,),
     )
@@ -387,11 +386,10 @@ async def peoples_choice(db: Database, contest_id: int) -> int | None:
     """
     rows = await db.fetch_all(
         "SELECT likes.entry_id, count(DISTINCT likes.voter) AS likes, max(events.id) AS reached"
-        " FROM likes JOIN entries ON entries.id = likes.entry_id"
+        " FROM counted_likes AS likes JOIN entries ON entries.id = likes.entry_id"
         " JOIN like_events AS events ON events.entry_id = likes.entry_id"
         "  AND events.voter = likes.voter AND events.action = 'like'"
-        " WHERE entries.contest_id = ? AND entries.status = 'approved' AND likes.kind = 'vote'"
-        " AND likes.voided_at IS NULL GROUP BY likes.entry_id"
+        " WHERE entries.contest_id = ? AND entries.status = 'approved' GROUP BY likes.entry_id"
         " ORDER BY likes DESC, reached, likes.entry_id LIMIT 1",
         (contest_id,),
     )

@@ -450,6 +450,14 @@ CAMPAIGN_OUTBOX_INDEX = Migration(
     """,
 )
 
+COUNTED_LIKES = Migration(
+    "0012_counted_likes",
+    """
+    CREATE VIEW counted_likes AS
+        SELECT * FROM likes WHERE kind = 'vote' AND voided_at IS NULL
+    """,
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     ACCOUNTS,
     CONTESTS,
@@ -462,4 +470,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     CAMPAIGNS,
     OUTBOX_UNSUBSCRIBE,
     CAMPAIGN_OUTBOX_INDEX,
+    COUNTED_LIKES,
 )

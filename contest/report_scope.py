@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from contest.clock import from_db, to_db, zone
+from contest.clock import from_db, zone
 from contest.contests import Contest
 from contest.db import Row
 from contest.gallery import credit
@@ -47,25 +47,6 @@ class Scope:
     def local(self, stored: str | None) -> str | None:
         """A stored UTC time as ISO 8601 in the contest's time zone, with its offset."""
         return None if stored is None else from_db(stored).astimezone(self.zone).isoformat()
-
-    def day(self, stored: str) -> str:
-        """The contest-local date of a stored UTC time."""
-        return from_db(stored).astimezone(self.zone).date().isoformat()
-
-    def local_days(self, first: str, last: str) -> tuple[str, list[str]]:
-        """``WITH local_days(day, starts, ends)``: the local days from ``first``'s to ``last``'s."""
-        day, end = date.fromisoformat(self.day(first)), date.fromisoformat(self.day(last))
-        params: list[str] = []
-        while day <= end:
-            following = day + timedelta(days=1)
-            params += [
-                day.isoformat(),
-                to_db(datetime.combine(day, time(), tzinfo=self.zone)),
-                to_db(datetime.combine(following, time(), tzinfo=self.zone)),
-            ]
-            day = following
-        values = ", ".join(["(?, ?, ?)"] * (len(params) // 3))
-        return f"WITH local_days(day, starts, ends) AS (VALUES {values}) ", params
 
     def names_shown(self) -> bool:
         """Whether author names (and what identifies them) may appear in this variant."""
