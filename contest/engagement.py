@@ -90,8 +90,6 @@ class Winner:
 class Engagement:
     """Everything on the dashboard and in the report, as of ``now``."""
 
-    contest_id: int
-    title: str
     timezone: str
     now: datetime
     entries: EntryFigures
@@ -189,8 +187,6 @@ async def winners(db: Database, contest_id: int) -> tuple[Winner, ...]:
 async def engagement(db: Database, contest: Contest, *, now: datetime) -> Engagement:
     """Every engagement figure of the contest as of ``now``."""
     return Engagement(
-        contest_id=contest.id,
-        title=contest.title,
         timezone=contest.settings.timezone,
         now=now,
         entries=await entry_figures(db, contest.id),

@@ -11,7 +11,7 @@ from contest.clock import from_db, to_db
 from contest.contests import Contest
 from contest.db import Database
 from contest.entry_text import normalize_tag
-from contest.judging import panel_progress
+from contest.judging import entry_coverage, panel_progress
 from contest.views import shares_by_network
 
 TOP_ENTRIES = 5
@@ -198,21 +198,28 @@ async def public_figures(db: Database, contest: Contest) -> PublicFigures:
 APPROVED_AT = "coalesce(entries.moderated_at, entries.created_at)"
 
 
+def seconds_since_approval(at: str) -> str:
+    """SQL for the seconds from an entry's approval to the moment ``at`` (a fixed column
+    expression). A reply written before a re-approval (the entry was edited and approved
+    again) answered the entry at once, as far as the clock of its latest approval goes: 0."""
+    return (
+        f"max(0, CAST(strftime('%s', {at}) AS INTEGER)"
+        f" - CAST(strftime('%s', {APPROVED_AT}) AS INTEGER))"
+    )
+
+
 async def reply_figures(db: Database, contest_id: int, *, now: datetime) -> ReplyFigures:
     """First-reply delays on approved entries, counted from their approval."""
     rows = await db.fetch_all(
         f"SELECT entries.id, entries.title, {APPROVED_AT} AS approved_at,"  # noqa: S608
-        " CAST(strftime('%s', min(replies.created_at)) AS INTEGER)"
-        f"   - CAST(strftime('%s', {APPROVED_AT}) AS INTEGER) AS delay"
+        f" {seconds_since_approval('min(replies.created_at)')} AS delay"
         " FROM entries LEFT JOIN replies ON replies.entry_id = entries.id"
         " WHERE entries.contest_id = ? AND entries.status = 'approved'"
         " GROUP BY entries.id ORDER BY approved_at, entries.id",
         (contest_id,),
     )
     limit = REPLY_WITHIN.total_seconds()
-    # A reply written before a re-approval (the entry was edited and approved again) answered
-    # the entry at once as far as the clock of its latest approval goes.
-    delays = [max(0, row["delay"]) for row in rows if row["delay"] is not None]
+    delays = [row["delay"] for row in rows if row["delay"] is not None]
     waiting = [row for row in rows if row["delay"] is None]
     within = sum(1 for delay in delays if delay <= limit)
     # Entries had their day if answered at all (a late answer came after it) or public long
@@ -236,16 +243,19 @@ async def reply_figures(db: Database, contest_id: int, *, now: datetime) -> Repl
 async def judging_figures(db: Database, contest: Contest) -> JudgingFigures:
     """Approved entries scored by enough judges, reviews given, and each judge's progress."""
     minimum = contest.settings.min_judges_per_entry
-    row = await db.fetch_one(
-        "SELECT count(*) AS entries, coalesce(sum(n >= ?), 0) AS complete,"
-        " coalesce(sum(n), 0) AS reviews FROM ("
-        "   SELECT (SELECT count(*) FROM reviews WHERE reviews.entry_id = entries.id) AS n"
-        "   FROM entries WHERE entries.contest_id = ? AND entries.status = 'approved')",
-        (minimum, contest.id),
+    reviews = [row["reviews"] for row in await entry_coverage(db, contest)]
+    return JudgingFigures(
+        entries=len(reviews),
+        complete=sum(1 for n in reviews if n >= minimum),
+        min_judges=minimum,
+        reviews=sum(reviews),
+        judges=await judge_progress(db, contest),
     )
-    assert row is not None
-    judges = tuple(
+
+
+async def judge_progress(db: Database, contest: Contest) -> tuple[JudgeProgress, ...]:
+    """Each judge on the panel with the entries they scored and have in their queue."""
+    return tuple(
         JudgeProgress(judge["display_name"], progress.scored, progress.total)
         for judge, progress in await panel_progress(db, contest)
     )
-    return JudgingFigures(row["entries"], row["complete"], minimum, row["reviews"], judges)

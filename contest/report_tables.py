@@ -14,16 +14,16 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from contest import report_daily, results
-from contest.clock import from_db, to_db
+from contest.clock import to_db
 from contest.contests import Contest
 from contest.db import Database
 from contest.engagement import FIRST_TIME
-from contest.engagement_response import APPROVED_AT, judging_figures
+from contest.engagement_response import judge_progress, seconds_since_approval
 from contest.entry_text import without_emails
 from contest.errors import NotFound
 from contest.report_scope import Cell, Scope, Table
 
-__all__ = ["TABLES", "Cell", "Table", "build_all", "build_table"]
+__all__ = ["TABLES", "Cell", "Table", "build_table"]
 
 ENTRY_COLUMNS = (
     "id",
@@ -163,7 +163,8 @@ async def _replies(db: Database, scope: Scope) -> Table:
     are empty for an entry not approved; for publication, without email addresses)."""
     rows = await db.fetch_all(
         "SELECT replies.entry_id, replies.id, users.display_name AS organizer,"  # noqa: S608
-        f" replies.created_at, {APPROVED_AT} AS approved_at, entries.status, replies.body"
+        " replies.created_at, entries.status, replies.body,"
+        f" {seconds_since_approval('replies.created_at')} AS delay"
         " FROM replies JOIN entries ON entries.id = replies.entry_id"
         " LEFT JOIN users ON users.id = replies.author_id"
         " WHERE entries.contest_id = ? AND (entries.status = 'approved' OR ?)"
@@ -179,19 +180,12 @@ async def _replies(db: Database, scope: Scope) -> Table:
                 row["id"],
                 row["organizer"],
                 scope.local(row["created_at"]),
-                _hours_between(row["approved_at"], row["created_at"])
-                if row["status"] == "approved"
-                else None,
+                round(row["delay"] / 3600, 1) if row["status"] == "approved" else None,
                 without_emails(row["body"]) if scope.publication else row["body"],
             )
             for row in rows
         ),
     )
-
-
-def _hours_between(start: str, end: str) -> float:
-    """Hours from start to end, 0 for a reply before a re-approval (as the dashboard counts)."""
-    return round(max(0.0, (from_db(end) - from_db(start)).total_seconds()) / 3600, 1)
 
 
 async def _judging(db: Database, scope: Scope) -> Table:
@@ -216,8 +210,8 @@ async def _judging(db: Database, scope: Scope) -> Table:
                 scope.author(standing.entry),
                 standing.entry["category_name"],
                 standing.result.judges,
-                _rounded(standing.result.final),
-                _rounded(standing.result.raw_mean),
+                results.rounded(standing.result.final),
+                results.rounded(standing.result.raw_mean),
                 "; ".join(awards.get(standing.entry["id"], [])),
             )
             for standing in computed.standings
@@ -228,7 +222,7 @@ async def _judging(db: Database, scope: Scope) -> Table:
 async def _judging_progress(db: Database, scope: Scope) -> Table:
     """Each judge's entries scored and queue, as on the dashboard; for publication the judges
     are "Judge 1", "Judge 2" ... in the panel's order."""
-    judges = (await judging_figures(db, scope.contest)).judges
+    judges = await judge_progress(db, scope.contest)
     return Table(
         "judging_progress",
         JUDGE_PROGRESS_COLUMNS,
@@ -237,10 +231,6 @@ async def _judging_progress(db: Database, scope: Scope) -> Table:
             for number, judge in enumerate(judges, start=1)
         ),
     )
-
-
-def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)
 
 
 _BUILDERS: dict[str, Callable[[Database, Scope], Awaitable[Table]]] = {
@@ -266,11 +256,3 @@ async def build_table(
         # The name from the address is not echoed back: the page lists the real ones.
         raise NotFound(f"There is no such report table. The tables are: {', '.join(TABLES)}.")
     return await builder(db, Scope(contest, publication, now))
-
-
-async def build_all(
-    db: Database, contest: Contest, *, publication: bool, now: datetime
-) -> list[Table]:
-    """Every report table, in the order of ``TABLES``."""
-    scope = Scope(contest, publication, now)
-    return [await builder(db, scope) for builder in _BUILDERS.values()]

@@ -355,9 +355,9 @@ def export_rows(results: Results, *, with_emails: bool) -> list[dict[str, Any]]:
                 row[f"{judge['display_name']} (#{judge['id']}) · {criterion['name']}"] = value
         row |= {
             "judges": result.judges,
-            "raw_mean": _rounded(result.raw_mean),
-            "standardised_final": _rounded(result.final),
-            "disagreement": _rounded(result.disagreement),
+            "raw_mean": rounded(result.raw_mean),
+            "standardised_final": rounded(result.final),
+            "disagreement": rounded(result.disagreement),
             "ranked": result.ranked,
             "likes": standing.likes,
             "award": "; ".join(award_by_entry.get(entry["id"], [])),
@@ -366,7 +366,8 @@ def export_rows(results: Results, *, with_emails: bool) -> list[dict[str, Any]]:
     return rows
 
 
-def _rounded(value: float | None) -> float | None:
+def rounded(value: float | None) -> float | None:
+    """A figure as exported: four decimals (None stays None)."""
     return None if value is None else round(value, 4)
 
 
