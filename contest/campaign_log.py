@@ -7,19 +7,16 @@ from contest.outbox import MAX_ATTEMPTS
 
 #: The state of a message whose reader unsubscribed after the send and before delivery.
 LATE_UNSUBSCRIBE = "unsubscribed before delivery"
-#: What a recipient row ``r`` is read with: its outbox row ``o`` and any unsubscribe ``u``.
-_JOINS = (
-    " LEFT JOIN outbox o ON o.id = r.outbox_id LEFT JOIN unsubscribes u ON u.mailbox = r.mailbox"
-)
-#: How one recipient's message is doing. A late unsubscribe shows at once, before delivery
-#: comes round to take the message back (see unsubscribes.withdraw_unsubscribed).
+#: What a recipient row ``r`` is read with: its outbox row ``o``.
+_JOINS = " LEFT JOIN outbox o ON o.id = r.outbox_id"
+#: How one recipient's message is doing (a late unsubscribe takes the message back at once:
+#: see unsubscribes.unsubscribe).
 _STATE = f"""CASE
     WHEN r.status = 'listed' THEN 'not sent yet'
     WHEN r.status = 'unsubscribed' AND r.queued_at IS NOT NULL THEN '{LATE_UNSUBSCRIBE}'
     WHEN r.status = 'unsubscribed' THEN 'skipped: unsubscribed'
     WHEN o.id IS NULL THEN 'removed from the outbox'
     WHEN o.sent_at IS NOT NULL THEN 'sent'
-    WHEN u.mailbox IS NOT NULL THEN '{LATE_UNSUBSCRIBE}'
     WHEN o.attempts >= {MAX_ATTEMPTS} THEN 'failed'
     WHEN o.last_error IS NOT NULL THEN 'retrying'
     ELSE 'waiting in the outbox' END"""
@@ -65,15 +62,12 @@ async def state_counts(db: Database, campaign_id: int) -> dict[str, int]:
 
 
 async def messages(db: Database, campaign_id: int) -> list[dict[str, str]]:
-    """Every queued message of the campaign, for a mail merge when no mail server is set up.
-
-    A message whose reader unsubscribed before it was delivered is left out.
-    """
+    """Every queued message of the campaign, for a mail merge when no mail server is set up
+    (one whose reader unsubscribed before delivery has left the outbox)."""
     rows = await db.fetch_all(
         f"SELECT o.recipient, r.name, {_STATE} AS state, o.subject, o.body"  # noqa: S608 - fixed SQL
         f" FROM campaign_recipients r{_JOINS}"
-        " WHERE r.campaign_id = ? AND o.id IS NOT NULL"
-        " AND (u.mailbox IS NULL OR o.sent_at IS NOT NULL) ORDER BY r.id",
+        " WHERE r.campaign_id = ? AND o.id IS NOT NULL ORDER BY r.id",
         (campaign_id,),
     )
     return [

@@ -446,7 +446,8 @@ OUTBOX_UNSUBSCRIBE = Migration(
 CAMPAIGN_OUTBOX_INDEX = Migration(
     "0011_campaign_outbox_index",
     """
-    CREATE INDEX campaign_recipients_outbox ON campaign_recipients(outbox_id)
+    CREATE INDEX campaign_recipients_outbox ON campaign_recipients(outbox_id);
+    CREATE INDEX campaign_recipients_mailbox ON campaign_recipients(mailbox)
     """,
 )
 

@@ -11,7 +11,6 @@ import anyio.to_thread
 from contest.clock import to_db
 from contest.config import SmtpSettings
 from contest.db import Database, Row, Transaction
-from contest.unsubscribes import withdraw_unsubscribed
 
 #: Delivery attempts before a message is given up as failed.
 MAX_ATTEMPTS = 5
@@ -141,8 +140,7 @@ async def deliver_waiting(
     """Send a batch of waiting messages over one connection; record each result; count sent.
 
     Transactional mail (no unsubscribe link: resets, invitations, replies) goes before campaign
-    mail, so a big campaign never holds up a password reset. Campaign mail to someone who has
-    unsubscribed since it was queued is taken back unsent. If the server cannot be reached,
+    mail, so a big campaign never holds up a password reset. If the server cannot be reached,
     only the first message is charged an attempt; the rest wait for the next round.
     """
     waiting = await db.fetch_all(
@@ -150,9 +148,6 @@ async def deliver_waiting(
         " ORDER BY unsubscribe_url IS NOT NULL, id LIMIT ?",
         (max_attempts, batch),
     )
-    if bulk := [message["id"] for message in waiting if message["unsubscribe_url"]]:
-        withdrawn = await withdraw_unsubscribed(db, bulk)
-        waiting = [message for message in waiting if message["id"] not in withdrawn]
     connection = _Connection(smtp)
     sent = 0
     try:

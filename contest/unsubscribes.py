@@ -1,12 +1,12 @@
 """Unsubscribing from campaign mail: a personal link in every message, no account needed.
 
-Only campaign mail honours it; password resets, invitations and replies still arrive. A campaign
-message still in the outbox when its reader unsubscribes is taken back before delivery.
+Only campaign mail honours it; password resets, invitations and replies still arrive. Campaign
+messages still in the outbox when their reader unsubscribes are taken back at once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import datetime
 
 from contest.clock import to_db
@@ -41,15 +41,29 @@ async def open_link(db: Database, token: str) -> Row:
 
 
 async def unsubscribe(db: Database, token: str, *, now: datetime) -> str:
-    """Record that the link's mailbox wants no more campaign mail; return the mailbox."""
-    row = await open_link(db, token)
+    """Record that the link's mailbox wants no more campaign mail, and take back its campaign
+    messages not delivered yet (their recipients read "unsubscribed before delivery", having
+    been queued); return the mailbox."""
+    mailbox = str((await open_link(db, token))["mailbox"])
     async with db.transaction() as tx:
         await tx.execute(
             "INSERT OR IGNORE INTO unsubscribes (mailbox, campaign_id, at)"
             " SELECT mailbox, campaign_id, ? FROM unsubscribe_links WHERE token_hash = ?",
             (to_db(now), token_hash(token)),
         )
-    return str(row["mailbox"])
+        await tx.execute(
+            "UPDATE campaign_recipients SET status = 'unsubscribed'"
+            " WHERE mailbox = ? AND status = 'queued'"
+            " AND outbox_id IN (SELECT id FROM outbox WHERE sent_at IS NULL)",
+            (mailbox,),
+        )
+        # The recipients' outbox_id turns NULL with the message (ON DELETE SET NULL).
+        await tx.execute(
+            "DELETE FROM outbox WHERE sent_at IS NULL AND id IN (SELECT outbox_id FROM"
+            " campaign_recipients WHERE mailbox = ? AND status = 'unsubscribed')",
+            (mailbox,),
+        )
+    return mailbox
 
 
 async def unsubscribed_among(reader: Database | Transaction, mailboxes: Iterable[str]) -> set[str]:
@@ -65,39 +79,6 @@ async def unsubscribed_among(reader: Database | Transaction, mailboxes: Iterable
         )
         found.update(str(row["mailbox"]) for row in rows)
     return found
-
-
-async def withdraw_unsubscribed(db: Database, outbox_ids: Sequence[int]) -> set[int]:
-    """Take back those of these campaign messages whose mailbox unsubscribed after the send.
-
-    The message leaves the outbox; its recipient row turns ``unsubscribed`` and keeps its
-    ``queued_at``, which the campaign page reads as "unsubscribed before delivery".
-    Return the ids of the messages taken back. (The look-up reads, the rare take-back writes.)
-    """
-    rows: list[Row] = []
-    for start in range(0, len(outbox_ids), _CHUNK):
-        chunk = list(outbox_ids[start : start + _CHUNK])
-        marks = ",".join("?" * len(chunk))
-        rows += await db.fetch_all(
-            "SELECT r.id, r.outbox_id FROM campaign_recipients r"  # noqa: S608 - only ?s
-            " JOIN unsubscribes u ON u.mailbox = r.mailbox"
-            " JOIN outbox o ON o.id = r.outbox_id AND o.sent_at IS NULL"
-            f" WHERE r.status = 'queued' AND r.outbox_id IN ({marks})",
-            chunk,
-        )
-    if not rows:
-        return set()
-    async with db.transaction() as tx:
-        await tx.execute_many(
-            "UPDATE campaign_recipients SET status = 'unsubscribed', outbox_id = NULL"
-            " WHERE id = ? AND status = 'queued'",
-            [(row["id"],) for row in rows],
-        )
-        await tx.execute_many(
-            "DELETE FROM outbox WHERE id = ? AND sent_at IS NULL",
-            [(row["outbox_id"],) for row in rows],
-        )
-    return {int(row["outbox_id"]) for row in rows}
 
 
 def masked(mailbox: str) -> str:
