@@ -11,6 +11,7 @@ from contest.errors import ContestError, RateLimited, ValidationError
 from contest.forms import FormValues
 from contest.web.context import (
     SESSION_COOKIE,
+    absolute,
     client_address,
     current_user,
     now,
@@ -106,7 +107,7 @@ async def forgot_password(request: Request) -> Response:
     await recovery.request_reset(
         services(request).db,
         email=form.get("email"),
-        link_for=lambda token: str(request.url_for("reset_password", token=token)),
+        link_for=lambda token: absolute(request, "reset_password", token=token),
         now=now(request),
     )
     return await render(request, "auth/forgot.html", {"form": form, "sent": True})

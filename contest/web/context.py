@@ -82,6 +82,12 @@ def now(request: Request) -> datetime:
     return services(request).clock()
 
 
+def absolute(request: Request, route: str, **params: Any) -> str:
+    """The public address of a route, from the configured base URL (never the Host header):
+    for links in mail and share cards, which outlive the request."""
+    return services(request).config.absolute_url(request.url_for(route, **params).path)
+
+
 def browser_id(request: Request) -> str:
     """This browser's random id (set as a cookie by the middleware), the base of CSRF tokens."""
     return str(request.scope["state"].get("browser_id", ""))

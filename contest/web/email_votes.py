@@ -14,6 +14,7 @@ from contest.contests import Contest
 from contest.errors import NotFound, ValidationError
 from contest.forms import FormValues
 from contest.web.context import (
+    absolute,
     browser_id,
     client_address,
     current_user,
@@ -56,7 +57,7 @@ async def vote_by_email(request: Request) -> Response:
             contest=contest,
             address=form.get("email"),
             secret=services(request).config.secret_key or "",
-            link_for=lambda token: str(request.url_for("redeem_vote_link", token=token)),
+            link_for=lambda token: absolute(request, "redeem_vote_link", token=token),
             now=now(request),
         )
     except ValidationError as error:

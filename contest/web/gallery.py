@@ -20,6 +20,7 @@ from contest.errors import NotFound, NotSignedIn
 from contest.forms import FormValues, whole_number
 from contest.share_card import make_share_card
 from contest.web.context import (
+    absolute,
     browser_id,
     client_address,
     current_user,
@@ -44,11 +45,6 @@ from contest.web.middleware import issued_today
 from contest.web.rendering import render
 
 CARD_CACHE = "public, max-age=86400"
-
-
-def absolute(request: Request, route: str, **params: Any) -> str:
-    """The public address of a route, from the configured base URL (never the Host header)."""
-    return services(request).config.absolute_url(request.url_for(route, **params).path)
 
 
 async def _contest(request: Request, slug: str) -> Contest:

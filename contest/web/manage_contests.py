@@ -12,7 +12,7 @@ from contest.clock import timezone_names
 from contest.errors import ValidationError
 from contest.forms import FormValues
 from contest.photos import forget_share_cards
-from contest.web.context import now, read_form, redirect, require_user, services
+from contest.web.context import absolute, now, read_form, redirect, require_user, services
 from contest.web.rendering import render
 
 
@@ -125,7 +125,7 @@ async def invite_judge(request: Request) -> Response:
             role="judge",
             contest_id=contest.id,
             invited_by=user,
-            link_for=lambda token: str(request.url_for("accept_invitation", token=token)),
+            link_for=lambda token: absolute(request, "accept_invitation", token=token),
             now=now(request),
         )
     except ValidationError as error:

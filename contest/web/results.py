@@ -11,7 +11,15 @@ from contest.aggregation import TIE_BREAKS
 from contest.contests import Contest
 from contest.errors import NotFound, ValidationError
 from contest.forms import whole_number
-from contest.web.context import current_user, now, read_form, redirect, require_user, services
+from contest.web.context import (
+    absolute,
+    current_user,
+    now,
+    read_form,
+    redirect,
+    require_user,
+    services,
+)
 from contest.web.downloads import MEDIA_TYPES, rows_download
 from contest.web.rendering import render
 
@@ -41,7 +49,7 @@ async def remind(request: Request) -> Response:
     sent = await judging.remind_judges(
         services(request).db,
         contest=contest,
-        link=str(request.url_for("judge_queue", contest_id=contest.id)),
+        link=absolute(request, "judge_queue", contest_id=contest.id),
         now=now(request),
     )
     return redirect(

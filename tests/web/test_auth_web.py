@@ -212,3 +212,18 @@ def test_cookies_are_secure_when_the_site_is_served_over_https(tmp_path: Path) -
     )
     assert "Secure" in session_cookie
     assert "max-age=31536000" in response.headers["strict-transport-security"]
+
+
+def test_mailed_links_use_the_public_address_not_the_host_asked_for(tmp_path: Path) -> None:
+    config = Config(
+        data_dir=tmp_path,
+        base_url="https://photos.uni.edu",
+        secret_key="test-secret-key",
+        allowed_hosts=("photos.uni.edu", "internal.lan"),
+    )
+    with TestClient(create_app(config, fast_passwords=True), base_url="https://internal.lan") as c:
+        site = Site(c, FakeClock(), config)
+        site.add_user("participant", "pat@uni.edu")
+        site.post("/password/forgot", {"email": "pat@uni.edu"})
+        body = site.value("SELECT body FROM outbox")
+    assert "https://photos.uni.edu/password/reset/" in body and "internal.lan" not in body
