@@ -189,9 +189,9 @@ async def send(
         people = await participants(db, contest.id)
         async with db.transaction() as tx:
             await tx.execute_many(
-                "INSERT OR IGNORE INTO campaign_recipients (campaign_id, mailbox, email, name,"
-                " affiliation, source) VALUES (?, ?, ?, ?, ?, 'participant')",
-                [(campaign.id, p.mailbox, p.email, p.name, p.affiliation) for p in people],
+                "INSERT OR IGNORE INTO campaign_recipients (campaign_id, mailbox, email, name)"
+                " VALUES (?, ?, ?, ?)",
+                [(campaign.id, p.mailbox, p.email, p.name) for p in people],
             )
     queued = stopped = 0
     while True:

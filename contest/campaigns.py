@@ -70,12 +70,9 @@ async def prepare_list(db: Database, text: str, *, campaign_id: int | None = Non
 
 async def _store_list(tx: Transaction, campaign_id: int, listing: MailingList) -> None:
     await tx.execute_many(
-        "INSERT OR IGNORE INTO campaign_recipients (campaign_id, mailbox, email, name,"
-        " affiliation, source, line) VALUES (?, ?, ?, ?, ?, 'list', ?)",
-        [
-            (campaign_id, r.mailbox, r.email, r.name, r.affiliation, r.line)
-            for r in listing.recipients
-        ],
+        "INSERT OR IGNORE INTO campaign_recipients (campaign_id, mailbox, email, name, line)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [(campaign_id, r.mailbox, r.email, r.name, r.line) for r in listing.recipients],
     )
     await tx.execute_many(
         "INSERT INTO campaign_problems (campaign_id, line, text, reason) VALUES (?, ?, ?, ?)",
@@ -178,7 +175,7 @@ async def list_campaigns(db: Database, contest_id: int) -> list[Row]:
 async def participants(db: Database | Transaction, contest_id: int) -> list[Recipient]:
     """The contest's participants (anyone with an entry not withdrawn), oldest account first."""
     rows = await db.fetch_all(
-        "SELECT users.email, users.display_name, users.affiliation FROM users"
+        "SELECT users.email, users.display_name FROM users"
         " WHERE users.disabled_at IS NULL AND users.id IN (SELECT participant_id FROM entries"
         "  WHERE contest_id = ? AND status != 'withdrawn') ORDER BY users.id",
         (contest_id,),
@@ -186,22 +183,20 @@ async def participants(db: Database | Transaction, contest_id: int) -> list[Reci
     found: dict[str, Recipient] = {}
     for row in rows:
         box = mailbox(row["email"])
-        found.setdefault(
-            box, Recipient(0, row["email"], box, row["display_name"], row["affiliation"])
-        )
+        found.setdefault(box, Recipient(0, row["email"], box, row["display_name"]))
     return list(found.values())
 
 
 async def pending(db: Database, campaign: Campaign) -> list[Recipient]:
     """Who a send would mail now: not mailed by this campaign yet, and not unsubscribed."""
     rows = await db.fetch_all(
-        "SELECT mailbox, email, name, affiliation, line, status FROM campaign_recipients"
+        "SELECT mailbox, email, name, line, status FROM campaign_recipients"
         " WHERE campaign_id = ? ORDER BY id",
         (campaign.id,),
     )
     known = {row["mailbox"] for row in rows}
     waiting = [
-        Recipient(row["line"] or 0, row["email"], row["mailbox"], row["name"], row["affiliation"])
+        Recipient(row["line"] or 0, row["email"], row["mailbox"], row["name"])
         for row in rows
         if row["status"] == "listed"
     ]
