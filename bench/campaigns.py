@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from contest import accounts, campaign_send, campaigns, contests
-from contest.campaign_lists import MAX_LIST_ROWS, decode_list
+from contest.campaign_lists import MAX_LIST_ROWS
 from contest.campaign_text import DEFAULTS
 from contest.db import Database
 from contest.demo import demo_settings
@@ -45,7 +45,7 @@ async def main() -> dict[str, float]:
             db, demo_settings(NOW, "UTC"), created_by=None, now=NOW
         )
         started = time.perf_counter()
-        listing = await campaigns.prepare_list(db, decode_list(data))
+        listing = await campaigns.prepare_list(db, data)
         parsed = time.perf_counter()
         subject, body = DEFAULTS["invite"]
         campaign_id = await campaigns.create_campaign(

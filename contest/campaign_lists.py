@@ -163,6 +163,8 @@ def _read_table(reader: _Reader, text: str, delimiter: str) -> None:
     email_at = next((i for i, h in enumerate(headings) if h in EMAIL_HEADINGS), None)
     if email_at is None:
         found = ", ".join(cell.strip() for cell in header if cell.strip())
+        if len(found) > MAX_SHOWN_TEXT:
+            found = found[:MAX_SHOWN_TEXT] + "…"
         raise ValidationError(
             {FIELD: f"The first row looks like column headings ({found}) but none is “email”."}
         )
@@ -206,3 +208,12 @@ def parse_list(text: str, *, existing: Mapping[str, str] | None = None) -> Maili
     else:
         _read_loose(reader, text)
     return reader.result
+
+
+def read_list(source: str | bytes, *, existing: Mapping[str, str] | None = None) -> MailingList:
+    """Decode an uploaded file (bytes) or take pasted text (str), and read it as a list.
+
+    CPU-bound on a large file: callers on the event loop run it in a worker thread.
+    """
+    text = decode_list(source) if isinstance(source, bytes) else source
+    return parse_list(text, existing=existing)

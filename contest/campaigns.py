@@ -6,11 +6,14 @@ from uploaded lists, and for voting and winners news the contest's participants.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from contest.campaign_lists import MailingList, Recipient, parse_list
+import anyio.to_thread
+
+from contest.campaign_lists import MailingList, Recipient, read_list
 from contest.campaign_text import KINDS, TO_PARTICIPANTS, check_message, compose
 from contest.clock import to_db
 from contest.contests import Contest
@@ -54,15 +57,20 @@ class Preview:
     pending: int
 
 
-async def prepare_list(db: Database, text: str, *, campaign_id: int | None = None) -> MailingList:
-    """Read a list, refusing duplicates of the campaign's list and unsubscribed mailboxes."""
+async def prepare_list(
+    db: Database, source: str | bytes, *, campaign_id: int | None = None
+) -> MailingList:
+    """Read a list (file bytes or pasted text) off the event loop, refusing duplicates of the
+    campaign's list and unsubscribed mailboxes."""
     existing: dict[str, str] = {}
     if campaign_id is not None:
         for row in await db.fetch_all(
             "SELECT mailbox, line FROM campaign_recipients WHERE campaign_id = ?", (campaign_id,)
         ):
             existing[row["mailbox"]] = "a participant" if row["line"] is None else "added earlier"
-    listing = parse_list(text, existing=existing)
+    listing = await anyio.to_thread.run_sync(
+        functools.partial(read_list, source, existing=existing)
+    )
     stopped = await unsubscribed_among(db, (r.mailbox for r in listing.recipients))
     listing.drop_mailboxes(stopped, UNSUBSCRIBED)
     return listing

@@ -3,12 +3,14 @@
 import re
 import smtplib
 import sqlite3
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from contest import (
     accounts,
+    campaign_lists,
     campaign_log,
     campaign_send,
     campaigns,
@@ -17,7 +19,7 @@ from contest import (
     unsubscribes,
 )
 from contest import outbox as outbox_module
-from contest.campaign_lists import MAX_LIST_ROWS, decode_list, parse_list
+from contest.campaign_lists import MAX_LIST_ROWS, MAX_SHOWN_TEXT, decode_list, parse_list
 from contest.campaign_text import DEFAULTS, check_message, compose, placeholder_error
 from contest.config import SmtpSettings
 from contest.contests import Contest
@@ -119,6 +121,33 @@ def test_semicolon_csv_from_a_european_spreadsheet_is_read() -> None:
 def test_headings_without_an_email_column_are_refused_clearly() -> None:
     with pytest.raises(ValidationError, match=r"column headings \(Name, Address\) but none"):
         parse_list("Name,Address\nPat,pat@uni.edu\n")
+
+
+def test_headings_error_shows_a_shortened_row() -> None:
+    header = ",".join(f"column{n:03}" for n in range(500))
+    with pytest.raises(ValidationError) as caught:
+        parse_list(header + "\nPat,pat@uni.edu\n")
+    message = caught.value.errors["recipients"]
+    assert "column000, column001" in message
+    assert "column499" not in message
+    assert len(message) < MAX_SHOWN_TEXT + 100
+
+
+@pytest.mark.anyio
+async def test_an_uploaded_file_is_decoded_and_read_off_the_event_loop(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    threads: list[threading.Thread] = []
+    real_parse = campaign_lists.parse_list
+
+    def parse_and_note(*args, **kwargs):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread())
+        return real_parse(*args, **kwargs)
+
+    monkeypatch.setattr(campaign_lists, "parse_list", parse_and_note)
+    listing = await campaigns.prepare_list(db, "email\npat@uni.edu\n".encode("utf-16"))
+    assert [r.email for r in listing.recipients] == ["pat@uni.edu"]
+    assert threads and threads[0] is not threading.current_thread()
 
 
 def test_too_many_rows_and_too_big_files_are_refused() -> None:

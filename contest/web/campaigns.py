@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from contest import campaign_log, campaign_send, campaigns, contests, unsubscribes
 from contest.accounts import User
-from contest.campaign_lists import MAX_LIST_BYTES, MAX_LIST_ROWS, decode_list
+from contest.campaign_lists import MAX_LIST_BYTES, MAX_LIST_ROWS
 from contest.campaign_text import DEFAULTS, KINDS, PLACEHOLDERS
 from contest.campaigns import Campaign
 from contest.contests import Contest
@@ -97,14 +97,14 @@ async def _read_list_form(request: Request) -> tuple[FormValues, bytes]:
         raise
 
 
-def _list_text(form: FormValues, data: bytes) -> str:
-    """The list's text, from the uploaded file or the pasted field."""
+def _list_source(form: FormValues, data: bytes) -> str | bytes:
+    """The uploaded file's bytes or the pasted text (decoded and read off the event loop)."""
     pasted = form.get("addresses")
     if data and pasted.strip():
         raise ValidationError(
             {"recipients": "Upload a file or paste addresses, not both; keep one of them."}
         )
-    return decode_list(data) if data else pasted
+    return data or pasted
 
 
 async def new_campaign(request: Request) -> Response:
@@ -120,7 +120,7 @@ async def new_campaign(request: Request) -> Response:
         return await render(request, "campaigns/new.html", context)
     form, data = await _read_list_form(request)
     try:
-        listing = await campaigns.prepare_list(svc.db, _list_text(form, data))
+        listing = await campaigns.prepare_list(svc.db, _list_source(form, data))
         campaign_id = await campaigns.create_campaign(
             svc.db,
             contest_id=contest.id,
@@ -207,7 +207,9 @@ async def add_addresses(request: Request) -> Response:
     db = services(request).db
     form, data = await _read_list_form(request)
     try:
-        listing = await campaigns.prepare_list(db, _list_text(form, data), campaign_id=campaign.id)
+        listing = await campaigns.prepare_list(
+            db, _list_source(form, data), campaign_id=campaign.id
+        )
         await campaigns.add_to_list(db, campaign, listing)
     except ValidationError as error:
         return await _campaign_page(
