@@ -13,8 +13,15 @@ from datetime import datetime
 from contest import results
 from contest.accounts import User
 from contest.campaign_lists import Recipient
-from contest.campaign_text import compose, fill
-from contest.campaigns import Campaign, LinkMaker, participants, pending, values_for
+from contest.campaign_text import fill
+from contest.campaigns import (
+    Campaign,
+    LinkMaker,
+    message_for,
+    participants,
+    pending,
+    values_for,
+)
 from contest.clock import format_local, to_db
 from contest.contests import Contest
 from contest.db import Database, Transaction
@@ -41,6 +48,37 @@ def logged_subject(campaign: Campaign, contest: Contest, link: str) -> str:
     """The subject as the send log keeps it: filled in, but naming no recipient."""
     return fill(
         campaign.subject, values_for(contest, link, Recipient(0, "", "")) | {"name": "{name}"}
+    )
+
+
+async def _log_send(
+    tx: Transaction,
+    campaign: Campaign,
+    contest: Contest,
+    link: str,
+    *,
+    actor: User,
+    now: datetime,
+    report: SendReport | None = None,
+    test_recipient: str | None = None,
+) -> None:
+    """Log a send (with its report) or a test (one message, to ``test_recipient``)."""
+    counts = report or SendReport(queued=1, unsubscribed=0, bad_rows=0)
+    await tx.execute(
+        "INSERT INTO campaign_sends (campaign_id, is_test, actor_id, subject, queued,"
+        " skipped_unsubscribed, skipped_bad, test_recipient, at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            campaign.id,
+            int(test_recipient is not None),
+            actor.id,
+            logged_subject(campaign, contest, link),
+            counts.queued,
+            counts.unsubscribed,
+            counts.bad_rows,
+            test_recipient,
+            to_db(now),
+        ),
     )
 
 
@@ -76,27 +114,14 @@ async def send_test(
     waiting = await pending(db, campaign)
     sample = waiting[0] if waiting else Recipient(0, organizer.email, "", organizer.display_name)
     token, link_row = new_link(mailbox(organizer.email), campaign.id, now)
-    subject, body = compose(
-        campaign.subject,
-        campaign.body,
-        values_for(contest, link, sample),
-        unsubscribe_link_for(token),
-    )
+    subject, body = message_for(campaign, contest, link, sample, unsubscribe_link_for(token))
     async with db.transaction() as tx:
         await tx.execute(INSERT_LINK, link_row)
         await queue_mail(
             tx, recipient=organizer.email, subject=TEST_PREFIX + subject, body=body, now=now
         )
-        await tx.execute(
-            "INSERT INTO campaign_sends (campaign_id, is_test, actor_id, subject, queued,"
-            " test_recipient, at) VALUES (?, 1, ?, ?, 1, ?, ?)",
-            (
-                campaign.id,
-                organizer.id,
-                logged_subject(campaign, contest, link),
-                organizer.email,
-                to_db(now),
-            ),
+        await _log_send(
+            tx, campaign, contest, link, actor=organizer, now=now, test_recipient=organizer.email
         )
 
 
@@ -126,12 +151,7 @@ async def _send_batch(
         token, link_row = new_link(row["mailbox"], campaign.id, now)
         links.append(link_row)
         recipient = Recipient(0, row["email"], row["mailbox"], row["name"])
-        subject, body = compose(
-            campaign.subject,
-            campaign.body,
-            values_for(contest, link, recipient),
-            unsubscribe_link_for(token),
-        )
+        subject, body = message_for(campaign, contest, link, recipient, unsubscribe_link_for(token))
         outbox_id = await queue_mail(
             tx,
             recipient=row["email"],
@@ -202,17 +222,6 @@ async def send(
         queued, stopped = queued + batch[0], stopped + batch[1]
     async with db.transaction() as tx:
         bad_rows = await _new_bad_rows(tx, campaign.id)
-        await tx.execute(
-            "INSERT INTO campaign_sends (campaign_id, is_test, actor_id, subject, queued,"
-            " skipped_unsubscribed, skipped_bad, at) VALUES (?, 0, ?, ?, ?, ?, ?, ?)",
-            (
-                campaign.id,
-                sender.id,
-                logged_subject(campaign, contest, link),
-                queued,
-                stopped,
-                bad_rows,
-                to_db(now),
-            ),
-        )
-    return SendReport(queued, stopped, bad_rows)
+        report = SendReport(queued, stopped, bad_rows)
+        await _log_send(tx, campaign, contest, link, actor=sender, now=now, report=report)
+    return report

@@ -225,13 +225,20 @@ def values_for(contest: Contest, link: str, recipient: Recipient) -> dict[str, s
     }
 
 
+def message_for(
+    campaign: Campaign, contest: Contest, link: str, recipient: Recipient, unsubscribe_link: str
+) -> tuple[str, str]:
+    """The subject and body of the campaign's message as one recipient reads it."""
+    return compose(
+        campaign.subject, campaign.body, values_for(contest, link, recipient), unsubscribe_link
+    )
+
+
 async def preview(
     db: Database, campaign: Campaign, *, contest: Contest, link: str, unsubscribe_link: str
 ) -> Preview:
     """The message for the first recipient still to be mailed (or a sample recipient)."""
     waiting = await pending(db, campaign)
     first = waiting[0] if waiting else Recipient(0, "pat@example.edu", "", "Pat Example")
-    subject, body = compose(
-        campaign.subject, campaign.body, values_for(contest, link, first), unsubscribe_link
-    )
+    subject, body = message_for(campaign, contest, link, first, unsubscribe_link)
     return Preview(first.email, subject, body, len(waiting))
