@@ -7,6 +7,7 @@ mails only the people added since.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,7 +29,7 @@ from contest.db import Database, Transaction
 from contest.email_voters import mailbox
 from contest.errors import ValidationError
 from contest.outbox import queue_mail
-from contest.unsubscribes import INSERT_LINK, new_link, unsubscribed_among
+from contest.unsubscribes import INSERT_LINK, new_link
 
 TEST_PREFIX = "[Test] "
 #: Messages queued per write transaction while sending.
@@ -125,49 +126,86 @@ async def send_test(
         )
 
 
+def _one_line_subject(subject: str) -> str:
+    """The subject as outbox.queue_mail stores it: folded onto one line, 200 characters at most.
+
+    outbox.py has no helper for this rule to import, so it is repeated here.
+    """
+    return " ".join(subject.split())[:200]
+
+
+_INSERT_MESSAGE = (
+    "INSERT INTO outbox (recipient, subject, body, created_at, unsubscribe_url)"
+    " VALUES (?, ?, ?, ?, ?) RETURNING id"
+)
+_MARK = (
+    "UPDATE campaign_recipients SET status = ?, outbox_id = ?, queued_at = ?"
+    " WHERE id = ? AND status = 'listed'"
+)
+
+
 async def _send_batch(
-    tx: Transaction,
+    db: Database,
     campaign: Campaign,
     contest: Contest,
     link: str,
     unsubscribe_link_for: LinkMaker,
     now: datetime,
 ) -> tuple[int, int] | None:
-    """Queue the next batch of listed recipients; (queued, unsubscribed), or None when done."""
-    rows = await tx.fetch_all(
-        "SELECT * FROM campaign_recipients WHERE campaign_id = ? AND status = 'listed'"
-        " ORDER BY id LIMIT ?",
+    """Queue the next batch of listed recipients; (queued, unsubscribed), or None when done.
+
+    One read, then every message composed here, then one trip to the writer's thread for the
+    whole batch. The write re-checks which rows are still listed, so a send running at the
+    same time cannot make anyone get the message twice.
+    """
+    rows = await db.fetch_all(
+        "SELECT r.id, r.mailbox, r.email, r.name,"
+        " EXISTS (SELECT 1 FROM unsubscribes u WHERE u.mailbox = r.mailbox) AS stopped"
+        " FROM campaign_recipients r WHERE r.campaign_id = ? AND r.status = 'listed'"
+        " ORDER BY r.id LIMIT ?",
         (campaign.id, SEND_BATCH),
     )
     if not rows:
         return None
-    stopped = await unsubscribed_among(tx, (row["mailbox"] for row in rows))
-    updates: list[tuple[object, ...]] = []
-    links: list[tuple[object, ...]] = []
+    at = to_db(now)
+    stopped = [row["id"] for row in rows if row["stopped"]]
+    messages: list[tuple[int, tuple[object, ...], tuple[object, ...]]] = []
     for row in rows:
-        if row["mailbox"] in stopped:
-            updates.append(("unsubscribed", None, None, row["id"]))
+        if row["stopped"]:
             continue
         token, link_row = new_link(row["mailbox"], campaign.id, now)
-        links.append(link_row)
+        url = unsubscribe_link_for(token)
         recipient = Recipient(0, row["email"], row["mailbox"], row["name"])
-        subject, body = message_for(campaign, contest, link, recipient, unsubscribe_link_for(token))
-        outbox_id = await queue_mail(
-            tx,
-            recipient=row["email"],
-            subject=subject,
-            body=body,
-            now=now,
-            unsubscribe_url=unsubscribe_link_for(token),
+        subject, body = message_for(campaign, contest, link, recipient, url)
+        message = (row["email"].strip(), _one_line_subject(subject), body, at, url)
+        messages.append((row["id"], message, link_row))
+    ids = [row["id"] for row in rows]
+
+    def write(connection: sqlite3.Connection) -> tuple[int, int]:
+        marks = ",".join("?" * len(ids))
+        listed = {
+            int(found[0])
+            for found in connection.execute(
+                "SELECT id FROM campaign_recipients"  # noqa: S608 - only ?s
+                f" WHERE status = 'listed' AND id IN ({marks})",
+                ids,
+            )
+        }
+        skipped = [(row_id,) for row_id in stopped if row_id in listed]
+        connection.executemany(
+            "UPDATE campaign_recipients SET status = 'unsubscribed' WHERE id = ?", skipped
         )
-        updates.append(("queued", outbox_id, to_db(now), row["id"]))
-    await tx.execute_many(
-        "UPDATE campaign_recipients SET status = ?, outbox_id = ?, queued_at = ?"
-        " WHERE id = ? AND status = 'listed'",
-        updates,
-    )
-    await tx.execute_many(INSERT_LINK, links)
-    return len(links), len(rows) - len(links)
+        queued = 0
+        for row_id, message, link_row in messages:
+            if row_id not in listed:
+                continue
+            (outbox_id,) = connection.execute(_INSERT_MESSAGE, message).fetchone()
+            connection.execute(_MARK, ("queued", outbox_id, at, row_id))
+            connection.execute(INSERT_LINK, link_row)
+            queued += 1
+        return queued, len(skipped)
+
+    return await db.write_in_thread(write)
 
 
 async def _new_bad_rows(tx: Transaction, campaign_id: int) -> int:
@@ -215,8 +253,7 @@ async def send(
             )
     queued = stopped = 0
     while True:
-        async with db.transaction() as tx:
-            batch = await _send_batch(tx, campaign, contest, link, unsubscribe_link_for, now)
+        batch = await _send_batch(db, campaign, contest, link, unsubscribe_link_for, now)
         if batch is None:
             break
         queued, stopped = queued + batch[0], stopped + batch[1]
