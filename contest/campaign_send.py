@@ -112,8 +112,9 @@ async def send_test(
     now: datetime,
 ) -> None:
     """Queue the first recipient's message to the organizer only, and log it as a test."""
-    waiting = await pending(db, campaign)
-    sample = waiting[0] if waiting else Recipient(0, organizer.email, "", organizer.display_name)
+    sample = (await pending(db, campaign)).first or Recipient(
+        0, organizer.email, "", organizer.display_name
+    )
     token, link_row = new_link(mailbox(organizer.email), campaign.id, now)
     subject, body = message_for(campaign, contest, link, sample, unsubscribe_link_for(token))
     async with db.transaction() as tx:

@@ -355,18 +355,37 @@ async def test_voting_news_goes_to_participants_and_the_list_once_each(
             db, passwords, email="gone@uni.edu", name="Gone", role="participant", now=NOW
         )
     ).id
+    sue = (
+        await add_account(
+            db, passwords, email="sue@uni.edu", name="Sue", role="participant", now=NOW
+        )
+    ).id
+    quiet = (
+        await add_account(
+            db, passwords, email="quiet@uni.edu", name="Quiet", role="participant", now=NOW
+        )
+    ).id
     async with db.transaction() as tx:
         await insert_entry(tx, contest.id, pat, "Dawn", "approved")
         await insert_entry(tx, contest.id, pat, "Dusk", "pending")
         await insert_entry(tx, contest.id, gone, "Withdrawn one", "withdrawn")
+        await insert_entry(tx, contest.id, sue, "Stacks", "approved")
+        await insert_entry(tx, contest.id, quiet, "Atrium", "approved")
+        await tx.execute(
+            "INSERT INTO unsubscribes (mailbox, at) VALUES ('quiet@uni.edu', ?)", (NOW.isoformat(),)
+        )
     campaign = await new_campaign(db, contest, me, "PAT@uni.edu\nfriend@uni.edu", kind="voting")
+    waiting = await campaigns.pending(db, campaign)
+    assert waiting.first is not None
+    assert (waiting.first.email, waiting.count) == ("PAT@uni.edu", 3)  # list rows, then Sue
     with pytest.raises(ValidationError, match="Voting is not open"):
         await send(db, campaign, contest, me)
     assert await outbox(db) == []
     report = await send(db, campaign, contest, me, now=VOTING)
-    assert report.queued == 2
+    assert report.queued == 3
+    assert await campaigns.pending(db, campaign) == campaigns.Pending(None, 0)
     mails = await outbox(db)
-    assert [to for to, _ in mails] == ["PAT@uni.edu", "friend@uni.edu"]
+    assert [to for to, _ in mails] == ["PAT@uni.edu", "friend@uni.edu", "sue@uni.edu"]
     assert mails[0][1].startswith("Hello there,")  # the list's row came first
     assert (await send(db, campaign, contest, me, now=VOTING)).queued == 0
 

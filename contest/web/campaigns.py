@@ -78,7 +78,9 @@ async def campaign_list(request: Request) -> Response:
     db = services(request).db
     context = {
         "contest": contest,
-        "campaigns": await campaigns.list_campaigns(db, contest.id),
+        "campaigns": [
+            (row, Campaign.from_row(row)) for row in await campaigns.list_campaigns(db, contest.id)
+        ],
         "log": await campaign_log.send_log(db, contest.id),
         **_common(request),
     }
@@ -160,6 +162,7 @@ async def _campaign_page(
             unsubscribe_link=_unsubscribe_link(request, "(personal-link)"),
         ),
         "send_problem": await campaign_send.send_problem(db, campaign, contest, now(request)),
+        "can_delete": await campaigns.can_delete(db, campaign),
         "problems": await campaign_log.problems(db, campaign.id),
         "recipients": await campaign_log.recipients(db, campaign.id, limit=SHOWN_RECIPIENTS),
         "states": await campaign_log.state_counts(db, campaign.id),

@@ -366,6 +366,7 @@ def test_a_draft_can_be_deleted_but_a_sent_campaign_stays(site: Site, contest_id
     site.sign_in_as("organizer")
     create(site, contest_id, file=CSV)
     draft = campaign_page(site, contest_id)
+    assert "Delete this campaign" in site.client.get(draft).text
     response = site.post(draft + "/delete", {}, form_page=draft, follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"].endswith(f"/manage/contests/{contest_id}/campaigns")
