@@ -357,8 +357,11 @@ def test_a_campaign_is_only_found_under_its_own_contest(site: Site, contest_id: 
 
 def test_a_pasted_list_over_the_size_limit_is_refused(site: Site, contest_id: int) -> None:
     site.sign_in_as("organizer")
-    response = create(site, contest_id, pasted="a@uni.edu\n" * 110_000)
+    response = create(
+        site, contest_id, pasted="a@uni.edu\n" * 110_000, subject="Photo week at the {contest}"
+    )
     assert response.status_code == 400 and "The pasted list is over 1 MB" in response.text
+    assert "Photo week at the {contest}" in response.text  # the form comes back, as typed
     assert site.value("SELECT count(*) FROM campaigns") == 0
 
 
