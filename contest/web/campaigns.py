@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, TypedDict
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -12,7 +13,7 @@ from contest import campaign_log, campaign_send, campaigns, contests, unsubscrib
 from contest.accounts import User
 from contest.campaign_lists import MAX_LIST_BYTES, MAX_LIST_ROWS
 from contest.campaign_text import DEFAULTS, KINDS, PLACEHOLDERS
-from contest.campaigns import Campaign
+from contest.campaigns import Campaign, LinkMaker
 from contest.contests import Contest
 from contest.errors import ValidationError
 from contest.forms import FormValues
@@ -185,25 +186,64 @@ async def campaign_page(request: Request) -> Response:
     return await _campaign_page(request, contest, campaign)
 
 
+class _Links(TypedDict):
+    """Where a message points its reader, and how its personal unsubscribe link is made."""
+
+    link: str
+    unsubscribe_link_for: LinkMaker
+
+
+def _links(request: Request, contest: Contest, campaign: Campaign) -> _Links:
+    """The ``link`` and ``unsubscribe_link_for`` arguments of a test or a send."""
+    return {
+        "link": _link(request, contest, campaign.kind),
+        "unsubscribe_link_for": lambda token: _unsubscribe_link(request, token),
+    }
+
+
+async def _act(
+    request: Request,
+    contest: Contest,
+    campaign: Campaign,
+    action: Awaitable[object],
+    *,
+    done: str | None,
+    form: FormValues | None = None,
+    list_form: FormValues | None = None,
+) -> Response:
+    """Await an action: back to the campaign page (``?done=``) if it worked, else the page again
+    with its errors (400); ``done=None`` goes to the campaign list (the campaign is gone)."""
+    try:
+        await action
+    except ValidationError as error:
+        return await _campaign_page(
+            request,
+            contest,
+            campaign,
+            form=form,
+            list_form=list_form,
+            errors=error.errors,
+            status_code=400,
+        )
+    if done is None:
+        return redirect(request, "campaigns", contest_id=contest.id)
+    return redirect(
+        request, "campaign", contest_id=contest.id, campaign_id=campaign.id, query={"done": done}
+    )
+
+
 async def edit_campaign(request: Request) -> Response:
     """Change the subject and text."""
     _, contest, campaign = await _organizer_campaign(request)
     form = await read_form(request)
-    try:
-        await campaigns.update_message(
-            services(request).db,
-            campaign,
-            subject=form.get("subject"),
-            body=form.get("body"),
-            now=now(request),
-        )
-    except ValidationError as error:
-        return await _campaign_page(
-            request, contest, campaign, form=form, errors=error.errors, status_code=400
-        )
-    return redirect(
-        request, "campaign", contest_id=contest.id, campaign_id=campaign.id, query={"done": "edit"}
+    update = campaigns.update_message(
+        services(request).db,
+        campaign,
+        subject=form.get("subject"),
+        body=form.get("body"),
+        now=now(request),
     )
+    return await _act(request, contest, campaign, update, done="edit", form=form)
 
 
 async def add_addresses(request: Request) -> Response:
@@ -211,72 +251,52 @@ async def add_addresses(request: Request) -> Response:
     _, contest, campaign = await _organizer_campaign(request)
     db = services(request).db
     form, data = await _read_list_form(request)
-    try:
+
+    async def add() -> None:
         listing = await campaigns.prepare_list(
             db, _list_source(form, data), campaign_id=campaign.id
         )
         await campaigns.add_to_list(db, campaign, listing)
-    except ValidationError as error:
-        return await _campaign_page(
-            request, contest, campaign, list_form=form, errors=error.errors, status_code=400
-        )
-    return redirect(
-        request, "campaign", contest_id=contest.id, campaign_id=campaign.id, query={"done": "add"}
-    )
+
+    return await _act(request, contest, campaign, add(), done="add", list_form=form)
 
 
 async def test_campaign(request: Request) -> Response:
     """Queue the message to the signed-in organizer only."""
     user, contest, campaign = await _organizer_campaign(request)
     await read_form(request)
-    await campaign_send.send_test(
+    test = campaign_send.send_test(
         services(request).db,
         campaign,
         contest=contest,
         organizer=user,
-        link=_link(request, contest, campaign.kind),
-        unsubscribe_link_for=lambda token: _unsubscribe_link(request, token),
         now=now(request),
+        **_links(request, contest, campaign),
     )
-    return redirect(
-        request, "campaign", contest_id=contest.id, campaign_id=campaign.id, query={"done": "test"}
-    )
+    return await _act(request, contest, campaign, test, done="test")
 
 
 async def send_campaign(request: Request) -> Response:
     """Queue one message per recipient not yet mailed by this campaign."""
     user, contest, campaign = await _organizer_campaign(request)
     await read_form(request)
-    try:
-        await campaign_send.send(
-            services(request).db,
-            campaign,
-            contest=contest,
-            sender=user,
-            link=_link(request, contest, campaign.kind),
-            unsubscribe_link_for=lambda token: _unsubscribe_link(request, token),
-            now=now(request),
-        )
-    except ValidationError as error:
-        return await _campaign_page(
-            request, contest, campaign, errors=error.errors, status_code=400
-        )
-    return redirect(
-        request, "campaign", contest_id=contest.id, campaign_id=campaign.id, query={"done": "send"}
+    sending = campaign_send.send(
+        services(request).db,
+        campaign,
+        contest=contest,
+        sender=user,
+        now=now(request),
+        **_links(request, contest, campaign),
     )
+    return await _act(request, contest, campaign, sending, done="send")
 
 
 async def delete_campaign(request: Request) -> Response:
     """Delete a campaign that has mailed nobody yet."""
     _, contest, campaign = await _organizer_campaign(request)
     await read_form(request)
-    try:
-        await campaigns.delete_draft(services(request).db, campaign)
-    except ValidationError as error:
-        return await _campaign_page(
-            request, contest, campaign, errors=error.errors, status_code=400
-        )
-    return redirect(request, "campaigns", contest_id=contest.id)
+    deleting = campaigns.delete_draft(services(request).db, campaign)
+    return await _act(request, contest, campaign, deleting, done=None)
 
 
 async def campaign_messages(request: Request) -> Response:
