@@ -156,8 +156,8 @@ async def _send_batch(
     """Queue the next batch of listed recipients; (queued, unsubscribed), or None when done.
 
     One read, then every message composed here, then one trip to the writer's thread for the
-    whole batch. The write re-checks which rows are still listed, so a send running at the
-    same time cannot make anyone get the message twice.
+    whole batch. The write re-checks which rows are still listed and not unsubscribed, so a
+    send running at the same time cannot mail anyone twice, nor a late unsubscribe be missed.
     """
     rows = await db.fetch_all(
         "SELECT r.id, r.mailbox, r.email, r.name,"
@@ -169,8 +169,7 @@ async def _send_batch(
     if not rows:
         return None
     at = to_db(now)
-    stopped = [row["id"] for row in rows if row["stopped"]]
-    messages: list[tuple[int, tuple[object, ...], tuple[object, ...]]] = []
+    messages: dict[int, tuple[tuple[object, ...], tuple[object, ...]]] = {}
     for row in rows:
         if row["stopped"]:
             continue
@@ -179,29 +178,31 @@ async def _send_batch(
         recipient = Recipient(0, row["email"], row["mailbox"], row["name"])
         subject, body = message_for(campaign, contest, link, recipient, url)
         message = (row["email"].strip(), _one_line_subject(subject), body, at, url)
-        messages.append((row["id"], message, link_row))
+        messages[row["id"]] = (message, link_row)
     ids = [row["id"] for row in rows]
 
     def write(connection: sqlite3.Connection) -> tuple[int, int]:
+        # Read again under the write lock: rows another send has taken are left alone, and
+        # a mailbox that unsubscribed since the read above is not queued.
         marks = ",".join("?" * len(ids))
-        listed = {
-            int(found[0])
-            for found in connection.execute(
-                "SELECT id FROM campaign_recipients"  # noqa: S608 - only ?s
-                f" WHERE status = 'listed' AND id IN ({marks})",
-                ids,
-            )
-        }
-        skipped = [(row_id,) for row_id in stopped if row_id in listed]
+        current = connection.execute(
+            "SELECT r.id,"  # noqa: S608 - only ?s
+            " EXISTS (SELECT 1 FROM unsubscribes u WHERE u.mailbox = r.mailbox) AS stopped"
+            f" FROM campaign_recipients r WHERE r.status = 'listed' AND r.id IN ({marks})"
+            " ORDER BY r.id",
+            ids,
+        ).fetchall()
+        skipped = [(found[0],) for found in current if found[1]]
         connection.executemany(
             "UPDATE campaign_recipients SET status = 'unsubscribed' WHERE id = ?", skipped
         )
         queued = 0
-        for row_id, message, link_row in messages:
-            if row_id not in listed:
+        for found in current:
+            if found[1] or found[0] not in messages:
                 continue
+            message, link_row = messages[found[0]]
             (outbox_id,) = connection.execute(_INSERT_MESSAGE, message).fetchone()
-            connection.execute(_MARK, ("queued", outbox_id, at, row_id))
+            connection.execute(_MARK, ("queued", outbox_id, at, found[0]))
             connection.execute(INSERT_LINK, link_row)
             queued += 1
         return queued, len(skipped)

@@ -5,6 +5,7 @@ import smtplib
 import sqlite3
 import threading
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import anyio
 import pytest
@@ -457,6 +458,29 @@ async def test_a_long_list_is_sent_in_batches_each_mailbox_once(
         "SELECT r.email, o.recipient FROM campaign_recipients r JOIN outbox o ON o.id = r.outbox_id"
     )
     assert all(row["email"] == row["recipient"] for row in linked) and len(linked) == 5
+
+
+@pytest.mark.anyio
+async def test_unsubscribing_while_a_batch_is_composed_is_honoured(
+    db: Database, passwords: Passwords, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    me = await organizer(db, passwords)
+    contest = await new_contest(db)
+    campaign = await new_campaign(db, contest, me, "pat@uni.edu\nsam@uni.edu")
+    real_message_for = campaign_send.message_for
+
+    def message_then_unsubscribe_sam(*args, **kwargs):  # type: ignore[no-untyped-def]
+        # Sam unsubscribes (another request) after the batch was read, before it is written.
+        with sqlite3.connect(tmp_path / "test.db") as other:
+            other.execute(
+                "INSERT OR IGNORE INTO unsubscribes (mailbox, at) VALUES ('sam@uni.edu', 'x')"
+            )
+        return real_message_for(*args, **kwargs)
+
+    monkeypatch.setattr(campaign_send, "message_for", message_then_unsubscribe_sam)
+    report = await send(db, campaign, contest, me)
+    assert report == campaign_send.SendReport(queued=1, unsubscribed=1, bad_rows=0)
+    assert [to for to, _ in await outbox(db)] == ["pat@uni.edu"]
 
 
 @pytest.mark.anyio
