@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from contest import accounts, campaign_send, campaigns, contests
-from contest.campaign_lists import MAX_LIST_ROWS, decode_list
+from contest.campaign_lists import MAX_LIST_ROWS
 from contest.campaign_text import DEFAULTS
 from contest.db import Database
 from contest.demo import demo_settings
@@ -28,7 +28,7 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 async def main() -> dict[str, float]:
     """Time each step once on a fresh database file."""
     rows = "".join(f"Student {n},s{n:05d}@uni.edu,student\n" for n in range(MAX_LIST_ROWS))
-    data = ("name,email,affiliation\n" + rows).encode()
+    data = ("name,email,affiliation\n" + rows).encode()  # an extra column, ignored
     with tempfile.TemporaryDirectory() as folder:
         db = await Database.open(Path(folder) / "bench.db")
         user_id = await accounts.create_user(
@@ -45,7 +45,7 @@ async def main() -> dict[str, float]:
             db, demo_settings(NOW, "UTC"), created_by=None, now=NOW
         )
         started = time.perf_counter()
-        listing = await campaigns.prepare_list(db, decode_list(data))
+        listing = await campaigns.prepare_list(db, data)
         parsed = time.perf_counter()
         subject, body = DEFAULTS["invite"]
         campaign_id = await campaigns.create_campaign(
@@ -60,25 +60,21 @@ async def main() -> dict[str, float]:
         )
         stored = time.perf_counter()
         campaign = await campaigns.get_campaign(db, contest.id, campaign_id)
-        report = await campaign_send.send(
-            db,
-            campaign,
-            contest=contest,
-            sender=user,
-            link="http://site/contests/x",
-            unsubscribe_link_for=lambda token: f"http://site/unsubscribe/{token}",
-            now=NOW + timedelta(minutes=1),
-        )
+
+        async def send(minutes: int) -> campaign_send.SendReport:
+            return await campaign_send.send(
+                db,
+                campaign,
+                contest=contest,
+                sender=user,
+                link="http://site/contests/x",
+                unsubscribe_link_for=lambda token: f"http://site/unsubscribe/{token}",
+                now=NOW + timedelta(minutes=minutes),
+            )
+
+        report = await send(1)
         sent = time.perf_counter()
-        again = await campaign_send.send(
-            db,
-            campaign,
-            contest=contest,
-            sender=user,
-            link="http://site/contests/x",
-            unsubscribe_link_for=lambda token: f"http://site/unsubscribe/{token}",
-            now=NOW + timedelta(minutes=2),
-        )
+        again = await send(2)  # mails nobody: everyone was mailed by the first
         resent = time.perf_counter()
         await db.close()
     return {

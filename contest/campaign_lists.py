@@ -1,7 +1,7 @@
 """Mailing lists for campaigns: a CSV file or pasted addresses, with every bad row reported.
 
-Two shapes are read. A file whose first row names its columns (``email``, optional ``name`` and
-``affiliation``, any others ignored), or plain addresses: one per line, or several on a line
+Two shapes are read. A file whose first row names its columns (``email``, optional ``name``, any
+others ignored), or plain addresses: one per line, or several on a line
 separated by commas or semicolons, each optionally written ``Name <address>``. Nothing is
 dropped silently: each row that is not kept becomes a Problem with its line number and reason.
 """
@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-from contest.accounts import AFFILIATIONS, MAX_NAME, email_error
+from contest.accounts import MAX_NAME, email_error
 from contest.email_voters import is_throwaway, mailbox
 from contest.errors import ValidationError
 
@@ -24,7 +24,6 @@ MAX_SHOWN_TEXT = 200
 FIELD = "recipients"
 EMAIL_HEADINGS = frozenset({"email", "emailaddress", "mail", "mailaddress"})
 NAME_HEADINGS = frozenset({"name", "fullname", "displayname"})
-AFFILIATION_HEADINGS = frozenset({"affiliation"})
 #: A comma or semicolon separates addresses, except inside a quoted display name.
 _ITEM = re.compile(r'(?:"[^"]*"|[^,;"])+|"[^"]*$')
 _NAMED = re.compile(r"^(?P<name>[^<>]*)<(?P<email>[^<>]*)>$")
@@ -39,7 +38,6 @@ class Recipient:
     email: str
     mailbox: str
     name: str = ""
-    affiliation: str = ""
 
 
 @dataclass(frozen=True)
@@ -117,14 +115,13 @@ class _Reader:
     def refuse(self, line: int, text: str, reason: str) -> None:
         self.result.problems.append(Problem(line, text.strip()[:MAX_SHOWN_TEXT], reason))
 
-    def take(self, line: int, text: str, email: str, name: str = "", affiliation: str = "") -> None:
+    def take(self, line: int, text: str, email: str, name: str = "") -> None:
         """Keep the address, or record why not."""
         email = email.strip().strip('"').strip()
         if email.lower().startswith("mailto:"):
             email = email[len("mailto:") :]
         lowered = email.lower()
         name = " ".join(name.split())
-        affiliation = affiliation.strip().lower().removesuffix("s")
         if not email:
             return self.refuse(line, text, "no email address")
         if email_error(lowered):
@@ -142,14 +139,8 @@ class _Reader:
             )
         if len(name) > MAX_NAME:
             return self.refuse(line, text, f"name longer than {MAX_NAME} characters")
-        if affiliation and affiliation not in AFFILIATIONS:
-            return self.refuse(
-                line,
-                text,
-                "unknown affiliation (use " + ", ".join(AFFILIATIONS) + ", or leave it empty)",
-            )
         self.seen[box] = (line, email)
-        self.result.recipients.append(Recipient(line, email, box, name, affiliation))
+        self.result.recipients.append(Recipient(line, email, box, name))
         return None
 
 
@@ -172,24 +163,19 @@ def _read_table(reader: _Reader, text: str, delimiter: str) -> None:
     email_at = next((i for i, h in enumerate(headings) if h in EMAIL_HEADINGS), None)
     if email_at is None:
         found = ", ".join(cell.strip() for cell in header if cell.strip())
+        if len(found) > MAX_SHOWN_TEXT:
+            found = found[:MAX_SHOWN_TEXT] + "…"
         raise ValidationError(
             {FIELD: f"The first row looks like column headings ({found}) but none is “email”."}
         )
     name_at = next((i for i, h in enumerate(headings) if h in NAME_HEADINGS), None)
-    affiliation_at = next((i for i, h in enumerate(headings) if h in AFFILIATION_HEADINGS), None)
 
     def cell(row: list[str], index: int | None) -> str:
         return row[index] if index is not None and index < len(row) else ""
 
     for line, row in rows:
         reader.count_row()
-        reader.take(
-            line,
-            delimiter.join(row),
-            cell(row, email_at),
-            cell(row, name_at),
-            cell(row, affiliation_at),
-        )
+        reader.take(line, delimiter.join(row), cell(row, email_at), cell(row, name_at))
 
 
 def _read_loose(reader: _Reader, text: str) -> None:
@@ -222,3 +208,12 @@ def parse_list(text: str, *, existing: Mapping[str, str] | None = None) -> Maili
     else:
         _read_loose(reader, text)
     return reader.result
+
+
+def read_list(source: str | bytes, *, existing: Mapping[str, str] | None = None) -> MailingList:
+    """Decode an uploaded file (bytes) or take pasted text (str), and read it as a list.
+
+    CPU-bound on a large file: callers on the event loop run it in a worker thread.
+    """
+    text = decode_list(source) if isinstance(source, bytes) else source
+    return parse_list(text, existing=existing)

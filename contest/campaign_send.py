@@ -7,21 +7,29 @@ mails only the people added since.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
 from contest import results
 from contest.accounts import User
 from contest.campaign_lists import Recipient
-from contest.campaign_text import compose, fill
-from contest.campaigns import Campaign, LinkMaker, participants, pending, values_for
+from contest.campaign_text import fill
+from contest.campaigns import (
+    Campaign,
+    LinkMaker,
+    message_for,
+    participants,
+    pending,
+    values_for,
+)
 from contest.clock import format_local, to_db
 from contest.contests import Contest
 from contest.db import Database, Transaction
 from contest.email_voters import mailbox
 from contest.errors import ValidationError
 from contest.outbox import queue_mail
-from contest.unsubscribes import INSERT_LINK, new_link, unsubscribed_among
+from contest.unsubscribes import INSERT_LINK, new_link
 
 TEST_PREFIX = "[Test] "
 #: Messages queued per write transaction while sending.
@@ -41,6 +49,37 @@ def logged_subject(campaign: Campaign, contest: Contest, link: str) -> str:
     """The subject as the send log keeps it: filled in, but naming no recipient."""
     return fill(
         campaign.subject, values_for(contest, link, Recipient(0, "", "")) | {"name": "{name}"}
+    )
+
+
+async def _log_send(
+    tx: Transaction,
+    campaign: Campaign,
+    contest: Contest,
+    link: str,
+    *,
+    actor: User,
+    now: datetime,
+    report: SendReport | None = None,
+    test_recipient: str | None = None,
+) -> None:
+    """Log a send (with its report) or a test (one message, to ``test_recipient``)."""
+    counts = report or SendReport(queued=1, unsubscribed=0, bad_rows=0)
+    await tx.execute(
+        "INSERT INTO campaign_sends (campaign_id, is_test, actor_id, subject, queued,"
+        " skipped_unsubscribed, skipped_bad, test_recipient, at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            campaign.id,
+            int(test_recipient is not None),
+            actor.id,
+            logged_subject(campaign, contest, link),
+            counts.queued,
+            counts.unsubscribed,
+            counts.bad_rows,
+            test_recipient,
+            to_db(now),
+        ),
     )
 
 
@@ -73,81 +112,102 @@ async def send_test(
     now: datetime,
 ) -> None:
     """Queue the first recipient's message to the organizer only, and log it as a test."""
-    waiting = await pending(db, campaign)
-    sample = waiting[0] if waiting else Recipient(0, organizer.email, "", organizer.display_name)
-    token, link_row = new_link(mailbox(organizer.email), campaign.id, now)
-    subject, body = compose(
-        campaign.subject,
-        campaign.body,
-        values_for(contest, link, sample),
-        unsubscribe_link_for(token),
+    sample = (await pending(db, campaign)).first or Recipient(
+        0, organizer.email, "", organizer.display_name
     )
+    token, link_row = new_link(mailbox(organizer.email), campaign.id, now)
+    subject, body = message_for(campaign, contest, link, sample, unsubscribe_link_for(token))
     async with db.transaction() as tx:
         await tx.execute(INSERT_LINK, link_row)
         await queue_mail(
             tx, recipient=organizer.email, subject=TEST_PREFIX + subject, body=body, now=now
         )
-        await tx.execute(
-            "INSERT INTO campaign_sends (campaign_id, is_test, actor_id, subject, queued,"
-            " test_recipient, at) VALUES (?, 1, ?, ?, 1, ?, ?)",
-            (
-                campaign.id,
-                organizer.id,
-                logged_subject(campaign, contest, link),
-                organizer.email,
-                to_db(now),
-            ),
+        await _log_send(
+            tx, campaign, contest, link, actor=organizer, now=now, test_recipient=organizer.email
         )
 
 
+def _one_line_subject(subject: str) -> str:
+    """The subject as outbox.queue_mail stores it: folded onto one line, 200 characters at most.
+
+    outbox.py has no helper for this rule to import, so it is repeated here.
+    """
+    return " ".join(subject.split())[:200]
+
+
+_INSERT_MESSAGE = (
+    "INSERT INTO outbox (recipient, subject, body, created_at, unsubscribe_url)"
+    " VALUES (?, ?, ?, ?, ?) RETURNING id"
+)
+_MARK = (
+    "UPDATE campaign_recipients SET status = ?, outbox_id = ?, queued_at = ?"
+    " WHERE id = ? AND status = 'listed'"
+)
+
+
 async def _send_batch(
-    tx: Transaction,
+    db: Database,
     campaign: Campaign,
     contest: Contest,
     link: str,
     unsubscribe_link_for: LinkMaker,
     now: datetime,
 ) -> tuple[int, int] | None:
-    """Queue the next batch of listed recipients; (queued, unsubscribed), or None when done."""
-    rows = await tx.fetch_all(
-        "SELECT * FROM campaign_recipients WHERE campaign_id = ? AND status = 'listed'"
-        " ORDER BY id LIMIT ?",
+    """Queue the next batch of listed recipients; (queued, unsubscribed), or None when done.
+
+    One read, then every message composed here, then one trip to the writer's thread for the
+    whole batch. The write re-checks which rows are still listed and not unsubscribed, so a
+    send running at the same time cannot mail anyone twice, nor a late unsubscribe be missed.
+    """
+    rows = await db.fetch_all(
+        "SELECT r.id, r.mailbox, r.email, r.name,"
+        " EXISTS (SELECT 1 FROM unsubscribes u WHERE u.mailbox = r.mailbox) AS stopped"
+        " FROM campaign_recipients r WHERE r.campaign_id = ? AND r.status = 'listed'"
+        " ORDER BY r.id LIMIT ?",
         (campaign.id, SEND_BATCH),
     )
     if not rows:
         return None
-    stopped = await unsubscribed_among(tx, (row["mailbox"] for row in rows))
-    updates: list[tuple[object, ...]] = []
-    links: list[tuple[object, ...]] = []
+    at = to_db(now)
+    messages: dict[int, tuple[tuple[object, ...], tuple[object, ...]]] = {}
     for row in rows:
-        if row["mailbox"] in stopped:
-            updates.append(("unsubscribed", None, None, row["id"]))
+        if row["stopped"]:
             continue
         token, link_row = new_link(row["mailbox"], campaign.id, now)
-        links.append(link_row)
+        url = unsubscribe_link_for(token)
         recipient = Recipient(0, row["email"], row["mailbox"], row["name"])
-        subject, body = compose(
-            campaign.subject,
-            campaign.body,
-            values_for(contest, link, recipient),
-            unsubscribe_link_for(token),
+        subject, body = message_for(campaign, contest, link, recipient, url)
+        message = (row["email"].strip(), _one_line_subject(subject), body, at, url)
+        messages[row["id"]] = (message, link_row)
+    ids = [row["id"] for row in rows]
+
+    def write(connection: sqlite3.Connection) -> tuple[int, int]:
+        # Read again under the write lock: rows another send has taken are left alone, and
+        # a mailbox that unsubscribed since the read above is not queued.
+        marks = ",".join("?" * len(ids))
+        current = connection.execute(
+            "SELECT r.id,"  # noqa: S608 - only ?s
+            " EXISTS (SELECT 1 FROM unsubscribes u WHERE u.mailbox = r.mailbox) AS stopped"
+            f" FROM campaign_recipients r WHERE r.status = 'listed' AND r.id IN ({marks})"
+            " ORDER BY r.id",
+            ids,
+        ).fetchall()
+        skipped = [(found[0],) for found in current if found[1]]
+        connection.executemany(
+            "UPDATE campaign_recipients SET status = 'unsubscribed' WHERE id = ?", skipped
         )
-        outbox_id = await queue_mail(
-            tx,
-            recipient=row["email"],
-            subject=subject,
-            body=body,
-            now=now,
-            unsubscribe_url=unsubscribe_link_for(token),
-        )
-        updates.append(("queued", outbox_id, to_db(now), row["id"]))
-    await tx.execute_many(
-        "UPDATE campaign_recipients SET status = ?, outbox_id = ?, queued_at = ?"
-        " WHERE id = ? AND status = 'listed'",
-        updates,
-    )
-    await tx.execute_many(INSERT_LINK, links)
-    return len(links), len(rows) - len(links)
+        queued = 0
+        for found in current:
+            if found[1] or found[0] not in messages:
+                continue
+            message, link_row = messages[found[0]]
+            (outbox_id,) = connection.execute(_INSERT_MESSAGE, message).fetchone()
+            connection.execute(_MARK, ("queued", outbox_id, at, found[0]))
+            connection.execute(INSERT_LINK, link_row)
+            queued += 1
+        return queued, len(skipped)
+
+    return await db.write_in_thread(write)
 
 
 async def _new_bad_rows(tx: Transaction, campaign_id: int) -> int:
@@ -189,30 +249,18 @@ async def send(
         people = await participants(db, contest.id)
         async with db.transaction() as tx:
             await tx.execute_many(
-                "INSERT OR IGNORE INTO campaign_recipients (campaign_id, mailbox, email, name,"
-                " affiliation, source) VALUES (?, ?, ?, ?, ?, 'participant')",
-                [(campaign.id, p.mailbox, p.email, p.name, p.affiliation) for p in people],
+                "INSERT OR IGNORE INTO campaign_recipients (campaign_id, mailbox, email, name)"
+                " VALUES (?, ?, ?, ?)",
+                [(campaign.id, p.mailbox, p.email, p.name) for p in people],
             )
     queued = stopped = 0
     while True:
-        async with db.transaction() as tx:
-            batch = await _send_batch(tx, campaign, contest, link, unsubscribe_link_for, now)
+        batch = await _send_batch(db, campaign, contest, link, unsubscribe_link_for, now)
         if batch is None:
             break
         queued, stopped = queued + batch[0], stopped + batch[1]
     async with db.transaction() as tx:
         bad_rows = await _new_bad_rows(tx, campaign.id)
-        await tx.execute(
-            "INSERT INTO campaign_sends (campaign_id, is_test, actor_id, subject, queued,"
-            " skipped_unsubscribed, skipped_bad, at) VALUES (?, 0, ?, ?, ?, ?, ?, ?)",
-            (
-                campaign.id,
-                sender.id,
-                logged_subject(campaign, contest, link),
-                queued,
-                stopped,
-                bad_rows,
-                to_db(now),
-            ),
-        )
-    return SendReport(queued, stopped, bad_rows)
+        report = SendReport(queued, stopped, bad_rows)
+        await _log_send(tx, campaign, contest, link, actor=sender, now=now, report=report)
+    return report

@@ -6,11 +6,15 @@ from uploaded lists, and for voting and winners news the contest's participants.
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from contest.campaign_lists import MailingList, Recipient, parse_list
+import anyio.to_thread
+
+from contest.campaign_lists import MailingList, Recipient, read_list
 from contest.campaign_text import KINDS, TO_PARTICIPANTS, check_message, compose
 from contest.clock import to_db
 from contest.contests import Contest
@@ -54,15 +58,20 @@ class Preview:
     pending: int
 
 
-async def prepare_list(db: Database, text: str, *, campaign_id: int | None = None) -> MailingList:
-    """Read a list, refusing duplicates of the campaign's list and unsubscribed mailboxes."""
+async def prepare_list(
+    db: Database, source: str | bytes, *, campaign_id: int | None = None
+) -> MailingList:
+    """Read a list (file bytes or pasted text) off the event loop, refusing duplicates of the
+    campaign's list and unsubscribed mailboxes."""
     existing: dict[str, str] = {}
     if campaign_id is not None:
         for row in await db.fetch_all(
             "SELECT mailbox, line FROM campaign_recipients WHERE campaign_id = ?", (campaign_id,)
         ):
             existing[row["mailbox"]] = "a participant" if row["line"] is None else "added earlier"
-    listing = parse_list(text, existing=existing)
+    listing = await anyio.to_thread.run_sync(
+        functools.partial(read_list, source, existing=existing)
+    )
     stopped = await unsubscribed_among(db, (r.mailbox for r in listing.recipients))
     listing.drop_mailboxes(stopped, UNSUBSCRIBED)
     return listing
@@ -70,12 +79,9 @@ async def prepare_list(db: Database, text: str, *, campaign_id: int | None = Non
 
 async def _store_list(tx: Transaction, campaign_id: int, listing: MailingList) -> None:
     await tx.execute_many(
-        "INSERT OR IGNORE INTO campaign_recipients (campaign_id, mailbox, email, name,"
-        " affiliation, source, line) VALUES (?, ?, ?, ?, ?, 'list', ?)",
-        [
-            (campaign_id, r.mailbox, r.email, r.name, r.affiliation, r.line)
-            for r in listing.recipients
-        ],
+        "INSERT OR IGNORE INTO campaign_recipients (campaign_id, mailbox, email, name, line)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [(campaign_id, r.mailbox, r.email, r.name, r.line) for r in listing.recipients],
     )
     await tx.execute_many(
         "INSERT INTO campaign_problems (campaign_id, line, text, reason) VALUES (?, ?, ?, ?)",
@@ -136,12 +142,27 @@ async def update_message(
         )
 
 
+#: Whether a campaign has dealt with anybody yet (a draft has every row still 'listed').
+_STARTED = (
+    "EXISTS (SELECT 1 FROM campaign_recipients"
+    " WHERE campaign_id = campaigns.id AND status != 'listed')"
+)
+
+
+async def can_delete(db: Database, campaign: Campaign) -> bool:
+    """Whether the campaign is still a draft that ``delete_draft`` would remove."""
+    started = await db.fetch_value(
+        f"SELECT {_STARTED} FROM campaigns WHERE id = ?",  # noqa: S608 - fixed SQL
+        (campaign.id,),
+    )
+    return not started
+
+
 async def delete_draft(db: Database, campaign: Campaign) -> None:
     """Remove a campaign that has mailed nobody yet (its tests go with it); ValidationError else."""
     async with db.transaction() as tx:
         deleted = await tx.execute_rowcount(
-            "DELETE FROM campaigns WHERE id = ? AND NOT EXISTS (SELECT 1 FROM campaign_recipients"
-            " WHERE campaign_id = campaigns.id AND status != 'listed')",
+            f"DELETE FROM campaigns WHERE id = ? AND NOT {_STARTED}",  # noqa: S608 - fixed SQL
             (campaign.id,),
         )
     if not deleted:
@@ -178,7 +199,7 @@ async def list_campaigns(db: Database, contest_id: int) -> list[Row]:
 async def participants(db: Database | Transaction, contest_id: int) -> list[Recipient]:
     """The contest's participants (anyone with an entry not withdrawn), oldest account first."""
     rows = await db.fetch_all(
-        "SELECT users.email, users.display_name, users.affiliation FROM users"
+        "SELECT users.email, users.display_name FROM users"
         " WHERE users.disabled_at IS NULL AND users.id IN (SELECT participant_id FROM entries"
         "  WHERE contest_id = ? AND status != 'withdrawn') ORDER BY users.id",
         (contest_id,),
@@ -186,30 +207,54 @@ async def participants(db: Database | Transaction, contest_id: int) -> list[Reci
     found: dict[str, Recipient] = {}
     for row in rows:
         box = mailbox(row["email"])
-        found.setdefault(
-            box, Recipient(0, row["email"], box, row["display_name"], row["affiliation"])
-        )
+        found.setdefault(box, Recipient(0, row["email"], box, row["display_name"]))
     return list(found.values())
 
 
-async def pending(db: Database, campaign: Campaign) -> list[Recipient]:
-    """Who a send would mail now: not mailed by this campaign yet, and not unsubscribed."""
-    rows = await db.fetch_all(
-        "SELECT mailbox, email, name, affiliation, line, status FROM campaign_recipients"
-        " WHERE campaign_id = ? ORDER BY id",
+@dataclass(frozen=True)
+class Pending:
+    """Who a send would mail now: the first of them (None if nobody), and how many."""
+
+    first: Recipient | None
+    count: int
+
+
+#: Listed rows of a campaign whose mailbox has not unsubscribed.
+_WAITING = (
+    " FROM campaign_recipients r WHERE r.campaign_id = ? AND r.status = 'listed'"
+    " AND NOT EXISTS (SELECT 1 FROM unsubscribes u WHERE u.mailbox = r.mailbox)"
+)
+
+
+async def pending(db: Database, campaign: Campaign) -> Pending:
+    """Who a send would mail now: not mailed by this campaign yet, and not unsubscribed.
+
+    Counted in SQL with the first row alone loaded: a page view must not read the whole list.
+    """
+    row = await db.fetch_one(
+        "SELECT r.line, r.email, r.mailbox, r.name, count(*) OVER () AS n"
+        + _WAITING
+        + " ORDER BY r.id LIMIT 1",
         (campaign.id,),
     )
-    known = {row["mailbox"] for row in rows}
-    waiting = [
-        Recipient(row["line"] or 0, row["email"], row["mailbox"], row["name"], row["affiliation"])
-        for row in rows
-        if row["status"] == "listed"
-    ]
+    first, count = None, 0
+    if row is not None:
+        first = Recipient(row["line"] or 0, row["email"], row["mailbox"], row["name"])
+        count = int(row["n"])
     if campaign.to_participants:
+        # Participants not on the campaign's rows yet: a send adds them after the listed rows.
         people = await participants(db, campaign.contest_id)
-        waiting += [p for p in people if p.mailbox not in known]  # the order a send takes
-    stopped = await unsubscribed_among(db, (r.mailbox for r in waiting))
-    return [r for r in waiting if r.mailbox not in stopped]
+        new = await db.fetch_all(
+            "SELECT value AS mailbox FROM json_each(?) WHERE value NOT IN"
+            " (SELECT mailbox FROM campaign_recipients WHERE campaign_id = ?)"
+            " AND value NOT IN (SELECT mailbox FROM unsubscribes)",
+            (json.dumps([p.mailbox for p in people]), campaign.id),
+        )
+        boxes = {found["mailbox"] for found in new}
+        extra = [p for p in people if p.mailbox in boxes]
+        first = first or (extra[0] if extra else None)
+        count += len(extra)
+    return Pending(first, count)
 
 
 def values_for(contest: Contest, link: str, recipient: Recipient) -> dict[str, str]:
@@ -222,13 +267,20 @@ def values_for(contest: Contest, link: str, recipient: Recipient) -> dict[str, s
     }
 
 
+def message_for(
+    campaign: Campaign, contest: Contest, link: str, recipient: Recipient, unsubscribe_link: str
+) -> tuple[str, str]:
+    """The subject and body of the campaign's message as one recipient reads it."""
+    return compose(
+        campaign.subject, campaign.body, values_for(contest, link, recipient), unsubscribe_link
+    )
+
+
 async def preview(
     db: Database, campaign: Campaign, *, contest: Contest, link: str, unsubscribe_link: str
 ) -> Preview:
     """The message for the first recipient still to be mailed (or a sample recipient)."""
     waiting = await pending(db, campaign)
-    first = waiting[0] if waiting else Recipient(0, "pat@example.edu", "", "Pat Example")
-    subject, body = compose(
-        campaign.subject, campaign.body, values_for(contest, link, first), unsubscribe_link
-    )
-    return Preview(first.email, subject, body, len(waiting))
+    first = waiting.first or Recipient(0, "pat@example.edu", "", "Pat Example")
+    subject, body = message_for(campaign, contest, link, first, unsubscribe_link)
+    return Preview(first.email, subject, body, waiting.count)

@@ -391,8 +391,6 @@ CAMPAIGNS = Migration(
         mailbox TEXT NOT NULL,
         email TEXT NOT NULL,
         name TEXT NOT NULL DEFAULT '',
-        affiliation TEXT NOT NULL DEFAULT '',
-        source TEXT NOT NULL CHECK (source IN ('list', 'participant')),
         line INTEGER,
         status TEXT NOT NULL DEFAULT 'listed'
             CHECK (status IN ('listed', 'queued', 'unsubscribed')),

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, TypedDict
 
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from contest import campaign_log, campaign_send, campaigns, contests, unsubscribes
 from contest.accounts import User
-from contest.campaign_lists import MAX_LIST_BYTES, MAX_LIST_ROWS, decode_list
+from contest.campaign_lists import MAX_LIST_BYTES, MAX_LIST_ROWS
 from contest.campaign_text import DEFAULTS, KINDS, PLACEHOLDERS
-from contest.campaigns import Campaign
+from contest.campaigns import Campaign, LinkMaker
 from contest.contests import Contest
-from contest.errors import BadRequest, ValidationError
+from contest.errors import ValidationError
 from contest.forms import FormValues
 from contest.web.context import (
     check_form_token,
@@ -78,7 +78,9 @@ async def campaign_list(request: Request) -> Response:
     db = services(request).db
     context = {
         "contest": contest,
-        "campaigns": await campaigns.list_campaigns(db, contest.id),
+        "campaigns": [
+            (row, Campaign.from_row(row)) for row in await campaigns.list_campaigns(db, contest.id)
+        ],
         "log": await campaign_log.send_log(db, contest.id),
         **_common(request),
     }
@@ -86,25 +88,28 @@ async def campaign_list(request: Request) -> Response:
 
 
 async def _read_list_form(request: Request) -> tuple[FormValues, bytes]:
-    """The submitted form and the uploaded file's bytes (a pasted list may be long)."""
-    try:
-        return await read_upload_form(request, FILE_FIELD, max_field_size=MAX_LIST_BYTES)
-    except HTTPException as error:
-        if error.status_code == 400 and "maximum size" in str(error.detail):
-            raise BadRequest(
-                "The pasted list is over 1 MB. Split it, or go back and add it in parts."
-            ) from error
-        raise
+    """The submitted form and the uploaded file's bytes.
+
+    A pasted list may be long: the parser lets fields grow to the body cap (which already
+    bounds the request while it streams), and ``_list_source`` checks the list's own limit.
+    """
+    body_cap = services(request).config.max_body_bytes
+    return await read_upload_form(request, FILE_FIELD, max_field_size=body_cap)
 
 
-def _list_text(form: FormValues, data: bytes) -> str:
-    """The list's text, from the uploaded file or the pasted field."""
+def _list_source(form: FormValues, data: bytes) -> str | bytes:
+    """The uploaded file's bytes or the pasted text (decoded and read off the event loop)."""
     pasted = form.get("addresses")
     if data and pasted.strip():
         raise ValidationError(
             {"recipients": "Upload a file or paste addresses, not both; keep one of them."}
         )
-    return decode_list(data) if data else pasted
+    if len(pasted.encode()) > MAX_LIST_BYTES:
+        limit = MAX_LIST_BYTES // (1024 * 1024)
+        raise ValidationError(
+            {"recipients": f"The pasted list is over {limit} MB. Split it and add it in parts."}
+        )
+    return data or pasted
 
 
 async def new_campaign(request: Request) -> Response:
@@ -120,7 +125,7 @@ async def new_campaign(request: Request) -> Response:
         return await render(request, "campaigns/new.html", context)
     form, data = await _read_list_form(request)
     try:
-        listing = await campaigns.prepare_list(svc.db, _list_text(form, data))
+        listing = await campaigns.prepare_list(svc.db, _list_source(form, data))
         campaign_id = await campaigns.create_campaign(
             svc.db,
             contest_id=contest.id,
@@ -160,6 +165,7 @@ async def _campaign_page(
             unsubscribe_link=_unsubscribe_link(request, "(personal-link)"),
         ),
         "send_problem": await campaign_send.send_problem(db, campaign, contest, now(request)),
+        "can_delete": await campaigns.can_delete(db, campaign),
         "problems": await campaign_log.problems(db, campaign.id),
         "recipients": await campaign_log.recipients(db, campaign.id, limit=SHOWN_RECIPIENTS),
         "states": await campaign_log.state_counts(db, campaign.id),
@@ -180,25 +186,64 @@ async def campaign_page(request: Request) -> Response:
     return await _campaign_page(request, contest, campaign)
 
 
+class _Links(TypedDict):
+    """Where a message points its reader, and how its personal unsubscribe link is made."""
+
+    link: str
+    unsubscribe_link_for: LinkMaker
+
+
+def _links(request: Request, contest: Contest, campaign: Campaign) -> _Links:
+    """The ``link`` and ``unsubscribe_link_for`` arguments of a test or a send."""
+    return {
+        "link": _link(request, contest, campaign.kind),
+        "unsubscribe_link_for": lambda token: _unsubscribe_link(request, token),
+    }
+
+
+async def _act(
+    request: Request,
+    contest: Contest,
+    campaign: Campaign,
+    action: Awaitable[object],
+    *,
+    done: str | None,
+    form: FormValues | None = None,
+    list_form: FormValues | None = None,
+) -> Response:
+    """Await an action: back to the campaign page (``?done=``) if it worked, else the page again
+    with its errors (400); ``done=None`` goes to the campaign list (the campaign is gone)."""
+    try:
+        await action
+    except ValidationError as error:
+        return await _campaign_page(
+            request,
+            contest,
+            campaign,
+            form=form,
+            list_form=list_form,
+            errors=error.errors,
+            status_code=400,
+        )
+    if done is None:
+        return redirect(request, "campaigns", contest_id=contest.id)
+    return redirect(
+        request, "campaign", contest_id=contest.id, campaign_id=campaign.id, query={"done": done}
+    )
+
+
 async def edit_campaign(request: Request) -> Response:
     """Change the subject and text."""
     _, contest, campaign = await _organizer_campaign(request)
     form = await read_form(request)
-    try:
-        await campaigns.update_message(
-            services(request).db,
-            campaign,
-            subject=form.get("subject"),
-            body=form.get("body"),
-            now=now(request),
-        )
-    except ValidationError as error:
-        return await _campaign_page(
-            request, contest, campaign, form=form, errors=error.errors, status_code=400
-        )
-    return redirect(
-        request, "campaign", contest_id=contest.id, campaign_id=campaign.id, query={"done": "edit"}
+    update = campaigns.update_message(
+        services(request).db,
+        campaign,
+        subject=form.get("subject"),
+        body=form.get("body"),
+        now=now(request),
     )
+    return await _act(request, contest, campaign, update, done="edit", form=form)
 
 
 async def add_addresses(request: Request) -> Response:
@@ -206,70 +251,52 @@ async def add_addresses(request: Request) -> Response:
     _, contest, campaign = await _organizer_campaign(request)
     db = services(request).db
     form, data = await _read_list_form(request)
-    try:
-        listing = await campaigns.prepare_list(db, _list_text(form, data), campaign_id=campaign.id)
-        await campaigns.add_to_list(db, campaign, listing)
-    except ValidationError as error:
-        return await _campaign_page(
-            request, contest, campaign, list_form=form, errors=error.errors, status_code=400
+
+    async def add() -> None:
+        listing = await campaigns.prepare_list(
+            db, _list_source(form, data), campaign_id=campaign.id
         )
-    return redirect(
-        request, "campaign", contest_id=contest.id, campaign_id=campaign.id, query={"done": "add"}
-    )
+        await campaigns.add_to_list(db, campaign, listing)
+
+    return await _act(request, contest, campaign, add(), done="add", list_form=form)
 
 
 async def test_campaign(request: Request) -> Response:
     """Queue the message to the signed-in organizer only."""
     user, contest, campaign = await _organizer_campaign(request)
     await read_form(request)
-    await campaign_send.send_test(
+    test = campaign_send.send_test(
         services(request).db,
         campaign,
         contest=contest,
         organizer=user,
-        link=_link(request, contest, campaign.kind),
-        unsubscribe_link_for=lambda token: _unsubscribe_link(request, token),
         now=now(request),
+        **_links(request, contest, campaign),
     )
-    return redirect(
-        request, "campaign", contest_id=contest.id, campaign_id=campaign.id, query={"done": "test"}
-    )
+    return await _act(request, contest, campaign, test, done="test")
 
 
 async def send_campaign(request: Request) -> Response:
     """Queue one message per recipient not yet mailed by this campaign."""
     user, contest, campaign = await _organizer_campaign(request)
     await read_form(request)
-    try:
-        await campaign_send.send(
-            services(request).db,
-            campaign,
-            contest=contest,
-            sender=user,
-            link=_link(request, contest, campaign.kind),
-            unsubscribe_link_for=lambda token: _unsubscribe_link(request, token),
-            now=now(request),
-        )
-    except ValidationError as error:
-        return await _campaign_page(
-            request, contest, campaign, errors=error.errors, status_code=400
-        )
-    return redirect(
-        request, "campaign", contest_id=contest.id, campaign_id=campaign.id, query={"done": "send"}
+    sending = campaign_send.send(
+        services(request).db,
+        campaign,
+        contest=contest,
+        sender=user,
+        now=now(request),
+        **_links(request, contest, campaign),
     )
+    return await _act(request, contest, campaign, sending, done="send")
 
 
 async def delete_campaign(request: Request) -> Response:
     """Delete a campaign that has mailed nobody yet."""
     _, contest, campaign = await _organizer_campaign(request)
     await read_form(request)
-    try:
-        await campaigns.delete_draft(services(request).db, campaign)
-    except ValidationError as error:
-        return await _campaign_page(
-            request, contest, campaign, errors=error.errors, status_code=400
-        )
-    return redirect(request, "campaigns", contest_id=contest.id)
+    deleting = campaigns.delete_draft(services(request).db, campaign)
+    return await _act(request, contest, campaign, deleting, done=None)
 
 
 async def campaign_messages(request: Request) -> Response:
