@@ -28,7 +28,7 @@ from contest.contests import Contest
 from contest.db import Database, Transaction
 from contest.email_voters import mailbox
 from contest.errors import ValidationError
-from contest.outbox import queue_mail
+from contest.outbox import one_line_subject, queue_mail
 from contest.unsubscribes import INSERT_LINK, new_link
 
 TEST_PREFIX = "[Test] "
@@ -127,14 +127,6 @@ async def send_test(
         )
 
 
-def _one_line_subject(subject: str) -> str:
-    """The subject as outbox.queue_mail stores it: folded onto one line, 200 characters at most.
-
-    outbox.py has no helper for this rule to import, so it is repeated here.
-    """
-    return " ".join(subject.split())[:200]
-
-
 _INSERT_MESSAGE = (
     "INSERT INTO outbox (recipient, subject, body, created_at, unsubscribe_url)"
     " VALUES (?, ?, ?, ?, ?) RETURNING id"
@@ -177,7 +169,7 @@ async def _send_batch(
         url = unsubscribe_link_for(token)
         recipient = Recipient(0, row["email"], row["mailbox"], row["name"])
         subject, body = message_for(campaign, contest, link, recipient, url)
-        message = (row["email"].strip(), _one_line_subject(subject), body, at, url)
+        message = (row["email"].strip(), one_line_subject(subject), body, at, url)
         messages[row["id"]] = (message, link_row)
     ids = [row["id"] for row in rows]
 

@@ -18,6 +18,12 @@ MAX_ATTEMPTS = 5
 DELIVERY_BATCH = 50
 
 
+def one_line_subject(subject: str) -> str:
+    """A subject as mail carries it: folded onto one line (a title typed with a newline must
+    not break the header), 200 characters at most."""
+    return " ".join(subject.split())[:200]
+
+
 async def queue_mail(
     tx: Transaction,
     *,
@@ -35,7 +41,7 @@ async def queue_mail(
     return await tx.execute(
         "INSERT INTO outbox (recipient, subject, body, created_at, unsubscribe_url)"
         " VALUES (?, ?, ?, ?, ?)",
-        (recipient.strip(), " ".join(subject.split())[:200], body, to_db(now), unsubscribe_url),
+        (recipient.strip(), one_line_subject(subject), body, to_db(now), unsubscribe_url),
     )
 
 

@@ -18,6 +18,7 @@ from contest.contests import Contest
 from contest.errors import ValidationError
 from contest.forms import FormValues
 from contest.web.context import (
+    absolute,
     check_form_token,
     now,
     read_fields,
@@ -36,17 +37,12 @@ FILE_FIELD = "file"
 SHOWN_RECIPIENTS = 500
 
 
-def _absolute(request: Request, route: str, **params: Any) -> str:
-    """A link for a message: the public base URL, never the host this request came to."""
-    return services(request).config.absolute_url(request.app.url_path_for(route, **params))
-
-
 def _link(request: Request, contest: Contest, kind: str) -> str:
-    return _absolute(request, LINK_ROUTES[kind], slug=contest.slug)
+    return absolute(request, LINK_ROUTES[kind], slug=contest.slug)
 
 
 def _unsubscribe_link(request: Request, token: str) -> str:
-    return _absolute(request, "unsubscribe", token=token)
+    return absolute(request, "unsubscribe", token=token)
 
 
 async def _organizer_contest(request: Request) -> tuple[User, Contest]:
