@@ -399,6 +399,8 @@ CAMPAIGNS = Migration(
         UNIQUE (campaign_id, mailbox)
     );
     CREATE INDEX campaign_recipients_status ON campaign_recipients(campaign_id, status);
+    CREATE INDEX campaign_recipients_outbox ON campaign_recipients(outbox_id);
+    CREATE INDEX campaign_recipients_mailbox ON campaign_recipients(mailbox);
     CREATE TABLE campaign_problems (
         id INTEGER PRIMARY KEY,
         campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
@@ -430,27 +432,13 @@ CAMPAIGNS = Migration(
         mailbox TEXT PRIMARY KEY,
         campaign_id INTEGER REFERENCES campaigns(id) ON DELETE SET NULL,
         at TEXT NOT NULL
-    ) WITHOUT ROWID
-    """,
-)
-
-OUTBOX_UNSUBSCRIBE = Migration(
-    "0010_outbox_unsubscribe",
-    """
+    ) WITHOUT ROWID;
     ALTER TABLE outbox ADD COLUMN unsubscribe_url TEXT
     """,
 )
 
-CAMPAIGN_OUTBOX_INDEX = Migration(
-    "0011_campaign_outbox_index",
-    """
-    CREATE INDEX campaign_recipients_outbox ON campaign_recipients(outbox_id);
-    CREATE INDEX campaign_recipients_mailbox ON campaign_recipients(mailbox)
-    """,
-)
-
 COUNTED_LIKES = Migration(
-    "0012_counted_likes",
+    "0010_counted_likes",
     """
     CREATE VIEW counted_likes AS
         SELECT * FROM likes WHERE kind = 'vote' AND voided_at IS NULL
@@ -467,7 +455,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     REPLIES,
     SIGNATURES,
     CAMPAIGNS,
-    OUTBOX_UNSUBSCRIBE,
-    CAMPAIGN_OUTBOX_INDEX,
     COUNTED_LIKES,
 )
