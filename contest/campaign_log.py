@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from contest.clock import to_db
 from contest.db import Database, Row
 from contest.outbox import MAX_ATTEMPTS
 
@@ -80,3 +83,15 @@ async def messages(db: Database, campaign_id: int) -> list[dict[str, str]]:
         }
         for row in rows
     ]
+
+
+async def mark_sent_by_hand(db: Database, campaign_id: int, *, now: datetime) -> int:
+    """Record the campaign's waiting messages as sent outside the app (downloaded for a mail
+    merge), so a mail server set up later does not send them again; return how many."""
+    async with db.transaction() as tx:
+        return await tx.execute_rowcount(
+            "UPDATE outbox SET sent_at = ?"
+            " WHERE sent_at IS NULL AND id IN"
+            " (SELECT outbox_id FROM campaign_recipients WHERE campaign_id = ?)",
+            (to_db(now), campaign_id),
+        )

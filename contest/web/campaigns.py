@@ -295,6 +295,14 @@ async def delete_campaign(request: Request) -> Response:
     return await _act(request, contest, campaign, deleting, done=None)
 
 
+async def mark_sent_by_hand(request: Request) -> Response:
+    """The organizer sent the downloaded messages themselves: keep the outbox from sending them."""
+    _, contest, campaign = await _organizer_campaign(request)
+    await read_form(request)
+    marking = campaign_log.mark_sent_by_hand(services(request).db, campaign.id, now=now(request))
+    return await _act(request, contest, campaign, marking, done="by-hand")
+
+
 async def campaign_messages(request: Request) -> Response:
     """The campaign's queued messages as CSV, for a mail merge when no mail server is set up."""
     _, contest, campaign = await _organizer_campaign(request)
@@ -341,5 +349,8 @@ routes = [
     Route(_CAMPAIGN + "/send", send_campaign, methods=["POST"], name="send_campaign"),
     Route(_CAMPAIGN + "/delete", delete_campaign, methods=["POST"], name="delete_campaign"),
     Route(_CAMPAIGN + "/messages.csv", campaign_messages, name="campaign_messages"),
+    Route(
+        _CAMPAIGN + "/messages/sent", mark_sent_by_hand, methods=["POST"], name="mark_sent_by_hand"
+    ),
     Route("/unsubscribe/{token}", unsubscribe, methods=["GET", "POST"], name="unsubscribe"),
 ]

@@ -352,6 +352,12 @@ def test_queued_messages_download_as_csv_for_a_mail_merge(site: Site, contest_id
     assert [r["email"] for r in rows] == ["pat@uni.edu"]
     assert "1 unsubscribed before delivery" in site.client.get(page).text
 
+    # The organizer sent Pat's message by hand: the outbox must not send it again later.
+    site.post(page + "/messages/sent", {}, form_page=page)
+    assert site.value("SELECT count(*) FROM outbox WHERE sent_at IS NULL") == 0
+    shown = site.client.get(page).text
+    assert "1 sent" in shown and "mark them as sent" not in shown
+
 
 def test_a_campaign_is_only_found_under_its_own_contest(site: Site, contest_id: int) -> None:
     site.sign_in_as("organizer")
