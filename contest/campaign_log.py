@@ -1,4 +1,5 @@
-"""The send log of campaign mail: each send and test, and how each recipient's message is doing."""
+"""The send log of campaign mail: each send and test, how each recipient's message is doing, and
+messages the organizer sent by hand."""
 
 from __future__ import annotations
 
