@@ -52,6 +52,7 @@ from contest.web.errors import (
     handle_overflow,
     handle_server_error,
 )
+from contest.web.like_fast_path import LikeFastPath
 from contest.web.middleware import (
     BodyLimitMiddleware,
     CrossSiteRequestMiddleware,
@@ -151,8 +152,10 @@ def create_app(
     ]
     middleware = [
         Middleware(TrustedHostMiddleware, allowed_hosts=list(config.hosts)),
-        # Files already in memory are answered here, before the per-request work below.
+        # Files already in memory, and a script's plain like, are answered here, before the
+        # per-request work below.
         Middleware(media.MediaFastPath),
+        Middleware(LikeFastPath),
         Middleware(SecurityHeadersMiddleware, https=config.https),
         Middleware(CrossSiteRequestMiddleware, secure_cookies=config.https, refuse=error_response),
         Middleware(BodyLimitMiddleware, max_bytes=config.max_body_bytes, refuse=error_response),

@@ -56,11 +56,21 @@ class LikeWriter:
         return await self.submit(request)
 
     async def unlike(
-        self, contest: Contest, *, entry_id: int, voter: Voter, now: datetime
+        self,
+        contest: Contest,
+        *,
+        entry_id: int,
+        voter: Voter,
+        now: datetime,
+        session_hash: str | None = None,
+        role: str | None = None,
     ) -> LikeState:
         """Take a like back, in the same queue as likes so one voter's clicks keep their order."""
         ensure_voting_open(contest, now)
-        return await self.submit(LikeRequest(contest.id, entry_id, voter, now, action="unlike"))
+        request = LikeRequest(
+            contest.id, entry_id, voter, now, session_hash=session_hash, role=role, action="unlike"
+        )
+        return await self.submit(request)
 
     async def submit(self, request: LikeRequest) -> LikeState:
         """Store one prepared like; its refusal (a ContestError) is raised to this caller only."""

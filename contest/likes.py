@@ -53,6 +53,7 @@ def voter_for(
     address: str,
     email_voter: str | None = None,
     user_email_key: str | None = None,
+    signature: str = "",
 ) -> Voter:
     """The voter behind a request, by the contest's voting mode.
 
@@ -63,12 +64,12 @@ def voter_for(
     if user is not None:
         kind = "pick" if user.is_organizer else "vote"
         key = user_email_key if mode == "email" and user_email_key else f"user:{user.id}"
-        return Voter(key, kind, user.id, address)
+        return Voter(key, kind, user.id, address, signature)
     if mode == "email" and email_voter:
-        return Voter(email_voter, "vote", None, address)
+        return Voter(email_voter, "vote", None, address, signature)
     if mode == "device" and browser_id:
         digest = hashlib.sha256(browser_id.encode()).hexdigest()[:32]
-        return Voter(f"device:{digest}", "vote", None, address)
+        return Voter(f"device:{digest}", "vote", None, address, signature)
     if mode == "email":
         raise NotSignedIn("Confirm your email address (or sign in) to like photos.")
     raise NotSignedIn("Sign in to like photos in this contest.")
@@ -170,8 +171,6 @@ def apply_like(connection: sqlite3.Connection, request: LikeRequest) -> LikeStat
     moderation or another like in between cannot slip past them.
     """
     voter, entry_id, at = request.voter, request.entry_id, to_db(request.now)
-    if request.session_hash is not None and not _session_stands(connection, request, at):
-        raise SessionChanged()
     author, author_email = _approved_entry(connection, request.contest_id, entry_id)
     if (author is not None and voter.user_id == author) or (
         request.author_key is not None
@@ -207,6 +206,15 @@ def apply_like(connection: sqlite3.Connection, request: LikeRequest) -> LikeStat
     return LikeState(liked=bool(liked), count=int(count))
 
 
+def _apply_one(connection: sqlite3.Connection, request: LikeRequest) -> LikeState:
+    """One like or unlike, after checking that a session taken from a cache still stands."""
+    at = to_db(request.now)
+    if request.session_hash is not None and not _session_stands(connection, request, at):
+        raise SessionChanged()
+    apply = apply_unlike if request.action == "unlike" else apply_like
+    return apply(connection, request)
+
+
 def apply_likes(
     connection: sqlite3.Connection, requests: list[LikeRequest]
 ) -> list[LikeState | Exception]:
@@ -215,8 +223,7 @@ def apply_likes(
     for request in requests:
         connection.execute("SAVEPOINT one_like")
         try:
-            apply = apply_unlike if request.action == "unlike" else apply_like
-            outcomes.append(apply(connection, request))
+            outcomes.append(_apply_one(connection, request))
         except Exception as error:  # refused or failed: undo this like alone, keep the batch
             connection.execute("ROLLBACK TO one_like")
             outcomes.append(error)

@@ -13,8 +13,9 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.templating import Jinja2Templates
+from starlette.types import Scope
 
-from contest import sessions
+from contest import entries, sessions
 from contest.accounts import User
 from contest.cache import BytesCache, TTLCache
 from contest.config import Config
@@ -36,6 +37,8 @@ FORM_MAX_PART_SIZE = 64 * 1024
 #: Limits on the photo form: one photo, and about fifteen text fields.
 UPLOAD_MAX_FILES = 1
 UPLOAD_MAX_FIELDS = 40
+#: Entries whose contest is remembered at most; past that the memory starts afresh.
+ENTRY_CONTESTS_KEPT = 100_000
 
 
 @dataclass
@@ -62,6 +65,34 @@ class Services:
 
     def __post_init__(self) -> None:
         self.like_writer = LikeWriter(self.db)
+
+    async def contest(self, contest_id: int) -> Contest:
+        """The contest, from a two-second cache that this process forgets when it is edited."""
+        contest: Contest = await self.contest_cache.get(
+            ("contest", contest_id), lambda: get_contest(self.db, contest_id)
+        )
+        return contest
+
+    async def contest_of_entry(self, entry_id: int) -> Contest:
+        """The contest of an entry, with neither read repeated on the hot path of likes.
+
+        The entry's contest never changes, so it is remembered (see ``entry_contests``); its
+        status and author may, so the like's write checks those.
+        """
+        contest_id = self.entry_contests.get(entry_id)
+        if contest_id is None:
+            contest_id = int((await entries.get_entry(self.db, entry_id))["contest_id"])
+            if len(self.entry_contests) >= ENTRY_CONTESTS_KEPT:
+                self.entry_contests.clear()
+            self.entry_contests[entry_id] = contest_id
+        return await self.contest(contest_id)
+
+    def likes_changed(self, contest_id: int) -> None:
+        """Forget the contest's cached gallery pages, so a liker sees their own like at once
+        (other visitors' pages may be a moment old anyway)."""
+        self.gallery_cache.forget(
+            lambda key: isinstance(key, tuple) and key[:2] == ("gallery", contest_id)
+        )
 
     def wake_media_worker(self) -> None:
         """Ask the background worker to make pending masters now."""
@@ -150,7 +181,7 @@ def check_form_token(request: Request, values: FormValues) -> None:
         )
 
 
-def _urlencoded_fields(body: bytes) -> FormValues:
+def urlencoded_fields(body: bytes) -> FormValues:
     """A url-encoded body's fields, held to the same limits as the form parser's."""
     try:
         pairs = parse_qsl(
@@ -173,7 +204,7 @@ async def read_fields(request: Request) -> FormValues:
     """
     content_type = request.headers.get("content-type", "")
     if content_type.partition(";")[0].strip().lower() == "application/x-www-form-urlencoded":
-        return _urlencoded_fields(await request.body())
+        return urlencoded_fields(await request.body())
     async with request.form(
         max_files=FORM_MAX_FILES, max_fields=FORM_MAX_FIELDS, max_part_size=FORM_MAX_PART_SIZE
     ) as form:
@@ -209,9 +240,15 @@ async def read_upload_form(
     return values, data
 
 
-def client_address(request: Request) -> str:
+def client_host(scope: Scope) -> str:
     """The caller's network address (the proxy's view when uvicorn trusts forwarded headers)."""
-    return request.client.host if request.client else "unknown"
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
+
+
+def client_address(request: Request) -> str:
+    """The caller's network address, as ``client_host`` tells it."""
+    return client_host(request.scope)
 
 
 def redirect(
@@ -233,8 +270,4 @@ def safe_next(target: str | None) -> str | None:
 
 async def cached_contest(request: Request, contest_id: int) -> Contest:
     """The contest, from a two-second cache that this process forgets when it is edited."""
-    svc = services(request)
-    contest: Contest = await svc.contest_cache.get(
-        ("contest", contest_id), lambda: get_contest(svc.db, contest_id)
-    )
-    return contest
+    return await services(request).contest(contest_id)

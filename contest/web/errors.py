@@ -33,11 +33,15 @@ EXPLANATION = {
 }
 
 
+def accepts_json(accept: str) -> bool:
+    """Whether an Accept header asks for JSON rather than a page."""
+    return "application/json" in accept and "text/html" not in accept
+
+
 def wants_json(request: Request) -> bool:
     """Whether the caller is a script that expects JSON rather than a page."""
-    accept = request.headers.get("accept", "")
-    return str(request.scope["path"]).startswith("/api/") or (
-        "application/json" in accept and "text/html" not in accept
+    return str(request.scope["path"]).startswith("/api/") or accepts_json(
+        request.headers.get("accept", "")
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
+from datetime import datetime
 from typing import Any, cast
 
 import anyio.to_thread
@@ -13,6 +14,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from contest import contests, gallery, likes, replies, views
+from contest.accounts import User
 from contest.clock import to_db
 from contest.contests import Contest
 from contest.db import Row
@@ -63,14 +65,18 @@ def _visitor_seed(request: Request) -> str:
     return browser_id(request) or client_address(request)
 
 
-async def counts_shown(contest: Contest, request: Request) -> bool:
+def counts_visible(contest: Contest, user: User | None, moment: datetime) -> bool:
     """Like counts are hidden from judges (blind judging) and, if the contest says so, from
     everyone until the results."""
-    user = await current_user(request)
-    results_out = contest.schedule.results_are_out(now(request))
+    results_out = contest.schedule.results_are_out(moment)
     if user is not None and user.is_judge and not results_out:
         return False
     return not contest.settings.hide_counts or results_out
+
+
+async def counts_shown(contest: Contest, request: Request) -> bool:
+    """Whether this request's visitor may see like counts (see ``counts_visible``)."""
+    return counts_visible(contest, await current_user(request), now(request))
 
 
 def card_address(request: Request, entry: Row, contest: Contest) -> str:

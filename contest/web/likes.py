@@ -1,19 +1,28 @@
-"""The like button's endpoint: a plain form post that returns to the same place, or JSON."""
+"""The like button's endpoint: a plain form post that returns to the same place, or JSON.
+
+A script's like usually never reaches this route: ``LikeFastPath`` (like_fast_path.py)
+answers the plain case before the middleware stack, through the same ``store_click`` and
+``like_answer`` as here, and leaves everything else (refusals included) to this route.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from contest import entries, likes
+from contest.accounts import User
 from contest.contests import Contest
 from contest.errors import ContestError, NotSignedIn
 from contest.forms import FormValues
 from contest.web.context import (
-    cached_contest,
+    Services,
     current_user,
     forget_user,
     now,
@@ -25,57 +34,81 @@ from contest.web.context import (
 )
 from contest.web.email_votes import mailbox_key, request_voter
 from contest.web.errors import wants_json
-from contest.web.gallery import counts_shown
+from contest.web.gallery import counts_visible
 
 #: Likes one network address may give per hour in open (device) voting: generous, because a
 #: whole campus may share one address, but it stops one machine minting endless browsers.
 DEVICE_LIKES_PER_ADDRESS_HOUR = 600
 
 
-#: Entries whose contest is remembered at most; past that the memory starts afresh.
-ENTRY_CONTESTS_KEPT = 100_000
+@dataclass(frozen=True)
+class Click:
+    """One press of the like button: who pressed it, on what, and when."""
+
+    entry_id: int
+    action: str  # "like", or "unlike" to take it back
+    voter: likes.Voter
+    #: The signed-in account as a cache knew it, and the hash of its session token: the
+    #: write checks that the session still stands with that role.
+    user: User | None
+    session_hash: str | None
+    now: datetime
 
 
-async def _contest_of(request: Request, entry_id: int) -> Contest:
-    """The contest of an entry, with neither read repeated on the hot path.
+async def store_click(svc: Services, contest: Contest, click: Click) -> likes.LikeState:
+    """Store a like or unlike through the group commit, then let the gallery show it."""
+    session = click.session_hash if click.user is not None else None
+    role = click.user.role if click.user is not None else None
+    if click.action == "unlike":
+        state = await svc.like_writer.unlike(
+            contest,
+            entry_id=click.entry_id,
+            voter=click.voter,
+            now=click.now,
+            session_hash=session,
+            role=role,
+        )
+    else:
+        email_mode = contest.settings.voting_mode == "email"
+        state = await svc.like_writer.like(
+            contest,
+            entry_id=click.entry_id,
+            voter=click.voter,
+            now=click.now,
+            author_key=partial(mailbox_key, svc.config.secret_key or "") if email_mode else None,
+            address_budget=DEVICE_LIKES_PER_ADDRESS_HOUR,
+            session_hash=session,
+            role=role,
+        )
+    svc.likes_changed(contest.id)
+    return state
 
-    The entry's contest never changes, so it is remembered; its status and author may, so
-    those are checked inside the write (``likes.apply_like``).
-    """
-    svc = services(request)
-    contest_id = svc.entry_contests.get(entry_id)
-    if contest_id is None:
-        contest_id = int((await entries.get_entry(svc.db, entry_id))["contest_id"])
-        if len(svc.entry_contests) >= ENTRY_CONTESTS_KEPT:
-            svc.entry_contests.clear()
-        svc.entry_contests[entry_id] = contest_id
-    return await cached_contest(request, contest_id)
+
+def like_answer(state: likes.LikeState, contest: Contest, click: Click) -> dict[str, Any]:
+    """What a script is told after a click: the voter's state, and the count if they may see it."""
+    shown = counts_visible(contest, click.user, click.now)
+    return {"liked": state.liked, "count": state.count if shown else None}
 
 
-async def _like(request: Request, contest: Contest) -> likes.LikeState:
-    """Like through the group commit, the voter recognised from the session cache.
+async def _store(request: Request, contest: Contest, action: str) -> tuple[likes.LikeState, Click]:
+    """Store the click, the voter recognised from the session cache.
 
     The write checks the session again; should it have ended or changed meanwhile (elsewhere
     than in this process, which forgets at once), the voter is looked up afresh, once.
     """
-    svc = services(request)
-    email_mode = contest.settings.voting_mode == "email"
 
-    async def attempt() -> likes.LikeState:
-        voter = await request_voter(request, contest)
-        user = await current_user(request)
-        return await svc.like_writer.like(
-            contest,
+    async def attempt() -> tuple[likes.LikeState, Click]:
+        user = await current_user(request, cached=True)
+        click = Click(
             entry_id=request.path_params["entry_id"],
-            voter=voter,
+            action=action,
+            voter=await request_voter(request, contest),
+            user=user,
+            session_hash=session_hash(request),
             now=now(request),
-            author_key=partial(mailbox_key, request) if email_mode else None,
-            address_budget=DEVICE_LIKES_PER_ADDRESS_HOUR,
-            session_hash=session_hash(request) if user is not None else None,
-            role=user.role if user is not None else None,
         )
+        return await store_click(services(request), contest, click), click
 
-    await current_user(request, cached=True)
     try:
         return await attempt()
     except likes.SessionChanged:
@@ -107,28 +140,17 @@ async def toggle_like(request: Request) -> Response:
 
 
 async def _toggle(request: Request, form: FormValues) -> Response:
-    svc = services(request)
     entry_id: int = request.path_params["entry_id"]
-    contest = await _contest_of(request, entry_id)
+    contest = await services(request).contest_of_entry(entry_id)
+    action = "unlike" if form.get("action") == "unlike" else "like"
     try:
-        if form.get("action") == "unlike":
-            voter = await request_voter(request, contest)
-            state = await svc.like_writer.unlike(
-                contest, entry_id=entry_id, voter=voter, now=now(request)
-            )
-        else:
-            state = await _like(request, contest)
+        state, click = await _store(request, contest, action)
     except NotSignedIn:
         if contest.settings.voting_mode == "email" and not wants_json(request):
             return redirect(request, "vote_by_email", slug=contest.slug)
         raise
-    # The liker should see their own like at once; other visitors may wait out the cache.
-    svc.gallery_cache.forget(
-        lambda key: isinstance(key, tuple) and key[:2] == ("gallery", contest.id)
-    )
     if wants_json(request):
-        shown = state.count if await counts_shown(contest, request) else None
-        return JSONResponse({"liked": state.liked, "count": shown})
+        return JSONResponse(like_answer(state, contest, click))
     back = safe_next(form.get("next")) or str(request.url_for("entry_page", entry_id=entry_id))
     return RedirectResponse(f"{back}#entry-{entry_id}", status_code=303)
 

@@ -15,11 +15,11 @@ import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from contest.errors import NotFound
 from contest.web.context import Services, services
-from contest.web.middleware import SecurityHeadersMiddleware
+from contest.web.middleware import protective_headers
 
 #: A key names its content, so a response never changes and may be cached for a year.
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -90,24 +90,6 @@ class _Prepared:
         ]
 
 
-async def _protective_headers(https: bool) -> Headers:
-    """The headers SecurityHeadersMiddleware adds to a response, captured by running it once,
-    so the fast path sends the same ones without that middleware's per-request work."""
-    captured: Headers = []
-
-    async def bare(scope: Scope, receive: Receive, send: Send) -> None:
-        await send({"type": "http.response.start", "status": 200, "headers": []})
-
-    async def keep(message: Message) -> None:
-        captured.extend(message["headers"])
-
-    async def nothing() -> Message:
-        return {"type": "http.disconnect"}
-
-    await SecurityHeadersMiddleware(bare, https=https)({"type": "http"}, nothing, keep)
-    return captured
-
-
 class MediaFastPath:
     """ASGI middleware that answers GET and HEAD for files already in memory, at once.
 
@@ -121,7 +103,6 @@ class MediaFastPath:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self._prepared: dict[str, _Prepared] = {}
-        self._protective: Headers | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope.get("path", "")
@@ -134,9 +115,7 @@ class MediaFastPath:
             await self.app(scope, receive, send)
             return
         svc: Services = scope["app"].state.services
-        if self._protective is None:
-            self._protective = await _protective_headers(svc.config.https)
-        found = self._find(svc, path[len(PREFIX) :], self._protective)
+        found = self._find(svc, path[len(PREFIX) :])
         if found is None:
             await self.app(scope, receive, send)
             return
@@ -158,7 +137,7 @@ class MediaFastPath:
         body = data if scope["method"] == "GET" else b""
         await send({"type": "http.response.body", "body": body})
 
-    def _find(self, svc: Services, key: str, protective: Headers) -> tuple[_Prepared, bytes] | None:
+    def _find(self, svc: Services, key: str) -> tuple[_Prepared, bytes] | None:
         """The prepared headers and bytes for a key in memory whose file still exists.
 
         Not async on purpose: the one blocking call is a stat of a local file, far cheaper
@@ -173,6 +152,7 @@ class MediaFastPath:
         if prepared is None:
             if len(self._prepared) >= PREPARED_KEPT:
                 self._prepared.clear()
+            protective = protective_headers(svc.config.https)
             prepared = _Prepared(key, len(data), str(svc.storage.path(key)), protective)
             self._prepared[key] = prepared
         if not os.path.exists(prepared.path):

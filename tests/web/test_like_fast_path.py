@@ -1,0 +1,225 @@
+"""The like fast path: it answers a script's plain click as the route would, and leaves the
+rest (refusals included) to the route, which answers them exactly as before."""
+
+from typing import Any
+
+import pytest
+from starlette.types import Message
+
+from contest import contests
+from contest.demo import judging_demo_settings
+from contest.security import csrf_token
+from contest.web.context import BROWSER_COOKIE
+from contest.web.like_fast_path import LikeFastPath, _replaying, _small_form
+from contest.web.middleware import CONTENT_SECURITY_POLICY
+from tests.conftest import Site
+from tests.factories import insert_entry
+
+JSON = {"Accept": "application/json"}
+
+
+@pytest.fixture
+def entries(site: Site) -> list[int]:
+    """Three approved entries of a contest in its voting phase, by Ann."""
+    author = site.add_user("participant", "ann@uni.edu")
+
+    async def create() -> list[int]:
+        settings = judging_demo_settings(site.clock(), "UTC")
+        contest = await contests.create_contest(
+            site.db, settings, created_by=None, now=site.clock()
+        )
+        async with site.db.transaction() as tx:
+            return [
+                await insert_entry(tx, contest.id, author, f"Photo {i}", "approved")
+                for i in range(3)
+            ]
+
+    return site.run(create)
+
+
+def fast_path(site: Site) -> LikeFastPath:
+    layer: Any = site.client.app.middleware_stack  # type: ignore[attr-defined]
+    while not isinstance(layer, LikeFastPath):
+        layer = layer.app
+    return layer
+
+
+def token(site: Site) -> str:
+    site.client.get("/")  # the browser cookie, on the first visit
+    return csrf_token(site.config.secret_key or "", site.client.cookies[BROWSER_COOKIE])
+
+
+def click(site: Site, entry_id: int, action: str = "like", **changes: Any) -> Any:
+    """A script's click, with this browser's form token; ``changes`` alter the request."""
+    data = {"csrf_token": token(site), "action": action, **changes.pop("data", {})}
+    headers = {**JSON, **changes.pop("headers", {})}
+    return site.client.post(f"/entries/{entry_id}/like", data=data, headers=headers, **changes)
+
+
+def answered_fast(site: Site, entry_id: int, action: str = "like", **changes: Any) -> Any:
+    """Click, and check the fast path answered it."""
+    before = fast_path(site).answered
+    response = click(site, entry_id, action, **changes)
+    assert fast_path(site).answered == before + 1, response.text
+    return response
+
+
+def answered_by_route(site: Site, entry_id: int, action: str = "like", **changes: Any) -> Any:
+    """Click, and check the fast path left it to the route."""
+    before = fast_path(site).answered
+    response = click(site, entry_id, action, **changes)
+    assert fast_path(site).answered == before, response.text
+    return response
+
+
+def likes_of(site: Site) -> list[tuple[int, str, str]]:
+    rows = site.rows("SELECT entry_id, voter, kind FROM likes ORDER BY entry_id")
+    return [(row["entry_id"], row["voter"], row["kind"]) for row in rows]
+
+
+def log_of(site: Site) -> list[tuple[int, str]]:
+    rows = site.rows("SELECT entry_id, action FROM like_events ORDER BY id")
+    return [(row["entry_id"], row["action"]) for row in rows]
+
+
+def test_a_cached_voters_like_and_unlike_are_stored_and_logged_by_the_fast_path(
+    site: Site, entries: list[int]
+) -> None:
+    fan = site.sign_in_as("participant", "fan@uni.edu")
+    first = answered_by_route(site, entries[0])  # the session is looked up, and remembered
+    assert first.json() == {"liked": True, "count": 1}
+    liked = answered_fast(site, entries[1])
+    assert liked.json() == {"liked": True, "count": 1}
+    assert liked.headers["content-type"] == "application/json"
+    assert liked.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    assert liked.headers["x-frame-options"] == "DENY"
+    assert likes_of(site) == [
+        (entries[0], f"user:{fan}", "vote"),
+        (entries[1], f"user:{fan}", "vote"),
+    ]
+    assert answered_fast(site, entries[1]).json() == {"liked": True, "count": 1}  # no double
+    assert answered_fast(site, entries[1], "unlike").json() == {"liked": False, "count": 0}
+    assert likes_of(site) == [(entries[0], f"user:{fan}", "vote")]
+    assert log_of(site) == [(entries[0], "like"), (entries[1], "like"), (entries[1], "unlike")]
+
+
+def test_the_fast_path_and_the_route_give_the_same_answer_and_headers(
+    site: Site, entries: list[int]
+) -> None:
+    site.sign_in_as("participant", "fan@uni.edu")
+    by_route = answered_by_route(site, entries[0])
+    fast = answered_fast(site, entries[0])
+    assert fast.content == by_route.content
+    assert fast.headers["content-length"] == by_route.headers["content-length"]
+    assert {name for name in fast.headers} == {name for name in by_route.headers} - {"set-cookie"}
+
+
+def test_an_organizers_click_is_a_library_pick_and_a_judge_sees_no_count(
+    site: Site, entries: list[int]
+) -> None:
+    librarian = site.sign_in_as("organizer", "lib@uni.edu")
+    answered_by_route(site, entries[0])
+    assert answered_fast(site, entries[1]).json() == {"liked": True, "count": 0}
+    assert (entries[1], f"user:{librarian}", "pick") in likes_of(site)
+    site.client.cookies.clear()
+    site.sign_in_as("judge", "judge@uni.edu")
+    answered_by_route(site, entries[0])
+    assert answered_fast(site, entries[2]).json() == {"liked": True, "count": None}
+
+
+def test_device_voters_need_no_session_and_are_limited_per_address(
+    site: Site, entries: list[int]
+) -> None:
+    site.execute("UPDATE contests SET voting_mode = 'device'")
+    assert answered_fast(site, entries[0]).json() == {"liked": True, "count": 1}
+    (voter,) = {row["voter"] for row in site.rows("SELECT voter FROM likes")}
+    assert voter.startswith("device:")
+    site.execute("UPDATE likes SET address = 'testclient'")
+    for index in range(600):  # the address's hourly budget, used up by other browsers
+        site.execute(
+            "INSERT INTO likes (entry_id, voter, kind, address, created_at)"
+            " VALUES (?, ?, 'vote', 'testclient', ?)",
+            (entries[1], f"device:other{index}", site.value("SELECT created_at FROM likes")),
+        )
+    refused = click(site, entries[2])
+    assert refused.status_code == 429 and "Too many likes" in refused.json()["error"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "status", "words"),
+    [
+        ({"data": {"csrf_token": "forged"}}, 400, "form has expired"),
+        ({"headers": {"Sec-Fetch-Site": "cross-site"}}, 403, "from another site"),
+        ({"headers": {"Origin": "https://elsewhere.example"}}, 403, "from another site"),
+    ],
+)
+def test_forged_and_cross_site_clicks_are_refused_by_the_route(
+    site: Site, entries: list[int], changes: dict[str, Any], status: int, words: str
+) -> None:
+    site.sign_in_as("participant", "fan@uni.edu")
+    answered_by_route(site, entries[0])
+    refused = answered_by_route(site, entries[1], **changes)
+    assert refused.status_code == status and words in refused.text
+    assert [entry for entry, _, _ in likes_of(site)] == [entries[0]]
+
+
+def test_refusals_are_worded_by_the_route_and_store_nothing(site: Site, entries: list[int]) -> None:
+    site.sign_in("ann@uni.edu")  # the author
+    answered_by_route(site, entries[0])
+    own = answered_by_route(site, entries[1])
+    assert own.status_code == 403 and own.json()["error"] == "You cannot like your own photo."
+    missing = answered_by_route(site, 999_999)
+    assert missing.status_code == 404
+    site.clock.advance(days=6)  # past the close of voting, the session still live
+    closed = answered_by_route(site, entries[2])
+    assert closed.status_code == 409 and "closed" in closed.json()["error"]
+    assert likes_of(site) == [] and log_of(site) == []
+
+
+def test_a_session_ended_elsewhere_is_refused_and_forgotten(site: Site, entries: list[int]) -> None:
+    site.sign_in_as("participant", "fan@uni.edu")
+    answered_by_route(site, entries[0])
+    site.execute("DELETE FROM sessions")  # as another process would: this one is not told
+    refused = answered_by_route(site, entries[1])
+    assert refused.status_code == 401
+    assert [entry for entry, _, _ in likes_of(site)] == [entries[0]]
+
+
+def test_a_form_without_javascript_and_an_oversized_body_go_the_whole_way(
+    site: Site, entries: list[int]
+) -> None:
+    site.sign_in_as("participant", "fan@uni.edu")
+    answered_by_route(site, entries[0])
+    page = f"/entries/{entries[1]}"
+    plain = answered_by_route(
+        site,
+        entries[1],
+        headers={"Accept": "text/html"},
+        data={"next": page},
+        follow_redirects=False,
+    )
+    assert plain.status_code == 303 and plain.headers["location"] == f"{page}#entry-{entries[1]}"
+    padded = answered_by_route(site, entries[2], data={"padding": "x" * 5000})
+    assert padded.json() == {"liked": True, "count": 1}  # the route read the replayed body
+    assert [entry for entry, _, _ in likes_of(site)] == entries
+
+
+@pytest.mark.anyio
+async def test_a_body_in_pieces_is_read_whole_and_replayed_in_order() -> None:
+    from starlette.datastructures import Headers
+
+    pieces: list[Message] = [
+        {"type": "http.request", "body": b"csrf_token=a", "more_body": True},
+        {"type": "http.request", "body": b"&action=like", "more_body": False},
+        {"type": "http.disconnect"},
+    ]
+    sent = list(pieces)
+
+    async def receive() -> Message:
+        return sent.pop(0)
+
+    headers = Headers({"content-type": "application/x-www-form-urlencoded", "content-length": "24"})
+    body, read = await _small_form(headers, receive)
+    assert body == b"csrf_token=a&action=like"
+    replay = _replaying(read, receive)
+    assert [await replay() for _ in range(3)] == pieces
