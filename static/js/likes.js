@@ -33,7 +33,8 @@
     error.textContent = "";
     fetch(form.getAttribute("action"), {
       method: "POST",
-      body: new FormData(form_with_action(form, liking)),
+      // Url-encoded, as the form itself would post: the server answers these the quickest.
+      body: new URLSearchParams(new FormData(form_with_action(form, liking))),
       headers: { "Accept": "application/json" },
       credentials: "same-origin"
     }).then(function (response) {

@@ -71,8 +71,11 @@ def test_like_updates_at_once_survives_reload_and_never_double_counts(
     page.evaluate("window.notReloaded = true")
     # The page shows the like before the server answers; reloading before the answer could
     # beat the like itself, so wait for it (a test of the reload, not of that race).
-    with page.expect_response(lambda response: response.url.endswith("/like")):
+    with page.expect_response(lambda response: response.url.endswith("/like")) as answer:
         card.get_by_role("button", name="Like").click()
+    sent = answer.value.request
+    assert sent.headers["content-type"].startswith("application/x-www-form-urlencoded")
+    assert "action=like" in (sent.post_data or "")
     expect(card.locator("[data-like-count]")).to_have_text(liked)
     expect(card.locator(".like-button")).to_have_attribute("aria-pressed", "true")
     assert page.evaluate("window.notReloaded === true")  # no navigation happened
