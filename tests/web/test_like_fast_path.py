@@ -6,35 +6,13 @@ from typing import Any
 import pytest
 from starlette.types import Message
 
-from contest import contests
-from contest.demo import judging_demo_settings
 from contest.security import csrf_token
 from contest.web.context import BROWSER_COOKIE
 from contest.web.like_fast_path import LikeFastPath, _replaying, _small_form
 from contest.web.middleware import CONTENT_SECURITY_POLICY
 from tests.conftest import Site
-from tests.factories import insert_entry
 
 JSON = {"Accept": "application/json"}
-
-
-@pytest.fixture
-def entries(site: Site) -> list[int]:
-    """Three approved entries of a contest in its voting phase, by Ann."""
-    author = site.add_user("participant", "ann@uni.edu")
-
-    async def create() -> list[int]:
-        settings = judging_demo_settings(site.clock(), "UTC")
-        contest = await contests.create_contest(
-            site.db, settings, created_by=None, now=site.clock()
-        )
-        async with site.db.transaction() as tx:
-            return [
-                await insert_entry(tx, contest.id, author, f"Photo {i}", "approved")
-                for i in range(3)
-            ]
-
-    return site.run(create)
 
 
 def fast_path(site: Site) -> LikeFastPath:

@@ -2,33 +2,12 @@
 
 from typing import Any
 
-import pytest
-
 from contest import contests, sessions
 from contest.demo import judging_demo_settings
 from contest.security import csrf_token
 from contest.web.context import BROWSER_COOKIE, SESSION_COOKIE
 from tests.conftest import Site
 from tests.factories import insert_entry
-
-
-@pytest.fixture
-def entries(site: Site) -> list[int]:
-    """Three approved entries of a contest in its voting phase."""
-    author = site.add_user("participant", "ann@uni.edu")
-
-    async def create() -> list[int]:
-        settings = judging_demo_settings(site.clock(), "UTC")
-        contest = await contests.create_contest(
-            site.db, settings, created_by=None, now=site.clock()
-        )
-        async with site.db.transaction() as tx:
-            return [
-                await insert_entry(tx, contest.id, author, f"Photo {i}", "approved")
-                for i in range(3)
-            ]
-
-    return site.run(create)
 
 
 def like(site: Site, entry_id: int) -> Any:

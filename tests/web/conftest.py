@@ -1,0 +1,27 @@
+"""Fixtures shared by the HTTP tests."""
+
+import pytest
+
+from contest import contests
+from contest.demo import judging_demo_settings
+from tests.conftest import Site
+from tests.factories import insert_entry
+
+
+@pytest.fixture
+def entries(site: Site) -> list[int]:
+    """Three approved entries of a contest in its voting phase, by Ann."""
+    author = site.add_user("participant", "ann@uni.edu")
+
+    async def create() -> list[int]:
+        settings = judging_demo_settings(site.clock(), "UTC")
+        contest = await contests.create_contest(
+            site.db, settings, created_by=None, now=site.clock()
+        )
+        async with site.db.transaction() as tx:
+            return [
+                await insert_entry(tx, contest.id, author, f"Photo {i}", "approved")
+                for i in range(3)
+            ]
+
+    return site.run(create)
