@@ -16,8 +16,9 @@ from contest.clock import from_db, to_db
 from contest.contests import Contest
 from contest.db import Database
 from contest.errors import Gone, ValidationError
+from contest.forms import whole_number
 from contest.outbox import queue_mail
-from contest.security import new_token, token_hash
+from contest.security import new_token, texts_match, token_hash
 
 LINK_LIFETIME = timedelta(hours=24)
 LINKS_PER_HOUR = 3
@@ -174,7 +175,7 @@ def verified_voter(secret: str, cookie: str | None, contest_id: int) -> str | No
     if not cookie or cookie.count("|") != 2:
         return None
     contest_text, voter, mac = cookie.split("|")
-    expected = sign_voter(secret, int(contest_text) if contest_text.isdigit() else -1, voter)
-    if not hmac.compare_digest(expected.rsplit("|", 1)[1], mac) or contest_text != str(contest_id):
+    expected = sign_voter(secret, whole_number(contest_text) or -1, voter)
+    if not texts_match(expected.rsplit("|", 1)[1], mac) or contest_text != str(contest_id):
         return None
     return voter

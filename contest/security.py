@@ -57,8 +57,14 @@ def csrf_token(secret_key: str, browser_id: str) -> str:
     return hmac.new(secret_key.encode(), f"csrf:{browser_id}".encode(), hashlib.sha256).hexdigest()
 
 
+def texts_match(expected: str, given: str) -> bool:
+    """Whether a submitted secret equals the expected one, in constant time; any text may be
+    compared (``hmac.compare_digest`` raises on a str that is not ASCII)."""
+    return hmac.compare_digest(expected.encode(), given.encode("utf-8", "surrogatepass"))
+
+
 def csrf_token_valid(secret_key: str, browser_id: str | None, token: str | None) -> bool:
     """Whether a submitted form token belongs to this browser."""
     if not browser_id or not token:
         return False
-    return hmac.compare_digest(csrf_token(secret_key, browser_id), token)
+    return texts_match(csrf_token(secret_key, browser_id), token)

@@ -34,3 +34,8 @@ def test_voter_key_hides_the_address_and_the_cookie_cannot_be_forged() -> None:
     assert verified_voter("other-secret", cookie, 7) is None
     forged = cookie.replace(key, voter_key("secret", "bob@uni.edu"))
     assert verified_voter("secret", forged, 7) is None
+
+
+@pytest.mark.parametrize("cookie", ["²|key|mac", "7|key|mäc", "7|key|\udcff"])
+def test_a_cookie_with_odd_characters_is_simply_not_a_voter(cookie: str) -> None:
+    assert verified_voter("secret", cookie, 7) is None

@@ -9,7 +9,7 @@ for it exactly what the route in likes.py does, through the same functions:
   with a small url-encoded body and a valid CSRF token bound to the browser's id cookie;
 - a voter recognised without reading the database: a session this process holds in its
   session cache (the write checks it still stands), or a device or email-vote cookie;
-- an entry whose contest is remembered and whose voting is open.
+- an entry whose contest's voting is open.
 
 It stores the click through ``store_click`` and answers with ``like_answer`` and the site's
 protective headers. Anything else, and every refusal (nothing is stored then), goes on down
@@ -27,6 +27,7 @@ from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from contest.errors import ContestError
+from contest.forms import whole_number
 from contest.likes import SessionChanged
 from contest.security import csrf_token_valid, token_hash
 from contest.web.context import (
@@ -42,18 +43,21 @@ from contest.web.likes import Click, like_answer, store_click
 from contest.web.middleware import is_cross_site, known_browser_id, protective_headers
 
 LIKE_PATH = re.compile(r"/entries/([1-9][0-9]{0,17})/like")
-#: A like's form is about a hundred bytes; anything larger is left to the full stack.
+#: A like's form is about a hundred bytes; anything larger (or over the site's own body limit,
+#: should that be smaller) is left to the full stack.
 MAX_FORM_BYTES = 4096
 URLENCODED = "application/x-www-form-urlencoded"
 
 
-async def _small_form(headers: Headers, receive: Receive) -> tuple[bytes | None, list[Message]]:
-    """The body of a small url-encoded form (None for anything else), and every message
-    read from the client, to replay if the request goes on down the stack."""
+async def _small_form(
+    headers: Headers, receive: Receive, limit: int
+) -> tuple[bytes | None, list[Message]]:
+    """The body of a url-encoded form of at most ``limit`` bytes (None for anything else), and
+    every message read from the client, to replay if the request goes on down the stack."""
     if headers.get("content-type", "").partition(";")[0].strip().lower() != URLENCODED:
         return None, []
-    declared = headers.get("content-length", "")
-    if not declared.isdigit() or int(declared) > MAX_FORM_BYTES:
+    declared = whole_number(headers.get("content-length", ""))
+    if declared is None or declared > limit:
         return None, []
     read: list[Message] = []
     body = b""
@@ -63,7 +67,7 @@ async def _small_form(headers: Headers, receive: Receive) -> tuple[bytes | None,
         if message["type"] != "http.request":
             return None, read
         body += message.get("body", b"")
-        if len(body) > MAX_FORM_BYTES:
+        if len(body) > limit:
             return None, read
         if not message.get("more_body", False):
             return body, read
@@ -96,15 +100,16 @@ class LikeFastPath:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        body, read = await _small_form(headers, receive)
+        svc: Services = scope["app"].state.services
+        limit = min(MAX_FORM_BYTES, svc.config.max_body_bytes)
+        body, read = await _small_form(headers, receive, limit)
         answer = None
         if body is not None:
-            answer = await self._answer(scope, headers, int(match[1]), body)
+            answer = await self._answer(svc, scope, headers, int(match[1]), body)
         if answer is None:
             await self.app(scope, _replaying(read, receive), send)
             return
         self.answered += 1
-        svc: Services = scope["app"].state.services
         if self._headers is None:
             self._headers = [
                 (b"content-type", b"application/json"),
@@ -115,7 +120,7 @@ class LikeFastPath:
         await send({"type": "http.response.body", "body": answer})
 
     async def _answer(
-        self, scope: Scope, headers: Headers, entry_id: int, body: bytes
+        self, svc: Services, scope: Scope, headers: Headers, entry_id: int, body: bytes
     ) -> bytes | None:
         """The JSON answer to a plain click, once stored; None to leave it to the full stack."""
         if not accepts_json(headers.get("accept", "")) or is_cross_site(headers):
@@ -124,7 +129,6 @@ class LikeFastPath:
         browser = known_browser_id(cookies.get(BROWSER_COOKIE))
         if browser is None:
             return None
-        svc: Services = scope["app"].state.services
         secret = svc.config.secret_key or ""
         try:
             form = urlencoded_fields(body)

@@ -1,15 +1,23 @@
 """The like fast path: it answers a script's plain click as the route would, and leaves the
 rest (refusals included) to the route, which answers them exactly as before."""
 
+import asyncio
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
-from starlette.types import Message
+from starlette.types import Message, Receive, Scope, Send
 
+from contest.config import Config
 from contest.security import csrf_token
 from contest.web.context import BROWSER_COOKIE
 from contest.web.like_fast_path import LikeFastPath, _replaying, _small_form
-from contest.web.middleware import CONTENT_SECURITY_POLICY
+from contest.web.middleware import (
+    CONTENT_SECURITY_POLICY,
+    SecurityHeadersMiddleware,
+    protective_headers,
+)
 from tests.conftest import Site
 
 JSON = {"Accept": "application/json"}
@@ -127,6 +135,7 @@ def test_device_voters_need_no_session_and_are_limited_per_address(
     ("changes", "status", "words"),
     [
         ({"data": {"csrf_token": "forged"}}, 400, "form has expired"),
+        ({"data": {"csrf_token": "forgé"}}, 400, "form has expired"),
         ({"headers": {"Sec-Fetch-Site": "cross-site"}}, 403, "from another site"),
         ({"headers": {"Origin": "https://elsewhere.example"}}, 403, "from another site"),
     ],
@@ -182,6 +191,74 @@ def test_a_form_without_javascript_and_an_oversized_body_go_the_whole_way(
     assert [entry for entry, _, _ in likes_of(site)] == entries
 
 
+def test_a_chunked_body_without_a_length_goes_to_the_route(site: Site, entries: list[int]) -> None:
+    site.sign_in_as("participant", "fan@uni.edu")
+    answered_by_route(site, entries[0])
+    body = f"csrf_token={token(site)}&action=like".encode()
+    before = fast_path(site).answered
+    response = site.client.post(
+        f"/entries/{entries[1]}/like",
+        content=iter([body[:10], body[10:]]),  # sent chunked: no Content-Length
+        headers={**JSON, "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.json() == {"liked": True, "count": 1}
+    assert fast_path(site).answered == before
+    assert [entry for entry, _, _ in likes_of(site)] == entries[:2]
+
+
+def test_an_email_voters_cookie_is_enough_for_the_fast_path(site: Site, entries: list[int]) -> None:
+    site.execute("UPDATE contests SET voting_mode = 'email'")
+    slug = site.value("SELECT slug FROM contests")
+    site.post(f"/contests/{slug}/vote-by-email", {"email": "fan@gmail.com"})
+    link = re.search(r"http://testserver(/vote/\S+)", site.value("SELECT body FROM outbox"))
+    assert link is not None and site.post(link.group(1), {}).status_code == 200
+    assert answered_fast(site, entries[0]).json() == {"liked": True, "count": 1}
+    (voter,) = [voter for _, voter, _ in likes_of(site)]
+    assert voter.startswith("email:")
+
+
+class TestABodyLimitBelowTheFastPathsOwn:
+    """An operator's body limit smaller than a like's form holds on the fast path too."""
+
+    @pytest.fixture
+    def config(self, tmp_path: Path) -> Config:
+        return Config(
+            data_dir=tmp_path,
+            base_url="http://testserver",
+            secret_key="test-secret-key",
+            max_body_bytes=200,
+        )
+
+    def test_an_oversized_like_is_refused_by_the_route(
+        self, site: Site, entries: list[int]
+    ) -> None:
+        site.sign_in_as("participant", "fan@uni.edu")
+        answered_by_route(site, entries[0])
+        assert answered_fast(site, entries[1]).status_code == 200  # a like's form fits
+        refused = answered_by_route(site, entries[2], data={"padding": "x" * 200})
+        assert refused.status_code == 413
+        assert [entry for entry, _, _ in likes_of(site)] == entries[:2]
+
+
+@pytest.mark.parametrize("https", [False, True])
+def test_the_protective_headers_are_those_the_middleware_adds(https: bool) -> None:
+    async def bare(scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+
+    captured: list[tuple[bytes, bytes]] = []
+
+    async def keep(message: Message) -> None:
+        captured.extend(message["headers"])
+
+    async def nothing() -> Message:
+        return {"type": "http.disconnect"}
+
+    middleware = SecurityHeadersMiddleware(bare, https=https)
+    asyncio.run(middleware({"type": "http"}, nothing, keep))
+    assert sorted(captured) == sorted(protective_headers(https))
+    assert (b"strict-transport-security" in dict(captured)) is https
+
+
 @pytest.mark.anyio
 async def test_a_body_in_pieces_is_read_whole_and_replayed_in_order() -> None:
     from starlette.datastructures import Headers
@@ -197,7 +274,7 @@ async def test_a_body_in_pieces_is_read_whole_and_replayed_in_order() -> None:
         return sent.pop(0)
 
     headers = Headers({"content-type": "application/x-www-form-urlencoded", "content-length": "24"})
-    body, read = await _small_form(headers, receive)
+    body, read = await _small_form(headers, receive, 4096)
     assert body == b"csrf_token=a&action=like"
     replay = _replaying(read, receive)
     assert [await replay() for _ in range(3)] == pieces
