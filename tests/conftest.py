@@ -139,9 +139,15 @@ def config(tmp_path: Path) -> Config:
 
 
 @pytest.fixture
-def site(config: Config, clock: FakeClock) -> Iterator[Site]:
+def client_address() -> tuple[str, int]:
+    """Where the test client's requests come from (a test may say an IP address instead)."""
+    return ("testclient", 50000)
+
+
+@pytest.fixture
+def site(config: Config, clock: FakeClock, client_address: tuple[str, int]) -> Iterator[Site]:
     app = create_app(config, clock=clock, fast_passwords=True)
-    with TestClient(app) as client:
+    with TestClient(app, client=client_address) as client:
         yield Site(client, clock, config)
 
 

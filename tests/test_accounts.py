@@ -149,7 +149,9 @@ async def test_one_busy_campus_address_is_not_locked_out_by_a_few_typos(
 
 
 async def test_signup_limited_to_organisation_domains(db: Database, passwords: Passwords) -> None:
-    await settings.set_signup_domains(db, "@uni.edu, library.uni.edu")
+    await settings.set_site_settings(
+        db, signup_domains="@uni.edu, library.uni.edu", shared_networks=""
+    )
     fields = {"display_name": "Ann", "password": PASSWORD, "affiliation": "student"}
     with pytest.raises(ValidationError) as caught:
         await accounts.sign_up(db, passwords, fields=fields | {"email": "ann@gmail.com"}, now=NOW)
@@ -160,10 +162,31 @@ async def test_signup_limited_to_organisation_domains(db: Database, passwords: P
     assert (await accounts.get_user_row(db, user_id))["role"] == "participant"
 
 
-async def test_bad_signup_domain_setting_is_refused(db: Database) -> None:
-    with pytest.raises(ValidationError):
-        await settings.set_signup_domains(db, "uni.edu, not a domain!")
+async def test_bad_site_settings_are_refused_and_nothing_is_saved(db: Database) -> None:
+    with pytest.raises(ValidationError) as caught:
+        await settings.set_site_settings(
+            db, signup_domains="uni.edu, not a domain!", shared_networks="203.0.113.7, campus"
+        )
+    assert set(caught.value.errors) == {"signup_domains", "shared_networks"}
+    assert "'campus' is not a network address" in caught.value.errors["shared_networks"]
+    with pytest.raises(ValidationError):  # one field wrong: the other is not saved either
+        await settings.set_site_settings(db, signup_domains="uni.edu", shared_networks="0.0.0.0/0")
     assert await settings.signup_domains(db) == []
+    assert await settings.shared_networks(db) == []
+
+
+async def test_shared_networks_are_kept_as_ranges_and_matched(db: Database) -> None:
+    domains, networks = await settings.set_site_settings(
+        db,
+        signup_domains="",
+        shared_networks="203.0.113.7\n198.51.100.77/24, 2001:db8::/48 203.0.113.7",
+    )
+    assert domains == [] and networks == ["203.0.113.7/32", "198.51.100.0/24", "2001:db8::/48"]
+    stored = await settings.shared_networks(db)
+    assert settings.in_networks("198.51.100.200", stored)
+    assert settings.in_networks("2001:db8::1", stored)
+    assert not settings.in_networks("203.0.113.8", stored)
+    assert not settings.in_networks("testclient", stored)  # not an address at all
 
 
 async def test_organizer_cannot_demote_or_disable_themselves(

@@ -15,7 +15,7 @@ from starlette.responses import RedirectResponse
 from starlette.templating import Jinja2Templates
 from starlette.types import Scope
 
-from contest import entries, sessions
+from contest import entries, sessions, settings
 from contest.accounts import User
 from contest.cache import BytesCache, TTLCache
 from contest.config import Config
@@ -56,6 +56,8 @@ class Services:
     media_cache: BytesCache = field(default_factory=BytesCache)
     #: Contest settings change rarely; hot paths (likes) may read them two seconds old.
     contest_cache: TTLCache = field(default_factory=lambda: TTLCache(2.0))
+    #: Site settings the hot paths need (the shared networks), two seconds old at most.
+    settings_cache: TTLCache = field(default_factory=lambda: TTLCache(2.0))
     media_wakeup: anyio.Event = field(default_factory=anyio.Event)
     #: Who a session belongs to, for a few seconds (see contest/sessions.py for the bound).
     session_cache: sessions.SessionCache = field(default_factory=sessions.SessionCache)
@@ -86,6 +88,13 @@ class Services:
                 self.entry_contests.clear()
             self.entry_contests[entry_id] = contest_id
         return await self.contest(contest_id)
+
+    async def shared_networks(self) -> list[settings.Network]:
+        """The networks many people reach the site from, as organizers listed them."""
+        networks: list[settings.Network] = await self.settings_cache.get(
+            settings.SHARED_NETWORKS, lambda: settings.shared_networks(self.db)
+        )
+        return networks
 
     def likes_changed(self, contest_id: int) -> None:
         """Forget the contest's cached gallery pages, so a liker sees their own like at once

@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from contest import contests, like_review, likes, views
+from contest import contests, like_review, likes, settings, views
 from contest.errors import ValidationError
 from contest.forms import whole_number
 from contest.web.context import now, read_form, redirect, require_user, services
@@ -16,13 +16,16 @@ from contest.web.rendering import render
 async def review_likes(request: Request, *, errors: dict[str, str] | None = None) -> Response:
     """Flagged entries with their likes, and the likes already voided."""
     await require_user(request, "organizer")
-    db = services(request).db
+    svc = services(request)
+    db = svc.db
     contest = await contests.get_contest(db, request.path_params["contest_id"])
+    networks = await svc.shared_networks()
     context = {
         "contest": contest,
         "suspicions": await like_review.suspicious_entries(db, contest.id),
         "voided": await like_review.voided_likes(db, contest.id),
         "describe": like_review.describe_voter,
+        "is_shared": lambda address: settings.in_networks(address, networks),
         "tallies_match": await likes.tallies(db, contest.id)
         == await likes.tallies_from_log(db, contest.id),
         "errors": errors or {},

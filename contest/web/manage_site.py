@@ -1,4 +1,4 @@
-"""Organizer pages for the whole site: people, the outbox and sign-up settings."""
+"""Organizer pages for the whole site: people, the outbox and site settings."""
 
 from __future__ import annotations
 
@@ -9,7 +9,14 @@ from starlette.routing import Route
 from contest import accounts, outbox, settings
 from contest.errors import ValidationError
 from contest.forms import FormValues
-from contest.web.context import now, read_form, redirect, require_user, services
+from contest.web.context import (
+    client_address,
+    now,
+    read_form,
+    redirect,
+    require_user,
+    services,
+)
 from contest.web.rendering import render
 
 
@@ -57,20 +64,33 @@ async def outbox_page(request: Request) -> Response:
 
 
 async def site_settings(request: Request) -> Response:
-    """Who may sign up: limit participants to the organization's email domains."""
+    """Who may sign up, and which networks many people share (no per-address like limit)."""
     await require_user(request, "organizer")
     svc = services(request)
+    context = {"your_address": client_address(request), "saved": False, "errors": {}}
     if request.method == "GET":
         domains = await settings.signup_domains(svc.db)
-        form = FormValues.of({"signup_domains": "\n".join(domains)})
-        return await render(request, "manage/settings.html", {"form": form, "saved": False})
-    form = await read_form(request)
+        networks = await settings.shared_networks(svc.db)
+        context["form"] = FormValues.of(
+            {
+                "signup_domains": "\n".join(domains),
+                "shared_networks": "\n".join(str(network) for network in networks),
+            }
+        )
+        return await render(request, "manage/settings.html", context)
+    form = context["form"] = await read_form(request)
     try:
-        await settings.set_signup_domains(svc.db, form.get("signup_domains"))
+        await settings.set_site_settings(
+            svc.db,
+            signup_domains=form.get("signup_domains"),
+            shared_networks=form.get("shared_networks"),
+        )
     except ValidationError as error:
-        context = {"form": form, "errors": error.errors, "saved": False}
+        context["errors"] = error.errors
         return await render(request, "manage/settings.html", context, status_code=400)
-    return await render(request, "manage/settings.html", {"form": form, "saved": True})
+    svc.settings_cache.forget(lambda key: True)
+    context["saved"] = True
+    return await render(request, "manage/settings.html", context)
 
 
 routes = [

@@ -282,6 +282,11 @@ def test_organizer_sees_a_burst_and_voids_it_with_a_reason(
     page = f"/manage/contests/{voting['contest']}/likes"
     html = site.client.get(page).text
     assert "20 likes within 10 minutes" in html and "20 voters from one network address" in html
+    assert "(a shared network)" not in html and html.count("203.0.113.9") == 20
+    site.post("/manage/settings", {"shared_networks": "203.0.113.0/28"})
+    assert html.count("203.0.113.9") == site.client.get(page).text.count(
+        '203.0.113.9 <span class="hint">(a shared network)</span>'
+    )
     chosen = [f"{entry}|device:{index:032x}" for index in range(3)]
     refused = site.post(f"{page}/void", {"likes": chosen, "reason": ""}, form_page=page)
     assert refused.status_code == 400
@@ -434,6 +439,50 @@ def test_one_address_cannot_mint_endless_device_voters(
         )
     assert statuses == [200, 200, 200, 429, 429]
     assert site.value("SELECT count(*) FROM likes") == 3
+
+
+class TestACampusSharingOneAddress:
+    @pytest.fixture
+    def client_address(self) -> tuple[str, int]:
+        return ("203.0.113.7", 50000)
+
+    def test_is_not_limited_per_address_once_organizers_name_its_network(
+        self, site: Site, voting: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from contest.web import likes as like_routes
+
+        monkeypatch.setattr(like_routes, "DEVICE_LIKES_PER_ADDRESS_HOUR", 3)
+        site.execute("UPDATE contests SET voting_mode = 'device'")
+
+        def likes_from_fresh_browsers(entries: list[int]) -> list[int]:
+            statuses = []
+            for entry in entries:
+                site.client.cookies.clear()  # a fresh "browser" every time
+                page = f"/entries/{entry}"
+                statuses.append(site.post(f"{page}/like", {}, form_page=page).status_code)
+            return statuses
+
+        assert likes_from_fresh_browsers(voting["ids"][:4]) == [200, 200, 200, 429]
+        site.sign_in_as("organizer")
+        page = site.client.get("/manage/settings").text
+        assert "reaches this site from 203.0.113.7 right now" in page
+        saved = site.post("/manage/settings", {"shared_networks": "203.0.113.0/24"})
+        assert saved.status_code == 200 and "Saved." in saved.text
+        assert likes_from_fresh_browsers(voting["ids"][4:9]) == [200] * 5
+        assert site.value("SELECT count(*) FROM likes WHERE address = '203.0.113.7'") == 8
+
+
+def test_site_settings_refuse_a_bad_network_and_keep_what_was_typed(site: Site) -> None:
+    site.sign_in_as("organizer")
+    typed = {"signup_domains": "uni.edu", "shared_networks": "203.0.113.7\ncampus wifi"}
+    refused = site.post("/manage/settings", typed)
+    assert refused.status_code == 400
+    assert "&#39;campus&#39; is not a network address" in refused.text
+    assert "campus wifi</textarea>" in refused.text and "uni.edu</textarea>" in refused.text
+    assert site.rows("SELECT * FROM settings WHERE key = 'shared_networks'") == []
+    saved = site.post("/manage/settings", {**typed, "shared_networks": "203.0.113.7"})
+    assert "Saved." in saved.text
+    assert "203.0.113.7/32</textarea>" in site.client.get("/manage/settings").text
 
 
 @pytest.mark.parametrize(
