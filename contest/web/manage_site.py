@@ -63,24 +63,24 @@ async def outbox_page(request: Request) -> Response:
     )
 
 
+def _settings_form(domains: list[str], networks: list[str]) -> FormValues:
+    return FormValues.of(
+        {"signup_domains": "\n".join(domains), "shared_networks": "\n".join(networks)}
+    )
+
+
 async def site_settings(request: Request) -> Response:
     """Who may sign up, and which networks many people share (no per-address like limit)."""
     await require_user(request, "organizer")
     svc = services(request)
     context = {"your_address": client_address(request), "saved": False, "errors": {}}
     if request.method == "GET":
-        domains = await settings.signup_domains(svc.db)
-        networks = await settings.shared_networks(svc.db)
-        context["form"] = FormValues.of(
-            {
-                "signup_domains": "\n".join(domains),
-                "shared_networks": "\n".join(str(network) for network in networks),
-            }
-        )
+        networks = [str(network) for network in await settings.shared_networks(svc.db)]
+        context["form"] = _settings_form(await settings.signup_domains(svc.db), networks)
         return await render(request, "manage/settings.html", context)
     form = context["form"] = await read_form(request)
     try:
-        await settings.set_site_settings(
+        stored = await settings.set_site_settings(
             svc.db,
             signup_domains=form.get("signup_domains"),
             shared_networks=form.get("shared_networks"),
@@ -89,7 +89,7 @@ async def site_settings(request: Request) -> Response:
         context["errors"] = error.errors
         return await render(request, "manage/settings.html", context, status_code=400)
     svc.settings_cache.forget(lambda key: True)
-    context["saved"] = True
+    context.update(form=_settings_form(*stored), saved=True)  # as stored: ranges written out
     return await render(request, "manage/settings.html", context)
 
 
