@@ -78,6 +78,7 @@ def cmd_serve(config: Config, args: argparse.Namespace) -> int:
         proxy_headers=args.proxy_headers,
         forwarded_allow_ips=args.forwarded_allow_ips,
         log_level="info",
+        access_log=args.access_log,
     )
     return 0
 
@@ -196,6 +197,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--forwarded-allow-ips", default="127.0.0.1", help="proxies trusted for forwarded headers"
+    )
+    serve.add_argument(
+        "--access-log",
+        action="store_true",
+        help="log every request with the caller's address (off by default: addresses are"
+        " personal data, and a busy vote would write a line per like)",
     )
     serve.set_defaults(handler=cmd_serve)
 

@@ -105,6 +105,18 @@ def test_every_command_explains_itself(command: list[str]) -> None:
     assert len(result.stdout.splitlines()) > 3
 
 
+@pytest.mark.parametrize(("flags", "logged"), [([], False), (["--access-log"], True)])
+def test_serve_keeps_no_access_log_unless_asked(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, flags: list[str], logged: bool
+) -> None:
+    import uvicorn
+
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: seen.update(options))
+    assert cli.main(["serve", "--port", "8123", *flags]) == 0
+    assert seen["access_log"] is logged and seen["port"] == 8123
+
+
 def test_demo_voting_contest_has_a_public_response_to_show(data_dir: Path) -> None:
     assert cli.main(["demo"]) == 0
     voting = f"(SELECT id FROM contests WHERE slug = '{JUDGING_SLUG}')"
