@@ -31,6 +31,10 @@ class FormValues:
         """Every value submitted for the field (checkbox groups)."""
         return list(self._values.get(name, []))
 
+    def submitted(self, name: str) -> bool:
+        """Whether the field was in the form at all, even empty (a cleared text box)."""
+        return name in self._values
+
     def has(self, name: str) -> bool:
         """Whether the field was submitted with a value (a ticked checkbox)."""
         return any(self._values.get(name, []))

@@ -1,3 +1,4 @@
+import ipaddress
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -175,18 +176,76 @@ async def test_bad_site_settings_are_refused_and_nothing_is_saved(db: Database) 
     assert await settings.shared_networks(db) == []
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "::ffff:0.0.0.0/96",  # every IPv4 address, written as IPv6
+        "64:ff9b::/96",  # NAT64: IPv4 again
+        "2002::/16",  # 6to4
+        "2001:db8::/31",  # wider than a registry's block
+        "fe80::1%eth0",  # a zone: a local link, never a visitor's network
+        "10.0.0.0/7",
+    ],
+)
+async def test_networks_that_would_cover_far_more_than_one_organization_are_refused(
+    db: Database, typed: str
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        await settings.set_site_settings(db, signup_domains=None, shared_networks=typed)
+    assert "is not a network address or range of one organization" in str(caught.value)
+
+
+async def test_at_most_a_hundred_networks_after_merging_overlaps(db: Database) -> None:
+    adjacent = "\n".join(f"198.51.100.{i}" for i in range(256))  # one /24 once merged
+    _, stored = await settings.set_site_settings(
+        db, signup_domains=None, shared_networks=adjacent + "\n198.51.100.0/25"
+    )
+    assert stored == ["198.51.100.0/24"]
+    apart = "\n".join(f"10.{i}.0.1" for i in range(101))
+    with pytest.raises(ValidationError) as caught:
+        await settings.set_site_settings(db, signup_domains=None, shared_networks=apart)
+    assert "at most 100 networks" in str(caught.value)
+    assert await settings.shared_networks(db) == [ipaddress.ip_network("198.51.100.0/24")]
+
+
+async def test_a_stored_network_that_no_longer_passes_is_skipped_not_fatal(db: Database) -> None:
+    await settings.put(db, {settings.SHARED_NETWORKS: "10.0.0.0/7\n203.0.113.0/24\nnonsense"})
+    assert await settings.shared_networks(db) == [ipaddress.ip_network("203.0.113.0/24")]
+
+
+async def test_a_setting_left_out_is_kept(db: Database) -> None:
+    await settings.set_site_settings(db, signup_domains="uni.edu", shared_networks="203.0.113.7")
+    await settings.set_site_settings(db, signup_domains=None, shared_networks="")
+    assert await settings.signup_domains(db) == ["uni.edu"]
+    assert await settings.shared_networks(db) == []
+    await settings.set_site_settings(db, signup_domains="", shared_networks=None)
+    assert await settings.signup_domains(db) == []
+
+
+async def test_domains_are_read_as_before_and_long_mistakes_are_shortened(db: Database) -> None:
+    domains, _ = await settings.set_site_settings(
+        db, signup_domains="Uni.EDU @ @library.uni.edu", shared_networks=None
+    )
+    assert domains == ["uni.edu", "library.uni.edu"]
+    with pytest.raises(ValidationError) as caught:
+        await settings.set_site_settings(db, signup_domains="Bad!", shared_networks="x" * 5000)
+    assert caught.value.errors["signup_domains"] == "'bad!' is not an email domain."
+    assert len(caught.value.errors["shared_networks"]) < 200
+
+
 async def test_shared_networks_are_kept_as_ranges_and_matched(db: Database) -> None:
     domains, networks = await settings.set_site_settings(
         db,
         signup_domains="",
         shared_networks="203.0.113.7\n198.51.100.77/24, 2001:db8::/48 203.0.113.7",
     )
-    assert domains == [] and networks == ["203.0.113.7/32", "198.51.100.0/24", "2001:db8::/48"]
+    assert domains == [] and networks == ["198.51.100.0/24", "203.0.113.7/32", "2001:db8::/48"]
     stored = await settings.shared_networks(db)
     assert settings.in_networks("198.51.100.200", stored)
     assert settings.in_networks("2001:db8::1", stored)
     assert not settings.in_networks("203.0.113.8", stored)
     assert not settings.in_networks("testclient", stored)  # not an address at all
+    assert settings.in_networks("::ffff:198.51.100.9", stored)  # IPv4 in its IPv6 form
 
 
 async def test_organizer_cannot_demote_or_disable_themselves(

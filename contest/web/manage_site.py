@@ -69,6 +69,11 @@ def _settings_form(domains: list[str], networks: list[str]) -> FormValues:
     )
 
 
+def _typed(form: FormValues, name: str) -> str | None:
+    """What was typed into a field, or None when the form left it out (its setting stays)."""
+    return form.get(name) if form.submitted(name) else None
+
+
 async def site_settings(request: Request) -> Response:
     """Who may sign up, and which networks many people share (no per-address like limit)."""
     await require_user(request, "organizer")
@@ -82,8 +87,8 @@ async def site_settings(request: Request) -> Response:
     try:
         stored = await settings.set_site_settings(
             svc.db,
-            signup_domains=form.get("signup_domains"),
-            shared_networks=form.get("shared_networks"),
+            signup_domains=_typed(form, "signup_domains"),
+            shared_networks=_typed(form, "shared_networks"),
         )
     except ValidationError as error:
         context["errors"] = error.errors
