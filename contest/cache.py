@@ -23,12 +23,19 @@ class _Loading:
         self.forgotten = False  # forgotten while loading: hand it to the waiters, keep it not
 
 
+def group_of(key: Hashable) -> Hashable:
+    """The group a key belongs to: a tuple key's first two parts (what and whose, such as
+    ``("gallery", contest_id)``), any other key itself."""
+    return key[:2] if isinstance(key, tuple) else key
+
+
 class TTLCache:
     """Values kept for ``seconds``; loaded again once older. Zero seconds caches nothing.
 
     Callers who ask for a key while it is being loaded wait for that load rather than start
     their own, so an expiry under load costs one load, not one per waiting request. The clock
     may be the application's (a test's fake clock); an age that runs backwards counts as old.
+    Keys are indexed by ``group_of``, so a group is forgotten without looking at the others.
     """
 
     def __init__(
@@ -42,6 +49,7 @@ class TTLCache:
         self.max_keys = max_keys
         self._clock = clock
         self._values: dict[Hashable, tuple[float, Any]] = {}
+        self._groups: dict[Hashable, set[Hashable]] = {}
         self._loading: dict[Hashable, _Loading] = {}
         self._swept = clock()
 
@@ -83,16 +91,26 @@ class TTLCache:
 
     def _store(self, key: Hashable, stamp: float, value: Any) -> None:
         # The age counts from before the load, so a value is never older than ``seconds``.
-        self._values.pop(key, None)
+        if key in self._values:
+            self._drop(key)
         now = self._clock()
         if len(self._values) >= self.max_keys or not self._fresh(self._swept, now):
             # Old values go at least once a lifetime, so none lingers (with what hangs on it).
             self._swept = now
             for old in [k for k, (at, _) in self._values.items() if not self._fresh(at, now)]:
-                del self._values[old]
+                self._drop(old)
         while len(self._values) >= self.max_keys:
-            del self._values[next(iter(self._values))]  # the longest-kept goes first
+            self._drop(next(iter(self._values)))  # the longest-kept goes first
         self._values[key] = (stamp, value)
+        self._groups.setdefault(group_of(key), set()).add(key)
+
+    def _drop(self, key: Hashable) -> None:
+        del self._values[key]
+        group = group_of(key)
+        members = self._groups[group]
+        members.discard(key)
+        if not members:
+            del self._groups[group]
 
     def stale(self, key: Hashable) -> Any:
         """The value last kept for the key however old (None if none), for a loader to reuse
@@ -103,9 +121,16 @@ class TTLCache:
     def forget(self, matches: Callable[[Hashable], bool]) -> None:
         """Make the values whose keys match old, so their next reader loads them afresh (after
         a change readers should see at once); they stay available to ``stale``."""
-        for key, (_, value) in list(self._values.items()):
-            if matches(key):
-                self._values[key] = (-math.inf, value)
+        self._forget([key for key in self._values if matches(key)], matches)
+
+    def forget_group(self, group: Hashable) -> None:
+        """``forget`` for the keys of one group (see ``group_of``), at the cost of that group
+        alone: for hot paths, such as a like forgetting its contest's gallery."""
+        self._forget(list(self._groups.get(group, ())), lambda key: group_of(key) == group)
+
+    def _forget(self, keys: list[Hashable], matches: Callable[[Hashable], bool]) -> None:
+        for key in keys:
+            self._values[key] = (-math.inf, self._values[key][1])
         for key, loading in list(self._loading.items()):
             if matches(key):  # begun before the change: callers from now on load afresh
                 loading.forgotten = True

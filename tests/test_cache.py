@@ -184,3 +184,43 @@ async def test_a_caller_after_a_forget_does_not_wait_on_the_load_begun_before_it
             release.set()
     assert answers == {"early": "before the like", "liker": "after the like"}
     assert await cache.get("k", load) == "after the like"
+
+
+async def test_forgetting_a_group_touches_that_group_alone() -> None:
+    moment = [0.0]
+    cache = TTLCache(10.0, clock=lambda: moment[0], max_keys=4)
+    loads: list[tuple[object, ...]] = []
+
+    def loader(key: tuple[object, ...]) -> Callable[[], Awaitable[int]]:
+        async def load() -> int:
+            loads.append(key)
+            return len(loads)
+
+        return load
+
+    keys = [("gallery", 1, None), ("gallery", 1, "night"), ("gallery", 2, None)]
+    for key in keys:
+        await cache.get(key, loader(key))
+    cache.forget_group(("gallery", 1))
+    for key in keys:
+        await cache.get(key, loader(key))
+    assert loads == [*keys, keys[0], keys[1]]  # contest 2's page was not touched
+    assert cache.stale(keys[0]) == 4
+    # Past max_keys and after sweeps the index follows the values: nothing lingers in it.
+    for index in range(10):
+        moment[0] += 6
+        await cache.get(("gallery", 3, index), loader(("gallery", 3, index)))
+    cache.forget_group(("gallery", 1))  # its keys are long gone: nothing to do, nothing fails
+    assert len(cache) <= 4 and set(cache._groups) == {("gallery", 3)}
+
+
+async def test_a_group_forgotten_while_loading_is_handed_over_but_not_kept() -> None:
+    cache = TTLCache(1.0, clock=lambda: 0.0)
+    values = iter([1, 2])
+
+    async def load() -> int:
+        cache.forget_group(("gallery", 7))
+        return next(values)
+
+    assert await cache.get(("gallery", 7, None), load) == 1
+    assert await cache.get(("gallery", 7, None), load) == 2

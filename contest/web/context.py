@@ -99,9 +99,7 @@ class Services:
     def likes_changed(self, contest_id: int) -> None:
         """Forget the contest's cached gallery pages, so a liker sees their own like at once
         (other visitors' pages may be a moment old anyway)."""
-        self.gallery_cache.forget(
-            lambda key: isinstance(key, tuple) and key[:2] == ("gallery", contest_id)
-        )
+        self.gallery_cache.forget_group(("gallery", contest_id))
 
     def wake_media_worker(self) -> None:
         """Ask the background worker to make pending masters now."""
