@@ -347,17 +347,6 @@ async def tallies(db: Database, contest_id: int) -> dict[int, int]:
     return {row["id"]: row["likes"] for row in rows}
 
 
-async def picks(db: Database, contest_id: int) -> dict[int, int]:
-    """Library picks (organizers' likes) per entry."""
-    rows = await db.fetch_all(
-        "SELECT likes.entry_id, count(*) AS picks FROM likes"
-        " JOIN entries ON entries.id = likes.entry_id"
-        " WHERE entries.contest_id = ? AND likes.kind = 'pick' GROUP BY likes.entry_id",
-        (contest_id,),
-    )
-    return {row["entry_id"]: row["picks"] for row in rows}
-
-
 async def tallies_from_log(db: Database, contest_id: int) -> dict[int, int]:
     """The same tallies rebuilt by replaying the append-only log: they must always match."""
     events = await db.fetch_all(

@@ -109,7 +109,8 @@ async def test_organizer_likes_are_library_picks_that_do_not_count(
     librarian = as_voter(contest, await user(db, passwords, "lib@uni.edu", "organizer"))
     state = await likes.like(db, contest=contest, entry_id=ids[0], voter=librarian, now=NOW)
     assert state == likes.LikeState(liked=True, count=0)
-    assert await likes.picks(db, contest.id) == {ids[0]: 1}
+    rows = await db.fetch_all("SELECT entry_id, kind FROM likes")
+    assert [(row["entry_id"], row["kind"]) for row in rows] == [(ids[0], "pick")]
     assert await likes.peoples_choice(db, contest.id) is None
 
 
