@@ -52,8 +52,9 @@ PARTICIPANT_COLUMNS = (
     "entries_approved",
     "first_contest",
 )
-#: What the publication variant leaves out of the participants table.
-PERSONAL_COLUMNS = ("id", "display_name", "email")
+#: What the publication variant leaves out of the participants table: who they are, and how
+#: many entries they sent (beside the approved count, it would tell how many were turned down).
+PUBLICATION_OMITS = ("id", "display_name", "email", "entries_submitted")
 REPLY_COLUMNS = ("entry_id", "reply_id", "organizer", "replied_at", "hours_since_approval", "body")
 JUDGE_PROGRESS_COLUMNS = ("judge", "scored", "in_queue")
 JUDGING_COLUMNS = (
@@ -128,7 +129,8 @@ async def _entries(db: Database, scope: Scope) -> Table:
 async def _participants(db: Database, scope: Scope) -> Table:
     """Everyone who entered the contest; a first contest as on the dashboard: no entry in any
     contest whose submissions opened before this one's. For publication: only people with an
-    approved entry, unnumbered, and their affiliation and department only once names show."""
+    approved entry, unnumbered, with their approved entries only, and their affiliation and
+    department only once names show."""
     rows = await db.fetch_all(
         "SELECT users.id, users.display_name, users.email, users.affiliation, users.department,"  # noqa: S608
         " count(*) AS submitted, sum(entries.status = 'approved') AS approved,"
@@ -139,7 +141,7 @@ async def _participants(db: Database, scope: Scope) -> Table:
         (to_db(scope.contest.schedule.submissions_open), scope.contest.id, scope.every_status),
     )
     named = scope.names_shown()
-    omitted = PERSONAL_COLUMNS if scope.publication else ()
+    omitted = PUBLICATION_OMITS if scope.publication else ()
     columns = tuple(column for column in PARTICIPANT_COLUMNS if column not in omitted)
     full = (
         (

@@ -145,18 +145,13 @@ async def test_participants_with_emails_for_organizers_and_without_for_publicati
         (s.cat, "Cat Cole", "cat@uni.edu", "student", "MATH", 1, 0, "no"),
     )
     published = await table(db, s, "participants", publication=True)
-    assert published.columns == (
-        "affiliation",
-        "department",
-        "entries_submitted",
-        "entries_approved",
-        "first_contest",
-    )
-    # Cat's only entry was rejected: she is not among the published participants. While
-    # judging runs authors are hidden, and so is what would point at them.
-    assert published.rows == ((None, None, 2, 1, "yes"), (None, None, 1, 1, "no"))
+    assert published.columns == ("affiliation", "department", "entries_approved", "first_contest")
+    # Cat's only entry was rejected: she is not among the published participants, and Ann's
+    # rejected entry is not told either. While judging runs authors are hidden, and so is what
+    # would point at them.
+    assert published.rows == ((None, None, 1, "yes"), (None, None, 1, "no"))
     named = await table(db, s, "participants", publication=True, now=JUDGING_CLOSED)
-    assert named.rows == (("student", "CIVL", 2, 1, "yes"), ("staff", "ARTS", 1, 1, "no"))
+    assert named.rows == (("student", "CIVL", 1, "yes"), ("staff", "ARTS", 1, "no"))
 
 
 async def test_first_contest_means_what_the_dashboard_means_with_overlapping_contests(
