@@ -14,6 +14,7 @@ the medians: this machine's speed drifts between and within runs.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import json
 import os
@@ -25,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
@@ -178,6 +180,20 @@ def start_server(
     raise RuntimeError(f"{module_app} did not start")
 
 
+@contextlib.contextmanager
+def serving(
+    module_app: str, data: Path, core: set[int], **settings: str
+) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    """An app served on a free loopback port for the block's length: (process, port)."""
+    port = free_port()
+    server = start_server(module_app, data, port, core, **settings)
+    try:
+        yield server, port
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
 def cpu_seconds(process: subprocess.Popen[bytes]) -> float:
     """CPU time (user + system, all threads) a process has used so far."""
     fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -295,27 +311,17 @@ def like_round(core: set[int]) -> LikeRound:
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder)
         _, tokens, _ = seed(data)
-        port = free_port()
-        app = start_server("bench.web_apps:contest_app", data, port, core)
-        try:
+        with serving("bench.web_apps:contest_app", data, core) as (app, port):
             raw, pairs = like_requests(port, tokens)
             ours, ours_cpu_us = timed_load(app, port, raw)
-        finally:
-            app.terminate()
-            app.wait(10)
         acked = {
             pairs[i]
             for i, (status, body) in enumerate(ours.bodies)
             if status == 200 and b'"liked":true' in body
         }
         stored, lost, doubled = stored_against_acknowledged(data, acked)
-        port = free_port()
-        bare = start_server("bench.web_apps:minimal_like_app", data, port, core)
-        try:
+        with serving("bench.web_apps:minimal_like_app", data, core) as (bare, port):
             minimal, minimal_cpu_us = timed_load(bare, port, like_requests(port, tokens)[0])
-        finally:
-            bare.terminate()
-            bare.wait(10)
     return LikeRound(ours, ours_cpu_us, minimal, minimal_cpu_us, len(acked), stored, lost, doubled)
 
 
@@ -392,22 +398,11 @@ def media_loops(
 
 def baseline_loops(data: Path, thumb: str, core: set[int]) -> tuple[Measured, Measured]:
     """The baselines: the gallery rendered afresh each time, and StaticFiles on the thumbnail."""
-    port = free_port()
-    uncached = start_server(
-        "bench.web_apps:contest_app", data, port, core, CONTEST_GALLERY_CACHE_SECONDS="0"
-    )
-    try:
+    app = "bench.web_apps:contest_app"
+    with serving(app, data, core, CONTEST_GALLERY_CACHE_SECONDS="0") as (uncached, port):
         fresh = measure(uncached, port, "/contests/bench/gallery", PAGE_REQUESTS)
-    finally:
-        uncached.terminate()
-        uncached.wait(10)
-    port = free_port()
-    static = start_server("bench.web_apps:static_app", data, port, core)
-    try:
+    with serving("bench.web_apps:static_app", data, core) as (static, port):
         plain = measure(static, port, f"/static/{thumb}", THUMB_REQUESTS)
-    finally:
-        static.terminate()
-        static.wait(10)
     return fresh, plain
 
 
@@ -445,13 +440,8 @@ def media_figures(server_core: set[int]) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder)
         thumb, _, _ = seed(data)
-        port = free_port()
-        app = start_server("bench.web_apps:contest_app", data, port, server_core)
-        try:
+        with serving("bench.web_apps:contest_app", data, server_core) as (app, port):
             gallery, thumbs = media_loops(app, port, thumb)
-        finally:
-            app.terminate()
-            app.wait(10)
         fresh, plain = baseline_loops(data, thumb, server_core)
     return report_media(gallery, fresh, thumbs, plain)
 
