@@ -31,15 +31,8 @@ class Series:
     shares: tuple[DayCount, ...]
 
 
-def fill_days(
-    counts: Mapping[date, int], first: date | None = None, last: date | None = None
-) -> tuple[DayCount, ...]:
-    """Counts per day from ``first`` to ``last`` (by default the first and last day counted),
-    stretched to any day counted outside them, days without any given as 0."""
-    if not counts and (first is None or last is None):
-        return ()
-    first = min([*counts, *([first] if first else [])])
-    last = max([*counts, *([last] if last else [])])
+def fill_days(counts: Mapping[date, int], first: date, last: date) -> tuple[DayCount, ...]:
+    """Counts per day from ``first`` to ``last``, days without any given as 0."""
     days = (first + timedelta(days=offset) for offset in range((last - first).days + 1))
     return tuple(DayCount(day, counts.get(day, 0)) for day in days)
 
@@ -54,35 +47,53 @@ def span(contest: Contest, now: datetime) -> tuple[date, date]:
     return first, max(first, min(now.astimezone(local).date(), ends))
 
 
-async def _counts(db: Database, contest: Contest, rows_from: str, at: str) -> dict[date, int]:
-    """Rows of the contest per local day (``rows_from`` binds the contest id once)."""
+async def _counts(
+    db: Database, rows_from: str, at: str, contest: Contest, params: tuple[int, ...]
+) -> dict[date, int]:
+    """Rows per day in the contest's time zone (``rows_from`` binds ``params``)."""
     rows = await per_local_day(
-        db, tz_name=contest.settings.timezone, rows_from=rows_from, params=(contest.id,), at=at
+        db, tz_name=contest.settings.timezone, rows_from=rows_from, params=params, at=at
     )
     return {date.fromisoformat(row["day"]): row["n"] for row in rows}
 
 
-async def daily_series(db: Database, contest: Contest, *, now: datetime) -> Series:
+async def daily_series(
+    db: Database, contest: Contest, *, now: datetime, approved_only: bool = False
+) -> Series:
     """Entries submitted, likes given (those that still count), entry views and share clicks,
     all over the same days (see ``span``); a day with activity outside it widens it rather
-    than go missing. Nothing at all yet gives empty series, which pages show as "no data yet"."""
-    entries = await _counts(db, contest, "FROM entries WHERE contest_id = ?", "created_at")
+    than go missing. Nothing at all yet gives empty series, which pages show as "no data yet".
+    ``approved_only`` leaves out entries not approved, and their views and shares (for
+    publication); likes count on approved entries only in any case, as People's Choice does."""
+    params = (contest.id, int(not approved_only))
+    entries = await _counts(
+        db,
+        "FROM entries WHERE contest_id = ? AND (status = 'approved' OR ?)",
+        "created_at",
+        contest,
+        params,
+    )
     likes = await _counts(
         db,
-        contest,
         "FROM counted_likes JOIN entries ON entries.id = counted_likes.entry_id"
         " WHERE entries.contest_id = ? AND entries.status = 'approved'",
         "counted_likes.created_at",
+        contest,
+        (contest.id,),
     )
     shares = await _counts(
         db,
-        contest,
         "FROM share_clicks JOIN entries ON entries.id = share_clicks.entry_id"
-        " WHERE entries.contest_id = ?",
+        " WHERE entries.contest_id = ? AND (entries.status = 'approved' OR ?)",
         "share_clicks.at",
+        contest,
+        params,
     )
     # Views are stored per local day already.
-    views = {date.fromisoformat(day): n for day, n in await views_by_day(db, contest.id)}
+    views = {
+        date.fromisoformat(day): n
+        for day, n in await views_by_day(db, contest.id, approved_only=approved_only)
+    }
     counted = [entries, likes, views, shares]
     if not any(counted):
         return Series((), (), (), ())

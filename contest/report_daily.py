@@ -123,8 +123,9 @@ async def shares(db: Database, scope: Scope) -> Table:
 
 
 async def daily(db: Database, scope: Scope) -> Table:
-    """The dashboard's daily charts as one table: the very numbers drawn, day by day."""
-    series = await daily_series(db, scope.contest, now=scope.now)
+    """The dashboard's daily charts as one table: the very numbers drawn, day by day (for
+    publication, of approved entries only, as every publication table)."""
+    series = await daily_series(db, scope.contest, now=scope.now, approved_only=scope.publication)
     return Table(
         "daily",
         DAILY_COLUMNS,

@@ -96,11 +96,15 @@ async def shares_by_network(db: Database, contest_id: int) -> list[tuple[str, in
     ]
 
 
-async def views_by_day(db: Database, contest_id: int) -> list[tuple[str, int]]:
-    """Counted entry views per day (in the contest's time zone), oldest first."""
+async def views_by_day(
+    db: Database, contest_id: int, *, approved_only: bool = False
+) -> list[tuple[str, int]]:
+    """Counted entry views per day (in the contest's time zone), oldest first; of approved
+    entries only if asked (an entry may be rejected after it was seen)."""
     rows = await db.fetch_all(
         "SELECT day, count(*) AS n FROM entry_views JOIN entries ON entries.id = entry_id"
-        " WHERE entries.contest_id = ? GROUP BY day ORDER BY day",
-        (contest_id,),
+        " WHERE entries.contest_id = ? AND (entries.status = 'approved' OR ?)"
+        " GROUP BY day ORDER BY day",
+        (contest_id, int(not approved_only)),
     )
     return [(row["day"], row["n"]) for row in rows]

@@ -175,3 +175,26 @@ def test_judging_table_is_empty_with_its_columns_before_results(
     header, rows, data = download(site, path(scenario, "judging", "FMT"))
     assert header == data["columns"] == list(report_tables.JUDGING_COLUMNS)
     assert rows == [] and data["rows"] == []
+
+
+def test_publication_daily_figures_count_approved_entries_only(
+    site: Site, announced: Scenario
+) -> None:
+    s = announced
+    _, rows, _ = download(site, path(s, "daily", "FMT") + "?for=publication")
+    approved = site.value(
+        "SELECT count(*) FROM entries WHERE contest_id = ? AND status = 'approved'",
+        (s.contest.id,),
+    )
+    views = site.value(
+        "SELECT count(*) FROM entry_views JOIN entries ON entries.id = entry_id"
+        " WHERE contest_id = ? AND status = 'approved'",
+        (s.contest.id,),
+    )
+    assert approved < site.value(
+        "SELECT count(*) FROM entries WHERE contest_id = ?", (s.contest.id,)
+    )
+    assert sum(int(row["entries"]) for row in rows) == approved
+    assert sum(int(row["views"]) for row in rows) == views
+    _, all_rows, _ = download(site, path(s, "daily", "FMT"))
+    assert sum(int(row["entries"]) for row in all_rows) > approved  # organizers see them all
