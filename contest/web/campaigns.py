@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from contest import campaign_log, campaign_send, campaigns, contests, unsubscribes
+from contest import campaign_log, campaign_send, campaigns, unsubscribes
 from contest.accounts import User
 from contest.campaign_lists import MAX_LIST_BYTES, MAX_LIST_ROWS
 from contest.campaign_text import DEFAULTS, KINDS, PLACEHOLDERS
@@ -21,11 +21,11 @@ from contest.web.context import (
     absolute,
     check_form_token,
     now,
+    organizer_contest,
     read_fields,
     read_form,
     read_upload_form,
     redirect,
-    require_user,
     services,
 )
 from contest.web.downloads import rows_download
@@ -45,14 +45,8 @@ def _unsubscribe_link(request: Request, token: str) -> str:
     return absolute(request, "unsubscribe", token=token)
 
 
-async def _organizer_contest(request: Request) -> tuple[User, Contest]:
-    user = await require_user(request, "organizer")
-    contest = await contests.get_contest(services(request).db, request.path_params["contest_id"])
-    return user, contest
-
-
 async def _organizer_campaign(request: Request) -> tuple[User, Contest, Campaign]:
-    user, contest = await _organizer_contest(request)
+    user, contest = await organizer_contest(request)
     campaign = await campaigns.get_campaign(
         services(request).db, contest.id, request.path_params["campaign_id"]
     )
@@ -70,7 +64,7 @@ def _common(request: Request) -> dict[str, Any]:
 
 async def campaign_list(request: Request) -> Response:
     """The contest's campaigns and the log of every send and test."""
-    _, contest = await _organizer_contest(request)
+    _, contest = await organizer_contest(request)
     db = services(request).db
     context = {
         "contest": contest,
@@ -110,7 +104,7 @@ def _list_source(form: FormValues, data: bytes) -> str | bytes:
 
 async def new_campaign(request: Request) -> Response:
     """Write a new campaign and give its list; storing it leads to the preview."""
-    user, contest = await _organizer_contest(request)
+    user, contest = await organizer_contest(request)
     svc = services(request)
     if request.method == "GET":
         kind = request.query_params.get("kind", "invite")

@@ -178,6 +178,12 @@ async def require_user(request: Request, *roles: str) -> User:
     return user
 
 
+async def organizer_contest(request: Request) -> tuple[User, Contest]:
+    """The signed-in organizer, and the contest the path's ``contest_id`` names."""
+    user = await require_user(request, "organizer")
+    return user, await get_contest(services(request).db, request.path_params["contest_id"])
+
+
 def check_form_token(request: Request, values: FormValues) -> None:
     """Refuse a form whose CSRF token is not this browser's."""
     config = services(request).config

@@ -8,10 +8,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from contest import contests, report_tables, report_text
+from contest import report_tables, report_text
 from contest.charts import BarChart, bar_chart, daily_chart
 from contest.engagement import Engagement, engagement
-from contest.web.context import now, require_user, services
+from contest.web.context import now, organizer_contest, services
 from contest.web.rendering import render
 
 
@@ -38,9 +38,8 @@ def charts(figures: Engagement) -> list[tuple[str, BarChart]]:
 
 
 async def _page(request: Request, template: str) -> Response:
-    await require_user(request, "organizer")
+    _, contest = await organizer_contest(request)
     db = services(request).db
-    contest = await contests.get_contest(db, request.path_params["contest_id"])
     figures = await engagement(db, contest, now=now(request))
     context: dict[str, Any] = {
         "contest": contest,

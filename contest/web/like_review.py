@@ -6,19 +6,18 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from contest import contests, like_review, likes, settings, views
+from contest import like_review, likes, settings, views
 from contest.errors import ValidationError
 from contest.forms import whole_number
-from contest.web.context import now, read_form, redirect, require_user, services
+from contest.web.context import now, organizer_contest, read_form, redirect, services
 from contest.web.rendering import render
 
 
 async def review_likes(request: Request, *, errors: dict[str, str] | None = None) -> Response:
     """Flagged entries with their likes, and the likes already voided."""
-    await require_user(request, "organizer")
+    _, contest = await organizer_contest(request)
     svc = services(request)
     db = svc.db
-    contest = await contests.get_contest(db, request.path_params["contest_id"])
     networks = await svc.shared_networks()
     context = {
         "contest": contest,
@@ -37,9 +36,8 @@ async def review_likes(request: Request, *, errors: dict[str, str] | None = None
 
 async def void_likes(request: Request) -> Response:
     """Void the ticked likes with one reason (each void is logged)."""
-    organizer = await require_user(request, "organizer")
+    organizer, contest = await organizer_contest(request)
     db = services(request).db
-    contest = await contests.get_contest(db, request.path_params["contest_id"])
     form = await read_form(request)
     chosen = [value.split("|", 1) for value in form.getlist("likes") if "|" in value]
     try:

@@ -12,7 +12,15 @@ from contest.clock import timezone_names
 from contest.errors import ValidationError
 from contest.forms import FormValues
 from contest.photos import forget_share_cards
-from contest.web.context import absolute, now, read_form, redirect, require_user, services
+from contest.web.context import (
+    absolute,
+    now,
+    organizer_contest,
+    read_form,
+    redirect,
+    require_user,
+    services,
+)
 from contest.web.rendering import render
 
 
@@ -60,9 +68,8 @@ async def new_contest(request: Request) -> Response:
 
 async def edit_contest(request: Request) -> Response:
     """Change a contest's settings."""
-    await require_user(request, "organizer")
+    _, contest = await organizer_contest(request)
     svc = services(request)
-    contest = await contests.get_contest(svc.db, request.path_params["contest_id"])
     if request.method == "GET":
         form = contest_form.settings_to_form(contest.settings)
         return await render(
@@ -89,9 +96,8 @@ async def contest_judges(
     status_code: int = 200,
 ) -> Response:
     """The contest's panel: judges on it, judges to add, and the invitation form."""
-    await require_user(request, "organizer")
+    _, contest = await organizer_contest(request)
     svc = services(request)
-    contest = await contests.get_contest(svc.db, request.path_params["contest_id"])
     panel = await contests.judges_of(svc.db, contest.id)
     on_panel = {row["id"] for row in panel}
     available = [
@@ -114,9 +120,8 @@ async def contest_judges(
 
 async def invite_judge(request: Request) -> Response:
     """Invite a judge to the contest by email (the mail goes through the outbox)."""
-    user = await require_user(request, "organizer")
+    user, contest = await organizer_contest(request)
     svc = services(request)
-    contest = await contests.get_contest(svc.db, request.path_params["contest_id"])
     form = await read_form(request)
     try:
         await invitations.invite(
@@ -135,9 +140,8 @@ async def invite_judge(request: Request) -> Response:
 
 async def change_panel(request: Request) -> Response:
     """Add an existing judge account to the panel, or take one off."""
-    await require_user(request, "organizer")
+    _, contest = await organizer_contest(request)
     svc = services(request)
-    contest = await contests.get_contest(svc.db, request.path_params["contest_id"])
     form = await read_form(request)
     try:
         judge_id = int(form.get("user_id"))

@@ -6,11 +6,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from contest import contests, moderation
+from contest import moderation
 from contest.entries import STATUS_LABELS
 from contest.errors import ValidationError
 from contest.forms import FormValues, whole_number
-from contest.web.context import now, read_form, redirect, require_user, services
+from contest.web.context import now, organizer_contest, read_form, redirect, require_user, services
 from contest.web.rendering import render
 
 SHOWN_STATUSES = ("pending", "approved", "rejected")
@@ -18,9 +18,8 @@ SHOWN_STATUSES = ("pending", "approved", "rejected")
 
 async def moderation_queue(request: Request) -> Response:
     """Entries waiting for review (or already decided), with flags, and the decision form."""
-    await require_user(request, "organizer")
+    _, contest = await organizer_contest(request)
     svc = services(request)
-    contest = await contests.get_contest(svc.db, request.path_params["contest_id"])
     status = request.query_params.get("status", "pending")
     if status not in SHOWN_STATUSES:
         status = "pending"

@@ -6,9 +6,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from contest import contests, report_tables, tabular
+from contest import report_tables, tabular
 from contest.errors import BadRequest, NotFound
-from contest.web.context import now, require_user, services
+from contest.web.context import now, organizer_contest, services
 from contest.web.downloads import MEDIA_TYPES, download
 
 #: ``?for=publication`` drops emails and names as public pages would; no ``for`` is for organizers.
@@ -17,9 +17,8 @@ AUDIENCES = ("", "publication")
 
 async def report_table(request: Request) -> Response:
     """One report table, with emails for organizers' records or without for publication."""
-    await require_user(request, "organizer")
+    _, contest = await organizer_contest(request)
     db = services(request).db
-    contest = await contests.get_contest(db, request.path_params["contest_id"])
     name, fmt = request.path_params["table"], request.path_params["fmt"]
     if fmt not in MEDIA_TYPES:
         raise NotFound("Report tables can be downloaded as .csv or .json.")

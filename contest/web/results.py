@@ -8,13 +8,13 @@ from starlette.routing import Route
 
 from contest import contests, judging, results
 from contest.aggregation import TIE_BREAKS
-from contest.contests import Contest
 from contest.errors import NotFound, ValidationError
 from contest.forms import whole_number
 from contest.web.context import (
     absolute,
     current_user,
     now,
+    organizer_contest,
     read_form,
     redirect,
     require_user,
@@ -24,14 +24,9 @@ from contest.web.downloads import MEDIA_TYPES, rows_download
 from contest.web.rendering import render
 
 
-async def _organizer_contest(request: Request) -> Contest:
-    await require_user(request, "organizer")
-    return await contests.get_contest(services(request).db, request.path_params["contest_id"])
-
-
 async def judging_progress(request: Request) -> Response:
     """Progress per judge and per entry, with a reminder button."""
-    contest = await _organizer_contest(request)
+    _, contest = await organizer_contest(request)
     db = services(request).db
     context = {
         "contest": contest,
@@ -44,7 +39,7 @@ async def judging_progress(request: Request) -> Response:
 
 async def remind(request: Request) -> Response:
     """Mail the judges who still have entries to score."""
-    contest = await _organizer_contest(request)
+    _, contest = await organizer_contest(request)
     await read_form(request)
     sent = await judging.remind_judges(
         services(request).db,
@@ -59,7 +54,7 @@ async def remind(request: Request) -> Response:
 
 async def results_page(request: Request, *, errors: dict[str, str] | None = None) -> Response:
     """The ranking with every judge's scores, proposed awards, overrides and publishing."""
-    contest = await _organizer_contest(request)
+    _, contest = await organizer_contest(request)
     db = services(request).db
     context = {
         "contest": contest,
@@ -73,7 +68,7 @@ async def results_page(request: Request, *, errors: dict[str, str] | None = None
 
 async def decide_award(request: Request) -> Response:
     """Confirm or override one award, with a citation."""
-    contest = await _organizer_contest(request)
+    _, contest = await organizer_contest(request)
     form = await read_form(request)
     chosen = form.get("entry_id")
     try:
@@ -94,7 +89,7 @@ async def decide_award(request: Request) -> Response:
 
 async def publish(request: Request) -> Response:
     """Publish the results; the winners page opens at the announcement time."""
-    contest = await _organizer_contest(request)
+    _, contest = await organizer_contest(request)
     await read_form(request)
     await results.publish(
         services(request).db,
@@ -107,7 +102,7 @@ async def publish(request: Request) -> Response:
 
 async def export(request: Request) -> Response:
     """Results as CSV or JSON (with emails: for the organizers' own records)."""
-    contest = await _organizer_contest(request)
+    _, contest = await organizer_contest(request)
     computed = await results.compute(services(request).db, contest)
     rows = results.export_rows(computed, with_emails=request.query_params.get("emails") == "1")
     fmt = request.path_params["fmt"]
@@ -118,7 +113,7 @@ async def export(request: Request) -> Response:
 
 async def export_audit(request: Request) -> Response:
     """The audit log of overrides, conflicts and publishing, as CSV."""
-    contest = await _organizer_contest(request)
+    _, contest = await organizer_contest(request)
     rows = [
         {"at": row["at"], "who": row["actor"], "action": row["action"], "details": row["details"]}
         for row in await results.audit_log(services(request).db, contest.id)
