@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import smtplib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 from email.message import EmailMessage
 
@@ -14,7 +16,8 @@ from contest.db import Database, Row, Transaction
 
 #: Delivery attempts before a message is given up as failed.
 MAX_ATTEMPTS = 5
-#: Messages sent per delivery round (one SMTP connection each round).
+#: Messages read from the outbox at a time; a round goes on batch after batch over one SMTP
+#: connection while whole batches go out.
 DELIVERY_BATCH = 50
 
 
@@ -134,16 +137,29 @@ class _Connection:
             client.close()
 
 
-async def deliver_waiting(
+@asynccontextmanager
+async def _smtp_session(smtp: SmtpSettings) -> AsyncIterator[_Connection]:
+    """One SMTP connection for a delivery round: closed politely after, dropped on an error."""
+    connection = _Connection(smtp)
+    try:
+        yield connection
+    except BaseException:
+        connection.drop()
+        raise
+    await anyio.to_thread.run_sync(connection.close)
+
+
+async def _deliver_batch(
     db: Database,
+    connection: _Connection,
     *,
-    smtp: SmtpSettings,
     sender: str,
     now: datetime,
-    max_attempts: int = MAX_ATTEMPTS,
-    batch: int = DELIVERY_BATCH,
-) -> int:
-    """Send a batch of waiting messages over one connection; record each result; count sent.
+    max_attempts: int,
+    batch: int,
+) -> tuple[int, bool]:
+    """Send a batch of waiting messages; record each result. Returns how many were sent and
+    whether the round may go on (every message of a full batch went out).
 
     Transactional mail (no unsubscribe link: resets, invitations, replies) goes before campaign
     mail, so a big campaign never holds up a password reset. If the server cannot be reached,
@@ -154,39 +170,57 @@ async def deliver_waiting(
         " ORDER BY unsubscribe_url IS NOT NULL, id LIMIT ?",
         (max_attempts, batch),
     )
-    connection = _Connection(smtp)
     sent = 0
-    try:
-        for message in waiting:
-            try:
-                await anyio.to_thread.run_sync(connection.send, sender, message)
-            except (ServerUnreachable, OSError, ValueError, smtplib.SMTPException) as error:
-                await _record(db, message["id"], error=str(error)[:500], now=now)
-                if isinstance(error, ServerUnreachable):
-                    break
-                continue
-            await _record(db, message["id"], error=None, now=now)
-            sent += 1
-    except BaseException:
-        connection.drop()
-        raise
-    await anyio.to_thread.run_sync(connection.close)
+    for message in waiting:
+        try:
+            await anyio.to_thread.run_sync(connection.send, sender, message)
+        except (ServerUnreachable, OSError, ValueError, smtplib.SMTPException) as error:
+            await _record(db, message["id"], error=str(error)[:500], now=now)
+            if isinstance(error, ServerUnreachable):
+                return sent, False
+            continue
+        await _record(db, message["id"], error=None, now=now)
+        sent += 1
+    return sent, sent == batch
+
+
+async def deliver_waiting(
+    db: Database,
+    *,
+    smtp: SmtpSettings,
+    sender: str,
+    now: datetime,
+    max_attempts: int = MAX_ATTEMPTS,
+    batch: int = DELIVERY_BATCH,
+) -> int:
+    """Send one batch of waiting messages over one connection (see ``_deliver_batch``)."""
+    async with _smtp_session(smtp) as connection:
+        sent, _ = await _deliver_batch(
+            db, connection, sender=sender, now=now, max_attempts=max_attempts, batch=batch
+        )
     return sent
 
 
 async def deliver_all_waiting(
     db: Database, *, smtp: SmtpSettings, sender: str, now: datetime
 ) -> int:
-    """Send batch after batch while whole batches go out (a campaign drains in one round).
-
-    A batch with a failure or fewer messages ends the round; the next round retries.
-    """
+    """Send batch after batch over one connection while whole batches go out (a campaign
+    drains in one round); a batch with a failure or fewer messages ends the round, and the
+    next round retries."""
     total = 0
-    while True:
-        sent = await deliver_waiting(db, smtp=smtp, sender=sender, now=now)
-        total += sent
-        if sent < DELIVERY_BATCH:
-            return total
+    async with _smtp_session(smtp) as connection:
+        going_on = True
+        while going_on:
+            sent, going_on = await _deliver_batch(
+                db,
+                connection,
+                sender=sender,
+                now=now,
+                max_attempts=MAX_ATTEMPTS,
+                batch=DELIVERY_BATCH,
+            )
+            total += sent
+    return total
 
 
 async def _record(db: Database, message_id: int, *, error: str | None, now: datetime) -> None:
