@@ -28,7 +28,7 @@ from contest.contests import Contest
 from contest.db import Database, Transaction
 from contest.email_voters import mailbox
 from contest.errors import ValidationError
-from contest.outbox import one_line_subject, queue_mail
+from contest.outbox import INSERT_MESSAGE, outbox_row, queue_mail
 from contest.unsubscribes import INSERT_LINK, new_link
 
 TEST_PREFIX = "[Test] "
@@ -94,9 +94,7 @@ async def send_problem(db: Database, campaign: Campaign, contest: Contest, now: 
         opens = format_local(schedule.voting_open, zone, with_year=True)
         closes = format_local(schedule.voting_close, zone, with_year=True)
         return f"Voting is not open: it runs from {opens} to {closes}."
-    if campaign.kind == "results" and (
-        await results.published_at(db, contest.id) is None or not schedule.results_are_out(now)
-    ):
+    if campaign.kind == "results" and not await results.winners_are_public(db, contest, now=now):
         return "The winners page is empty until the results are published and announced."
     return ""
 
@@ -127,10 +125,6 @@ async def send_test(
         )
 
 
-_INSERT_MESSAGE = (
-    "INSERT INTO outbox (recipient, subject, body, created_at, unsubscribe_url)"
-    " VALUES (?, ?, ?, ?, ?) RETURNING id"
-)
 _MARK = (
     "UPDATE campaign_recipients SET status = ?, outbox_id = ?, queued_at = ?"
     " WHERE id = ? AND status = 'listed'"
@@ -169,7 +163,9 @@ async def _send_batch(
         url = unsubscribe_link_for(token)
         recipient = Recipient(0, row["email"], row["mailbox"], row["name"])
         subject, body = message_for(campaign, contest, link, recipient, url)
-        message = (row["email"].strip(), one_line_subject(subject), body, at, url)
+        message = outbox_row(
+            recipient=row["email"], subject=subject, body=body, now=now, unsubscribe_url=url
+        )
         messages[row["id"]] = (message, link_row)
     ids = [row["id"] for row in rows]
 
@@ -193,7 +189,7 @@ async def _send_batch(
             if found[1] or found[0] not in messages:
                 continue
             message, link_row = messages[found[0]]
-            (outbox_id,) = connection.execute(_INSERT_MESSAGE, message).fetchone()
+            outbox_id = connection.execute(INSERT_MESSAGE, message).lastrowid
             connection.execute(_MARK, ("queued", outbox_id, at, found[0]))
             connection.execute(INSERT_LINK, link_row)
             queued += 1

@@ -21,10 +21,25 @@ MAX_ATTEMPTS = 5
 DELIVERY_BATCH = 50
 
 
-def one_line_subject(subject: str) -> str:
+INSERT_MESSAGE = (
+    "INSERT INTO outbox (recipient, subject, body, created_at, unsubscribe_url)"
+    " VALUES (?, ?, ?, ?, ?)"
+)
+
+
+def _one_line_subject(subject: str) -> str:
     """A subject as mail carries it: folded onto one line (a title typed with a newline must
     not break the header), 200 characters at most."""
     return " ".join(subject.split())[:200]
+
+
+def outbox_row(
+    *, recipient: str, subject: str, body: str, now: datetime, unsubscribe_url: str | None = None
+) -> tuple[str, str, str, str, str | None]:
+    """The values of ``INSERT_MESSAGE`` for one message: the address trimmed, the subject
+    folded onto one line. Bulk mail passes its personal ``unsubscribe_url``, sent as a
+    one-click List-Unsubscribe header."""
+    return (recipient.strip(), _one_line_subject(subject), body, to_db(now), unsubscribe_url)
 
 
 async def queue_mail(
@@ -36,15 +51,17 @@ async def queue_mail(
     now: datetime,
     unsubscribe_url: str | None = None,
 ) -> int:
-    """Put a message in the outbox, inside the caller's transaction; return its id.
-
-    The subject is folded onto one line: a title typed with a newline must not break the header.
-    Bulk mail passes its personal ``unsubscribe_url``, sent as a one-click List-Unsubscribe header.
-    """
+    """Put a message in the outbox, inside the caller's transaction; return its id (see
+    ``outbox_row`` for what is done to it)."""
     return await tx.execute(
-        "INSERT INTO outbox (recipient, subject, body, created_at, unsubscribe_url)"
-        " VALUES (?, ?, ?, ?, ?)",
-        (recipient.strip(), one_line_subject(subject), body, to_db(now), unsubscribe_url),
+        INSERT_MESSAGE,
+        outbox_row(
+            recipient=recipient,
+            subject=subject,
+            body=body,
+            now=now,
+            unsubscribe_url=unsubscribe_url,
+        ),
     )
 
 

@@ -300,11 +300,16 @@ async def publish(db: Database, *, contest: Contest, actor: User, now: datetime)
         )
 
 
+async def winners_are_public(db: Database, contest: Contest, *, now: datetime) -> bool:
+    """Whether the winners page shows the winners: results published, and their time come."""
+    return contest.schedule.results_are_out(now) and await published_at(db, contest.id) is not None
+
+
 async def public_winners(
     db: Database, contest: Contest, *, now: datetime
 ) -> list[dict[str, Any]] | None:
     """The winners for the public page, or None until results are published and announced."""
-    if await published_at(db, contest.id) is None or not contest.schedule.results_are_out(now):
+    if not await winners_are_public(db, contest, now=now):
         return None
     results = await compute(db, contest)
     winners = []
