@@ -15,8 +15,10 @@ LATE_UNSUBSCRIBE = "unsubscribed before delivery"
 _JOINS = " LEFT JOIN outbox o ON o.id = r.outbox_id"
 #: How one recipient's message is doing (a late unsubscribe takes the message back at once:
 #: see unsubscribes.unsubscribe).
+#: The state of a recipient the campaign has not dealt with yet (every one, in a draft).
+NOT_SENT_YET = "not sent yet"
 _STATE = f"""CASE
-    WHEN r.status = 'listed' THEN 'not sent yet'
+    WHEN r.status = 'listed' THEN '{NOT_SENT_YET}'
     WHEN r.status = 'unsubscribed' AND r.queued_at IS NOT NULL THEN '{LATE_UNSUBSCRIBE}'
     WHEN r.status = 'unsubscribed' THEN 'skipped: unsubscribed'
     WHEN o.id IS NULL THEN 'removed from the outbox'

@@ -142,27 +142,13 @@ async def update_message(
         )
 
 
-#: Whether a campaign has dealt with anybody yet (a draft has every row still 'listed').
-_STARTED = (
-    "EXISTS (SELECT 1 FROM campaign_recipients"
-    " WHERE campaign_id = campaigns.id AND status != 'listed')"
-)
-
-
-async def can_delete(db: Database, campaign: Campaign) -> bool:
-    """Whether the campaign is still a draft that ``delete_draft`` would remove."""
-    started = await db.fetch_value(
-        f"SELECT {_STARTED} FROM campaigns WHERE id = ?",  # noqa: S608 - fixed SQL
-        (campaign.id,),
-    )
-    return not started
-
-
 async def delete_draft(db: Database, campaign: Campaign) -> None:
-    """Remove a campaign that has mailed nobody yet (its tests go with it); ValidationError else."""
+    """Remove a campaign that has dealt with nobody yet, every recipient still listed (its tests
+    go with it); ValidationError else."""
     async with db.transaction() as tx:
         deleted = await tx.execute_rowcount(
-            f"DELETE FROM campaigns WHERE id = ? AND NOT {_STARTED}",  # noqa: S608 - fixed SQL
+            "DELETE FROM campaigns WHERE id = ? AND NOT EXISTS (SELECT 1 FROM campaign_recipients"
+            " WHERE campaign_id = campaigns.id AND status != 'listed')",
             (campaign.id,),
         )
     if not deleted:

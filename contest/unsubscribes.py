@@ -6,6 +6,7 @@ messages still in the outbox when their reader unsubscribes are taken back at on
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -18,7 +19,6 @@ INSERT_LINK = (
     "INSERT INTO unsubscribe_links (token_hash, mailbox, campaign_id, created_at)"
     " VALUES (?, ?, ?, ?)"
 )
-_CHUNK = 500
 
 
 def new_link(mailbox: str, campaign_id: int, now: datetime) -> tuple[str, tuple[object, ...]]:
@@ -30,7 +30,8 @@ def new_link(mailbox: str, campaign_id: int, now: datetime) -> tuple[str, tuple[
 async def open_link(db: Database, token: str) -> Row:
     """The mailbox behind an unsubscribe link, and when it unsubscribed (if it has)."""
     row = await db.fetch_one(
-        "SELECT unsubscribe_links.mailbox, unsubscribes.at AS unsubscribed_at"
+        "SELECT unsubscribe_links.mailbox, unsubscribe_links.campaign_id,"
+        " unsubscribes.at AS unsubscribed_at"
         " FROM unsubscribe_links LEFT JOIN unsubscribes USING (mailbox)"
         " WHERE token_hash = ?",
         (token_hash(token),),
@@ -44,12 +45,12 @@ async def unsubscribe(db: Database, token: str, *, now: datetime) -> str:
     """Record that the link's mailbox wants no more campaign mail, and take back its campaign
     messages not delivered yet (their recipients read "unsubscribed before delivery", having
     been queued); return the mailbox."""
-    mailbox = str((await open_link(db, token))["mailbox"])
+    link = await open_link(db, token)
+    mailbox = str(link["mailbox"])
     async with db.transaction() as tx:
         await tx.execute(
-            "INSERT OR IGNORE INTO unsubscribes (mailbox, campaign_id, at)"
-            " SELECT mailbox, campaign_id, ? FROM unsubscribe_links WHERE token_hash = ?",
-            (to_db(now), token_hash(token)),
+            "INSERT OR IGNORE INTO unsubscribes (mailbox, campaign_id, at) VALUES (?, ?, ?)",
+            (mailbox, link["campaign_id"], to_db(now)),
         )
         await tx.execute(
             "UPDATE campaign_recipients SET status = 'unsubscribed'"
@@ -67,18 +68,12 @@ async def unsubscribe(db: Database, token: str, *, now: datetime) -> str:
 
 
 async def unsubscribed_among(reader: Database | Transaction, mailboxes: Iterable[str]) -> set[str]:
-    """Which of these mailboxes have unsubscribed."""
-    wanted = list(dict.fromkeys(mailboxes))
-    found: set[str] = set()
-    for start in range(0, len(wanted), _CHUNK):
-        chunk = wanted[start : start + _CHUNK]
-        marks = ",".join("?" * len(chunk))
-        rows = await reader.fetch_all(
-            f"SELECT mailbox FROM unsubscribes WHERE mailbox IN ({marks})",  # noqa: S608 - only ?s
-            chunk,
-        )
-        found.update(str(row["mailbox"]) for row in rows)
-    return found
+    """Which of these mailboxes have unsubscribed (one query, however many)."""
+    rows = await reader.fetch_all(
+        "SELECT mailbox FROM unsubscribes WHERE mailbox IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(mailboxes)),),
+    )
+    return {str(row["mailbox"]) for row in rows}
 
 
 def masked(mailbox: str) -> str:

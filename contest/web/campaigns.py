@@ -144,6 +144,7 @@ async def _campaign_page(
 ) -> Response:
     """The campaign page; ``form`` is the message form, ``list_form`` the add-addresses form."""
     db = services(request).db
+    states = await campaign_log.state_counts(db, campaign.id)
     context = {
         "contest": contest,
         "campaign": campaign,
@@ -155,10 +156,11 @@ async def _campaign_page(
             unsubscribe_link=_unsubscribe_link(request, "(personal-link)"),
         ),
         "send_problem": await campaign_send.send_problem(db, campaign, contest, now(request)),
-        "can_delete": await campaigns.can_delete(db, campaign),
+        # A draft: nobody dealt with yet (as campaigns.delete_draft requires).
+        "can_delete": set(states) <= {campaign_log.NOT_SENT_YET},
         "problems": await campaign_log.problems(db, campaign.id),
         "recipients": await campaign_log.recipients(db, campaign.id, limit=SHOWN_RECIPIENTS),
-        "states": await campaign_log.state_counts(db, campaign.id),
+        "states": states,
         "log": await campaign_log.send_log(db, contest.id, campaign_id=campaign.id),
         "form": form or FormValues.of({"subject": campaign.subject, "body": campaign.body}),
         "errors": errors or {},
@@ -315,15 +317,14 @@ async def unsubscribe(request: Request) -> Response:
         one_click = form.get("List-Unsubscribe") == "One-Click"
         if not one_click:
             check_form_token(request, form)
-        await unsubscribes.unsubscribe(db, token, now=now(request))
+        mailbox = await unsubscribes.unsubscribe(db, token, now=now(request))
         if one_click:
             return PlainTextResponse("Unsubscribed.\n")
-    row = await unsubscribes.open_link(db, token)
-    context = {
-        "token": token,
-        "address": unsubscribes.masked(row["mailbox"]),
-        "done": row["unsubscribed_at"] is not None,
-    }
+        done = True
+    else:
+        row = await unsubscribes.open_link(db, token)
+        mailbox, done = row["mailbox"], row["unsubscribed_at"] is not None
+    context = {"token": token, "address": unsubscribes.masked(mailbox), "done": done}
     return await render(request, "campaigns/unsubscribe.html", context)
 
 
