@@ -62,10 +62,11 @@ async def _log_send(
     now: datetime,
     report: SendReport | None = None,
     test_recipient: str | None = None,
-) -> None:
-    """Log a send (with its report) or a test (one message, to ``test_recipient``)."""
+) -> int:
+    """Log a send (with its report so far) or a test (one message, to ``test_recipient``);
+    return the log row's id."""
     counts = report or SendReport(queued=1, unsubscribed=0, bad_rows=0)
-    await tx.execute(
+    return await tx.execute(
         "INSERT INTO campaign_sends (campaign_id, is_test, actor_id, subject, queued,"
         " skipped_unsubscribed, skipped_bad, test_recipient, at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -138,12 +139,14 @@ async def _send_batch(
     link: str,
     unsubscribe_link_for: LinkMaker,
     now: datetime,
+    send_id: int,
 ) -> tuple[int, int] | None:
     """Queue the next batch of listed recipients; (queued, unsubscribed), or None when done.
 
     One read, then every message composed here, then one trip to the writer's thread for the
     whole batch. The write re-checks which rows are still listed and not unsubscribed, so a
-    send running at the same time cannot mail anyone twice, nor a late unsubscribe be missed.
+    send running at the same time cannot mail anyone twice, nor a late unsubscribe be missed;
+    it adds its counts to the send's log row, so a send cut short is logged as far as it got.
     """
     rows = await db.fetch_all(
         "SELECT r.id, r.mailbox, r.email, r.name,"
@@ -193,6 +196,11 @@ async def _send_batch(
             connection.execute(_MARK, ("queued", outbox_id, at, found[0]))
             connection.execute(INSERT_LINK, link_row)
             queued += 1
+        connection.execute(
+            "UPDATE campaign_sends SET queued = queued + ?,"
+            " skipped_unsubscribed = skipped_unsubscribed + ? WHERE id = ?",
+            (queued, len(skipped), send_id),
+        )
         return queued, len(skipped)
 
     return await db.write_in_thread(write)
@@ -225,7 +233,8 @@ async def send(
     unsubscribe_link_for: LinkMaker,
     now: datetime,
 ) -> SendReport:
-    """Queue one message per recipient not yet mailed by this campaign; log and report it.
+    """Queue one message per recipient not yet mailed by this campaign; log and report it (the
+    log row is written first and grows with each batch).
 
     Batches are queued in separate transactions so other writes (likes) wait for one batch,
     not the whole list; a row is marked queued with its message, so an interrupted send is
@@ -241,14 +250,13 @@ async def send(
                 " VALUES (?, ?, ?, ?)",
                 [(campaign.id, p.mailbox, p.email, p.name) for p in people],
             )
-    queued = stopped = 0
-    while True:
-        batch = await _send_batch(db, campaign, contest, link, unsubscribe_link_for, now)
-        if batch is None:
-            break
-        queued, stopped = queued + batch[0], stopped + batch[1]
-    async with db.transaction() as tx:
+    async with db.transaction() as tx:  # logged first: each batch adds what it queued
         bad_rows = await _new_bad_rows(tx, campaign.id)
-        report = SendReport(queued, stopped, bad_rows)
-        await _log_send(tx, campaign, contest, link, actor=sender, now=now, report=report)
-    return report
+        report = SendReport(0, 0, bad_rows)
+        send_id = await _log_send(tx, campaign, contest, link, actor=sender, now=now, report=report)
+    queued = stopped = 0
+    while batch := await _send_batch(
+        db, campaign, contest, link, unsubscribe_link_for, now, send_id
+    ):
+        queued, stopped = queued + batch[0], stopped + batch[1]
+    return SendReport(queued, stopped, bad_rows)

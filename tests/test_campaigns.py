@@ -462,6 +462,34 @@ async def test_a_long_list_is_sent_in_batches_each_mailbox_once(
 
 
 @pytest.mark.anyio
+async def test_a_send_cut_short_is_logged_as_far_as_it_got_and_finished_by_sending_again(
+    db: Database, passwords: Passwords, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(campaign_send, "SEND_BATCH", 2)
+    me = await organizer(db, passwords)
+    contest = await new_contest(db)
+    campaign = await new_campaign(db, contest, me, "\n".join(f"p{n}@uni.edu" for n in range(5)))
+    real_message_for = campaign_send.message_for
+    composed: list[int] = []
+
+    def message_until_the_server_stops(*args, **kwargs):  # type: ignore[no-untyped-def]
+        composed.append(1)
+        if len(composed) > 2:  # the process dies while composing the second batch
+            raise RuntimeError("stopped")
+        return real_message_for(*args, **kwargs)
+
+    monkeypatch.setattr(campaign_send, "message_for", message_until_the_server_stops)
+    with pytest.raises(RuntimeError):
+        await send(db, campaign, contest, me)
+    log = await db.fetch_all("SELECT queued FROM campaign_sends WHERE test_recipient IS NULL")
+    assert [row["queued"] for row in log] == [2] and len(await outbox(db)) == 2
+    monkeypatch.setattr(campaign_send, "message_for", real_message_for)
+    assert (await send(db, campaign, contest, me)).queued == 3
+    log = await db.fetch_all("SELECT queued FROM campaign_sends ORDER BY id")
+    assert [row["queued"] for row in log] == [2, 3] and len(await outbox(db)) == 5
+
+
+@pytest.mark.anyio
 async def test_unsubscribing_while_a_batch_is_composed_is_honoured(
     db: Database, passwords: Passwords, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
