@@ -32,7 +32,7 @@ class LikeWriter:
         self._max_batch = max_batch
         self._queue: list[tuple[LikeRequest, asyncio.Future[Outcome]]] = []
         self._writer: asyncio.Task[None] | None = None
-        #: How many batches and likes were written (for tests and curious operators).
+        #: How many batches and likes were written (tests check the batching by them).
         self.batches = 0
         self.written = 0
 

@@ -210,6 +210,7 @@ async def test_a_voters_like_then_unlike_keep_their_order_behind_a_batch_in_flig
     unliked = asyncio.create_task(writer.unlike(contest, entry_id=ids[0], voter=fan, now=NOW))
     outcomes = await asyncio.gather(first, liked, unliked)
 
+    assert writer.batches == 2  # the like and the unlike waited together behind the first
     assert outcomes[1] == likes.LikeState(liked=True, count=2)
     assert outcomes[2] == likes.LikeState(liked=False, count=1)
     assert await stored(db) == {(ids[0], other.key)}  # the last click stands

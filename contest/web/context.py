@@ -279,8 +279,3 @@ def safe_next(target: str | None) -> str | None:
     if target and target.startswith("/") and not target.startswith(("//", "/\\")):
         return target
     return None
-
-
-async def cached_contest(request: Request, contest_id: int) -> Contest:
-    """The contest, from a two-second cache that this process forgets when it is edited."""
-    return await services(request).contest(contest_id)

@@ -148,11 +148,19 @@ def test_judges_get_no_counts_even_when_a_page_with_counts_is_cached(
 
 def test_signed_in_pages_are_never_shared(site: Site, voting: dict[str, Any]) -> None:
     path = f"/contests/{voting['slug']}/gallery?sort=newest"
+    services = site.client.app.state.services  # type: ignore[attr-defined]
+
+    def pages_kept() -> int:
+        snapshot = services.gallery_cache.stale(("gallery", voting["contest"], None, None))
+        return len(snapshot.pages)
+
     site.sign_in_as("organizer", "org@uni.edu")
     assert "Organizer Person" in site.client.get(path).text
+    assert pages_kept() == 0  # rendered for the organizer alone
     site.client.cookies.delete("contest_session")
     html = site.client.get(path).text
     assert "Organizer Person" not in html and "Sign in" in html
+    assert pages_kept() == 1  # a stranger's page is kept for the next stranger
 
 
 def test_links_in_the_gallery_do_not_depend_on_the_host_header(
