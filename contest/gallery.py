@@ -102,14 +102,19 @@ def rotate(shuffled: list[Row], slot: int, slots: int) -> list[Row]:
     return shuffled[start:] + shuffled[:start]
 
 
+def visitor_order(shuffled: list[Row], seed: str) -> list[Row]:
+    """A visitor's order: the contest's shuffle rotated to the visitor's own starting place."""
+    slots = order_slots(len(shuffled))
+    return rotate(shuffled, visitor_slot(seed, slots), slots)
+
+
 def order(rows: list[Row], *, sort: str, contest_id: int, seed: str) -> list[Row]:
     """Entries in the chosen order; "shuffled" is stable for one visitor's seed."""
     if sort == "likes":
         return sorted(rows, key=lambda row: (-row["like_count"], row["id"]))
     if sort == "newest":
         return sorted(rows, key=lambda row: row["id"], reverse=True)
-    slots = order_slots(len(rows))
-    return rotate(base_shuffle(rows, contest_id=contest_id), visitor_slot(seed, slots), slots)
+    return visitor_order(base_shuffle(rows, contest_id=contest_id), seed)
 
 
 async def contest_entries(

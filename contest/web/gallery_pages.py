@@ -62,10 +62,7 @@ class Snapshot:
                     self.rows, sort=sort, contest_id=self.contest_id, seed=""
                 )
         rows = self._sorted[sort]
-        if sort != "shuffled":
-            return rows
-        slots = gallery.order_slots(len(rows))
-        return gallery.rotate(rows, gallery.visitor_slot(seed, slots), slots)
+        return gallery.visitor_order(rows, seed) if sort == "shuffled" else rows
 
     def inherit(self, previous: Snapshot | None) -> None:
         """Take over the cards of the entries that have not changed since the last snapshot
