@@ -6,7 +6,7 @@ import hashlib
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from contest.accounts import User
@@ -43,6 +43,8 @@ class LikeState:
 
     liked: bool
     count: int
+    #: Whether this click changed anything (a repeated like or unlike does not).
+    changed: bool = field(default=False, compare=False)
 
 
 def voter_for(
@@ -203,7 +205,7 @@ def apply_like(connection: sqlite3.Connection, request: LikeRequest) -> LikeStat
             at=at,
         )
     liked, count = connection.execute(LIKE_STATE, (entry_id, voter.key, entry_id)).fetchone()
-    return LikeState(liked=bool(liked), count=int(count))
+    return LikeState(liked=bool(liked), count=int(count), changed=bool(added))
 
 
 def _apply_one(connection: sqlite3.Connection, request: LikeRequest) -> LikeState:
@@ -280,7 +282,7 @@ def apply_unlike(connection: sqlite3.Connection, request: LikeRequest) -> LikeSt
             at=at,
         )
     (count,) = connection.execute(VOTE_COUNT, (entry_id,)).fetchone()
-    return LikeState(liked=False, count=int(count))
+    return LikeState(liked=False, count=int(count), changed=bool(removed))
 
 
 async def void_like(

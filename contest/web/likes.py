@@ -57,7 +57,7 @@ class Click:
 
 
 async def store_click(svc: Services, contest: Contest, click: Click) -> likes.LikeState:
-    """Store a like or unlike through the group commit, then let the gallery show it."""
+    """Store a like or unlike through the group commit, then let the gallery show a change."""
     session = click.session_hash if click.user is not None else None
     role = click.user.role if click.user is not None else None
     if click.action == "unlike":
@@ -86,7 +86,8 @@ async def store_click(svc: Services, contest: Contest, click: Click) -> likes.Li
             session_hash=session,
             role=role,
         )
-    svc.likes_changed(contest.id)
+    if state.changed:
+        svc.likes_changed(contest.id)
     return state
 
 

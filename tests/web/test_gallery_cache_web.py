@@ -183,3 +183,27 @@ def test_a_verified_email_voter_never_gets_the_page_cached_for_strangers(
     site.post(link, {})
     voter = site.client.get(path).text
     assert "Get your voting link by email" not in voter and "Confirm your email" not in voter
+
+
+def test_a_click_that_changes_nothing_leaves_the_cached_gallery_alone(
+    site: Site, voting: dict[str, Any]
+) -> None:
+    liked, unseen = voting["ids"][-1], voting["ids"][-2]
+    path = f"/contests/{voting['slug']}/gallery?sort=newest"
+    site.sign_in_as("participant", "fan@uni.edu")
+    token = csrf_token(site.config.secret_key or "", site.client.cookies["contest_browser"])
+
+    def click(action: str) -> Any:
+        return site.client.post(
+            f"/entries/{liked}/like",
+            data={"csrf_token": token, "action": action},
+            headers={"Accept": "application/json"},
+        ).json()
+
+    assert click("like") == {"liked": True, "count": 1}
+    assert "1 like<" in card(site.client.get(path).text, liked)  # cached from here on
+    like_from_another_process(site, unseen)
+    assert click("like") == {"liked": True, "count": 1}  # a repeat: nothing changed
+    assert "0 likes" in card(site.client.get(path).text, unseen)  # still the cached page
+    assert click("unlike") == {"liked": False, "count": 0}  # a change: the cache is forgotten
+    assert "1 like<" in card(site.client.get(path).text, unseen)
