@@ -45,14 +45,21 @@ def wants_json(request: Request) -> bool:
     )
 
 
+def _headers_for(error: ContestError) -> dict[str, str]:
+    return {"Retry-After": str(error.retry_after)} if isinstance(error, RateLimited) else {}
+
+
+def json_error(error: ContestError) -> JSONResponse:
+    """A domain error as a script is told it."""
+    body = {"error": error.message, "status": error.status_code}
+    return JSONResponse(body, status_code=error.status_code, headers=_headers_for(error))
+
+
 async def error_response(request: Request, error: ContestError) -> Response:
     """The response for a domain error: JSON for scripts, the site's error page for people."""
-    headers = {}
-    if isinstance(error, RateLimited):
-        headers["Retry-After"] = str(error.retry_after)
     if wants_json(request):
-        body = {"error": error.message, "status": error.status_code}
-        return JSONResponse(body, status_code=error.status_code, headers=headers)
+        return json_error(error)
+    headers = _headers_for(error)
     if isinstance(error, NotSignedIn) and request.method in ("GET", "HEAD"):
         target = request.url_for("sign_in").include_query_params(next=request.url.path)
         return RedirectResponse(target, status_code=303)

@@ -12,21 +12,22 @@ for it exactly what the route in likes.py does, through the same functions:
 - an entry whose contest's voting is open.
 
 It stores the click through ``store_click`` and answers with ``like_answer`` and the site's
-protective headers. Anything else, and every refusal (nothing is stored then), goes on down
-the stack with the body replayed, so the route answers it as it always has: no error is
-worded twice.
+protective headers; a refusal by the write itself (one's own photo, an address over its
+budget) is answered with the route's own ``json_error``. Anything else, and every other
+refusal, goes on down the stack with the body replayed, so the route answers it as it always
+has.
 """
 
 from __future__ import annotations
 
-import json
 import re
 
 from starlette.datastructures import Headers
 from starlette.requests import cookie_parser
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from contest.errors import ContestError
+from contest.errors import ContestError, Forbidden, RateLimited
 from contest.forms import whole_number
 from contest.likes import SessionChanged
 from contest.security import csrf_token_valid, token_hash
@@ -38,7 +39,7 @@ from contest.web.context import (
     urlencoded_fields,
 )
 from contest.web.email_votes import voter_of
-from contest.web.errors import accepts_json
+from contest.web.errors import accepts_json, json_error
 from contest.web.likes import Click, like_answer, store_click
 from contest.web.middleware import is_cross_site, known_browser_id, protective_headers
 
@@ -47,6 +48,10 @@ LIKE_PATH = re.compile(r"/entries/([1-9][0-9]{0,17})/like")
 #: should that be smaller) is left to the full stack.
 MAX_FORM_BYTES = 4096
 URLENCODED = "application/x-www-form-urlencoded"
+#: Refusals the write makes once the entry is known to be the remembered contest's: answered
+#: here, as the route would, rather than written again. Any other (a phase, an entry not found
+#: where remembered) goes to the route, which looks the entry's contest up afresh.
+WRITE_REFUSALS = (Forbidden, RateLimited)
 
 
 async def _small_form(
@@ -88,7 +93,7 @@ class LikeFastPath:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self._headers: list[tuple[bytes, bytes]] | None = None
+        self._protective: list[tuple[bytes, bytes]] | None = None
         #: How many clicks it answered itself (for tests and curious operators).
         self.answered = 0
 
@@ -110,19 +115,16 @@ class LikeFastPath:
             await self.app(scope, _replaying(read, receive), send)
             return
         self.answered += 1
-        if self._headers is None:
-            self._headers = [
-                (b"content-type", b"application/json"),
-                *protective_headers(svc.config.https),
-            ]
-        start_headers = [(b"content-length", str(len(answer)).encode()), *self._headers]
-        await send({"type": "http.response.start", "status": 200, "headers": start_headers})
-        await send({"type": "http.response.body", "body": answer})
+        if self._protective is None:
+            self._protective = protective_headers(svc.config.https)
+        answer.raw_headers.extend(self._protective)
+        await answer(scope, receive, send)
 
     async def _answer(
         self, svc: Services, scope: Scope, headers: Headers, entry_id: int, body: bytes
-    ) -> bytes | None:
-        """The JSON answer to a plain click, once stored; None to leave it to the full stack."""
+    ) -> JSONResponse | None:
+        """The JSON answer to a plain click, once stored, or to its refusal by the write (own
+        photo, the address's budget); None to leave it to the full stack."""
         if not accepts_json(headers.get("accept", "")) or is_cross_site(headers):
             return None
         cookies = cookie_parser(headers.get("cookie", ""))
@@ -169,6 +171,8 @@ class LikeFastPath:
             if session is not None:
                 svc.session_cache.forget(session)
             return None
+        except WRITE_REFUSALS as refusal:
+            return json_error(refusal)
         except ContestError:
             return None
-        return json.dumps(like_answer(state, contest, click), separators=(",", ":")).encode()
+        return JSONResponse(like_answer(state, contest, click))
