@@ -229,7 +229,6 @@ async def set_role(db: Database, *, user_id: int, role: str, acting_user_id: int
         )
         if not changed:
             raise NotFound("There is no such account.")
-    db.sessions_changed()  # signed-in pages must see the new role at once
 
 
 async def set_disabled(
@@ -247,4 +246,3 @@ async def set_disabled(
             raise NotFound("There is no such account.")
         if disabled:
             await tx.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))
-    db.sessions_changed()

@@ -80,9 +80,6 @@ class Database(_Reads):
         self._reading = reader
         self._writer = writer
         self._write_lock = asyncio.Lock()
-        #: Bumped whenever a session ends or an account's role or standing changes, so that
-        #: in-process caches of "who is signed in" know to forget what they hold.
-        self.sessions_generation = 0
 
     @classmethod
     async def open(cls, path: Path, migrations: Iterable[Migration] = MIGRATIONS) -> Database:
@@ -144,10 +141,6 @@ class Database(_Reads):
                 _in_transaction, writer._conn, work
             )
             return result
-
-    def sessions_changed(self) -> None:
-        """Note that a session ended or an account changed (see ``sessions_generation``)."""
-        self.sessions_generation += 1
 
 
 class Transaction(_Reads):

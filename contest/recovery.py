@@ -69,5 +69,4 @@ async def reset_password(
             "UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id)
         )
         await tx.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))
-    db.sessions_changed()
     return user_id

@@ -13,15 +13,14 @@ from contest.security import new_token, token_hash
 
 SESSION_LIFETIME = timedelta(days=14)
 #: How long this process may trust a session it looked up without asking the database again.
-#: Sign-out, revocation and account changes made through this process are seen at once (the
-#: database's ``sessions_generation``); this bounds how long one made elsewhere (the command
-#: line, another server process) can take to be seen.
+#: Only the like path uses the cache, and its write checks the session, account and role
+#: again, so a sign-out or change is never missed there; this bounds how stale it may be.
 SESSION_CACHE_SECONDS = 5.0
 SESSION_CACHE_SIZE = 10_000
 
 
 class SessionCache:
-    """Recently seen live sessions: token hash -> (user, expiry, generation, time looked up)."""
+    """Recently seen live sessions: token hash -> (user, expiry, time looked up)."""
 
     def __init__(
         self,
@@ -33,19 +32,15 @@ class SessionCache:
         self.seconds = seconds
         self.size = size
         self._clock = clock
-        self._users: dict[str, tuple[User, datetime, int, float]] = {}
+        self._users: dict[str, tuple[User, datetime, float]] = {}
 
-    def get(self, key: str, *, generation: int, now: datetime) -> User | None:
-        """The cached user of a session still fresh, live and of this generation, else None."""
+    def get(self, key: str, *, now: datetime) -> User | None:
+        """The cached user of a session looked up lately and not expired, else None."""
         cached = self._users.get(key)
         if cached is None:
             return None
-        user, expires_at, seen_generation, looked_up = cached
-        if (
-            seen_generation != generation
-            or self._clock() - looked_up >= self.seconds
-            or expires_at <= now
-        ):
+        user, expires_at, looked_up = cached
+        if self._clock() - looked_up >= self.seconds or expires_at <= now:
             del self._users[key]
             return None
         return user
@@ -54,11 +49,11 @@ class SessionCache:
         """Drop one session (found stale where it was used)."""
         self._users.pop(key, None)
 
-    def put(self, key: str, user: User, *, expires_at: datetime, generation: int) -> None:
+    def put(self, key: str, user: User, *, expires_at: datetime) -> None:
         """Remember a live session's user."""
         if len(self._users) >= self.size:
             self._users.clear()
-        self._users[key] = (user, expires_at, generation, self._clock())
+        self._users[key] = (user, expires_at, self._clock())
 
 
 async def start_session(
@@ -75,8 +70,6 @@ async def start_session(
             " VALUES (?, ?, ?, ?)",
             (token_hash(token), user_id, to_db(now), to_db(now + SESSION_LIFETIME)),
         )
-    if replacing:
-        db.sessions_changed()  # after the commit, so no lookup can cache the old state anew
     return token
 
 
@@ -87,8 +80,7 @@ async def session_user(
     if not token:
         return None
     key = token_hash(token)
-    generation = db.sessions_generation
-    if cache is not None and (user := cache.get(key, generation=generation, now=now)):
+    if cache is not None and (user := cache.get(key, now=now)):
         return user
     row = await db.fetch_one(
         "SELECT users.*, sessions.expires_at AS session_expires_at FROM sessions"
@@ -100,9 +92,8 @@ async def session_user(
         return None
     user = User.from_row(row)
     if cache is not None:
-        # Stamped with the generation read before the query: a change during it is not missed.
         expires_at = from_db(row["session_expires_at"])
-        cache.put(key, user, expires_at=expires_at, generation=generation)
+        cache.put(key, user, expires_at=expires_at)
     return user
 
 
@@ -112,12 +103,10 @@ async def end_session(db: Database, token: str | None) -> None:
         return
     async with db.transaction() as tx:
         await tx.execute("DELETE FROM sessions WHERE token_hash = ?", (token_hash(token),))
-    db.sessions_changed()
 
 
 async def end_all_sessions(db: Database, *, user_id: int) -> int:
     """Sign the user out everywhere; return how many sessions ended."""
     async with db.transaction() as tx:
         ended = await tx.execute_rowcount("DELETE FROM sessions WHERE user_id = ?", (user_id,))
-    db.sessions_changed()
     return ended

@@ -91,38 +91,3 @@ async def test_the_session_cache_never_outlives_the_session(
     _, token, cache, _ = await cached_session(db, passwords)
     later = NOW + sessions.SESSION_LIFETIME
     assert await sessions.session_user(db, token, now=later, cache=cache) is None
-
-
-async def test_signing_out_here_empties_the_session_cache_at_once(
-    db: Database, passwords: Passwords
-) -> None:
-    _, token, cache, _ = await cached_session(db, passwords)
-    await sessions.end_session(db, token)
-    assert await sessions.session_user(db, token, now=NOW, cache=cache) is None
-
-
-async def test_signing_out_everywhere_empties_the_session_cache_at_once(
-    db: Database, passwords: Passwords
-) -> None:
-    user_id, token, cache, _ = await cached_session(db, passwords)
-    await sessions.end_all_sessions(db, user_id=user_id)
-    assert await sessions.session_user(db, token, now=NOW, cache=cache) is None
-
-
-async def test_a_disabled_or_promoted_account_is_seen_through_the_cache_at_once(
-    db: Database, passwords: Passwords
-) -> None:
-    user_id, token, cache, _ = await cached_session(db, passwords)
-    await accounts.set_role(db, user_id=user_id, role="judge", acting_user_id=0)
-    user = await sessions.session_user(db, token, now=NOW, cache=cache)
-    assert user is not None and user.role == "judge"
-    await accounts.set_disabled(db, user_id=user_id, disabled=True, acting_user_id=0, now=NOW)
-    assert await sessions.session_user(db, token, now=NOW, cache=cache) is None
-
-
-async def test_a_rotated_session_token_stops_working_through_the_cache(
-    db: Database, passwords: Passwords
-) -> None:
-    user_id, token, cache, _ = await cached_session(db, passwords)
-    await sessions.start_session(db, user_id=user_id, now=NOW, replacing=token)
-    assert await sessions.session_user(db, token, now=NOW, cache=cache) is None

@@ -140,8 +140,8 @@ async def current_user(request: Request, *, cached: bool = False) -> User | None
     """The signed-in user, looked up once per request.
 
     ``cached`` lets a hot path take the user from this process's session cache (a few seconds
-    old at most, and forgotten at once on sign-out or revocation here); such a path must check
-    the session again where it writes, as a like does (``likes.apply_like``).
+    old at most); such a path must check the session again where it writes, as a like does
+    (``likes._apply_one``).
     """
     state = request.scope["state"]
     if "user" not in state:

@@ -143,8 +143,7 @@ class LikeFastPath:
         session = token_hash(token) if token else None
         user = None
         if session is not None:
-            generation = svc.db.sessions_generation
-            user = svc.session_cache.get(session, generation=generation, now=moment)
+            user = svc.session_cache.get(session, now=moment)
             if user is None:  # not held in memory: the route looks the session up
                 return None
         try:

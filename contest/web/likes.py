@@ -100,8 +100,8 @@ def like_answer(state: likes.LikeState, contest: Contest, click: Click) -> dict[
 async def _store(request: Request, contest: Contest, action: str) -> tuple[likes.LikeState, Click]:
     """Store the click, the voter recognised from the session cache.
 
-    The write checks the session again; should it have ended or changed meanwhile (elsewhere
-    than in this process, which forgets at once), the voter is looked up afresh, once.
+    The write checks the session again; should it have ended or changed since it was cached,
+    the voter is looked up afresh, once.
     """
 
     async def attempt() -> tuple[likes.LikeState, Click]:
