@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from datetime import datetime
 
-from contest.contests import Contest
 from contest.db import Database
-from contest.likes import LikeRequest, LikeState, Voter, apply_likes, ensure_voting_open
+from contest.likes import LikeRequest, LikeState, apply_likes
 
 #: Likes stored in one transaction at most; more wait for the next trip.
 MAX_BATCH = 256
@@ -36,44 +33,9 @@ class LikeWriter:
         self.batches = 0
         self.written = 0
 
-    async def like(
-        self,
-        contest: Contest,
-        *,
-        entry_id: int,
-        voter: Voter,
-        now: datetime,
-        author_key: Callable[[str], str | None] | None = None,
-        address_budget: int | None = None,
-        session_hash: str | None = None,
-        role: str | None = None,
-    ) -> LikeState:
-        """Like an entry, as ``likes.like`` does, sharing the write with concurrent likes."""
-        ensure_voting_open(contest, now)
-        request = LikeRequest(
-            contest.id, entry_id, voter, now, author_key, address_budget, session_hash, role
-        )
-        return await self.submit(request)
-
-    async def unlike(
-        self,
-        contest: Contest,
-        *,
-        entry_id: int,
-        voter: Voter,
-        now: datetime,
-        session_hash: str | None = None,
-        role: str | None = None,
-    ) -> LikeState:
-        """Take a like back, in the same queue as likes so one voter's clicks keep their order."""
-        ensure_voting_open(contest, now)
-        request = LikeRequest(
-            contest.id, entry_id, voter, now, session_hash=session_hash, role=role, action="unlike"
-        )
-        return await self.submit(request)
-
     async def submit(self, request: LikeRequest) -> LikeState:
-        """Store one prepared like; its refusal (a ContestError) is raised to this caller only."""
+        """Store one like or unlike (see ``likes.click_request``); its refusal (a ContestError)
+        is raised to this caller only. One voter's clicks are stored in the order they came."""
         future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
         self._queue.append((request, future))
         if self._writer is None:

@@ -233,24 +233,33 @@ def apply_likes(
     return outcomes
 
 
-async def like(
-    db: Database,
-    *,
+def click_request(
     contest: Contest,
+    *,
     entry_id: int,
     voter: Voter,
     now: datetime,
+    action: str = "like",
     author_key: Callable[[str], str | None] | None = None,
     address_budget: int | None = None,
-) -> LikeState:
-    """Like an entry (a repeat changes nothing); refused outside voting and on one's own photo.
-
-    ``author_key`` gives the voter key an author's account email would have (their mailbox,
-    in email mode), so an author cannot like their own photo through an emailed link either.
-    Busy servers batch likes instead (contest/like_writer.py); both run ``apply_like``.
-    """
+    session_hash: str | None = None,
+    role: str | None = None,
+) -> LikeRequest:
+    """A like (or, with ``action="unlike"``, taking one back) to store; Conflict outside the
+    voting phase. ``author_key`` gives the voter key an author's account email would have
+    (their mailbox, in email mode), so an author cannot like their own photo through an
+    emailed link either; the web's likes go through the group commit (like_writer.py)."""
     ensure_voting_open(contest, now)
-    request = LikeRequest(contest.id, entry_id, voter, now, author_key, address_budget)
+    return LikeRequest(
+        contest.id, entry_id, voter, now, author_key, address_budget, session_hash, role, action
+    )
+
+
+async def like(
+    db: Database, *, contest: Contest, entry_id: int, voter: Voter, now: datetime
+) -> LikeState:
+    """Like an entry on its own (the demo and tests); a repeat changes nothing."""
+    request = click_request(contest, entry_id=entry_id, voter=voter, now=now)
     return await db.write_in_thread(lambda connection: apply_like(connection, request))
 
 
@@ -258,8 +267,7 @@ async def unlike(
     db: Database, *, contest: Contest, entry_id: int, voter: Voter, now: datetime
 ) -> LikeState:
     """Take a like back while voting is open (a voided like stays voided)."""
-    ensure_voting_open(contest, now)
-    request = LikeRequest(contest.id, entry_id, voter, now, action="unlike")
+    request = click_request(contest, entry_id=entry_id, voter=voter, now=now, action="unlike")
     return await db.write_in_thread(lambda connection: apply_unlike(connection, request))
 
 

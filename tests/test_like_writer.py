@@ -2,10 +2,13 @@
 
 import asyncio
 import sqlite3
+from collections.abc import Awaitable
+from typing import Any
 
 import pytest
 
 from contest import like_writer, likes, sessions
+from contest.contests import Contest
 from contest.db import Database
 from contest.errors import Forbidden, NotFound, RateLimited
 from contest.like_writer import LikeWriter
@@ -17,6 +20,11 @@ pytestmark = pytest.mark.anyio
 
 def device(name: str, address: str = "10.0.0.7") -> likes.Voter:
     return likes.Voter(f"device:{name}", "vote", None, address)
+
+
+def click(writer: LikeWriter, contest: Contest, **options: Any) -> Awaitable[likes.LikeState]:
+    """A like (or unlike) through the group commit, as the web's likes go."""
+    return writer.submit(likes.click_request(contest, **options))
 
 
 async def stored(db: Database) -> set[tuple[int, str]]:
@@ -33,7 +41,7 @@ async def test_one_batch_answers_each_like_with_its_own_outcome(
     writer = LikeWriter(db)
 
     def like(entry_id: int, voter: likes.Voter):  # type: ignore[no-untyped-def]
-        return writer.like(contest, entry_id=entry_id, voter=voter, now=NOW)
+        return click(writer, contest, entry_id=entry_id, voter=voter, now=NOW)
 
     outcomes = await asyncio.gather(
         like(ids[0], fan),
@@ -67,7 +75,7 @@ async def test_a_like_that_fails_midway_is_undone_alone_and_the_batch_stands(
     writer = LikeWriter(db)
     outcomes = await asyncio.gather(
         *(
-            writer.like(contest, entry_id=ids[0], voter=device(name), now=NOW)
+            click(writer, contest, entry_id=ids[0], voter=device(name), now=NOW)
             for name in ("a", "bad", "b")
         ),
         return_exceptions=True,
@@ -88,7 +96,7 @@ async def test_the_address_budget_counts_likes_earlier_in_the_same_batch(
     writer = LikeWriter(db)
     outcomes = await asyncio.gather(
         *(
-            writer.like(contest, entry_id=ids[0], voter=device(name), now=NOW, address_budget=2)
+            click(writer, contest, entry_id=ids[0], voter=device(name), now=NOW, address_budget=2)
             for name in ("a", "b", "c")
         ),
         return_exceptions=True,
@@ -108,11 +116,11 @@ async def test_likes_arriving_during_a_write_go_together_in_the_next(
     contest, _, ids = await setup(db, passwords, mode="device")
     writer = LikeWriter(db)
     first = asyncio.ensure_future(
-        writer.like(contest, entry_id=ids[0], voter=device("first"), now=NOW)
+        click(writer, contest, entry_id=ids[0], voter=device("first"), now=NOW)
     )
     await asyncio.sleep(0)  # the writer task has taken the first like and is writing it
     rest = [
-        writer.like(contest, entry_id=ids[1], voter=device(f"v{index}"), now=NOW)
+        click(writer, contest, entry_id=ids[1], voter=device(f"v{index}"), now=NOW)
         for index in range(20)
     ]
     states = await asyncio.gather(first, *rest)
@@ -136,14 +144,14 @@ async def test_a_failed_write_fails_its_likes_only_and_the_next_write_works(
 
     monkeypatch.setattr(like_writer, "apply_likes", broken)
     outcomes = await asyncio.gather(
-        *(writer.like(contest, entry_id=ids[0], voter=device(n), now=NOW) for n in "ab"),
+        *(click(writer, contest, entry_id=ids[0], voter=device(n), now=NOW) for n in "ab"),
         return_exceptions=True,
     )
     assert all(isinstance(outcome, sqlite3.OperationalError) for outcome in outcomes)
     assert await db.fetch_value("SELECT count(*) FROM likes") == 0  # rolled back whole
 
     monkeypatch.undo()
-    state = await writer.like(contest, entry_id=ids[0], voter=device("a"), now=NOW)
+    state = await click(writer, contest, entry_id=ids[0], voter=device("a"), now=NOW)
     assert state == likes.LikeState(liked=True, count=1)
 
 
@@ -153,7 +161,7 @@ async def test_a_caller_that_goes_away_does_not_stop_the_others_likes(
     contest, _, ids = await setup(db, passwords, mode="device")
     writer = LikeWriter(db)
     tasks = [
-        asyncio.ensure_future(writer.like(contest, entry_id=ids[0], voter=device(n), now=NOW))
+        asyncio.ensure_future(click(writer, contest, entry_id=ids[0], voter=device(n), now=NOW))
         for n in "abc"
     ]
     await asyncio.sleep(0)
@@ -171,11 +179,12 @@ async def test_a_stale_session_is_caught_inside_the_write(
     voter = as_voter(contest, fan)
     writer = LikeWriter(db)
     with pytest.raises(likes.SessionChanged):
-        await writer.like(contest, entry_id=ids[0], voter=voter, now=NOW, session_hash="gone")
+        await click(writer, contest, entry_id=ids[0], voter=voter, now=NOW, session_hash="gone")
     token = await sessions.start_session(db, user_id=fan.id, now=NOW)
     for assumed in ("organizer", "judge"):  # a role the account no longer has
         with pytest.raises(likes.SessionChanged):
-            await writer.like(
+            await click(
+                writer,
                 contest,
                 entry_id=ids[0],
                 voter=voter,
@@ -183,7 +192,8 @@ async def test_a_stale_session_is_caught_inside_the_write(
                 session_hash=token_hash(token),
                 role=assumed,
             )
-    state = await writer.like(
+    state = await click(
+        writer,
         contest,
         entry_id=ids[0],
         voter=voter,
@@ -202,12 +212,14 @@ async def test_a_voters_like_then_unlike_keep_their_order_behind_a_batch_in_flig
     fan = as_voter(contest, await user(db, passwords, "fan@uni.edu"))
     other = as_voter(contest, await user(db, passwords, "other@uni.edu"))
     writer = LikeWriter(db)
-    first = asyncio.create_task(writer.like(contest, entry_id=ids[0], voter=other, now=NOW))
+    first = asyncio.create_task(click(writer, contest, entry_id=ids[0], voter=other, now=NOW))
     for _ in range(3):  # the writer starts and its batch goes to the database thread
         await asyncio.sleep(0)
-    liked = asyncio.create_task(writer.like(contest, entry_id=ids[0], voter=fan, now=NOW))
+    liked = asyncio.create_task(click(writer, contest, entry_id=ids[0], voter=fan, now=NOW))
     await asyncio.sleep(0)
-    unliked = asyncio.create_task(writer.unlike(contest, entry_id=ids[0], voter=fan, now=NOW))
+    unliked = asyncio.create_task(
+        click(writer, contest, action="unlike", entry_id=ids[0], voter=fan, now=NOW)
+    )
     outcomes = await asyncio.gather(first, liked, unliked)
 
     assert writer.batches == 2  # the like and the unlike waited together behind the first

@@ -58,34 +58,22 @@ class Click:
 
 async def store_click(svc: Services, contest: Contest, click: Click) -> likes.LikeState:
     """Store a like or unlike through the group commit, then let the gallery show a change."""
-    session = click.session_hash if click.user is not None else None
-    role = click.user.role if click.user is not None else None
-    if click.action == "unlike":
-        state = await svc.like_writer.unlike(
-            contest,
-            entry_id=click.entry_id,
-            voter=click.voter,
-            now=click.now,
-            session_hash=session,
-            role=role,
-        )
-    else:
-        email_mode = contest.settings.voting_mode == "email"
-        budget: int | None = DEVICE_LIKES_PER_ADDRESS_HOUR
-        if contest.settings.voting_mode == "device" and settings.in_networks(
-            click.voter.address, await svc.shared_networks()
-        ):
-            budget = None  # a network organizers named as shared by many (a campus, say)
-        state = await svc.like_writer.like(
-            contest,
-            entry_id=click.entry_id,
-            voter=click.voter,
-            now=click.now,
-            author_key=partial(mailbox_key, svc.config.secret_key or "") if email_mode else None,
-            address_budget=budget,
-            session_hash=session,
-            role=role,
-        )
+    mode = contest.settings.voting_mode
+    budget: int | None = DEVICE_LIKES_PER_ADDRESS_HOUR
+    if mode == "device" and settings.in_networks(click.voter.address, await svc.shared_networks()):
+        budget = None  # a network organizers named as shared by many (a campus, say)
+    request = likes.click_request(
+        contest,
+        entry_id=click.entry_id,
+        voter=click.voter,
+        now=click.now,
+        action=click.action,
+        author_key=partial(mailbox_key, svc.config.secret_key or "") if mode == "email" else None,
+        address_budget=budget,
+        session_hash=click.session_hash if click.user is not None else None,
+        role=click.user.role if click.user is not None else None,
+    )
+    state = await svc.like_writer.submit(request)
     if state.changed:
         svc.likes_changed(contest.id)
     return state
