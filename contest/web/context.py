@@ -96,6 +96,13 @@ class Services:
         )
         return networks
 
+    def contest_changed(self, contest: Contest) -> None:
+        """Forget what this process cached of a contest (its row, and its gallery's contest
+        and snapshots), so an organizer's edit shows here at once."""
+        self.contest_cache.forget_group(("contest", contest.id))
+        self.gallery_cache.forget_group(("gallery-contest", contest.slug))
+        self.gallery_cache.forget_group(("gallery", contest.id))
+
     def likes_changed(self, contest_id: int) -> None:
         """Forget the contest's cached gallery pages, so a liker sees their own like at once
         (other visitors' pages may be a moment old anyway)."""

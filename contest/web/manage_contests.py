@@ -79,7 +79,7 @@ async def edit_contest(request: Request) -> Response:
     try:
         settings = contest_form.parse_contest_form(form)
         await contests.update_contest(svc.db, contest.id, settings, now=now(request))
-        svc.contest_cache.forget(lambda key: key == ("contest", contest.id))
+        svc.contest_changed(contest)
         if (settings.title, settings.hashtag) != (contest.title, contest.settings.hashtag):
             await forget_share_cards(svc.db, svc.storage, contest.id)
     except ValidationError as error:

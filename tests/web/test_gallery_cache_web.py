@@ -3,7 +3,8 @@
 import re
 from typing import Any
 
-from contest import gallery
+from contest import contests, gallery
+from contest.contest_form import settings_to_form
 from contest.security import csrf_token
 from tests.conftest import Site
 from tests.web import test_gallery_web
@@ -207,3 +208,18 @@ def test_a_click_that_changes_nothing_leaves_the_cached_gallery_alone(
     assert "0 likes" in card(site.client.get(path).text, unseen)  # still the cached page
     assert click("unlike") == {"liked": False, "count": 0}  # a change: the cache is forgotten
     assert "1 like<" in card(site.client.get(path).text, unseen)
+
+
+def test_an_organizers_edit_shows_on_the_cached_gallery_at_once(
+    site: Site, voting: dict[str, Any]
+) -> None:
+    path = f"/contests/{voting['slug']}/gallery"
+    contest = site.run(contests.get_contest, site.db, voting["contest"])
+    assert contest.title in site.client.get(path).text  # cached from here on
+    site.sign_in_as("organizer", "org@uni.edu")
+    form = settings_to_form(contest.settings)
+    data = {name: form.getlist(name) for name in form._values} | {"title": "Renamed at once"}
+    edit = f"/manage/contests/{contest.id}/edit"
+    assert site.post(edit, data, follow_redirects=False).status_code == 303
+    site.client.cookies.delete("contest_session")
+    assert "Renamed at once" in site.client.get(path).text
