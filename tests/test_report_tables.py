@@ -45,7 +45,6 @@ async def test_entries_for_organizers_hold_every_entry_with_its_engagement(
 ) -> None:
     s = scenario
     entries = await table(db, s, "entries")
-    assert entries.columns == report_tables.ENTRY_COLUMNS
     assert entries.rows == (
         (
             s.night_stacks,
@@ -138,7 +137,6 @@ async def test_participants_with_emails_for_organizers_and_without_for_publicati
 ) -> None:
     s = scenario
     participants = await table(db, s, "participants")
-    assert participants.columns == report_tables.PARTICIPANT_COLUMNS
     assert participants.rows == (
         (s.ann, "Ann Author", "ann@uni.edu", "student", "CIVL", 2, 1, "yes"),
         (s.bob, "Bob Builder", "bob@uni.edu", "staff", "ARTS", 1, 1, "no"),
@@ -314,7 +312,7 @@ async def test_every_table_by_name_and_unknown_names_refused(
 ) -> None:
     for name in report_tables.TABLES:
         assert (await table(db, scenario, name)).name == name
-    assert report_tables.TABLES == (
+    assert report_tables.TABLES == (  # the downloads' addresses: a promise to whoever links them
         "daily",
         "entries",
         "participants",

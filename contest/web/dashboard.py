@@ -37,7 +37,7 @@ def charts(figures: Engagement) -> list[tuple[str, BarChart]]:
     ]
 
 
-async def _page(request: Request, template: str) -> Response:
+async def _page(request: Request, template: str, *, for_report: bool = False) -> Response:
     _, contest = await organizer_contest(request)
     db = services(request).db
     figures = await engagement(db, contest, now=now(request))
@@ -45,12 +45,12 @@ async def _page(request: Request, template: str) -> Response:
         "contest": contest,
         "e": figures,
         "charts": charts(figures),
-        "summary": report_text.summary(figures),
-        "percent": report_text.percent,
-        "duration": report_text.duration,
-        "NO_DATA": report_text.NO_DATA,
-        "download_tables": report_tables.TABLES,
     }
+    if for_report:
+        context |= {
+            "summary": report_text.summary(figures),
+            "download_tables": report_tables.TABLES,
+        }
     return await render(request, template, context)
 
 
@@ -61,7 +61,7 @@ async def dashboard(request: Request) -> Response:
 
 async def report(request: Request) -> Response:
     """The engagement report: a written summary, then charts and tables; prints as a PDF."""
-    return await _page(request, "manage/report.html")
+    return await _page(request, "manage/report.html", for_report=True)
 
 
 routes = [

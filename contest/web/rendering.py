@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
+from contest import report_text
 from contest.accounts import AFFILIATION_LABELS
 from contest.clock import format_local
 from contest.forms import FormValues
@@ -31,7 +32,10 @@ def build_templates(directory: Path = TEMPLATES_DIR) -> Jinja2Templates:
     )
     env.filters["markdown"] = render_markdown
     env.filters["local_time"] = format_local
+    env.filters["percent"] = report_text.percent
+    env.filters["duration"] = report_text.duration
     env.globals["AFFILIATION_LABELS"] = AFFILIATION_LABELS
+    env.globals["NO_DATA"] = report_text.NO_DATA
     return Jinja2Templates(env=env)
 
 

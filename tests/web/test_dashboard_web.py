@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from contest import report_tables
 from tests.conftest import Site
 from tests.engagement_data import (
     NOW,
@@ -239,18 +240,9 @@ def test_report_links_every_table_download_and_each_link_downloads(
     page = site.client.get(f"/manage/contests/{known.contest.id}/report").text
     section = page.split('id="downloads"')[1].split("</section>")[0]
     links = [html.unescape(href) for href in re.findall(r'href="([^"]+)"', section)]
-    assert len(links) == 9 * 4  # nine tables, CSV and JSON, for organizers and for publication
-    assert {link.split("/report/")[1].split(".")[0] for link in links} == {
-        "daily",
-        "entries",
-        "participants",
-        "likes_by_day",
-        "views",
-        "shares",
-        "replies",
-        "judging_progress",
-        "judging",
-    }
+    # Every table, as CSV and JSON, for organizers and for publication.
+    assert len(links) == len(report_tables.TABLES) * 4
+    assert {link.split("/report/")[1].split(".")[0] for link in links} == set(report_tables.TABLES)
     for link in links:
         response = site.client.get(link)
         assert response.status_code == 200, link
