@@ -24,6 +24,7 @@ from contest.engagement_response import (
     reply_figures,
 )
 from contest.engagement_series import Series, daily_series
+from contest.likes import ENTRY_LIKES
 from contest.results import published_at
 
 #: SQL true when ``users.id`` entered no contest whose submissions opened before ``?`` (the
@@ -174,8 +175,8 @@ async def winners(db: Database, contest_id: int) -> tuple[Winner, ...]:
     if await published_at(db, contest_id) is None:
         return ()
     rows = await db.fetch_all(
-        "SELECT awards.award, entries.id, entries.title,"
-        " (SELECT count(*) FROM counted_likes WHERE counted_likes.entry_id = entries.id) AS likes"
+        "SELECT awards.award, entries.id, entries.title,"  # noqa: S608 - fixed SQL
+        f" {ENTRY_LIKES} AS likes"
         " FROM awards JOIN entries ON entries.id = awards.entry_id"
         " WHERE awards.contest_id = ? AND awards.award IN ('champion', 'peoples_choice')"
         " ORDER BY awards.award",

@@ -10,6 +10,7 @@ from contest.contests import Contest
 from contest.db import Database, Row
 from contest.entry_text import normalize_tag
 from contest.errors import NotFound
+from contest.likes import ENTRY_LIKES, ENTRY_PICKS
 
 PAGE_SIZE = 24
 SORTS = ("shuffled", "newest", "likes")
@@ -22,10 +23,7 @@ _PUBLIC_COLUMNS = (
     " entries.display_key, entries.display_width, entries.display_height,"
     " users.display_name AS author_name, users.department AS author_department,"
     " categories.name AS category_name,"
-    " (SELECT count(*) FROM counted_likes WHERE counted_likes.entry_id = entries.id)"
-    "   AS like_count,"
-    " (SELECT count(*) FROM likes WHERE likes.entry_id = entries.id AND likes.kind = 'pick')"
-    "   AS pick_count"
+    f" {ENTRY_LIKES} AS like_count, {ENTRY_PICKS} AS pick_count"
 )
 _PUBLIC_FROM = (
     " FROM entries JOIN users ON users.id = entries.participant_id"

@@ -85,6 +85,12 @@ def ensure_voting_open(contest: Contest, now: datetime) -> None:
         raise Conflict("Voting has closed.")
 
 
+#: An entry's People's Choice likes and its Library picks, as subqueries of a query on
+#: ``entries``: one definition of what counts, for the gallery, the dashboard and the report.
+ENTRY_LIKES = "(SELECT count(*) FROM counted_likes WHERE counted_likes.entry_id = entries.id)"
+ENTRY_PICKS = (
+    "(SELECT count(*) FROM likes WHERE likes.entry_id = entries.id AND likes.kind = 'pick')"
+)
 #: A voter's standing People's Choice likes of one entry (organizers' picks and voids apart).
 VOTE_COUNT = "SELECT count(*) FROM counted_likes WHERE entry_id = ?"
 #: After a like, in one statement: whether the voter's like stands, and the entry's count.

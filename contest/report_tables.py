@@ -21,6 +21,7 @@ from contest.engagement import FIRST_TIME
 from contest.engagement_response import judge_progress, seconds_since_approval
 from contest.entry_text import without_emails
 from contest.errors import NotFound
+from contest.likes import ENTRY_LIKES, ENTRY_PICKS
 from contest.report_scope import Cell, Scope, Table
 
 __all__ = ["TABLES", "Cell", "Table", "build_table"]
@@ -73,13 +74,10 @@ JUDGING_COLUMNS = (
 async def _entries(db: Database, scope: Scope) -> Table:
     contest_id = scope.contest.id
     rows = await db.fetch_all(
-        "SELECT entries.id, entries.title, entries.status, entries.credit,"
+        "SELECT entries.id, entries.title, entries.status, entries.credit,"  # noqa: S608 - fixed SQL
         " entries.created_at, entries.moderated_at, categories.name AS category,"
         " users.display_name AS author_name, users.affiliation, users.department,"
-        " (SELECT count(*) FROM counted_likes WHERE counted_likes.entry_id = entries.id)"
-        "   AS counted_likes,"
-        " (SELECT count(*) FROM likes WHERE likes.entry_id = entries.id"
-        "   AND likes.kind = 'pick') AS library_picks,"
+        f" {ENTRY_LIKES} AS counted_likes, {ENTRY_PICKS} AS library_picks,"
         " (SELECT count(*) FROM entry_views WHERE entry_views.entry_id = entries.id) AS views,"
         " (SELECT count(*) FROM share_clicks WHERE share_clicks.entry_id = entries.id)"
         "   AS share_clicks,"
