@@ -30,10 +30,26 @@ async def insert_entry(
 
 
 async def add_account(
-    db: Database, passwords: Passwords, *, email: str, name: str, role: str, now: datetime
+    db: Database,
+    passwords: Passwords,
+    *,
+    email: str,
+    name: str,
+    role: str,
+    now: datetime,
+    affiliation: str = "other",
+    department: str = "",
 ) -> accounts.User:
-    """An account with a throwaway password, through the real sign-up path."""
+    """An account with a throwaway password ("x" * 12), through the real sign-up path."""
     user_id = await accounts.create_user(
-        db, passwords, email=email, display_name=name, password="x" * 12, role=role, now=now
+        db,
+        passwords,
+        email=email,
+        display_name=name,
+        password="x" * 12,
+        role=role,
+        affiliation=affiliation,
+        department=department,
+        now=now,
     )
     return accounts.User.from_row(await accounts.get_user_row(db, user_id))

@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from contest import accounts, contests, likes, replies, results, views
+from contest import contests, likes, replies, results, views
 from contest.accounts import User
 from contest.contests import Contest
 from contest.db import Database
 from contest.demo import demo_settings, judging_demo_settings
 from contest.security import Passwords
-from tests.factories import insert_entry
+from tests.factories import add_account, insert_entry
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TZ = "Asia/Hong_Kong"
@@ -57,18 +57,17 @@ async def make_user(
     affiliation: str = "student",
     department: str = "",
 ) -> User:
-    user_id = await accounts.create_user(
+    """An account of the scenario, made on its day (see ``factories.add_account``)."""
+    return await add_account(
         db,
         passwords,
         email=email,
-        display_name=name,
-        password="x" * 12,
+        name=name,
         role=role,
+        now=NOW,
         affiliation=affiliation,
         department=department,
-        now=NOW,
     )
-    return User.from_row(await accounts.get_user_row(db, user_id))  # password: "x" * 12
 
 
 async def _entry(

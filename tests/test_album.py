@@ -10,7 +10,7 @@ import anyio
 import pytest
 from PIL import Image, ImageDraw
 
-from contest import accounts, cli, contests, entries, moderation, results
+from contest import cli, contests, entries, moderation, results
 from contest.accounts import User
 from contest.album import MARKER, AlbumError, AlbumReport, export_album
 from contest.contests import Contest
@@ -20,6 +20,7 @@ from contest.entry_text import EntryText
 from contest.photos import process_upload
 from contest.security import Passwords
 from contest.storage import LocalStorage
+from tests.factories import add_account
 
 pytestmark = pytest.mark.anyio
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -51,18 +52,17 @@ def jpeg(seed: int, size: tuple[int, int]) -> bytes:
 
 
 async def account(db: Database, passwords: Passwords, email: str, name: str, role: str) -> User:
-    user_id = await accounts.create_user(
+    staff = role != "participant"
+    return await add_account(
         db,
         passwords,
         email=email,
-        display_name=name,
-        password="x" * 12,
+        name=name,
         role=role,
-        affiliation="student" if role == "participant" else "staff",
-        department="CIVL" if role == "participant" else "LIB",
         now=NOW,
+        affiliation="staff" if staff else "student",
+        department="LIB" if staff else "CIVL",
     )
-    return User.from_row(await accounts.get_user_row(db, user_id))
 
 
 async def setup(db: Database, passwords: Passwords, tmp_path: Path) -> Setup:
