@@ -215,7 +215,9 @@ _WAITING = (
 async def pending(db: Database, campaign: Campaign) -> Pending:
     """Who a send would mail now: not mailed by this campaign yet, and not unsubscribed.
 
-    Counted in SQL with the first row alone loaded: a page view must not read the whole list.
+    A campaign's own list is counted in SQL with the first row alone loaded. A campaign to
+    the contest's participants also reads their accounts (their mailboxes are worked out in
+    Python, Gmail dots and all), one row per participant.
     """
     row = await db.fetch_one(
         "SELECT r.line, r.email, r.mailbox, r.name, count(*) OVER () AS n"
