@@ -105,24 +105,24 @@ async def send_test(
     campaign: Campaign,
     *,
     contest: Contest,
-    organizer: User,
+    actor: User,
     link: str,
     unsubscribe_link_for: LinkMaker,
     now: datetime,
 ) -> None:
-    """Queue the first recipient's message to the organizer only, and log it as a test."""
+    """Queue the first recipient's message to the organizer (``actor``) only, logged as a test."""
     sample = (await pending(db, campaign)).first or Recipient(
-        0, organizer.email, "", organizer.display_name
+        0, actor.email, "", actor.display_name
     )
-    token, link_row = new_link(mailbox(organizer.email), campaign.id, now)
+    token, link_row = new_link(mailbox(actor.email), campaign.id, now)
     subject, body = message_for(campaign, contest, link, sample, unsubscribe_link_for(token))
     async with db.transaction() as tx:
         await tx.execute(INSERT_LINK, link_row)
         await queue_mail(
-            tx, recipient=organizer.email, subject=TEST_PREFIX + subject, body=body, now=now
+            tx, recipient=actor.email, subject=TEST_PREFIX + subject, body=body, now=now
         )
         await _log_send(
-            tx, campaign, contest, link, actor=organizer, now=now, test_recipient=organizer.email
+            tx, campaign, contest, link, actor=actor, now=now, test_recipient=actor.email
         )
 
 
@@ -228,7 +228,7 @@ async def send(
     campaign: Campaign,
     *,
     contest: Contest,
-    sender: User,
+    actor: User,
     link: str,
     unsubscribe_link_for: LinkMaker,
     now: datetime,
@@ -253,7 +253,7 @@ async def send(
     async with db.transaction() as tx:  # logged first: each batch adds what it queued
         bad_rows = await _new_bad_rows(tx, campaign.id)
         report = SendReport(0, 0, bad_rows)
-        send_id = await _log_send(tx, campaign, contest, link, actor=sender, now=now, report=report)
+        send_id = await _log_send(tx, campaign, contest, link, actor=actor, now=now, report=report)
     queued = stopped = 0
     while batch := await _send_batch(
         db, campaign, contest, link, unsubscribe_link_for, now, send_id

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
-from typing import Any, TypedDict
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -13,7 +13,7 @@ from contest import campaign_log, campaign_send, campaigns, unsubscribes
 from contest.accounts import User
 from contest.campaign_lists import MAX_LIST_BYTES, MAX_LIST_ROWS
 from contest.campaign_text import DEFAULTS, KINDS, PLACEHOLDERS
-from contest.campaigns import Campaign, LinkMaker
+from contest.campaigns import Campaign
 from contest.contests import Contest
 from contest.errors import ValidationError
 from contest.forms import FormValues
@@ -178,21 +178,6 @@ async def campaign_page(request: Request) -> Response:
     return await _campaign_page(request, contest, campaign)
 
 
-class _Links(TypedDict):
-    """Where a message points its reader, and how its personal unsubscribe link is made."""
-
-    link: str
-    unsubscribe_link_for: LinkMaker
-
-
-def _links(request: Request, contest: Contest, campaign: Campaign) -> _Links:
-    """The ``link`` and ``unsubscribe_link_for`` arguments of a test or a send."""
-    return {
-        "link": _link(request, contest, campaign.kind),
-        "unsubscribe_link_for": lambda token: _unsubscribe_link(request, token),
-    }
-
-
 async def _act(
     request: Request,
     contest: Contest,
@@ -253,34 +238,30 @@ async def add_addresses(request: Request) -> Response:
     return await _act(request, contest, campaign, add(), done="add", list_form=form)
 
 
-async def test_campaign(request: Request) -> Response:
-    """Queue the message to the signed-in organizer only."""
+async def _queue(request: Request, send: Callable[..., Awaitable[object]], done: str) -> Response:
+    """Queue a test or the whole send (``campaign_send.send_test`` or ``send``)."""
     user, contest, campaign = await _organizer_campaign(request)
     await read_form(request)
-    test = campaign_send.send_test(
+    queuing = send(
         services(request).db,
         campaign,
         contest=contest,
-        organizer=user,
+        actor=user,
         now=now(request),
-        **_links(request, contest, campaign),
+        link=_link(request, contest, campaign.kind),
+        unsubscribe_link_for=lambda token: _unsubscribe_link(request, token),
     )
-    return await _act(request, contest, campaign, test, done="test")
+    return await _act(request, contest, campaign, queuing, done=done)
+
+
+async def test_campaign(request: Request) -> Response:
+    """Queue the message to the signed-in organizer only."""
+    return await _queue(request, campaign_send.send_test, "test")
 
 
 async def send_campaign(request: Request) -> Response:
     """Queue one message per recipient not yet mailed by this campaign."""
-    user, contest, campaign = await _organizer_campaign(request)
-    await read_form(request)
-    sending = campaign_send.send(
-        services(request).db,
-        campaign,
-        contest=contest,
-        sender=user,
-        now=now(request),
-        **_links(request, contest, campaign),
-    )
-    return await _act(request, contest, campaign, sending, done="send")
+    return await _queue(request, campaign_send.send, "send")
 
 
 async def delete_campaign(request: Request) -> Response:
