@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test check lint typecheck audit clean
+.PHONY: run test check lint typecheck contracts audit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-check: $(STAMP) lint typecheck audit
+check: $(STAMP) lint typecheck contracts audit
 
 LINTED := contest tests $(wildcard bench)
 
@@ -38,6 +38,10 @@ lint:
 
 typecheck:
 	$(BIN)/mypy
+
+# The import contracts in pyproject.toml: layers, no HTTP in the domain, pages apart.
+contracts:
+	$(BIN)/lint-imports
 
 # No advisories are ignored today. An advisory without a fixed release would be listed here as
 # `--ignore-vuln ID` with a comment saying why. pip-audit lists every package it could not look

@@ -15,12 +15,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from contest import accounts, campaign_send, campaigns, contests
-from contest.campaign_lists import MAX_LIST_ROWS
-from contest.campaign_text import DEFAULTS
-from contest.db import Database
-from contest.demo import demo_settings
-from contest.security import Passwords
+from contest.accounts import users
+from contest.campaigns import drafts
+from contest.campaigns import send as campaign_send
+from contest.campaigns.lists import MAX_LIST_ROWS
+from contest.campaigns.text import DEFAULTS
+from contest.contests import store as contest_store
+from contest.core.db import Database
+from contest.core.security import Passwords
+from contest.demo.contests import demo_settings
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -31,7 +34,7 @@ async def main() -> dict[str, float]:
     data = ("name,email,affiliation\n" + rows).encode()  # an extra column, ignored
     with tempfile.TemporaryDirectory() as folder:
         db = await Database.open(Path(folder) / "bench.db")
-        user_id = await accounts.create_user(
+        user_id = await users.create_user(
             db,
             Passwords(fast=True),
             email="org@uni.edu",
@@ -40,15 +43,15 @@ async def main() -> dict[str, float]:
             role="organizer",
             now=NOW,
         )
-        user = accounts.User.from_row(await accounts.get_user_row(db, user_id))
-        contest = await contests.create_contest(
+        user = users.User.from_row(await users.get_user_row(db, user_id))
+        contest = await contest_store.create_contest(
             db, demo_settings(NOW, "UTC"), created_by=None, now=NOW
         )
         started = time.perf_counter()
-        listing = await campaigns.prepare_list(db, data)
+        listing = await drafts.prepare_list(db, data)
         parsed = time.perf_counter()
         subject, body = DEFAULTS["invite"]
-        campaign_id = await campaigns.create_campaign(
+        campaign_id = await drafts.create_campaign(
             db,
             contest_id=contest.id,
             kind="invite",
@@ -59,7 +62,7 @@ async def main() -> dict[str, float]:
             now=NOW,
         )
         stored = time.perf_counter()
-        campaign = await campaigns.get_campaign(db, contest.id, campaign_id)
+        campaign = await drafts.get_campaign(db, contest.id, campaign_id)
 
         async def send(minutes: int) -> campaign_send.SendReport:
             return await campaign_send.send(

@@ -17,12 +17,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from contest import contests, report_text
-from contest.clock import to_db
-from contest.db import Database
-from contest.demo import demo_settings
-from contest.engagement import engagement
-from contest.web.dashboard import charts
+from contest.contests import store as contest_store
+from contest.contests.model import Contest
+from contest.core.clock import to_db
+from contest.core.db import Database
+from contest.demo.contests import demo_settings
+from contest.engagement import report_text
+from contest.engagement.figures import engagement
+from contest.web.manage.dashboard import charts
 
 PARTICIPANTS, ENTRIES, LIKES, VIEWS, SHARES, REPLIES, RUNS = (
     600,
@@ -41,9 +43,9 @@ def moment(rnd: random.Random) -> str:
     return to_db(START + timedelta(seconds=rnd.randrange(28 * 86400)))
 
 
-async def seed(db: Database) -> contests.Contest:
+async def seed(db: Database) -> Contest:
     rnd = random.Random(7)
-    contest = await contests.create_contest(
+    contest = await contest_store.create_contest(
         db, demo_settings(START, "Asia/Hong_Kong"), created_by=None, now=START
     )
     async with db.transaction() as tx:

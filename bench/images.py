@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import pillow_heif
 from PIL import Image, ImageChops, ImageCms, ImageDraw, ImageFilter, ImageOps
 
-from contest import images
+from contest.media import images
 
 RUNS = 7
 #: Display P3 colorants (D50-adapted), as in Apple's profile.

@@ -36,10 +36,10 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from contest.clock import to_db, utcnow  # noqa: E402
 from contest.config import Config  # noqa: E402
-from contest.security import token_hash  # noqa: E402
-from contest.storage import LocalStorage  # noqa: E402
+from contest.core.clock import to_db, utcnow  # noqa: E402
+from contest.core.security import token_hash  # noqa: E402
+from contest.core.storage import LocalStorage  # noqa: E402
 
 CLIENTS = 64
 ENTRIES = 500
@@ -80,7 +80,7 @@ def seed(data: Path) -> tuple[str, list[str], int]:
     """A contest in its voting phase, 500 approved entries and 64 signed-in voters."""
     config = Config(data_dir=data, secret_key=SECRET)
     code = (
-        "import asyncio, sys; from contest.db import Database; from pathlib import Path;"
+        "import asyncio, sys; from contest.core.db import Database; from pathlib import Path;"
         "asyncio.run(Database.open(Path(sys.argv[1])))"
     )
     subprocess.run([sys.executable, "-c", code, str(config.database)], check=True)
@@ -246,7 +246,7 @@ def get(path: str, port: int, cookie: str = "") -> bytes:
 
 def like_requests(port: int, tokens: list[str]) -> tuple[list[bytes], list[tuple[int, int]]]:
     """Like requests from each voter's session, with a fifth of them replaying earlier ones."""
-    from contest.security import csrf_token
+    from contest.core.security import csrf_token
 
     rng = random.Random(7)
     made: list[bytes] = []

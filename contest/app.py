@@ -16,34 +16,16 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from contest import outbox
-from contest.cache import TTLCache
-from contest.clock import utcnow
 from contest.config import Config
-from contest.db import Database
-from contest.errors import ContestError
-from contest.masters import complete_pending_masters
-from contest.photos import sweep_expired_uploads
-from contest.security import Passwords
-from contest.storage import LocalStorage
-from contest.web import (
-    auth,
-    campaigns,
-    dashboard,
-    email_votes,
-    entries,
-    gallery,
-    judging,
-    like_review,
-    likes,
-    manage_contests,
-    manage_site,
-    media,
-    moderation,
-    public,
-    report_downloads,
-    results,
-)
+from contest.core import outbox
+from contest.core.cache import TTLCache
+from contest.core.clock import utcnow
+from contest.core.db import Database
+from contest.core.errors import ContestError
+from contest.core.security import Passwords
+from contest.core.storage import LocalStorage
+from contest.media.masters import complete_pending_masters
+from contest.media.photos import sweep_expired_uploads
 from contest.web.context import Services
 from contest.web.errors import (
     error_response,
@@ -52,12 +34,25 @@ from contest.web.errors import (
     handle_overflow,
     handle_server_error,
 )
-from contest.web.like_fast_path import LikeFastPath
+from contest.web.manage import (
+    campaigns,
+    dashboard,
+    like_review,
+    moderation,
+    report_downloads,
+    results,
+)
+from contest.web.manage import contests as manage_contests
+from contest.web.manage import site as manage_site
+from contest.web.members import auth, entries, judging
 from contest.web.middleware import (
     BodyLimitMiddleware,
     CrossSiteRequestMiddleware,
     SecurityHeadersMiddleware,
 )
+from contest.web.public import email_votes, gallery, likes, media
+from contest.web.public import home as public
+from contest.web.public.like_fast_path import LikeFastPath
 from contest.web.rendering import STATIC_DIR, build_templates
 from contest.web.routing import IndexedRouter
 

@@ -9,13 +9,14 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
-from contest import accounts, demo
-from contest.clock import utcnow
+from contest.accounts import emails, users
 from contest.config import ENVIRONMENT, Config
-from contest.db import Database
-from contest.errors import ValidationError
-from contest.security import Passwords
-from contest.storage import LocalStorage
+from contest.core.clock import utcnow
+from contest.core.db import Database
+from contest.core.errors import ValidationError
+from contest.core.security import Passwords
+from contest.core.storage import LocalStorage
+from contest.demo import contests as demo
 
 T = TypeVar("T")
 
@@ -44,7 +45,7 @@ def _add_user(config: Config, args: argparse.Namespace, role: str) -> int:
     password = _read_password(args)
 
     async def work(db: Database) -> int:
-        return await accounts.create_user(
+        return await users.create_user(
             db,
             Passwords(),
             email=args.email,
@@ -60,7 +61,7 @@ def _add_user(config: Config, args: argparse.Namespace, role: str) -> int:
         user_id = _with_database(config, work)
     except ValidationError as error:
         raise SystemExit("Not added: " + " ".join(error.errors.values())) from error
-    print(f"Added {role} {accounts.normalize_email(args.email)} (id {user_id}).")
+    print(f"Added {role} {emails.normalize_email(args.email)} (id {user_id}).")
     return 0
 
 
@@ -132,12 +133,15 @@ def cmd_export_album(config: Config, args: argparse.Namespace) -> int:
     """Write a contest's photo album as a static site to host anywhere."""
     from pathlib import Path
 
-    from contest import album, contests
-    from contest.errors import NotFound
+    from contest.contests import store as contest_store
+    from contest.core.errors import NotFound
+    from contest.gallery import album
 
     async def work(db: Database) -> album.AlbumReport | None:
         try:
-            contest = await contests.get_contest_by_slug(db, args.contest, include_unpublished=True)
+            contest = await contest_store.get_contest_by_slug(
+                db, args.contest, include_unpublished=True
+            )
         except NotFound:
             return None
         return await album.export_album(
@@ -168,7 +172,7 @@ def _user_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
     parser.add_argument("--email", required=required, help="sign-in address")
     parser.add_argument("--name", required=required, help="display name shown on pages")
     parser.add_argument(
-        "--affiliation", default="staff", choices=accounts.AFFILIATIONS, help="default: staff"
+        "--affiliation", default="staff", choices=users.AFFILIATIONS, help="default: staff"
     )
     parser.add_argument("--department", default="", help="e.g. LIB or CIVL")
     parser.add_argument(
@@ -232,9 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
     user = commands.add_parser("user", help="manage accounts", description="Manage accounts.")
     user_commands = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
     add = user_commands.add_parser("add", help="add an account", description=cmd_user_add.__doc__)
-    add.add_argument(
-        "--role", required=True, choices=accounts.ROLES, help="what the account may do"
-    )
+    add.add_argument("--role", required=True, choices=users.ROLES, help="what the account may do")
     _user_options(add, required=True)
     add.set_defaults(handler=cmd_user_add)
     return parser

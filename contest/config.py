@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from contest.core.outbox import SmtpSettings
+
 MEGABYTE = 1024 * 1024
 
 #: Environment variables understood by :meth:`Config.from_environ`, with what each sets.
@@ -30,17 +32,6 @@ ENVIRONMENT = {
     "CONTEST_MAIL_FROM": "sender address of outgoing mail (default contest@localhost)",
     "CONTEST_GALLERY_CACHE_SECONDS": "how stale gallery like counts may be (default 1; 0 = off)",
 }
-
-
-@dataclass(frozen=True)
-class SmtpSettings:
-    """How to reach the outgoing mail server."""
-
-    host: str
-    port: int = 587
-    user: str | None = None
-    password: str | None = field(default=None, repr=False)
-    starttls: bool = True
 
 
 @dataclass(frozen=True)

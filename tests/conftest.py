@@ -13,8 +13,8 @@ from starlette.testclient import TestClient
 
 from contest.app import create_app
 from contest.config import Config
-from contest.db import Database
-from contest.security import Passwords
+from contest.core.db import Database
+from contest.core.security import Passwords
 
 T = TypeVar("T")
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -80,7 +80,7 @@ class Site:
         department: str = "CIVL",
         password: str = PASSWORD,
     ) -> int:
-        from contest.accounts import create_user
+        from contest.accounts.users import create_user
 
         async def work() -> int:
             return await create_user(

@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from contest import accounts, contests
-from contest.contests import Contest
-from contest.db import Database, Transaction
-from contest.demo import demo_settings
-from contest.security import Passwords
+from contest.accounts import users
+from contest.contests import store as contest_store
+from contest.contests.model import Contest
+from contest.core.db import Database, Transaction
+from contest.core.security import Passwords
+from contest.demo.contests import demo_settings
 from tests.factories import insert_entry
 
 TZ = "Asia/Hong_Kong"
@@ -65,7 +66,7 @@ class Known:
 
 async def _contest(db: Database, title: str, opens: datetime) -> Contest:
     settings = replace(demo_settings(opens, TZ), title=title, min_judges_per_entry=2)
-    return await contests.create_contest(db, settings, created_by=None, now=opens)
+    return await contest_store.create_contest(db, settings, created_by=None, now=opens)
 
 
 async def empty_contest(db: Database) -> Contest:
@@ -85,8 +86,8 @@ async def _like(
 
 async def build(db: Database, passwords: Passwords) -> Known:
     """The contest with known numbers, an earlier one (Sue entered it) and a later one."""
-    users = {
-        email: await accounts.create_user(
+    people = {
+        email: await users.create_user(
             db,
             passwords,
             email=email,
@@ -111,13 +112,13 @@ async def build(db: Database, passwords: Passwords) -> Known:
     ids: dict[str, int] = {}
     async with db.transaction() as tx:
         for key, (author, title, status, category, at) in ENTRIES.items():
-            ids[key] = await insert_entry(tx, contest.id, users[author], title, status)
+            ids[key] = await insert_entry(tx, contest.id, people[author], title, status)
             await tx.execute(
                 "UPDATE entries SET created_at = ?, category_id = ?, moderated_at = ? WHERE id = ?",
                 (at, categories.get(category or ""), APPROVED_AT.get(key), ids[key]),
             )
-        old = await insert_entry(tx, earlier.id, users["sue@uni.edu"], "Autumn leaves", "approved")
-        await insert_entry(tx, later.id, users["sam@uni.edu"], "Summer sun", "approved")
+        old = await insert_entry(tx, earlier.id, people["sue@uni.edu"], "Autumn leaves", "approved")
+        await insert_entry(tx, later.id, people["sam@uni.edu"], "Summer sun", "approved")
         await _like(tx, old, "user:99", "vote", "2025-11-10T01:00:00Z")  # another contest's
 
         lamplight, steps, moon = ids["lamplight"], ids["steps"], ids["moon"]
@@ -162,7 +163,7 @@ async def build(db: Database, passwords: Passwords) -> Known:
         # Every entry carries the contest's official hashtag (see contest/entry_text.py).
         tags += [(entry, "dayandnightatthelibrary") for entry in ids.values()]
         await tx.execute_many("INSERT INTO entry_hashtags (entry_id, tag) VALUES (?, ?)", tags)
-        organizer = users[ORGANIZER_EMAIL]
+        organizer = people[ORGANIZER_EMAIL]
         replies = [
             (lamplight, "2026-03-02T03:00:00Z"),  # after 2 hours
             (lamplight, "2026-03-03T00:00:00Z"),  # a second reply: not the first
@@ -175,7 +176,7 @@ async def build(db: Database, passwords: Passwords) -> Known:
             " VALUES (?, ?, 'Thanks!', ?)",
             [(entry, organizer, at) for entry, at in replies],
         )
-        judges = [users["judge1@uni.edu"], users["judge2@uni.edu"]]
+        judges = [people["judge1@uni.edu"], people["judge2@uni.edu"]]
         for judge in judges:
             await tx.execute(
                 "INSERT INTO contest_judges (contest_id, user_id) VALUES (?, ?)",
@@ -187,7 +188,7 @@ async def build(db: Database, passwords: Passwords) -> Known:
                 " VALUES (?, ?, 'x', 'x')",
                 (entry, judge),
             )
-    return Known(contest, ids, users)
+    return Known(contest, ids, people)
 
 
 async def publish_results(db: Database, known: Known) -> None:

@@ -3,9 +3,9 @@
 from datetime import datetime
 from typing import Any
 
-from contest import accounts
-from contest.db import Database, Transaction
-from contest.security import Passwords
+from contest.accounts import users
+from contest.core.db import Database, Transaction
+from contest.core.security import Passwords
 
 INSERT_ENTRY = (
     "INSERT INTO entries (contest_id, participant_id, title, status, licence, consent_own_work,"
@@ -39,9 +39,9 @@ async def add_account(
     now: datetime,
     affiliation: str = "other",
     department: str = "",
-) -> accounts.User:
+) -> users.User:
     """An account with a throwaway password ("x" * 12), through the real sign-up path."""
-    user_id = await accounts.create_user(
+    user_id = await users.create_user(
         db,
         passwords,
         email=email,
@@ -52,4 +52,4 @@ async def add_account(
         department=department,
         now=now,
     )
-    return accounts.User.from_row(await accounts.get_user_row(db, user_id))
+    return users.User.from_row(await users.get_user_row(db, user_id))

@@ -10,12 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from contest import contests, likes, replies, results, views
-from contest.accounts import User
-from contest.contests import Contest
-from contest.db import Database
-from contest.demo import demo_settings, judging_demo_settings
-from contest.security import Passwords
+from contest.accounts.users import User
+from contest.contests import store as contest_store
+from contest.contests.model import Contest
+from contest.core.db import Database
+from contest.core.security import Passwords
+from contest.demo.contests import demo_settings, judging_demo_settings
+from contest.entries import replies
+from contest.gallery import views
+from contest.judging import results
+from contest.voting import likes
 from tests.factories import add_account, insert_entry
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -107,9 +111,9 @@ async def _entry(
 async def build(db: Database, passwords: Passwords) -> Scenario:
     """Entries, likes, views, shares and replies with known times; no results yet."""
     settings = replace(judging_demo_settings(NOW, TZ), award_per_category=False)
-    contest = await contests.create_contest(db, settings, created_by=None, now=NOW)
+    contest = await contest_store.create_contest(db, settings, created_by=None, now=NOW)
     opened_earlier = replace(demo_settings(NOW - timedelta(days=60), TZ), title="Winter Light")
-    earlier = await contests.create_contest(db, opened_earlier, created_by=None, now=NOW)
+    earlier = await contest_store.create_contest(db, opened_earlier, created_by=None, now=NOW)
     ann = await make_user(db, passwords, "ann@uni.edu", "Ann Author", department="CIVL")
     bob = await make_user(
         db, passwords, "bob@uni.edu", "Bob Builder", affiliation="staff", department="ARTS"

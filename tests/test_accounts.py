@@ -3,11 +3,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from contest import accounts, sessions, settings
-from contest.db import Database
-from contest.errors import ContestError, RateLimited, ValidationError
-from contest.ratelimit import SIGN_IN_LIMITS
-from contest.security import Passwords
+from contest.accounts import emails, sessions, site_settings, users
+from contest.accounts.throttle import SIGN_IN_LIMITS
+from contest.core.db import Database
+from contest.core.errors import ContestError, RateLimited, ValidationError
+from contest.core.security import Passwords
 
 pytestmark = pytest.mark.anyio
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -16,7 +16,7 @@ PASSWORD = "a long enough password"
 
 async def add(db: Database, passwords: Passwords, email: str = "Pat@Uni.edu", **kw: str) -> int:
     fields = {"display_name": "Pat", "role": "participant", "affiliation": "student"} | kw
-    return await accounts.create_user(
+    return await users.create_user(
         db,
         passwords,
         email=email,
@@ -30,7 +30,7 @@ async def test_new_account_is_stored_with_a_normalised_email_and_argon2id_hash(
     db: Database, passwords: Passwords
 ) -> None:
     user_id = await add(db, passwords, department="civl")
-    row = await accounts.get_user_row(db, user_id)
+    row = await users.get_user_row(db, user_id)
     assert row["email"] == "pat@uni.edu"
     assert row["department"] == "CIVL"
     assert row["password_hash"].startswith("$argon2id$")
@@ -39,7 +39,7 @@ async def test_new_account_is_stored_with_a_normalised_email_and_argon2id_hash(
 
 async def test_every_bad_field_is_reported_at_once(db: Database, passwords: Passwords) -> None:
     with pytest.raises(ValidationError) as caught:
-        await accounts.create_user(
+        await users.create_user(
             db,
             passwords,
             email="not-an-email",
@@ -67,12 +67,12 @@ async def test_good_password_signs_in_and_bad_one_does_not(
     db: Database, passwords: Passwords
 ) -> None:
     user_id = await add(db, passwords)
-    user = await accounts.authenticate(
+    user = await users.authenticate(
         db, passwords, email="PAT@uni.edu", password=PASSWORD, address="1.2.3.4", now=NOW
     )
     assert user.id == user_id
     with pytest.raises(ContestError) as wrong:
-        await accounts.authenticate(
+        await users.authenticate(
             db,
             passwords,
             email="pat@uni.edu",
@@ -81,10 +81,10 @@ async def test_good_password_signs_in_and_bad_one_does_not(
             now=NOW,
         )
     with pytest.raises(ContestError) as unknown:
-        await accounts.authenticate(
+        await users.authenticate(
             db, passwords, email="who@uni.edu", password=PASSWORD, address="1.2.3.4", now=NOW
         )
-    assert wrong.value.message == unknown.value.message == accounts.BAD_CREDENTIALS
+    assert wrong.value.message == unknown.value.message == users.BAD_CREDENTIALS
 
 
 async def test_disabled_account_cannot_sign_in_and_loses_its_sessions(
@@ -93,12 +93,10 @@ async def test_disabled_account_cannot_sign_in_and_loses_its_sessions(
     organizer = await add(db, passwords, email="org@uni.edu", role="organizer")
     user_id = await add(db, passwords)
     token = await sessions.start_session(db, user_id=user_id, now=NOW)
-    await accounts.set_disabled(
-        db, user_id=user_id, disabled=True, acting_user_id=organizer, now=NOW
-    )
+    await users.set_disabled(db, user_id=user_id, disabled=True, acting_user_id=organizer, now=NOW)
     assert await sessions.session_user(db, token, now=NOW) is None
     with pytest.raises(ContestError, match="disabled"):
-        await accounts.authenticate(
+        await users.authenticate(
             db, passwords, email="pat@uni.edu", password=PASSWORD, address="1.2.3.4", now=NOW
         )
 
@@ -109,7 +107,7 @@ async def test_account_is_locked_after_five_failures_then_frees_up(
     await add(db, passwords)
     for _ in range(SIGN_IN_LIMITS.per_account):
         with pytest.raises(ContestError):
-            await accounts.authenticate(
+            await users.authenticate(
                 db,
                 passwords,
                 email="pat@uni.edu",
@@ -118,12 +116,12 @@ async def test_account_is_locked_after_five_failures_then_frees_up(
                 now=NOW,
             )
     with pytest.raises(RateLimited) as limited:
-        await accounts.authenticate(
+        await users.authenticate(
             db, passwords, email="pat@uni.edu", password=PASSWORD, address="8.8.8.8", now=NOW
         )
     assert limited.value.retry_after == int(SIGN_IN_LIMITS.window.total_seconds())
     later = NOW + SIGN_IN_LIMITS.window + timedelta(seconds=1)
-    user = await accounts.authenticate(
+    user = await users.authenticate(
         db, passwords, email="pat@uni.edu", password=PASSWORD, address="8.8.8.8", now=later
     )
     assert user.email == "pat@uni.edu"
@@ -135,7 +133,7 @@ async def test_one_busy_campus_address_is_not_locked_out_by_a_few_typos(
     await add(db, passwords)
     for index in range(20):  # twenty students mistype once, all behind one NAT address
         with pytest.raises(ContestError):
-            await accounts.authenticate(
+            await users.authenticate(
                 db,
                 passwords,
                 email=f"s{index}@uni.edu",
@@ -143,37 +141,37 @@ async def test_one_busy_campus_address_is_not_locked_out_by_a_few_typos(
                 address="10.0.0.1",
                 now=NOW,
             )
-    user = await accounts.authenticate(
+    user = await users.authenticate(
         db, passwords, email="pat@uni.edu", password=PASSWORD, address="10.0.0.1", now=NOW
     )
     assert user.email == "pat@uni.edu"
 
 
 async def test_signup_limited_to_organisation_domains(db: Database, passwords: Passwords) -> None:
-    await settings.set_site_settings(
+    await site_settings.set_site_settings(
         db, signup_domains="@uni.edu, library.uni.edu", shared_networks=""
     )
     fields = {"display_name": "Ann", "password": PASSWORD, "affiliation": "student"}
     with pytest.raises(ValidationError) as caught:
-        await accounts.sign_up(db, passwords, fields=fields | {"email": "ann@gmail.com"}, now=NOW)
+        await users.sign_up(db, passwords, fields=fields | {"email": "ann@gmail.com"}, now=NOW)
     assert "@uni.edu" in caught.value.errors["email"]
-    user_id = await accounts.sign_up(
-        db, passwords, fields=fields | {"email": "ann@uni.edu"}, now=NOW
-    )
-    assert (await accounts.get_user_row(db, user_id))["role"] == "participant"
+    user_id = await users.sign_up(db, passwords, fields=fields | {"email": "ann@uni.edu"}, now=NOW)
+    assert (await users.get_user_row(db, user_id))["role"] == "participant"
 
 
 async def test_bad_site_settings_are_refused_and_nothing_is_saved(db: Database) -> None:
     with pytest.raises(ValidationError) as caught:
-        await settings.set_site_settings(
+        await site_settings.set_site_settings(
             db, signup_domains="uni.edu, not a domain!", shared_networks="203.0.113.7, campus"
         )
     assert set(caught.value.errors) == {"signup_domains", "shared_networks"}
     assert "'campus' is not a network address" in caught.value.errors["shared_networks"]
     with pytest.raises(ValidationError):  # one field wrong: the other is not saved either
-        await settings.set_site_settings(db, signup_domains="uni.edu", shared_networks="0.0.0.0/0")
-    assert await settings.signup_domains(db) == []
-    assert await settings.shared_networks(db) == []
+        await site_settings.set_site_settings(
+            db, signup_domains="uni.edu", shared_networks="0.0.0.0/0"
+        )
+    assert await site_settings.signup_domains(db) == []
+    assert await site_settings.shared_networks(db) == []
 
 
 @pytest.mark.parametrize(
@@ -191,61 +189,65 @@ async def test_networks_that_would_cover_far_more_than_one_organization_are_refu
     db: Database, typed: str
 ) -> None:
     with pytest.raises(ValidationError) as caught:
-        await settings.set_site_settings(db, signup_domains=None, shared_networks=typed)
+        await site_settings.set_site_settings(db, signup_domains=None, shared_networks=typed)
     assert "is not a network address or range of one organization" in str(caught.value)
 
 
 async def test_at_most_a_hundred_networks_after_merging_overlaps(db: Database) -> None:
     adjacent = "\n".join(f"198.51.100.{i}" for i in range(256))  # one /24 once merged
-    _, stored = await settings.set_site_settings(
+    _, stored = await site_settings.set_site_settings(
         db, signup_domains=None, shared_networks=adjacent + "\n198.51.100.0/25"
     )
     assert stored == ["198.51.100.0/24"]
     apart = "\n".join(f"10.{i}.0.1" for i in range(101))
     with pytest.raises(ValidationError) as caught:
-        await settings.set_site_settings(db, signup_domains=None, shared_networks=apart)
+        await site_settings.set_site_settings(db, signup_domains=None, shared_networks=apart)
     assert "at most 100 networks" in str(caught.value)
-    assert await settings.shared_networks(db) == [ipaddress.ip_network("198.51.100.0/24")]
+    assert await site_settings.shared_networks(db) == [ipaddress.ip_network("198.51.100.0/24")]
 
 
 async def test_a_stored_network_that_no_longer_passes_is_skipped_not_fatal(db: Database) -> None:
-    await settings.put(db, {settings.SHARED_NETWORKS: "10.0.0.0/7\n203.0.113.0/24\nnonsense"})
-    assert await settings.shared_networks(db) == [ipaddress.ip_network("203.0.113.0/24")]
+    await site_settings.put(
+        db, {site_settings.SHARED_NETWORKS: "10.0.0.0/7\n203.0.113.0/24\nnonsense"}
+    )
+    assert await site_settings.shared_networks(db) == [ipaddress.ip_network("203.0.113.0/24")]
 
 
 async def test_a_setting_left_out_is_kept(db: Database) -> None:
-    await settings.set_site_settings(db, signup_domains="uni.edu", shared_networks="203.0.113.7")
-    await settings.set_site_settings(db, signup_domains=None, shared_networks="")
-    assert await settings.signup_domains(db) == ["uni.edu"]
-    assert await settings.shared_networks(db) == []
-    await settings.set_site_settings(db, signup_domains="", shared_networks=None)
-    assert await settings.signup_domains(db) == []
+    await site_settings.set_site_settings(
+        db, signup_domains="uni.edu", shared_networks="203.0.113.7"
+    )
+    await site_settings.set_site_settings(db, signup_domains=None, shared_networks="")
+    assert await site_settings.signup_domains(db) == ["uni.edu"]
+    assert await site_settings.shared_networks(db) == []
+    await site_settings.set_site_settings(db, signup_domains="", shared_networks=None)
+    assert await site_settings.signup_domains(db) == []
 
 
 async def test_domains_are_read_as_before_and_long_mistakes_are_shortened(db: Database) -> None:
-    domains, _ = await settings.set_site_settings(
+    domains, _ = await site_settings.set_site_settings(
         db, signup_domains="Uni.EDU @ @library.uni.edu", shared_networks=None
     )
     assert domains == ["uni.edu", "library.uni.edu"]
     with pytest.raises(ValidationError) as caught:
-        await settings.set_site_settings(db, signup_domains="Bad!", shared_networks="x" * 5000)
+        await site_settings.set_site_settings(db, signup_domains="Bad!", shared_networks="x" * 5000)
     assert caught.value.errors["signup_domains"] == "'bad!' is not an email domain."
     assert len(caught.value.errors["shared_networks"]) < 200
 
 
 async def test_shared_networks_are_kept_as_ranges_and_matched(db: Database) -> None:
-    domains, networks = await settings.set_site_settings(
+    domains, networks = await site_settings.set_site_settings(
         db,
         signup_domains="",
         shared_networks="203.0.113.7\n198.51.100.77/24, 2001:db8::/48 203.0.113.7",
     )
     assert domains == [] and networks == ["198.51.100.0/24", "203.0.113.7/32", "2001:db8::/48"]
-    stored = await settings.shared_networks(db)
-    assert settings.in_networks("198.51.100.200", stored)
-    assert settings.in_networks("2001:db8::1", stored)
-    assert not settings.in_networks("203.0.113.8", stored)
-    assert not settings.in_networks("testclient", stored)  # not an address at all
-    assert settings.in_networks("::ffff:198.51.100.9", stored)  # IPv4 in its IPv6 form
+    stored = await site_settings.shared_networks(db)
+    assert site_settings.in_networks("198.51.100.200", stored)
+    assert site_settings.in_networks("2001:db8::1", stored)
+    assert not site_settings.in_networks("203.0.113.8", stored)
+    assert not site_settings.in_networks("testclient", stored)  # not an address at all
+    assert site_settings.in_networks("::ffff:198.51.100.9", stored)  # IPv4 in its IPv6 form
 
 
 async def test_organizer_cannot_demote_or_disable_themselves(
@@ -253,10 +255,10 @@ async def test_organizer_cannot_demote_or_disable_themselves(
 ) -> None:
     me = await add(db, passwords, role="organizer")
     with pytest.raises(ContestError):
-        await accounts.set_role(db, user_id=me, role="participant", acting_user_id=me)
+        await users.set_role(db, user_id=me, role="participant", acting_user_id=me)
     with pytest.raises(ContestError):
-        await accounts.set_disabled(db, user_id=me, disabled=True, acting_user_id=me, now=NOW)
-    assert (await accounts.get_user_row(db, me))["role"] == "organizer"
+        await users.set_disabled(db, user_id=me, disabled=True, acting_user_id=me, now=NOW)
+    assert (await users.get_user_row(db, me))["role"] == "organizer"
 
 
 async def test_parallel_guesses_cannot_slip_past_the_limit(
@@ -269,7 +271,7 @@ async def test_parallel_guesses_cannot_slip_past_the_limit(
 
     async def guess() -> None:
         try:
-            await accounts.authenticate(
+            await users.authenticate(
                 db,
                 passwords,
                 email="pat@uni.edu",
@@ -291,4 +293,4 @@ async def test_parallel_guesses_cannot_slip_past_the_limit(
 
 @pytest.mark.parametrize("address", ["x1,me@uni.edu", "a;b@uni.edu", "a b@uni.edu", "<a>@uni.edu"])
 def test_addresses_that_could_smuggle_recipients_are_refused(address: str) -> None:
-    assert accounts.email_error(address) is not None
+    assert emails.email_error(address) is not None

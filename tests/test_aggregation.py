@@ -2,7 +2,7 @@
 
 import pytest
 
-from contest.aggregation import aggregate, standardise, weighted_total
+from contest.judging.aggregation import aggregate, standardise, weighted_total
 
 A, B, C = 1, 2, 3
 HARSH, LENIENT, MIDDLE = 10, 20, 30

@@ -10,16 +10,20 @@ import anyio
 import pytest
 from PIL import Image, ImageDraw
 
-from contest import cli, contests, entries, moderation, results
-from contest.accounts import User
-from contest.album import MARKER, AlbumError, AlbumReport, export_album
-from contest.contests import Contest
-from contest.db import Database
-from contest.demo import demo_settings
-from contest.entry_text import EntryText
-from contest.photos import process_upload
-from contest.security import Passwords
-from contest.storage import LocalStorage
+from contest import cli
+from contest.accounts.users import User
+from contest.contests import store as contest_store
+from contest.contests.model import Contest
+from contest.core.db import Database
+from contest.core.security import Passwords
+from contest.core.storage import LocalStorage
+from contest.demo.contests import demo_settings
+from contest.entries import moderation
+from contest.entries import store as entry_store
+from contest.entries.text import EntryText
+from contest.gallery.album import MARKER, AlbumError, AlbumReport, export_album
+from contest.judging import results
+from contest.media.photos import process_upload
 from tests.factories import add_account
 
 pytestmark = pytest.mark.anyio
@@ -67,7 +71,9 @@ async def account(db: Database, passwords: Passwords, email: str, name: str, rol
 
 async def setup(db: Database, passwords: Passwords, tmp_path: Path) -> Setup:
     storage = LocalStorage(tmp_path / "media")
-    contest = await contests.create_contest(db, demo_settings(NOW, "UTC"), created_by=None, now=NOW)
+    contest = await contest_store.create_contest(
+        db, demo_settings(NOW, "UTC"), created_by=None, now=NOW
+    )
     organizer = await account(db, passwords, EMAILS[2], "Olivia Organizer", "organizer")
     maya = await account(db, passwords, EMAILS[0], "Maya Chen", "participant")
     leo = await account(db, passwords, EMAILS[1], "Leo Martin", "participant")
@@ -81,12 +87,12 @@ async def setup(db: Database, passwords: Passwords, tmp_path: Path) -> Setup:
     ids: dict[str, int] = {}
     for seed, (author, title, size) in enumerate(plan):
         photo = await process_upload(storage, jpeg(seed, size), limiter=anyio.CapacityLimiter(1))
-        ids[title] = await entries.submit_entry(
+        ids[title] = await entry_store.submit_entry(
             db,
             contest=contest,
             user=author,
             text=EntryText(title, f"About {title}.", "", ("dayandnightatthelibrary", "nightowls")),
-            choices=entries.Choices(None, "contest"),
+            choices=entry_store.Choices(None, "contest"),
             photo=photo,
             now=NOW,
         )
@@ -188,7 +194,9 @@ async def test_album_has_every_approved_entry_and_every_link_resolves(
 async def test_a_contest_without_approved_entries_still_makes_an_album(
     db: Database, tmp_path: Path
 ) -> None:
-    contest = await contests.create_contest(db, demo_settings(NOW, "UTC"), created_by=None, now=NOW)
+    contest = await contest_store.create_contest(
+        db, demo_settings(NOW, "UTC"), created_by=None, now=NOW
+    )
     storage = LocalStorage(tmp_path / "media")
     report = await export_album(db, storage, contest, tmp_path / "album", now=NOW)
     assert (report.entries, report.images, report.winners) == (0, 0, 0)
@@ -242,7 +250,7 @@ async def test_images_are_named_by_entry_and_copied_unchanged(
     await export(db, s, out)
     names = [p.name for p in (out / "images").iterdir()]
     assert all(re.fullmatch(r"\d+-(thumb|display|card)\.jpg", name) for name in names)
-    entry = await entries.get_entry(db, s.ids["Moon above the dome"])
+    entry = await entry_store.get_entry(db, s.ids["Moon above the dome"])
     copied = (out / "images" / f"{entry['id']}-display.jpg").read_bytes()
     assert copied == s.storage.read(entry["display_key"])
     assert size_of(out / "images" / f"{entry['id']}-card.jpg") == (1200, 630)

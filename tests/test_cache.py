@@ -3,7 +3,7 @@ from collections.abc import Awaitable, Callable
 import anyio
 import pytest
 
-from contest.cache import BytesCache, TTLCache
+from contest.core.cache import BytesCache, TTLCache
 
 pytestmark = pytest.mark.anyio
 

@@ -10,24 +10,21 @@ from pathlib import Path
 import anyio
 import pytest
 
-from contest import (
-    accounts,
-    campaign_lists,
-    campaign_log,
-    campaign_send,
-    campaigns,
-    contests,
-    unsubscribes,
-)
-from contest import outbox as outbox_module
-from contest.campaign_lists import MAX_LIST_ROWS, MAX_SHOWN_TEXT, decode_list, parse_list
-from contest.campaign_text import DEFAULTS, check_message, compose, placeholder_error
-from contest.config import SmtpSettings
-from contest.contests import Contest
-from contest.db import Database
-from contest.demo import demo_settings
-from contest.errors import ValidationError
-from contest.security import Passwords, token_hash
+from contest.accounts import users
+from contest.campaigns import drafts, unsubscribes
+from contest.campaigns import lists as campaign_lists
+from contest.campaigns import log as campaign_log
+from contest.campaigns import send as campaign_send
+from contest.campaigns.lists import MAX_LIST_ROWS, MAX_SHOWN_TEXT, decode_list, parse_list
+from contest.campaigns.text import DEFAULTS, check_message, compose, placeholder_error
+from contest.contests import store as contest_store
+from contest.contests.model import Contest
+from contest.core import outbox as outbox_module
+from contest.core.db import Database
+from contest.core.errors import ValidationError
+from contest.core.outbox import SmtpSettings
+from contest.core.security import Passwords, token_hash
+from contest.demo.contests import demo_settings
 from tests.factories import add_account, insert_entry
 from tests.test_outbox import FakeSMTP
 
@@ -146,7 +143,7 @@ async def test_an_uploaded_file_is_decoded_and_read_off_the_event_loop(
         return real_parse(*args, **kwargs)
 
     monkeypatch.setattr(campaign_lists, "parse_list", parse_and_note)
-    listing = await campaigns.prepare_list(db, "email\npat@uni.edu\n".encode("utf-16"))
+    listing = await drafts.prepare_list(db, "email\npat@uni.edu\n".encode("utf-16"))
     assert [r.email for r in listing.recipients] == ["pat@uni.edu"]
     assert threads and threads[0] is not threading.current_thread()
 
@@ -198,35 +195,37 @@ def test_every_default_text_passes_its_own_check(kind: str) -> None:
     assert "{link}" in body
 
 
-async def organizer(db: Database, passwords: Passwords) -> accounts.User:
+async def organizer(db: Database, passwords: Passwords) -> users.User:
     return await add_account(
         db, passwords, email="org@uni.edu", name="Olivia", role="organizer", now=NOW
     )
 
 
 async def new_contest(db: Database) -> Contest:
-    return await contests.create_contest(db, demo_settings(NOW, "UTC"), created_by=None, now=NOW)
+    return await contest_store.create_contest(
+        db, demo_settings(NOW, "UTC"), created_by=None, now=NOW
+    )
 
 
 async def new_campaign(
-    db: Database, contest: Contest, author: accounts.User, text: str, kind: str = "invite"
-) -> campaigns.Campaign:
+    db: Database, contest: Contest, author: users.User, text: str, kind: str = "invite"
+) -> drafts.Campaign:
     subject, body = DEFAULTS[kind]
-    campaign_id = await campaigns.create_campaign(
+    campaign_id = await drafts.create_campaign(
         db,
         contest_id=contest.id,
         kind=kind,
         subject=subject,
         body=body,
-        listing=await campaigns.prepare_list(db, text),
+        listing=await drafts.prepare_list(db, text),
         author_id=author.id,
         now=NOW,
     )
-    return await campaigns.get_campaign(db, contest.id, campaign_id)
+    return await drafts.get_campaign(db, contest.id, campaign_id)
 
 
 async def send(
-    db: Database, campaign: campaigns.Campaign, contest: Contest, who: accounts.User, now=NOW
+    db: Database, campaign: drafts.Campaign, contest: Contest, who: users.User, now=NOW
 ) -> campaign_send.SendReport:
     return await campaign_send.send(
         db,
@@ -246,7 +245,7 @@ async def outbox(db: Database) -> list[tuple[str, str]]:
 
 async def sent_campaign(
     db: Database, passwords: Passwords, text: str
-) -> tuple[accounts.User, Contest, campaigns.Campaign, list[str]]:
+) -> tuple[users.User, Contest, drafts.Campaign, list[str]]:
     """An organizer's campaign to the list, sent; with the unsubscribe token of each message."""
     me = await organizer(db, passwords)
     contest = await new_contest(db)
@@ -270,11 +269,11 @@ async def test_sending_twice_mails_nobody_twice(db: Database, passwords: Passwor
     assert mails[0][1].startswith("Hello Pat,\n") and mails[1][1].startswith("Hello there,\n")
     assert LINK in mails[0][1] and "#DayAndNightAtTheLibrary" in mails[0][1]
 
-    more = await campaigns.prepare_list(db, "Pat+x@uni.edu\nkim@uni.edu", campaign_id=campaign.id)
+    more = await drafts.prepare_list(db, "Pat+x@uni.edu\nkim@uni.edu", campaign_id=campaign.id)
     assert [(p.line, p.reason) for p in more.problems] == [
         (1, "already on this campaign's list (added earlier)")
     ]
-    await campaigns.add_to_list(db, campaign, more)
+    await drafts.add_to_list(db, campaign, more)
     assert (await send(db, campaign, contest, me)).queued == 1
     assert [to for to, _ in await outbox(db)] == ["pat@uni.edu", "sam@uni.edu", "kim@uni.edu"]
     log = await campaign_log.send_log(db, contest.id)
@@ -371,7 +370,7 @@ async def test_voting_news_goes_to_participants_and_the_list_once_each(
             "INSERT INTO unsubscribes (mailbox, at) VALUES ('quiet@uni.edu', ?)", (NOW.isoformat(),)
         )
     campaign = await new_campaign(db, contest, me, "PAT@uni.edu\nfriend@uni.edu", kind="voting")
-    waiting = await campaigns.pending(db, campaign)
+    waiting = await drafts.pending(db, campaign)
     assert waiting.first is not None
     assert (waiting.first.email, waiting.count) == ("PAT@uni.edu", 3)  # list rows, then Sue
     with pytest.raises(ValidationError, match="Voting is not open"):
@@ -379,7 +378,7 @@ async def test_voting_news_goes_to_participants_and_the_list_once_each(
     assert await outbox(db) == []
     report = await send(db, campaign, contest, me, now=VOTING)
     assert report.queued == 3
-    assert await campaigns.pending(db, campaign) == campaigns.Pending(None, 0)
+    assert await drafts.pending(db, campaign) == drafts.Pending(None, 0)
     mails = await outbox(db)
     assert [to for to, _ in mails] == ["PAT@uni.edu", "friend@uni.edu", "sue@uni.edu"]
     assert mails[0][1].startswith("Hello there,")  # the list's row came first
@@ -557,10 +556,10 @@ async def test_each_send_logs_only_the_bad_rows_added_since_the_last_send(
     contest = await new_contest(db)
     campaign = await new_campaign(db, contest, me, "pat@uni.edu\nnot-an-address")
     assert (await send(db, campaign, contest, me)).bad_rows == 1
-    more = await campaigns.prepare_list(
+    more = await drafts.prepare_list(
         db, "kim@uni.edu\nbroken@\npat@uni.edu", campaign_id=campaign.id
     )
-    await campaigns.add_to_list(db, campaign, more)
+    await drafts.add_to_list(db, campaign, more)
     await campaign_send.send_test(
         db,
         campaign,

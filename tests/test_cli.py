@@ -6,7 +6,13 @@ from pathlib import Path
 import pytest
 
 from contest import cli
-from contest.demo import DEMO_ACCOUNTS, DEMO_ENTRIES, DEMO_SLUG, JUDGING_ENTRIES, JUDGING_SLUG
+from contest.demo.contests import (
+    DEMO_ACCOUNTS,
+    DEMO_ENTRIES,
+    DEMO_SLUG,
+    JUDGING_ENTRIES,
+    JUDGING_SLUG,
+)
 
 
 @pytest.fixture

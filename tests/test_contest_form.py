@@ -2,14 +2,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from contest.contest_form import (
+from contest.contests.form import (
     default_settings,
     normalize_hashtag,
     parse_contest_form,
     settings_to_form,
 )
-from contest.errors import ValidationError
-from contest.forms import FormValues
+from contest.core.errors import ValidationError
+from contest.core.forms import FormValues
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

@@ -5,8 +5,8 @@ import anyio
 import anyio.lowlevel
 import pytest
 
-from contest.db import Database
-from contest.migrations import MIGRATIONS, Migration
+from contest.core.db import Database
+from contest.core.migrations import MIGRATIONS, Migration
 
 pytestmark = pytest.mark.anyio
 

@@ -1,7 +1,7 @@
 import pytest
 
-from contest.email_voters import normalize_voter_email, sign_voter, verified_voter, voter_key
-from contest.errors import ValidationError
+from contest.core.errors import ValidationError
+from contest.voting.email_voters import normalize_voter_email, sign_voter, verified_voter, voter_key
 
 
 @pytest.mark.parametrize(

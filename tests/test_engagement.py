@@ -5,19 +5,20 @@ from datetime import date, timedelta
 
 import pytest
 
-from contest import contests, report_text
-from contest.charts import CHAR_WIDTH, LEFT, bar_chart, daily_chart, nice_step
-from contest.db import Database
-from contest.demo import demo_settings
-from contest.engagement import (
+from contest.contests import store as contest_store
+from contest.core.db import Database
+from contest.core.security import Passwords
+from contest.demo.contests import demo_settings
+from contest.engagement import report_text
+from contest.engagement.charts import CHAR_WIDTH, LEFT, bar_chart, daily_chart, nice_step
+from contest.engagement.figures import (
     CategoryCount,
     Count,
     engagement,
     entry_figures,
 )
-from contest.engagement_response import NetworkShares, RankedEntry, WaitingEntry
-from contest.engagement_series import DayCount, daily_series, fill_days
-from contest.security import Passwords
+from contest.engagement.response import NetworkShares, RankedEntry, WaitingEntry
+from contest.engagement.series import DayCount, daily_series, fill_days
 from tests.engagement_data import NOW, build, empty_contest, publish_results
 from tests.factories import insert_entry
 
@@ -284,7 +285,7 @@ def test_daily_chart_labels_at_most_six_days_and_tables_every_day() -> None:
 
 async def test_quarter_hour_offsets_put_each_moment_on_its_local_day(db: Database) -> None:
     settings = replace(demo_settings(NOW, "Asia/Kathmandu"), title="Nepal at the Library")
-    contest = await contests.create_contest(db, settings, created_by=None, now=NOW)
+    contest = await contest_store.create_contest(db, settings, created_by=None, now=NOW)
     author = 1
     async with db.transaction() as tx:
         await tx.execute(

@@ -9,15 +9,17 @@ import anyio
 import pytest
 from PIL import Image
 
-from contest import accounts, contests, entries
-from contest.accounts import User
-from contest.db import Database
-from contest.demo import demo_settings
-from contest.entry_text import EntryText
-from contest.errors import Conflict, ValidationError
-from contest.photos import StoredPhoto, process_upload, release_files
-from contest.security import Passwords
-from contest.storage import LocalStorage
+from contest.accounts import users
+from contest.accounts.users import User
+from contest.contests import store as contest_store
+from contest.core.db import Database
+from contest.core.errors import Conflict, ValidationError
+from contest.core.security import Passwords
+from contest.core.storage import LocalStorage
+from contest.demo.contests import demo_settings
+from contest.entries import store as entry_store
+from contest.entries.text import EntryText
+from contest.media.photos import StoredPhoto, process_upload, release_files
 
 pytestmark = pytest.mark.anyio
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -33,7 +35,7 @@ def jpeg(seed: int) -> bytes:
 
 
 async def participant(db: Database, passwords: Passwords, affiliation: str = "student") -> User:
-    user_id = await accounts.create_user(
+    user_id = await users.create_user(
         db,
         passwords,
         email=f"{affiliation}@uni.edu",
@@ -43,7 +45,7 @@ async def participant(db: Database, passwords: Passwords, affiliation: str = "st
         affiliation=affiliation,
         now=NOW,
     )
-    return User.from_row(await accounts.get_user_row(db, user_id))
+    return User.from_row(await users.get_user_row(db, user_id))
 
 
 async def photo(storage: LocalStorage, seed: int) -> StoredPhoto:
@@ -53,17 +55,21 @@ async def photo(storage: LocalStorage, seed: int) -> StoredPhoto:
 async def test_eligibility_follows_role_affiliation_and_phase(
     db: Database, passwords: Passwords
 ) -> None:
-    contest = await contests.create_contest(db, demo_settings(NOW, "UTC"), created_by=None, now=NOW)
+    contest = await contest_store.create_contest(
+        db, demo_settings(NOW, "UTC"), created_by=None, now=NOW
+    )
     student = await participant(db, passwords)
     alum = await participant(db, passwords, "alumni")
-    assert entries.submission_problem(contest, student, NOW) is None
-    assert "open to: student, staff" in str(entries.submission_problem(contest, alum, NOW))
-    assert "Sign in" in str(entries.submission_problem(contest, None, NOW))
+    assert entry_store.submission_problem(contest, student, NOW) is None
+    assert "open to: student, staff" in str(entry_store.submission_problem(contest, alum, NOW))
+    assert "Sign in" in str(entry_store.submission_problem(contest, None, NOW))
     judge = replace(student, role="judge")
-    assert "Only participants" in str(entries.submission_problem(contest, judge, NOW))
-    assert "closed" in str(entries.submission_problem(contest, student, NOW + timedelta(days=30)))
+    assert "Only participants" in str(entry_store.submission_problem(contest, judge, NOW))
+    assert "closed" in str(
+        entry_store.submission_problem(contest, student, NOW + timedelta(days=30))
+    )
     assert "not open yet" in str(
-        entries.submission_problem(contest, student, NOW - timedelta(days=30))
+        entry_store.submission_problem(contest, student, NOW - timedelta(days=30))
     )
 
 
@@ -71,19 +77,21 @@ async def test_entry_limit_holds_under_concurrent_submissions(
     db: Database, passwords: Passwords, tmp_path: Path
 ) -> None:
     storage = LocalStorage(tmp_path / "media")
-    contest = await contests.create_contest(db, demo_settings(NOW, "UTC"), created_by=None, now=NOW)
+    contest = await contest_store.create_contest(
+        db, demo_settings(NOW, "UTC"), created_by=None, now=NOW
+    )
     student = await participant(db, passwords)
     photos = [await photo(storage, seed) for seed in range(8)]
     outcomes: list[str] = []
 
     async def enter(item: StoredPhoto) -> None:
         try:
-            await entries.submit_entry(
+            await entry_store.submit_entry(
                 db,
                 contest=contest,
                 user=student,
                 text=TEXT,
-                choices=entries.Choices(None, "contest"),
+                choices=entry_store.Choices(None, "contest"),
                 photo=item,
                 now=NOW,
             )
@@ -95,22 +103,24 @@ async def test_entry_limit_holds_under_concurrent_submissions(
         for item in photos:
             tasks.start_soon(enter, item)
     assert sorted(outcomes) == ["refused"] * 5 + ["stored"] * 3
-    assert await entries.count_entries(db, contest_id=contest.id, user_id=student.id) == 3
+    assert await entry_store.count_entries(db, contest_id=contest.id, user_id=student.id) == 3
 
 
 async def test_same_photo_twice_is_stopped_by_the_schema(
     db: Database, passwords: Passwords, tmp_path: Path
 ) -> None:
     storage = LocalStorage(tmp_path / "media")
-    contest = await contests.create_contest(db, demo_settings(NOW, "UTC"), created_by=None, now=NOW)
+    contest = await contest_store.create_contest(
+        db, demo_settings(NOW, "UTC"), created_by=None, now=NOW
+    )
     student = await participant(db, passwords)
     item = await photo(storage, 1)
-    choices = entries.Choices(None, "contest")
-    await entries.submit_entry(
+    choices = entry_store.Choices(None, "contest")
+    await entry_store.submit_entry(
         db, contest=contest, user=student, text=TEXT, choices=choices, photo=item, now=NOW
     )
     with pytest.raises(ValidationError, match="already entered"):
-        await entries.submit_entry(
+        await entry_store.submit_entry(
             db, contest=contest, user=student, text=TEXT, choices=choices, photo=item, now=NOW
         )
 
@@ -119,24 +129,28 @@ async def test_files_shared_by_two_entries_survive_deleting_one(
     db: Database, passwords: Passwords, tmp_path: Path
 ) -> None:
     storage = LocalStorage(tmp_path / "media")
-    first = await contests.create_contest(db, demo_settings(NOW, "UTC"), created_by=None, now=NOW)
-    second = await contests.create_contest(db, demo_settings(NOW, "UTC"), created_by=None, now=NOW)
+    first = await contest_store.create_contest(
+        db, demo_settings(NOW, "UTC"), created_by=None, now=NOW
+    )
+    second = await contest_store.create_contest(
+        db, demo_settings(NOW, "UTC"), created_by=None, now=NOW
+    )
     student = await participant(db, passwords)
     item = await photo(storage, 3)
-    choices = entries.Choices(None, "contest")
+    choices = entry_store.Choices(None, "contest")
     ids = [
-        await entries.submit_entry(
+        await entry_store.submit_entry(
             db, contest=c, user=student, text=TEXT, choices=choices, photo=item, now=NOW
         )
         for c in (first, second)
     ]
     organizer = replace(student, role="organizer")
-    await entries.delete_entry(
-        db, storage, entry=await entries.get_entry(db, ids[0]), user=organizer
+    await entry_store.delete_entry(
+        db, storage, entry=await entry_store.get_entry(db, ids[0]), user=organizer
     )
     assert all(storage.exists(key) for key in item.keys)
-    await entries.delete_entry(
-        db, storage, entry=await entries.get_entry(db, ids[1]), user=organizer
+    await entry_store.delete_entry(
+        db, storage, entry=await entry_store.get_entry(db, ids[1]), user=organizer
     )
     assert storage.all_keys() == []
 
@@ -144,7 +158,7 @@ async def test_files_shared_by_two_entries_survive_deleting_one(
 async def test_release_keeps_files_still_held_for_a_corrected_form(
     db: Database, passwords: Passwords, tmp_path: Path
 ) -> None:
-    from contest.photos import keep_upload
+    from contest.media.photos import keep_upload
 
     storage = LocalStorage(tmp_path / "media")
     student = await participant(db, passwords)

@@ -1,13 +1,13 @@
 import pytest
 
-from contest.entry_text import (
+from contest.core.forms import FormValues
+from contest.entries.text import (
     MAX_HASHTAGS,
     check_entry_text,
     contains_contact_details,
     parse_hashtags,
     title_error,
 )
-from contest.forms import FormValues
 
 
 @pytest.mark.parametrize(

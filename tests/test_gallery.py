@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from contest import gallery
+from contest.gallery import listing
 
 
 def entries(count: int) -> list[Any]:
@@ -19,15 +19,15 @@ def ids(rows: list[Any]) -> list[int]:
 @pytest.mark.parametrize("count", [1, 10, 23, 63, 64, 100, 500, 1000])
 def test_every_entry_opens_page_one_for_exactly_the_same_share_of_visitors(count: int) -> None:
     rows = entries(count)
-    slots = gallery.order_slots(len(rows))
-    assert slots >= gallery.ORDER_SLOTS and slots % count == 0
-    shuffled = gallery.base_shuffle(rows, contest_id=1)
+    slots = listing.order_slots(len(rows))
+    assert slots >= listing.ORDER_SLOTS and slots % count == 0
+    shuffled = listing.base_shuffle(rows, contest_id=1)
     first_pages: Counter[int] = Counter()
     firsts: Counter[int] = Counter()
     for slot in range(slots):
-        order = gallery.rotate(shuffled, slot, slots)
+        order = listing.rotate(shuffled, slot, slots)
         assert sorted(ids(order)) == list(range(1, count + 1))
-        first_pages.update(ids(order[: gallery.PAGE_SIZE]))
+        first_pages.update(ids(order[: listing.PAGE_SIZE]))
         firsts[order[0]["id"]] += 1
     assert set(first_pages) == set(range(1, count + 1))
     assert len(set(first_pages.values())) == 1  # the very same number of visitors for each
@@ -36,44 +36,44 @@ def test_every_entry_opens_page_one_for_exactly_the_same_share_of_visitors(count
 
 def test_a_very_large_gallery_gets_enough_orders_for_every_entry_to_open_one() -> None:
     rows = entries(5000)
-    slots = gallery.order_slots(len(rows))
-    assert slots > gallery.ORDER_SLOTS
-    shuffled = gallery.base_shuffle(rows, contest_id=1)
+    slots = listing.order_slots(len(rows))
+    assert slots > listing.ORDER_SLOTS
+    shuffled = listing.base_shuffle(rows, contest_id=1)
     seen = {
         row["id"]
         for slot in range(slots)
-        for row in gallery.rotate(shuffled, slot, slots)[: gallery.PAGE_SIZE]
+        for row in listing.rotate(shuffled, slot, slots)[: listing.PAGE_SIZE]
     }
     assert len(seen) == 5000
 
 
 def test_the_shuffle_is_neither_by_id_nor_the_same_for_two_contests() -> None:
     rows = entries(40)
-    one = ids(gallery.base_shuffle(rows, contest_id=1))
+    one = ids(listing.base_shuffle(rows, contest_id=1))
     assert one != sorted(one) and one != sorted(one, reverse=True)
-    assert one != ids(gallery.base_shuffle(rows, contest_id=2))
-    assert one == ids(gallery.base_shuffle(list(reversed(rows)), contest_id=1))
+    assert one != ids(listing.base_shuffle(rows, contest_id=2))
+    assert one == ids(listing.base_shuffle(list(reversed(rows)), contest_id=1))
 
 
 def test_a_visitors_order_is_stable_and_visitors_spread_over_the_slots() -> None:
     rows = entries(30)
     seed = "20260302.some-browser-id"
-    first = gallery.order(rows, sort="shuffled", contest_id=1, seed=seed)
-    assert ids(first) == ids(gallery.order(rows, sort="shuffled", contest_id=1, seed=seed))
-    slots = gallery.order_slots(30)
-    slot = gallery.visitor_slot(seed, slots)
-    rotated = gallery.rotate(gallery.base_shuffle(rows, contest_id=1), slot, slots)
+    first = listing.order(rows, sort="shuffled", contest_id=1, seed=seed)
+    assert ids(first) == ids(listing.order(rows, sort="shuffled", contest_id=1, seed=seed))
+    slots = listing.order_slots(30)
+    slot = listing.visitor_slot(seed, slots)
+    rotated = listing.rotate(listing.base_shuffle(rows, contest_id=1), slot, slots)
     assert ids(first) == ids(rotated)
-    used = {gallery.visitor_slot(f"browser-{n}", slots) for n in range(3000)}
+    used = {listing.visitor_slot(f"browser-{n}", slots) for n in range(3000)}
     assert used == set(range(slots))
 
 
 def test_newest_and_most_liked_orders_are_the_same_for_everyone() -> None:
     rows = entries(10)
-    newest = gallery.order(rows, sort="newest", contest_id=1, seed="a")
+    newest = listing.order(rows, sort="newest", contest_id=1, seed="a")
     assert ids(newest) == list(range(10, 0, -1))
-    liked = gallery.order(rows, sort="likes", contest_id=1, seed="b")
-    assert ids(liked) == ids(gallery.order(rows, sort="likes", contest_id=1, seed="c"))
+    liked = listing.order(rows, sort="likes", contest_id=1, seed="b")
+    assert ids(liked) == ids(listing.order(rows, sort="likes", contest_id=1, seed="c"))
     assert [row["like_count"] for row in liked] == sorted(
         (row["like_count"] for row in rows), reverse=True
     )

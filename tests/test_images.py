@@ -14,7 +14,7 @@ import pillow_heif
 import pytest
 from PIL import Image, ImageCms, ImageDraw, ImageFilter
 
-from contest.images import (
+from contest.media.images import (
     ACCEPTED_LABEL,
     DISPLAY_EDGE,
     THUMB_EDGE,

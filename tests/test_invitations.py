@@ -2,12 +2,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from contest import accounts, contests, invitations
-from contest.contest_form import ContestSettings
-from contest.db import Database
-from contest.demo import demo_settings
-from contest.errors import Gone, ValidationError
-from contest.security import Passwords
+from contest.accounts import invitations, users
+from contest.contests import store as contest_store
+from contest.contests.model import ContestSettings
+from contest.core.db import Database
+from contest.core.errors import Gone, ValidationError
+from contest.core.security import Passwords
+from contest.demo.contests import demo_settings
 from tests.factories import add_account
 
 pytestmark = pytest.mark.anyio
@@ -19,13 +20,13 @@ def link(token: str) -> str:
     return f"http://site/invitations/{token}"
 
 
-async def organizer(db: Database, passwords: Passwords) -> accounts.User:
+async def organizer(db: Database, passwords: Passwords) -> users.User:
     return await add_account(
         db, passwords, email="org@uni.edu", name="Olivia", role="organizer", now=NOW
     )
 
 
-async def invite_jun(db: Database, inviter: accounts.User) -> str:
+async def invite_jun(db: Database, inviter: users.User) -> str:
     """Invite jun@uni.edu as a judge, with no contest; return the link's token."""
     return await invitations.invite(
         db,
@@ -39,7 +40,7 @@ async def invite_jun(db: Database, inviter: accounts.User) -> str:
 
 
 async def new_contest(db: Database, settings: ContestSettings | None = None) -> int:
-    contest = await contests.create_contest(
+    contest = await contest_store.create_contest(
         db, settings or demo_settings(NOW, "UTC"), created_by=None, now=NOW
     )
     return contest.id
@@ -65,9 +66,9 @@ async def test_invitation_mail_waits_in_outbox_and_creates_a_judge_on_the_panel(
     assert token not in str(await db.fetch_value("SELECT token_hash FROM invitations"))
 
     user_id = await invitations.accept(db, passwords, token, fields=FIELDS, now=NOW)
-    row = await accounts.get_user_row(db, user_id)
+    row = await users.get_user_row(db, user_id)
     assert (row["email"], row["role"]) == ("jun@uni.edu", "judge")
-    panel = await contests.judges_of(db, contest_id)
+    panel = await contest_store.judges_of(db, contest_id)
     assert [judge["id"] for judge in panel] == [user_id]
 
 

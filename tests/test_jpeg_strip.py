@@ -8,7 +8,7 @@ from io import BytesIO
 import pytest
 from PIL import Image, ImageCms, ImageDraw
 
-from contest.jpeg_strip import strip_metadata
+from contest.media.jpeg_strip import strip_metadata
 
 XMP = (
     b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/'

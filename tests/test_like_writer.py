@@ -7,12 +7,14 @@ from typing import Any
 
 import pytest
 
-from contest import like_writer, likes, sessions
-from contest.contests import Contest
-from contest.db import Database
-from contest.errors import Forbidden, NotFound, RateLimited
-from contest.like_writer import LikeWriter
-from contest.security import Passwords, token_hash
+from contest.accounts import sessions
+from contest.contests.model import Contest
+from contest.core.db import Database
+from contest.core.errors import Forbidden, NotFound, RateLimited
+from contest.core.security import Passwords, token_hash
+from contest.voting import likes
+from contest.voting import writer as like_writer
+from contest.voting.writer import LikeWriter
 from tests.test_likes import NOW, as_voter, setup, user
 
 pytestmark = pytest.mark.anyio

@@ -7,13 +7,15 @@ from datetime import UTC, datetime, timedelta
 import anyio
 import pytest
 
-from contest import accounts, contests, likes
-from contest.accounts import User
-from contest.contests import Contest
-from contest.db import Database
-from contest.demo import judging_demo_settings
-from contest.errors import Conflict, Forbidden, NotFound, NotSignedIn
-from contest.security import Passwords
+from contest.accounts import users
+from contest.accounts.users import User
+from contest.contests import store as contest_store
+from contest.contests.model import Contest
+from contest.core.db import Database
+from contest.core.errors import Conflict, Forbidden, NotFound, NotSignedIn
+from contest.core.security import Passwords
+from contest.demo.contests import judging_demo_settings
+from contest.voting import likes
 from tests.factories import insert_entry
 
 pytestmark = pytest.mark.anyio
@@ -21,17 +23,17 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # judging_demo_settings: voting is
 
 
 async def user(db: Database, passwords: Passwords, email: str, role: str = "participant") -> User:
-    user_id = await accounts.create_user(
+    user_id = await users.create_user(
         db, passwords, email=email, display_name=email[:3], password="x" * 12, role=role, now=NOW
     )
-    return User.from_row(await accounts.get_user_row(db, user_id))
+    return User.from_row(await users.get_user_row(db, user_id))
 
 
 async def setup(
     db: Database, passwords: Passwords, *, mode: str = "accounts", author: str = "author@uni.edu"
 ) -> tuple[Contest, User, list[int]]:
     settings = replace(judging_demo_settings(NOW, "UTC"), voting_mode=mode)
-    contest = await contests.create_contest(db, settings, created_by=None, now=NOW)
+    contest = await contest_store.create_contest(db, settings, created_by=None, now=NOW)
     writer = await user(db, passwords, author)
     ids = []
     async with db.transaction() as tx:

@@ -5,9 +5,9 @@ from typing import Any, ClassVar
 
 import pytest
 
-from contest import outbox
-from contest.config import SmtpSettings
-from contest.db import Database
+from contest.core import outbox
+from contest.core.db import Database
+from contest.core.outbox import SmtpSettings
 
 pytestmark = pytest.mark.anyio
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from contest.phases import Phase, Schedule, phase_at, status_line
+from contest.contests.phases import Phase, Schedule, phase_at, status_line
 
 DAY = timedelta(days=1)
 T0 = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)

@@ -2,10 +2,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from contest import accounts, recovery, sessions
-from contest.db import Database
-from contest.errors import Gone, ValidationError
-from contest.security import Passwords
+from contest.accounts import recovery, sessions, users
+from contest.core.db import Database
+from contest.core.errors import Gone, ValidationError
+from contest.core.security import Passwords
 
 pytestmark = pytest.mark.anyio
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -16,7 +16,7 @@ def link(token: str) -> str:
 
 
 async def setup_user(db: Database, passwords: Passwords) -> int:
-    return await accounts.create_user(
+    return await users.create_user(
         db,
         passwords,
         email="pat@uni.edu",
@@ -41,7 +41,7 @@ async def test_reset_link_sets_a_new_password_once_and_ends_sessions(
     token = await mailed_token(db)
     await recovery.reset_password(db, passwords, token, password="new password 2", now=NOW)
     assert await sessions.session_user(db, session, now=NOW) is None
-    user = await accounts.authenticate(
+    user = await users.authenticate(
         db, passwords, email="pat@uni.edu", password="new password 2", address="x", now=NOW
     )
     assert user.id == user_id

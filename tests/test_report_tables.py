@@ -5,14 +5,17 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from contest import contests, likes, replies, report_tables
-from contest.clock import to_db, zone
-from contest.db import Database
-from contest.demo import judging_demo_settings
-from contest.engagement import engagement
-from contest.errors import NotFound
-from contest.report_tables import Table
-from contest.security import Passwords
+from contest.contests import store as contest_store
+from contest.core.clock import to_db, zone
+from contest.core.db import Database
+from contest.core.errors import NotFound
+from contest.core.security import Passwords
+from contest.demo.contests import judging_demo_settings
+from contest.engagement import report_tables
+from contest.engagement.figures import engagement
+from contest.engagement.report_tables import Table
+from contest.entries import replies
+from contest.voting import likes
 from tests.factories import insert_entry
 from tests.report_scenario import (
     ANNOUNCED,
@@ -160,7 +163,7 @@ async def test_first_contest_means_what_the_dashboard_means_with_overlapping_con
     # sent a photo on 11 February, the day before her first entry here: by entry times she had
     # entered elsewhere first, but not a contest that opened earlier, so this is her first.
     settings = replace(judging_demo_settings(NOW + timedelta(days=5), TZ), title="Overlapping")
-    later = await contests.create_contest(db, settings, created_by=None, now=NOW)
+    later = await contest_store.create_contest(db, settings, created_by=None, now=NOW)
     async with db.transaction() as tx:
         entry = await insert_entry(tx, later.id, s.ann, "Sooner", "approved")
         await tx.execute(
@@ -339,7 +342,7 @@ async def test_likes_fall_on_the_local_day_across_clock_changes(
     db: Database, passwords: Passwords, tz_name: str, around: str
 ) -> None:
     settings = replace(judging_demo_settings(NOW, tz_name), timezone=tz_name)
-    contest = await contests.create_contest(db, settings, created_by=None, now=NOW)
+    contest = await contest_store.create_contest(db, settings, created_by=None, now=NOW)
     author = await make_user(db, passwords, "ann@uni.edu", "Ann Author")
     moments = [at(around) + timedelta(minutes=15 * step) for step in range(-12, 13)]
     async with db.transaction() as tx:

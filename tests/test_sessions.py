@@ -2,16 +2,16 @@ from datetime import UTC, datetime
 
 import pytest
 
-from contest import accounts, sessions
-from contest.db import Database
-from contest.security import Passwords, token_hash
+from contest.accounts import sessions, users
+from contest.core.db import Database
+from contest.core.security import Passwords, token_hash
 
 pytestmark = pytest.mark.anyio
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 async def make_user(db: Database, passwords: Passwords) -> int:
-    return await accounts.create_user(
+    return await users.create_user(
         db,
         passwords,
         email="a@uni.edu",

@@ -6,9 +6,9 @@ import random
 import pytest
 from PIL import Image, ImageDraw
 
-from contest import share_card
-from contest.collage import COLLAGE_SIZE, MAX_PHOTOS, cells, make_winners_collage
-from contest.share_card import (
+from contest.media import share_card
+from contest.media.collage import COLLAGE_SIZE, MAX_PHOTOS, cells, make_winners_collage
+from contest.media.share_card import (
     CARD_SIZE,
     MAX_CARD_BYTES,
     drawable,

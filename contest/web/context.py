@@ -15,17 +15,19 @@ from starlette.responses import RedirectResponse
 from starlette.templating import Jinja2Templates
 from starlette.types import Scope
 
-from contest import entries, sessions, settings
-from contest.accounts import User
-from contest.cache import BytesCache, TTLCache
+from contest.accounts import sessions, site_settings
+from contest.accounts.users import User
 from contest.config import Config
-from contest.contests import Contest, get_contest
-from contest.db import Database
-from contest.errors import BadRequest, Forbidden, NotSignedIn
-from contest.forms import FormValues
-from contest.like_writer import LikeWriter
-from contest.security import Passwords, csrf_token, csrf_token_valid, token_hash
-from contest.storage import LocalStorage
+from contest.contests.model import Contest
+from contest.contests.store import get_contest
+from contest.core.cache import BytesCache, TTLCache
+from contest.core.db import Database
+from contest.core.errors import BadRequest, Forbidden, NotSignedIn
+from contest.core.forms import FormValues
+from contest.core.security import Passwords, csrf_token, csrf_token_valid, token_hash
+from contest.core.storage import LocalStorage
+from contest.entries import store as entry_store
+from contest.voting.writer import LikeWriter
 
 SESSION_COOKIE = "contest_session"
 BROWSER_COOKIE = "contest_browser"
@@ -83,16 +85,16 @@ class Services:
         """
         contest_id = self.entry_contests.get(entry_id)
         if contest_id is None:
-            contest_id = int((await entries.get_entry(self.db, entry_id))["contest_id"])
+            contest_id = int((await entry_store.get_entry(self.db, entry_id))["contest_id"])
             if len(self.entry_contests) >= ENTRY_CONTESTS_KEPT:
                 self.entry_contests.clear()
             self.entry_contests[entry_id] = contest_id
         return await self.contest(contest_id)
 
-    async def shared_networks(self) -> list[settings.Network]:
+    async def shared_networks(self) -> list[site_settings.Network]:
         """The networks many people reach the site from, as organizers listed them."""
-        networks: list[settings.Network] = await self.settings_cache.get(
-            settings.SHARED_NETWORKS, lambda: settings.shared_networks(self.db)
+        networks: list[site_settings.Network] = await self.settings_cache.get(
+            site_settings.SHARED_NETWORKS, lambda: site_settings.shared_networks(self.db)
         )
         return networks
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from contest import tabular
+from contest.core import tabular
 
 MEDIA_TYPES = {"csv": "text/csv", "json": "application/json"}
 

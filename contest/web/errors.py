@@ -9,7 +9,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from contest.errors import ContestError, NotFound, NotSignedIn, RateLimited
+from contest.core.errors import ContestError, NotFound, NotSignedIn, RateLimited
 from contest.web.rendering import render
 
 log = logging.getLogger("contest")

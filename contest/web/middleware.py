@@ -11,9 +11,9 @@ from starlette.requests import Request, cookie_parser
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from contest.errors import ContestError, Forbidden, PayloadTooLarge
-from contest.forms import whole_number
-from contest.security import new_token
+from contest.core.errors import ContestError, Forbidden, PayloadTooLarge
+from contest.core.forms import whole_number
+from contest.core.security import new_token
 from contest.web.context import BROWSER_COOKIE
 
 ErrorRenderer = Callable[[Request, ContestError], Awaitable[Response]]

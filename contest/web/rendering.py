@@ -10,11 +10,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
-from contest import report_text
-from contest.accounts import AFFILIATION_LABELS
-from contest.clock import format_local
-from contest.forms import FormValues
-from contest.markdown import render_markdown
+from contest.accounts.users import AFFILIATION_LABELS
+from contest.core.clock import format_local
+from contest.core.forms import FormValues
+from contest.core.markdown import render_markdown
+from contest.engagement import report_text
 from contest.web.context import current_user, form_token, now, services
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"

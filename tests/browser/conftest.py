@@ -19,12 +19,12 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
-from contest.accounts import create_user
+from contest.accounts.users import create_user
 from contest.app import create_app
-from contest.clock import utcnow
 from contest.config import Config
-from contest.db import Database
-from contest.security import Passwords
+from contest.core.clock import utcnow
+from contest.core.db import Database
+from contest.core.security import Passwords
 
 T = TypeVar("T")
 NewContext = Callable[..., BrowserContext]

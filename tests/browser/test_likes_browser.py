@@ -7,11 +7,11 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from contest.clock import utcnow
-from contest.db import Database
-from contest.demo import JUDGING_ENTRIES, JUDGING_SLUG, seed_demo
-from contest.security import Passwords
-from contest.storage import LocalStorage
+from contest.core.clock import utcnow
+from contest.core.db import Database
+from contest.core.security import Passwords
+from contest.core.storage import LocalStorage
+from contest.demo.contests import JUDGING_ENTRIES, JUDGING_SLUG, seed_demo
 from tests.browser.conftest import PHONE, LiveSite, NewContext, run_in_own_thread
 
 pytestmark = pytest.mark.browser

@@ -16,18 +16,20 @@ import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import Locator, Page, expect
 
-from contest import contests, entries, moderation
-from contest.accounts import User, create_user, get_user_row
+from contest.accounts.users import User, create_user, get_user_row
 from contest.config import Config
-from contest.contests import Contest
-from contest.db import Database
-from contest.demo import JUDGING_TITLE, demo_settings, judging_demo_settings
-from contest.demo_photos import library_scene
-from contest.entry_text import EntryText, normalize_tag
-from contest.masters import complete_pending_masters
-from contest.photos import process_upload
-from contest.security import Passwords
-from contest.storage import LocalStorage
+from contest.contests import store as contest_store
+from contest.contests.model import Contest
+from contest.core.db import Database
+from contest.core.security import Passwords
+from contest.core.storage import LocalStorage
+from contest.demo.contests import JUDGING_TITLE, demo_settings, judging_demo_settings
+from contest.demo.photos import library_scene
+from contest.entries import moderation
+from contest.entries import store as entry_store
+from contest.entries.text import EntryText, normalize_tag
+from contest.media.masters import complete_pending_masters
+from contest.media.photos import process_upload
 from tests.browser.conftest import (
     ORGANIZER_EMAIL,
     PASSWORD,
@@ -166,15 +168,17 @@ async def _submit(
 ) -> int:
     """An entry submitted through the app's own functions, as the demo seeds them."""
     title, description, category = entry
-    categories = {row["name"]: row["id"] for row in await entries.category_options(db, contest.id)}
+    categories = {
+        row["name"]: row["id"] for row in await entry_store.category_options(db, contest.id)
+    }
     data = library_scene(seed, night=category == "Night")
     photo = await process_upload(storage, data, limiter=anyio.CapacityLimiter(1))
-    return await entries.submit_entry(
+    return await entry_store.submit_entry(
         db,
         contest=contest,
         user=user,
         text=EntryText(title, description, description, (normalize_tag(contest.settings.hashtag),)),
-        choices=entries.Choices(categories[category], "contest"),
+        choices=entry_store.Choices(categories[category], "contest"),
         photo=photo,
         now=now,
     )
@@ -187,7 +191,9 @@ async def _open_contest(db: Database, storage: LocalStorage, *, with_entry: bool
     """
     now = datetime.now(UTC)
     participant_id = await _add_user(db, PARTICIPANT, role="participant", affiliation="student")
-    contest = await contests.create_contest(db, demo_settings(now, "UTC"), created_by=None, now=now)
+    contest = await contest_store.create_contest(
+        db, demo_settings(now, "UTC"), created_by=None, now=now
+    )
     if with_entry:
         entry = ("First light on the steps", "Sunrise over the library steps.", "Day")
         await _submit(
@@ -202,7 +208,7 @@ async def _judging_contest(db: Database, storage: LocalStorage) -> int:
     organizer_id = int(
         await db.fetch_value("SELECT id FROM users WHERE email = ?", (ORGANIZER_EMAIL,))
     )
-    contest = await contests.create_contest(
+    contest = await contest_store.create_contest(
         db, settings, created_by=organizer_id, now=datetime.now(UTC)
     )
     entered_at = settings.schedule.submissions_open + timedelta(days=1)  # while it was open
@@ -235,7 +241,7 @@ async def _judging_contest(db: Database, storage: LocalStorage) -> int:
         now=entered_at + timedelta(hours=1),
     )
     judge_id = await _add_user(db, JUDGE, role="judge", affiliation="staff")
-    await contests.assign_judge(db, contest_id=contest.id, user_id=judge_id)
+    await contest_store.assign_judge(db, contest_id=contest.id, user_id=judge_id)
     return contest.id
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from contest.db import Database
-from contest.security import Passwords
+from contest.core.db import Database
+from contest.core.security import Passwords
 from tests.browser.conftest import LiveSite, NewContext, run_in_own_thread
 from tests.browser.test_organizer_journey import sign_in
 from tests.engagement_data import ORGANIZER_EMAIL, PASSWORD, build

@@ -2,8 +2,8 @@
 
 import pytest
 
-from contest import contests
-from contest.demo import judging_demo_settings
+from contest.contests import store as contest_store
+from contest.demo.contests import judging_demo_settings
 from tests.conftest import Site
 from tests.factories import insert_entry
 
@@ -15,7 +15,7 @@ def entries(site: Site) -> list[int]:
 
     async def create() -> list[int]:
         settings = judging_demo_settings(site.clock(), "UTC")
-        contest = await contests.create_contest(
+        contest = await contest_store.create_contest(
             site.db, settings, created_by=None, now=site.clock()
         )
         async with site.db.transaction() as tx:

@@ -3,9 +3,9 @@ from pathlib import Path
 
 from starlette.testclient import TestClient
 
+from contest.accounts.throttle import SIGN_IN_LIMITS
 from contest.app import create_app
 from contest.config import Config
-from contest.ratelimit import SIGN_IN_LIMITS
 from contest.web.context import SESSION_COOKIE
 from tests.conftest import PASSWORD, FakeClock, Site
 

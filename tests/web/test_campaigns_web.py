@@ -10,12 +10,13 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from contest import contests
-from contest import outbox as outbox_module
 from contest.app import create_app
-from contest.campaign_text import DEFAULTS
-from contest.config import Config, SmtpSettings
-from contest.demo import demo_settings
+from contest.campaigns.text import DEFAULTS
+from contest.config import Config
+from contest.contests import store as contest_store
+from contest.core import outbox as outbox_module
+from contest.core.outbox import SmtpSettings
+from contest.demo.contests import demo_settings
 from tests.conftest import FakeClock, Site
 from tests.factories import insert_entry
 
@@ -32,7 +33,7 @@ UNSUBSCRIBE = re.compile(r"http://testserver/unsubscribe/([\w-]+)")
 @pytest.fixture
 def contest_id(site: Site) -> int:
     async def create() -> int:
-        contest = await contests.create_contest(
+        contest = await contest_store.create_contest(
             site.db, demo_settings(site.clock(), "UTC"), created_by=None, now=site.clock()
         )
         return contest.id
@@ -318,7 +319,7 @@ def test_with_a_mail_server_the_outbox_note_is_not_shown(tmp_path: Path) -> None
         async def create_contest() -> int:
             settings = demo_settings(clock(), "UTC")
             return (
-                await contests.create_contest(site.db, settings, created_by=None, now=clock())
+                await contest_store.create_contest(site.db, settings, created_by=None, now=clock())
             ).id
 
         contest_id = site.run(create_contest)
@@ -365,7 +366,7 @@ def test_a_campaign_is_only_found_under_its_own_contest(site: Site, contest_id: 
 
     async def another_contest() -> int:
         settings = replace(demo_settings(site.clock(), "UTC"), title="Another contest")
-        contest = await contests.create_contest(
+        contest = await contest_store.create_contest(
             site.db, settings, created_by=None, now=site.clock()
         )
         return contest.id

@@ -1,9 +1,9 @@
 import re
 from datetime import timedelta
 
-from contest import contests
-from contest.contest_form import settings_to_form
-from contest.demo import demo_settings
+from contest.contests import store as contest_store
+from contest.contests.form import settings_to_form
+from contest.demo.contests import demo_settings
 from tests.conftest import Site
 
 
@@ -90,7 +90,7 @@ def test_editing_keeps_the_address_and_category_ids(site: Site) -> None:
     day_id = site.value("SELECT id FROM categories WHERE name = 'Day'")
     edit_page = f"/manage/contests/{contest_id}/edit"
     assert 'value="Spring Light"' in site.client.get(edit_page).text
-    form = settings_to_form(site.run(contests.get_contest, site.db, contest_id).settings)
+    form = settings_to_form(site.run(contest_store.get_contest, site.db, contest_id).settings)
     data = {name: form.getlist(name) for name in form._values}
     data |= {"title": "Spring Light 2026", "categories": "Day\nDusk"}
     response = site.post(edit_page, data, follow_redirects=False)
@@ -165,7 +165,7 @@ def test_home_lists_current_contests_first_and_past_ones_as_archive(site: Site) 
         for title, shift in (("Old Autumn", -200), ("Live Spring", 0)):
             settings = demo_settings(now + timedelta(days=shift), "UTC")
             settings = type(settings)(**{**settings.__dict__, "title": title})
-            await contests.create_contest(site.db, settings, created_by=None, now=now)
+            await contest_store.create_contest(site.db, settings, created_by=None, now=now)
 
     site.run(create)
     page = site.client.get("/").text

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from contest import report_tables
+from contest.engagement import report_tables
 from tests.conftest import Site
 from tests.engagement_data import (
     NOW,

@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from contest import contests
-from contest.demo import demo_settings
-from contest.masters import complete_pending_masters
-from contest.storage import LocalStorage
+from contest.contests import store as contest_store
+from contest.core.storage import LocalStorage
+from contest.demo.contests import demo_settings
+from contest.media.masters import complete_pending_masters
 from tests.conftest import Site
 
 GPS_IFD = 0x8825
@@ -54,7 +54,7 @@ ENTRY = {
 @pytest.fixture
 def contest_slug(site: Site) -> str:
     async def create() -> str:
-        contest = await contests.create_contest(
+        contest = await contest_store.create_contest(
             site.db, demo_settings(site.clock(), "UTC"), created_by=None, now=site.clock()
         )
         return contest.slug

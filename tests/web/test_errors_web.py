@@ -5,7 +5,7 @@ from starlette.testclient import TestClient
 
 from contest.app import create_app
 from contest.config import Config
-from contest.web import public
+from contest.web.public import home
 from tests.conftest import FakeClock, Site
 
 
@@ -63,7 +63,7 @@ def test_unexpected_failure_is_a_calm_500_page(
     async def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr(public.contests, "list_contests", broken)
+    monkeypatch.setattr(home.contest_store, "list_contests", broken)
     app = create_app(config, clock=clock, fast_passwords=True)
     with TestClient(app, raise_server_exceptions=False) as client:
         response = client.get("/")

@@ -3,9 +3,10 @@
 import re
 from typing import Any
 
-from contest import contests, gallery
-from contest.contest_form import settings_to_form
-from contest.security import csrf_token
+from contest.contests import store as contest_store
+from contest.contests.form import settings_to_form
+from contest.core.security import csrf_token
+from contest.gallery import listing
 from tests.conftest import Site
 from tests.web import test_gallery_web
 
@@ -13,11 +14,11 @@ voting = test_gallery_web.voting  # the same fixture: a contest in its voting ph
 gallery_ids = test_gallery_web.gallery_ids
 
 
-def browser(slot: int, slots: int = gallery.ORDER_SLOTS) -> str:
+def browser(slot: int, slots: int = listing.ORDER_SLOTS) -> str:
     """A browser id (as the cookie carries it) whose visitor sees the order of that slot."""
     for number in range(100_000):
         candidate = f"20260302.test-browser-{number:08d}-xxxxxxxxxxxx"
-        if gallery.visitor_slot(candidate, slots) == slot:
+        if listing.visitor_slot(candidate, slots) == slot:
             return candidate
     raise AssertionError("no browser id found for the slot")
 
@@ -73,7 +74,7 @@ def test_visitors_in_different_slots_get_their_own_stable_orders(
     site: Site, voting: dict[str, Any]
 ) -> None:
     path = f"/contests/{voting['slug']}/gallery"
-    first, second = browser(0), browser(gallery.ORDER_SLOTS // 2)
+    first, second = browser(0), browser(listing.ORDER_SLOTS // 2)
     one = gallery_ids(visit(site, path, first))
     two = gallery_ids(visit(site, path, second))
     assert one != two
@@ -214,7 +215,7 @@ def test_an_organizers_edit_shows_on_the_cached_gallery_at_once(
     site: Site, voting: dict[str, Any]
 ) -> None:
     path = f"/contests/{voting['slug']}/gallery"
-    contest = site.run(contests.get_contest, site.db, voting["contest"])
+    contest = site.run(contest_store.get_contest, site.db, voting["contest"])
     assert contest.title in site.client.get(path).text  # cached from here on
     site.sign_in_as("organizer", "org@uni.edu")
     form = settings_to_form(contest.settings)

@@ -2,7 +2,7 @@
 
 import sqlite3
 
-from contest.web.gallery_pages import PAGE_BYTES_KEPT, GalleryQuery, Snapshot
+from contest.web.public.gallery_pages import PAGE_BYTES_KEPT, GalleryQuery, Snapshot
 
 
 def rows(*likes: int) -> list[sqlite3.Row]:

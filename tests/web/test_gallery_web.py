@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from contest import contests
-from contest.clock import from_db
-from contest.demo import judging_demo_settings
+from contest.contests import store as contest_store
+from contest.core.clock import from_db
+from contest.demo.contests import judging_demo_settings
 from tests.conftest import Site
 from tests.factories import INSERT_ENTRY, entry_values
 
@@ -49,7 +49,7 @@ def voting(site: Site) -> dict[str, Any]:
     async def create() -> int:
         settings = judging_demo_settings(site.clock(), "UTC")
         return (
-            await contests.create_contest(site.db, settings, created_by=None, now=site.clock())
+            await contest_store.create_contest(site.db, settings, created_by=None, now=site.clock())
         ).id
 
     contest_id = site.run(create)
@@ -60,7 +60,7 @@ def voting(site: Site) -> dict[str, Any]:
         image = Image.new("RGB", (800, 600), (index * 8, 90, 140))
         buffer = io.BytesIO()
         image.save(buffer, "JPEG")
-        from contest.storage import LocalStorage
+        from contest.core.storage import LocalStorage
 
         key = LocalStorage(site.config.media).put(buffer.getvalue())
         values[5] = values[6] = values[7] = key
@@ -427,7 +427,7 @@ def test_voting_links_are_rationed_and_only_sent_while_voting_is_open(
 def test_one_address_cannot_mint_endless_device_voters(
     site: Site, voting: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from contest.web import likes as like_routes
+    from contest.web.public import likes as like_routes
 
     monkeypatch.setattr(like_routes, "DEVICE_LIKES_PER_ADDRESS_HOUR", 3)
     site.execute("UPDATE contests SET voting_mode = 'device'")
@@ -449,7 +449,7 @@ class TestACampusSharingOneAddress:
     def test_is_not_limited_per_address_once_organizers_name_its_network(
         self, site: Site, voting: dict[str, Any], monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        from contest.web import likes as like_routes
+        from contest.web.public import likes as like_routes
 
         monkeypatch.setattr(like_routes, "DEVICE_LIKES_PER_ADDRESS_HOUR", 3)
         site.execute("UPDATE contests SET voting_mode = 'device'")
@@ -497,21 +497,23 @@ def test_ids_too_large_for_the_database_are_404(
 def test_renaming_the_contest_redraws_share_cards_under_a_new_address(
     site: Site, voting: dict[str, Any]
 ) -> None:
-    from contest.contest_form import settings_to_form
+    from contest.contests.form import settings_to_form
 
     entry = voting["ids"][0]
     before = meta(site.client.get(f"/entries/{entry}").text)["og:image"]
     first = site.client.get(before.removeprefix("http://testserver")).content
     old_key = site.value("SELECT share_card_key FROM entries WHERE id = ?", (entry,))
     site.sign_in_as("organizer", "org@uni.edu")
-    form = settings_to_form(site.run(contests.get_contest, site.db, voting["contest"]).settings)
+    form = settings_to_form(
+        site.run(contest_store.get_contest, site.db, voting["contest"]).settings
+    )
     data = {name: form.getlist(name) for name in form._values}
     edit = f"/manage/contests/{voting['contest']}/edit"
     site.post(edit, data | {"title": "Spring Light Renamed"}, follow_redirects=False)
     after = meta(site.client.get(f"/entries/{entry}").text)["og:image"]
     assert after != before
     assert site.client.get(after.removeprefix("http://testserver")).content != first
-    from contest.storage import LocalStorage
+    from contest.core.storage import LocalStorage
 
     assert not LocalStorage(site.config.media).exists(old_key)
 

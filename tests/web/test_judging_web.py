@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from contest import contests
-from contest.demo import demo_settings
+from contest.contests import store as contest_store
+from contest.demo.contests import demo_settings
 from tests.conftest import Site
 from tests.factories import INSERT_ENTRY, entry_values
 
@@ -40,7 +40,7 @@ def judged(site: Site) -> dict[str, Any]:
     settings = type(settings)(**{**settings.__dict__, "schedule": schedule})
 
     async def create() -> int:
-        return (await contests.create_contest(site.db, settings, created_by=None, now=now)).id
+        return (await contest_store.create_contest(site.db, settings, created_by=None, now=now)).id
 
     contest_id = site.run(create)
     author_ids = [
@@ -298,14 +298,14 @@ def test_conflict_after_judging_closes_changes_nothing(site: Site, judged: dict[
 def test_rubric_is_locked_once_scoring_started_but_weights_may_change(
     site: Site, judged: dict[str, Any]
 ) -> None:
-    from contest.contest_form import settings_to_form
+    from contest.contests.form import settings_to_form
 
     contest = judged["contest"]
     site.sign_in("judge0@uni.edu")
     score(site, contest, judged["entries"][0], [5, 5, 5])
     site.client.cookies.clear()
     site.sign_in_as("organizer", "org@uni.edu")
-    form = settings_to_form(site.run(contests.get_contest, site.db, contest).settings)
+    form = settings_to_form(site.run(contest_store.get_contest, site.db, contest).settings)
     data = {name: form.getlist(name) for name in form._values}
     edit = f"/manage/contests/{contest}/edit"
     added = site.post(edit, data | {"criterion_3_name": "Story", "criterion_3_weight": "1"})

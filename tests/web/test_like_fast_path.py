@@ -10,14 +10,14 @@ import pytest
 from starlette.types import Message, Receive, Scope, Send
 
 from contest.config import Config
-from contest.security import csrf_token
+from contest.core.security import csrf_token
 from contest.web.context import BROWSER_COOKIE
-from contest.web.like_fast_path import LikeFastPath, _replaying, _small_form
 from contest.web.middleware import (
     CONTENT_SECURITY_POLICY,
     SecurityHeadersMiddleware,
     protective_headers,
 )
+from contest.web.public.like_fast_path import LikeFastPath, _replaying, _small_form
 from tests.conftest import Site
 
 JSON = {"Accept": "application/json"}

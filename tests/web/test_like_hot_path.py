@@ -2,9 +2,10 @@
 
 from typing import Any
 
-from contest import contests, sessions
-from contest.demo import judging_demo_settings
-from contest.security import csrf_token
+from contest.accounts import sessions
+from contest.contests import store as contest_store
+from contest.core.security import csrf_token
+from contest.demo.contests import judging_demo_settings
 from contest.web.context import BROWSER_COOKIE, SESSION_COOKIE
 from tests.conftest import Site
 from tests.factories import insert_entry
@@ -113,7 +114,9 @@ def reuse_newest_id_elsewhere(site: Site) -> int:
 
     async def elsewhere() -> int:
         settings = judging_demo_settings(site.clock(), "UTC")
-        other = await contests.create_contest(site.db, settings, created_by=None, now=site.clock())
+        other = await contest_store.create_contest(
+            site.db, settings, created_by=None, now=site.clock()
+        )
         author = await site.db.fetch_value("SELECT id FROM users WHERE email = 'ann@uni.edu'")
         async with site.db.transaction() as tx:
             return await insert_entry(tx, other.id, author, "Reused", "approved")

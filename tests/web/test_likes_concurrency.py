@@ -6,12 +6,13 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 
-from contest import accounts, contests, sessions
+from contest.accounts import sessions, users
 from contest.app import create_app
-from contest.clock import utcnow
 from contest.config import Config
-from contest.demo import judging_demo_settings
-from contest.security import csrf_token
+from contest.contests import store as contest_store
+from contest.core.clock import utcnow
+from contest.core.security import csrf_token
+from contest.demo.contests import judging_demo_settings
 from tests.factories import insert_entry
 
 pytestmark = pytest.mark.anyio
@@ -24,11 +25,11 @@ async def test_fifty_concurrent_likes_through_http_leave_exactly_one(tmp_path: P
     async with app.router.lifespan_context(app):
         services = app.state.services
         db, now = services.db, utcnow()
-        contest = await contests.create_contest(
+        contest = await contest_store.create_contest(
             db, judging_demo_settings(now, "UTC"), created_by=None, now=now
         )
         author, fan = [
-            await accounts.create_user(
+            await users.create_user(
                 db,
                 services.passwords,
                 email=email,

@@ -5,9 +5,9 @@ import io
 import pytest
 from PIL import Image
 
-from contest.cache import BytesCache
-from contest.storage import LocalStorage
-from contest.web.media import MediaFastPath
+from contest.core.cache import BytesCache
+from contest.core.storage import LocalStorage
+from contest.web.public.media import MediaFastPath
 from tests.conftest import Site
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from contest import report_tables
+from contest.engagement import report_tables
 from tests.conftest import Site
 from tests.report_scenario import ANNOUNCED, EMAILS, Scenario, build, judge_and_publish
 

@@ -5,9 +5,10 @@ import re
 import pytest
 from starlette.routing import Route
 
-from contest import campaigns, contests
-from contest.campaign_lists import MailingList
-from contest.demo import demo_settings
+from contest.campaigns import drafts
+from contest.campaigns.lists import MailingList
+from contest.contests import store as contest_store
+from contest.demo.contests import demo_settings
 from tests.conftest import Site
 
 
@@ -27,10 +28,10 @@ def organizer_routes(site: Site) -> list[tuple[str, str]]:
 @pytest.fixture
 def routes(site: Site) -> list[tuple[str, str]]:
     async def create() -> None:
-        contest = await contests.create_contest(
+        contest = await contest_store.create_contest(
             site.db, demo_settings(site.clock(), "UTC"), created_by=None, now=site.clock()
         )
-        await campaigns.create_campaign(
+        await drafts.create_campaign(
             site.db,
             contest_id=contest.id,
             kind="voting",

@@ -1,0 +1,137 @@
+"""Invitations: expiring, single-use links that bring judges (and organizers) aboard."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from contest.accounts import emails, users
+from contest.core.clock import from_db, to_db
+from contest.core.db import Database, Row
+from contest.core.errors import Gone, ValidationError
+from contest.core.outbox import queue_mail
+from contest.core.security import Passwords, new_token, token_hash
+
+INVITATION_LIFETIME = timedelta(days=7)
+INVITABLE_ROLES = ("judge", "organizer")
+LinkMaker = Callable[[str], str]
+
+
+async def invite(
+    db: Database,
+    *,
+    email: str,
+    role: str,
+    contest_id: int | None,
+    invited_by: users.User,
+    link_for: LinkMaker,
+    now: datetime,
+) -> str:
+    """Create an invitation, queue its mail, and return the token (shown once, stored hashed).
+
+    An address that already has an account is refused: that person's role is changed on the
+    people page instead, so nobody ends up with two accounts.
+    """
+    address = emails.normalize_email(email)
+    if problem := emails.email_error(address):
+        raise ValidationError({"email": problem})
+    if role not in INVITABLE_ROLES:
+        raise ValidationError({"role": "Invite a judge or an organizer."})
+    existing = await db.fetch_one("SELECT role FROM users WHERE email = ?", (address,))
+    if existing is not None:
+        raise ValidationError(
+            {
+                "email": f"{address} already has an account ({existing['role']}); "
+                "change its role on the People page instead."
+            }
+        )
+    contest_title = None
+    if contest_id is not None:
+        contest_title = await db.fetch_value(
+            "SELECT title FROM contests WHERE id = ?", (contest_id,)
+        )
+        if contest_title is None:
+            raise ValidationError({"contest_id": "Choose a contest from the list."})
+    token = new_token()
+    expires = now + INVITATION_LIFETIME
+    what = f"judge “{contest_title}”" if contest_title else f"join as {role}"
+    body = (
+        f"Hello,\n\n{invited_by.display_name} invites you to {what} on the photo contest site.\n\n"
+        f"Accept the invitation and choose your password here:\n{link_for(token)}\n\n"
+        f"The link works once and expires on {expires:%d %B %Y at %H:%M} UTC.\n"
+        "If you were not expecting this, you can ignore this message.\n"
+    )
+    async with db.transaction() as tx:
+        await tx.execute(
+            "INSERT INTO invitations (token_hash, email, role, contest_id, invited_by, created_at,"
+            " expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                token_hash(token),
+                address,
+                role,
+                contest_id,
+                invited_by.id,
+                to_db(now),
+                to_db(expires),
+            ),
+        )
+        subject = f"Invitation to judge {contest_title}" if contest_title else "Your invitation"
+        await queue_mail(tx, recipient=address, subject=subject, body=body, now=now)
+    return token
+
+
+async def open_invitation(db: Database, token: str, *, now: datetime) -> Row:
+    """The invitation behind a link; Gone if it is unknown, used or expired."""
+    row = await db.fetch_one(
+        "SELECT invitations.*, contests.title AS contest_title FROM invitations"
+        " LEFT JOIN contests ON contests.id = invitations.contest_id WHERE token_hash = ?",
+        (token_hash(token),),
+    )
+    if row is None or row["accepted_at"] is not None:
+        raise Gone("This invitation link was already used or is not valid.")
+    if from_db(row["expires_at"]) <= now:
+        raise Gone("This invitation has expired. Ask the organizers to send a new one.")
+    return row
+
+
+async def accept(
+    db: Database, passwords: Passwords, token: str, *, fields: dict[str, str], now: datetime
+) -> int:
+    """Create the invited account, assign it to the contest, use up the link; return its id."""
+    invitation = await open_invitation(db, token, now=now)
+    async with db.transaction() as tx:
+        used = await tx.execute_rowcount(
+            "UPDATE invitations SET accepted_at = ? WHERE id = ? AND accepted_at IS NULL",
+            (to_db(now), invitation["id"]),
+        )
+        if not used:
+            raise Gone("This invitation link was already used.")
+        user_id = await users.create_user(
+            db,
+            passwords,
+            email=invitation["email"],
+            display_name=fields.get("display_name", ""),
+            password=fields.get("password", ""),
+            role=invitation["role"],
+            affiliation=fields.get("affiliation", "staff"),
+            department=fields.get("department", ""),
+            now=now,
+            tx=tx,
+        )
+        await tx.execute(
+            "UPDATE invitations SET accepted_by = ? WHERE id = ?", (user_id, invitation["id"])
+        )
+        if invitation["contest_id"] is not None:
+            await tx.execute(
+                "INSERT OR IGNORE INTO contest_judges (contest_id, user_id) VALUES (?, ?)",
+                (invitation["contest_id"], user_id),
+            )
+    return user_id
+
+
+async def list_invitations(db: Database) -> list[Row]:
+    """Every invitation, newest first, with its contest's title."""
+    return await db.fetch_all(
+        "SELECT invitations.*, contests.title AS contest_title FROM invitations"
+        " LEFT JOIN contests ON contests.id = invitations.contest_id ORDER BY invitations.id DESC"
+    )

@@ -1,0 +1,229 @@
+"""Accounts: who people are, their role, and how they prove it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from contest.accounts import site_settings, throttle
+from contest.accounts.emails import email_error, normalize_email
+from contest.core.clock import to_db
+from contest.core.db import Database, Row, Transaction
+from contest.core.errors import Conflict, ContestError, NotFound, ValidationError
+from contest.core.security import Passwords
+
+ROLES = ("organizer", "judge", "participant")
+AFFILIATIONS = ("student", "staff", "alumni", "other")
+AFFILIATION_LABELS = {"student": "Student", "staff": "Staff", "alumni": "Alumni", "other": "Other"}
+MIN_PASSWORD = 10
+MAX_PASSWORD = 256
+MAX_NAME = 80
+MAX_DEPARTMENT = 40
+
+BAD_CREDENTIALS = "That email and password don't match an account."
+
+
+@dataclass(frozen=True)
+class User:
+    """A signed-in person, as the web layer sees them."""
+
+    id: int
+    email: str
+    display_name: str
+    role: str
+    affiliation: str
+    department: str
+
+    @property
+    def is_organizer(self) -> bool:
+        """Whether this person runs contests."""
+        return self.role == "organizer"
+
+    @property
+    def is_judge(self) -> bool:
+        """Whether this person scores entries."""
+        return self.role == "judge"
+
+    @classmethod
+    def from_row(cls, row: Row) -> User:
+        """The user described by a ``users`` row."""
+        return cls(
+            id=row["id"],
+            email=row["email"],
+            display_name=row["display_name"],
+            role=row["role"],
+            affiliation=row["affiliation"],
+            department=row["department"],
+        )
+
+
+def password_error(password: str) -> str | None:
+    """What is wrong with a new password, or None."""
+    if len(password) < MIN_PASSWORD:
+        return f"Use at least {MIN_PASSWORD} characters for your password."
+    if len(password) > MAX_PASSWORD:
+        return f"Use at most {MAX_PASSWORD} characters for your password."
+    return None
+
+
+def profile_errors(fields: dict[str, str]) -> dict[str, str]:
+    """Problems with a display name, affiliation and department."""
+    errors: dict[str, str] = {}
+    name = fields.get("display_name", "").strip()
+    if not name:
+        errors["display_name"] = "Enter the name to show with your photos."
+    elif len(name) > MAX_NAME:
+        errors["display_name"] = f"Keep your name under {MAX_NAME} characters."
+    if fields.get("affiliation", "") not in AFFILIATIONS:
+        errors["affiliation"] = "Choose student, staff, alumni or other."
+    if len(fields.get("department", "").strip()) > MAX_DEPARTMENT:
+        errors["department"] = f"Keep the department under {MAX_DEPARTMENT} characters."
+    return errors
+
+
+async def create_user(
+    db: Database,
+    passwords: Passwords,
+    *,
+    email: str,
+    display_name: str,
+    password: str,
+    role: str,
+    affiliation: str = "other",
+    department: str = "",
+    now: datetime,
+    tx: Transaction | None = None,
+) -> int:
+    """Create an account after checking every field; return its id."""
+    email = normalize_email(email)
+    errors = profile_errors(
+        {"display_name": display_name, "affiliation": affiliation, "department": department}
+    )
+    if problem := email_error(email):
+        errors["email"] = problem
+    if problem := password_error(password):
+        errors["password"] = problem
+    if role not in ROLES:
+        errors["role"] = f"Choose one of: {', '.join(ROLES)}."
+    if errors:
+        raise ValidationError(errors)
+    password_hash = await passwords.hash(password)
+    values = (
+        email,
+        display_name.strip(),
+        role,
+        affiliation,
+        department.strip().upper(),
+        password_hash,
+        to_db(now),
+    )
+    sql = (
+        "INSERT INTO users (email, display_name, role, affiliation, department, password_hash,"
+        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+    )
+    if tx is not None:
+        user_id = await _insert_user(tx, sql, values)
+    else:
+        async with db.transaction() as own:
+            user_id = await _insert_user(own, sql, values)
+    return user_id
+
+
+async def _insert_user(tx: Transaction, sql: str, values: tuple[Any, ...]) -> int:
+    before = await tx.fetch_value("SELECT id FROM users WHERE email = ?", (values[0],))
+    if before is not None:
+        raise ValidationError(
+            {"email": "An account with this email already exists. Sign in or reset your password."}
+        )
+    return await tx.execute(sql, values)
+
+
+async def sign_up(
+    db: Database, passwords: Passwords, *, fields: dict[str, str], now: datetime
+) -> int:
+    """Create a participant account from the public sign-up form."""
+    email = normalize_email(fields.get("email", ""))
+    domains = await site_settings.signup_domains(db)
+    if domains and not email_error(email) and email.rsplit("@", 1)[1] not in domains:
+        allowed = ", ".join("@" + domain for domain in domains)
+        raise ValidationError({"email": f"Sign-up is open to addresses ending in {allowed}."})
+    return await create_user(
+        db,
+        passwords,
+        email=email,
+        display_name=fields.get("display_name", ""),
+        password=fields.get("password", ""),
+        role="participant",
+        affiliation=fields.get("affiliation", ""),
+        department=fields.get("department", ""),
+        now=now,
+    )
+
+
+async def authenticate(
+    db: Database, passwords: Passwords, *, email: str, password: str, address: str, now: datetime
+) -> User:
+    """The user whose email and password these are; the same error whether or not one exists."""
+    account = normalize_email(email)
+    await throttle.claim_attempt(db, account=account, address=address, now=now)
+    row = await db.fetch_one("SELECT * FROM users WHERE email = ?", (account,))
+    matches = await passwords.verify(row["password_hash"] if row else None, password)
+    if row is None or not matches:
+        raise ContestError(BAD_CREDENTIALS)  # the claimed attempt stays counted
+    if row["disabled_at"] is not None:
+        raise ContestError("This account is disabled. Please contact the contest organizers.")
+    async with db.transaction() as tx:
+        await throttle.forget_failures(tx, account=account, now=now)
+    return User.from_row(row)
+
+
+async def get_user_row(db: Database, user_id: int) -> Row:
+    """The ``users`` row with that id; NotFound if there is none."""
+    row = await db.fetch_one("SELECT * FROM users WHERE id = ?", (user_id,))
+    if row is None:
+        raise NotFound("There is no such account.")
+    return row
+
+
+async def list_users(db: Database, *, role: str | None = None) -> list[Row]:
+    """Every account (or those with one role), organizers first, then by name."""
+    if role is not None:
+        return await db.fetch_all(
+            "SELECT * FROM users WHERE role = ? ORDER BY display_name", (role,)
+        )
+    return await db.fetch_all(
+        "SELECT * FROM users ORDER BY CASE role WHEN 'organizer' THEN 0 WHEN 'judge' THEN 1"
+        " ELSE 2 END, display_name"
+    )
+
+
+async def set_role(db: Database, *, user_id: int, role: str, acting_user_id: int) -> None:
+    """Change an account's role; an organizer cannot demote themselves (someone must remain)."""
+    if role not in ROLES:
+        raise ValidationError({"role": f"Choose one of: {', '.join(ROLES)}."})
+    if user_id == acting_user_id:
+        raise Conflict("You cannot change your own role; ask another organizer.")
+    async with db.transaction() as tx:
+        changed = await tx.execute_rowcount(
+            "UPDATE users SET role = ? WHERE id = ?", (role, user_id)
+        )
+        if not changed:
+            raise NotFound("There is no such account.")
+
+
+async def set_disabled(
+    db: Database, *, user_id: int, disabled: bool, acting_user_id: int, now: datetime
+) -> None:
+    """Disable an account (ending all its sessions at once) or enable it again."""
+    if user_id == acting_user_id:
+        raise Conflict("You cannot disable your own account.")
+    async with db.transaction() as tx:
+        changed = await tx.execute_rowcount(
+            "UPDATE users SET disabled_at = ? WHERE id = ?",
+            (to_db(now) if disabled else None, user_id),
+        )
+        if not changed:
+            raise NotFound("There is no such account.")
+        if disabled:
+            await tx.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))

@@ -1,0 +1,286 @@
+"""Contest settings and the rules that turn the organizer's form into them."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from contest.accounts.users import AFFILIATIONS
+from contest.contests.model import (
+    SCORE_METHODS,
+    TIE_BREAKS,
+    VOTING_MODES,
+    ContestSettings,
+    Criterion,
+)
+from contest.contests.phases import Schedule
+from contest.core.clock import local_input_value, parse_local_input, zone
+from contest.core.errors import ValidationError
+from contest.core.forms import FormValues
+
+RUBRIC_ROWS = 6
+MAX_CATEGORIES = 20
+MAX_CATEGORY_LENGTH = 40
+MAX_DESCRIPTION = 5_000
+MAX_RULES = 20_000
+MAX_ENTRIES_LIMIT = 50
+MAX_LICENCE = 2_000
+_HASHTAG = re.compile(r"^[^\W_][\w]{1,49}$")
+
+
+def normalize_hashtag(text: str) -> str:
+    """``#Day and Night`` -> ``DayandNight``: the tag without its ``#`` or spaces."""
+    return re.sub(r"\s+", "", text.strip()).lstrip("#")
+
+
+def _text(form: FormValues, name: str, label: str, limit: int, errors: dict[str, str]) -> str:
+    value = form.get(name).strip()
+    if len(value) > limit:
+        errors[name] = f"{label} is {len(value)} characters long; keep it under {limit}."
+    return value
+
+
+def _whole_number(
+    form: FormValues, name: str, low: int, high: int, errors: dict[str, str], message: str
+) -> int:
+    try:
+        number = int(form.get(name).strip())
+    except ValueError:
+        errors[name] = message
+        return low
+    if not low <= number <= high:
+        errors[name] = message
+    return number
+
+
+def _categories(form: FormValues, errors: dict[str, str]) -> tuple[str, ...]:
+    names: list[str] = []
+    for line in form.get("categories").splitlines():
+        name = line.strip()
+        if not name:
+            continue
+        if len(name) > MAX_CATEGORY_LENGTH:
+            errors["categories"] = f"Keep each category under {MAX_CATEGORY_LENGTH} characters."
+        elif name.casefold() in (existing.casefold() for existing in names):
+            errors["categories"] = f"The category {name!r} is listed twice."
+        names.append(name)
+    if len(names) > MAX_CATEGORIES:
+        errors["categories"] = f"Use at most {MAX_CATEGORIES} categories."
+    return tuple(names)
+
+
+def _criteria(form: FormValues, errors: dict[str, str]) -> tuple[Criterion, ...]:
+    criteria: list[Criterion] = []
+    for row in range(RUBRIC_ROWS):
+        name = form.get(f"criterion_{row}_name").strip()
+        weight_text = form.get(f"criterion_{row}_weight").strip()
+        if not name and not weight_text:
+            continue
+        field = f"criterion_{row}"
+        if not name:
+            errors[field] = "Give this criterion a name, or clear its weight."
+            continue
+        try:
+            weight = float(weight_text or "1")
+        except ValueError:
+            errors[field] = f"The weight of {name!r} must be a number such as 1 or 0.5."
+            continue
+        if not 0 < weight <= 100:
+            errors[field] = (
+                f"{name!r} has weight {weight_text}: a criterion must weigh more than 0"
+                " (at most 100). Remove it if it should not count."
+            )
+            continue
+        if any(c.name.casefold() == name.casefold() for c in criteria):
+            errors[field] = f"The criterion {name!r} is listed twice."
+            continue
+        criteria.append(Criterion(name, weight))
+    if not criteria and not any(key.startswith("criterion_") for key in errors):
+        errors["criteria"] = "Add at least one judging criterion with a weight above 0."
+    return tuple(criteria)
+
+
+def _schedule(form: FormValues, tz_name: str, errors: dict[str, str]) -> Schedule | None:
+    moments: dict[str, datetime] = {}
+    for name in SCHEDULE_LABELS:
+        text = form.get(name)
+        if not text.strip():
+            errors[name] = f"Choose the date and time when {SCHEDULE_LABELS[name]}."
+            continue
+        try:
+            moments[name] = parse_local_input(text, tz_name)
+        except ValueError:
+            errors[name] = "Use a date and time such as 2026-05-15 18:00."
+    if len(moments) != len(SCHEDULE_LABELS):
+        return None
+    schedule = Schedule(**moments)
+    errors.update(schedule.problems())
+    return schedule
+
+
+SCHEDULE_LABELS = {
+    "submissions_open": "submissions open",
+    "submissions_close": "submissions close",
+    "judging_open": "judging starts",
+    "judging_close": "judging ends",
+    "voting_open": "public voting opens",
+    "voting_close": "public voting closes",
+    "results_at": "the results are announced",
+}
+
+
+def parse_contest_form(form: FormValues) -> ContestSettings:
+    """Validated settings from the contest form; ValidationError naming every bad field."""
+    errors: dict[str, str] = {}
+    title = _text(form, "title", "The title", 120, errors)
+    if len(title) < 3:
+        errors["title"] = "Give the contest a title of at least 3 characters."
+    theme = _text(form, "theme", "The theme", 120, errors)
+    description = _text(form, "description_md", "The description", MAX_DESCRIPTION, errors)
+    rules = _text(form, "rules_md", "The rules", MAX_RULES, errors)
+    licence_text = _text(form, "licence_text", "The licence text", MAX_LICENCE, errors)
+    if not licence_text:
+        errors["licence_text"] = "Say how the organizers may use the photos entrants send."
+    hashtag = normalize_hashtag(form.get("hashtag"))
+    if not _HASHTAG.match(hashtag):
+        errors["hashtag"] = (
+            "Use one word of letters and digits for the hashtag, such as #DayAndNightAtTheLibrary."
+        )
+    tz_name = form.get("timezone").strip() or "UTC"
+    try:
+        zone(tz_name)
+    except ValueError:
+        errors["timezone"] = f"{tz_name!r} is not a time zone; choose one from the list."
+        tz_name = "UTC"
+    eligible = tuple(a for a in AFFILIATIONS if a in form.getlist("eligible_affiliations"))
+    if not eligible:
+        errors["eligible_affiliations"] = "Tick at least one group of people who may enter."
+    max_entries = _whole_number(
+        form,
+        "max_entries_per_participant",
+        1,
+        MAX_ENTRIES_LIMIT,
+        errors,
+        f"Allow between 1 and {MAX_ENTRIES_LIMIT} entries per participant.",
+    )
+    scale_min = _whole_number(form, "scale_min", 0, 99, errors, "Use a whole number from 0 to 99.")
+    scale_max = _whole_number(form, "scale_max", 1, 100, errors, "Use a whole number up to 100.")
+    if "scale_min" not in errors and "scale_max" not in errors and scale_min >= scale_max:
+        errors["scale_max"] = "The top of the scale must be above its bottom."
+    runners_up = _whole_number(form, "award_runners_up", 0, 2, errors, "Choose 0, 1 or 2.")
+    min_judges = _whole_number(
+        form, "min_judges_per_entry", 1, 20, errors, "Ask for between 1 and 20 judges per entry."
+    )
+    score_method = form.get("score_method")
+    if score_method not in SCORE_METHODS:
+        errors["score_method"] = "Choose how judges' scores are combined."
+    voting_mode = form.get("voting_mode") or "accounts"
+    if voting_mode not in VOTING_MODES:
+        errors["voting_mode"] = "Choose who may vote."
+    tie_break = form.get("tie_break")
+    if tie_break not in TIE_BREAKS:
+        errors["tie_break"] = "Choose how equal scores are decided."
+    categories = _categories(form, errors)
+    criteria = _criteria(form, errors)
+    schedule = _schedule(form, tz_name, errors)
+    if errors or schedule is None:
+        raise ValidationError(errors)
+    return ContestSettings(
+        title=title,
+        theme=theme,
+        description_md=description,
+        rules_md=rules,
+        hashtag=hashtag,
+        timezone=tz_name,
+        eligible_affiliations=eligible,
+        max_entries_per_participant=max_entries,
+        schedule=schedule,
+        categories=categories,
+        criteria=criteria,
+        scale_min=scale_min,
+        scale_max=scale_max,
+        award_champion=form.has("award_champion"),
+        award_runners_up=runners_up,
+        award_peoples_choice=form.has("award_peoples_choice"),
+        award_per_category=form.has("award_per_category"),
+        allow_multiple_awards=form.has("allow_multiple_awards"),
+        is_published=form.has("is_published"),
+        licence_text=licence_text,
+        description_required=form.has("description_required"),
+        min_judges_per_entry=min_judges,
+        score_method=score_method,
+        tie_break=tie_break,
+        voting_mode=voting_mode,
+        hide_counts=form.has("hide_counts"),
+    )
+
+
+def settings_to_form(settings: ContestSettings) -> FormValues:
+    """The form as it would be typed to produce these settings (for the edit page)."""
+    values: dict[str, str | list[str]] = {
+        "title": settings.title,
+        "theme": settings.theme,
+        "description_md": settings.description_md,
+        "rules_md": settings.rules_md,
+        "hashtag": f"#{settings.hashtag}" if settings.hashtag else "",
+        "timezone": settings.timezone,
+        "eligible_affiliations": list(settings.eligible_affiliations),
+        "max_entries_per_participant": str(settings.max_entries_per_participant),
+        "categories": "\n".join(settings.categories),
+        "scale_min": str(settings.scale_min),
+        "scale_max": str(settings.scale_max),
+        "award_runners_up": str(settings.award_runners_up),
+        "licence_text": settings.licence_text,
+        "min_judges_per_entry": str(settings.min_judges_per_entry),
+        "score_method": settings.score_method,
+        "tie_break": settings.tie_break,
+        "voting_mode": settings.voting_mode,
+    }
+    for name in SCHEDULE_LABELS:
+        values[name] = local_input_value(getattr(settings.schedule, name), settings.timezone)
+    for row, criterion in enumerate(settings.criteria):
+        values[f"criterion_{row}_name"] = criterion.name
+        values[f"criterion_{row}_weight"] = f"{criterion.weight:g}"
+    for flag in (
+        "award_champion",
+        "award_peoples_choice",
+        "award_per_category",
+        "allow_multiple_awards",
+        "is_published",
+        "description_required",
+        "hide_counts",
+    ):
+        if getattr(settings, flag):
+            values[flag] = "on"
+    return FormValues.of(values)
+
+
+def default_settings(now: datetime, tz_name: str, *, title: str = "") -> ContestSettings:
+    """A sensible starting calendar and rubric for a new contest form."""
+    day = now.astimezone(zone(tz_name)).replace(hour=9, minute=0, second=0, microsecond=0)
+    schedule = Schedule(
+        submissions_open=day + timedelta(days=1),
+        submissions_close=day + timedelta(days=29, hours=9),
+        judging_open=day + timedelta(days=29, hours=9),
+        judging_close=day + timedelta(days=39, hours=9),
+        voting_open=day + timedelta(days=29, hours=9),
+        voting_close=day + timedelta(days=39, hours=9),
+        results_at=day + timedelta(days=42, hours=3),
+    )
+    return ContestSettings(
+        title=title,
+        theme="",
+        description_md="",
+        rules_md="",
+        hashtag="",
+        timezone=tz_name,
+        eligible_affiliations=("student", "staff"),
+        max_entries_per_participant=3,
+        schedule=schedule,
+        categories=(),
+        criteria=(
+            Criterion("Relevance to the theme", 2),
+            Criterion("Creativity", 1),
+            Criterion("Technical quality", 1),
+        ),
+    )

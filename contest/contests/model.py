@@ -1,0 +1,121 @@
+"""A contest's data model: its settings, its rubric and the vocabulary of its rules.
+
+Plain values, no database: the store (store.py) reads and writes them, the form (form.py)
+builds them from what an organizer typed, and every other package reads them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from contest.contests.phases import Phase, Schedule, phase_at, status_line
+
+VOTING_MODES = {
+    "accounts": "Signed-in accounts only",
+    "email": "Anyone with a verified email address (we email a sign-in link)",
+    "device": "Anyone, one like per browser (with limits per network address)",
+}
+SCORE_METHODS = {
+    "zscore": "Standardised per judge, so a harsh or lenient judge counts the same (recommended)",
+    "raw": "Plain average of the judges' scores",
+}
+TIE_BREAKS = {
+    "raw_mean": "the higher average raw score, then the earlier submission",
+    "top_criterion": "the higher average score on the most heavily weighted criterion, then the"
+    " earlier submission",
+    "earliest": "the earlier submission",
+}
+DEFAULT_LICENCE = (
+    "The organizers may show this photo, credited to you, in the contest and its promotion."
+)
+
+#: Contests stay on the home page this long after their winners are announced.
+RECENT_RESULTS_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One line of the judging rubric."""
+
+    name: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class ContestSettings:
+    """Everything an organizer decides about a contest."""
+
+    title: str
+    theme: str
+    description_md: str
+    rules_md: str
+    hashtag: str
+    timezone: str
+    eligible_affiliations: tuple[str, ...]
+    max_entries_per_participant: int
+    schedule: Schedule
+    categories: tuple[str, ...]
+    criteria: tuple[Criterion, ...]
+    scale_min: int = 1
+    scale_max: int = 10
+    award_champion: bool = True
+    award_runners_up: int = 2
+    award_peoples_choice: bool = True
+    award_per_category: bool = False
+    allow_multiple_awards: bool = False
+    is_published: bool = False
+    licence_text: str = DEFAULT_LICENCE
+    description_required: bool = True
+    min_judges_per_entry: int = 2
+    score_method: str = "zscore"
+    tie_break: str = "raw_mean"
+    voting_mode: str = "accounts"
+    hide_counts: bool = False
+
+    @property
+    def total_weight(self) -> float:
+        """The sum of the rubric's weights."""
+        return sum(criterion.weight for criterion in self.criteria)
+
+
+@dataclass(frozen=True)
+class Contest:
+    """A stored contest with its categories and rubric, ready for pages and rules."""
+
+    id: int
+    slug: str
+    settings: ContestSettings
+    created_at: datetime
+
+    @property
+    def title(self) -> str:
+        """The contest's name."""
+        return self.settings.title
+
+    @property
+    def schedule(self) -> Schedule:
+        """The contest's calendar."""
+        return self.settings.schedule
+
+    def phase(self, now: datetime) -> Phase:
+        """The phase at that moment."""
+        return phase_at(self.settings.schedule, now)
+
+    def status(self, now: datetime) -> str:
+        """What is happening now, in words, in the contest's time zone."""
+        return status_line(self.settings.schedule, now, self.settings.timezone)
+
+    def is_current(self, now: datetime) -> bool:
+        """Whether the home page lists it with the current contests rather than the archive."""
+        announced_days_ago = (now - self.schedule.results_at).days
+        return announced_days_ago < RECENT_RESULTS_DAYS
+
+    def names_authors(self, now: datetime) -> bool:
+        """Whether public pages may name authors: only once judging has closed (judges see
+        the public site too, and must stay blind)."""
+        return now >= self.schedule.judging_close
+
+    def admits(self, affiliation: str) -> bool:
+        """Whether people of that affiliation may enter."""
+        return affiliation in self.settings.eligible_affiliations

@@ -1,0 +1,118 @@
+"""A contest's calendar and the phase it is in: pure functions of the dates and ``now``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from contest.core.clock import describe_until, format_local
+
+
+class Phase(StrEnum):
+    """Where a contest stands; judging and public voting may run side by side."""
+
+    UPCOMING = "upcoming"
+    SUBMISSIONS = "submissions"
+    REVIEW = "review"  # submissions closed, judging and voting not yet open
+    JUDGING = "judging"
+    VOTING = "voting"
+    JUDGING_AND_VOTING = "judging_and_voting"
+    AWAITING_RESULTS = "awaiting_results"
+    RESULTS = "results"
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The dates of every phase, as aware datetimes."""
+
+    submissions_open: datetime
+    submissions_close: datetime
+    judging_open: datetime
+    judging_close: datetime
+    voting_open: datetime
+    voting_close: datetime
+    results_at: datetime
+
+    def submissions_are_open(self, now: datetime) -> bool:
+        """Whether participants may submit, edit or withdraw entries."""
+        return self.submissions_open <= now < self.submissions_close
+
+    def judging_is_open(self, now: datetime) -> bool:
+        """Whether judges may score."""
+        return self.judging_open <= now < self.judging_close
+
+    def voting_is_open(self, now: datetime) -> bool:
+        """Whether the public may like entries."""
+        return self.voting_open <= now < self.voting_close
+
+    def results_are_out(self, now: datetime) -> bool:
+        """Whether the announcement time has come."""
+        return now >= self.results_at
+
+    def problems(self) -> dict[str, str]:
+        """Each field whose date breaks the calendar's order, with what to fix."""
+        errors: dict[str, str] = {}
+        if self.submissions_close <= self.submissions_open:
+            errors["submissions_close"] = "Submissions must close after they open."
+        if self.judging_open < self.submissions_close:
+            errors["judging_open"] = "Judging can start only once submissions have closed."
+        if self.judging_close <= self.judging_open:
+            errors["judging_close"] = "Judging must close after it opens."
+        if self.voting_open < self.submissions_open:
+            errors["voting_open"] = "Voting cannot open before submissions do."
+        if self.voting_close <= self.voting_open:
+            errors["voting_close"] = "Voting must close after it opens."
+        if self.results_at < max(self.judging_close, self.voting_close):
+            errors["results_at"] = "Announce the results after judging and voting have closed."
+        return errors
+
+
+def phase_at(schedule: Schedule, now: datetime) -> Phase:
+    """The phase of the contest at that moment."""
+    if now < schedule.submissions_open:
+        return Phase.UPCOMING
+    if schedule.submissions_are_open(now):
+        return Phase.SUBMISSIONS
+    if schedule.results_are_out(now):
+        return Phase.RESULTS
+    judging, voting = schedule.judging_is_open(now), schedule.voting_is_open(now)
+    if judging and voting:
+        return Phase.JUDGING_AND_VOTING
+    if judging:
+        return Phase.JUDGING
+    if voting:
+        return Phase.VOTING
+    if now < schedule.judging_open or now < schedule.voting_open:
+        return Phase.REVIEW
+    return Phase.AWAITING_RESULTS
+
+
+def status_line(schedule: Schedule, now: datetime, tz_name: str) -> str:
+    """One sentence for the contest's page: what is happening and until when."""
+    phase = phase_at(schedule, now)
+
+    def when(moment: datetime) -> str:
+        return format_local(moment, tz_name)
+
+    if phase is Phase.UPCOMING:
+        return (
+            f"Submissions open {describe_until(now, schedule.submissions_open)}"
+            f" ({when(schedule.submissions_open)})"
+        )
+    if phase is Phase.SUBMISSIONS:
+        return (
+            f"Submissions close {describe_until(now, schedule.submissions_close)}"
+            f" ({when(schedule.submissions_close)})"
+        )
+    if phase in (Phase.VOTING, Phase.JUDGING_AND_VOTING):
+        return f"Voting is open until {when(schedule.voting_close)}"
+    if phase is Phase.JUDGING:
+        return f"The judges are at work; results on {when(schedule.results_at)}"
+    if phase is Phase.REVIEW:
+        if now < schedule.voting_open:
+            return f"Submissions are closed; voting opens {when(schedule.voting_open)}"
+        return f"Submissions are closed; judging starts {when(schedule.judging_open)}"
+    if phase is Phase.AWAITING_RESULTS:
+        return f"Results will be announced {describe_until(now, schedule.results_at)}"
+    return f"Winners announced on {format_local(schedule.results_at, tz_name, with_year=True)}"

@@ -1,0 +1,280 @@
+"""Contests: their settings, categories, rubric and awards, validated before they are stored."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime
+from typing import Any
+
+from contest.accounts.users import AFFILIATIONS
+from contest.contests.form import SCHEDULE_LABELS
+from contest.contests.model import Contest, ContestSettings, Criterion
+from contest.contests.phases import Schedule
+from contest.core.clock import from_db, to_db
+from contest.core.db import Database, Row, Transaction
+from contest.core.errors import NotFound, ValidationError
+
+SCHEDULE_FIELDS = tuple(SCHEDULE_LABELS)
+RUBRIC_LOCKED = (
+    "Judges have started scoring, so the criteria and the scale can no longer change"
+    " (their weights still can)."
+)
+
+
+def slugify(title: str) -> str:
+    """A readable URL part from a title: ``Day & Night`` -> ``day-night``."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+    return slug[:60].rstrip("-") or "contest"
+
+
+async def _unique_slug(tx: Transaction, title: str) -> str:
+    base = slugify(title)
+    slug, counter = base, 2
+    while await tx.fetch_value("SELECT 1 FROM contests WHERE slug = ?", (slug,)):
+        slug, counter = f"{base}-{counter}", counter + 1
+    return slug
+
+
+def _columns(settings: ContestSettings) -> dict[str, Any]:
+    schedule = settings.schedule
+    return {
+        "title": settings.title,
+        "theme": settings.theme,
+        "description_md": settings.description_md,
+        "rules_md": settings.rules_md,
+        "hashtag": settings.hashtag,
+        "timezone": settings.timezone,
+        "eligible_affiliations": ",".join(settings.eligible_affiliations),
+        "max_entries_per_participant": settings.max_entries_per_participant,
+        **{name: to_db(getattr(schedule, name)) for name in SCHEDULE_FIELDS},
+        "award_champion": int(settings.award_champion),
+        "award_runners_up": settings.award_runners_up,
+        "award_peoples_choice": int(settings.award_peoples_choice),
+        "award_per_category": int(settings.award_per_category),
+        "allow_multiple_awards": int(settings.allow_multiple_awards),
+        "scale_min": settings.scale_min,
+        "scale_max": settings.scale_max,
+        "is_published": int(settings.is_published),
+        "licence_text": settings.licence_text,
+        "description_required": int(settings.description_required),
+        "min_judges_per_entry": settings.min_judges_per_entry,
+        "score_method": settings.score_method,
+        "tie_break": settings.tie_break,
+        "voting_mode": settings.voting_mode,
+        "hide_counts": int(settings.hide_counts),
+    }
+
+
+async def _replace_lists(tx: Transaction, contest_id: int, settings: ContestSettings) -> None:
+    """Store categories and criteria; existing rows keep their ids so later links survive."""
+    await _sync_named_rows(
+        tx, "categories", contest_id, [(name, {}) for name in settings.categories]
+    )
+    await _sync_named_rows(
+        tx,
+        "rubric_criteria",
+        contest_id,
+        [(criterion.name, {"weight": criterion.weight}) for criterion in settings.criteria],
+    )
+
+
+async def _sync_named_rows(
+    tx: Transaction, table: str, contest_id: int, wanted: list[tuple[str, dict[str, Any]]]
+) -> None:
+    names = [name for name, _ in wanted]
+    existing = {
+        row["name"]: row["id"]
+        for row in await tx.fetch_all(
+            f"SELECT id, name FROM {table} WHERE contest_id = ?",  # noqa: S608 - fixed names
+            (contest_id,),
+        )
+    }
+    for name, row_id in existing.items():
+        if name not in names:
+            await tx.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))  # noqa: S608
+    for position, (name, extra) in enumerate(wanted):
+        columns = {"name": name, "position": position, **extra}
+        if name in existing:
+            assignments = ", ".join(f"{column} = ?" for column in columns)
+            await tx.execute(
+                f"UPDATE {table} SET {assignments} WHERE id = ?",  # noqa: S608
+                (*columns.values(), existing[name]),
+            )
+        else:
+            names_sql = ", ".join(["contest_id", *columns])
+            marks = ", ".join("?" * (len(columns) + 1))
+            await tx.execute(
+                f"INSERT INTO {table} ({names_sql}) VALUES ({marks})",  # noqa: S608
+                (contest_id, *columns.values()),
+            )
+
+
+async def create_contest(
+    db: Database, settings: ContestSettings, *, created_by: int | None, now: datetime
+) -> Contest:
+    """Store a new contest with a unique slug and return it."""
+    columns = _columns(settings)
+    async with db.transaction() as tx:
+        slug = await _unique_slug(tx, settings.title)
+        columns |= {"slug": slug, "created_by": created_by}
+        columns |= {"created_at": to_db(now), "updated_at": to_db(now)}
+        names = ", ".join(columns)
+        marks = ", ".join("?" * len(columns))
+        contest_id = await tx.execute(
+            f"INSERT INTO contests ({names}) VALUES ({marks})",  # noqa: S608 - fixed names
+            tuple(columns.values()),
+        )
+        await _replace_lists(tx, contest_id, settings)
+    return await get_contest(db, contest_id)
+
+
+async def update_contest(
+    db: Database, contest_id: int, settings: ContestSettings, *, now: datetime
+) -> Contest:
+    """Store new settings for an existing contest (its address stays the same)."""
+    columns = _columns(settings) | {"updated_at": to_db(now)}
+    assignments = ", ".join(f"{name} = ?" for name in columns)
+    await _ensure_rubric_kept(db, contest_id, settings)
+    async with db.transaction() as tx:
+        changed = await tx.execute_rowcount(
+            f"UPDATE contests SET {assignments} WHERE id = ?",  # noqa: S608 - fixed names
+            (*columns.values(), contest_id),
+        )
+        if not changed:
+            raise NotFound("There is no such contest.")
+        await _replace_lists(tx, contest_id, settings)
+    return await get_contest(db, contest_id)
+
+
+async def _ensure_rubric_kept(db: Database, contest_id: int, settings: ContestSettings) -> None:
+    """Once a judge has scored, the criteria and the scale are fixed: changing them would make
+    every stored review incomplete or off the scale."""
+    scored = await db.fetch_value(
+        "SELECT 1 FROM review_scores JOIN entries ON entries.id = review_scores.entry_id"
+        " WHERE entries.contest_id = ? LIMIT 1",
+        (contest_id,),
+    )
+    if not scored:
+        return
+    current = await get_contest(db, contest_id)
+
+    def fixed(chosen: ContestSettings) -> tuple[list[str], int, int]:
+        return [c.name for c in chosen.criteria], chosen.scale_min, chosen.scale_max
+
+    if fixed(current.settings) != fixed(settings):
+        raise ValidationError({"criteria": RUBRIC_LOCKED})
+
+
+async def _assemble(db: Database, row: Row) -> Contest:
+    categories = await db.fetch_all(
+        "SELECT name FROM categories WHERE contest_id = ? ORDER BY position", (row["id"],)
+    )
+    criteria = await db.fetch_all(
+        "SELECT name, weight FROM rubric_criteria WHERE contest_id = ? ORDER BY position",
+        (row["id"],),
+    )
+    schedule = Schedule(**{name: from_db(row[name]) for name in SCHEDULE_FIELDS})
+    settings = ContestSettings(
+        title=row["title"],
+        theme=row["theme"],
+        description_md=row["description_md"],
+        rules_md=row["rules_md"],
+        hashtag=row["hashtag"],
+        timezone=row["timezone"],
+        eligible_affiliations=tuple(
+            a for a in AFFILIATIONS if a in row["eligible_affiliations"].split(",")
+        ),
+        max_entries_per_participant=row["max_entries_per_participant"],
+        schedule=schedule,
+        categories=tuple(category["name"] for category in categories),
+        criteria=tuple(Criterion(c["name"], c["weight"]) for c in criteria),
+        scale_min=row["scale_min"],
+        scale_max=row["scale_max"],
+        award_champion=bool(row["award_champion"]),
+        award_runners_up=row["award_runners_up"],
+        award_peoples_choice=bool(row["award_peoples_choice"]),
+        award_per_category=bool(row["award_per_category"]),
+        allow_multiple_awards=bool(row["allow_multiple_awards"]),
+        is_published=bool(row["is_published"]),
+        licence_text=row["licence_text"],
+        description_required=bool(row["description_required"]),
+        min_judges_per_entry=row["min_judges_per_entry"],
+        score_method=row["score_method"],
+        tie_break=row["tie_break"],
+        voting_mode=row["voting_mode"],
+        hide_counts=bool(row["hide_counts"]),
+    )
+    return Contest(
+        id=row["id"], slug=row["slug"], settings=settings, created_at=from_db(row["created_at"])
+    )
+
+
+async def get_contest(db: Database, contest_id: int) -> Contest:
+    """The contest with that id; NotFound if there is none."""
+    row = await db.fetch_one("SELECT * FROM contests WHERE id = ?", (contest_id,))
+    if row is None:
+        raise NotFound("There is no such contest.")
+    return await _assemble(db, row)
+
+
+async def get_contest_by_slug(db: Database, slug: str, *, include_unpublished: bool) -> Contest:
+    """The contest at that address; unpublished ones only for those who may see drafts."""
+    row = await db.fetch_one("SELECT * FROM contests WHERE slug = ?", (slug,))
+    if row is None or (not row["is_published"] and not include_unpublished):
+        raise NotFound("There is no such contest.")
+    return await _assemble(db, row)
+
+
+async def list_contests(db: Database, *, include_unpublished: bool) -> list[Contest]:
+    """Every contest (drafts only when asked), newest submission window first."""
+    rows = await db.fetch_all(
+        "SELECT * FROM contests WHERE is_published = 1 OR ? ORDER BY submissions_open DESC",
+        (int(include_unpublished),),
+    )
+    return [await _assemble(db, row) for row in rows]
+
+
+def split_current_and_past(
+    contests: list[Contest], now: datetime
+) -> tuple[list[Contest], list[Contest]]:
+    """Current contests (soonest deadline first) and the archive (most recent first)."""
+    current = sorted(
+        (c for c in contests if c.is_current(now)), key=lambda c: c.schedule.results_at
+    )
+    past = sorted(
+        (c for c in contests if not c.is_current(now)),
+        key=lambda c: c.schedule.results_at,
+        reverse=True,
+    )
+    return current, past
+
+
+async def judges_of(db: Database, contest_id: int) -> list[Row]:
+    """The accounts assigned to judge the contest."""
+    return await db.fetch_all(
+        "SELECT users.* FROM contest_judges JOIN users ON users.id = contest_judges.user_id"
+        " WHERE contest_judges.contest_id = ? ORDER BY users.display_name",
+        (contest_id,),
+    )
+
+
+async def assign_judge(db: Database, *, contest_id: int, user_id: int) -> None:
+    """Put a judge account on the contest's panel (idempotent)."""
+    async with db.transaction() as tx:
+        role = await tx.fetch_value("SELECT role FROM users WHERE id = ?", (user_id,))
+        if role != "judge":
+            raise NotFound("Only judge accounts can join a panel.")
+        await tx.execute(
+            "INSERT OR IGNORE INTO contest_judges (contest_id, user_id) VALUES (?, ?)",
+            (contest_id, user_id),
+        )
+
+
+async def unassign_judge(db: Database, *, contest_id: int, user_id: int) -> None:
+    """Take a judge off the contest's panel."""
+    async with db.transaction() as tx:
+        await tx.execute(
+            "DELETE FROM contest_judges WHERE contest_id = ? AND user_id = ?", (contest_id, user_id)
+        )

@@ -1,0 +1,268 @@
+"""Outgoing mail: every message is queued here, then sent by SMTP when a server is configured."""
+
+from __future__ import annotations
+
+import smtplib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.message import EmailMessage
+
+import anyio.to_thread
+
+from contest.core.clock import to_db
+from contest.core.db import Database, Row, Transaction
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """How to reach the outgoing mail server."""
+
+    host: str
+    port: int = 587
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    starttls: bool = True
+
+
+#: Delivery attempts before a message is given up as failed.
+MAX_ATTEMPTS = 5
+#: Messages read from the outbox at a time; a round goes on batch after batch over one SMTP
+#: connection while whole batches go out.
+DELIVERY_BATCH = 50
+
+
+INSERT_MESSAGE = (
+    "INSERT INTO outbox (recipient, subject, body, created_at, unsubscribe_url)"
+    " VALUES (?, ?, ?, ?, ?)"
+)
+
+
+def _one_line_subject(subject: str) -> str:
+    """A subject as mail carries it: folded onto one line (a title typed with a newline must
+    not break the header), 200 characters at most."""
+    return " ".join(subject.split())[:200]
+
+
+def outbox_row(
+    *, recipient: str, subject: str, body: str, now: datetime, unsubscribe_url: str | None = None
+) -> tuple[str, str, str, str, str | None]:
+    """The values of ``INSERT_MESSAGE`` for one message: the address trimmed, the subject
+    folded onto one line. Bulk mail passes its personal ``unsubscribe_url``, sent as a
+    one-click List-Unsubscribe header."""
+    return (recipient.strip(), _one_line_subject(subject), body, to_db(now), unsubscribe_url)
+
+
+async def queue_mail(
+    tx: Transaction,
+    *,
+    recipient: str,
+    subject: str,
+    body: str,
+    now: datetime,
+    unsubscribe_url: str | None = None,
+) -> int:
+    """Put a message in the outbox, inside the caller's transaction; return its id (see
+    ``outbox_row`` for what is done to it)."""
+    return await tx.execute(
+        INSERT_MESSAGE,
+        outbox_row(
+            recipient=recipient,
+            subject=subject,
+            body=body,
+            now=now,
+            unsubscribe_url=unsubscribe_url,
+        ),
+    )
+
+
+async def list_messages(db: Database, *, limit: int = 200) -> list[Row]:
+    """The newest messages first, sent or waiting."""
+    return await db.fetch_all("SELECT * FROM outbox ORDER BY id DESC LIMIT ?", (limit,))
+
+
+async def count_waiting(db: Database) -> int:
+    """How many messages have not been sent."""
+    return int(await db.fetch_value("SELECT count(*) FROM outbox WHERE sent_at IS NULL"))
+
+
+def as_email(sender: str, message: Row) -> EmailMessage:
+    """The outbox row as a message ready for SMTP."""
+    email = EmailMessage()
+    email["From"] = sender
+    email["To"] = message["recipient"]
+    email["Subject"] = message["subject"]
+    if message["unsubscribe_url"]:
+        # RFC 8058: mail providers offer an unsubscribe button and POST to the link themselves.
+        email["List-Unsubscribe"] = f"<{message['unsubscribe_url']}>"
+        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    email.set_content(message["body"])
+    return email
+
+
+#: Errors after which the server has reset the transaction and the connection can go on.
+_MESSAGE_ERRORS = (
+    smtplib.SMTPRecipientsRefused,
+    smtplib.SMTPSenderRefused,
+    smtplib.SMTPDataError,
+    smtplib.SMTPNotSupportedError,
+)
+
+
+class ServerUnreachable(Exception):
+    """Connecting (or signing in) to the mail server failed: no message of the batch can go."""
+
+
+class _Connection:
+    """One SMTP connection for a batch of messages, opened on first use and after a hang-up."""
+
+    def __init__(self, smtp: SmtpSettings) -> None:
+        self.smtp = smtp
+        self.client: smtplib.SMTP | None = None
+
+    def _open(self) -> smtplib.SMTP:
+        try:
+            client = smtplib.SMTP(self.smtp.host, self.smtp.port, timeout=20)
+        except (OSError, smtplib.SMTPException) as error:
+            raise ServerUnreachable(str(error)) from error
+        try:
+            if self.smtp.starttls:
+                client.starttls()
+            if self.smtp.user and self.smtp.password:
+                client.login(self.smtp.user, self.smtp.password)
+        except (OSError, smtplib.SMTPException) as error:
+            client.close()
+            raise ServerUnreachable(str(error)) from error
+        return client
+
+    def send(self, sender: str, message: Row) -> None:
+        """Send one message; its own refusal leaves the connection open for the next."""
+        email = as_email(sender, message)
+        if self.client is None:
+            self.client = self._open()
+        try:
+            self.client.send_message(email, to_addrs=[message["recipient"]])
+        except _MESSAGE_ERRORS:
+            raise
+        except BaseException:
+            self.drop()  # the connection's state is unknown: the next message opens another
+            raise
+
+    def close(self) -> None:
+        """Say goodbye to the server, or just drop the connection if it is gone."""
+        client, self.client = self.client, None
+        if client is None:
+            return
+        try:
+            client.quit()
+        except (OSError, smtplib.SMTPException):
+            client.close()
+
+    def drop(self) -> None:
+        """Close the socket without a word to the server (it hung up, or delivery is cancelled)."""
+        client, self.client = self.client, None
+        if client is not None:
+            client.close()
+
+
+@asynccontextmanager
+async def _smtp_session(smtp: SmtpSettings) -> AsyncIterator[_Connection]:
+    """One SMTP connection for a delivery round: closed politely after, dropped on an error."""
+    connection = _Connection(smtp)
+    try:
+        yield connection
+    except BaseException:
+        connection.drop()
+        raise
+    await anyio.to_thread.run_sync(connection.close)
+
+
+async def _deliver_batch(
+    db: Database,
+    connection: _Connection,
+    *,
+    sender: str,
+    now: datetime,
+    max_attempts: int,
+    batch: int,
+) -> tuple[int, bool]:
+    """Send a batch of waiting messages; record each result. Returns how many were sent and
+    whether the round may go on (every message of a full batch went out).
+
+    Transactional mail (no unsubscribe link: resets, invitations, replies) goes before campaign
+    mail, so a big campaign never holds up a password reset. If the server cannot be reached,
+    only the first message is charged an attempt; the rest wait for the next round.
+    """
+    waiting = await db.fetch_all(
+        "SELECT * FROM outbox WHERE sent_at IS NULL AND attempts < ?"
+        " ORDER BY unsubscribe_url IS NOT NULL, id LIMIT ?",
+        (max_attempts, batch),
+    )
+    sent = 0
+    for message in waiting:
+        try:
+            await anyio.to_thread.run_sync(connection.send, sender, message)
+        except (ServerUnreachable, OSError, ValueError, smtplib.SMTPException) as error:
+            await _record(db, message["id"], error=str(error)[:500], now=now)
+            if isinstance(error, ServerUnreachable):
+                return sent, False
+            continue
+        await _record(db, message["id"], error=None, now=now)
+        sent += 1
+    return sent, sent == batch
+
+
+async def deliver_waiting(
+    db: Database,
+    *,
+    smtp: SmtpSettings,
+    sender: str,
+    now: datetime,
+    max_attempts: int = MAX_ATTEMPTS,
+    batch: int = DELIVERY_BATCH,
+) -> int:
+    """Send one batch of waiting messages over one connection (see ``_deliver_batch``)."""
+    async with _smtp_session(smtp) as connection:
+        sent, _ = await _deliver_batch(
+            db, connection, sender=sender, now=now, max_attempts=max_attempts, batch=batch
+        )
+    return sent
+
+
+async def deliver_all_waiting(
+    db: Database, *, smtp: SmtpSettings, sender: str, now: datetime
+) -> int:
+    """Send batch after batch over one connection while whole batches go out (a campaign
+    drains in one round); a batch with a failure or fewer messages ends the round, and the
+    next round retries."""
+    total = 0
+    async with _smtp_session(smtp) as connection:
+        going_on = True
+        while going_on:
+            sent, going_on = await _deliver_batch(
+                db,
+                connection,
+                sender=sender,
+                now=now,
+                max_attempts=MAX_ATTEMPTS,
+                batch=DELIVERY_BATCH,
+            )
+            total += sent
+    return total
+
+
+async def _record(db: Database, message_id: int, *, error: str | None, now: datetime) -> None:
+    """Count the attempt: sent when there was no error, else the error for the outbox page."""
+    async with db.transaction() as tx:
+        if error is None:
+            await tx.execute(
+                "UPDATE outbox SET attempts = attempts + 1, sent_at = ?, last_error = NULL"
+                " WHERE id = ?",
+                (to_db(now), message_id),
+            )
+        else:
+            await tx.execute(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
+                (error, message_id),
+            )

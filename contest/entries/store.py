@@ -1,0 +1,312 @@
+"""Entries: who may submit, submitting, editing, withdrawing and deleting photos."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from contest.accounts.users import User
+from contest.contests.model import Contest
+from contest.core.clock import to_db
+from contest.core.db import Database, Row, Transaction
+from contest.core.errors import Conflict, Forbidden, NotFound, ValidationError
+from contest.core.forms import FormValues
+from contest.core.outbox import queue_mail
+from contest.core.storage import LocalStorage
+from contest.entries.text import LICENCES, EntryText
+from contest.media.images import hamming_distance
+from contest.media.photos import KEY_COLUMNS, StoredPhoto, release_files
+
+#: Two photos whose perceptual hashes differ in at most this many of 64 bits look the same.
+NEAR_DUPLICATE_BITS = 6
+COUNTED_STATUSES = ("pending", "approved")
+STATUS_LABELS = {
+    "pending": "Waiting for review",
+    "approved": "Approved",
+    "rejected": "Not accepted",
+    "withdrawn": "Withdrawn",
+}
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the participant picked besides the words: category and licence."""
+
+    category_id: int | None
+    licence: str
+    credit: str = "name"
+
+
+def limit_message(limit: int) -> str:
+    """What to tell a participant who has entered as many photos as the contest allows."""
+    return (
+        f"You have entered {limit} photo{'s' if limit != 1 else ''}, the most this contest allows."
+    )
+
+
+def submission_problem(contest: Contest, user: User | None, now: datetime) -> str | None:
+    """Why this person cannot submit to the contest right now, or None (entry limit aside)."""
+    if user is None:
+        return "Sign in or create an account to enter a photo."
+    if user.role != "participant":
+        return "Only participants can enter photos; organizers and judges cannot."
+    if not contest.admits(user.affiliation):
+        groups = ", ".join(contest.settings.eligible_affiliations)
+        return (
+            f"This contest is open to: {groups}. Your account is registered as {user.affiliation}."
+        )
+    if now < contest.schedule.submissions_open:
+        return "Submissions are not open yet."
+    if not contest.schedule.submissions_are_open(now):
+        return "Submissions for this contest have closed."
+    return None
+
+
+async def count_entries(db: Database | Transaction, *, contest_id: int, user_id: int) -> int:
+    """How many of the participant's entries count toward the contest's limit."""
+    return int(
+        await db.fetch_value(
+            "SELECT count(*) FROM entries WHERE contest_id = ? AND participant_id = ?"
+            " AND status IN ('pending', 'approved')",
+            (contest_id, user_id),
+        )
+    )
+
+
+async def category_options(db: Database, contest_id: int) -> list[Row]:
+    """The contest's categories, in order."""
+    return await db.fetch_all(
+        "SELECT id, name FROM categories WHERE contest_id = ? ORDER BY position", (contest_id,)
+    )
+
+
+async def check_choices(
+    db: Database, contest: Contest, form: FormValues
+) -> tuple[Choices, dict[str, str]]:
+    """Category, licence and consents from the form, and what is missing."""
+    errors: dict[str, str] = {}
+    categories = {str(row["id"]): row["id"] for row in await category_options(db, contest.id)}
+    category_id = categories.get(form.get("category_id"))
+    if categories and category_id is None:
+        errors["category_id"] = "Choose the category your photo fits."
+    licence = form.get("licence")
+    if licence not in LICENCES:
+        errors["licence"] = "Choose how the photo may be used."
+    if not form.has("consent_own_work"):
+        errors["consent_own_work"] = "Confirm that you took this photo yourself."
+    if not form.has("consent_people"):
+        errors["consent_people"] = "Confirm that people who can be recognised agreed to appear."
+    credit = form.get("credit") if form.get("credit") in ("name", "initials") else "name"
+    return Choices(category_id, licence if licence in LICENCES else "contest", credit), errors
+
+
+async def duplicate_of_own(
+    db: Database, *, contest_id: int, user_id: int, sha256: str, exclude: int | None = None
+) -> bool:
+    """Whether the participant already entered exactly this photo in the contest."""
+    return bool(
+        await db.fetch_value(
+            "SELECT 1 FROM entries WHERE contest_id = ? AND participant_id = ?"
+            " AND original_sha256 = ?"
+            " AND id IS NOT ?",
+            (contest_id, user_id, sha256, exclude),
+        )
+    )
+
+
+async def _near_duplicate(
+    tx: Transaction, *, contest_id: int, user_id: int, dhash: str
+) -> int | None:
+    """An entry of another participant that looks the same, if any (flagged, not refused)."""
+    mine = int(dhash, 16)
+    rows = await tx.fetch_all(
+        "SELECT id, dhash FROM entries WHERE contest_id = ? AND participant_id != ?"
+        " AND status != 'withdrawn' ORDER BY id",
+        (contest_id, user_id),
+    )
+    for row in rows:
+        if hamming_distance(mine, int(row["dhash"], 16)) <= NEAR_DUPLICATE_BITS:
+            return int(row["id"])
+    return None
+
+
+async def _save_hashtags(tx: Transaction, entry_id: int, hashtags: tuple[str, ...]) -> None:
+    await tx.execute("DELETE FROM entry_hashtags WHERE entry_id = ?", (entry_id,))
+    await tx.execute_many(
+        "INSERT INTO entry_hashtags (entry_id, tag) VALUES (?, ?)",
+        [(entry_id, tag) for tag in hashtags],
+    )
+
+
+async def submit_entry(
+    db: Database,
+    *,
+    contest: Contest,
+    user: User,
+    text: EntryText,
+    choices: Choices,
+    photo: StoredPhoto,
+    now: datetime,
+) -> int:
+    """Record a new entry (pending review) and tell the participant it arrived; return its id."""
+    if problem := submission_problem(contest, user, now):
+        raise Forbidden(problem)
+    async with db.transaction() as tx:
+        limit = contest.settings.max_entries_per_participant
+        if await count_entries(tx, contest_id=contest.id, user_id=user.id) >= limit:
+            raise Conflict(limit_message(limit))
+        columns = photo.columns() | {
+            "contest_id": contest.id,
+            "participant_id": user.id,
+            "category_id": choices.category_id,
+            "title": text.title,
+            "description": text.description,
+            "alt_text": text.alt_text,
+            "licence": choices.licence,
+            "credit": choices.credit,
+            "consent_own_work": 1,
+            "consent_people": 1,
+            "near_duplicate_of": await _near_duplicate(
+                tx, contest_id=contest.id, user_id=user.id, dhash=photo.dhash
+            ),
+            "created_at": to_db(now),
+            "updated_at": to_db(now),
+        }
+        names = ", ".join(columns)
+        marks = ", ".join("?" * len(columns))
+        try:
+            entry_id = await tx.execute(
+                f"INSERT INTO entries ({names}) VALUES ({marks})",  # noqa: S608 - fixed names
+                tuple(columns.values()),
+            )
+        except sqlite3.IntegrityError as error:
+            raise ValidationError(
+                {"photo": "You have already entered this photo in this contest."}
+            ) from error
+        await _save_hashtags(tx, entry_id, text.hashtags)
+        await queue_mail(
+            tx,
+            recipient=user.email,
+            subject=f"We received your photo “{text.title}”",
+            body=(
+                f"Hello {user.display_name},\n\nThank you for entering “{text.title}” in"
+                f" {contest.title}. The organizers will review it soon and we will tell you"
+                " when it is approved.\n"
+            ),
+            now=now,
+        )
+    return entry_id
+
+
+async def get_entry(db: Database, entry_id: int) -> Row:
+    """The entry with that id; NotFound if there is none."""
+    row = await db.fetch_one("SELECT * FROM entries WHERE id = ?", (entry_id,))
+    if row is None:
+        raise NotFound("There is no such entry.")
+    return row
+
+
+async def hashtags_of(db: Database, entry_id: int) -> list[str]:
+    """An entry's hashtags, official one first (as stored)."""
+    rows = await db.fetch_all(
+        "SELECT tag FROM entry_hashtags WHERE entry_id = ? ORDER BY rowid", (entry_id,)
+    )
+    return [row["tag"] for row in rows]
+
+
+async def entries_of(db: Database, user_id: int) -> list[Row]:
+    """A participant's entries with their contest, newest first."""
+    return await db.fetch_all(
+        "SELECT entries.*, contests.title AS contest_title, contests.slug AS contest_slug,"
+        " categories.name AS category_name FROM entries"
+        " JOIN contests ON contests.id = entries.contest_id"
+        " LEFT JOIN categories ON categories.id = entries.category_id"
+        " WHERE participant_id = ? ORDER BY entries.id DESC",
+        (user_id,),
+    )
+
+
+def _ensure_changeable(entry: Row, contest: Contest, user: User, now: datetime) -> None:
+    if entry["participant_id"] != user.id:
+        raise Forbidden("You can only change your own entries.")
+    if not contest.schedule.submissions_are_open(now):
+        raise Conflict("Submissions have closed, so entries can no longer be changed or withdrawn.")
+    if entry["status"] == "withdrawn":
+        raise Conflict("This entry was withdrawn and can no longer be changed.")
+
+
+async def update_entry(
+    db: Database,
+    storage: LocalStorage,
+    *,
+    entry: Row,
+    contest: Contest,
+    user: User,
+    text: EntryText,
+    choices: Choices,
+    photo: StoredPhoto | None,
+    now: datetime,
+) -> None:
+    """Change an entry's words, category or photo; it goes back to review."""
+    _ensure_changeable(entry, contest, user, now)
+    old_keys = [entry[column] for column in KEY_COLUMNS if entry[column]]
+    columns: dict[str, object] = {
+        "title": text.title,
+        "description": text.description,
+        "alt_text": text.alt_text,
+        "category_id": choices.category_id,
+        "licence": choices.licence,
+        "credit": choices.credit,
+        "status": "pending",
+        "share_card_key": None,
+        "rejection_reason": None,
+        "updated_at": to_db(now),
+    }
+    async with db.transaction() as tx:
+        limit = contest.settings.max_entries_per_participant
+        counted = await count_entries(tx, contest_id=contest.id, user_id=user.id)
+        if entry["status"] == "rejected" and counted >= limit:
+            raise Conflict(limit_message(limit) + " Withdraw another entry to resubmit this one.")
+        if photo is not None:
+            columns |= photo.columns()
+            columns["near_duplicate_of"] = await _near_duplicate(
+                tx, contest_id=contest.id, user_id=user.id, dhash=photo.dhash
+            )
+        assignments = ", ".join(f"{name} = ?" for name in columns)
+        try:
+            await tx.execute(
+                f"UPDATE entries SET {assignments} WHERE id = ?",  # noqa: S608 - fixed names
+                (*columns.values(), entry["id"]),
+            )
+        except sqlite3.IntegrityError as error:
+            raise ValidationError(
+                {"photo": "You have already entered this photo in this contest."}
+            ) from error
+        await _save_hashtags(tx, entry["id"], text.hashtags)
+    # The old share card (its title or photo changed) and, with a new photo, the old files.
+    old_card = [entry["share_card_key"]] if entry["share_card_key"] else []
+    await release_files(db, storage, old_keys if photo is not None else old_card)
+
+
+async def withdraw_entry(
+    db: Database, *, entry: Row, contest: Contest, user: User, now: datetime
+) -> None:
+    """Take an entry out of the contest (it stays in the participant's list as withdrawn)."""
+    _ensure_changeable(entry, contest, user, now)
+    async with db.transaction() as tx:
+        await tx.execute(
+            "UPDATE entries SET status = 'withdrawn', updated_at = ? WHERE id = ?",
+            (to_db(now), entry["id"]),
+        )
+
+
+async def delete_entry(db: Database, storage: LocalStorage, *, entry: Row, user: User) -> None:
+    """Remove a withdrawn or rejected entry for good, with every file it used."""
+    if entry["participant_id"] != user.id and not user.is_organizer:
+        raise Forbidden("You can only delete your own entries.")
+    if entry["status"] not in ("withdrawn", "rejected") and not user.is_organizer:
+        raise Conflict("Withdraw the entry before deleting it.")
+    async with db.transaction() as tx:
+        await tx.execute("DELETE FROM entries WHERE id = ?", (entry["id"],))
+    await release_files(db, storage, [entry[column] for column in KEY_COLUMNS if entry[column]])

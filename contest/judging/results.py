@@ -1,0 +1,386 @@
+"""Results: the ranking from judges' scores, proposed awards, overrides, publishing, exports."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from contest.accounts.users import User
+from contest.contests.model import Contest
+from contest.core.clock import to_db
+from contest.core.db import Database, Row
+from contest.core.errors import Conflict, ValidationError
+from contest.judging.aggregation import EntryResult, aggregate
+from contest.judging.panel import criteria_of, record
+from contest.voting import likes
+
+MAX_CITATION = 1_000
+MAX_OVERRIDE_REASON = 500
+PEOPLES_CHOICE = "peoples_choice"
+
+
+@dataclass(frozen=True)
+class Standing:
+    """An approved entry with its result and who made it (for organizers' eyes only)."""
+
+    entry: Row
+    result: EntryResult
+    scores: dict[int, dict[int, float]]  # judge id -> criterion id -> value
+    likes: int | None = None
+
+
+@dataclass
+class Award:
+    """One award: the proposal from the ranking and, if organizers changed it, their decision."""
+
+    key: str
+    label: str
+    proposed: int | None
+    entry_id: int | None
+    override_reason: str | None = None
+    citation: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Results:
+    """Everything on the ranking page."""
+
+    standings: list[Standing]
+    judges: list[Row]
+    criteria: list[Row]
+    awards: list[Award]
+    published_at: str | None
+    by_entry: dict[int, Standing] = field(default_factory=dict)
+
+
+async def _score_table(db: Database, contest: Contest) -> dict[tuple[int, int], dict[int, float]]:
+    rows = await db.fetch_all(
+        "SELECT review_scores.* FROM review_scores"
+        " JOIN entries ON entries.id = review_scores.entry_id"
+        " WHERE entries.contest_id = ? AND entries.status = 'approved'",
+        (contest.id,),
+    )
+    table: dict[tuple[int, int], dict[int, float]] = defaultdict(dict)
+    for row in rows:
+        table[(row["judge_id"], row["entry_id"])][row["criterion_id"]] = row["value"]
+    return table
+
+
+async def published_at(db: Database, contest_id: int) -> str | None:
+    """When the contest's results were published, or None."""
+    value = await db.fetch_value(
+        "SELECT results_published_at FROM contests WHERE id = ?", (contest_id,)
+    )
+    return None if value is None else str(value)
+
+
+def _award_slots(contest: Contest, categories: list[Row]) -> list[tuple[str, str]]:
+    settings = contest.settings
+    slots: list[tuple[str, str]] = []
+    if settings.award_champion:
+        slots.append(("champion", "Champion"))
+    for place in range(1, settings.award_runners_up + 1):
+        slots.append((f"runner_up_{place}", f"{'1st' if place == 1 else '2nd'} runner-up"))
+    if settings.award_per_category:
+        slots += [(f"category_{row['id']}", f"Best {row['name']}") for row in categories]
+    return slots
+
+
+def _peoples_choice(decided: dict[str, Row], most_liked: int | None) -> Award:
+    """People's Choice goes to the most liked photo; it is not the judges' to override."""
+    award = Award(PEOPLES_CHOICE, "People's Choice", most_liked, most_liked)
+    award.note = f"Decided by public likes: {likes.PEOPLES_CHOICE_RULE}."
+    if most_liked is None:
+        award.note = "No likes yet."
+    if PEOPLES_CHOICE in decided:
+        award.entry_id = decided[PEOPLES_CHOICE]["entry_id"]
+        award.citation = decided[PEOPLES_CHOICE]["citation"]
+    return award
+
+
+def propose(
+    contest: Contest,
+    standings: list[Standing],
+    categories: list[Row],
+    decided: dict[str, Row] | None = None,
+    most_liked: int | None = None,
+) -> list[Award]:
+    """Awards as the ranking proposes them around the organizers' decisions.
+
+    Decided awards keep their winner; every other award goes to the best-ranked entry still
+    free, so with "one award per entry" an overridden champion is not also a runner-up.
+    """
+    decided = decided or {}
+    ranked = [s for s in standings if s.result.ranked]
+    taken = {row["entry_id"] for row in decided.values() if row["entry_id"] is not None}
+    awards: list[Award] = []
+    for key, label in _award_slots(contest, categories):
+        pool = ranked
+        if key.startswith("category_"):
+            category_id = int(key.removeprefix("category_"))
+            pool = [s for s in ranked if s.entry["category_id"] == category_id]
+        free = [
+            s for s in pool if contest.settings.allow_multiple_awards or s.entry["id"] not in taken
+        ]
+        proposal = free[0].entry["id"] if free else None
+        award = Award(key, label, proposal, proposal)
+        if key in decided:
+            award.entry_id = decided[key]["entry_id"]
+            award.override_reason = decided[key]["override_reason"]
+            award.citation = decided[key]["citation"]
+            award.proposed = award.entry_id if award.override_reason is None else proposal
+        if award.entry_id is not None:
+            taken.add(award.entry_id)
+        awards.append(award)
+    if contest.settings.award_peoples_choice:
+        awards.append(_peoples_choice(decided, most_liked))
+    return awards
+
+
+async def compute(db: Database, contest: Contest) -> Results:
+    """The ranking, every judge's scores, and the awards as proposed and decided."""
+    settings = contest.settings
+    criteria = await criteria_of(db, contest.id)
+    weights = {row["id"]: row["weight"] for row in criteria}
+    entries = await db.fetch_all(
+        "SELECT entries.*, users.display_name AS author_name,"
+        " users.department AS author_department,"
+        " users.email AS author_email, categories.name AS category_name FROM entries"
+        " JOIN users ON users.id = entries.participant_id"
+        " LEFT JOIN categories ON categories.id = entries.category_id"
+        " WHERE entries.contest_id = ? AND entries.status = 'approved' ORDER BY entries.id",
+        (contest.id,),
+    )
+    table = await _score_table(db, contest)
+    results = aggregate(
+        table,
+        weights,
+        [row["id"] for row in entries],
+        method=settings.score_method,
+        min_judges=settings.min_judges_per_entry,
+        tie_break=settings.tie_break,
+    )
+    rows = {row["id"]: row for row in entries}
+    tally = await likes.tallies(db, contest.id)
+    standings = [
+        Standing(
+            entry=rows[result.entry_id],
+            result=result,
+            scores={judge: table[(judge, result.entry_id)] for judge in result.raw_totals},
+            likes=tally.get(result.entry_id, 0),
+        )
+        for result in results
+    ]
+    categories = await db.fetch_all(
+        "SELECT id, name FROM categories WHERE contest_id = ? ORDER BY position", (contest.id,)
+    )
+    decided = {
+        row["award"]: row
+        for row in await db.fetch_all("SELECT * FROM awards WHERE contest_id = ?", (contest.id,))
+    }
+    awards = propose(
+        contest, standings, categories, decided, await likes.peoples_choice(db, contest.id)
+    )
+    # The panel now, and anyone who scored before leaving it: their scores still count.
+    judges = await db.fetch_all(
+        "SELECT id, display_name FROM users WHERE id IN ("
+        "   SELECT user_id FROM contest_judges WHERE contest_id = ?"
+        "   UNION SELECT judge_id FROM review_scores JOIN entries ON entries.id = entry_id"
+        "   WHERE entries.contest_id = ?)"
+        " ORDER BY display_name, id",
+        (contest.id, contest.id),
+    )
+    return Results(
+        standings,
+        judges,
+        criteria,
+        awards,
+        await published_at(db, contest.id),
+        by_entry={s.entry["id"]: s for s in standings},
+    )
+
+
+async def decide_award(
+    db: Database,
+    *,
+    contest: Contest,
+    award_key: str,
+    entry_id: int | None,
+    reason: str,
+    citation: str,
+    actor: User,
+    now: datetime,
+) -> None:
+    """Set an award's winner and citation; choosing other than the proposal needs a reason."""
+    results = await compute(db, contest)
+    award = next((a for a in results.awards if a.key == award_key), None)
+    if award is None:
+        raise ValidationError({"award": "There is no such award in this contest."})
+    if entry_id is not None and entry_id not in results.by_entry:
+        raise ValidationError({"entry_id": "Choose an approved entry of this contest."})
+    reason, citation = " ".join(reason.split()), citation.strip()
+    overriding = entry_id != award.proposed
+    if overriding and not reason:
+        raise ValidationError(
+            {"reason": "Give the reason for choosing differently from the ranking."}
+        )
+    if len(reason) > MAX_OVERRIDE_REASON or len(citation) > MAX_CITATION:
+        raise ValidationError(
+            {"citation": "Keep the reason and citation short (under 500 and 1,000 characters)."}
+        )
+    async with db.transaction() as tx:
+        await tx.execute(
+            "INSERT INTO awards (contest_id, award, entry_id, citation, override_reason,"
+            " decided_by, decided_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (contest_id, award) DO UPDATE SET"
+            " entry_id = excluded.entry_id, citation = excluded.citation,"
+            " override_reason = excluded.override_reason, decided_by = excluded.decided_by,"
+            " decided_at = excluded.decided_at",
+            (
+                contest.id,
+                award_key,
+                entry_id,
+                citation,
+                reason if overriding else None,
+                actor.id,
+                to_db(now),
+            ),
+        )
+        if overriding:
+            await record(
+                tx,
+                contest_id=contest.id,
+                actor_id=actor.id,
+                action="override",
+                details=(
+                    f"{award.label}: entry #{entry_id} instead of #{award.proposed}."
+                    f" Reason: {reason}"
+                ),
+                now=now,
+            )
+
+
+async def publish(db: Database, *, contest: Contest, actor: User, now: datetime) -> None:
+    """Fix the awards as they stand and make the winners page public at the announcement time."""
+    closes = max(contest.schedule.judging_close, contest.schedule.voting_close)
+    if now < closes:
+        raise Conflict("Publish the results once judging and public voting have both closed.")
+    results = await compute(db, contest)
+    async with db.transaction() as tx:
+        for award in results.awards:
+            if award.key == PEOPLES_CHOICE and award.entry_id is None:
+                continue
+            await tx.execute(
+                "INSERT INTO awards (contest_id, award, entry_id, citation, override_reason,"
+                " decided_by, decided_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (contest_id, award) DO NOTHING",
+                (
+                    contest.id,
+                    award.key,
+                    award.entry_id,
+                    award.citation,
+                    award.override_reason,
+                    actor.id,
+                    to_db(now),
+                ),
+            )
+        await tx.execute(
+            "UPDATE contests SET results_published_at = ? WHERE id = ?", (to_db(now), contest.id)
+        )
+        await record(
+            tx,
+            contest_id=contest.id,
+            actor_id=actor.id,
+            action="publish",
+            details="Results published",
+            now=now,
+        )
+
+
+async def winners_are_public(db: Database, contest: Contest, *, now: datetime) -> bool:
+    """Whether the winners page shows the winners: results published, and their time come."""
+    return contest.schedule.results_are_out(now) and await published_at(db, contest.id) is not None
+
+
+async def public_winners(
+    db: Database, contest: Contest, *, now: datetime
+) -> list[dict[str, Any]] | None:
+    """The winners for the public page, or None until results are published and announced."""
+    if not await winners_are_public(db, contest, now=now):
+        return None
+    results = await compute(db, contest)
+    winners = []
+    for award in results.awards:
+        standing = results.by_entry.get(award.entry_id) if award.entry_id else None
+        if standing is None:
+            continue
+        entry = standing.entry
+        winners.append(
+            {
+                "award": award.label,
+                "key": award.key,
+                "citation": award.citation,
+                "entry_id": entry["id"],
+                "title": entry["title"],
+                "author": entry["author_name"],
+                "department": entry["author_department"],
+                "display_key": entry["display_key"],
+                "display_width": entry["display_width"],
+                "display_height": entry["display_height"],
+                "alt_text": entry["alt_text"],
+            }
+        )
+    return winners
+
+
+def export_rows(results: Results, *, with_emails: bool) -> list[dict[str, Any]]:
+    """One row per approved entry: author, every judge's score per criterion, scores, award."""
+    award_by_entry: dict[int, list[str]] = defaultdict(list)
+    for award in results.awards:
+        if award.entry_id is not None:
+            award_by_entry[award.entry_id].append(award.label)
+    rows = []
+    for standing in results.standings:
+        entry, result = standing.entry, standing.result
+        row: dict[str, Any] = {
+            "rank": result.rank,
+            "entry_id": entry["id"],
+            "title": entry["title"],
+            "author": entry["author_name"],
+            "department": entry["author_department"],
+        }
+        if with_emails:
+            row["email"] = entry["author_email"]
+        for judge in results.judges:
+            for criterion in results.criteria:
+                value = standing.scores.get(judge["id"], {}).get(criterion["id"])
+                row[f"{judge['display_name']} (#{judge['id']}) · {criterion['name']}"] = value
+        row |= {
+            "judges": result.judges,
+            "raw_mean": rounded(result.raw_mean),
+            "standardised_final": rounded(result.final),
+            "disagreement": rounded(result.disagreement),
+            "ranked": result.ranked,
+            "likes": standing.likes,
+            "award": "; ".join(award_by_entry.get(entry["id"], [])),
+        }
+        rows.append(row)
+    return rows
+
+
+def rounded(value: float | None) -> float | None:
+    """A figure as exported: four decimals (None stays None)."""
+    return None if value is None else round(value, 4)
+
+
+async def audit_log(db: Database, contest_id: int) -> list[Row]:
+    """Overrides, conflicts and publishing, oldest first."""
+    return await db.fetch_all(
+        "SELECT audit_log.*, users.display_name AS actor FROM audit_log"
+        " LEFT JOIN users ON users.id = audit_log.actor_id"
+        " WHERE contest_id = ? ORDER BY audit_log.id",
+        (contest_id,),
+    )

@@ -1,0 +1,100 @@
+"""The winners collage: one square 1080x1080 JPEG for Instagram and friends.
+
+Pure function: photos' bytes in, JPEG bytes out. The first photo is the top award, so layouts
+give it the widest cell.
+"""
+
+from __future__ import annotations
+
+from PIL import Image, ImageDraw, ImageOps
+
+from contest.media.share_card import (
+    ACCENT,
+    WHITE,
+    Box,
+    drawable,
+    ellipsize,
+    encode_jpeg,
+    fit_title,
+    load_font,
+    open_photo,
+)
+
+COLLAGE_SIZE = (1080, 1080)
+MAX_PHOTOS = 6
+#: Photos per row, top to bottom, for each number of winners.
+ROWS = {1: (1,), 2: (2,), 3: (1, 2), 4: (2, 2), 5: (2, 3), 6: (3, 3)}
+MARGIN = 36
+GUTTER = 12
+HEADER_SIZES = (48, 42, 36)
+KICKER = "WINNERS"
+KICKER_SIZE = 24
+BACKGROUND = (20, 20, 22)
+MAX_COLLAGE_BYTES = 1_500_000
+QUALITIES = (90, 82, 74)
+
+
+def cells(count: int, area: Box) -> list[Box]:
+    """The boxes of the grid for that many photos, row by row, inside the area."""
+    left, top, right, bottom = area
+    rows = ROWS[count]
+    row_height = (bottom - top - GUTTER * (len(rows) - 1)) // len(rows)
+    boxes: list[Box] = []
+    for row, columns in enumerate(rows):
+        y = top + row * (row_height + GUTTER)
+        width = (right - left - GUTTER * (columns - 1)) // columns
+        for column in range(columns):
+            x = left + column * (width + GUTTER)
+            boxes.append((x, y, x + width, y + row_height))
+    return boxes
+
+
+def _header(canvas: Image.Image, contest_title: str) -> int:
+    """Draw "WINNERS" and the contest title centred at the top; return where the grid starts."""
+    width = canvas.width
+    draw = ImageDraw.Draw(canvas)
+    kicker_font = load_font(KICKER, KICKER_SIZE)
+    kicker_width = int(kicker_font.getlength(KICKER))
+    draw.text(((width - kicker_width) // 2, MARGIN), KICKER, font=kicker_font, fill=ACCENT)
+    block = fit_title(contest_title, width - 2 * MARGIN, HEADER_SIZES)
+    y = MARGIN + KICKER_SIZE + 14
+    for index, line in enumerate(block.lines):
+        line_width = int(block.font.getlength(line))
+        top = y + index * block.line_height
+        draw.text(((width - line_width) // 2, top), line, font=block.font, fill=WHITE)
+    return y + max(block.height, block.line_height) + 18
+
+
+def _label(canvas: Image.Image, box: Box, text: str) -> None:
+    """The award label in a dark strip along the bottom of a cell."""
+    left, _, right, bottom = box
+    size = max(20, min(32, (right - left) // 16))
+    font = load_font(text, size)
+    line = ellipsize(drawable(text, font), font, right - left - size)
+    strip_top = bottom - int(size * 1.9)
+    draw = ImageDraw.Draw(canvas, "RGBA")
+    draw.rectangle((left, strip_top, right, bottom), fill=(0, 0, 0, 165))
+    draw.text((left + size // 2, strip_top + int(size * 0.4)), line, font=font, fill=WHITE)
+
+
+def _cell(canvas: Image.Image, box: Box, photo: bytes, label: str) -> None:
+    """One winner: the photo cover-cropped to the cell, its label on top."""
+    left, top, right, bottom = box
+    size = (right - left, bottom - top)
+    image = ImageOps.fit(open_photo(photo, size), size, Image.Resampling.LANCZOS)
+    canvas.paste(image, (left, top))
+    if label.strip():
+        _label(canvas, box, label)
+
+
+def make_winners_collage(photos: list[tuple[bytes, str]], *, contest_title: str) -> bytes:
+    """A 1080x1080 JPEG grid of up to six winners' photos with their award labels."""
+    if not photos:
+        raise ValueError("a collage needs at least one photo")
+    chosen = photos[:MAX_PHOTOS]
+    canvas = Image.new("RGB", COLLAGE_SIZE, BACKGROUND)
+    grid_top = _header(canvas, contest_title)
+    area = (MARGIN, grid_top, COLLAGE_SIZE[0] - MARGIN, COLLAGE_SIZE[1] - MARGIN)
+    for box, (photo, label) in zip(cells(len(chosen), area), chosen, strict=True):
+        _cell(canvas, box, photo, label)
+    return encode_jpeg(canvas, QUALITIES, MAX_COLLAGE_BYTES)

@@ -1,0 +1,177 @@
+"""A processed photo on disk: its files in storage and the facts kept about it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+
+import anyio.to_thread
+
+from contest.core.clock import to_db
+from contest.core.db import Database, Row
+from contest.core.errors import ValidationError
+from contest.core.security import new_token, token_hash
+from contest.core.storage import LocalStorage
+from contest.media.images import ImageRejected, ProcessedPhoto, process_photo
+
+#: How long a photo uploaded with a form that had errors waits for the corrected form.
+UPLOAD_LIFETIME = timedelta(hours=24)
+KEY_COLUMNS = ("thumb_key", "display_key", "master_key", "source_key", "share_card_key")
+
+
+@dataclass(frozen=True)
+class StoredPhoto:
+    """Everything an entry records about its photo; the files are already in storage."""
+
+    image_format: str
+    width: int
+    height: int
+    thumb_key: str
+    thumb_width: int
+    thumb_height: int
+    display_key: str
+    display_width: int
+    display_height: int
+    master_key: str | None
+    source_key: str | None
+    source_orientation: int
+    captured_at: str | None
+    camera: str | None
+    original_sha256: str
+    dhash: str
+
+    @property
+    def keys(self) -> list[str]:
+        """Every file this photo uses."""
+        return [
+            key
+            for key in (self.thumb_key, self.display_key, self.master_key, self.source_key)
+            if key
+        ]
+
+    def columns(self) -> dict[str, object]:
+        """The entry columns that describe this photo."""
+        return asdict(self)
+
+    @classmethod
+    def from_row(cls, row: Row) -> StoredPhoto:
+        """The photo an ``entries`` row describes."""
+        return cls(**{name: row[name] for name in cls.__dataclass_fields__})
+
+
+def _store(storage: LocalStorage, photo: ProcessedPhoto) -> StoredPhoto:
+    return StoredPhoto(
+        image_format=photo.format,
+        width=photo.width,
+        height=photo.height,
+        thumb_key=storage.put(photo.thumbnail.data),
+        thumb_width=photo.thumbnail.width,
+        thumb_height=photo.thumbnail.height,
+        display_key=storage.put(photo.display.data),
+        display_width=photo.display.width,
+        display_height=photo.display.height,
+        master_key=storage.put(photo.master) if photo.master is not None else None,
+        source_key=storage.put(photo.source) if photo.source is not None else None,
+        source_orientation=photo.orientation,
+        captured_at=photo.captured_at,
+        camera=photo.camera,
+        original_sha256=photo.original_sha256,
+        dhash=f"{photo.dhash:016x}",
+    )
+
+
+def _process_and_store(storage: LocalStorage, data: bytes) -> StoredPhoto:
+    return _store(storage, process_photo(data))
+
+
+async def process_upload(
+    storage: LocalStorage, data: bytes, *, limiter: anyio.CapacityLimiter
+) -> StoredPhoto:
+    """Decode, clean and store an uploaded photo off the event loop; ValidationError if refused."""
+    if not data:
+        raise ValidationError({"photo": "Choose a photo to upload (the file was empty)."})
+    try:
+        return await anyio.to_thread.run_sync(_process_and_store, storage, data, limiter=limiter)
+    except ImageRejected as rejected:
+        raise ValidationError({"photo": str(rejected)}) from rejected
+
+
+async def release_files(db: Database, storage: LocalStorage, keys: list[str]) -> None:
+    """Delete the files no entry and no waiting upload uses any more."""
+    for key in set(keys):
+        used = await db.fetch_value(
+            "SELECT 1 FROM entries"
+            " WHERE ? IN (thumb_key, display_key, master_key, source_key, share_card_key)"
+            " UNION ALL SELECT 1 FROM uploads WHERE keys LIKE ? LIMIT 1",
+            (key, f"%{key}%"),
+        )
+        if not used:
+            await anyio.to_thread.run_sync(storage.delete, key)
+
+
+async def keep_upload(db: Database, *, photo: StoredPhoto, user_id: int, now: datetime) -> str:
+    """Hold a photo whose form had errors, so the participant need not pick it again."""
+    token = new_token()
+    async with db.transaction() as tx:
+        await tx.execute(
+            "INSERT INTO uploads (token_hash, user_id, photo, keys, created_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (
+                token_hash(token),
+                user_id,
+                json.dumps(photo.columns()),
+                " ".join(photo.keys),
+                to_db(now),
+            ),
+        )
+    return token
+
+
+async def held_upload(
+    db: Database, token: str, *, user_id: int, now: datetime
+) -> StoredPhoto | None:
+    """The photo held under a token for this user, if it is still there."""
+    row = await db.fetch_one(
+        "SELECT photo FROM uploads WHERE token_hash = ? AND user_id = ? AND created_at > ?",
+        (token_hash(token), user_id, to_db(now - UPLOAD_LIFETIME)),
+    )
+    return None if row is None else StoredPhoto(**json.loads(row["photo"]))
+
+
+async def forget_upload(db: Database, storage: LocalStorage, token: str) -> None:
+    """Drop a held upload once the form is through; its files go unless an entry uses them
+    (the participant may have picked another photo in the end)."""
+    async with db.transaction() as tx:
+        keys = await tx.fetch_value(
+            "SELECT keys FROM uploads WHERE token_hash = ?", (token_hash(token),)
+        )
+        await tx.execute("DELETE FROM uploads WHERE token_hash = ?", (token_hash(token),))
+    if keys:
+        await release_files(db, storage, str(keys).split())
+
+
+async def sweep_expired_uploads(db: Database, storage: LocalStorage, *, now: datetime) -> int:
+    """Remove uploads abandoned for a day, and their files; return how many went."""
+    cutoff = to_db(now - UPLOAD_LIFETIME)
+    rows = await db.fetch_all("SELECT id, keys FROM uploads WHERE created_at <= ?", (cutoff,))
+    if not rows:
+        return 0
+    async with db.transaction() as tx:
+        await tx.execute("DELETE FROM uploads WHERE created_at <= ?", (cutoff,))
+    await release_files(db, storage, [key for row in rows for key in row["keys"].split()])
+    return len(rows)
+
+
+async def forget_share_cards(db: Database, storage: LocalStorage, contest_id: int) -> None:
+    """Drop the contest's share cards (its name or hashtag changed); they are redrawn on demand."""
+    async with db.transaction() as tx:
+        rows = await tx.fetch_all(
+            "SELECT share_card_key FROM entries"
+            " WHERE contest_id = ? AND share_card_key IS NOT NULL",
+            (contest_id,),
+        )
+        await tx.execute(
+            "UPDATE entries SET share_card_key = NULL WHERE contest_id = ?", (contest_id,)
+        )
+    await release_files(db, storage, [row["share_card_key"] for row in rows])

@@ -1,0 +1,160 @@
+"""Organizers' judging progress and results pages, exports, and the public winners page."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from contest.contests import store as contest_store
+from contest.contests.model import TIE_BREAKS
+from contest.core.errors import NotFound, ValidationError
+from contest.core.forms import whole_number
+from contest.judging import panel, results
+from contest.web.context import (
+    absolute,
+    current_user,
+    now,
+    organizer_contest,
+    read_form,
+    redirect,
+    require_user,
+    services,
+)
+from contest.web.downloads import MEDIA_TYPES, rows_download
+from contest.web.rendering import render
+
+
+async def judging_progress(request: Request) -> Response:
+    """Progress per judge and per entry, with a reminder button."""
+    _, contest = await organizer_contest(request)
+    db = services(request).db
+    context = {
+        "contest": contest,
+        "panel": await panel.panel_progress(db, contest),
+        "coverage": await panel.entry_coverage(db, contest),
+        "reminded": request.query_params.get("reminded"),
+    }
+    return await render(request, "manage/judging.html", context)
+
+
+async def remind(request: Request) -> Response:
+    """Mail the judges who still have entries to score."""
+    _, contest = await organizer_contest(request)
+    await read_form(request)
+    sent = await panel.remind_judges(
+        services(request).db,
+        contest=contest,
+        link=absolute(request, "judge_queue", contest_id=contest.id),
+        now=now(request),
+    )
+    return redirect(
+        request, "judging_progress", contest_id=contest.id, query={"reminded": len(sent)}
+    )
+
+
+async def results_page(request: Request, *, errors: dict[str, str] | None = None) -> Response:
+    """The ranking with every judge's scores, proposed awards, overrides and publishing."""
+    _, contest = await organizer_contest(request)
+    db = services(request).db
+    context = {
+        "contest": contest,
+        "results": await results.compute(db, contest),
+        "audit": await results.audit_log(db, contest.id),
+        "tie_rule": TIE_BREAKS[contest.settings.tie_break],
+        "errors": errors or {},
+    }
+    return await render(request, "manage/results.html", context, status_code=400 if errors else 200)
+
+
+async def decide_award(request: Request) -> Response:
+    """Confirm or override one award, with a citation."""
+    _, contest = await organizer_contest(request)
+    form = await read_form(request)
+    chosen = form.get("entry_id")
+    try:
+        await results.decide_award(
+            services(request).db,
+            contest=contest,
+            award_key=form.get("award"),
+            entry_id=whole_number(chosen),
+            reason=form.get("reason"),
+            citation=form.get("citation"),
+            actor=await require_user(request, "organizer"),
+            now=now(request),
+        )
+    except ValidationError as error:
+        return await results_page(request, errors=error.errors)
+    return redirect(request, "results", contest_id=contest.id)
+
+
+async def publish(request: Request) -> Response:
+    """Publish the results; the winners page opens at the announcement time."""
+    _, contest = await organizer_contest(request)
+    await read_form(request)
+    await results.publish(
+        services(request).db,
+        contest=contest,
+        actor=await require_user(request, "organizer"),
+        now=now(request),
+    )
+    return redirect(request, "results", contest_id=contest.id)
+
+
+async def export(request: Request) -> Response:
+    """Results as CSV or JSON (with emails: for the organizers' own records)."""
+    _, contest = await organizer_contest(request)
+    computed = await results.compute(services(request).db, contest)
+    rows = results.export_rows(computed, with_emails=request.query_params.get("emails") == "1")
+    fmt = request.path_params["fmt"]
+    if fmt not in MEDIA_TYPES:
+        raise NotFound("Results can be downloaded as .csv or .json.")
+    return rows_download(rows, fmt, f"{contest.slug}-results")
+
+
+async def export_audit(request: Request) -> Response:
+    """The audit log of overrides, conflicts and publishing, as CSV."""
+    _, contest = await organizer_contest(request)
+    rows = [
+        {"at": row["at"], "who": row["actor"], "action": row["action"], "details": row["details"]}
+        for row in await results.audit_log(services(request).db, contest.id)
+    ]
+    return rows_download(rows, "csv", f"{contest.slug}-audit")
+
+
+async def winners(request: Request) -> Response:
+    """The public winners page, once results are published and announced."""
+    user = await current_user(request)
+    db = services(request).db
+    contest = await contest_store.get_contest_by_slug(
+        db, request.path_params["slug"], include_unpublished=bool(user and user.is_organizer)
+    )
+    announced = await results.public_winners(db, contest, now=now(request))
+    return await render(request, "public/winners.html", {"contest": contest, "winners": announced})
+
+
+routes = [
+    Route("/manage/contests/{contest_id:int}/judging", judging_progress, name="judging_progress"),
+    Route(
+        "/manage/contests/{contest_id:int}/judging/remind",
+        remind,
+        methods=["POST"],
+        name="remind_judges",
+    ),
+    Route("/manage/contests/{contest_id:int}/results", results_page, name="results"),
+    Route(
+        "/manage/contests/{contest_id:int}/results/award",
+        decide_award,
+        methods=["POST"],
+        name="decide_award",
+    ),
+    Route(
+        "/manage/contests/{contest_id:int}/results/publish",
+        publish,
+        methods=["POST"],
+        name="publish_results",
+    ),
+    Route("/manage/contests/{contest_id:int}/results.{fmt:str}", export, name="export_results"),
+    Route("/manage/contests/{contest_id:int}/audit.csv", export_audit, name="export_audit"),
+    Route("/contests/{slug}/winners", winners, name="winners"),
+]

@@ -1,0 +1,107 @@
+"""Organizer pages for the whole site: people, the outbox and site settings."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from contest.accounts import site_settings, users
+from contest.core import outbox
+from contest.core.errors import ValidationError
+from contest.core.forms import FormValues
+from contest.web.context import (
+    client_address,
+    now,
+    read_form,
+    redirect,
+    require_user,
+    services,
+)
+from contest.web.rendering import render
+
+
+async def people(request: Request) -> Response:
+    """Every account, with role changes and disabling."""
+    user = await require_user(request, "organizer")
+    rows = await users.list_users(services(request).db)
+    return await render(
+        request, "manage/people.html", {"people": rows, "roles": users.ROLES, "me": user}
+    )
+
+
+async def change_person(request: Request) -> Response:
+    """Change someone's role, or disable or enable their account."""
+    user = await require_user(request, "organizer")
+    svc = services(request)
+    form = await read_form(request)
+    person_id = request.path_params["user_id"]
+    action = form.get("action")
+    if action == "role":
+        await users.set_role(
+            svc.db, user_id=person_id, role=form.get("role"), acting_user_id=user.id
+        )
+    elif action in ("disable", "enable"):
+        await users.set_disabled(
+            svc.db,
+            user_id=person_id,
+            disabled=action == "disable",
+            acting_user_id=user.id,
+            now=now(request),
+        )
+    else:
+        raise ValidationError({"action": "Choose what to change."})
+    return redirect(request, "people")
+
+
+async def outbox_page(request: Request) -> Response:
+    """Mail waiting or sent, readable here when no mail server is configured."""
+    await require_user(request, "organizer")
+    svc = services(request)
+    messages = await outbox.list_messages(svc.db)
+    return await render(
+        request, "manage/outbox.html", {"messages": messages, "smtp": svc.config.smtp is not None}
+    )
+
+
+def _settings_form(domains: list[str], networks: list[str]) -> FormValues:
+    return FormValues.of(
+        {"signup_domains": "\n".join(domains), "shared_networks": "\n".join(networks)}
+    )
+
+
+def _typed(form: FormValues, name: str) -> str | None:
+    """What was typed into a field, or None when the form left it out (its setting stays)."""
+    return form.get(name) if form.submitted(name) else None
+
+
+async def site_settings_page(request: Request) -> Response:
+    """Who may sign up, and which networks many people share (no per-address like limit)."""
+    await require_user(request, "organizer")
+    svc = services(request)
+    context = {"your_address": client_address(request), "saved": False, "errors": {}}
+    if request.method == "GET":
+        networks = [str(network) for network in await site_settings.shared_networks(svc.db)]
+        context["form"] = _settings_form(await site_settings.signup_domains(svc.db), networks)
+        return await render(request, "manage/settings.html", context)
+    form = context["form"] = await read_form(request)
+    try:
+        stored = await site_settings.set_site_settings(
+            svc.db,
+            signup_domains=_typed(form, "signup_domains"),
+            shared_networks=_typed(form, "shared_networks"),
+        )
+    except ValidationError as error:
+        context["errors"] = error.errors
+        return await render(request, "manage/settings.html", context, status_code=400)
+    svc.settings_cache.forget(lambda key: True)
+    context.update(form=_settings_form(*stored), saved=True)  # as stored: ranges written out
+    return await render(request, "manage/settings.html", context)
+
+
+routes = [
+    Route("/manage/people", people, name="people"),
+    Route("/manage/people/{user_id:int}", change_person, methods=["POST"], name="change_person"),
+    Route("/manage/outbox", outbox_page, name="outbox"),
+    Route("/manage/settings", site_settings_page, methods=["GET", "POST"], name="site_settings"),
+]

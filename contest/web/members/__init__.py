@@ -1,0 +1,4 @@
+"""Pages for signed-in people: sign-in and accounts, entering photos, judging.
+
+May import the ``contest.web`` plumbing and any domain package.
+"""

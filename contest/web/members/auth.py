@@ -1,0 +1,193 @@
+"""Signing in and out, signing up, password reset and invitation links."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from contest.accounts import invitations, recovery, sessions, site_settings, users
+from contest.core.errors import ContestError, RateLimited, ValidationError
+from contest.core.forms import FormValues
+from contest.web.context import (
+    SESSION_COOKIE,
+    absolute,
+    client_address,
+    current_user,
+    now,
+    read_form,
+    redirect,
+    safe_next,
+    services,
+)
+from contest.web.errors import error_response
+from contest.web.rendering import render
+
+HOME_BY_ROLE = {"organizer": "manage", "judge": "judge_home", "participant": "home"}
+
+
+async def _signed_in_response(
+    request: Request, user_id: int, role: str, target: str | None
+) -> Response:
+    """Start a fresh session (rotating any old one) and send the user on."""
+    svc = services(request)
+    token = await sessions.start_session(
+        svc.db, user_id=user_id, now=now(request), replacing=request.cookies.get(SESSION_COOKIE)
+    )
+    destination = safe_next(target) or str(request.url_for(HOME_BY_ROLE[role]))
+    response = RedirectResponse(destination, status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=int(sessions.SESSION_LIFETIME.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=svc.config.https,
+    )
+    return response
+
+
+async def sign_in(request: Request) -> Response:
+    """The sign-in form, and signing in."""
+    next_page = safe_next(request.query_params.get("next")) or ""
+    if request.method == "GET":
+        context = {"form": FormValues(), "next": next_page, "failure": ""}
+        return await render(request, "auth/sign_in.html", context)
+    form = await read_form(request)
+    svc = services(request)
+    try:
+        user = await users.authenticate(
+            svc.db,
+            svc.passwords,
+            email=form.get("email"),
+            password=form.get("password"),
+            address=client_address(request),
+            now=now(request),
+        )
+    except RateLimited as error:
+        return await error_response(request, error)
+    except ContestError as error:
+        context = {"form": form, "next": form.get("next"), "failure": error.message}
+        return await render(request, "auth/sign_in.html", context, status_code=400)
+    return await _signed_in_response(request, user.id, user.role, form.get("next"))
+
+
+async def sign_out(request: Request) -> Response:
+    """End this browser's session."""
+    await read_form(request)
+    await sessions.end_session(services(request).db, request.cookies.get(SESSION_COOKIE))
+    response = redirect(request, "home")
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+async def sign_up(request: Request) -> Response:
+    """The participant sign-up form, and creating the account."""
+    svc = services(request)
+    domains = await site_settings.signup_domains(svc.db)
+    context: dict[str, object] = {"domains": domains, "affiliations": users.AFFILIATIONS}
+    if request.method == "GET":
+        return await render(request, "auth/sign_up.html", {**context, "form": FormValues()})
+    form = await read_form(request)
+    try:
+        user_id = await users.sign_up(
+            svc.db, svc.passwords, fields=form.as_dict(), now=now(request)
+        )
+    except ValidationError as error:
+        context |= {"form": form, "errors": error.errors}
+        return await render(request, "auth/sign_up.html", context, status_code=400)
+    return await _signed_in_response(request, user_id, "participant", form.get("next"))
+
+
+async def forgot_password(request: Request) -> Response:
+    """Ask for a reset link; the answer is the same whether or not the address has an account."""
+    if request.method == "GET":
+        return await render(request, "auth/forgot.html", {"form": FormValues(), "sent": False})
+    form = await read_form(request)
+    await recovery.request_reset(
+        services(request).db,
+        email=form.get("email"),
+        link_for=lambda token: absolute(request, "reset_password", token=token),
+        now=now(request),
+    )
+    return await render(request, "auth/forgot.html", {"form": form, "sent": True})
+
+
+async def reset_password(request: Request) -> Response:
+    """Choose a new password from an emailed link."""
+    token = request.path_params["token"]
+    svc = services(request)
+    if request.method == "GET":
+        await recovery.check_reset_token(svc.db, token, now=now(request))
+        return await render(request, "auth/reset.html", {"token": token})
+    form = await read_form(request)
+    try:
+        user_id = await recovery.reset_password(
+            svc.db, svc.passwords, token, password=form.get("password"), now=now(request)
+        )
+    except ValidationError as error:
+        return await render(
+            request, "auth/reset.html", {"token": token, "errors": error.errors}, status_code=400
+        )
+    row = await users.get_user_row(svc.db, user_id)
+    return await _signed_in_response(request, user_id, row["role"], None)
+
+
+async def accept_invitation(request: Request) -> Response:
+    """Accept an invitation: choose a name and password, and arrive signed in."""
+    token = request.path_params["token"]
+    svc = services(request)
+    invitation = await invitations.open_invitation(svc.db, token, now=now(request))
+    context = {"invitation": invitation, "token": token, "affiliations": users.AFFILIATIONS}
+    if request.method == "GET":
+        form = FormValues.of({"affiliation": "staff"})
+        return await render(request, "auth/invitation.html", {**context, "form": form})
+    form = await read_form(request)
+    try:
+        user_id = await invitations.accept(
+            svc.db, svc.passwords, token, fields=form.as_dict(), now=now(request)
+        )
+    except ValidationError as error:
+        context |= {"form": form, "errors": error.errors}
+        return await render(request, "auth/invitation.html", context, status_code=400)
+    return await _signed_in_response(request, user_id, invitation["role"], None)
+
+
+async def account(request: Request) -> Response:
+    """The signed-in person's own account page."""
+    user = await current_user(request)
+    if user is None:
+        return redirect(request, "sign_in")
+    return await render(request, "auth/account.html")
+
+
+async def sign_out_everywhere(request: Request) -> Response:
+    """End every session of the signed-in person, on all their devices."""
+    await read_form(request)
+    user = await current_user(request)
+    if user is not None:
+        await sessions.end_all_sessions(services(request).db, user_id=user.id)
+    response = redirect(request, "sign_in")
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+routes = [
+    Route("/sign-in", sign_in, methods=["GET", "POST"], name="sign_in"),
+    Route("/sign-out", sign_out, methods=["POST"], name="sign_out"),
+    Route("/sign-up", sign_up, methods=["GET", "POST"], name="sign_up"),
+    Route("/account", account, name="account"),
+    Route(
+        "/account/sign-out-everywhere",
+        sign_out_everywhere,
+        methods=["POST"],
+        name="sign_out_everywhere",
+    ),
+    Route("/password/forgot", forgot_password, methods=["GET", "POST"], name="forgot_password"),
+    Route(
+        "/password/reset/{token}", reset_password, methods=["GET", "POST"], name="reset_password"
+    ),
+    Route(
+        "/invitations/{token}", accept_invitation, methods=["GET", "POST"], name="accept_invitation"
+    ),
+]

@@ -1,0 +1,387 @@
+"""Public gallery pages: a contest's photos, one photo's page, hashtag pages, share cards."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, cast
+
+import anyio.to_thread
+from markupsafe import escape
+from starlette.requests import Request
+from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from contest.accounts.users import User
+from contest.contests import store as contest_store
+from contest.contests.model import Contest
+from contest.core.clock import to_db
+from contest.core.db import Row
+from contest.core.errors import NotFound, NotSignedIn
+from contest.core.forms import FormValues, whole_number
+from contest.entries import replies
+from contest.gallery import listing, views
+from contest.media.share_card import make_share_card
+from contest.voting import likes
+from contest.web.context import (
+    absolute,
+    browser_id,
+    client_address,
+    current_user,
+    form_token,
+    now,
+    read_form,
+    redirect,
+    require_user,
+    services,
+)
+from contest.web.middleware import issued_today
+from contest.web.public.email_votes import email_voter, request_voter
+from contest.web.public.gallery_pages import (
+    GalleryQuery,
+    Links,
+    Snapshot,
+    Viewer,
+    load_snapshot,
+    page_html,
+    split_for_token,
+)
+from contest.web.rendering import render
+
+CARD_CACHE = "public, max-age=86400"
+
+
+async def _contest(request: Request, slug: str) -> Contest:
+    """The contest at a gallery's address, from the gallery cache (a moment old at most)."""
+    user = await current_user(request)
+    svc = services(request)
+    drafts = bool(user and user.is_organizer)
+    contest: Contest = await svc.gallery_cache.get(
+        ("gallery-contest", slug, drafts),
+        lambda: contest_store.get_contest_by_slug(svc.db, slug, include_unpublished=drafts),
+    )
+    return contest
+
+
+def _visitor_seed(request: Request) -> str:
+    return browser_id(request) or client_address(request)
+
+
+def counts_visible(contest: Contest, user: User | None, moment: datetime) -> bool:
+    """Like counts are hidden from judges (blind judging) and, if the contest says so, from
+    everyone until the results."""
+    results_out = contest.schedule.results_are_out(moment)
+    if user is not None and user.is_judge and not results_out:
+        return False
+    return not contest.settings.hide_counts or results_out
+
+
+async def counts_shown(contest: Contest, request: Request) -> bool:
+    """Whether this request's visitor may see like counts (see ``counts_visible``)."""
+    return counts_visible(contest, await current_user(request), now(request))
+
+
+def card_address(request: Request, entry: Row, contest: Contest) -> str:
+    """The share card's address, versioned by what is drawn on it so previews never go stale."""
+    drawn = f"{entry['title']}|{entry['display_key']}|{contest.title}|{contest.settings.hashtag}"
+    version = hashlib.sha256(drawn.encode()).hexdigest()[:12]
+    return absolute(request, "share_card", entry_id=entry["id"]) + f"?v={version}"
+
+
+async def _shown_entry(request: Request) -> tuple[Row, Contest]:
+    """An approved entry of a contest the visitor may see (drafts only for organizers)."""
+    db = services(request).db
+    entry = await listing.public_entry(db, request.path_params["entry_id"])
+    contest = await contest_store.get_contest(db, entry["contest_id"])
+    user = await current_user(request)
+    if not contest.settings.is_published and not (user and user.is_organizer):
+        raise NotFound()
+    return entry, contest
+
+
+async def _snapshot(
+    request: Request, contest: Contest, *, category_id: int | None = None, tag: str | None = None
+) -> Snapshot:
+    """The gallery's entries (and like counts) from a cache of CONTEST_GALLERY_CACHE_SECONDS
+    (1 s by default), which a like forgets at once."""
+    svc = services(request)
+    key = ("gallery", contest.id, category_id, tag)
+    previous = svc.gallery_cache.stale(key)
+    return cast(
+        Snapshot,
+        await svc.gallery_cache.get(
+            key,
+            lambda: load_snapshot(
+                svc.db, contest, category_id=category_id, tag=tag, previous=previous
+            ),
+        ),
+    )
+
+
+def _sort_of(request: Request, contest: Contest) -> str:
+    sort = request.query_params.get("sort", "")
+    moment = now(request)
+    return (
+        sort
+        if sort in listing.allowed_sorts(contest, moment)
+        else listing.default_sort(contest, moment)
+    )
+
+
+async def _like_context(request: Request, contest: Contest, rows: list[Row]) -> dict[str, Any]:
+    """Which of these entries the visitor likes, whether they may vote, and why not."""
+    user = await current_user(request)
+    moment = now(request)
+    voting = contest.schedule.voting_is_open(moment)
+    liked: set[int] = set()
+    note = ""
+    if not voting:
+        opened = moment >= contest.schedule.voting_open
+        note = "Voting is closed." if opened else "Voting has not opened yet."
+    try:
+        voter = await request_voter(request, contest)
+        liked = await likes.liked_by(services(request).db, voter.key, [row["id"] for row in rows])
+    except NotSignedIn as error:
+        note = note or error.message
+    return {
+        "liked_ids": liked,
+        "can_vote": voting,
+        "vote_note": note,
+        "user_id": user.id if user else None,
+        "offer_vote_link": voting
+        and user is None
+        and contest.settings.voting_mode == "email"
+        and email_voter(request, contest) is None,
+    }
+
+
+def _query_of(request: Request, contest: Contest) -> GalleryQuery:
+    params = request.query_params
+    return GalleryQuery(
+        category_id=whole_number(params.get("category", "")),
+        tag=params.get("tag", "").lstrip("#"),
+        sort=_sort_of(request, contest),
+        sort_chosen="sort" in params,
+        page=whole_number(params.get("page", "1")) or 1,
+    )
+
+
+def _page_context(
+    request: Request, contest: Contest, query: GalleryQuery, page: listing.Page, **more: Any
+) -> dict[str, Any]:
+    """What gallery.html needs besides the cards (and what base.html needs)."""
+    svc = services(request)
+    moment = now(request)
+    return {
+        "contest": contest,
+        "page": page,
+        "sort": query.sort,
+        "sorts": listing.allowed_sorts(contest, moment),
+        "category": query.category_id,
+        "tag": query.tag,
+        "og_image": absolute(request, "share_card", entry_id=page.entries[0]["id"])
+        if page.entries
+        else None,
+        "config_url": absolute(request, "contest_gallery", slug=contest.slug),
+        "query_for": query.link,
+        "now": moment,
+        "errors": {},
+        "form": FormValues(),
+        "site_url": svc.config.base_url.rstrip("/"),
+        **more,
+    }
+
+
+async def contest_gallery(request: Request) -> Response:
+    """The contest's approved photos: filters, a fair order, pages of 24.
+
+    Visitors who are not signed in and like nothing on the page share one cached rendering
+    of it per order (see contest/web/gallery_pages.py); everyone else gets theirs assembled
+    from cached cards.
+    """
+    svc = services(request)
+    contest = await _contest(request, request.path_params["slug"])
+    query = _query_of(request, contest)
+    snapshot = await _snapshot(
+        request, contest, category_id=query.category_id, tag=query.tag or None
+    )
+    ordered = snapshot.ordered(query.sort, _visitor_seed(request))
+    page = listing.paginate(ordered, query.page)
+    like_context = await _like_context(request, contest, page.entries)
+    viewer = Viewer(
+        liked_ids=frozenset(like_context["liked_ids"]),
+        user_id=like_context["user_id"],
+        can_vote=like_context["can_vote"],
+        vote_note=like_context["vote_note"],
+        counts_shown=await counts_shown(contest, request),
+        authors_shown=contest.names_authors(now(request)),
+    )
+    links = Links(request)
+    user = await current_user(request)
+    offer = like_context["offer_vote_link"]
+    shared = user is None and not viewer.liked_ids
+    # The first entry and the page number pin down which entries a page shows, since every
+    # visitor's order is a rotation of one shuffle (or the same sorted list); the page number
+    # is the one shown, so ?page=999 and the last page share one rendering.
+    first = page.entries[0]["id"] if page.entries else None
+    shown = replace(query, page=page.number)
+    key = (links.root, shown, first, viewer, offer, contest.phase(now(request)))
+    parts = snapshot.pages.get(key) if shared else None
+    if parts is None:
+        here = query.here(links("contest_gallery", slug=contest.slug), page.number)
+        context = _page_context(
+            request,
+            contest,
+            query,
+            page,
+            categories=snapshot.categories,
+            here=here,
+            user=user,
+            offer_vote_link=offer,
+        )
+        parts = split_for_token(page_html(svc.templates.env, snapshot, viewer, context, links))
+        if shared:
+            snapshot.keep_page(key, parts)
+    token = str(escape(form_token(request))).encode()
+    return Response(token.join(parts), media_type="text/html")
+
+
+async def entry_page(request: Request) -> Response:
+    """One photo: large, its words, like button, share buttons, and neighbours to swipe to."""
+    db = services(request).db
+    entry, contest = await _shown_entry(request)
+    user = await current_user(request)
+    await _count_view(request, contest, entry)
+    snapshot = await _snapshot(request, contest)
+    ordered = snapshot.ordered(_sort_of(request, contest), _visitor_seed(request))
+    before, after = listing.neighbours(ordered, entry["id"])
+    hashtags = [
+        row["tag"]
+        for row in await db.fetch_all(
+            "SELECT tag FROM entry_hashtags WHERE entry_id = ? ORDER BY rowid", (entry["id"],)
+        )
+    ]
+    like_context = await _like_context(request, contest, [entry])
+    if user is not None and user.id == entry["participant_id"]:
+        like_context |= {"can_vote": False, "vote_note": "This is your photo."}
+    page_url = absolute(request, "entry_page", entry_id=entry["id"])
+    context = {
+        "contest": contest,
+        "entry": entry,
+        "author": listing.credit(entry),
+        "hashtags": hashtags,
+        "before": before,
+        "after": after,
+        "counts_shown": await counts_shown(contest, request),
+        "authors_shown": contest.names_authors(now(request)),
+        "page_url": page_url,
+        "card_url": card_address(request, entry, contest),
+        "networks": views.NETWORKS,
+        "replies": await replies.replies_to(db, entry["id"]),
+        "share_text": f"{entry['title']} #{contest.settings.hashtag}",
+        "can_invite_friends": replies.can_invite_friends(contest, now(request)),
+        **like_context,
+    }
+    return await render(request, "public/entry.html", context)
+
+
+async def _count_view(request: Request, contest: Contest, entry: Row) -> None:
+    agent = request.headers.get("user-agent", "")
+    if views.is_bot(agent):
+        return
+    svc = services(request)
+    # A browser that sent no cookie gets a new id on every request, so on the day its id was
+    # issued (or without one) a visitor is keyed by address and agent; later by the id.
+    browser = browser_id(request)
+    first_day = request.scope["state"].get("browser_id_is_new") or issued_today(browser)
+    known = "" if first_day else browser
+    visitor = views.visitor_key(svc.config.secret_key or "", known, client_address(request), agent)
+    await views.record_view(
+        svc.db,
+        entry_id=entry["id"],
+        visitor=visitor,
+        source=request.query_params.get("src", ""),
+        tz_name=contest.settings.timezone,
+        now=now(request),
+    )
+
+
+async def reply(request: Request) -> Response:
+    """An organizer answers an entry: shown on its page and mailed to the author."""
+    user = await require_user(request, "organizer")
+    entry, contest = await _shown_entry(request)
+    form = await read_form(request)
+    link = absolute(request, "entry_page", entry_id=entry["id"])
+    invite = form.get("invite_friends") == "yes"
+    await replies.add_reply(
+        services(request).db,
+        entry_id=entry["id"],
+        author=user,
+        body=form.get("body"),
+        entry_link=link,
+        now=now(request),
+        invitation=replies.friends_invitation(contest, link, now=now(request)) if invite else "",
+    )
+    return redirect(request, "entry_page", entry_id=entry["id"])
+
+
+async def share(request: Request) -> Response:
+    """Count a share click, then hand over to the network's share page."""
+    network = request.path_params["network"]
+    if network not in views.NETWORKS:
+        raise NotFound("We don't share to that network.")
+    db = services(request).db
+    entry, contest = await _shown_entry(request)
+    await views.record_share(db, entry_id=entry["id"], network=network, now=now(request))
+    target = views.share_target(
+        network,
+        url=absolute(request, "entry_page", entry_id=entry["id"]),
+        text=f"{entry['title']} #{contest.settings.hashtag}",
+    )
+    return RedirectResponse(target, status_code=303)
+
+
+async def share_card(request: Request) -> Response:
+    """The entry's 1200x630 preview image, made once and kept."""
+    svc = services(request)
+    entry, contest = await _shown_entry(request)
+    key = entry["share_card_key"]
+    if not key or not svc.storage.exists(key):
+        display = await anyio.to_thread.run_sync(svc.storage.read, entry["display_key"])
+        card = await anyio.to_thread.run_sync(
+            lambda: make_share_card(
+                display,
+                title=entry["title"],
+                hashtag=contest.settings.hashtag,
+                contest_title=contest.title,
+            ),
+            limiter=svc.image_limiter,
+        )
+        key = await anyio.to_thread.run_sync(svc.storage.put, card)
+        async with svc.db.transaction() as tx:
+            await tx.execute(
+                "UPDATE entries SET share_card_key = ? WHERE id = ?", (key, entry["id"])
+            )
+    return FileResponse(
+        svc.storage.path(key), media_type="image/jpeg", headers={"Cache-Control": CARD_CACHE}
+    )
+
+
+async def hashtag_page(request: Request) -> Response:
+    """Every approved photo with a hashtag, across published contests."""
+    tag = request.path_params["tag"].lstrip("#")
+    rows = await listing.tag_entries(services(request).db, tag)
+    judged = to_db(now(request))
+    context = {"tag": tag, "entries": rows, "credit": listing.credit, "judged_before": judged}
+    return await render(request, "public/hashtag.html", context)
+
+
+routes = [
+    Route("/contests/{slug}/gallery", contest_gallery, name="contest_gallery"),
+    Route("/entries/{entry_id:int}", entry_page, name="entry_page"),
+    Route("/entries/{entry_id:int}/card.jpg", share_card, name="share_card"),
+    Route("/entries/{entry_id:int}/share/{network}", share, name="share"),
+    Route("/entries/{entry_id:int}/replies", reply, methods=["POST"], name="reply"),
+    Route("/hashtags/{tag}", hashtag_page, name="hashtag"),
+]

@@ -1,0 +1,55 @@
+"""Pages anyone may read: the home page and each contest's page."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from contest.contests import store as contest_store
+from contest.contests.model import TIE_BREAKS
+from contest.voting.likes import PEOPLES_CHOICE_RULE
+from contest.web.context import current_user, now, services
+from contest.web.rendering import render
+
+
+async def _sees_drafts(request: Request) -> bool:
+    user = await current_user(request)
+    return user is not None and user.is_organizer
+
+
+async def home(request: Request) -> Response:
+    """Current contests first, then the archive of past ones."""
+    everything = await contest_store.list_contests(
+        services(request).db, include_unpublished=await _sees_drafts(request)
+    )
+    current, past = contest_store.split_current_and_past(everything, now(request))
+    return await render(request, "public/home.html", {"current": current, "past": past})
+
+
+async def contest_page(request: Request) -> Response:
+    """A contest's theme, rules, calendar and awards."""
+    contest = await contest_store.get_contest_by_slug(
+        services(request).db,
+        request.path_params["slug"],
+        include_unpublished=await _sees_drafts(request),
+    )
+    context = {
+        "contest": contest,
+        "tie_rule": TIE_BREAKS[contest.settings.tie_break],
+        "peoples_choice_rule": PEOPLES_CHOICE_RULE,
+    }
+    return await render(request, "public/contest.html", context)
+
+
+async def health(request: Request) -> Response:
+    """A liveness check for load balancers: the database answers."""
+    await services(request).db.fetch_value("SELECT 1")
+    return JSONResponse({"status": "ok"})
+
+
+routes = [
+    Route("/", home, name="home"),
+    Route("/contests/{slug}", contest_page, name="contest"),
+    Route("/api/health", health, name="health"),
+]
