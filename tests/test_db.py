@@ -1,3 +1,4 @@
+import hashlib
 import sqlite3
 from pathlib import Path
 
@@ -6,7 +7,13 @@ import anyio.lowlevel
 import pytest
 
 from contest.core.db import Database
-from contest.core.migrations import MIGRATIONS, Migration
+from contest.core.migrations import (
+    MIGRATIONS,
+    Migration,
+    SchemaFileError,
+    load,
+    schema_folder,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -79,3 +86,89 @@ async def test_schema_refuses_impossible_contest_dates(db: Database) -> None:
                 " VALUES ('s', 'Title', 'tag', 'UTC', 'student', 1, '2026-02-01', '2026-01-01',"
                 " '2026-02-02', '2026-02-03', '2026-02-02', '2026-02-03', '2026-02-04', 'x', 'x')"
             )
+
+
+# The steps shipped before the SQL moved into schema/*.sql, and a fingerprint of the schema
+# they built then: the sha256 of `SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY
+# name`, one repr(tuple) per line, taken from a database migrated by the old Python-string
+# migrations. Shipped steps are never edited, so this never changes; new steps come after.
+SHIPPED = (
+    "0001_accounts",
+    "0002_contests",
+    "0003_entries",
+    "0004_judging",
+    "0005_likes",
+    "0006_gallery",
+    "0007_replies",
+    "0008_like_signatures",
+    "0009_campaigns",
+    "0010_counted_likes",
+)
+SHIPPED_SCHEMA_SHA256 = "d347b53dd4180b37e04e3db2474c585068e2d66bd733175d432cdac4b9ea6fce"
+
+
+async def test_every_schema_file_is_applied_in_order(tmp_path: Path) -> None:
+    files = sorted(file.name for file in schema_folder().iterdir())
+    assert files and all(name.endswith(".sql") for name in files)
+    names = [name.removesuffix(".sql") for name in files]
+    assert [migration.name for migration in MIGRATIONS] == names
+    for migration in MIGRATIONS:
+        text = (schema_folder() / f"{migration.name}.sql").read_text(encoding="utf-8")
+        assert migration.sql == text
+    db = await Database.open(tmp_path / "a.db")
+    recorded = [
+        row["name"] for row in await db.fetch_all("SELECT name FROM migrations ORDER BY rowid")
+    ]
+    await db.close()
+    assert recorded == names
+
+
+async def test_shipped_steps_build_the_schema_they_always_built(tmp_path: Path) -> None:
+    shipped = MIGRATIONS[: len(SHIPPED)]
+    assert tuple(migration.name for migration in shipped) == SHIPPED
+    db = await Database.open(tmp_path / "a.db", shipped)
+    rows = await db.fetch_all("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name")
+    await db.close()
+    schema = "\n".join(repr(tuple(row)) for row in rows)
+    assert hashlib.sha256(schema.encode()).hexdigest() == SHIPPED_SCHEMA_SHA256, schema
+
+
+def test_schema_files_load_in_the_order_of_their_numbers(tmp_path: Path) -> None:
+    (tmp_path / "0002_second.sql").write_text("CREATE TABLE b (id INTEGER);\n")
+    (tmp_path / "0001_first.sql").write_text("CREATE TABLE a (id INTEGER);\n")
+    loaded = load(tmp_path)
+    assert [migration.name for migration in loaded] == ["0001_first", "0002_second"]
+    assert loaded[0].statements() == ["CREATE TABLE a (id INTEGER)"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "2_second.sql",
+        "0002-second.sql",
+        "0002_Second.sql",
+        "0002_second.SQL",
+        "0002_second.sql.bak",
+        "0002_.sql",
+        "README.md",
+    ],
+)
+def test_a_misnamed_schema_file_is_refused(tmp_path: Path, name: str) -> None:
+    (tmp_path / "0001_first.sql").write_text("CREATE TABLE a (id INTEGER);\n")
+    (tmp_path / name).write_text("CREATE TABLE b (id INTEGER);\n")
+    with pytest.raises(SchemaFileError, match=r"NNNN_name\.sql") as refused:
+        load(tmp_path)
+    assert repr(name) in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "names",
+    [("0001_first.sql", "0003_third.sql"), ("0001_first.sql", "0001_again.sql"), ("0002_b.sql",)],
+)
+def test_schema_numbers_that_skip_or_repeat_are_refused(
+    tmp_path: Path, names: tuple[str, ...]
+) -> None:
+    for name in names:
+        (tmp_path / name).write_text("SELECT 1;\n")
+    with pytest.raises(SchemaFileError, match="no gap or repeat"):
+        load(tmp_path)

@@ -1,0 +1,2 @@
+    ALTER TABLE likes ADD COLUMN signature TEXT NOT NULL DEFAULT '';
+    CREATE INDEX likes_address ON likes(address, created_at);

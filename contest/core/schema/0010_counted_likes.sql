@@ -1,0 +1,2 @@
+    CREATE VIEW counted_likes AS
+        SELECT * FROM likes WHERE kind = 'vote' AND voided_at IS NULL;
