@@ -1,0 +1,247 @@
+"""Entering a photo, and changing an entry: the use cases behind the entry form.
+
+A submission is the form's fields and the photo's bytes (empty when the participant sent none,
+or when a photo held from an earlier attempt is named by the form's ``upload_token``). It is
+either stored, or refused with every reason at once; a refused form keeps its new photo as a
+held upload, so the participant need not pick it again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TypeVar
+
+import anyio
+
+from contest.accounts.users import User
+from contest.contests.model import Contest
+from contest.core.db import Database, Row
+from contest.core.errors import ContestError, ValidationError
+from contest.core.forms import FormValues
+from contest.core.storage import LocalStorage
+from contest.entries import store
+from contest.entries.text import EntryText, check_entry_text
+from contest.media.photos import (
+    StoredPhoto,
+    forget_upload,
+    held_upload,
+    keep_upload,
+    process_upload,
+    release_files,
+)
+
+T = TypeVar("T")
+DUPLICATE_OF_OWN = "You have already entered this photo in this contest."
+NO_PHOTO = "Choose a photo to upload."
+
+
+@dataclass(frozen=True)
+class EntryForm:
+    """What the entry form shows besides what was typed: why it is closed to this person (if
+    it is), and the contest's categories to choose from."""
+
+    problem: str | None
+    categories: list[Row]
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a submission was not stored, with the photo held for the form shown again."""
+
+    errors: dict[str, str]
+    held: StoredPhoto | None = None
+    upload_token: str = ""
+
+
+@dataclass
+class _Sent:
+    """A posted entry form: its fields, its photo (new or held) and what is wrong with it."""
+
+    form: FormValues
+    photo: StoredPhoto | None
+    is_new: bool
+    text: EntryText | None
+    choices: store.Choices
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+async def entry_form(
+    db: Database, *, contest: Contest, user: User, entry: Row | None = None, now: datetime
+) -> EntryForm:
+    """The form's context: for a new entry, whether this person may enter now (eligibility,
+    the calendar, their entry limit); for an existing one, whether it may still change."""
+    if entry is not None:
+        problem = None
+        if not contest.schedule.submissions_are_open(now):
+            problem = "Submissions have closed, so this entry can no longer be changed."
+    else:
+        problem = store.submission_problem(contest, user, now)
+        limit = contest.settings.max_entries_per_participant
+        entered = await store.count_entries(db, contest_id=contest.id, user_id=user.id)
+        if problem is None and entered >= limit:
+            problem = store.limit_message(limit)
+    return EntryForm(problem=problem, categories=await store.category_options(db, contest.id))
+
+
+async def submit_photo(
+    db: Database,
+    storage: LocalStorage,
+    *,
+    contest: Contest,
+    user: User,
+    form: FormValues,
+    photo: bytes,
+    now: datetime,
+    limiter: anyio.CapacityLimiter,
+) -> int | Refusal:
+    """Enter a photo in the contest: the new entry's id, or why it was refused."""
+    sent = await _read(db, storage, contest, user, form, photo, now=now, limiter=limiter)
+    if sent.photo is None and not sent.errors:
+        sent.errors["photo"] = NO_PHOTO
+    if sent.errors or sent.text is None or sent.photo is None:
+        return await _refuse(db, sent, user, now=now)
+    return await _saving(
+        db,
+        storage,
+        sent,
+        store.submit_entry(
+            db,
+            contest=contest,
+            user=user,
+            text=sent.text,
+            choices=sent.choices,
+            photo=sent.photo,
+            now=now,
+        ),
+    )
+
+
+async def change_entry(
+    db: Database,
+    storage: LocalStorage,
+    *,
+    entry: Row,
+    contest: Contest,
+    user: User,
+    form: FormValues,
+    photo: bytes,
+    now: datetime,
+    limiter: anyio.CapacityLimiter,
+) -> Refusal | None:
+    """Change an entry's words, category or photo (None once stored), or say why not."""
+    sent = await _read(
+        db, storage, contest, user, form, photo, now=now, limiter=limiter, entry_id=entry["id"]
+    )
+    if sent.errors or sent.text is None:
+        return await _refuse(db, sent, user, now=now)
+    await _saving(
+        db,
+        storage,
+        sent,
+        store.update_entry(
+            db,
+            storage,
+            entry=entry,
+            contest=contest,
+            user=user,
+            text=sent.text,
+            choices=sent.choices,
+            photo=sent.photo,
+            now=now,
+        ),
+    )
+    return None
+
+
+async def _photo(
+    db: Database,
+    storage: LocalStorage,
+    contest: Contest,
+    user: User,
+    data: bytes,
+    token: str,
+    *,
+    now: datetime,
+    limiter: anyio.CapacityLimiter,
+    exclude: int | None,
+) -> tuple[StoredPhoto | None, bool, dict[str, str]]:
+    """The photo of this submission (new or held), whether it is new, and any problem with it."""
+    if data:
+        try:
+            photo = await process_upload(storage, data, limiter=limiter)
+        except ValidationError as error:
+            return None, False, error.errors
+        duplicate = await store.duplicate_of_own(
+            db,
+            contest_id=contest.id,
+            user_id=user.id,
+            sha256=photo.original_sha256,
+            exclude=exclude,
+        )
+        if duplicate:
+            await release_files(db, storage, photo.keys)
+            return None, False, {"photo": DUPLICATE_OF_OWN}
+        return photo, True, {}
+    if token:
+        held = await held_upload(db, token, user_id=user.id, now=now)
+        if held is not None:
+            return held, False, {}
+    return None, False, {}
+
+
+async def _read(
+    db: Database,
+    storage: LocalStorage,
+    contest: Contest,
+    user: User,
+    form: FormValues,
+    data: bytes,
+    *,
+    now: datetime,
+    limiter: anyio.CapacityLimiter,
+    entry_id: int | None = None,
+) -> _Sent:
+    """Every check of a posted form: the photo, the text, the choices."""
+    photo, is_new, errors = await _photo(
+        db,
+        storage,
+        contest,
+        user,
+        data,
+        form.get("upload_token"),
+        now=now,
+        limiter=limiter,
+        exclude=entry_id,
+    )
+    text, text_errors = check_entry_text(
+        form,
+        official_hashtag=contest.settings.hashtag,
+        description_required=contest.settings.description_required,
+    )
+    choices, choice_errors = await store.check_choices(db, contest, form)
+    return _Sent(form, photo, is_new, text, choices, errors | text_errors | choice_errors)
+
+
+async def _refuse(db: Database, sent: _Sent, user: User, *, now: datetime) -> Refusal:
+    """The refusal, a new photo held so that the form shown again need not ask for it."""
+    token = sent.form.get("upload_token")
+    if sent.photo is not None and sent.is_new:
+        token = await keep_upload(db, photo=sent.photo, user_id=user.id, now=now)
+    return Refusal(
+        errors=sent.errors, held=sent.photo, upload_token=token if sent.photo is not None else ""
+    )
+
+
+async def _saving(db: Database, storage: LocalStorage, sent: _Sent, saving: Awaitable[T]) -> T:
+    """Store the entry; on refusal drop the new photo's files, on success the held upload."""
+    try:
+        result = await saving
+    except ContestError:
+        if sent.photo is not None and sent.is_new:
+            await release_files(db, storage, sent.photo.keys)
+        raise
+    if token := sent.form.get("upload_token"):
+        await forget_upload(db, storage, token)
+    return result
