@@ -91,6 +91,10 @@ class Database(_Reads):
         await database.migrate(migrations)
         return database
 
+    async def ping(self) -> None:
+        """Answer one trivial query, or raise: for health checks."""
+        await self.fetch_value("SELECT 1")
+
     async def close(self) -> None:
         """Close both connections."""
         await self._reading.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from contest.core.db import Database
 from contest.voting.likes import LikeRequest, LikeState, apply_likes
@@ -24,9 +25,18 @@ class LikeWriter:
     goes away does not stop the write that carries the others' likes.
     """
 
-    def __init__(self, db: Database, *, max_batch: int = MAX_BATCH) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        max_batch: int = MAX_BATCH,
+        on_change: Callable[[int], None] | None = None,
+    ) -> None:
         self._db = db
         self._max_batch = max_batch
+        #: Told the contest id of every stored like or unlike that changed something (so
+        #: caches of its gallery can be forgotten).
+        self._on_change = on_change
         self._queue: list[tuple[LikeRequest, asyncio.Future[Outcome]]] = []
         self._writer: asyncio.Task[None] | None = None
         #: How many batches and likes were written (tests check the batching by them).
@@ -71,6 +81,8 @@ class LikeWriter:
             raise
         self.batches += 1
         self.written += len(batch)
-        for (_, future), outcome in zip(batch, outcomes, strict=True):
+        for (request, future), outcome in zip(batch, outcomes, strict=True):
+            if self._on_change is not None and isinstance(outcome, LikeState) and outcome.changed:
+                self._on_change(request.contest_id)
             if not future.done():
                 future.set_result(outcome)

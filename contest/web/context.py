@@ -68,7 +68,7 @@ class Services:
     like_writer: LikeWriter = field(init=False)
 
     def __post_init__(self) -> None:
-        self.like_writer = LikeWriter(self.db)
+        self.like_writer = LikeWriter(self.db, on_change=self.likes_changed)
 
     async def contest(self, contest_id: int) -> Contest:
         """The contest, from a two-second cache that this process forgets when it is edited."""

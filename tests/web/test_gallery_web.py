@@ -427,9 +427,9 @@ def test_voting_links_are_rationed_and_only_sent_while_voting_is_open(
 def test_one_address_cannot_mint_endless_device_voters(
     site: Site, voting: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from contest.web.public import likes as like_routes
+    from contest.voting import clicks
 
-    monkeypatch.setattr(like_routes, "DEVICE_LIKES_PER_ADDRESS_HOUR", 3)
+    monkeypatch.setattr(clicks, "DEVICE_LIKES_PER_ADDRESS_HOUR", 3)
     site.execute("UPDATE contests SET voting_mode = 'device'")
     statuses = []
     for entry in voting["ids"][:5]:
@@ -449,9 +449,9 @@ class TestACampusSharingOneAddress:
     def test_is_not_limited_per_address_once_organizers_name_its_network(
         self, site: Site, voting: dict[str, Any], monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        from contest.web.public import likes as like_routes
+        from contest.voting import clicks
 
-        monkeypatch.setattr(like_routes, "DEVICE_LIKES_PER_ADDRESS_HOUR", 3)
+        monkeypatch.setattr(clicks, "DEVICE_LIKES_PER_ADDRESS_HOUR", 3)
         site.execute("UPDATE contests SET voting_mode = 'device'")
 
         def likes_from_fresh_browsers(entries: list[int]) -> list[int]:

@@ -2,45 +2,23 @@
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Mapping
-
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from contest.accounts.users import User
 from contest.contests import store as contest_store
-from contest.contests.model import Contest
 from contest.core.errors import NotFound, ValidationError
 from contest.core.forms import FormValues
-from contest.voting import email_voters, likes
+from contest.voting import email_voters
 from contest.web.context import (
     absolute,
-    browser_id,
-    client_address,
-    current_user,
     now,
     read_form,
     redirect,
     services,
 )
+from contest.web.public.voters import cookie_name
 from contest.web.rendering import render
-
-
-def cookie_name(contest_id: int) -> str:
-    """The cookie that names this browser's verified voter for one contest."""
-    return f"contest_voter_{contest_id}"
-
-
-def carried_voter(secret: str, cookies: Mapping[str, str], contest: Contest) -> str | None:
-    """The verified voter key a browser's cookies carry for the contest, if any."""
-    return email_voters.verified_voter(secret, cookies.get(cookie_name(contest.id)), contest.id)
-
-
-def email_voter(request: Request, contest: Contest) -> str | None:
-    """The verified voter key this browser carries for the contest, if any."""
-    return carried_voter(services(request).config.secret_key or "", request.cookies, contest)
 
 
 async def vote_by_email(request: Request) -> Response:
@@ -106,54 +84,3 @@ routes = [
     ),
     Route("/vote/{token}", redeem_vote_link, methods=["GET", "POST"], name="redeem_vote_link"),
 ]
-
-
-def mailbox_key(secret: str, email: str) -> str | None:
-    """The email-voter key of an account's address (None for an address that cannot vote)."""
-    try:
-        normalized = email_voters.normalize_voter_email(email)
-    except ValidationError:
-        return None
-    return email_voters.voter_key(secret, normalized)
-
-
-def agent_signature(user_agent: str) -> str:
-    """A short hash of a browser's User-Agent, for spotting many voters from one kind."""
-    return hashlib.sha256(user_agent.encode()).hexdigest()[:12]
-
-
-def voter_of(
-    contest: Contest,
-    user: User | None,
-    *,
-    secret: str,
-    cookies: Mapping[str, str],
-    browser_id: str,
-    address: str,
-    user_agent: str,
-) -> likes.Voter:
-    """The voter behind a request's parts, by the contest's voting mode; NotSignedIn if none."""
-    return likes.voter_for(
-        contest,
-        user,
-        browser_id=browser_id,
-        address=address,
-        email_voter=carried_voter(secret, cookies, contest),
-        user_email_key=mailbox_key(secret, user.email)
-        if user is not None and contest.settings.voting_mode == "email"
-        else None,
-        signature=agent_signature(user_agent),
-    )
-
-
-async def request_voter(request: Request, contest: Contest) -> likes.Voter:
-    """The voter behind this request, by the contest's voting mode; NotSignedIn if none."""
-    return voter_of(
-        contest,
-        await current_user(request),
-        secret=services(request).config.secret_key or "",
-        cookies=request.cookies,
-        browser_id=browser_id(request),
-        address=client_address(request),
-        user_agent=request.headers.get("user-agent", ""),
-    )

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
-from datetime import datetime
 from typing import Any, cast
 
-import anyio.to_thread
 from markupsafe import escape
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from contest.accounts.users import User
 from contest.contests import store as contest_store
 from contest.contests.model import Contest
 from contest.core.clock import to_db
@@ -21,9 +18,11 @@ from contest.core.db import Row
 from contest.core.errors import NotFound, NotSignedIn
 from contest.core.forms import FormValues, whole_number
 from contest.entries import replies
+from contest.entries import store as entry_store
 from contest.gallery import listing, views
-from contest.media.share_card import make_share_card
+from contest.media.share_card import share_card_of
 from contest.voting import likes
+from contest.voting.clicks import counts_visible
 from contest.web.context import (
     absolute,
     browser_id,
@@ -37,7 +36,6 @@ from contest.web.context import (
     services,
 )
 from contest.web.middleware import issued_today
-from contest.web.public.email_votes import email_voter, request_voter
 from contest.web.public.gallery_pages import (
     GalleryQuery,
     Links,
@@ -47,6 +45,7 @@ from contest.web.public.gallery_pages import (
     page_html,
     split_for_token,
 )
+from contest.web.public.voters import email_voter, request_voter
 from contest.web.rendering import render
 
 CARD_CACHE = "public, max-age=86400"
@@ -66,15 +65,6 @@ async def _contest(request: Request, slug: str) -> Contest:
 
 def _visitor_seed(request: Request) -> str:
     return browser_id(request) or client_address(request)
-
-
-def counts_visible(contest: Contest, user: User | None, moment: datetime) -> bool:
-    """Like counts are hidden from judges (blind judging) and, if the contest says so, from
-    everyone until the results."""
-    results_out = contest.schedule.results_are_out(moment)
-    if user is not None and user.is_judge and not results_out:
-        return False
-    return not contest.settings.hide_counts or results_out
 
 
 async def counts_shown(contest: Contest, request: Request) -> bool:
@@ -256,12 +246,7 @@ async def entry_page(request: Request) -> Response:
     snapshot = await _snapshot(request, contest)
     ordered = snapshot.ordered(_sort_of(request, contest), _visitor_seed(request))
     before, after = listing.neighbours(ordered, entry["id"])
-    hashtags = [
-        row["tag"]
-        for row in await db.fetch_all(
-            "SELECT tag FROM entry_hashtags WHERE entry_id = ? ORDER BY rowid", (entry["id"],)
-        )
-    ]
+    hashtags = await entry_store.hashtags_of(db, entry["id"])
     like_context = await _like_context(request, contest, [entry])
     if user is not None and user.id == entry["participant_id"]:
         like_context |= {"can_vote": False, "vote_note": "This is your photo."}
@@ -346,23 +331,14 @@ async def share_card(request: Request) -> Response:
     """The entry's 1200x630 preview image, made once and kept."""
     svc = services(request)
     entry, contest = await _shown_entry(request)
-    key = entry["share_card_key"]
-    if not key or not svc.storage.exists(key):
-        display = await anyio.to_thread.run_sync(svc.storage.read, entry["display_key"])
-        card = await anyio.to_thread.run_sync(
-            lambda: make_share_card(
-                display,
-                title=entry["title"],
-                hashtag=contest.settings.hashtag,
-                contest_title=contest.title,
-            ),
-            limiter=svc.image_limiter,
-        )
-        key = await anyio.to_thread.run_sync(svc.storage.put, card)
-        async with svc.db.transaction() as tx:
-            await tx.execute(
-                "UPDATE entries SET share_card_key = ? WHERE id = ?", (key, entry["id"])
-            )
+    key = await share_card_of(
+        svc.db,
+        svc.storage,
+        entry,
+        hashtag=contest.settings.hashtag,
+        contest_title=contest.title,
+        limiter=svc.image_limiter,
+    )
     return FileResponse(
         svc.storage.path(key), media_type="image/jpeg", headers={"Cache-Control": CARD_CACHE}
     )

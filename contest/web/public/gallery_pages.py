@@ -25,6 +25,7 @@ from starlette.requests import Request
 
 from contest.contests.model import Contest
 from contest.core.db import Database, Row
+from contest.entries import store as entry_store
 from contest.gallery import listing
 
 #: Stand-ins for the per-visitor parts of cached HTML; random, so no title can contain one.
@@ -93,9 +94,7 @@ async def load_snapshot(
     """Read a gallery's entries and the contest's categories (keeping the previous snapshot's
     cards of entries that have not changed)."""
     rows = await listing.contest_entries(db, contest, category_id=category_id, tag=tag)
-    categories = await db.fetch_all(
-        "SELECT id, name FROM categories WHERE contest_id = ? ORDER BY position", (contest.id,)
-    )
+    categories = await entry_store.category_options(db, contest.id)
     snapshot = Snapshot(contest.id, rows, categories)
     snapshot.inherit(previous)
     return snapshot

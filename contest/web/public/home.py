@@ -44,7 +44,7 @@ async def contest_page(request: Request) -> Response:
 
 async def health(request: Request) -> Response:
     """A liveness check for load balancers: the database answers."""
-    await services(request).db.fetch_value("SELECT 1")
+    await services(request).db.ping()
     return JSONResponse({"status": "ok"})
 
 

@@ -2,8 +2,9 @@
 
 The like button is the one request a contest's busiest hour is made of, and the way through
 the whole stack (five middlewares, the router, the request and response objects, the form
-parser) cost more than the like itself. ``LikeFastPath`` takes only the plain case and does
-for it exactly what the route in likes.py does, through the same functions:
+parser) cost more than the like itself. ``LikeFastPath`` takes only the plain case and, like
+the route in likes.py, calls the one use case ``voting.clicks.click_like``; it parses and
+answers, and holds no rule of its own:
 
 - a POST to ``/entries/<id>/like`` from this site (Fetch Metadata or Origin), asking for JSON,
   with a small url-encoded body and a valid CSRF token bound to the browser's id cookie;
@@ -11,11 +12,10 @@ for it exactly what the route in likes.py does, through the same functions:
   session cache (the write checks it still stands), or a device or email-vote cookie;
 - an entry whose contest's voting is open.
 
-It stores the click through ``store_click`` and answers with ``like_answer`` and the site's
-protective headers; a refusal by the write itself (one's own photo, an address over its
-budget) is answered with the route's own ``json_error``. Anything else, and every other
-refusal, goes on down the stack with the body replayed, so the route answers it as it always
-has.
+It answers with the route's JSON and the site's protective headers; a refusal by the write
+itself (one's own photo, an address over its budget) is answered with the route's own
+``json_error``. Anything else, and every other refusal, goes on down the stack with the body
+replayed, so the route answers it as it always has.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from contest.core.errors import ContestError, Forbidden, RateLimited
 from contest.core.forms import whole_number
 from contest.core.security import csrf_token_valid, token_hash
+from contest.voting.clicks import Caller, click_like
 from contest.voting.likes import SessionChanged
 from contest.web.context import (
     BROWSER_COOKIE,
@@ -40,8 +41,8 @@ from contest.web.context import (
 )
 from contest.web.errors import accepts_json, json_error
 from contest.web.middleware import is_cross_site, known_browser_id, protective_headers
-from contest.web.public.email_votes import voter_of
-from contest.web.public.likes import Click, like_answer, store_click
+from contest.web.public.likes import like_json
+from contest.web.public.voters import carried_voter
 
 LIKE_PATH = re.compile(r"/entries/([1-9][0-9]{0,17})/like")
 #: A like's form is about a hundred bytes; anything larger (or over the site's own body limit,
@@ -148,24 +149,24 @@ class LikeFastPath:
                 return None
         try:
             contest = await svc.contest_of_entry(entry_id)
-            voter = voter_of(
-                contest,
-                user,
-                secret=secret,
-                cookies=cookies,
+            caller = Caller(
+                user=user,
+                session_hash=session,
                 browser_id=browser,
                 address=client_host(scope),
                 user_agent=headers.get("user-agent", ""),
+                email_voter=carried_voter(secret, cookies, contest),
             )
-            click = Click(
+            answer = await click_like(
+                svc.like_writer,
+                contest,
                 entry_id=entry_id,
-                action="unlike" if form.get("action") == "unlike" else "like",
-                voter=voter,
-                user=user,
-                session_hash=session,
+                action=form.get("action"),
+                caller=caller,
+                secret=secret,
+                shared_networks=svc.shared_networks,
                 now=moment,
             )
-            state = await store_click(svc, contest, click)
         except SessionChanged:
             if session is not None:
                 svc.session_cache.forget(session)
@@ -174,4 +175,4 @@ class LikeFastPath:
             return json_error(refusal)
         except ContestError:
             return None
-        return JSONResponse(like_answer(state, contest, click))
+        return like_json(answer)
