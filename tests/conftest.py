@@ -15,6 +15,7 @@ from contest.app import create_app
 from contest.config import Config
 from contest.core.db import Database
 from contest.core.security import Passwords
+from contest.core.storage import LocalStorage
 
 T = TypeVar("T")
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -161,3 +162,9 @@ async def db(tmp_path: Path) -> Any:
 @pytest.fixture
 def passwords() -> Passwords:
     return Passwords(fast=True)
+
+
+@pytest.fixture
+def storage(tmp_path: Path) -> LocalStorage:
+    """A media folder of the test's own."""
+    return LocalStorage(tmp_path / "media")

@@ -165,6 +165,9 @@ async def save_review(
     criteria = {row["id"] for row in await criteria_of(db, contest.id)}
     if set(scores) != criteria:
         raise ValidationError({"scores": "Score every criterion of the rubric."})
+    low, high = contest.settings.scale_min, contest.settings.scale_max
+    if not all(low <= value <= high for value in scores.values()):
+        raise ValidationError({"scores": f"Scores go from {low} to {high}."})
     async with db.transaction() as tx:
         await tx.execute(
             "INSERT INTO reviews (entry_id, judge_id, note, created_at, updated_at)"

@@ -9,9 +9,8 @@ import pytest
 
 from contest.engagement import report_tables
 from tests.conftest import Site
+from tests.factories import PASSWORD  # the scenario's accounts
 from tests.report_scenario import ANNOUNCED, EMAILS, Scenario, build, judge_and_publish
-
-PASSWORD = "x" * 12  # the scenario's accounts
 
 
 @pytest.fixture
