@@ -12,7 +12,7 @@ from contest.core.db import Database
 from contest.core.security import Passwords
 from tests.browser.conftest import LiveSite, NewContext, run_in_own_thread
 from tests.browser.test_organizer_journey import sign_in
-from tests.engagement_data import ORGANIZER_EMAIL, PASSWORD, build
+from tests.engagement.engagement_data import ORGANIZER_EMAIL, PASSWORD, build
 
 pytestmark = pytest.mark.browser
 CHARTS = (

@@ -8,7 +8,7 @@ from contest.contests.form import settings_to_form
 from contest.core.security import csrf_token
 from contest.gallery import listing
 from tests.conftest import Site
-from tests.web import test_gallery_web
+from tests.web.public import test_gallery_web
 
 voting = test_gallery_web.voting  # the same fixture: a contest in its voting phase, 30 photos
 gallery_ids = test_gallery_web.gallery_ids

@@ -9,8 +9,8 @@ import pytest
 
 from contest.engagement import report_tables
 from tests.conftest import Site
+from tests.engagement.report_scenario import ANNOUNCED, EMAILS, Scenario, build, judge_and_publish
 from tests.factories import PASSWORD  # the scenario's accounts
-from tests.report_scenario import ANNOUNCED, EMAILS, Scenario, build, judge_and_publish
 
 
 @pytest.fixture

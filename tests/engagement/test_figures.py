@@ -19,7 +19,7 @@ from contest.engagement.figures import (
 )
 from contest.engagement.response import NetworkShares, RankedEntry, WaitingEntry
 from contest.engagement.series import DayCount, daily_series, fill_days
-from tests.engagement_data import NOW, build, empty_contest, publish_results
+from tests.engagement.engagement_data import NOW, build, empty_contest, publish_results
 from tests.factories import insert_entry
 
 pytestmark = pytest.mark.anyio

@@ -15,7 +15,7 @@ from contest.core.security import Passwords, token_hash
 from contest.voting import likes
 from contest.voting import writer as like_writer
 from contest.voting.writer import LikeWriter
-from tests.test_likes import NOW, as_voter, setup, user
+from tests.voting.test_likes import NOW, as_voter, setup, user
 
 pytestmark = pytest.mark.anyio
 

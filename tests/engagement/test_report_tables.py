@@ -16,8 +16,7 @@ from contest.engagement.figures import engagement
 from contest.engagement.report_tables import Table
 from contest.entries import replies
 from contest.voting import likes
-from tests.factories import insert_entry
-from tests.report_scenario import (
+from tests.engagement.report_scenario import (
     ANNOUNCED,
     JUDGING_CLOSED,
     NOW,
@@ -28,6 +27,7 @@ from tests.report_scenario import (
     judge_and_publish,
     make_user,
 )
+from tests.factories import insert_entry
 
 pytestmark = pytest.mark.anyio
 

@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 
 from tests.conftest import Site
-from tests.web.test_entries_web import contest_slug, photo_bytes, submit
+from tests.web.members.test_entries_web import contest_slug, photo_bytes, submit
 
 __all__ = ["contest_slug"]
 

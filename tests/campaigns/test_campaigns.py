@@ -25,8 +25,8 @@ from contest.core.errors import ValidationError
 from contest.core.outbox import SmtpSettings
 from contest.core.security import Passwords, token_hash
 from contest.demo.contests import demo_settings
+from tests.core.test_outbox import FakeSMTP
 from tests.factories import add_account, insert_entry
-from tests.test_outbox import FakeSMTP
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 VOTING = NOW + timedelta(days=12)

@@ -7,7 +7,7 @@ import pytest
 
 from contest.engagement import report_tables
 from tests.conftest import Site
-from tests.engagement_data import (
+from tests.engagement.engagement_data import (
     NOW,
     ORGANIZER_EMAIL,
     Known,
