@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -46,22 +48,63 @@ def _in_transaction(connection: sqlite3.Connection, work: Callable[[sqlite3.Conn
     return result
 
 
-class _Reads:
-    """Queries that return rows, on whichever connection the subclass reads from."""
+class _WriterThread:
+    """The writer's own ``sqlite3`` connection, opened and used only on one dedicated thread.
 
-    _reading: aiosqlite.Connection
+    Every write (a statement of ``transaction()``, or a whole ``write_in_thread`` function)
+    runs there in the order it was handed over, so the hot path can run several statements
+    in one trip without reaching into a library's private parts.
+    """
+
+    def __init__(self) -> None:
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="contest-db-writer")
+        self._connection: sqlite3.Connection | None = None
+
+    async def open(self, path: Path) -> None:
+        """Connect, on the writer's thread, with the same settings as every connection."""
+
+        def connect() -> sqlite3.Connection:
+            connection = sqlite3.connect(path, isolation_level=None)
+            connection.row_factory = sqlite3.Row
+            for pragma in PRAGMAS:
+                connection.execute(pragma)
+            return connection
+
+        self._connection = await self.run_raw(connect)
+
+    async def run_raw(self, work: Callable[[], T]) -> T:
+        """Run ``work()`` on the writer's thread."""
+        return await asyncio.get_running_loop().run_in_executor(self._thread, work)
+
+    async def run(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``work(connection)`` on the writer's thread."""
+        connection = self._connection
+        if connection is None:
+            raise sqlite3.ProgrammingError("the database writer is closed")
+        return await self.run_raw(lambda: work(connection))
+
+    async def close(self) -> None:
+        """Close the connection on its thread, then let the thread go."""
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            await self.run_raw(connection.close)
+        self._thread.shutdown(wait=False)
+
+
+class _Reads(ABC):
+    """Queries that return rows, on whichever connection the subclass reads from."""
 
     # One trip to the connection's thread per query (execute, fetch and close together):
     # the hops, not SQLite, are what a request mostly waits for.
+
+    @abstractmethod
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
+        """All rows of a query."""
 
     async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
         """The first row of a query, or None (meant for queries that return one row)."""
         rows = await self.fetch_all(sql, params)
         return rows[0] if rows else None
-
-    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
-        """All rows of a query."""
-        return list(await self._reading.execute_fetchall(sql, params))
 
     async def fetch_value(self, sql: str, params: Params = ()) -> Any:
         """The first column of the first row, or None."""
@@ -72,20 +115,26 @@ class _Reads:
 class Database(_Reads):
     """Reads go to a shared reader; every write runs alone inside ``BEGIN IMMEDIATE``.
 
-    aiosqlite gives each connection its own thread, so two requests sharing the writer would
-    interleave their statements in one transaction. The lock keeps one transaction at a time.
+    The reader is an aiosqlite connection; the writer is a connection on a thread of its own
+    (``_WriterThread``). Two requests sharing the writer would interleave their statements in
+    one transaction, so a lock keeps one transaction at a time.
     """
 
-    def __init__(self, reader: aiosqlite.Connection, writer: aiosqlite.Connection) -> None:
+    def __init__(self, reader: aiosqlite.Connection, writer: _WriterThread) -> None:
         self._reading = reader
         self._writer = writer
         self._write_lock = asyncio.Lock()
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
+        """All rows of a query, from the reader."""
+        return list(await self._reading.execute_fetchall(sql, params))
 
     @classmethod
     async def open(cls, path: Path, migrations: Iterable[Migration] = MIGRATIONS) -> Database:
         """Open (creating if needed) the database file and bring its schema up to date."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        writer = await _connect(path)
+        writer = _WriterThread()
+        await writer.open(path)
         reader = await _connect(path)
         database = cls(reader, writer)
         await database.migrate(migrations)
@@ -122,13 +171,13 @@ class Database(_Reads):
     async def transaction(self) -> AsyncIterator[Transaction]:
         """A write transaction: committed on success, rolled back on any exception."""
         async with self._write_lock:
-            await self._writer.execute("BEGIN IMMEDIATE")
+            await self._writer.run(lambda connection: connection.execute("BEGIN IMMEDIATE"))
             try:
                 yield Transaction(self._writer)
             except BaseException:
-                await self._writer.execute("ROLLBACK")
+                await self._writer.run(_roll_back)
                 raise
-            await self._writer.execute("COMMIT")
+            await self._writer.run(lambda connection: connection.execute("COMMIT"))
 
     async def write_in_thread(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run a synchronous ``work(connection)`` in one write transaction, in one trip.
@@ -137,33 +186,40 @@ class Database(_Reads):
         the whole function runs on that thread, inside ``BEGIN IMMEDIATE``, under the same
         lock as ``transaction()``. It must be quick and must not touch the event loop.
         """
-        writer = self._writer
         async with self._write_lock:
-            # aiosqlite runs queued functions on the connection's own thread; its public
-            # methods are each one statement, and this needs several in one trip.
-            result: T = await writer._execute(  # type: ignore[no-untyped-call]
-                _in_transaction, writer._conn, work
-            )
-            return result
+            return await self._writer.run(lambda connection: _in_transaction(connection, work))
+
+
+def _roll_back(connection: sqlite3.Connection) -> None:
+    if connection.in_transaction:
+        connection.execute("ROLLBACK")
 
 
 class Transaction(_Reads):
     """Statements run on the writer inside one open transaction."""
 
-    def __init__(self, connection: aiosqlite.Connection) -> None:
-        self._connection = connection
-        self._reading = connection
+    def __init__(self, writer: _WriterThread) -> None:
+        self._writer = writer
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
+        """All rows of a query, inside the transaction."""
+        return await self._writer.run(lambda connection: connection.execute(sql, params).fetchall())
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        """Run a statement in one trip to the database thread; return the last inserted row id."""
-        row = await self._connection.execute_insert(sql, params)
-        return int(row[0]) if row is not None and row[0] is not None else 0
+        """Run a statement in one trip to the writer's thread; return the last inserted row id."""
+
+        def run(connection: sqlite3.Connection) -> int:
+            connection.execute(sql, params)
+            (rowid,) = connection.execute("SELECT last_insert_rowid()").fetchone()
+            return int(rowid or 0)
+
+        return await self._writer.run(run)
 
     async def execute_rowcount(self, sql: str, params: Params = ()) -> int:
         """Run a statement; return how many rows it changed."""
-        async with self._connection.execute(sql, params) as cursor:
-            return cursor.rowcount
+        return await self._writer.run(lambda connection: connection.execute(sql, params).rowcount)
 
     async def execute_many(self, sql: str, rows: Iterable[Params]) -> None:
         """Run a statement once per parameter set."""
-        await self._connection.executemany(sql, rows)
+        rows = list(rows)
+        await self._writer.run(lambda connection: connection.executemany(sql, rows))

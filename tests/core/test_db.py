@@ -76,6 +76,45 @@ async def test_concurrent_writers_never_interleave(db: Database) -> None:
     assert await db.fetch_value("SELECT value FROM settings WHERE key = 'counter'") == "40"
 
 
+async def test_work_in_the_writers_thread_is_all_or_nothing_and_waits_its_turn(
+    db: Database,
+) -> None:
+    def half_then_fail(connection: sqlite3.Connection) -> None:
+        connection.execute("INSERT INTO settings (key, value) VALUES ('half', 'done')")
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        await db.write_in_thread(half_then_fail)
+    assert await db.fetch_value("SELECT count(*) FROM settings") == 0
+
+    def add_one(connection: sqlite3.Connection) -> int:
+        (value,) = connection.execute("SELECT count(*) FROM settings").fetchone()
+        connection.execute("INSERT INTO settings (key, value) VALUES (?, '')", (f"k{value}",))
+        return int(value)
+
+    async def in_a_transaction() -> None:
+        async with db.transaction() as tx:
+            count = await tx.fetch_value("SELECT count(*) FROM settings")
+            await anyio.lowlevel.checkpoint()  # a thread's work must not slip in here
+            await tx.execute("INSERT INTO settings (key, value) VALUES (?, '')", (f"k{count}",))
+
+    async with anyio.create_task_group() as tasks:
+        for index in range(30):
+            if index % 2:
+                tasks.start_soon(in_a_transaction)
+            else:
+                tasks.start_soon(db.write_in_thread, add_one)
+    assert await db.fetch_value("SELECT count(*) FROM settings") == 30
+
+
+async def test_a_closed_database_refuses_writes(tmp_path: Path) -> None:
+    closed = await Database.open(tmp_path / "closed.db")
+    await closed.close()
+    with pytest.raises(sqlite3.ProgrammingError):
+        async with closed.transaction():
+            pass
+
+
 async def test_schema_refuses_impossible_contest_dates(db: Database) -> None:
     with pytest.raises(sqlite3.IntegrityError):
         async with db.transaction() as tx:
