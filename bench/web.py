@@ -3,6 +3,7 @@
 Run: .venv/bin/python bench/web.py   (the last line printed is a JSON summary)
      .venv/bin/python bench/web.py --only likes   (the like loop alone, its figures only)
      .venv/bin/python bench/web.py --only media   (gallery and thumbnails alone, their figures)
+     .venv/bin/python bench/web.py --only earns   (what each speed-up earns: with and without)
 
 The server runs in its own process pinned to the first core, the load generator here on the
 second; every loop is bounded in requests and in seconds. Requests are written by hand on
@@ -76,8 +77,9 @@ def cores() -> tuple[set[int], set[int]]:
     return {allowed[0]}, {allowed[-1]}
 
 
-def seed(data: Path) -> tuple[str, list[str], int]:
-    """A contest in its voting phase, 500 approved entries and 64 signed-in voters."""
+def seed(data: Path, *, device: bool = False) -> tuple[str, list[str], int]:
+    """A contest in its voting phase, 500 approved entries and 64 signed-in voters (with
+    ``device``, voting by device from a network listed as shared, so no budget applies)."""
     config = Config(data_dir=data, secret_key=SECRET)
     code = (
         "import asyncio, sys; from contest.core.db import Database; from pathlib import Path;"
@@ -129,6 +131,9 @@ def seed(data: Path) -> tuple[str, list[str], int]:
             (token_hash(token), cursor.lastrowid, stamps[0], stamps[6]),
         )
         tokens.append(token)
+    if device:
+        db.execute("UPDATE contests SET voting_mode = 'device'")
+        db.execute("INSERT INTO settings (key, value) VALUES ('shared_networks', '127.0.0.0/8')")
     db.commit()
     db.close()
     return thumb, tokens, ENTRIES
@@ -244,8 +249,11 @@ def get(path: str, port: int, cookie: str = "") -> bytes:
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
 
-def like_requests(port: int, tokens: list[str]) -> tuple[list[bytes], list[tuple[int, int]]]:
-    """Like requests from each voter's session, with a fifth of them replaying earlier ones."""
+def like_requests(
+    port: int, tokens: list[str], *, device: bool = False
+) -> tuple[list[bytes], list[tuple[int, int]]]:
+    """Like requests from each voter's session (or, with ``device``, each voter's browser alone),
+    with a fifth of them replaying earlier ones."""
     from contest.core.security import csrf_token
 
     rng = random.Random(7)
@@ -259,9 +267,10 @@ def like_requests(port: int, tokens: list[str]) -> tuple[list[bytes], list[tuple
         pairs.append((voter, entry))
         browser = f"bench-browser-{voter:04d}-" + "y" * 24
         body = f"csrf_token={csrf_token(SECRET, browser)}&action=like".encode()
+        session = "" if device else f"contest_session={tokens[voter]}; "
         head = (
             f"POST /entries/{entry}/like HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-            f"Cookie: contest_session={tokens[voter]}; contest_browser={browser}\r\n"
+            f"Cookie: {session}contest_browser={browser}\r\n"
             "Accept: application/json\r\nSec-Fetch-Site: same-origin\r\n"
             "Content-Type: application/x-www-form-urlencoded\r\n"
             f"Content-Length: {len(body)}\r\n\r\n"
@@ -446,6 +455,82 @@ def media_figures(server_core: set[int]) -> dict[str, float]:
     return report_media(gallery, fresh, thumbs, plain)
 
 
+#: The speed-ups each loop can tell about: a like by account, a like by device (the only one
+#: that reads the shared networks), a gallery page, a thumbnail.
+EARNS = {
+    "likes": ("like_fast_path", "indexed_router", "session_cache", "contest_cache"),
+    "device likes": ("settings_cache",),
+    "gallery": ("indexed_router",),
+    "thumbnails": ("media_fast_path",),
+}
+#: A speed-up stays only if the loop it serves runs at least this much faster with it.
+EARNS_ITS_PLACE = 1.3
+
+
+def variant_likes(core: set[int], without: str, *, device: bool) -> Measured:
+    """Likes through our app without one speed-up ("" for none), on a fresh database."""
+    with tempfile.TemporaryDirectory() as folder:
+        data = Path(folder)
+        _, tokens, _ = seed(data, device=device)
+        app = "bench.web_apps:variant_app"
+        with serving(app, data, core, BENCH_WITHOUT=without) as (server, port):
+            raw, _ = like_requests(port, tokens, device=device)
+            timings, cpu_us = timed_load(server, port, raw)
+    refused = sum(1 for status, _ in timings.bodies[: timings.done] if status != 200)
+    if refused:
+        print(f"  ({refused} likes refused without {without or 'nothing'})")
+    return Measured(timings, cpu_us)
+
+
+def variant_gets(core: set[int], without: str, loop: str) -> Measured:
+    """The gallery page or a thumbnail from our app without one speed-up ("" for none)."""
+    with tempfile.TemporaryDirectory() as folder:
+        data = Path(folder)
+        thumb, _, _ = seed(data)
+        app = "bench.web_apps:variant_app"
+        with serving(app, data, core, BENCH_WITHOUT=without) as (server, port):
+            if loop == "gallery":
+                return measure(server, port, "/contests/bench/gallery", PAGE_REQUESTS)
+            return measure(server, port, f"/media/{thumb}", THUMB_REQUESTS)
+
+
+def earns_figures(core: set[int]) -> dict[str, float]:
+    """Each loop with every speed-up, then without each one in turn, in rounds; each speed-up's
+    figure is the median over the rounds of (rate with it) / (rate without it)."""
+    ratios: dict[tuple[str, str], list[float]] = {}
+    cpu: dict[tuple[str, str], list[float]] = {}
+    for number in range(1, LIKE_ROUNDS + 1):
+        for loop, speed_ups in EARNS.items():
+
+            def run(without: str, loop: str = loop) -> Measured:
+                if loop in ("likes", "device likes"):
+                    return variant_likes(core, without, device=loop == "device likes")
+                return variant_gets(core, without, loop)
+
+            whole = run("")
+            for name in speed_ups:
+                bare = run(name)
+                ratio = whole.per_second / max(bare.per_second, 1)
+                ratios.setdefault((loop, name), []).append(ratio)
+                cpu.setdefault((loop, name), []).append(bare.cpu_us / max(whole.cpu_us, 1))
+                print(
+                    f"earns, round {number}, {loop}: {whole.per_second:.0f}/s with everything,"
+                    f" {bare.per_second:.0f}/s without {name} = {ratio:.2f}x"
+                    f" (server CPU {whole.cpu_us:.0f} vs {bare.cpu_us:.0f} us)"
+                )
+    figures: dict[str, float] = {}
+    for (loop, name), values in ratios.items():
+        ratio, cpu_ratio = median(values), median(cpu[loop, name])
+        verdict = "earns its place" if ratio >= EARNS_ITS_PLACE else "does not earn its place"
+        print(
+            f"earns: {name} on {loop}: {ratio:.2f}x the rate, {cpu_ratio:.2f}x less server CPU"
+            f" per request (median of {len(values)} rounds): {verdict}"
+            f" (at least {EARNS_ITS_PLACE}x)"
+        )
+        figures[f"earns_{name}_on_{loop.replace(' ', '_')}"] = round(ratio, 2)
+    return figures
+
+
 def main() -> None:
     part = sys.argv[2] if sys.argv[1:2] == ["--only"] and len(sys.argv) == 3 else "all"
     server_core, load_core = cores()
@@ -455,6 +540,8 @@ def main() -> None:
         figures |= report_like_rounds([like_round(server_core) for _ in range(LIKE_ROUNDS)])
     if part in ("all", "media"):
         figures |= media_figures(server_core)
+    if part in ("all", "earns"):
+        figures |= earns_figures(server_core)
     print(json.dumps(figures))
 
 

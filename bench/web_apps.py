@@ -11,16 +11,62 @@ import aiosqlite
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, Router
 from starlette.staticfiles import StaticFiles
 
 from contest.app import create_app
 from contest.config import Config
+from contest.core.cache import TTLCache
+from contest.web.public.like_fast_path import LikeFastPath
+from contest.web.public.media import MediaFastPath
 
 
 def contest_app() -> Starlette:
     """The real application, configured from the environment the benchmark sets."""
     return create_app(Config.from_environ())
+
+
+#: What ``variant_app`` can take out of our app, each measured against the whole app.
+SPEED_UPS = (
+    "like_fast_path",
+    "media_fast_path",
+    "indexed_router",
+    "session_cache",
+    "contest_cache",
+    "settings_cache",
+)
+
+
+def variant_app() -> Starlette:
+    """Our app without the speed-ups named in BENCH_WITHOUT (comma-separated SPEED_UPS), to
+    show what each one earns in the same run. Only public attributes are changed: the
+    middleware list before the stack is built, the router, and the services' caches."""
+    app = contest_app()
+    without = {name for name in os.environ.get("BENCH_WITHOUT", "").split(",") if name}
+    unknown = without - set(SPEED_UPS)
+    if unknown:
+        raise SystemExit(f"unknown speed-ups: {', '.join(sorted(unknown))}")
+    dropped = {LikeFastPath} if "like_fast_path" in without else set()
+    dropped |= {MediaFastPath} if "media_fast_path" in without else set()
+    app.user_middleware = [entry for entry in app.user_middleware if entry.cls not in dropped]
+    started = app.router.lifespan_context
+    if "indexed_router" in without:
+        app.router = Router(app.router.routes)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(served: Starlette) -> AsyncIterator[None]:
+        async with started(served):
+            services = served.state.services
+            if "session_cache" in without:
+                services.session_cache.seconds = 0
+            if "contest_cache" in without:
+                services.contest_cache = TTLCache(0)
+            if "settings_cache" in without:
+                services.settings_cache = TTLCache(0)
+            yield
+
+    app.router.lifespan_context = lifespan
+    return app
 
 
 def static_app() -> Starlette:

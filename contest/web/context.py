@@ -39,8 +39,6 @@ FORM_MAX_PART_SIZE = 64 * 1024
 #: Limits on the photo form: one photo, and about fifteen text fields.
 UPLOAD_MAX_FILES = 1
 UPLOAD_MAX_FIELDS = 40
-#: Entries whose contest is remembered at most; past that the memory starts afresh.
-ENTRY_CONTESTS_KEPT = 100_000
 
 
 @dataclass
@@ -63,8 +61,6 @@ class Services:
     media_wakeup: anyio.Event = field(default_factory=anyio.Event)
     #: Who a session belongs to, for a few seconds (see contest/sessions.py for the bound).
     session_cache: sessions.SessionCache = field(default_factory=sessions.SessionCache)
-    #: The contest of each entry liked lately (an entry never moves to another contest).
-    entry_contests: dict[int, int] = field(default_factory=dict)
     like_writer: LikeWriter = field(init=False)
 
     def __post_init__(self) -> None:
@@ -78,18 +74,10 @@ class Services:
         return contest
 
     async def contest_of_entry(self, entry_id: int) -> Contest:
-        """The contest of an entry, with neither read repeated on the hot path of likes.
-
-        The entry's contest never changes, so it is remembered (see ``entry_contests``); its
-        status and author may, so the like's write checks those.
-        """
-        contest_id = self.entry_contests.get(entry_id)
-        if contest_id is None:
-            contest_id = int((await entry_store.get_entry(self.db, entry_id))["contest_id"])
-            if len(self.entry_contests) >= ENTRY_CONTESTS_KEPT:
-                self.entry_contests.clear()
-            self.entry_contests[entry_id] = contest_id
-        return await self.contest(contest_id)
+        """The contest of an entry (the contest itself from the two-second cache)."""
+        return await self.contest(
+            int((await entry_store.get_entry(self.db, entry_id))["contest_id"])
+        )
 
     async def shared_networks(self) -> list[site_settings.Network]:
         """The networks many people reach the site from, as organizers listed them."""

@@ -12,9 +12,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from contest.contests.model import Contest
-from contest.core.errors import ContestError, NotSignedIn
-from contest.core.forms import FormValues
-from contest.entries import store as entry_store
+from contest.core.errors import NotSignedIn
 from contest.voting.clicks import LikeAnswer, click_like
 from contest.voting.likes import SessionChanged
 from contest.web.context import forget_user, now, read_form, redirect, safe_next, services
@@ -60,24 +58,6 @@ async def _click(request: Request, contest: Contest, action: str) -> LikeAnswer:
 async def toggle_like(request: Request) -> Response:
     """Like or unlike an entry; scripts get the new state as JSON, forms go back where they were."""
     form = await read_form(request)
-    try:
-        return await _toggle(request, form)
-    except ContestError:
-        # SQLite may give a deleted newest entry's id to the next entry, in any contest, and
-        # the remembered contest's phase or rules would then refuse wrongly: if the entry now
-        # belongs elsewhere, try once more with its contest.
-        svc, entry_id = services(request), request.path_params["entry_id"]
-        remembered = svc.entry_contests.pop(entry_id, None)
-        if remembered is None:
-            raise
-        actual = int((await entry_store.get_entry(svc.db, entry_id))["contest_id"])
-        svc.entry_contests[entry_id] = actual
-        if actual == remembered:
-            raise
-        return await _toggle(request, form)
-
-
-async def _toggle(request: Request, form: FormValues) -> Response:
     entry_id: int = request.path_params["entry_id"]
     contest = await services(request).contest_of_entry(entry_id)
     try:
