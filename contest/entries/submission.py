@@ -17,8 +17,9 @@ import anyio
 
 from contest.accounts.users import User
 from contest.contests.model import Contest
+from contest.contests.store import get_contest
 from contest.core.db import Database, Row
-from contest.core.errors import ContestError, ValidationError
+from contest.core.errors import ContestError, Forbidden, ValidationError
 from contest.core.forms import FormValues
 from contest.core.storage import LocalStorage
 from contest.entries import store
@@ -39,11 +40,13 @@ NO_PHOTO = "Choose a photo to upload."
 
 @dataclass(frozen=True)
 class EntryForm:
-    """What the entry form shows besides what was typed: why it is closed to this person (if
-    it is), and the contest's categories to choose from."""
+    """What the entry form starts with: why it is closed to this person (if it is), the
+    contest's categories to choose from, and the values to fill in (an existing entry's own,
+    or a new entry's defaults)."""
 
     problem: str | None
     categories: list[Row]
+    values: FormValues
 
 
 @dataclass(frozen=True)
@@ -67,22 +70,52 @@ class _Sent:
     errors: dict[str, str] = field(default_factory=dict)
 
 
+async def own_entry(db: Database, entry_id: int, user: User) -> tuple[Row, Contest]:
+    """An entry of the participant's own, and its contest; Forbidden for anyone else's."""
+    entry = await store.get_entry(db, entry_id)
+    if entry["participant_id"] != user.id:
+        raise Forbidden("You can only change your own entries.")
+    return entry, await get_contest(db, entry["contest_id"])
+
+
 async def entry_form(
     db: Database, *, contest: Contest, user: User, entry: Row | None = None, now: datetime
 ) -> EntryForm:
-    """The form's context: for a new entry, whether this person may enter now (eligibility,
-    the calendar, their entry limit); for an existing one, whether it may still change."""
+    """The form's start: for a new entry, whether this person may enter now (eligibility,
+    the calendar, their entry limit); for an existing one, whether it may still change, and
+    its words and choices as they stand."""
+    categories = await store.category_options(db, contest.id)
     if entry is not None:
         problem = None
         if not contest.schedule.submissions_are_open(now):
             problem = "Submissions have closed, so this entry can no longer be changed."
-    else:
-        problem = store.submission_problem(contest, user, now)
-        limit = contest.settings.max_entries_per_participant
-        entered = await store.count_entries(db, contest_id=contest.id, user_id=user.id)
-        if problem is None and entered >= limit:
-            problem = store.limit_message(limit)
-    return EntryForm(problem=problem, categories=await store.category_options(db, contest.id))
+        values = _values_of(entry, await store.hashtags_of(db, entry["id"]), contest)
+        return EntryForm(problem=problem, categories=categories, values=values)
+    problem = store.submission_problem(contest, user, now)
+    limit = contest.settings.max_entries_per_participant
+    entered = await store.count_entries(db, contest_id=contest.id, user_id=user.id)
+    if problem is None and entered >= limit:
+        problem = store.limit_message(limit)
+    values = FormValues.of({"licence": "contest", "credit": "name"})
+    return EntryForm(problem=problem, categories=categories, values=values)
+
+
+def _values_of(entry: Row, hashtags: list[str], contest: Contest) -> FormValues:
+    """The form filled in as the entry stands (the official hashtag is always added anyway)."""
+    official = contest.settings.hashtag.casefold()
+    own = [f"#{tag}" for tag in hashtags if tag != official]
+    values: dict[str, str | list[str]] = {
+        "title": entry["title"],
+        "description": entry["description"],
+        "alt_text": entry["alt_text"],
+        "hashtags": " ".join(own),
+        "category_id": str(entry["category_id"] or ""),
+        "licence": entry["licence"],
+        "credit": entry["credit"],
+        "consent_own_work": "on",
+        "consent_people": "on",
+    }
+    return FormValues.of(values)
 
 
 async def submit_photo(

@@ -11,6 +11,7 @@ import pytest
 from contest.accounts.users import User
 from contest.contests.model import Contest
 from contest.core.db import Database
+from contest.core.errors import Forbidden
 from contest.core.security import Passwords
 from contest.core.storage import LocalStorage
 from contest.entries import submission
@@ -150,3 +151,24 @@ async def test_changing_an_entry_keeps_its_photo_and_refuses_bad_text(
     changed = await db.fetch_one("SELECT title, display_key FROM entries WHERE id = ?", (entry_id,))
     assert changed["title"] == "Night falls on the stacks"
     assert changed["display_key"] == entry["display_key"]
+
+
+async def test_only_the_author_may_open_an_entry_to_change_it_as_it_stands(
+    db: Database, passwords: Passwords, storage: LocalStorage
+) -> None:
+    contest, author = await _people(db, passwords)
+    entry_id = await _submit(db, storage, contest, author, hashtags="#dusk #stacks")
+    assert isinstance(entry_id, int)
+    entry, found = await submission.own_entry(db, entry_id, author)
+    assert found.id == contest.id
+    stranger = await add_account(db, passwords, email="sam@uni.edu", name="Sam Poe")
+    with pytest.raises(Forbidden):
+        await submission.own_entry(db, entry_id, stranger)
+
+    form = await submission.entry_form(db, contest=contest, user=author, entry=entry, now=START)
+    assert form.values.get("title") == "Evening over the stacks"
+    assert form.values.get("hashtags") == "#dusk #stacks"  # the official tag is added anyway
+    assert form.problem is None
+    later = contest.schedule.submissions_close
+    closed = await submission.entry_form(db, contest=contest, user=author, entry=entry, now=later)
+    assert closed.problem is not None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -12,7 +12,6 @@ from contest.accounts.users import User
 from contest.contests import store as contest_store
 from contest.contests.model import Contest
 from contest.core.db import Row
-from contest.core.errors import Forbidden
 from contest.core.forms import FormValues
 from contest.entries import store as entry_store
 from contest.entries import submission
@@ -29,7 +28,6 @@ from contest.web.context import (
 )
 from contest.web.rendering import render
 
-T = TypeVar("T")
 ACCEPT_ATTRIBUTE = "image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif"
 
 
@@ -71,9 +69,8 @@ async def enter_contest(request: Request) -> Response:
         user = await require_user(request)  # sends visitors to sign in, then back here
     page = await submission.entry_form(svc.db, contest=contest, user=user, now=now(request))
     if request.method == "GET" or page.problem:
-        form = FormValues.of({"licence": "contest", "credit": "name"})
         status = 403 if page.problem and request.method == "POST" else 200
-        return await _form_page(request, contest, form, page, status_code=status)
+        return await _form_page(request, contest, page.values, page, status_code=status)
     form, photo = await read_upload_form(request, "photo")
     result = await submission.submit_photo(
         svc.db,
@@ -102,28 +99,10 @@ async def my_entries(request: Request) -> Response:
 
 async def _own_entry(request: Request) -> tuple[User, Row, Contest]:
     user = await require_user(request)
-    svc = services(request)
-    entry = await entry_store.get_entry(svc.db, request.path_params["entry_id"])
-    if entry["participant_id"] != user.id:
-        raise Forbidden("You can only change your own entries.")
-    contest = await contest_store.get_contest(svc.db, entry["contest_id"])
+    entry, contest = await submission.own_entry(
+        services(request).db, request.path_params["entry_id"], user
+    )
     return user, entry, contest
-
-
-def _entry_form_values(entry: Row, hashtags: list[str], official: str) -> FormValues:
-    own = [f"#{tag}" for tag in hashtags if tag != official.casefold()]
-    values: dict[str, str | list[str]] = {
-        "title": entry["title"],
-        "description": entry["description"],
-        "alt_text": entry["alt_text"],
-        "hashtags": " ".join(own),
-        "category_id": str(entry["category_id"] or ""),
-        "licence": entry["licence"],
-        "credit": entry["credit"],
-        "consent_own_work": "on",
-        "consent_people": "on",
-    }
-    return FormValues.of(values)
 
 
 async def edit_entry(request: Request) -> Response:
@@ -134,9 +113,7 @@ async def edit_entry(request: Request) -> Response:
         svc.db, contest=contest, user=user, entry=entry, now=now(request)
     )
     if request.method == "GET":
-        hashtags = await entry_store.hashtags_of(svc.db, entry["id"])
-        form = _entry_form_values(entry, hashtags, contest.settings.hashtag)
-        return await _form_page(request, contest, form, page, entry=entry)
+        return await _form_page(request, contest, page.values, page, entry=entry)
     form, photo = await read_upload_form(request, "photo")
     refusal = await submission.change_entry(
         svc.db,
