@@ -178,16 +178,14 @@ async def add_entry(
     """An entry submitted through the entry form's use case while submissions were open, then
     approved or rejected by ``moderator`` (needed unless ``status`` is "pending")."""
     entered = contest.schedule.submissions_open + timedelta(minutes=1)
-    result = await submission.submit_photo(
-        db,
-        storage,
+    posted = submission.Posted(
         contest=contest,
         user=author,
         form=entry_form(title, **fields),
         photo=photo if photo is not None else photo_bytes(zlib.crc32(title.encode()) % 251),
         now=entered,
-        limiter=anyio.CapacityLimiter(1),
     )
+    result = await submission.submit_photo(db, storage, posted, limiter=anyio.CapacityLimiter(1))
     assert isinstance(result, int), result
     if status != "pending":
         assert moderator is not None, "approving or rejecting needs an organizer"

@@ -58,11 +58,24 @@ class Refusal:
     upload_token: str = ""
 
 
-@dataclass
-class _Sent:
-    """A posted entry form: its fields, its photo (new or held) and what is wrong with it."""
+@dataclass(frozen=True)
+class Posted:
+    """An entry form as the participant posted it: who, to which contest, when, its fields
+    and the photo's bytes (empty when none was sent; ``upload_token`` may name a held one)."""
 
+    contest: Contest
+    user: User
     form: FormValues
+    photo: bytes
+    now: datetime
+
+
+@dataclass
+class _Checked:
+    """A posted form once checked: its photo (new or held), its text and choices, and every
+    problem found."""
+
+    posted: Posted
     photo: StoredPhoto | None
     is_new: bool
     text: EntryText | None
@@ -119,97 +132,71 @@ def _values_of(entry: Row, hashtags: list[str], contest: Contest) -> FormValues:
 
 
 async def submit_photo(
-    db: Database,
-    storage: LocalStorage,
-    *,
-    contest: Contest,
-    user: User,
-    form: FormValues,
-    photo: bytes,
-    now: datetime,
-    limiter: anyio.CapacityLimiter,
+    db: Database, storage: LocalStorage, posted: Posted, *, limiter: anyio.CapacityLimiter
 ) -> int | Refusal:
     """Enter a photo in the contest: the new entry's id, or why it was refused."""
-    sent = await _read(db, storage, contest, user, form, photo, now=now, limiter=limiter)
-    if sent.photo is None and not sent.errors:
-        sent.errors["photo"] = NO_PHOTO
-    if sent.errors or sent.text is None or sent.photo is None:
-        return await _refuse(db, sent, user, now=now)
-    return await _saving(
+    checked = await _check(db, storage, posted, limiter=limiter)
+    if checked.photo is None and not checked.errors:
+        checked.errors["photo"] = NO_PHOTO
+    if checked.errors or checked.text is None or checked.photo is None:
+        return await _refuse(db, checked)
+    saving = store.submit_entry(
         db,
-        storage,
-        sent,
-        store.submit_entry(
-            db,
-            contest=contest,
-            user=user,
-            text=sent.text,
-            choices=sent.choices,
-            photo=sent.photo,
-            now=now,
-        ),
+        contest=posted.contest,
+        user=posted.user,
+        text=checked.text,
+        choices=checked.choices,
+        photo=checked.photo,
+        now=posted.now,
     )
+    return await _saving(db, storage, checked, saving)
 
 
 async def change_entry(
     db: Database,
     storage: LocalStorage,
+    posted: Posted,
     *,
     entry: Row,
-    contest: Contest,
-    user: User,
-    form: FormValues,
-    photo: bytes,
-    now: datetime,
     limiter: anyio.CapacityLimiter,
 ) -> Refusal | None:
     """Change an entry's words, category or photo (None once stored), or say why not."""
-    sent = await _read(
-        db, storage, contest, user, form, photo, now=now, limiter=limiter, entry_id=entry["id"]
-    )
-    if sent.errors or sent.text is None:
-        return await _refuse(db, sent, user, now=now)
-    await _saving(
+    checked = await _check(db, storage, posted, limiter=limiter, entry_id=entry["id"])
+    if checked.errors or checked.text is None:
+        return await _refuse(db, checked)
+    saving = store.update_entry(
         db,
         storage,
-        sent,
-        store.update_entry(
-            db,
-            storage,
-            entry=entry,
-            contest=contest,
-            user=user,
-            text=sent.text,
-            choices=sent.choices,
-            photo=sent.photo,
-            now=now,
-        ),
+        entry=entry,
+        contest=posted.contest,
+        user=posted.user,
+        text=checked.text,
+        choices=checked.choices,
+        photo=checked.photo,
+        now=posted.now,
     )
+    await _saving(db, storage, checked, saving)
     return None
 
 
 async def _photo(
     db: Database,
     storage: LocalStorage,
-    contest: Contest,
-    user: User,
-    data: bytes,
-    token: str,
+    posted: Posted,
     *,
-    now: datetime,
     limiter: anyio.CapacityLimiter,
     exclude: int | None,
 ) -> tuple[StoredPhoto | None, bool, dict[str, str]]:
     """The photo of this submission (new or held), whether it is new, and any problem with it."""
-    if data:
+    if posted.photo:
         try:
-            photo = await process_upload(storage, data, limiter=limiter)
+            photo = await process_upload(storage, posted.photo, limiter=limiter)
         except ValidationError as error:
             return None, False, error.errors
         duplicate = await store.duplicate_of_own(
             db,
-            contest_id=contest.id,
-            user_id=user.id,
+            contest_id=posted.contest.id,
+            user_id=posted.user.id,
             sha256=photo.original_sha256,
             exclude=exclude,
         )
@@ -217,64 +204,56 @@ async def _photo(
             await release_files(db, storage, photo.keys)
             return None, False, {"photo": DUPLICATE_OF_OWN}
         return photo, True, {}
-    if token:
-        held = await held_upload(db, token, user_id=user.id, now=now)
+    if token := posted.form.get("upload_token"):
+        held = await held_upload(db, token, user_id=posted.user.id, now=posted.now)
         if held is not None:
             return held, False, {}
     return None, False, {}
 
 
-async def _read(
+async def _check(
     db: Database,
     storage: LocalStorage,
-    contest: Contest,
-    user: User,
-    form: FormValues,
-    data: bytes,
+    posted: Posted,
     *,
-    now: datetime,
     limiter: anyio.CapacityLimiter,
     entry_id: int | None = None,
-) -> _Sent:
+) -> _Checked:
     """Every check of a posted form: the photo, the text, the choices."""
-    photo, is_new, errors = await _photo(
-        db,
-        storage,
-        contest,
-        user,
-        data,
-        form.get("upload_token"),
-        now=now,
-        limiter=limiter,
-        exclude=entry_id,
-    )
+    photo, is_new, errors = await _photo(db, storage, posted, limiter=limiter, exclude=entry_id)
+    settings = posted.contest.settings
     text, text_errors = check_entry_text(
-        form,
-        official_hashtag=contest.settings.hashtag,
-        description_required=contest.settings.description_required,
+        posted.form,
+        official_hashtag=settings.hashtag,
+        description_required=settings.description_required,
     )
-    choices, choice_errors = await store.check_choices(db, contest, form)
-    return _Sent(form, photo, is_new, text, choices, errors | text_errors | choice_errors)
+    choices, choice_errors = await store.check_choices(db, posted.contest, posted.form)
+    return _Checked(posted, photo, is_new, text, choices, errors | text_errors | choice_errors)
 
 
-async def _refuse(db: Database, sent: _Sent, user: User, *, now: datetime) -> Refusal:
+async def _refuse(db: Database, checked: _Checked) -> Refusal:
     """The refusal, a new photo held so that the form shown again need not ask for it."""
-    token = sent.form.get("upload_token")
-    if sent.photo is not None and sent.is_new:
-        token = await keep_upload(db, photo=sent.photo, user_id=user.id, now=now)
+    posted = checked.posted
+    token = posted.form.get("upload_token")
+    if checked.photo is not None and checked.is_new:
+        token = await keep_upload(db, photo=checked.photo, user_id=posted.user.id, now=posted.now)
     return Refusal(
-        errors=sent.errors, held=sent.photo, upload_token=token if sent.photo is not None else ""
+        errors=checked.errors,
+        held=checked.photo,
+        upload_token=token if checked.photo is not None else "",
     )
 
 
-async def _saving(db: Database, storage: LocalStorage, sent: _Sent, saving: Awaitable[T]) -> T:
+async def _saving(
+    db: Database, storage: LocalStorage, checked: _Checked, saving: Awaitable[T]
+) -> T:
     """Store the entry; on refusal drop the new photo's files, on success the held upload."""
     try:
         result = await saving
     except ContestError:
-        if sent.photo is not None and sent.is_new:
-            await release_files(db, storage, sent.photo.keys)
+        if checked.photo is not None and checked.is_new:
+            await release_files(db, storage, checked.photo.keys)
         raise
-    if token := sent.form.get("upload_token"):
+    if token := checked.posted.form.get("upload_token"):
         await forget_upload(db, storage, token)
     return result

@@ -31,16 +31,14 @@ async def _submit(
     db: Database, storage: LocalStorage, contest: Contest, author: User, **form: str
 ) -> int | Refusal:
     photo = form.pop("photo", "")
-    return await submission.submit_photo(
-        db,
-        storage,
+    posted = submission.Posted(
         contest=contest,
         user=author,
         form=entry_form(form.pop("title", "Evening over the stacks"), **form),
         photo=photo_bytes(3) if photo == "" else b"",
         now=START,
-        limiter=anyio.CapacityLimiter(1),
     )
+    return await submission.submit_photo(db, storage, posted, limiter=anyio.CapacityLimiter(1))
 
 
 def _files(storage: LocalStorage) -> set[str]:
@@ -133,16 +131,9 @@ async def test_changing_an_entry_keeps_its_photo_and_refuses_bad_text(
     entry = await db.fetch_one("SELECT * FROM entries WHERE id = ?", (entry_id,))
 
     async def change(title: str) -> Refusal | None:
+        posted = submission.Posted(contest, author, entry_form(title), b"", START)
         return await submission.change_entry(
-            db,
-            storage,
-            entry=entry,
-            contest=contest,
-            user=author,
-            form=entry_form(title),
-            photo=b"",
-            now=START,
-            limiter=anyio.CapacityLimiter(1),
+            db, storage, posted, entry=entry, limiter=anyio.CapacityLimiter(1)
         )
 
     refused = await change("")

@@ -58,6 +58,12 @@ async def _form_page(
     return await render(request, "entries/form.html", context, status_code=status_code)
 
 
+async def _posted(request: Request, contest: Contest, user: User) -> submission.Posted:
+    """The entry form as posted: one photo and a few fields, its CSRF token checked."""
+    form, photo = await read_upload_form(request, "photo")
+    return submission.Posted(contest=contest, user=user, form=form, photo=photo, now=now(request))
+
+
 async def enter_contest(request: Request) -> Response:
     """The entry form, and submitting a photo to the contest."""
     svc = services(request)
@@ -71,19 +77,12 @@ async def enter_contest(request: Request) -> Response:
     if request.method == "GET" or page.problem:
         status = 403 if page.problem and request.method == "POST" else 200
         return await _form_page(request, contest, page.values, page, status_code=status)
-    form, photo = await read_upload_form(request, "photo")
-    result = await submission.submit_photo(
-        svc.db,
-        svc.storage,
-        contest=contest,
-        user=user,
-        form=form,
-        photo=photo,
-        now=now(request),
-        limiter=svc.image_limiter,
-    )
+    posted = await _posted(request, contest, user)
+    result = await submission.submit_photo(svc.db, svc.storage, posted, limiter=svc.image_limiter)
     if isinstance(result, Refusal):
-        return await _form_page(request, contest, form, page, refusal=result, status_code=400)
+        return await _form_page(
+            request, contest, posted.form, page, refusal=result, status_code=400
+        )
     svc.wake_media_worker()
     return redirect(request, "my_entries", query={"received": result})
 
@@ -114,21 +113,13 @@ async def edit_entry(request: Request) -> Response:
     )
     if request.method == "GET":
         return await _form_page(request, contest, page.values, page, entry=entry)
-    form, photo = await read_upload_form(request, "photo")
+    posted = await _posted(request, contest, user)
     refusal = await submission.change_entry(
-        svc.db,
-        svc.storage,
-        entry=entry,
-        contest=contest,
-        user=user,
-        form=form,
-        photo=photo,
-        now=now(request),
-        limiter=svc.image_limiter,
+        svc.db, svc.storage, posted, entry=entry, limiter=svc.image_limiter
     )
     if refusal is not None:
         return await _form_page(
-            request, contest, form, page, entry=entry, refusal=refusal, status_code=400
+            request, contest, posted.form, page, entry=entry, refusal=refusal, status_code=400
         )
     svc.wake_media_worker()
     return redirect(request, "my_entries")
