@@ -1,17 +1,20 @@
 """Test data built through the domain's own functions, one call each.
 
 A contest in any phase and voting mode, people in any role, entries with photos Pillow draws
-(submitted and moderated as a participant and an organizer would), likes and judges' scores.
-Every factory takes the moment it acts at (``now``): tests run on a fixed clock.
+(submitted, moderated or withdrawn as a participant and an organizer would), likes, Library
+picks and voided likes, judges' scores, published results, organizers' replies, page views and
+share clicks, campaigns and unsubscriptions. Every factory takes the moment it acts at
+(``now``, by default ``START``): tests run on a fixed clock.
 """
 
 from __future__ import annotations
 
 import io
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -19,6 +22,9 @@ from PIL import Image, ImageDraw
 
 from contest.accounts import users
 from contest.accounts.users import User
+from contest.campaigns import drafts, unsubscribes
+from contest.campaigns import send as campaign_send
+from contest.campaigns import text as campaign_text
 from contest.contests import store as contest_store
 from contest.contests.model import Contest, ContestSettings, Criterion
 from contest.contests.phases import Phase, Schedule
@@ -26,8 +32,10 @@ from contest.core.db import Database, Transaction
 from contest.core.forms import FormValues
 from contest.core.security import Passwords
 from contest.core.storage import LocalStorage
-from contest.entries import moderation, submission
-from contest.judging import panel
+from contest.entries import moderation, replies, submission
+from contest.entries import store as entry_store
+from contest.gallery import views
+from contest.judging import panel, results
 from contest.voting import likes
 
 #: The tests' fixed clock starts here (a Monday morning).
@@ -132,6 +140,14 @@ async def add_account(
     return User.from_row(await users.get_user_row(db, user_id))
 
 
+async def storage_beside(db: Database) -> LocalStorage:
+    """The media folder beside the database file (where the app of a web test keeps photos),
+    for builders that are handed only the database."""
+    rows = await db.fetch_all("PRAGMA database_list")
+    main = next(row["file"] for row in rows if row["name"] == "main")
+    return LocalStorage(Path(main).parent / "media")
+
+
 def photo_bytes(seed: int = 0, *, size: tuple[int, int] = (96, 64), fmt: str = "JPEG") -> bytes:
     """A small photo, different for every seed (different enough that no two are near-copies)."""
     image = Image.new("RGB", size, (seed * 37 % 256, seed * 91 % 256, seed * 53 % 256))
@@ -172,12 +188,21 @@ async def add_entry(
     status: str = "approved",
     photo: bytes | None = None,
     moderator: User | None = None,
+    category: str | None = None,
+    entered: datetime | None = None,
     now: datetime = START,
     **fields: str,
 ) -> int:
-    """An entry submitted through the entry form's use case while submissions were open, then
-    approved or rejected by ``moderator`` (needed unless ``status`` is "pending")."""
-    entered = contest.schedule.submissions_open + timedelta(minutes=1)
+    """An entry submitted through the entry form's use case while submissions were open (at
+    ``entered``, by default a minute after they opened), in ``category`` (a name), then
+    approved or rejected by ``moderator`` at ``now`` (needed unless ``status`` is "pending"),
+    or withdrawn by its author (``status="withdrawn"``, at ``entered``)."""
+    entered = entered or contest.schedule.submissions_open + timedelta(minutes=1)
+    if category is not None:
+        options = {
+            row["name"]: row["id"] for row in await entry_store.category_options(db, contest.id)
+        }
+        fields["category_id"] = str(options[category])
     posted = submission.Posted(
         contest=contest,
         user=author,
@@ -187,7 +212,10 @@ async def add_entry(
     )
     result = await submission.submit_photo(db, storage, posted, limiter=anyio.CapacityLimiter(1))
     assert isinstance(result, int), result
-    if status != "pending":
+    if status == "withdrawn":
+        entry = await entry_store.get_entry(db, result)
+        await entry_store.withdraw_entry(db, entry=entry, contest=contest, user=author, now=entered)
+    elif status != "pending":
         assert moderator is not None, "approving or rejecting needs an organizer"
         await moderation.moderate(
             db,
@@ -201,14 +229,63 @@ async def add_entry(
     return result
 
 
+def _voter(contest: Contest, voter: User | str) -> likes.Voter:
+    """An account's voter, or a device voter named by a browser id."""
+    user = voter if isinstance(voter, User) else None
+    browser = voter if isinstance(voter, str) else ""
+    return likes.voter_for(contest, user, browser_id=browser, address="10.0.0.1")
+
+
 async def add_like(
     db: Database, contest: Contest, entry_id: int, voter: User | str, *, now: datetime = START
 ) -> likes.LikeState:
-    """A like from an account, or from a device voter named by a browser id."""
-    user = voter if isinstance(voter, User) else None
-    browser = voter if isinstance(voter, str) else ""
-    who = likes.voter_for(contest, user, browser_id=browser, address="10.0.0.1")
+    """A like from an account, or from a device voter named by a browser id (an organizer's
+    like is a Library pick)."""
+    who = _voter(contest, voter)
     return await likes.like(db, contest=contest, entry_id=entry_id, voter=who, now=now)
+
+
+async def take_back_like(
+    db: Database, contest: Contest, entry_id: int, voter: User | str, *, now: datetime = START
+) -> likes.LikeState:
+    """A voter's like taken back (an unlike), the voter named as for ``add_like``."""
+    who = _voter(contest, voter)
+    return await likes.unlike(db, contest=contest, entry_id=entry_id, voter=who, now=now)
+
+
+async def add_pick(
+    db: Database, contest: Contest, entry_id: int, organizer: User, *, now: datetime = START
+) -> likes.LikeState:
+    """An organizer's Library pick (a like that does not count for People's Choice)."""
+    assert organizer.is_organizer, "only organizers pick"
+    return await add_like(db, contest, entry_id, organizer, now=now)
+
+
+async def add_voided_like(
+    db: Database,
+    contest: Contest,
+    entry_id: int,
+    voter: User | str,
+    *,
+    organizer: User,
+    reason: str = "Burst from one address",
+    now: datetime = START,
+    voided: datetime | None = None,
+) -> str:
+    """A like given at ``now`` and voided by an organizer at ``voided`` (by default the same
+    moment); returns the voter's key."""
+    who = _voter(contest, voter)
+    await likes.like(db, contest=contest, entry_id=entry_id, voter=who, now=now)
+    await likes.void_like(
+        db,
+        contest=contest,
+        entry_id=entry_id,
+        voter_key=who.key,
+        reason=reason,
+        actor=organizer,
+        now=voided or now,
+    )
+    return who.key
 
 
 async def add_judge(db: Database, passwords: Passwords, contest: Contest, *, email: str) -> User:
@@ -236,6 +313,126 @@ async def add_scores(
     )
 
 
+async def add_reply(
+    db: Database,
+    entry_id: int,
+    organizer: User,
+    *,
+    body: str = "Thanks for this photo!",
+    now: datetime = START,
+) -> int:
+    """An organizer's reply under an entry (mailed to its author); returns its id."""
+    return await replies.add_reply(
+        db,
+        entry_id=entry_id,
+        author=organizer,
+        body=body,
+        entry_link=f"http://testserver/entries/{entry_id}",
+        now=now,
+    )
+
+
+async def add_view(
+    db: Database,
+    contest: Contest,
+    entry_id: int,
+    *,
+    visitor: str = "visitor-a",
+    source: str = "",
+    now: datetime = START,
+) -> bool:
+    """A visitor's view of an entry's page on the contest's local day of ``now`` (arriving
+    through a shared link when ``source`` names a network); whether it counted."""
+    return await views.record_view(
+        db,
+        entry_id=entry_id,
+        visitor=visitor,
+        source=source,
+        tz_name=contest.settings.timezone,
+        now=now,
+    )
+
+
+async def add_share(
+    db: Database, entry_id: int, *, network: str = "whatsapp", now: datetime = START
+) -> None:
+    """A click on an entry's share button for ``network``."""
+    await views.record_share(db, entry_id=entry_id, network=network, now=now)
+
+
+async def add_published_results(
+    db: Database,
+    contest: Contest,
+    organizer: User,
+    *,
+    awards: Mapping[str, int] | None = None,
+    now: datetime = START,
+) -> None:
+    """Results published by ``organizer`` at ``now`` (once judging and voting have closed):
+    the ``awards`` given (award key -> entry id) decided first, the others as proposed."""
+    for award_key, entry_id in (awards or {}).items():
+        await results.decide_award(
+            db,
+            contest=contest,
+            award_key=award_key,
+            entry_id=entry_id,
+            reason="The organizers' choice",
+            citation="",
+            actor=organizer,
+            now=now,
+        )
+    await results.publish(db, contest=contest, actor=organizer, now=now)
+
+
+async def add_campaign(
+    db: Database,
+    contest: Contest,
+    author: User,
+    *,
+    addresses: str,
+    kind: str = "invite",
+    now: datetime = START,
+) -> drafts.Campaign:
+    """A campaign draft with its default text, to the pasted ``addresses``."""
+    subject, body = campaign_text.DEFAULTS[kind]
+    campaign_id = await drafts.create_campaign(
+        db,
+        contest_id=contest.id,
+        kind=kind,
+        subject=subject,
+        body=body,
+        listing=await drafts.prepare_list(db, addresses),
+        author_id=author.id,
+        now=now,
+    )
+    return await drafts.get_campaign(db, contest.id, campaign_id)
+
+
+async def add_unsubscribe(
+    db: Database, contest: Contest, organizer: User, *, email: str, now: datetime = START
+) -> str:
+    """A mailbox unsubscribed from campaign mail through the link in an invitation sent to it
+    (so the contest must take submissions at ``now``); returns the mailbox. The invitation,
+    still in the outbox, is taken back."""
+    campaign = await add_campaign(db, contest, organizer, addresses=email, now=now)
+    tokens: list[str] = []
+
+    def link_for(token: str) -> str:
+        tokens.append(token)
+        return f"http://testserver/unsubscribe/{token}"
+
+    await campaign_send.send(
+        db,
+        campaign,
+        contest=contest,
+        actor=organizer,
+        link=f"http://testserver/contests/{contest.slug}",
+        unsubscribe_link_for=link_for,
+        now=now,
+    )
+    return await unsubscribes.unsubscribe(db, tokens[-1], now=now)
+
+
 # Rows put straight into the database, for tests about the schema and what comes after the
 # image pipeline (no files behind them).
 
@@ -259,3 +456,22 @@ async def insert_entry(
 ) -> int:
     """An entry row; returns its id."""
     return await tx.execute(INSERT_ENTRY, entry_values(contest_id, author_id, title, status))
+
+
+# Web-test factories
+
+
+async def add_device_like(
+    db: Database,
+    contest: Contest,
+    entry_id: int,
+    *,
+    browser: str,
+    address: str = "10.0.0.1",
+    now: datetime = START,
+) -> str:
+    """A device voter's like (the contest votes by device) from one network address; returns
+    the voter's key, as the like review lists it."""
+    voter = likes.voter_for(contest, None, browser_id=browser, address=address)
+    await likes.like(db, contest=contest, entry_id=entry_id, voter=voter, now=now)
+    return voter.key

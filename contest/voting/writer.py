@@ -43,11 +43,6 @@ class LikeWriter:
         self.batches = 0
         self.written = 0
 
-    @property
-    def waiting(self) -> int:
-        """Likes queued and not yet taken into a batch."""
-        return len(self._queue)
-
     async def submit(self, request: LikeRequest) -> LikeState:
         """Store one like or unlike (see ``likes.click_request``); its refusal (a ContestError)
         is raised to this caller only. One voter's clicks are stored in the order they came."""

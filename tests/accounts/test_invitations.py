@@ -4,12 +4,10 @@ import pytest
 
 from contest.accounts import invitations, users
 from contest.contests import store as contest_store
-from contest.contests.model import ContestSettings
 from contest.core.db import Database
 from contest.core.errors import Gone, ValidationError
 from contest.core.security import Passwords
-from contest.demo.contests import demo_settings
-from tests.factories import add_account
+from tests.factories import add_account, add_contest
 
 pytestmark = pytest.mark.anyio
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -39,10 +37,8 @@ async def invite_jun(db: Database, inviter: users.User) -> str:
     )
 
 
-async def new_contest(db: Database, settings: ContestSettings | None = None) -> int:
-    contest = await contest_store.create_contest(
-        db, settings or demo_settings(NOW, "UTC"), created_by=None, now=NOW
-    )
+async def new_contest(db: Database) -> int:
+    contest = await add_contest(db, "submissions", now=NOW, title="Day & Night at the Library")
     return contest.id
 
 

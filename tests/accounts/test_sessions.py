@@ -76,9 +76,9 @@ async def cached_session(
 async def test_the_session_cache_holds_a_change_made_elsewhere_for_its_bound_only(
     db: Database, passwords: Passwords
 ) -> None:
-    _, token, cache, ticker = await cached_session(db, passwords)
-    async with db.transaction() as tx:  # another process ends it: this one is not told
-        await tx.execute("DELETE FROM sessions")
+    user_id, token, cache, ticker = await cached_session(db, passwords)
+    # another process signs the user out everywhere: this one's cache is not told
+    await sessions.end_all_sessions(db, user_id=user_id)
     ticker.now = 4.9
     assert await sessions.session_user(db, token, now=NOW, cache=cache) is not None
     ticker.now = 5.0

@@ -4,7 +4,7 @@ import re
 import smtplib
 import sqlite3
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import anyio
@@ -17,19 +17,28 @@ from contest.campaigns import log as campaign_log
 from contest.campaigns import send as campaign_send
 from contest.campaigns.lists import MAX_LIST_ROWS, MAX_SHOWN_TEXT, decode_list, parse_list
 from contest.campaigns.text import DEFAULTS, check_message, compose, placeholder_error
-from contest.contests import store as contest_store
 from contest.contests.model import Contest
 from contest.core import outbox as outbox_module
 from contest.core.db import Database
 from contest.core.errors import ValidationError
 from contest.core.outbox import SmtpSettings
 from contest.core.security import Passwords, token_hash
-from contest.demo.contests import demo_settings
+from contest.core.storage import LocalStorage
+from contest.judging import results
 from tests.core.test_outbox import FakeSMTP
-from tests.factories import add_account, insert_entry
+from tests.factories import (
+    HASHTAG,
+    START,
+    add_account,
+    add_contest,
+    add_entry,
+    add_unsubscribe,
+    schedule_for,
+)
 
-NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-VOTING = NOW + timedelta(days=12)
+NOW = START  # the contest takes submissions
+VOTING = schedule_for("submissions", NOW).voting_open + timedelta(days=1)
+INVITE_SUBJECT = "Take part in Light at the Library"
 LINK = "http://site/contests/day"
 UNSUBSCRIBE = re.compile(r"http://site/unsubscribe/([\w-]+)")
 
@@ -202,9 +211,7 @@ async def organizer(db: Database, passwords: Passwords) -> users.User:
 
 
 async def new_contest(db: Database) -> Contest:
-    return await contest_store.create_contest(
-        db, demo_settings(NOW, "UTC"), created_by=None, now=NOW
-    )
+    return await add_contest(db, "submissions", now=NOW)
 
 
 async def new_campaign(
@@ -238,8 +245,11 @@ async def send(
     )
 
 
-async def outbox(db: Database) -> list[tuple[str, str]]:
-    rows = await db.fetch_all("SELECT recipient, body FROM outbox ORDER BY id")
+async def outbox(db: Database, *, after: int = 0) -> list[tuple[str, str]]:
+    """The mail queued (after the message with id ``after``), oldest first."""
+    rows = await db.fetch_all(
+        "SELECT recipient, body FROM outbox WHERE id > ? ORDER BY id", (after,)
+    )
     return [(row["recipient"], row["body"]) for row in rows]
 
 
@@ -267,7 +277,7 @@ async def test_sending_twice_mails_nobody_twice(db: Database, passwords: Passwor
     mails = await outbox(db)
     assert [to for to, _ in mails] == ["pat@uni.edu", "sam@uni.edu"]
     assert mails[0][1].startswith("Hello Pat,\n") and mails[1][1].startswith("Hello there,\n")
-    assert LINK in mails[0][1] and "#DayAndNightAtTheLibrary" in mails[0][1]
+    assert LINK in mails[0][1] and f"#{HASHTAG}" in mails[0][1]
 
     more = await drafts.prepare_list(db, "Pat+x@uni.edu\nkim@uni.edu", campaign_id=campaign.id)
     assert [(p.line, p.reason) for p in more.problems] == [
@@ -282,7 +292,7 @@ async def test_sending_twice_mails_nobody_twice(db: Database, passwords: Passwor
         (0, 0, "Olivia"),
         (2, 0, "Olivia"),
     ]
-    assert {row["subject"] for row in log} == {"Take part in Day & Night at the Library"}
+    assert {row["subject"] for row in log} == {INVITE_SUBJECT}
 
 
 @pytest.mark.anyio
@@ -292,7 +302,7 @@ async def test_the_schema_refuses_a_second_row_for_one_mailbox(
     me = await organizer(db, passwords)
     campaign = await new_campaign(db, await new_contest(db), me, "pat@uni.edu")
     with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
-        async with db.transaction() as tx:
+        async with db.transaction() as tx:  # raw: the test is about the schema's constraint
             await tx.execute(
                 "INSERT INTO campaign_recipients (campaign_id, mailbox, email)"
                 " VALUES (?, 'pat@uni.edu', 'pat@uni.edu')",
@@ -320,12 +330,8 @@ async def test_each_message_has_a_personal_unsubscribe_link_that_works(
     assert [(p["line"], p["reason"]) for p in await campaign_log.problems(db, later.id)] == [
         (1, "unsubscribed from campaign mail")
     ]
-    async with db.transaction() as tx:
-        await tx.execute(
-            "INSERT INTO campaign_recipients (campaign_id, mailbox, email, line)"
-            " VALUES (?, 'sam@uni.edu', 'sam@uni.edu', 9)",
-            (later.id,),
-        )
+    # A list read without the unsubscribe check (as one read before Sam unsubscribed would be).
+    await drafts.add_to_list(db, later, parse_list("sam@uni.edu"))
     report = await send(db, later, contest, me)
     assert report == campaign_send.SendReport(queued=1, unsubscribed=1, bad_rows=1)
     # Sam's first message left the outbox when Sam unsubscribed; the later campaign adds Pat's.
@@ -336,50 +342,35 @@ async def test_each_message_has_a_personal_unsubscribe_link_that_works(
 
 @pytest.mark.anyio
 async def test_voting_news_goes_to_participants_and_the_list_once_each(
-    db: Database, passwords: Passwords
+    db: Database, passwords: Passwords, storage: LocalStorage
 ) -> None:
     me = await organizer(db, passwords)
     contest = await new_contest(db)
-    pat = (
-        await add_account(
-            db, passwords, email="pat@uni.edu", name="Pat Lee", role="participant", now=NOW
-        )
-    ).id
-    gone = (
-        await add_account(
-            db, passwords, email="gone@uni.edu", name="Gone", role="participant", now=NOW
-        )
-    ).id
-    sue = (
-        await add_account(
-            db, passwords, email="sue@uni.edu", name="Sue", role="participant", now=NOW
-        )
-    ).id
-    quiet = (
-        await add_account(
-            db, passwords, email="quiet@uni.edu", name="Quiet", role="participant", now=NOW
-        )
-    ).id
-    async with db.transaction() as tx:
-        await insert_entry(tx, contest.id, pat, "Dawn", "approved")
-        await insert_entry(tx, contest.id, pat, "Dusk", "pending")
-        await insert_entry(tx, contest.id, gone, "Withdrawn one", "withdrawn")
-        await insert_entry(tx, contest.id, sue, "Stacks", "approved")
-        await insert_entry(tx, contest.id, quiet, "Atrium", "approved")
-        await tx.execute(
-            "INSERT INTO unsubscribes (mailbox, at) VALUES ('quiet@uni.edu', ?)", (NOW.isoformat(),)
-        )
+    pat, gone, sue, quiet = [
+        await add_account(db, passwords, email=f"{name.lower()}@uni.edu", name=name)
+        for name in ("Pat", "Gone", "Sue", "Quiet")
+    ]
+    for author, title, status in (
+        (pat, "Dawn over the library", "approved"),
+        (pat, "Dusk over the library", "pending"),
+        (gone, "Withdrawn one", "withdrawn"),
+        (sue, "Stacks at noon", "approved"),
+        (quiet, "Atrium at night", "approved"),
+    ):
+        await add_entry(db, storage, contest, author, title=title, status=status, moderator=me)
+    await add_unsubscribe(db, contest, me, email="quiet@uni.edu", now=NOW)
+    before = int(await db.fetch_value("SELECT coalesce(max(id), 0) FROM outbox"))
     campaign = await new_campaign(db, contest, me, "PAT@uni.edu\nfriend@uni.edu", kind="voting")
     waiting = await drafts.pending(db, campaign)
     assert waiting.first is not None
     assert (waiting.first.email, waiting.count) == ("PAT@uni.edu", 3)  # list rows, then Sue
     with pytest.raises(ValidationError, match="Voting is not open"):
         await send(db, campaign, contest, me)
-    assert await outbox(db) == []
+    assert await outbox(db, after=before) == []
     report = await send(db, campaign, contest, me, now=VOTING)
     assert report.queued == 3
     assert await drafts.pending(db, campaign) == drafts.Pending(None, 0)
-    mails = await outbox(db)
+    mails = await outbox(db, after=before)
     assert [to for to, _ in mails] == ["PAT@uni.edu", "friend@uni.edu", "sue@uni.edu"]
     assert mails[0][1].startswith("Hello there,")  # the list's row came first
     assert (await send(db, campaign, contest, me, now=VOTING)).queued == 0
@@ -403,7 +394,7 @@ async def test_a_test_send_goes_to_the_organizer_only_and_is_logged(
     )
     rows = await db.fetch_all("SELECT recipient, subject, body FROM outbox")
     assert [(row["recipient"], row["subject"]) for row in rows] == [
-        ("org@uni.edu", "[Test] Take part in Day & Night at the Library")
+        ("org@uni.edu", f"[Test] {INVITE_SUBJECT}")
     ]
     assert rows[0]["body"].startswith("Hello Pat Lee,")
     log = await campaign_log.send_log(db, contest.id, campaign_id=campaign.id)
@@ -419,10 +410,7 @@ async def test_results_news_waits_for_published_results(db: Database, passwords:
     later = NOW + timedelta(days=30)
     with pytest.raises(ValidationError, match="results are published"):
         await send(db, campaign, contest, me, now=later)
-    async with db.transaction() as tx:
-        await tx.execute(
-            "UPDATE contests SET results_published_at = 'x' WHERE id = ?", (contest.id,)
-        )
+    await results.publish(db, contest=contest, actor=me, now=later)
     assert (await send(db, campaign, contest, me, now=later)).queued == 1
 
 
@@ -498,7 +486,8 @@ async def test_unsubscribing_while_a_batch_is_composed_is_honoured(
     real_message_for = campaign_send.message_for
 
     def message_then_unsubscribe_sam(*args, **kwargs):  # type: ignore[no-untyped-def]
-        # Sam unsubscribes (another request) after the batch was read, before it is written.
+        # Sam unsubscribes (another request) after the batch was read, before it is written:
+        # raw, from another connection, as this hook runs inside the send and cannot await.
         with sqlite3.connect(tmp_path / "test.db") as other:
             other.execute(
                 "INSERT OR IGNORE INTO unsubscribes (mailbox, at) VALUES ('sam@uni.edu', 'x')"
@@ -535,7 +524,7 @@ async def test_unsubscribing_after_the_send_stops_the_message_still_in_the_outbo
     )
     assert [(m["To"], m["Subject"]) for m in FakeSMTP.sent] == [
         ("Sam+news@uni.edu", "A reply"),  # transactional mail still arrives
-        ("pat@uni.edu", "Take part in Day & Night at the Library"),
+        ("pat@uni.edu", INVITE_SUBJECT),
     ]
     rows = await db.fetch_all("SELECT email, status, outbox_id FROM campaign_recipients")
     assert [(r["email"], r["status"], r["outbox_id"] is None) for r in rows] == [

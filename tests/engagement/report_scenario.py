@@ -7,20 +7,32 @@ local day. Judging and voting are open at NOW (2026-03-02 09:00 UTC); judging cl
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
+from contest.accounts import users
 from contest.accounts.users import User
 from contest.contests import store as contest_store
 from contest.contests.model import Contest
+from contest.contests.phases import Schedule
 from contest.core.db import Database
 from contest.core.security import Passwords
-from contest.demo.contests import demo_settings, judging_demo_settings
-from contest.entries import replies
-from contest.gallery import views
-from contest.judging import results
-from contest.voting import likes
-from tests.factories import add_account, insert_entry
+from contest.core.storage import LocalStorage
+from contest.judging import panel
+from tests.factories import (
+    add_account,
+    add_contest,
+    add_entry,
+    add_like,
+    add_published_results,
+    add_reply,
+    add_scores,
+    add_share,
+    add_view,
+    add_voided_like,
+    storage_beside,
+    take_back_like,
+)
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TZ = "Asia/Hong_Kong"
@@ -32,6 +44,28 @@ EMAILS = ("ann@uni.edu", "bob@uni.edu", "cat@uni.edu", "lib@uni.edu", "judge@uni
 def at(text: str) -> datetime:
     """A UTC moment from ``2026-02-26T15:30``."""
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+#: Submissions from 10 February; judging and voting from 25 February to 7 March 09:00 UTC.
+CALENDAR = Schedule(
+    submissions_open=at("2026-02-10T09:00"),
+    submissions_close=at("2026-02-24T09:00"),
+    judging_open=at("2026-02-25T09:00"),
+    judging_close=at("2026-03-07T09:00"),
+    voting_open=at("2026-02-25T09:00"),
+    voting_close=at("2026-03-07T09:00"),
+    results_at=at("2026-03-08T09:00"),
+)
+#: An earlier contest, open from 29 December to 21 February: it opened before this one.
+EARLIER_CALENDAR = Schedule(
+    submissions_open=at("2025-12-29T09:00"),
+    submissions_close=at("2026-02-21T00:00"),
+    judging_open=at("2026-02-21T00:00"),
+    judging_close=at("2026-02-28T00:00"),
+    voting_open=at("2026-02-21T00:00"),
+    voting_close=at("2026-02-28T00:00"),
+    results_at=at("2026-03-01T00:00"),
+)
 
 
 @dataclass(frozen=True)
@@ -74,46 +108,23 @@ async def make_user(
     )
 
 
-async def _entry(
-    db: Database,
-    contest: Contest,
-    author: int,
-    title: str,
-    status: str,
-    *,
-    created: str,
-    decided: str | None = None,
-    category: str | None = None,
-    tags: tuple[str, ...] = (),
-    credit: str = "name",
-) -> int:
-    async with db.transaction() as tx:
-        entry_id = await insert_entry(tx, contest.id, author, title, status)
-        await tx.execute(
-            "UPDATE entries SET created_at = ?, moderated_at = ?, credit = ?, category_id ="
-            " (SELECT id FROM categories WHERE contest_id = ? AND name = ?) WHERE id = ?",
-            (
-                f"{created}:00Z",
-                f"{decided}:00Z" if decided else None,
-                credit,
-                contest.id,
-                category,
-                entry_id,
-            ),
-        )
-        for tag in tags:
-            await tx.execute(
-                "INSERT INTO entry_hashtags (entry_id, tag) VALUES (?, ?)", (entry_id, tag)
-            )
-    return entry_id
-
-
-async def build(db: Database, passwords: Passwords) -> Scenario:
-    """Entries, likes, views, shares and replies with known times; no results yet."""
-    settings = replace(judging_demo_settings(NOW, TZ), award_per_category=False)
-    contest = await contest_store.create_contest(db, settings, created_by=None, now=NOW)
-    opened_earlier = replace(demo_settings(NOW - timedelta(days=60), TZ), title="Winter Light")
-    earlier = await contest_store.create_contest(db, opened_earlier, created_by=None, now=NOW)
+async def build(
+    db: Database, passwords: Passwords, storage: LocalStorage | None = None
+) -> Scenario:
+    """Entries, likes, views, shares and replies with known times; no results yet. Photos go
+    to ``storage``, by default the media folder beside the database."""
+    storage = storage or await storage_beside(db)
+    contest = await add_contest(
+        db,
+        "judging_and_voting",
+        now=NOW,
+        timezone=TZ,
+        schedule=CALENDAR,
+        categories=("Day", "Night"),
+    )
+    earlier = await add_contest(
+        db, "results", now=NOW, title="Winter Light", timezone=TZ, schedule=EARLIER_CALENDAR
+    )
     ann = await make_user(db, passwords, "ann@uni.edu", "Ann Author", department="CIVL")
     bob = await make_user(
         db, passwords, "bob@uni.edu", "Bob Builder", affiliation="staff", department="ARTS"
@@ -127,21 +138,42 @@ async def build(db: Database, passwords: Passwords) -> Scenario:
     )
     fans = [await make_user(db, passwords, f"fan{i}@uni.edu", f"Fan {i}") for i in range(3)]
 
-    night = await _entry(
-        db,
+    async def entry(
+        where: Contest,
+        author: User,
+        title: str,
+        status: str,
+        *,
+        created: str,
+        decided: str | None = None,
+        **options: str,
+    ) -> int:
+        return await add_entry(
+            db,
+            storage,
+            where,
+            author,
+            title=title,
+            status=status,
+            moderator=organizer,
+            entered=at(created),
+            now=at(decided or created),
+            **options,
+        )
+
+    night = await entry(
         contest,
-        ann.id,
+        ann,
         "Night stacks",
         "approved",
         created="2026-02-12T03:00",
         decided="2026-02-12T05:30",
         category="Night",
-        tags=("springlightatthelibrary", "stacks"),
+        hashtags="stacks",
     )
-    room = await _entry(
-        db,
+    room = await entry(
         contest,
-        bob.id,
+        bob,
         "Reading room",
         "approved",
         created="2026-02-13T20:00",
@@ -149,58 +181,47 @@ async def build(db: Database, passwords: Passwords) -> Scenario:
         category="Day",
         credit="initials",
     )
-    pending = await _entry(
-        db, contest, ann.id, "Still waiting", "pending", created="2026-02-20T00:00"
+    pending = await entry(
+        contest, ann, "Still waiting", "pending", created="2026-02-20T00:00", category="Day"
     )
-    rejected = await _entry(
-        db,
+    rejected = await entry(
         contest,
-        cat.id,
+        cat,
         "Blurry",
         "rejected",
         created="2026-02-15T02:00",
         decided="2026-02-16T02:00",
+        category="Day",
     )
     # Both entered a contest that opened before this one: Bob before this one opened, Cat only
     # while it ran (its entry came later, but it is still a contest that opened earlier).
-    await _entry(db, earlier, bob.id, "Old one", "approved", created="2026-01-05T00:00")
-    await _entry(db, earlier, cat.id, "Later one", "pending", created="2026-02-20T00:00")
+    await entry(earlier, bob, "Old one", "approved", created="2026-01-05T00:00")
+    await entry(earlier, cat, "Later one", "pending", created="2026-02-20T00:00")
 
-    def voter(who: User) -> likes.Voter:
-        return likes.voter_for(contest, who, browser_id="", address="10.0.0.1")
-
-    async def like(who: User, entry_id: int, when: str) -> None:
-        await likes.like(db, contest=contest, entry_id=entry_id, voter=voter(who), now=at(when))
-
-    await like(fans[0], night, "2026-02-26T15:30")  # 23:30 on the 26th in Hong Kong
-    await like(fans[1], night, "2026-02-26T16:10")  # 00:10 on the 27th
-    await like(fans[2], night, "2026-02-27T01:00")
-    await likes.unlike(
-        db, contest=contest, entry_id=night, voter=voter(fans[2]), now=at("2026-02-27T02:00")
-    )
-    await like(fans[0], room, "2026-02-27T03:00")
-    await like(organizer, room, "2026-02-27T04:00")  # a Library pick: not counted
-    await likes.void_like(
+    await add_like(db, contest, night, fans[0], now=at("2026-02-26T15:30"))  # 23:30 in HK
+    await add_like(db, contest, night, fans[1], now=at("2026-02-26T16:10"))  # 00:10 on the 27th
+    await add_like(db, contest, night, fans[2], now=at("2026-02-27T01:00"))
+    await take_back_like(db, contest, night, fans[2], now=at("2026-02-27T02:00"))
+    await add_voided_like(
         db,
-        contest=contest,
-        entry_id=room,
-        voter_key=voter(fans[0]).key,
-        reason="Burst from one address",
-        actor=organizer,
-        now=at("2026-02-28T01:00"),
+        contest,
+        room,
+        fans[0],
+        organizer=organizer,
+        now=at("2026-02-27T03:00"),
+        voided=at("2026-02-28T01:00"),
     )
+    await add_like(db, contest, room, organizer, now=at("2026-02-27T04:00"))  # a Library pick
 
-    async def view(entry_id: int, visitor: str, when: str) -> None:
-        await views.record_view(
-            db, entry_id=entry_id, visitor=visitor, source="", tz_name=TZ, now=at(when)
-        )
-
-    await view(night, "a", "2026-02-26T15:00")
-    await view(night, "b", "2026-02-26T15:05")
-    await view(night, "a", "2026-02-26T17:00")  # the next local day: counted again
-    await view(night, "a", "2026-02-26T18:00")  # same visitor, same day: not counted
-    await view(room, "a", "2026-02-27T03:00")
-    await view(rejected, "c", "2026-02-16T01:00")
+    for entry_id, visitor, when in (
+        (night, "a", "2026-02-26T15:00"),
+        (night, "b", "2026-02-26T15:05"),
+        (night, "a", "2026-02-26T17:00"),  # the next local day: counted again
+        (night, "a", "2026-02-26T18:00"),  # same visitor, same day: not counted
+        (room, "a", "2026-02-27T03:00"),
+        (rejected, "c", "2026-02-16T01:00"),
+    ):
+        await add_view(db, contest, entry_id, visitor=visitor, now=at(when))
 
     for entry_id, network, when in (
         (night, "facebook", "2026-02-26T15:59"),
@@ -209,19 +230,16 @@ async def build(db: Database, passwords: Passwords) -> Scenario:
         (night, "facebook", "2026-02-26T16:30"),
         (room, "x", "2026-02-27T03:30"),
     ):
-        await views.record_share(db, entry_id=entry_id, network=network, now=at(when))
+        await add_share(db, entry_id, network=network, now=at(when))
 
-    reply_ids = []
-    for entry_id, body, when in (
-        (night, "Lovely light on the shelves.", "2026-02-12T06:30"),
-        (night, "Shared on our page today.", "2026-02-14T03:00"),
-        (rejected, "Sorry, it is too blurry.", "2026-02-16T02:06"),
-    ):
-        reply_ids.append(
-            await replies.add_reply(
-                db, entry_id=entry_id, author=organizer, body=body, entry_link="/", now=at(when)
-            )
+    reply_ids = [
+        await add_reply(db, entry_id, organizer, body=body, now=at(when))
+        for entry_id, body, when in (
+            (night, "Lovely light on the shelves.", "2026-02-12T06:30"),
+            (night, "Shared on our page today.", "2026-02-14T03:00"),
+            (rejected, "Sorry, it is too blurry.", "2026-02-16T02:06"),
         )
+    ]
 
     return Scenario(
         contest,
@@ -240,26 +258,10 @@ async def build(db: Database, passwords: Passwords) -> Scenario:
 
 async def judge_and_publish(db: Database, scenario: Scenario) -> None:
     """One judge scores Night stacks 8 and Reading room 4 everywhere; results are published."""
-    async with db.transaction() as tx:
-        await tx.execute(
-            "INSERT INTO contest_judges (contest_id, user_id) VALUES (?, ?)",
-            (scenario.contest.id, scenario.judge),
-        )
-        criteria = await tx.fetch_all(
-            "SELECT id FROM rubric_criteria WHERE contest_id = ?", (scenario.contest.id,)
-        )
-        for entry_id, value in ((scenario.night_stacks, 8), (scenario.reading_room, 4)):
-            await tx.execute(
-                "INSERT INTO reviews (entry_id, judge_id, created_at, updated_at)"
-                " VALUES (?, ?, 'x', 'x')",
-                (entry_id, scenario.judge),
-            )
-            for criterion in criteria:
-                await tx.execute(
-                    "INSERT INTO review_scores (entry_id, judge_id, criterion_id, value)"
-                    " VALUES (?, ?, ?, ?)",
-                    (entry_id, scenario.judge, criterion["id"], value),
-                )
-    await results.publish(
-        db, contest=scenario.contest, actor=scenario.organizer, now=JUDGING_CLOSED
-    )
+    contest = scenario.contest
+    await contest_store.assign_judge(db, contest_id=contest.id, user_id=scenario.judge)
+    judge = User.from_row(await users.get_user_row(db, scenario.judge))
+    criteria = await panel.criteria_of(db, contest.id)
+    for entry_id, value in ((scenario.night_stacks, 8), (scenario.reading_room, 4)):
+        await add_scores(db, contest, judge, entry_id, [value] * len(criteria), now=NOW)
+    await add_published_results(db, contest, scenario.organizer, now=JUDGING_CLOSED)

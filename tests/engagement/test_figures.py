@@ -1,14 +1,14 @@
 """Engagement figures, checked one by one against a contest built with known numbers."""
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from contest.contests import store as contest_store
 from contest.core.db import Database
 from contest.core.security import Passwords
-from contest.demo.contests import demo_settings
+from contest.core.storage import LocalStorage
 from contest.engagement import report_text
 from contest.engagement.charts import CHAR_WIDTH, LEFT, bar_chart, daily_chart, nice_step
 from contest.engagement.figures import (
@@ -20,7 +20,7 @@ from contest.engagement.figures import (
 from contest.engagement.response import NetworkShares, RankedEntry, WaitingEntry
 from contest.engagement.series import DayCount, daily_series, fill_days
 from tests.engagement.engagement_data import NOW, build, empty_contest, publish_results
-from tests.factories import insert_entry
+from tests.factories import add_account, add_contest, add_entry, schedule_for
 
 pytestmark = pytest.mark.anyio
 
@@ -222,21 +222,15 @@ async def test_empty_contest_has_zeros_and_no_data_instead_of_divisions(db: Data
     assert chart.is_empty and chart.description == "No data yet."
 
 
-async def test_only_the_official_hashtag_means_no_other_hashtags(db: Database) -> None:
+async def test_only_the_official_hashtag_means_no_other_hashtags(
+    db: Database, passwords: Passwords, storage: LocalStorage
+) -> None:
     contest = await empty_contest(db)
-    async with db.transaction() as tx:
-        await tx.execute(
-            "INSERT INTO users (id, email, display_name, role, password_hash, created_at)"
-            " VALUES (1, 'k@uni.edu', 'K', 'participant', 'x', 'x')"
-        )
-        entry = await insert_entry(tx, contest.id, 1, "Only official", "approved")
-        await tx.execute(
-            "UPDATE entries SET created_at = '2026-03-07T01:00:00Z' WHERE id = ?", (entry,)
-        )
-        await tx.execute(
-            "INSERT INTO entry_hashtags (entry_id, tag) VALUES (?, 'dayandnightatthelibrary')",
-            (entry,),
-        )
+    author = await add_account(db, passwords, email="k@uni.edu", name="K")
+    organizer = await add_account(db, passwords, email="org@uni.edu", role="organizer")
+    await add_entry(  # the form adds the official hashtag, and no other is given
+        db, storage, contest, author, title="Only official", category="Day", moderator=organizer
+    )
     e = await engagement(db, contest, now=NOW)
     assert e.public.top_hashtags == ()
     assert not any("hashtag" in sentence for sentence in report_text.summary(e))
@@ -283,19 +277,29 @@ def test_daily_chart_labels_at_most_six_days_and_tables_every_day() -> None:
     )
 
 
-async def test_quarter_hour_offsets_put_each_moment_on_its_local_day(db: Database) -> None:
-    settings = replace(demo_settings(NOW, "Asia/Kathmandu"), title="Nepal at the Library")
-    contest = await contest_store.create_contest(db, settings, created_by=None, now=NOW)
-    author = 1
-    async with db.transaction() as tx:
-        await tx.execute(
-            "INSERT INTO users (id, email, display_name, role, password_hash, created_at)"
-            " VALUES (?, 'k@uni.edu', 'K', 'participant', 'x', 'x')",
-            (author,),
+async def test_quarter_hour_offsets_put_each_moment_on_its_local_day(
+    db: Database, passwords: Passwords, storage: LocalStorage
+) -> None:
+    before, after = (
+        datetime(2026, 3, 2, 18, 14, 59, tzinfo=UTC),
+        datetime(2026, 3, 2, 18, 15, tzinfo=UTC),
+    )
+    contest = await add_contest(
+        db, "submissions", now=after, title="Nepal at the Library", timezone="Asia/Kathmandu"
+    )
+    author = await add_account(db, passwords, email="k@uni.edu", name="K")
+    organizer = await add_account(db, passwords, email="org@uni.edu", role="organizer")
+    for title, entered in [("Before", before), ("After", after)]:
+        await add_entry(
+            db, storage, contest, author, title=title, moderator=organizer, entered=entered
         )
-        for title, at in [("Before", "2026-03-02T18:14:59Z"), ("After", "2026-03-02T18:15:00Z")]:
-            entry = await insert_entry(tx, contest.id, author, title, "approved")
-            await tx.execute("UPDATE entries SET created_at = ? WHERE id = ?", (at, entry))
+    # Then the organizers moved the opening of submissions to 4 March.
+    contest = await contest_store.update_contest(
+        db,
+        contest.id,
+        replace(contest.settings, schedule=schedule_for("submissions", NOW)),
+        now=NOW,
+    )
     # Kathmandu is UTC+5:45: 18:15 UTC is midnight there.
     series = await daily_series(db, contest, now=NOW)
     # Both before submissions opened (4 March): the span widens rather than lose them.

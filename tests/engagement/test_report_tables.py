@@ -1,16 +1,16 @@
 """The engagement report's tables, row by row, for organizers and for publication."""
 
-from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
 
-from contest.contests import store as contest_store
-from contest.core.clock import to_db, zone
+from contest.accounts import users
+from contest.accounts.users import User
+from contest.core.clock import zone
 from contest.core.db import Database
 from contest.core.errors import NotFound
 from contest.core.security import Passwords
-from contest.demo.contests import judging_demo_settings
+from contest.core.storage import LocalStorage
 from contest.engagement import report_tables
 from contest.engagement.figures import engagement
 from contest.engagement.report_tables import Table
@@ -27,7 +27,7 @@ from tests.engagement.report_scenario import (
     judge_and_publish,
     make_user,
 )
-from tests.factories import insert_entry
+from tests.factories import add_contest, add_entry, add_like
 
 pytestmark = pytest.mark.anyio
 
@@ -53,7 +53,7 @@ async def test_entries_for_organizers_hold_every_entry_with_its_engagement(
             s.night_stacks,
             "Night stacks",
             "Night",
-            "#springlightatthelibrary #stacks",
+            "#librarylight #stacks",
             "approved",
             "Ann Author",
             "student",
@@ -70,7 +70,7 @@ async def test_entries_for_organizers_hold_every_entry_with_its_engagement(
             s.reading_room,
             "Reading room",
             "Day",
-            "",
+            "#librarylight",
             "approved",
             "Bob Builder",
             "staff",
@@ -86,8 +86,8 @@ async def test_entries_for_organizers_hold_every_entry_with_its_engagement(
         (
             s.pending,
             "Still waiting",
-            None,
-            "",
+            "Day",
+            "#librarylight",
             "pending",
             "Ann Author",
             "student",
@@ -103,8 +103,8 @@ async def test_entries_for_organizers_hold_every_entry_with_its_engagement(
         (
             s.rejected,
             "Blurry",
-            None,
-            "",
+            "Day",
+            "#librarylight",
             "rejected",
             "Cat Cole",
             "student",
@@ -156,19 +156,19 @@ async def test_participants_with_emails_for_organizers_and_without_for_publicati
 
 
 async def test_first_contest_means_what_the_dashboard_means_with_overlapping_contests(
-    db: Database, scenario: Scenario
+    db: Database, scenario: Scenario, storage: LocalStorage
 ) -> None:
     s = scenario
-    # A contest that opened after this one (15 February, this one on 10 February) where Ann
+    # A contest that opened after this one (11 February, this one on 10 February) where Ann
     # sent a photo on 11 February, the day before her first entry here: by entry times she had
     # entered elsewhere first, but not a contest that opened earlier, so this is her first.
-    settings = replace(judging_demo_settings(NOW + timedelta(days=5), TZ), title="Overlapping")
-    later = await contest_store.create_contest(db, settings, created_by=None, now=NOW)
-    async with db.transaction() as tx:
-        entry = await insert_entry(tx, later.id, s.ann, "Sooner", "approved")
-        await tx.execute(
-            "UPDATE entries SET created_at = '2026-02-11T00:00:00Z' WHERE id = ?", (entry,)
-        )
+    later = await add_contest(
+        db, "submissions", now=at("2026-02-14T00:00"), title="Overlapping", timezone=TZ
+    )
+    ann = User.from_row(await users.get_user_row(db, s.ann))
+    await add_entry(
+        db, storage, later, ann, title="Sooner", moderator=s.organizer, now=at("2026-02-11T01:00")
+    )
     assert later.schedule.submissions_open > s.contest.schedule.submissions_open
     first = {
         row["id"]: row["first_contest"] for row in (await table(db, s, "participants")).records()
@@ -339,20 +339,18 @@ async def test_every_table_by_name_and_unknown_names_refused(
     ],
 )
 async def test_likes_fall_on_the_local_day_across_clock_changes(
-    db: Database, passwords: Passwords, tz_name: str, around: str
+    db: Database, passwords: Passwords, storage: LocalStorage, tz_name: str, around: str
 ) -> None:
-    settings = replace(judging_demo_settings(NOW, tz_name), timezone=tz_name)
-    contest = await contest_store.create_contest(db, settings, created_by=None, now=NOW)
+    # Voting (by device) is open around the change.
+    contest = await add_contest(
+        db, "voting", now=at(around), timezone=tz_name, voting_mode="device"
+    )
     author = await make_user(db, passwords, "ann@uni.edu", "Ann Author")
+    organizer = await make_user(db, passwords, "lib@uni.edu", "Libby Org", "organizer")
+    entry = await add_entry(db, storage, contest, author, title="Clock", moderator=organizer)
     moments = [at(around) + timedelta(minutes=15 * step) for step in range(-12, 13)]
-    async with db.transaction() as tx:
-        entry = await insert_entry(tx, contest.id, author.id, "Clock", "approved")
-        for moment in moments:
-            await tx.execute(
-                "INSERT INTO like_events (entry_id, voter, kind, action, address, at)"
-                " VALUES (?, ?, 'vote', 'like', '', ?)",
-                (entry, f"voter-{moment}", to_db(moment)),
-            )
+    for moment in moments:
+        await add_like(db, contest, entry, f"voter-{moment}", now=moment)
     expected: dict[str, int] = {}
     for moment in moments:
         day = moment.astimezone(zone(tz_name)).date().isoformat()

@@ -1,63 +1,41 @@
 """Entry rules at the domain level: eligibility, limits under concurrency, and file cleanup."""
 
-import io
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import anyio
 import pytest
-from PIL import Image
 
-from contest.accounts import users
 from contest.accounts.users import User
-from contest.contests import store as contest_store
 from contest.core.db import Database
 from contest.core.errors import Conflict, ValidationError
 from contest.core.security import Passwords
 from contest.core.storage import LocalStorage
-from contest.demo.contests import demo_settings
 from contest.entries import store as entry_store
 from contest.entries.text import EntryText
 from contest.media.photos import StoredPhoto, process_upload, release_files
+from tests.factories import START, add_account, add_contest, photo_bytes
 
 pytestmark = pytest.mark.anyio
-NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-TEXT = EntryText("Lamplight", "Quiet evening.", "Quiet evening.", ("dayandnightatthelibrary",))
-
-
-def jpeg(seed: int) -> bytes:
-    image = Image.new("RGB", (640, 480), (seed * 37 % 255, seed * 91 % 255, 120))
-    image.paste((255, 255, 255), (seed * 20 % 500, 40, seed * 20 % 500 + 100, 200))
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG")
-    return buffer.getvalue()
+NOW = START
+TEXT = EntryText("Lamplight", "Quiet evening.", "Quiet evening.", ("librarylight",))
 
 
 async def participant(db: Database, passwords: Passwords, affiliation: str = "student") -> User:
-    user_id = await users.create_user(
-        db,
-        passwords,
-        email=f"{affiliation}@uni.edu",
-        display_name="Pat",
-        password="x" * 12,
-        role="participant",
-        affiliation=affiliation,
-        now=NOW,
+    return await add_account(
+        db, passwords, email=f"{affiliation}@uni.edu", name="Pat", affiliation=affiliation
     )
-    return User.from_row(await users.get_user_row(db, user_id))
 
 
 async def photo(storage: LocalStorage, seed: int) -> StoredPhoto:
-    return await process_upload(storage, jpeg(seed), limiter=anyio.CapacityLimiter(1))
+    return await process_upload(storage, photo_bytes(seed), limiter=anyio.CapacityLimiter(1))
 
 
 async def test_eligibility_follows_role_affiliation_and_phase(
     db: Database, passwords: Passwords
 ) -> None:
-    contest = await contest_store.create_contest(
-        db, demo_settings(NOW, "UTC"), created_by=None, now=NOW
-    )
+    contest = await add_contest(db, "submissions", eligible_affiliations=("student", "staff"))
     student = await participant(db, passwords)
     alum = await participant(db, passwords, "alumni")
     assert entry_store.submission_problem(contest, student, NOW) is None
@@ -77,9 +55,7 @@ async def test_entry_limit_holds_under_concurrent_submissions(
     db: Database, passwords: Passwords, tmp_path: Path
 ) -> None:
     storage = LocalStorage(tmp_path / "media")
-    contest = await contest_store.create_contest(
-        db, demo_settings(NOW, "UTC"), created_by=None, now=NOW
-    )
+    contest = await add_contest(db, "submissions", max_entries_per_participant=3)
     student = await participant(db, passwords)
     photos = [await photo(storage, seed) for seed in range(8)]
     outcomes: list[str] = []
@@ -110,9 +86,7 @@ async def test_same_photo_twice_is_stopped_by_the_schema(
     db: Database, passwords: Passwords, tmp_path: Path
 ) -> None:
     storage = LocalStorage(tmp_path / "media")
-    contest = await contest_store.create_contest(
-        db, demo_settings(NOW, "UTC"), created_by=None, now=NOW
-    )
+    contest = await add_contest(db, "submissions")
     student = await participant(db, passwords)
     item = await photo(storage, 1)
     choices = entry_store.Choices(None, "contest")
@@ -129,12 +103,8 @@ async def test_files_shared_by_two_entries_survive_deleting_one(
     db: Database, passwords: Passwords, tmp_path: Path
 ) -> None:
     storage = LocalStorage(tmp_path / "media")
-    first = await contest_store.create_contest(
-        db, demo_settings(NOW, "UTC"), created_by=None, now=NOW
-    )
-    second = await contest_store.create_contest(
-        db, demo_settings(NOW, "UTC"), created_by=None, now=NOW
-    )
+    first = await add_contest(db, "submissions")
+    second = await add_contest(db, "submissions")
     student = await participant(db, passwords)
     item = await photo(storage, 3)
     choices = entry_store.Choices(None, "contest")

@@ -1,33 +1,28 @@
 """The exported album: a static site of approved entries only, safe to publish anywhere."""
 
-import io
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import anyio
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image
 
 from contest import cli
 from contest.accounts.users import User
-from contest.contests import store as contest_store
 from contest.contests.model import Contest
 from contest.core.db import Database
 from contest.core.security import Passwords
 from contest.core.storage import LocalStorage
-from contest.demo.contests import demo_settings
 from contest.entries import moderation
 from contest.entries import store as entry_store
-from contest.entries.text import EntryText
 from contest.gallery.album import MARKER, AlbumError, AlbumReport, export_album
 from contest.judging import results
-from contest.media.photos import process_upload
-from tests.factories import add_account
+from tests.factories import HASHTAG, START, add_account, add_contest, add_entry, photo_bytes
 
 pytestmark = pytest.mark.anyio
-NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+NOW = START
 SCRIPT_TITLE = "<script>alert(1)</script> at night"
 EMAILS = ("maya@uni.edu", "leo@uni.edu", "olivia@uni.edu")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
@@ -46,15 +41,6 @@ class Setup:
     ids: dict[str, int]
 
 
-def jpeg(seed: int, size: tuple[int, int]) -> bytes:
-    """A distinct photo of the given size."""
-    image = Image.new("RGB", size, (seed * 53 % 255, seed * 29 % 255, 140))
-    ImageDraw.Draw(image).rectangle((10, 10, size[0] // 2, size[1] // 3), (250, 240, 200))
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG")
-    return buffer.getvalue()
-
-
 async def account(db: Database, passwords: Passwords, email: str, name: str, role: str) -> User:
     staff = role != "participant"
     return await add_account(
@@ -71,37 +57,32 @@ async def account(db: Database, passwords: Passwords, email: str, name: str, rol
 
 async def setup(db: Database, passwords: Passwords, tmp_path: Path) -> Setup:
     storage = LocalStorage(tmp_path / "media")
-    contest = await contest_store.create_contest(
-        db, demo_settings(NOW, "UTC"), created_by=None, now=NOW
-    )
+    contest = await add_contest(db, "submissions")
     organizer = await account(db, passwords, EMAILS[2], "Olivia Organizer", "organizer")
     maya = await account(db, passwords, EMAILS[0], "Maya Chen", "participant")
     leo = await account(db, passwords, EMAILS[1], "Leo Martin", "participant")
-    plan = [
-        (maya, "Lamplight on the reading room", (1600, 1067)),
-        (maya, "Moon above the dome", (1000, 1000)),
-        (leo, SCRIPT_TITLE, (900, 1600)),
-        (leo, "Pending photo stays private", (1200, 800)),
-        (leo, "Rejected photo stays private", (800, 1200)),
+    plan = [  # photos of several shapes
+        (maya, "Lamplight on the reading room", (480, 320), "approved", "name"),
+        (maya, "Moon above the dome", (400, 400), "approved", "initials"),
+        (leo, SCRIPT_TITLE, (270, 480), "approved", "name"),
+        (leo, "Pending photo stays private", (360, 240), "pending", "name"),
+        (leo, "Rejected photo stays private", (240, 360), "rejected", "name"),
     ]
     ids: dict[str, int] = {}
-    for seed, (author, title, size) in enumerate(plan):
-        photo = await process_upload(storage, jpeg(seed, size), limiter=anyio.CapacityLimiter(1))
-        ids[title] = await entry_store.submit_entry(
+    for seed, (author, title, size, status, credit) in enumerate(plan):
+        ids[title] = await add_entry(
             db,
-            contest=contest,
-            user=author,
-            text=EntryText(title, f"About {title}.", "", ("dayandnightatthelibrary", "nightowls")),
-            choices=entry_store.Choices(None, "contest"),
-            photo=photo,
-            now=NOW,
-        )
-    approved = [ids[title] for _, title, _ in plan[:3]]
-    await review(db, contest, organizer, approved, "approve")
-    await review(db, contest, organizer, [ids["Rejected photo stays private"]], "reject")
-    async with db.transaction() as tx:
-        await tx.execute(
-            "UPDATE entries SET credit = 'initials' WHERE id = ?", (ids["Moon above the dome"],)
+            storage,
+            contest,
+            author,
+            title=title,
+            status=status,
+            moderator=organizer,
+            photo=photo_bytes(seed, size=size),
+            description=f"About {title}.",
+            alt_text="",
+            hashtags="nightowls",
+            credit=credit,
         )
     return Setup(contest, storage, organizer, ids)
 
@@ -194,9 +175,7 @@ async def test_album_has_every_approved_entry_and_every_link_resolves(
 async def test_a_contest_without_approved_entries_still_makes_an_album(
     db: Database, tmp_path: Path
 ) -> None:
-    contest = await contest_store.create_contest(
-        db, demo_settings(NOW, "UTC"), created_by=None, now=NOW
-    )
+    contest = await add_contest(db, "submissions")
     storage = LocalStorage(tmp_path / "media")
     report = await export_album(db, storage, contest, tmp_path / "album", now=NOW)
     assert (report.entries, report.images, report.winners) == (0, 0, 0)
@@ -239,7 +218,7 @@ async def test_album_names_authors_by_display_name_and_holds_no_email(
     assert "by Maya Chen, CIVL" in lamplight
     moon = (out / "entries" / f"{s.ids['Moon above the dome']}.html").read_text()
     assert "by M.C., CIVL" in moon and "Maya Chen" not in moon
-    assert "#DayAndNightAtTheLibrary" in moon and "#nightowls" in moon
+    assert f"#{HASHTAG}" in moon and "#nightowls" in moon
 
 
 async def test_images_are_named_by_entry_and_copied_unchanged(

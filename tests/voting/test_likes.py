@@ -1,44 +1,47 @@
 """Likes at the domain level: uniqueness by schema, phases, own photos, picks, voids, the log."""
 
 import sqlite3
-from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import anyio
 import pytest
 
-from contest.accounts import users
 from contest.accounts.users import User
-from contest.contests import store as contest_store
 from contest.contests.model import Contest
 from contest.core.db import Database
 from contest.core.errors import Conflict, Forbidden, NotFound, NotSignedIn
 from contest.core.security import Passwords
-from contest.demo.contests import judging_demo_settings
+from contest.core.storage import LocalStorage
 from contest.voting import likes
-from tests.factories import insert_entry
+from tests.factories import START, add_account, add_contest, add_entry
 
 pytestmark = pytest.mark.anyio
-NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # judging_demo_settings: voting is open now
+NOW = START  # the contest is in its judging and voting phase now
+TITLES = ("Lamplight on the stacks", "First light on the steps", "Rain on the skylight")
 
 
 async def user(db: Database, passwords: Passwords, email: str, role: str = "participant") -> User:
-    user_id = await users.create_user(
-        db, passwords, email=email, display_name=email[:3], password="x" * 12, role=role, now=NOW
-    )
-    return User.from_row(await users.get_user_row(db, user_id))
+    return await add_account(db, passwords, email=email, name=email[:3], role=role)
 
 
 async def setup(
-    db: Database, passwords: Passwords, *, mode: str = "accounts", author: str = "author@uni.edu"
+    db: Database,
+    passwords: Passwords,
+    storage: LocalStorage,
+    *,
+    mode: str = "accounts",
+    author: str = "author@uni.edu",
 ) -> tuple[Contest, User, list[int]]:
-    settings = replace(judging_demo_settings(NOW, "UTC"), voting_mode=mode)
-    contest = await contest_store.create_contest(db, settings, created_by=None, now=NOW)
+    """A contest in voting with two approved entries and one pending, all by ``author``."""
+    contest = await add_contest(db, "judging_and_voting", voting_mode=mode)
     writer = await user(db, passwords, author)
-    ids = []
-    async with db.transaction() as tx:
-        for index, status in enumerate(("approved", "approved", "pending")):
-            ids.append(await insert_entry(tx, contest.id, writer.id, f"Photo {index}", status))
+    moderator = await user(db, passwords, f"moderator.{author}", "organizer")
+    ids = [
+        await add_entry(
+            db, storage, contest, writer, title=title, status=status, moderator=moderator
+        )
+        for title, status in zip(TITLES, ("approved", "approved", "pending"), strict=True)
+    ]
     return contest, writer, ids
 
 
@@ -47,9 +50,9 @@ def as_voter(contest: Contest, who: User | None, browser: str = "") -> likes.Vot
 
 
 async def test_fifty_concurrent_likes_by_one_voter_leave_exactly_one(
-    db: Database, passwords: Passwords
+    db: Database, passwords: Passwords, storage: LocalStorage
 ) -> None:
-    contest, _, ids = await setup(db, passwords)
+    contest, _, ids = await setup(db, passwords, storage)
     fan = as_voter(contest, await user(db, passwords, "fan@uni.edu"))
     async with anyio.create_task_group() as tasks:
         for _ in range(50):
@@ -61,9 +64,9 @@ async def test_fifty_concurrent_likes_by_one_voter_leave_exactly_one(
 
 
 async def test_like_then_unlike_and_the_log_replays_to_the_same_tallies(
-    db: Database, passwords: Passwords
+    db: Database, passwords: Passwords, storage: LocalStorage
 ) -> None:
-    contest, _, ids = await setup(db, passwords)
+    contest, _, ids = await setup(db, passwords, storage)
     fans = [as_voter(contest, await user(db, passwords, f"fan{i}@uni.edu")) for i in range(4)]
     for fan in fans:
         state = await likes.like(db, contest=contest, entry_id=ids[0], voter=fan, now=NOW)
@@ -76,10 +79,13 @@ async def test_like_then_unlike_and_the_log_replays_to_the_same_tallies(
     assert await likes.tallies_from_log(db, contest.id) == {ids[0]: 3, ids[1]: 1}
 
 
-async def test_log_is_append_only(db: Database, passwords: Passwords) -> None:
-    contest, _, ids = await setup(db, passwords)
+async def test_log_is_append_only(
+    db: Database, passwords: Passwords, storage: LocalStorage
+) -> None:
+    contest, _, ids = await setup(db, passwords, storage)
     fan = as_voter(contest, await user(db, passwords, "fan@uni.edu"))
     await likes.like(db, contest=contest, entry_id=ids[0], voter=fan, now=NOW)
+    # raw statements: the test is about the schema's append-only trigger
     for statement in ("UPDATE like_events SET action = 'unlike'", "DELETE FROM like_events"):
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
             async with db.transaction() as tx:
@@ -87,9 +93,9 @@ async def test_log_is_append_only(db: Database, passwords: Passwords) -> None:
 
 
 async def test_own_photo_pending_photo_and_closed_voting_are_refused(
-    db: Database, passwords: Passwords
+    db: Database, passwords: Passwords, storage: LocalStorage
 ) -> None:
-    contest, author, ids = await setup(db, passwords)
+    contest, author, ids = await setup(db, passwords, storage)
     with pytest.raises(Forbidden, match="your own photo"):
         await likes.like(
             db, contest=contest, entry_id=ids[0], voter=as_voter(contest, author), now=NOW
@@ -105,9 +111,9 @@ async def test_own_photo_pending_photo_and_closed_voting_are_refused(
 
 
 async def test_organizer_likes_are_library_picks_that_do_not_count(
-    db: Database, passwords: Passwords
+    db: Database, passwords: Passwords, storage: LocalStorage
 ) -> None:
-    contest, _, ids = await setup(db, passwords)
+    contest, _, ids = await setup(db, passwords, storage)
     librarian = as_voter(contest, await user(db, passwords, "lib@uni.edu", "organizer"))
     state = await likes.like(db, contest=contest, entry_id=ids[0], voter=librarian, now=NOW)
     assert state == likes.LikeState(liked=True, count=0)
@@ -117,9 +123,9 @@ async def test_organizer_likes_are_library_picks_that_do_not_count(
 
 
 async def test_voided_like_stops_counting_and_cannot_be_revived(
-    db: Database, passwords: Passwords
+    db: Database, passwords: Passwords, storage: LocalStorage
 ) -> None:
-    contest, _, ids = await setup(db, passwords)
+    contest, _, ids = await setup(db, passwords, storage)
     organizer = await user(db, passwords, "lib@uni.edu", "organizer")
     fan = as_voter(contest, await user(db, passwords, "fan@uni.edu"))
     await likes.like(db, contest=contest, entry_id=ids[0], voter=fan, now=NOW)
@@ -138,9 +144,9 @@ async def test_voided_like_stops_counting_and_cannot_be_revived(
 
 
 async def test_peoples_choice_tie_goes_to_the_entry_that_reached_its_total_first(
-    db: Database, passwords: Passwords
+    db: Database, passwords: Passwords, storage: LocalStorage
 ) -> None:
-    contest, _, ids = await setup(db, passwords)
+    contest, _, ids = await setup(db, passwords, storage)
     fans = [as_voter(contest, await user(db, passwords, f"fan{i}@uni.edu")) for i in range(2)]
     await likes.like(db, contest=contest, entry_id=ids[1], voter=fans[0], now=NOW)
     await likes.like(
@@ -155,19 +161,19 @@ async def test_peoples_choice_tie_goes_to_the_entry_that_reached_its_total_first
     assert await likes.peoples_choice(db, contest.id) == ids[1]
 
 
-async def test_voters_by_mode(db: Database, passwords: Passwords) -> None:
-    contest, _, _ = await setup(db, passwords)
+async def test_voters_by_mode(db: Database, passwords: Passwords, storage: LocalStorage) -> None:
+    contest, _, _ = await setup(db, passwords, storage)
     with pytest.raises(NotSignedIn):
         as_voter(contest, None, "browser-id-123")
-    open_contest, _, _ = await setup(db, passwords, mode="device", author="other@uni.edu")
+    open_contest, _, _ = await setup(db, passwords, storage, mode="device", author="other@uni.edu")
     voter = as_voter(open_contest, None, "browser-id-123")
     assert voter.key.startswith("device:") and "browser-id-123" not in voter.key
 
 
 async def test_peoples_choice_tie_within_one_second_goes_by_the_log_order(
-    db: Database, passwords: Passwords
+    db: Database, passwords: Passwords, storage: LocalStorage
 ) -> None:
-    contest, _, ids = await setup(db, passwords)
+    contest, _, ids = await setup(db, passwords, storage)
     fans = [as_voter(contest, await user(db, passwords, f"fan{i}@uni.edu")) for i in range(3)]
     # All in the same second; the higher entry id completes its total first.
     for entry_id, fan in ((ids[1], fans[0]), (ids[0], fans[0]), (ids[1], fans[1])):

@@ -2,6 +2,7 @@
 
 import asyncio
 import sqlite3
+import threading
 from collections.abc import Awaitable
 from typing import Any
 
@@ -12,6 +13,7 @@ from contest.contests.model import Contest
 from contest.core.db import Database
 from contest.core.errors import Forbidden, NotFound, RateLimited
 from contest.core.security import Passwords, token_hash
+from contest.core.storage import LocalStorage
 from contest.voting import likes
 from contest.voting import writer as like_writer
 from contest.voting.writer import LikeWriter
@@ -35,9 +37,9 @@ async def stored(db: Database) -> set[tuple[int, str]]:
 
 
 async def test_one_batch_answers_each_like_with_its_own_outcome(
-    db: Database, passwords: Passwords
+    db: Database, passwords: Passwords, storage: LocalStorage
 ) -> None:
-    contest, author, ids = await setup(db, passwords)
+    contest, author, ids = await setup(db, passwords, storage)
     fan = as_voter(contest, await user(db, passwords, "fan@uni.edu"))
     other = as_voter(contest, await user(db, passwords, "other@uni.edu"))
     writer = LikeWriter(db)
@@ -66,9 +68,9 @@ async def test_one_batch_answers_each_like_with_its_own_outcome(
 
 
 async def test_a_like_that_fails_midway_is_undone_alone_and_the_batch_stands(
-    db: Database, passwords: Passwords
+    db: Database, passwords: Passwords, storage: LocalStorage
 ) -> None:
-    contest, _, ids = await setup(db, passwords, mode="device")
+    contest, _, ids = await setup(db, passwords, storage, mode="device")
     async with db.transaction() as tx:  # the log refuses one voter, after its like is inserted
         await tx.execute(
             "CREATE TRIGGER refuse_one BEFORE INSERT ON like_events WHEN NEW.voter = 'device:bad'"
@@ -92,9 +94,9 @@ async def test_a_like_that_fails_midway_is_undone_alone_and_the_batch_stands(
 
 
 async def test_the_address_budget_counts_likes_earlier_in_the_same_batch(
-    db: Database, passwords: Passwords
+    db: Database, passwords: Passwords, storage: LocalStorage
 ) -> None:
-    contest, _, ids = await setup(db, passwords, mode="device")
+    contest, _, ids = await setup(db, passwords, storage, mode="device")
     writer = LikeWriter(db)
     outcomes = await asyncio.gather(
         *(
@@ -113,9 +115,9 @@ async def test_the_address_budget_counts_likes_earlier_in_the_same_batch(
 
 
 async def test_likes_arriving_during_a_write_go_together_in_the_next(
-    db: Database, passwords: Passwords
+    db: Database, passwords: Passwords, storage: LocalStorage
 ) -> None:
-    contest, _, ids = await setup(db, passwords, mode="device")
+    contest, _, ids = await setup(db, passwords, storage, mode="device")
     writer = LikeWriter(db)
     first = asyncio.ensure_future(
         click(writer, contest, entry_id=ids[0], voter=device("first"), now=NOW)
@@ -131,12 +133,13 @@ async def test_likes_arriving_during_a_write_go_together_in_the_next(
 
 
 async def test_a_failed_write_fails_its_likes_only_and_the_next_write_works(
-    db: Database, passwords: Passwords, monkeypatch: pytest.MonkeyPatch
+    db: Database, passwords: Passwords, storage: LocalStorage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    contest, _, ids = await setup(db, passwords, mode="device")
+    contest, _, ids = await setup(db, passwords, storage, mode="device")
     writer = LikeWriter(db)
 
     def broken(connection: sqlite3.Connection, requests: list[likes.LikeRequest]) -> None:
+        # a write that stores a row, then fails: the test is about the rollback
         connection.execute(
             "INSERT INTO likes (entry_id, voter, kind, address, created_at)"
             " VALUES (?, 'device:ghost', 'vote', '', '')",
@@ -158,9 +161,9 @@ async def test_a_failed_write_fails_its_likes_only_and_the_next_write_works(
 
 
 async def test_a_caller_that_goes_away_does_not_stop_the_others_likes(
-    db: Database, passwords: Passwords
+    db: Database, passwords: Passwords, storage: LocalStorage
 ) -> None:
-    contest, _, ids = await setup(db, passwords, mode="device")
+    contest, _, ids = await setup(db, passwords, storage, mode="device")
     writer = LikeWriter(db)
     tasks = [
         asyncio.ensure_future(click(writer, contest, entry_id=ids[0], voter=device(n), now=NOW))
@@ -174,9 +177,9 @@ async def test_a_caller_that_goes_away_does_not_stop_the_others_likes(
 
 
 async def test_a_stale_session_is_caught_inside_the_write(
-    db: Database, passwords: Passwords
+    db: Database, passwords: Passwords, storage: LocalStorage
 ) -> None:
-    contest, _, ids = await setup(db, passwords)
+    contest, _, ids = await setup(db, passwords, storage)
     fan = await user(db, passwords, "fan@uni.edu")
     voter = as_voter(contest, fan)
     writer = LikeWriter(db)
@@ -208,20 +211,34 @@ async def test_a_stale_session_is_caught_inside_the_write(
 
 
 async def test_a_voters_like_then_unlike_keep_their_order_behind_a_batch_in_flight(
-    db: Database, passwords: Passwords
+    db: Database, passwords: Passwords, storage: LocalStorage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    contest, _, ids = await setup(db, passwords)
+    contest, _, ids = await setup(db, passwords, storage)
     fan = as_voter(contest, await user(db, passwords, "fan@uni.edu"))
     other = as_voter(contest, await user(db, passwords, "other@uni.edu"))
+    writing, release = threading.Event(), threading.Event()
+    apply_likes = like_writer.apply_likes
+
+    def held_first(
+        connection: sqlite3.Connection, requests: list[likes.LikeRequest]
+    ) -> list[likes.LikeState | Exception]:
+        if not writing.is_set():  # the first batch waits on the database thread until told
+            writing.set()
+            release.wait(timeout=5)
+        return apply_likes(connection, requests)
+
+    monkeypatch.setattr(like_writer, "apply_likes", held_first)
     writer = LikeWriter(db)
     first = asyncio.create_task(click(writer, contest, entry_id=ids[0], voter=other, now=NOW))
-    for _ in range(3):  # the writer starts and its batch goes to the database thread
-        await asyncio.sleep(0)
+    # the writer starts and its batch goes to the database thread
+    assert await asyncio.to_thread(writing.wait, 5)
     liked = asyncio.create_task(click(writer, contest, entry_id=ids[0], voter=fan, now=NOW))
     await asyncio.sleep(0)
     unliked = asyncio.create_task(
         click(writer, contest, action="unlike", entry_id=ids[0], voter=fan, now=NOW)
     )
+    await asyncio.sleep(0)
+    release.set()
     outcomes = await asyncio.gather(first, liked, unliked)
 
     assert writer.batches == 2  # the like and the unlike waited together behind the first
