@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
 from starlette.testclient import TestClient
 
+from contest.accounts.users import User, get_user_row
 from contest.app import create_app
 from contest.config import Config
 from contest.core.db import Database
@@ -51,9 +53,19 @@ class Site:
     def passwords(self) -> Passwords:
         return self.client.app.state.services.passwords  # type: ignore[attr-defined,no-any-return]
 
-    def run(self, work: Callable[..., Awaitable[T]], *args: Any) -> T:
-        """Run an async function on the app's event loop (where its database lives)."""
-        return self.client.portal.call(work, *args)  # type: ignore[union-attr]
+    @property
+    def storage(self) -> LocalStorage:
+        """The app's media storage (where the factories' photos go)."""
+        return self.client.app.state.services.storage  # type: ignore[attr-defined,no-any-return]
+
+    def run(self, work: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
+        """Run an async function on the app's event loop (where its database lives), e.g.
+        ``site.run(add_contest, site.db, "voting", now=site.clock())``."""
+        return self.client.portal.call(partial(work, *args, **kwargs))  # type: ignore[union-attr]
+
+    def user(self, user_id: int) -> User:
+        """The account with that id, as the domain's functions take it."""
+        return User.from_row(self.run(get_user_row, self.db, user_id))
 
     def rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
         """Query the database as the app sees it."""

@@ -12,6 +12,7 @@ from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -57,6 +58,8 @@ class LiveSite:
     """The app served on a real port, with a read-only look into its database."""
 
     config: Config
+    #: The app's clock (see ``live_clock``): the moment to build a test's data at.
+    clock: Callable[[], datetime] = utcnow
 
     @property
     def url(self) -> str:
@@ -80,7 +83,7 @@ def run_in_own_thread(work: Coroutine[Any, Any, T]) -> T:
         return pool.submit(asyncio.run, work).result()
 
 
-async def _add_organizer(config: Config) -> None:
+async def _add_organizer(config: Config, now: datetime) -> None:
     db = await Database.open(config.database)  # creates the schema
     try:
         await create_user(
@@ -91,7 +94,7 @@ async def _add_organizer(config: Config) -> None:
             password=PASSWORD,
             role="organizer",
             affiliation="staff",
-            now=utcnow(),
+            now=now,
         )
     finally:
         await db.close()
@@ -106,14 +109,21 @@ def _wait_until_started(server: uvicorn.Server, thread: threading.Thread) -> Non
 
 
 @pytest.fixture
-def live_site(tmp_path: Path) -> Iterator[LiveSite]:
+def live_clock() -> Callable[[], datetime]:
+    """The live site's clock: the real one, unless a test module gives a fixed one (a
+    ``tests.conftest.FakeClock``) to build its contests at."""
+    return utcnow
+
+
+@pytest.fixture
+def live_site(tmp_path: Path, live_clock: Callable[[], datetime]) -> Iterator[LiveSite]:
     """The app with one organizer account, served by uvicorn in a background thread."""
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))  # a free port, held until uvicorn takes the socket over
         port = listener.getsockname()[1]
         config = Config(data_dir=tmp_path, base_url=f"http://127.0.0.1:{port}", secret_key="x" * 32)
-        run_in_own_thread(_add_organizer(config))
-        app = create_app(config, fast_passwords=True)
+        run_in_own_thread(_add_organizer(config, live_clock()))
+        app = create_app(config, clock=live_clock, fast_passwords=True)
         server = uvicorn.Server(
             uvicorn.Config(app, lifespan="on", ws="none", log_config=None, log_level="warning")
         )
@@ -123,7 +133,7 @@ def live_site(tmp_path: Path) -> Iterator[LiveSite]:
         thread.start()
         try:
             _wait_until_started(server, thread)
-            yield LiveSite(config)
+            yield LiveSite(config, live_clock)
         finally:
             server.should_exit = True
             thread.join(STARTUP_SECONDS)

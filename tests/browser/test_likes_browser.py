@@ -7,27 +7,60 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from contest.core.clock import utcnow
+from contest.contests.phases import Phase
 from contest.core.db import Database
 from contest.core.security import Passwords
 from contest.core.storage import LocalStorage
-from contest.demo.contests import JUDGING_ENTRIES, JUDGING_SLUG, seed_demo
-from tests.browser.conftest import PHONE, LiveSite, NewContext, run_in_own_thread
+from tests.browser.conftest import PASSWORD, PHONE, LiveSite, NewContext, run_in_own_thread
+from tests.conftest import FakeClock
+from tests.factories import add_account, add_contest, add_entry, add_like
 
 pytestmark = pytest.mark.browser
-#: The demo student's own photo in the judging contest: authors are anonymous until judging
-#: closes, so the test tells it by its title.
-SAMS_PHOTO = next(title for email, title, *_ in JUDGING_ENTRIES if email == "student@example.edu")
+STUDENT = "sam.student@uni.edu"
+#: Sam's own photo: authors are anonymous until judging closes, so the test tells it by its
+#: title.
+SAMS_PHOTO = "First light on the steps"
+PHOTOS = (
+    (STUDENT, SAMS_PHOTO),
+    ("maya@uni.edu", "Moon above the dome"),
+    ("maya@uni.edu", "Stars and study lamps"),
+    ("leo@uni.edu", "Blue hour at the entrance"),
+    ("leo@uni.edu", "Golden facade"),
+)
 
 
-async def _seed(site: LiveSite) -> None:
+@pytest.fixture
+def live_clock() -> FakeClock:
+    """The live site runs on the tests' fixed clock."""
+    return FakeClock()
+
+
+async def _seed(site: LiveSite) -> str:
+    """A contest in its voting phase with photos by Sam and two others, some liked already
+    (one of them by Sam); its slug."""
+    now, passwords = site.clock(), Passwords(fast=True)
     db = await Database.open(site.config.database)
     try:
-        await seed_demo(
-            db, Passwords(fast=True), LocalStorage(site.config.media), now=utcnow(), tz_name="UTC"
-        )
+        contest = await add_contest(db, Phase.VOTING, now=now)
+        moderator = await add_account(db, passwords, email="mo@uni.edu", role="organizer", now=now)
+        authors = {
+            email: await add_account(db, passwords, email=email, now=now)
+            for email in dict.fromkeys(email for email, _ in PHOTOS)
+        }
+        storage = LocalStorage(site.config.media)
+        entries = [
+            await add_entry(
+                db, storage, contest, authors[email], title=title, moderator=moderator, now=now
+            )
+            for email, title in PHOTOS
+        ]
+        fan = await add_account(db, passwords, email="fan@uni.edu", now=now)
+        for entry in entries[:3]:  # likes of their own
+            await add_like(db, contest, entry, fan, now=now)
+        await add_like(db, contest, entries[1], authors[STUDENT], now=now)
     finally:
         await db.close()
+    return contest.slug
 
 
 def _sign_in(page: Page, email: str, password: str) -> None:
@@ -39,7 +72,7 @@ def _sign_in(page: Page, email: str, password: str) -> None:
 
 
 def _unliked_card(page: Page) -> Locator:
-    """A photo the demo student may like and has not liked yet (the demo has likes of its own)."""
+    """A photo Sam may like and has not liked yet (the contest has likes of its own)."""
     return (
         page.locator(".photo-card")
         .filter(has_not_text=SAMS_PHOTO)
@@ -60,10 +93,10 @@ def _count_text(count: int) -> str:
 def test_like_updates_at_once_survives_reload_and_never_double_counts(
     live_site: LiveSite, new_context: NewContext
 ) -> None:
-    run_in_own_thread(_seed(live_site))
+    slug = run_in_own_thread(_seed(live_site))
     page = new_context(**PHONE).new_page()
-    _sign_in(page, "student@example.edu", "student-demo")
-    page.goto(f"/contests/{JUDGING_SLUG}/gallery")
+    _sign_in(page, STUDENT, PASSWORD)
+    page.goto(f"/contests/{slug}/gallery")
     card = _unliked_card(page)
     entry_id = int((card.get_attribute("id") or "").removeprefix("entry-"))
     card = page.locator(f"#entry-{entry_id}")
@@ -98,13 +131,15 @@ def test_like_updates_at_once_survives_reload_and_never_double_counts(
     )
     page.reload()
     expect(page.locator(f"#entry-{entry_id} [data-like-count]")).to_have_text(liked)
-    student = "(SELECT 'user:' || id FROM users WHERE email = 'student@example.edu')"
+    student = "(SELECT 'user:' || id FROM users WHERE email = ?)"
     rows = live_site.rows(
-        f"SELECT count(*) AS n FROM likes WHERE entry_id = ? AND voter = {student}", (entry_id,)
+        f"SELECT count(*) AS n FROM likes WHERE entry_id = ? AND voter = {student}",
+        (entry_id, STUDENT),
     )
     assert rows == [{"n": 1}]
     events = live_site.rows(
-        f"SELECT action FROM like_events WHERE entry_id = ? AND voter = {student}", (entry_id,)
+        f"SELECT action FROM like_events WHERE entry_id = ? AND voter = {student}",
+        (entry_id, STUDENT),
     )
     assert [e["action"] for e in events] == ["like"]
 
@@ -112,10 +147,10 @@ def test_like_updates_at_once_survives_reload_and_never_double_counts(
 def test_like_works_as_a_plain_form_without_javascript(
     live_site: LiveSite, new_context: NewContext
 ) -> None:
-    run_in_own_thread(_seed(live_site))
+    slug = run_in_own_thread(_seed(live_site))
     page = new_context(java_script_enabled=False).new_page()
-    _sign_in(page, "student@example.edu", "student-demo")
-    page.goto(f"/contests/{JUDGING_SLUG}/gallery?page=1")
+    _sign_in(page, STUDENT, PASSWORD)
+    page.goto(f"/contests/{slug}/gallery?page=1")
     card = _unliked_card(page)
     entry_id = card.get_attribute("id")
     liked = _count_text(_likes(card.locator("[data-like-count]").inner_text()) + 1)

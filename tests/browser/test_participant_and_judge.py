@@ -6,7 +6,7 @@ import random
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
@@ -16,29 +16,24 @@ import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import Locator, Page, expect
 
-from contest.accounts.users import User, create_user, get_user_row
+from contest.accounts.users import User, list_users
 from contest.config import Config
-from contest.contests import store as contest_store
 from contest.contests.model import Contest
+from contest.contests.phases import Phase
 from contest.core.db import Database
 from contest.core.security import Passwords
 from contest.core.storage import LocalStorage
-from contest.demo.contests import JUDGING_TITLE, demo_settings, judging_demo_settings
-from contest.demo.photos import library_scene
-from contest.entries import moderation
-from contest.entries import store as entry_store
-from contest.entries.text import EntryText, normalize_tag
 from contest.media.masters import complete_pending_masters
-from contest.media.photos import process_upload
 from tests.browser.conftest import (
     ORGANIZER_EMAIL,
-    PASSWORD,
     PHONE,
     LiveSite,
     NewContext,
     run_in_own_thread,
 )
 from tests.browser.test_organizer_journey import horizontal_overflow, sign_in
+from tests.conftest import FakeClock
+from tests.factories import add_account, add_contest, add_entry, add_judge, photo_bytes
 
 pytestmark = pytest.mark.browser
 
@@ -136,113 +131,73 @@ def assert_upright(path: Path) -> None:
     assert wrong == {}, f"thumbnail corners are not where an upright photo has them: {wrong}"
 
 
-# --- data put straight into the database -----------------------------------------------------
+# --- data built through the domain's own functions ------------------------------------------
 
 
-async def _add_user(db: Database, person: Person, *, role: str, affiliation: str) -> int:
-    return await create_user(
-        db,
-        Passwords(fast=True),
-        email=person.email,
-        display_name=person.name,
-        password=PASSWORD,
-        role=role,
-        affiliation=affiliation,
-        now=datetime.now(UTC),
-    )
+PASSWORDS = Passwords(fast=True)
 
 
-async def _user(db: Database, user_id: int) -> User:
-    return User.from_row(await get_user_row(db, user_id))
+@pytest.fixture
+def live_clock() -> FakeClock:
+    """The live site runs on the tests' fixed clock."""
+    return FakeClock()
 
 
-async def _submit(
-    db: Database,
-    storage: LocalStorage,
-    contest: Contest,
-    user: User,
-    entry: tuple[str, str, str],
-    *,
-    seed: int,
-    now: datetime,
-) -> int:
-    """An entry submitted through the app's own functions, as the demo seeds them."""
-    title, description, category = entry
-    categories = {
-        row["name"]: row["id"] for row in await entry_store.category_options(db, contest.id)
-    }
-    data = library_scene(seed, night=category == "Night")
-    photo = await process_upload(storage, data, limiter=anyio.CapacityLimiter(1))
-    return await entry_store.submit_entry(
-        db,
-        contest=contest,
-        user=user,
-        text=EntryText(title, description, description, (normalize_tag(contest.settings.hashtag),)),
-        choices=entry_store.Choices(categories[category], "contest"),
-        photo=photo,
-        now=now,
-    )
-
-
-async def _open_contest(db: Database, storage: LocalStorage, *, with_entry: bool = False) -> str:
-    """A published contest taking submissions now and a student to enter it; its slug.
+async def _open_contest(
+    db: Database, storage: LocalStorage, *, now: datetime, with_entry: bool = False
+) -> str:
+    """A published contest taking submissions now (by day or by night) and a student to enter
+    it; its slug.
 
     ``with_entry``: the student has already entered one photo.
     """
-    now = datetime.now(UTC)
-    participant_id = await _add_user(db, PARTICIPANT, role="participant", affiliation="student")
-    contest = await contest_store.create_contest(
-        db, demo_settings(now, "UTC"), created_by=None, now=now
+    participant = await add_account(
+        db, PASSWORDS, email=PARTICIPANT.email, name=PARTICIPANT.name, now=now
     )
+    contest = await add_contest(db, Phase.SUBMISSIONS, now=now, categories=("Day", CATEGORY))
     if with_entry:
-        entry = ("First light on the steps", "Sunrise over the library steps.", "Day")
-        await _submit(
-            db, storage, contest, await _user(db, participant_id), entry, seed=99, now=now
+        await add_entry(
+            db,
+            storage,
+            contest,
+            participant,
+            title="First light on the steps",
+            status="pending",
+            photo=photo_bytes(99),
+            now=now,
+            category="Day",
         )
     return contest.slug
 
 
-async def _judging_contest(db: Database, storage: LocalStorage) -> int:
-    """A contest in its judging phase with approved entries by AUTHORS and JUDGE on its panel."""
-    settings = judging_demo_settings(datetime.now(UTC), "UTC")
-    organizer_id = int(
-        await db.fetch_value("SELECT id FROM users WHERE email = ?", (ORGANIZER_EMAIL,))
+async def _judging_contest(db: Database, storage: LocalStorage, *, now: datetime) -> Contest:
+    """A contest in its judging phase with entries by AUTHORS, approved by the organizer, and
+    JUDGE on its panel."""
+    [organizer] = [User.from_row(row) for row in await list_users(db, role="organizer")]
+    assert organizer.email == ORGANIZER_EMAIL
+    contest = await add_contest(
+        db, Phase.JUDGING, now=now, created_by=organizer.id, categories=("Day", "Night")
     )
-    contest = await contest_store.create_contest(
-        db, settings, created_by=organizer_id, now=datetime.now(UTC)
-    )
-    entered_at = settings.schedule.submissions_open + timedelta(days=1)  # while it was open
     authors = {
-        person: await _user(
-            db, await _add_user(db, person, role="participant", affiliation="student")
-        )
+        person: await add_account(db, PASSWORDS, email=person.email, name=person.name, now=now)
         for person in AUTHORS
     }
-    entry_ids = [
-        await _submit(
+    for index, (author, title, description, category) in enumerate(JUDGED_ENTRIES):
+        await add_entry(
             db,
             storage,
             contest,
             authors[author],
-            (title, description, category),
-            seed=index,
-            now=entered_at,
+            title=title,
+            photo=photo_bytes(index),
+            moderator=organizer,
+            now=now,
+            description=description,
+            category=category,
         )
-        for index, (author, title, description, category) in enumerate(JUDGED_ENTRIES)
-    ]
     await complete_pending_masters(db, storage, limiter=anyio.CapacityLimiter(1))
-    await moderation.moderate(
-        db,
-        contest=contest,
-        entry_ids=entry_ids,
-        action="approve",
-        reason="",
-        moderator=await _user(db, organizer_id),
-        now=entered_at + timedelta(hours=1),
-    )
-    judge_id = await _add_user(db, JUDGE, role="judge", affiliation="staff")
-    await contest_store.assign_judge(db, contest_id=contest.id, user_id=judge_id)
-    return contest.id
+    await add_judge(db, PASSWORDS, contest, email=JUDGE.email)
+    return contest
 
 
 async def _in_database(config: Config, work: Seeder[T]) -> T:
@@ -253,9 +208,10 @@ async def _in_database(config: Config, work: Seeder[T]) -> T:
         await db.close()
 
 
-def seed(site: LiveSite, work: Seeder[T]) -> T:
-    """Run a seeding coroutine on the live site's database (and media) from the test thread."""
-    return run_in_own_thread(_in_database(site.config, work))
+def seed(site: LiveSite, work: Callable[..., Awaitable[T]]) -> T:
+    """Run a seeding coroutine on the live site's database (and media) from the test thread,
+    at the moment the site's clock shows."""
+    return run_in_own_thread(_in_database(site.config, partial(work, now=site.clock())))
 
 
 # --- what a person does in the browser -------------------------------------------------------
@@ -411,12 +367,12 @@ def test_a_camera_file_name_title_is_refused_and_the_photo_kept_for_the_retry(
 def test_a_judge_scores_every_entry_blind_from_a_phone(
     live_site: LiveSite, new_context: NewContext
 ) -> None:
-    contest_id = seed(live_site, _judging_contest)
+    contest = seed(live_site, _judging_contest)
     total = len(JUDGED_ENTRIES)
     page = new_context(**PHONE).new_page()
     sign_in(page, JUDGE.email)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Judging").click()
-    page.get_by_role("link", name=JUDGING_TITLE).click()
+    page.get_by_role("link", name=contest.title).click()
     progress = page.locator(".progress-line")
     expect(progress).to_have_text(f"0 of {total} scored")
     assert_blind(page)
@@ -424,11 +380,11 @@ def test_a_judge_scores_every_entry_blind_from_a_phone(
 
     chosen: dict[tuple[str, str], int] = {}
     for done in range(1, total + 1):
-        expect(page).to_have_url(re.compile(rf"/judging/{contest_id}/entries/\d+$"))
+        expect(page).to_have_url(re.compile(rf"/judging/{contest.id}/entries/\d+$"))
         title = page.get_by_role("heading", level=1).inner_text()
         assert_blind(page)
         scales = page.locator("fieldset.score")
-        expect(scales).to_have_count(3)
+        expect(scales).to_have_count(len(contest.settings.criteria))
         for position, scale in enumerate(scales.all()):
             value = 4 + done + position  # some score from 1 to 10
             tap_score(scale, value)
@@ -436,7 +392,7 @@ def test_a_judge_scores_every_entry_blind_from_a_phone(
         page.get_by_role("button", name="Save and next").click()
         expect(progress).to_have_text(f"{done} of {total} scored")
 
-    expect(page).to_have_url(re.compile(rf"/judging/{contest_id}$"))
+    expect(page).to_have_url(re.compile(rf"/judging/{contest.id}$"))
     expect(page.get_by_text("All done, thank you!")).to_be_visible()
     assert_blind(page)
     saved = live_site.rows(
@@ -453,7 +409,7 @@ def test_entry_pages_and_the_score_page_fit_a_phone_screen(
     live_site: LiveSite, new_context: NewContext, tmp_path: Path
 ) -> None:
     slug = seed(live_site, partial(_open_contest, with_entry=True))
-    contest_id = seed(live_site, _judging_contest)
+    contest_id = seed(live_site, _judging_contest).id
     overflowing: dict[str, int] = {}
 
     def check(page: Page, what: str) -> None:

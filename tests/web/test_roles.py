@@ -7,9 +7,8 @@ from starlette.routing import Route
 
 from contest.campaigns import drafts
 from contest.campaigns.lists import MailingList
-from contest.contests import store as contest_store
-from contest.demo.contests import demo_settings
 from tests.conftest import Site
+from tests.factories import add_contest
 
 
 def organizer_routes(site: Site) -> list[tuple[str, str]]:
@@ -28,9 +27,7 @@ def organizer_routes(site: Site) -> list[tuple[str, str]]:
 @pytest.fixture
 def routes(site: Site) -> list[tuple[str, str]]:
     async def create() -> None:
-        contest = await contest_store.create_contest(
-            site.db, demo_settings(site.clock(), "UTC"), created_by=None, now=site.clock()
-        )
+        contest = await add_contest(site.db, now=site.clock())
         await drafts.create_campaign(
             site.db,
             contest_id=contest.id,

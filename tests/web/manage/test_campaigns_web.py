@@ -3,7 +3,8 @@
 import csv
 import io
 import re
-from dataclasses import replace
+import smtplib
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +15,11 @@ from contest.app import create_app
 from contest.campaigns.text import DEFAULTS
 from contest.config import Config
 from contest.contests import store as contest_store
+from contest.contests.phases import Phase
 from contest.core import outbox as outbox_module
 from contest.core.outbox import SmtpSettings
-from contest.demo.contests import demo_settings
 from tests.conftest import FakeClock, Site
-from tests.factories import insert_entry
+from tests.factories import add_account, add_contest, add_entry
 
 CSV = (
     b"name,email,affiliation\n"
@@ -30,15 +31,15 @@ CSV = (
 UNSUBSCRIBE = re.compile(r"http://testserver/unsubscribe/([\w-]+)")
 
 
+#: A title with an ampersand: escaped on pages, kept as it is in mail.
+TITLE = "Day & Night at the Library"
+
+
 @pytest.fixture
 def contest_id(site: Site) -> int:
-    async def create() -> int:
-        contest = await contest_store.create_contest(
-            site.db, demo_settings(site.clock(), "UTC"), created_by=None, now=site.clock()
-        )
-        return contest.id
-
-    return site.run(create)
+    """A published contest taking submissions."""
+    contest = site.run(add_contest, site.db, Phase.SUBMISSIONS, now=site.clock(), title=TITLE)
+    return contest.id
 
 
 def create(
@@ -159,8 +160,25 @@ def test_a_test_send_goes_only_to_the_organizer(site: Site, contest_id: int) -> 
     assert "Test to olivia@uni.edu" in shown
 
 
+class KimsServerRefuses:
+    """A mail server (in smtplib.SMTP's place) that takes every message but Kim's."""
+
+    def __init__(self, host: str, port: int, timeout: float) -> None:
+        pass
+
+    def send_message(self, message: EmailMessage, to_addrs: list[str]) -> None:
+        if to_addrs == ["kim@uni.edu"]:
+            raise smtplib.SMTPRecipientsRefused({"kim@uni.edu": (550, b"refused")})
+
+    def quit(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
 def test_send_queues_one_personal_message_each_and_a_second_send_mails_nobody(
-    site: Site, contest_id: int
+    site: Site, contest_id: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     site.sign_in_as("organizer")
     create(site, contest_id, file=CSV)
@@ -183,10 +201,15 @@ def test_send_queues_one_personal_message_each_and_a_second_send_mails_nobody(
         {"is_test": 0, "queued": 0, "skipped_bad": 0},  # the same bad rows are not counted again
     ]
     assert log_figures(site.client.get(page).text) == [("0", "0", "0"), ("2", "0", "2")]
-    site.execute("UPDATE outbox SET sent_at = 'x' WHERE recipient = 'pat@uni.edu'")
-    site.execute(
-        "UPDATE outbox SET attempts = 5, last_error = 'refused' WHERE recipient = 'kim@uni.edu'"
-    )
+    monkeypatch.setattr(smtplib, "SMTP", KimsServerRefuses)
+    for _ in range(outbox_module.MAX_ATTEMPTS):  # Pat's goes the first time; Kim's never
+        site.run(
+            outbox_module.deliver_waiting,
+            site.db,
+            smtp=SmtpSettings(host="mail.uni.edu", starttls=False),
+            sender="photos@uni.edu",
+            now=site.clock(),
+        )
     shown = site.client.get(page).text
     assert "1 sent" in shown and "1 failed" in shown and "refused" in shown
 
@@ -220,26 +243,40 @@ def test_unsubscribing_by_the_link_keeps_that_address_out_of_later_campaigns(
     assert [m["recipient"] for m in outbox(site)] == ["kim@uni.edu", "bo@uni.edu"]
 
 
+def enter_a_photo(site: Site, contest_id: int, *, moderator: int) -> None:
+    """Ana Ruiz enters a photo, which the organizer approves."""
+    now = site.clock()
+    contest = site.run(contest_store.get_contest, site.db, contest_id)
+    ana = site.run(
+        add_account, site.db, site.passwords, email="ana@uni.edu", name="Ana Ruiz", now=now
+    )
+    site.run(
+        add_entry,
+        site.db,
+        site.storage,
+        contest,
+        ana,
+        title="Dawn",
+        moderator=site.user(moderator),
+        now=now,
+    )
+
+
 def test_voting_news_reaches_participants_only_while_voting_is_open(
     site: Site, contest_id: int
 ) -> None:
-    author = site.add_user("participant", "ana@uni.edu", name="Ana Ruiz")
-
-    async def enter() -> None:
-        async with site.db.transaction() as tx:
-            await insert_entry(tx, contest_id, author, "Dawn", "approved")
-
-    site.run(enter)
-    site.sign_in_as("organizer")
+    organizer = site.sign_in_as("organizer")
+    enter_a_photo(site, contest_id, moderator=organizer)
+    entries_mail = outbox(site)  # the photo was received, then approved
     assert create(site, contest_id, kind="voting").status_code == 303
     page = campaign_page(site, contest_id)
     shown = site.client.get(page).text
     assert "Voting is not open" in shown and "Hello Ana Ruiz," in shown
     assert site.post(page + "/send", {}, form_page=page).status_code == 400
-    assert outbox(site) == []
+    assert outbox(site) == entries_mail
     site.clock.advance(days=12)
     site.post(page + "/send", {}, form_page=page)
-    mails = outbox(site)
+    mails = outbox(site)[len(entries_mail) :]
     assert [m["recipient"] for m in mails] == ["ana@uni.edu"]
     assert "http://testserver/contests/day-night-at-the-library/gallery" in mails[0]["body"]
 
@@ -316,13 +353,7 @@ def test_with_a_mail_server_the_outbox_note_is_not_shown(tmp_path: Path) -> None
     with TestClient(create_app(config, clock=clock, fast_passwords=True)) as client:
         site = Site(client, clock, config)
 
-        async def create_contest() -> int:
-            settings = demo_settings(clock(), "UTC")
-            return (
-                await contest_store.create_contest(site.db, settings, created_by=None, now=clock())
-            ).id
-
-        contest_id = site.run(create_contest)
+        contest_id = site.run(add_contest, site.db, now=clock()).id
         site.sign_in_as("organizer")
         page = site.client.get(f"/manage/contests/{contest_id}/campaigns")
         assert page.status_code == 200 and "Announce voting" in page.text
@@ -364,14 +395,7 @@ def test_a_campaign_is_only_found_under_its_own_contest(site: Site, contest_id: 
     site.sign_in_as("organizer")
     create(site, contest_id, pasted="pat@uni.edu")
 
-    async def another_contest() -> int:
-        settings = replace(demo_settings(site.clock(), "UTC"), title="Another contest")
-        contest = await contest_store.create_contest(
-            site.db, settings, created_by=None, now=site.clock()
-        )
-        return contest.id
-
-    other = site.run(another_contest)
+    other = site.run(add_contest, site.db, now=site.clock(), title="Another contest").id
     campaign_id = site.value("SELECT id FROM campaigns")
     elsewhere = f"/manage/contests/{other}/campaigns/{campaign_id}"
     assert site.client.get(elsewhere).status_code == 404

@@ -1,10 +1,10 @@
 import re
-from datetime import timedelta
 
 from contest.contests import store as contest_store
 from contest.contests.form import settings_to_form
-from contest.demo.contests import demo_settings
+from contest.contests.phases import Phase
 from tests.conftest import Site
+from tests.factories import DAY, add_contest
 
 
 def contest_form(site: Site, **changes: str) -> dict[str, str | list[str]]:
@@ -160,14 +160,9 @@ def test_bad_invitation_email_is_explained_on_the_judges_page(site: Site) -> Non
 
 def test_home_lists_current_contests_first_and_past_ones_as_archive(site: Site) -> None:
     now = site.clock()
-
-    async def create() -> None:
-        for title, shift in (("Old Autumn", -200), ("Live Spring", 0)):
-            settings = demo_settings(now + timedelta(days=shift), "UTC")
-            settings = type(settings)(**{**settings.__dict__, "title": title})
-            await contest_store.create_contest(site.db, settings, created_by=None, now=now)
-
-    site.run(create)
+    # Winners announced some 200 days ago, and a contest taking submissions now.
+    site.run(add_contest, site.db, Phase.RESULTS, now=now - 200 * DAY, title="Old Autumn")
+    site.run(add_contest, site.db, Phase.SUBMISSIONS, now=now, title="Live Spring")
     page = site.client.get("/").text
     assert page.index("Live Spring") < page.index("Past contests") < page.index("Old Autumn")
     assert "Submissions close in 11 days" in page

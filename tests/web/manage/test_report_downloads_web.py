@@ -130,6 +130,7 @@ def test_formula_looking_title_is_defused_in_csv_and_kept_in_json(
     site: Site, announced: Scenario
 ) -> None:
     title = '=HYPERLINK("http://evil.example","Click")'
+    # Titles are fixed once submissions close (as here), so the row is given one directly.
     site.execute("UPDATE entries SET title = ? WHERE id = ?", (title, announced.night_stacks))
     _, csv_rows, data = download(site, path(announced, "entries", "FMT"))
     assert csv_rows[0]["title"] == "'" + title

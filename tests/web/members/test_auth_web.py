@@ -3,6 +3,7 @@ from pathlib import Path
 
 from starlette.testclient import TestClient
 
+from contest.accounts import sessions, users
 from contest.accounts.throttle import SIGN_IN_LIMITS
 from contest.app import create_app
 from contest.config import Config
@@ -53,15 +54,23 @@ def test_rate_limit_answers_429_with_a_retry_time(site: Site) -> None:
 
 def test_disabled_account_is_refused(site: Site) -> None:
     user_id = site.add_user("participant", "pat@uni.edu")
-    site.execute("UPDATE users SET disabled_at = '2026-03-01T00:00:00Z' WHERE id = ?", (user_id,))
+    organizer = site.add_user("organizer", "org@uni.edu")
+    site.run(
+        users.set_disabled,
+        site.db,
+        user_id=user_id,
+        disabled=True,
+        acting_user_id=organizer,
+        now=site.clock(),
+    )
     response = site.post("/sign-in", {"email": "pat@uni.edu", "password": PASSWORD})
     assert response.status_code == 400 and "disabled" in response.text
 
 
 def test_revoked_session_is_signed_out_on_the_next_request(site: Site) -> None:
-    site.sign_in_as("organizer")
+    organizer = site.sign_in_as("organizer")
     assert site.client.get("/manage").status_code == 200
-    site.execute("DELETE FROM sessions")
+    site.run(sessions.end_all_sessions, site.db, user_id=organizer)  # not through this browser
     response = site.client.get("/manage", follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"].endswith("/sign-in?next=%2Fmanage")
@@ -181,16 +190,13 @@ def test_after_sign_in_only_local_next_pages_are_followed(site: Site) -> None:
 
 
 def test_sign_out_everywhere_ends_every_session_of_the_user(site: Site) -> None:
-    site.add_user("participant", "pat@uni.edu")
+    pat = site.add_user("participant", "pat@uni.edu")
     site.add_user("participant", "other@uni.edu")
     site.sign_in("other@uni.edu")
     other_cookie = site.client.cookies[SESSION_COOKIE]
     site.client.cookies.clear()
     site.sign_in("pat@uni.edu")
-    site.execute(
-        "INSERT INTO sessions SELECT 'phone', user_id, created_at, expires_at FROM sessions"
-        " WHERE user_id = (SELECT id FROM users WHERE email = 'pat@uni.edu')"
-    )
+    site.run(sessions.start_session, site.db, user_id=pat, now=site.clock())  # Pat's phone
     response = site.post("/account/sign-out-everywhere", {}, form_page="/account")
     assert response.status_code == 200 and "Sign in" in response.text
     remaining = site.rows("SELECT users.email FROM sessions JOIN users ON users.id = user_id")

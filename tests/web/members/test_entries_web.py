@@ -8,10 +8,11 @@ import pytest
 from PIL import Image
 
 from contest.contests import store as contest_store
-from contest.core.storage import LocalStorage
-from contest.demo.contests import demo_settings
+from contest.contests.phases import Phase
+from contest.entries import moderation
 from contest.media.masters import complete_pending_masters
 from tests.conftest import Site
+from tests.factories import add_contest
 
 GPS_IFD = 0x8825
 
@@ -53,13 +54,16 @@ ENTRY = {
 
 @pytest.fixture
 def contest_slug(site: Site) -> str:
-    async def create() -> str:
-        contest = await contest_store.create_contest(
-            site.db, demo_settings(site.clock(), "UTC"), created_by=None, now=site.clock()
-        )
-        return contest.slug
-
-    return site.run(create)
+    """A contest taking submissions, in two categories, three photos a person at most."""
+    contest = site.run(
+        add_contest,
+        site.db,
+        Phase.SUBMISSIONS,
+        now=site.clock(),
+        categories=("Day", "Night"),
+        max_entries_per_participant=3,
+    )
+    return contest.slug
 
 
 def category_id(site: Site, name: str = "Night") -> str:
@@ -76,16 +80,28 @@ def submit(site: Site, slug: str, photo: bytes | None, **fields: Any):  # type: 
 
 
 def stored_files(site: Site) -> list[str]:
-    return LocalStorage(site.config.media).all_keys()
+    return site.storage.all_keys()
 
 
 def finish_masters(site: Site) -> None:
     import anyio
 
+    site.run(complete_pending_masters, site.db, site.storage, limiter=anyio.CapacityLimiter(1))
+
+
+def moderate(site: Site, slug: str, entry_id: int, action: str, reason: str = "") -> None:
+    """An organizer approves or rejects the entry, as the moderation queue would."""
+    contest = site.run(contest_store.get_contest_by_slug, site.db, slug, include_unpublished=True)
+    organizer = site.user(site.add_user("organizer", "moderator@uni.edu"))
     site.run(
-        lambda: complete_pending_masters(
-            site.db, LocalStorage(site.config.media), limiter=anyio.CapacityLimiter(1)
-        )
+        moderation.moderate,
+        site.db,
+        contest=contest,
+        entry_ids=[entry_id],
+        action=action,
+        reason=reason,
+        moderator=organizer,
+        now=site.clock(),
     )
 
 
@@ -98,7 +114,7 @@ def test_participant_submits_a_photo_that_waits_for_review(site: Site, contest_s
     assert entry["status"] == "pending" and entry["title"] == ENTRY["title"]
     assert entry["camera"] == "Apple iPhone 15" and entry["alt_text"] == ENTRY["description"]
     tags = [r["tag"] for r in site.rows("SELECT tag FROM entry_hashtags ORDER BY rowid")]
-    assert tags == ["dayandnightatthelibrary", "studyspace", "nightowls"]
+    assert tags == ["librarylight", "studyspace", "nightowls"]  # the contest's own comes first
     finish_masters(site)
     entry = site.rows("SELECT * FROM entries")[0]
     assert entry["master_key"] and entry["source_key"] is None
@@ -253,7 +269,7 @@ def test_replacing_the_photo_removes_the_old_files(site: Site, contest_slug: str
     finish_masters(site)
     old = set(stored_files(site))
     entry_id = site.value("SELECT id FROM entries")
-    site.execute("UPDATE entries SET status = 'approved'")
+    moderate(site, contest_slug, entry_id, "approve")
     data = ENTRY | {
         "category_id": category_id(site, "Day"),
         "title": "A better title",
@@ -390,7 +406,7 @@ def test_deleting_an_entry_removes_its_share_card(site: Site, contest_slug: str)
     site.sign_in_as("participant")
     submit(site, contest_slug, photo_bytes())
     entry_id = site.value("SELECT id FROM entries")
-    site.execute("UPDATE entries SET status = 'approved'")
+    moderate(site, contest_slug, entry_id, "approve")
     assert site.client.get(f"/entries/{entry_id}/card.jpg").status_code == 200
     assert site.value("SELECT share_card_key FROM entries") is not None
     token = site.csrf("/my/entries")
@@ -404,7 +420,7 @@ def test_a_rejected_entry_cannot_come_back_past_the_limit(site: Site, contest_sl
     for seed in range(3):
         submit(site, contest_slug, photo_bytes(seed + 1), title=f"Night view {seed}")
     first = site.value("SELECT min(id) FROM entries")
-    site.execute("UPDATE entries SET status = 'rejected' WHERE id = ?", (first,))
+    moderate(site, contest_slug, first, "reject", reason="Not on the theme.")
     submit(site, contest_slug, photo_bytes(7), title="A fourth photo")
     edit = f"/my/entries/{first}/edit"
     data = ENTRY | {"category_id": category_id(site), "title": "Try again"}

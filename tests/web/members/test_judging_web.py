@@ -7,61 +7,59 @@ from typing import Any
 
 import pytest
 
+from contest.accounts import users
 from contest.contests import store as contest_store
-from contest.demo.contests import demo_settings
+from contest.contests.model import Criterion
+from contest.contests.phases import Phase
 from tests.conftest import Site
-from tests.factories import INSERT_ENTRY, entry_values
+from tests.factories import add_account, add_contest, add_entry
 
 AUTHORS = [("ann@uni.edu", "Ann Author", "CIVL"), ("bob@uni.edu", "Bob Builder", "ARTS")]
-
-
-def insert_entry(
-    site: Site, contest_id: int, author_id: int, title: str, status: str = "approved"
-) -> int:
-    """An entry straight in the database: judging needs entries, not the image pipeline."""
-    site.execute(INSERT_ENTRY, entry_values(contest_id, author_id, title, status))
-    return int(site.value("SELECT max(id) FROM entries"))
+RUBRIC = (
+    Criterion("Relevance to the theme", 2),
+    Criterion("Creativity", 1),
+    Criterion("Technical quality", 1),
+)
 
 
 @pytest.fixture
 def judged(site: Site) -> dict[str, Any]:
-    """A contest in its judging phase with two entries, two judges and one organizer."""
+    """A contest in its judging phase with two approved entries and a pending one, two judges
+    (each entry wants both) and an organizer, who moderated the entries."""
     now = site.clock()
-    settings = demo_settings(now, "UTC")
-    schedule = type(settings.schedule)(
-        submissions_open=now - 30 * _day(),
-        submissions_close=now - 2 * _day(),
-        judging_open=now - _day(),
-        judging_close=now + 5 * _day(),
-        voting_open=now - _day(),
-        voting_close=now + 5 * _day(),
-        results_at=now + 6 * _day(),
-    )
-    settings = type(settings)(**{**settings.__dict__, "schedule": schedule})
 
-    async def create() -> int:
-        return (await contest_store.create_contest(site.db, settings, created_by=None, now=now)).id
-
-    contest_id = site.run(create)
-    author_ids = [
-        site.add_user("participant", email, name=name, department=dept)
-        for email, name, dept in AUTHORS
-    ]
-    entries = [insert_entry(site, contest_id, author_ids[i], f"Photo {i}") for i in range(2)]
-    insert_entry(site, contest_id, author_ids[0], "Still pending", status="pending")
-    judges = [site.add_user("judge", f"judge{i}@uni.edu", name=f"Judge {i}") for i in range(2)]
-    for judge in judges:
-        site.execute(
-            "INSERT INTO contest_judges (contest_id, user_id) VALUES (?, ?)", (contest_id, judge)
+    async def create() -> dict[str, Any]:
+        contest = await add_contest(
+            site.db, Phase.JUDGING, now=now, criteria=RUBRIC, min_judges_per_entry=2
         )
+        organizer = await add_account(
+            site.db, site.passwords, email="moderator@uni.edu", role="organizer", now=now
+        )
+        ann, bob = [
+            await add_account(
+                site.db, site.passwords, email=email, name=name, department=dept, now=now
+            )
+            for email, name, dept in AUTHORS
+        ]
+        entries = [
+            await add_entry(
+                site.db, site.storage, contest, author, title=title, moderator=organizer, now=now
+            )
+            for author, title in ((ann, "Reading room at dawn"), (bob, "Stacks at dusk"))
+        ]
+        await add_entry(
+            site.db, site.storage, contest, ann, title="Still pending", status="pending", now=now
+        )
+        return {"contest": contest.id, "entries": entries, "organizer": organizer.id}
+
+    judged = site.run(create)
+    judged["judges"] = [
+        site.add_user("judge", f"judge{i}@uni.edu", name=f"Judge {i}") for i in range(2)
+    ]
+    for judge in judged["judges"]:
+        site.run(contest_store.assign_judge, site.db, contest_id=judged["contest"], user_id=judge)
     criteria = [r["id"] for r in site.rows("SELECT id FROM rubric_criteria ORDER BY position")]
-    return {"contest": contest_id, "entries": entries, "judges": judges, "criteria": criteria}
-
-
-def _day():  # type: ignore[no-untyped-def]
-    from datetime import timedelta
-
-    return timedelta(days=1)
+    return judged | {"criteria": criteria}
 
 
 def score(site: Site, contest_id: int, entry_id: int, values: list[int], note: str = "") -> Any:
@@ -149,13 +147,37 @@ def test_nobody_scores_outside_the_judging_phase(site: Site, judged: dict[str, A
     assert site.value("SELECT count(*) FROM reviews") == 0
 
 
+def judge_with_a_photo_entered(site: Site, judged: dict[str, Any]) -> tuple[str, int]:
+    """A participant whose photo was approved, since made a judge on the panel: their email
+    and the photo's id."""
+    now = site.clock()
+    contest = site.run(contest_store.get_contest, site.db, judged["contest"])
+    organizer = site.user(judged["organizer"])
+    jude = site.run(
+        add_account, site.db, site.passwords, email="jude@uni.edu", name="Jude Judge", now=now
+    )
+    own = site.run(
+        add_entry,
+        site.db,
+        site.storage,
+        contest,
+        jude,
+        title="Judge's own photo",
+        moderator=organizer,
+        now=now,
+    )
+    site.run(users.set_role, site.db, user_id=jude.id, role="judge", acting_user_id=organizer.id)
+    site.run(contest_store.assign_judge, site.db, contest_id=contest.id, user_id=jude.id)
+    return jude.email, own
+
+
 def test_pending_and_own_entries_are_not_in_a_judges_queue(
     site: Site, judged: dict[str, Any]
 ) -> None:
     contest = judged["contest"]
     pending = int(site.value("SELECT id FROM entries WHERE status = 'pending'"))
-    own = insert_entry(site, contest, judged["judges"][0], "Judge's own photo")
-    site.sign_in("judge0@uni.edu")
+    judge, own = judge_with_a_photo_entered(site, judged)
+    site.sign_in(judge)
     for entry in (pending, own):
         assert site.client.get(f"/judging/{contest}/entries/{entry}").status_code == 404
         assert score(site, contest, entry, [5, 5, 5]).status_code == 404
@@ -236,7 +258,7 @@ def test_organizer_ranks_overrides_publishes_and_exports(
     assert "Stronger story" in site.value("SELECT details FROM audit_log WHERE action = 'override'")
     early = site.post(f"{award_page}/publish", {}, form_page=award_page)
     assert early.status_code == 409
-    site.clock.advance(days=5)
+    site.clock.advance(days=4)  # judging and voting have closed; results are a day away
     site.post(f"{award_page}/publish", {}, form_page=award_page)
     assert site.value("SELECT results_published_at FROM contests") is not None
     slug = site.value("SELECT slug FROM contests")
@@ -244,7 +266,8 @@ def test_organizer_ranks_overrides_publishes_and_exports(
     assert "will be announced" in site.client.get(f"/contests/{slug}/winners").text
     site.clock.advance(days=1)
     winners = site.client.get(f"/contests/{slug}/winners").text
-    assert "Champion" in winners and "Photo 1" in winners and "A quiet masterpiece." in winners
+    assert "Champion" in winners and "Stacks at dusk" in winners
+    assert "A quiet masterpiece." in winners
     assert "Bob Builder" in winners and "ARTS" in winners and "bob@uni.edu" not in winners
     site.sign_in("org@uni.edu")
     exported = site.client.get(f"/manage/contests/{contest}/results.csv")
@@ -319,7 +342,12 @@ def test_removed_judges_scores_still_show_in_the_export(site: Site, judged: dict
     contest, entry = judged["contest"], judged["entries"][0]
     site.sign_in("judge1@uni.edu")
     score(site, contest, entry, [8, 8, 8])
-    site.execute("DELETE FROM contest_judges WHERE user_id = ?", (judged["judges"][1],))
+    site.run(
+        contest_store.unassign_judge,
+        site.db,
+        contest_id=contest,
+        user_id=judged["judges"][1],
+    )
     site.client.cookies.clear()
     site.sign_in_as("organizer", "org@uni.edu")
     data = json.loads(site.client.get(f"/manage/contests/{contest}/results.json").text)

@@ -1,6 +1,7 @@
 """The cached gallery: a moment stale at most, never one visitor's page for another."""
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from contest.contests import store as contest_store
@@ -10,7 +11,8 @@ from contest.gallery import listing
 from tests.conftest import Site
 from tests.web.public import test_gallery_web
 
-voting = test_gallery_web.voting  # the same fixture: a contest in its voting phase, 30 photos
+# The same fixtures: a contest in its voting phase with 30 photos (and any settings changed).
+make_voting, voting = test_gallery_web.make_voting, test_gallery_web.voting
 gallery_ids = test_gallery_web.gallery_ids
 
 
@@ -33,13 +35,10 @@ def card(html: str, entry_id: int) -> str:
     return html.split(f'id="entry-{entry_id}"')[1].split("</li>")[0]
 
 
-def like_from_another_process(site: Site, entry_id: int) -> None:
-    """A like stored behind this process's back, so nothing here forgets the cache."""
-    site.execute(
-        "INSERT INTO likes (entry_id, voter, kind, address, created_at)"
-        " VALUES (?, 'user:999', 'vote', '198.51.100.7', '2026-03-02T09:00:00Z')",
-        (entry_id,),
-    )
+def like_from_another_process(site: Site, voting: dict[str, Any], entry_id: int) -> None:
+    """A like stored behind this process's back (through the domain, not this app's like
+    route), so nothing here forgets the cache."""
+    test_gallery_web.like_from_an_account(site, voting, entry_id)
 
 
 def test_a_like_shows_on_the_cached_page_within_a_second(
@@ -48,7 +47,7 @@ def test_a_like_shows_on_the_cached_page_within_a_second(
     entry = voting["ids"][-1]
     path = f"/contests/{voting['slug']}/gallery?sort=newest"
     assert "0 likes" in card(site.client.get(path).text, entry)
-    like_from_another_process(site, entry)
+    like_from_another_process(site, voting, entry)
     site.clock.advance(seconds=0.9)
     assert "0 likes" in card(site.client.get(path).text, entry)  # still the cached page
     site.clock.advance(seconds=0.1)
@@ -100,9 +99,9 @@ def test_the_entry_page_neighbours_follow_the_visitors_order(
 
 
 def test_each_visitor_gets_their_own_form_token_in_the_shared_page(
-    site: Site, voting: dict[str, Any]
+    site: Site, make_voting: Callable[..., dict[str, Any]]
 ) -> None:
-    site.execute("UPDATE contests SET voting_mode = 'device'")
+    voting = make_voting(voting_mode="device")
     path = f"/contests/{voting['slug']}/gallery?sort=newest"
     first, second = browser(0), browser(0)[:-1] + "y"
     for visitor, entry in ((first, voting["ids"][-1]), (second, voting["ids"][-2])):
@@ -122,11 +121,11 @@ def test_each_visitor_gets_their_own_form_token_in_the_shared_page(
 
 
 def test_hidden_counts_stay_hidden_in_the_cached_page_until_results(
-    site: Site, voting: dict[str, Any]
+    site: Site, make_voting: Callable[..., dict[str, Any]]
 ) -> None:
-    site.execute("UPDATE contests SET hide_counts = 1")
+    voting = make_voting(hide_counts=True)
     entry = voting["ids"][-1]
-    like_from_another_process(site, entry)
+    like_from_another_process(site, voting, entry)
     path = f"/contests/{voting['slug']}/gallery?sort=newest"
     for _ in range(2):  # rendered, then from the cache
         html = card(site.client.get(path).text, entry)
@@ -139,7 +138,7 @@ def test_judges_get_no_counts_even_when_a_page_with_counts_is_cached(
     site: Site, voting: dict[str, Any]
 ) -> None:
     entry = voting["ids"][-1]
-    like_from_another_process(site, entry)
+    like_from_another_process(site, voting, entry)
     path = f"/contests/{voting['slug']}/gallery?sort=newest"
     assert "1 like<" in card(site.client.get(path).text, entry)  # the public page, cached
     site.sign_in_as("judge", "judge@uni.edu")
@@ -175,9 +174,9 @@ def test_links_in_the_gallery_do_not_depend_on_the_host_header(
 
 
 def test_a_verified_email_voter_never_gets_the_page_cached_for_strangers(
-    site: Site, voting: dict[str, Any]
+    site: Site, make_voting: Callable[..., dict[str, Any]]
 ) -> None:
-    site.execute("UPDATE contests SET voting_mode = 'email'")
+    voting = make_voting(voting_mode="email")
     path = f"/contests/{voting['slug']}/gallery?sort=newest"
     stranger = site.client.get(path).text
     assert "Get your voting link by email" in stranger and "Confirm your email" in stranger
@@ -204,7 +203,7 @@ def test_a_click_that_changes_nothing_leaves_the_cached_gallery_alone(
 
     assert click("like") == {"liked": True, "count": 1}
     assert "1 like<" in card(site.client.get(path).text, liked)  # cached from here on
-    like_from_another_process(site, unseen)
+    like_from_another_process(site, voting, unseen)
     assert click("like") == {"liked": True, "count": 1}  # a repeat: nothing changed
     assert "0 likes" in card(site.client.get(path).text, unseen)  # still the cached page
     assert click("unlike") == {"liked": False, "count": 0}  # a change: the cache is forgotten

@@ -2,6 +2,8 @@
 
 import io
 import re
+from collections.abc import Callable
+from datetime import timedelta
 from html.parser import HTMLParser
 from typing import Any
 
@@ -9,10 +11,18 @@ import pytest
 from PIL import Image
 
 from contest.contests import store as contest_store
+from contest.contests.model import Contest
+from contest.contests.phases import Phase
 from contest.core.clock import from_db
-from contest.demo.contests import judging_demo_settings
 from tests.conftest import Site
-from tests.factories import INSERT_ENTRY, entry_values
+from tests.factories import (
+    add_account,
+    add_contest,
+    add_device_like,
+    add_entry,
+    add_like,
+    photo_bytes,
+)
 
 EXPECTED_OG = {
     "og:title",
@@ -42,33 +52,96 @@ def meta(html: str) -> dict[str, str]:
     return parser.tags
 
 
+PHOTOS = 30  # more than a gallery page holds
+
+
 @pytest.fixture
-def voting(site: Site) -> dict[str, Any]:
-    """A published contest in its voting phase with approved entries whose files exist."""
+def make_voting(site: Site) -> Callable[..., dict[str, Any]]:
+    """Make a published contest whose public voting (and judging) is open, with any of its
+    settings overridden, and thirty approved photos in it by Ann Lee, the fourth tagged
+    #nightowls; returns the contest's id and slug, the entries' ids, Ann's and the
+    moderator's ids, and the last mail the entries queued."""
 
-    async def create() -> int:
-        settings = judging_demo_settings(site.clock(), "UTC")
-        return (
-            await contest_store.create_contest(site.db, settings, created_by=None, now=site.clock())
-        ).id
+    def make(**overrides: Any) -> dict[str, Any]:
+        now = site.clock()
+        # Room for Ann's thirty photos and a few more.
+        settings = {"max_entries_per_participant": PHOTOS + 5} | overrides
 
-    contest_id = site.run(create)
-    author = site.add_user("participant", "ann@uni.edu", name="Ann Lee")
-    ids = []
-    for index in range(30):
-        values = list(entry_values(contest_id, author, f"Photo {index:02d}", "approved"))
-        image = Image.new("RGB", (800, 600), (index * 8, 90, 140))
-        buffer = io.BytesIO()
-        image.save(buffer, "JPEG")
-        from contest.core.storage import LocalStorage
+        async def create() -> dict[str, Any]:
+            contest = await add_contest(site.db, Phase.JUDGING_AND_VOTING, now=now, **settings)
+            ann = await add_account(
+                site.db, site.passwords, email="ann@uni.edu", name="Ann Lee", now=now
+            )
+            moderator = await add_account(
+                site.db, site.passwords, email="moderator@uni.edu", role="organizer", now=now
+            )
+            ids = [
+                await add_entry(
+                    site.db,
+                    site.storage,
+                    contest,
+                    ann,
+                    title=f"Library view {index:02d}",
+                    photo=photo_bytes(index),
+                    moderator=moderator,
+                    now=now,
+                    hashtags="#nightowls" if index == 3 else "",
+                )
+                for index in range(PHOTOS)
+            ]
+            mail = await site.db.fetch_value("SELECT max(id) FROM outbox")
+            return {
+                "contest": contest.id,
+                "ids": ids,
+                "slug": contest.slug,
+                "author": ann.id,
+                "moderator": moderator.id,
+                "mail": mail,
+            }
 
-        key = LocalStorage(site.config.media).put(buffer.getvalue())
-        values[5] = values[6] = values[7] = key
-        site.execute(INSERT_ENTRY, tuple(values))
-        ids.append(site.value("SELECT max(id) FROM entries"))
-    site.execute("INSERT INTO entry_hashtags (entry_id, tag) VALUES (?, 'nightowls')", (ids[3],))
-    slug = site.value("SELECT slug FROM contests")
-    return {"contest": contest_id, "ids": ids, "slug": slug, "author": author}
+        return site.run(create)
+
+    return make
+
+
+@pytest.fixture
+def voting(make_voting: Callable[..., dict[str, Any]]) -> dict[str, Any]:
+    """A published contest in its voting phase with thirty approved photos by Ann Lee."""
+    return make_voting()
+
+
+def contest_of(site: Site, voting: dict[str, Any]) -> Contest:
+    return site.run(contest_store.get_contest, site.db, voting["contest"])
+
+
+def new_mail(site: Site, voting: dict[str, Any]) -> list[dict[str, Any]]:
+    """The mail queued after the entries' own ("received", "approved"), oldest first."""
+    sql = "SELECT recipient, subject, body FROM outbox WHERE id > ? ORDER BY id"
+    return site.rows(sql, (voting["mail"],))
+
+
+def add_photo(site: Site, voting: dict[str, Any], title: str, **fields: Any) -> int:
+    """One more photo by Ann (approved unless a ``status`` says otherwise)."""
+    ann, moderator = site.user(voting["author"]), site.user(voting["moderator"])
+    return site.run(
+        add_entry,
+        site.db,
+        site.storage,
+        contest_of(site, voting),
+        ann,
+        title=title,
+        moderator=moderator,
+        now=site.clock(),
+        **fields,
+    )
+
+
+def like_from_an_account(site: Site, voting: dict[str, Any], entry_id: int) -> None:
+    """A like by someone's account, stored through the domain (not this app's like route)."""
+    voter = site.run(
+        add_account, site.db, site.passwords, email=f"voter{entry_id}@uni.edu", now=site.clock()
+    )
+    site.run(add_like, site.db, contest_of(site, voting), entry_id, voter, now=site.clock())
 
 
 def gallery_ids(html: str) -> list[int]:
@@ -114,7 +187,7 @@ def test_hashtag_filter_and_hashtag_page(site: Site, voting: dict[str, Any]) -> 
     html = site.client.get(f"/contests/{voting['slug']}/gallery?tag=%23NightOwls").text
     assert gallery_ids(html) == [voting["ids"][3]]
     page = site.client.get("/hashtags/nightowls").text
-    assert "Photo 03" in page and "Photo 04" not in page
+    assert "Library view 03" in page and "Library view 04" not in page
 
 
 def test_entry_page_has_absolute_open_graph_tags_and_a_1200x630_card(
@@ -199,8 +272,10 @@ def test_author_cannot_like_own_photo(site: Site, voting: dict[str, Any]) -> Non
     assert site.value("SELECT count(*) FROM likes") == 0
 
 
-def test_hidden_counts_stay_hidden_until_results(site: Site, voting: dict[str, Any]) -> None:
-    site.execute("UPDATE contests SET hide_counts = 1")
+def test_hidden_counts_stay_hidden_until_results(
+    site: Site, make_voting: Callable[..., dict[str, Any]]
+) -> None:
+    voting = make_voting(hide_counts=True)
     site.sign_in_as("participant", "fan@uni.edu")
     entry = voting["ids"][0]
     token = site.csrf(f"/entries/{entry}")
@@ -237,19 +312,17 @@ def test_share_buttons_count_clicks_and_tag_the_link(site: Site, voting: dict[st
 
 
 def test_pending_entries_have_no_public_page(site: Site, voting: dict[str, Any]) -> None:
-    site.execute("UPDATE entries SET status = 'pending' WHERE id = ?", (voting["ids"][0],))
-    assert site.client.get(f"/entries/{voting['ids'][0]}").status_code == 404
-    assert voting["ids"][0] not in gallery_ids(
-        site.client.get(f"/contests/{voting['slug']}/gallery").text
-    )
+    pending = add_photo(site, voting, "Waiting for the organizers", status="pending")
+    assert site.client.get(f"/entries/{pending}").status_code == 404
+    assert pending not in gallery_ids(site.client.get(f"/contests/{voting['slug']}/gallery").text)
 
 
 def test_initials_when_the_participant_prefers(site: Site, voting: dict[str, Any]) -> None:
-    site.execute("UPDATE entries SET credit = 'initials' WHERE id = ?", (voting["ids"][0],))
-    html = site.client.get(f"/entries/{voting['ids'][0]}").text
+    entry = add_photo(site, voting, "Signed with initials", credit="initials")
+    html = site.client.get(f"/entries/{entry}").text
     assert "Author revealed after judging" in html and "Ann Lee" not in html
     site.clock.advance(days=6)  # judging has closed: authors are named
-    html = site.client.get(f"/entries/{voting['ids'][0]}").text
+    html = site.client.get(f"/entries/{entry}").text
     assert "by A.L." in html and "Ann Lee" not in html
 
 
@@ -257,11 +330,7 @@ def test_judges_never_learn_authors_or_likes_from_public_pages(
     site: Site, voting: dict[str, Any]
 ) -> None:
     entry = voting["ids"][0]
-    site.execute(
-        "INSERT INTO likes (entry_id, voter, kind, address, created_at)"
-        " VALUES (?, 'user:999', 'vote', 'x', '2026-03-02T09:00:00Z')",
-        (entry,),
-    )
+    like_from_an_account(site, voting, entry)
     site.sign_in_as("judge", "judge@uni.edu")
     for path in (f"/entries/{entry}", f"/contests/{voting['slug']}/gallery", "/hashtags/nightowls"):
         html = site.client.get(path).text
@@ -269,15 +338,22 @@ def test_judges_never_learn_authors_or_likes_from_public_pages(
 
 
 def test_organizer_sees_a_burst_and_voids_it_with_a_reason(
-    site: Site, voting: dict[str, Any]
+    site: Site, make_voting: Callable[..., dict[str, Any]]
 ) -> None:
-    entry = voting["ids"][0]
-    for index in range(20):
-        site.execute(
-            "INSERT INTO likes (entry_id, voter, kind, address, created_at)"
-            " VALUES (?, ?, 'vote', '203.0.113.9', ?)",
-            (entry, f"device:{index:032x}", f"2026-03-02T09:0{index % 10}:00Z"),
+    voting = make_voting(voting_mode="device")
+    contest, entry = contest_of(site, voting), voting["ids"][0]
+    voters = [
+        site.run(
+            add_device_like,
+            site.db,
+            contest,
+            entry,
+            browser=f"burst-browser-{index}",
+            address="203.0.113.9",
+            now=site.clock() + timedelta(minutes=index % 10),
         )
+        for index in range(20)
+    ]
     site.sign_in_as("organizer", "org@uni.edu")
     page = f"/manage/contests/{voting['contest']}/likes"
     html = site.client.get(page).text
@@ -287,7 +363,7 @@ def test_organizer_sees_a_burst_and_voids_it_with_a_reason(
     assert html.count("203.0.113.9") == site.client.get(page).text.count(
         '203.0.113.9 <span class="hint">(a shared network)</span>'
     )
-    chosen = [f"{entry}|device:{index:032x}" for index in range(3)]
+    chosen = [f"{entry}|{voter}" for voter in voters[:3]]
     refused = site.post(f"{page}/void", {"likes": chosen, "reason": ""}, form_page=page)
     assert refused.status_code == 400
     site.post(f"{page}/void", {"likes": chosen, "reason": "Scripted burst"}, form_page=page)
@@ -295,8 +371,10 @@ def test_organizer_sees_a_burst_and_voids_it_with_a_reason(
     assert "Scripted burst" in site.client.get(page).text
 
 
-def test_email_voting_from_link_to_like(site: Site, voting: dict[str, Any]) -> None:
-    site.execute("UPDATE contests SET voting_mode = 'email'")
+def test_email_voting_from_link_to_like(
+    site: Site, make_voting: Callable[..., dict[str, Any]]
+) -> None:
+    voting = make_voting(voting_mode="email")
     entry = voting["ids"][0]
     assert "Get your voting link by email" in site.client.get(f"/entries/{entry}").text
     token = site.csrf(f"/entries/{entry}")
@@ -309,7 +387,8 @@ def test_email_voting_from_link_to_like(site: Site, voting: dict[str, Any]) -> N
     assert refused.status_code == 400 and "throw-away" in refused.text
     sent = site.post(form, {"email": "Fan.Person+likes@gmail.com"})
     assert "Check your inbox" in sent.text
-    body = site.value("SELECT body FROM outbox")
+    [mail] = new_mail(site, voting)
+    body = mail["body"]
     link = re.search(r"http://testserver(/vote/\S+)", body).group(1)
     assert site.client.get(link).status_code == 200  # a mail scanner opening it uses nothing
     confirmed = site.post(link, {}, follow_redirects=False)
@@ -329,8 +408,10 @@ def test_email_voting_from_link_to_like(site: Site, voting: dict[str, Any]) -> N
     assert site.value("SELECT count(*) FROM likes") == 1
 
 
-def test_device_voting_needs_no_account(site: Site, voting: dict[str, Any]) -> None:
-    site.execute("UPDATE contests SET voting_mode = 'device'")
+def test_device_voting_needs_no_account(
+    site: Site, make_voting: Callable[..., dict[str, Any]]
+) -> None:
+    voting = make_voting(voting_mode="device")
     entry = voting["ids"][0]
     site.post(f"/entries/{entry}/like", {}, form_page=f"/entries/{entry}")
     site.post(f"/entries/{entry}/like", {}, form_page=f"/entries/{entry}")
@@ -366,7 +447,7 @@ def test_organizer_reply_shows_under_the_photo_and_reaches_the_author(
     site.post(
         f"{page}/replies", {"body": "Lovely light! Ask your friends to vote <3"}, form_page=page
     )
-    mail = site.rows("SELECT recipient, subject, body FROM outbox")[0]
+    mail = new_mail(site, voting)[0]
     assert mail["recipient"] == "ann@uni.edu" and "Lovely light!" in mail["body"]
     site.client.cookies.clear()
     html = site.client.get(page).text
@@ -395,9 +476,9 @@ def _email_link(site: Site, slug: str, address: str) -> str:
 
 
 def test_in_email_mode_an_account_and_its_mailbox_are_one_voter(
-    site: Site, voting: dict[str, Any]
+    site: Site, make_voting: Callable[..., dict[str, Any]]
 ) -> None:
-    site.execute("UPDATE contests SET voting_mode = 'email'")
+    voting = make_voting(voting_mode="email")
     entry = voting["ids"][0]
     site.sign_in_as("participant", "fan@uni.edu")
     site.post(f"/entries/{entry}/like", {}, form_page=f"/entries/{entry}")
@@ -412,25 +493,25 @@ def test_in_email_mode_an_account_and_its_mailbox_are_one_voter(
 
 
 def test_voting_links_are_rationed_and_only_sent_while_voting_is_open(
-    site: Site, voting: dict[str, Any]
+    site: Site, make_voting: Callable[..., dict[str, Any]]
 ) -> None:
-    site.execute("UPDATE contests SET voting_mode = 'email'")
+    voting = make_voting(voting_mode="email")
     form = f"/contests/{voting['slug']}/vote-by-email"
     for _ in range(3):
         assert site.post(form, {"email": "victim@uni.edu"}).status_code == 200
     assert site.post(form, {"email": "victim@uni.edu"}).status_code == 400
     site.clock.advance(days=30)
     assert site.post(form, {"email": "other@uni.edu"}).status_code == 400
-    assert site.value("SELECT count(*) FROM outbox") == 3
+    assert len(new_mail(site, voting)) == 3
 
 
 def test_one_address_cannot_mint_endless_device_voters(
-    site: Site, voting: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    site: Site, make_voting: Callable[..., dict[str, Any]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from contest.voting import clicks
 
     monkeypatch.setattr(clicks, "DEVICE_LIKES_PER_ADDRESS_HOUR", 3)
-    site.execute("UPDATE contests SET voting_mode = 'device'")
+    voting = make_voting(voting_mode="device")
     statuses = []
     for entry in voting["ids"][:5]:
         site.client.cookies.clear()  # a fresh "browser" every time
@@ -447,12 +528,15 @@ class TestACampusSharingOneAddress:
         return ("203.0.113.7", 50000)
 
     def test_is_not_limited_per_address_once_organizers_name_its_network(
-        self, site: Site, voting: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+        self,
+        site: Site,
+        make_voting: Callable[..., dict[str, Any]],
+        monkeypatch: pytest.MonkeyPatch,
     ) -> None:
         from contest.voting import clicks
 
         monkeypatch.setattr(clicks, "DEVICE_LIKES_PER_ADDRESS_HOUR", 3)
-        site.execute("UPDATE contests SET voting_mode = 'device'")
+        voting = make_voting(voting_mode="device")
 
         def likes_from_fresh_browsers(entries: list[int]) -> list[int]:
             statuses = []
@@ -513,15 +597,13 @@ def test_renaming_the_contest_redraws_share_cards_under_a_new_address(
     after = meta(site.client.get(f"/entries/{entry}").text)["og:image"]
     assert after != before
     assert site.client.get(after.removeprefix("http://testserver")).content != first
-    from contest.core.storage import LocalStorage
-
-    assert not LocalStorage(site.config.media).exists(old_key)
+    assert not site.storage.exists(old_key)
 
 
 def test_many_voters_from_one_browser_signature_are_flagged(
-    site: Site, voting: dict[str, Any]
+    site: Site, make_voting: Callable[..., dict[str, Any]]
 ) -> None:
-    site.execute("UPDATE contests SET voting_mode = 'device'")
+    voting = make_voting(voting_mode="device")
     entry = voting["ids"][0]
     agent = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"}
     for _ in range(5):
@@ -557,7 +639,7 @@ def test_a_reply_can_invite_the_author_to_bring_friends_to_vote_while_voting_run
     assert 'name="invite_friends" value="yes" checked' in site.client.get(page).text
     site.post(f"{page}/replies", {"body": "Lovely!", "invite_friends": "yes"}, form_page=page)
     site.post(f"{page}/replies", {"body": "Thanks again."}, form_page=page)
-    invited, plain = site.rows("SELECT body FROM outbox ORDER BY id")
+    invited, plain = new_mail(site, voting)
     closes = site.value("SELECT voting_close FROM contests")
     closing = from_db(closes)
     assert (
@@ -581,13 +663,13 @@ def test_a_reply_can_invite_the_author_to_bring_friends_to_vote_while_voting_run
 
 
 def test_no_invitation_to_vote_where_there_is_no_people_s_choice(
-    site: Site, voting: dict[str, Any]
+    site: Site, make_voting: Callable[..., dict[str, Any]]
 ) -> None:
-    site.execute("UPDATE contests SET award_peoples_choice = 0")
+    voting = make_voting(award_peoples_choice=False)
     entry = voting["ids"][0]
     page = f"/entries/{entry}"
     site.sign_in_as("organizer", "org@uni.edu")
     assert 'name="invite_friends"' not in site.client.get(page).text
     refused = site.post(f"{page}/replies", {"body": "Hi", "invite_friends": "yes"}, form_page=page)
     assert refused.status_code == 400 and "Choice award, or it is not published" in refused.text
-    assert site.value("SELECT count(*) FROM outbox") == 0
+    assert new_mail(site, voting) == []

@@ -3,14 +3,18 @@ rest (refusals included) to the route, which answers them exactly as before."""
 
 import asyncio
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from starlette.types import Message, Receive, Scope, Send
 
+from contest.accounts import sessions
 from contest.config import Config
+from contest.contests import store as contest_store
 from contest.core.security import csrf_token
+from contest.voting import clicks
 from contest.web.context import BROWSER_COOKIE
 from contest.web.middleware import (
     CONTENT_SECURITY_POLICY,
@@ -19,6 +23,7 @@ from contest.web.middleware import (
 )
 from contest.web.public.like_fast_path import LikeFastPath, _replaying, _small_form
 from tests.conftest import Site
+from tests.factories import add_device_like
 
 JSON = {"Accept": "application/json"}
 
@@ -118,18 +123,23 @@ def test_an_organizers_click_is_a_library_pick_and_a_judge_sees_no_count(
 
 
 def test_device_voters_need_no_session_and_are_limited_per_address(
-    site: Site, entries: list[int]
+    site: Site, make_entries: Callable[..., list[int]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site.execute("UPDATE contests SET voting_mode = 'device'")
+    monkeypatch.setattr(clicks, "DEVICE_LIKES_PER_ADDRESS_HOUR", 3)  # a budget soon used up
+    entries = make_entries(voting_mode="device")
     assert answered_fast(site, entries[0]).json() == {"liked": True, "count": 1}
-    (voter,) = {row["voter"] for row in site.rows("SELECT voter FROM likes")}
-    assert voter.startswith("device:")
-    site.execute("UPDATE likes SET address = 'testclient'")
-    for index in range(600):  # the address's hourly budget, used up by other browsers
-        site.execute(
-            "INSERT INTO likes (entry_id, voter, kind, address, created_at)"
-            " VALUES (?, ?, 'vote', 'testclient', ?)",
-            (entries[1], f"device:other{index}", site.value("SELECT created_at FROM likes")),
+    [like] = site.rows("SELECT voter, address FROM likes")
+    assert like["voter"].startswith("device:")
+    contest = site.run(contest_store.get_contest, site.db, site.value("SELECT id FROM contests"))
+    for index in range(2):  # the rest of the address's hourly budget, used by other browsers
+        site.run(
+            add_device_like,
+            site.db,
+            contest,
+            entries[1],
+            browser=f"other{index}",
+            address=like["address"],
+            now=site.clock(),
         )
     writes = writer(site).batches
     refused = answered_fast(site, entries[2])  # refused by the write: answered, not written again
@@ -177,9 +187,10 @@ def test_refusals_are_worded_as_the_route_words_them_and_store_nothing(
 
 
 def test_a_session_ended_elsewhere_is_refused_and_forgotten(site: Site, entries: list[int]) -> None:
-    site.sign_in_as("participant", "fan@uni.edu")
+    fan = site.sign_in_as("participant", "fan@uni.edu")
     answered_by_route(site, entries[0])
-    site.execute("DELETE FROM sessions")  # as another process would: this one is not told
+    # Ended in the database, as another process would: this one's session cache is not told.
+    site.run(sessions.end_all_sessions, site.db, user_id=fan)
     refused = answered_by_route(site, entries[1])
     assert refused.status_code == 401
     assert [entry for entry, _, _ in likes_of(site)] == [entries[0]]
@@ -219,11 +230,14 @@ def test_a_chunked_body_without_a_length_goes_to_the_route(site: Site, entries: 
     assert [entry for entry, _, _ in likes_of(site)] == entries[:2]
 
 
-def test_an_email_voters_cookie_is_enough_for_the_fast_path(site: Site, entries: list[int]) -> None:
-    site.execute("UPDATE contests SET voting_mode = 'email'")
+def test_an_email_voters_cookie_is_enough_for_the_fast_path(
+    site: Site, make_entries: Callable[..., list[int]]
+) -> None:
+    entries = make_entries(voting_mode="email")
     slug = site.value("SELECT slug FROM contests")
     site.post(f"/contests/{slug}/vote-by-email", {"email": "fan@gmail.com"})
-    link = re.search(r"http://testserver(/vote/\S+)", site.value("SELECT body FROM outbox"))
+    newest_mail = site.value("SELECT body FROM outbox ORDER BY id DESC LIMIT 1")
+    link = re.search(r"http://testserver(/vote/\S+)", newest_mail)
     assert link is not None and site.post(link.group(1), {}).status_code == 200
     assert answered_fast(site, entries[0]).json() == {"liked": True, "count": 1}
     (voter,) = [voter for _, voter, _ in likes_of(site)]

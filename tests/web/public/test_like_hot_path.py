@@ -1,14 +1,19 @@
 """The like endpoint's memories: sessions (sign-out and revocation count at once), entries."""
 
+from dataclasses import replace
 from typing import Any
 
-from contest.accounts import sessions
+import pytest
+
+from contest.accounts import sessions, users
+from contest.accounts.users import User
 from contest.contests import store as contest_store
+from contest.contests.phases import Phase
 from contest.core.security import csrf_token
-from contest.demo.contests import judging_demo_settings
+from contest.entries import store as entry_store
 from contest.web.context import BROWSER_COOKIE, SESSION_COOKIE
 from tests.conftest import Site
-from tests.factories import insert_entry
+from tests.factories import DAY, add_contest, add_entry
 
 
 def like(site: Site, entry_id: int) -> Any:
@@ -20,6 +25,12 @@ def like(site: Site, entry_id: int) -> Any:
         data={"csrf_token": token, "action": "like"},
         headers={"Accept": "application/json"},
     )
+
+
+@pytest.fixture
+def boss(site: Site) -> User:
+    """Another organizer, who changes things in the database as another process would."""
+    return site.user(site.add_user("organizer", "boss@uni.edu", name="Bo Boss"))
 
 
 def voters(site: Site) -> list[tuple[int, str, str]]:
@@ -60,19 +71,21 @@ def test_signing_out_everywhere_stops_the_other_devices_likes_at_once(
 def test_a_session_ended_behind_the_apps_back_is_refused_by_the_write(
     site: Site, entries: list[int]
 ) -> None:
-    site.sign_in_as("participant", "fan@uni.edu")
+    fan = site.sign_in_as("participant", "fan@uni.edu")
     assert like(site, entries[0]).status_code == 200
-    site.execute("DELETE FROM sessions")  # as another process would: this one is not told
+    # Ended in the database, as another process would: this one's session cache is not told.
+    site.run(sessions.end_all_sessions, site.db, user_id=fan)
     assert like(site, entries[1]).status_code == 401
     assert [entry for entry, _, _ in voters(site)] == [entries[0]]
 
 
 def test_a_role_changed_behind_the_apps_back_is_seen_by_the_next_like(
-    site: Site, entries: list[int]
+    site: Site, entries: list[int], boss: User
 ) -> None:
     librarian = site.sign_in_as("organizer", "lib@uni.edu")
     assert like(site, entries[0]).json() == {"liked": True, "count": 0}  # a Library pick
-    site.execute("UPDATE users SET role = 'participant' WHERE id = ?", (librarian,))
+    # Changed in the database, as another process would: this one's session cache is not told.
+    site.run(users.set_role, site.db, user_id=librarian, role="participant", acting_user_id=boss.id)
     assert like(site, entries[1]).json() == {"liked": True, "count": 1}  # now a vote
     assert voters(site) == [
         (entries[0], f"user:{librarian}", "pick"),
@@ -81,11 +94,12 @@ def test_a_role_changed_behind_the_apps_back_is_seen_by_the_next_like(
 
 
 def test_a_participant_made_judge_behind_the_apps_back_gets_no_counts_at_once(
-    site: Site, entries: list[int]
+    site: Site, entries: list[int], boss: User
 ) -> None:
     fan = site.sign_in_as("participant", "fan@uni.edu")
     assert like(site, entries[0]).json() == {"liked": True, "count": 1}
-    site.execute("UPDATE users SET role = 'judge' WHERE id = ?", (fan,))
+    # Changed in the database, as another process would: this one's session cache is not told.
+    site.run(users.set_role, site.db, user_id=fan, role="judge", acting_user_id=boss.id)
     assert like(site, entries[1]).json() == {"liked": True, "count": None}  # judges see none
 
 
@@ -109,49 +123,58 @@ def test_a_disabled_account_cannot_like_at_once(site: Site, entries: list[int]) 
     assert [entry for entry, _, _ in voters(site)] == [entries[0]]
 
 
-def reuse_newest_id_elsewhere(site: Site) -> int:
+def delete_newest(site: Site, entries: list[int], boss: User) -> int:
+    """An organizer deletes the newest entry (its likes go with it); its id."""
+    newest = entries[-1]
+    entry = site.run(entry_store.get_entry, site.db, newest)
+    site.run(entry_store.delete_entry, site.db, site.storage, entry=entry, user=boss)
+    return newest
+
+
+def reuse_newest_id_elsewhere(site: Site, boss: User) -> int:
     """A new contest with one approved entry, which takes the id of the deleted newest one."""
-
-    async def elsewhere() -> int:
-        settings = judging_demo_settings(site.clock(), "UTC")
-        other = await contest_store.create_contest(
-            site.db, settings, created_by=None, now=site.clock()
-        )
-        author = await site.db.fetch_value("SELECT id FROM users WHERE email = 'ann@uni.edu'")
-        async with site.db.transaction() as tx:
-            return await insert_entry(tx, other.id, author, "Reused", "approved")
-
-    return int(site.run(elsewhere))
+    now = site.clock()
+    other = site.run(add_contest, site.db, Phase.JUDGING_AND_VOTING, now=now, title="Elsewhere")
+    ann = site.user(site.value("SELECT id FROM users WHERE email = 'ann@uni.edu'"))
+    return site.run(
+        add_entry, site.db, site.storage, other, ann, title="Reused", moderator=boss, now=now
+    )
 
 
 def test_an_entry_id_used_again_in_another_contest_is_liked_there(
-    site: Site, entries: list[int]
+    site: Site, entries: list[int], boss: User
 ) -> None:
     site.sign_in_as("participant", "fan@uni.edu")
-    newest = entries[-1]
-    assert like(site, newest).status_code == 200  # its contest is now remembered
-    site.execute("DELETE FROM likes")
-    site.execute("DELETE FROM entries WHERE id = ?", (newest,))
-    assert reuse_newest_id_elsewhere(site) == newest  # SQLite gave the id out again
+    assert like(site, entries[-1]).status_code == 200  # its contest is now remembered
+    newest = delete_newest(site, entries, boss)
+    assert reuse_newest_id_elsewhere(site, boss) == newest  # SQLite gave the id out again
     assert like(site, newest).json() == {"liked": True, "count": 1}
     assert [entry for entry, _, _ in voters(site)] == [newest]
 
 
 def test_a_reused_entry_id_is_not_refused_by_the_old_contests_closed_voting(
-    site: Site, entries: list[int]
+    site: Site, entries: list[int], boss: User
 ) -> None:
     site.sign_in_as("participant", "fan@uni.edu")
-    newest = entries[-1]
-    assert like(site, newest).status_code == 200  # its contest is now remembered
-    site.execute("DELETE FROM likes")
-    site.execute("DELETE FROM entries WHERE id = ?", (newest,))
-    old_contest = site.value("SELECT contest_id FROM entries WHERE id = ?", (entries[0],))
-    site.execute(  # the remembered contest's voting has not opened (after an organizer's edit)
-        "UPDATE contests SET voting_open = '2998-01-01T00:00:00Z',"
-        " voting_close = '2999-01-01T00:00:00Z', results_at = '2999-01-02T00:00:00Z' WHERE id = ?",
-        (old_contest,),
+    assert like(site, entries[-1]).status_code == 200  # its contest is now remembered
+    newest = delete_newest(site, entries, boss)
+    now = site.clock()
+    old = site.run(contest_store.get_contest, site.db, site.value("SELECT min(id) FROM contests"))
+    # The remembered contest's voting has not opened (after an organizer's edit).
+    later = replace(
+        old.schedule,
+        voting_open=now + 10 * DAY,
+        voting_close=now + 20 * DAY,
+        results_at=now + 21 * DAY,
     )
-    assert reuse_newest_id_elsewhere(site) == newest  # SQLite gave the id out again
+    site.run(
+        contest_store.update_contest,
+        site.db,
+        old.id,
+        replace(old.settings, schedule=later),
+        now=now,
+    )
+    assert reuse_newest_id_elsewhere(site, boss) == newest  # SQLite gave the id out again
     services = site.client.app.state.services  # type: ignore[attr-defined]
     services.contest_cache.forget(lambda key: True)  # two seconds on: the edit shows
     assert like(site, newest).json() == {"liked": True, "count": 1}

@@ -6,14 +6,13 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 
-from contest.accounts import sessions, users
+from contest.accounts import sessions
 from contest.app import create_app
 from contest.config import Config
-from contest.contests import store as contest_store
-from contest.core.clock import utcnow
+from contest.contests.phases import Phase
 from contest.core.security import csrf_token
-from contest.demo.contests import judging_demo_settings
-from tests.factories import insert_entry
+from tests.conftest import FakeClock
+from tests.factories import add_account, add_contest, add_entry
 
 pytestmark = pytest.mark.anyio
 BROWSER = "20000101." + "b" * 43
@@ -21,28 +20,18 @@ BROWSER = "20000101." + "b" * 43
 
 async def test_fifty_concurrent_likes_through_http_leave_exactly_one(tmp_path: Path) -> None:
     config = Config(data_dir=tmp_path, base_url="http://testserver", secret_key="s" * 40)
-    app = create_app(config, fast_passwords=True)
+    clock = FakeClock()
+    app = create_app(config, clock=clock, fast_passwords=True)
     async with app.router.lifespan_context(app):
         services = app.state.services
-        db, now = services.db, utcnow()
-        contest = await contest_store.create_contest(
-            db, judging_demo_settings(now, "UTC"), created_by=None, now=now
-        )
-        author, fan = [
-            await users.create_user(
-                db,
-                services.passwords,
-                email=email,
-                display_name=email[:3],
-                password="x" * 12,
-                role="participant",
-                now=now,
-            )
-            for email in ("author@uni.edu", "fan@uni.edu")
-        ]
-        async with db.transaction() as tx:
-            entry = await insert_entry(tx, contest.id, author, "Photo", "approved")
-        token = await sessions.start_session(db, user_id=fan, now=now)
+        db, now = services.db, clock()
+        contest = await add_contest(db, Phase.VOTING, now=now)
+        passwords = services.passwords
+        author = await add_account(db, passwords, email="author@uni.edu", now=now)
+        fan = await add_account(db, passwords, email="fan@uni.edu", now=now)
+        organizer = await add_account(db, passwords, email="org@uni.edu", role="organizer", now=now)
+        entry = await add_entry(db, services.storage, contest, author, moderator=organizer, now=now)
+        token = await sessions.start_session(db, user_id=fan.id, now=now)
         form = {"csrf_token": csrf_token(config.secret_key or "", BROWSER), "action": "like"}
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(

@@ -6,7 +6,6 @@ import pytest
 from PIL import Image
 
 from contest.core.cache import BytesCache
-from contest.core.storage import LocalStorage
 from contest.web.public.media import MediaFastPath
 from tests.conftest import Site
 
@@ -17,7 +16,7 @@ def stored(site: Site) -> tuple[str, bytes]:
     buffer = io.BytesIO()
     Image.new("RGB", (40, 30), (200, 120, 40)).save(buffer, "JPEG")
     data = buffer.getvalue()
-    return LocalStorage(site.config.media).put(data), data
+    return site.storage.put(data), data
 
 
 def test_memory_answers_like_the_disk_with_the_protective_headers_and_no_cookie(
@@ -91,12 +90,11 @@ def test_other_hosts_are_refused_before_memory_is_consulted(
 def test_files_the_memory_cache_lets_go_are_not_kept_alive_by_the_fast_path(site: Site) -> None:
     services = site.client.app.state.services  # type: ignore[attr-defined]
     services.media_cache = BytesCache(budget=3_000, largest=2_000)
-    storage = LocalStorage(site.config.media)
     keys = []
     for shade in range(10):
         buffer = io.BytesIO()
         Image.new("RGB", (20, 20), (shade * 20, 90, 90)).save(buffer, "JPEG")
-        keys.append((storage.put(buffer.getvalue()), buffer.getvalue()))
+        keys.append((site.storage.put(buffer.getvalue()), buffer.getvalue()))
     for key, data in keys:  # each file read from disk, then answered from memory
         for _ in range(2):
             response = site.client.get(f"/media/{key}")
