@@ -77,9 +77,8 @@ def cores() -> tuple[set[int], set[int]]:
     return {allowed[0]}, {allowed[-1]}
 
 
-def seed(data: Path, *, device: bool = False) -> tuple[str, list[str], int]:
-    """A contest in its voting phase, 500 approved entries and 64 signed-in voters (with
-    ``device``, voting by device from a network listed as shared, so no budget applies)."""
+def seed(data: Path) -> tuple[str, list[str], int]:
+    """A contest in its voting phase, 500 approved entries and 64 signed-in voters."""
     config = Config(data_dir=data, secret_key=SECRET)
     code = (
         "import asyncio, sys; from contest.core.db import Database; from pathlib import Path;"
@@ -131,9 +130,6 @@ def seed(data: Path, *, device: bool = False) -> tuple[str, list[str], int]:
             (token_hash(token), cursor.lastrowid, stamps[0], stamps[6]),
         )
         tokens.append(token)
-    if device:
-        db.execute("UPDATE contests SET voting_mode = 'device'")
-        db.execute("INSERT INTO settings (key, value) VALUES ('shared_networks', '127.0.0.0/8')")
     db.commit()
     db.close()
     return thumb, tokens, ENTRIES
@@ -249,11 +245,8 @@ def get(path: str, port: int, cookie: str = "") -> bytes:
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
 
-def like_requests(
-    port: int, tokens: list[str], *, device: bool = False
-) -> tuple[list[bytes], list[tuple[int, int]]]:
-    """Like requests from each voter's session (or, with ``device``, each voter's browser alone),
-    with a fifth of them replaying earlier ones."""
+def like_requests(port: int, tokens: list[str]) -> tuple[list[bytes], list[tuple[int, int]]]:
+    """Like requests from each voter's session, with a fifth of them replaying earlier ones."""
     from contest.core.security import csrf_token
 
     rng = random.Random(7)
@@ -267,10 +260,9 @@ def like_requests(
         pairs.append((voter, entry))
         browser = f"bench-browser-{voter:04d}-" + "y" * 24
         body = f"csrf_token={csrf_token(SECRET, browser)}&action=like".encode()
-        session = "" if device else f"contest_session={tokens[voter]}; "
         head = (
             f"POST /entries/{entry}/like HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-            f"Cookie: {session}contest_browser={browser}\r\n"
+            f"Cookie: contest_session={tokens[voter]}; contest_browser={browser}\r\n"
             "Accept: application/json\r\nSec-Fetch-Site: same-origin\r\n"
             "Content-Type: application/x-www-form-urlencoded\r\n"
             f"Content-Length: {len(body)}\r\n\r\n"
@@ -455,11 +447,9 @@ def media_figures(server_core: set[int]) -> dict[str, float]:
     return report_media(gallery, fresh, thumbs, plain)
 
 
-#: The speed-ups each loop can tell about: a like by account, a like by device (the only one
-#: that reads the shared networks), a gallery page, a thumbnail.
+#: The speed-ups each loop can tell about: a like by account, a gallery page, a thumbnail.
 EARNS = {
     "likes": ("like_fast_path", "indexed_router", "session_cache", "contest_cache"),
-    "device likes": ("settings_cache",),
     "gallery": ("indexed_router",),
     "thumbnails": ("media_fast_path",),
 }
@@ -467,14 +457,14 @@ EARNS = {
 EARNS_ITS_PLACE = 1.3
 
 
-def variant_likes(core: set[int], without: str, *, device: bool) -> Measured:
+def variant_likes(core: set[int], without: str) -> Measured:
     """Likes through our app without one speed-up ("" for none), on a fresh database."""
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder)
-        _, tokens, _ = seed(data, device=device)
+        _, tokens, _ = seed(data)
         app = "bench.web_apps:variant_app"
         with serving(app, data, core, BENCH_WITHOUT=without) as (server, port):
-            raw, _ = like_requests(port, tokens, device=device)
+            raw, _ = like_requests(port, tokens)
             timings, cpu_us = timed_load(server, port, raw)
     refused = sum(1 for status, _ in timings.bodies[: timings.done] if status != 200)
     if refused:
@@ -503,8 +493,8 @@ def earns_figures(core: set[int]) -> dict[str, float]:
         for loop, speed_ups in EARNS.items():
 
             def run(without: str, loop: str = loop) -> Measured:
-                if loop in ("likes", "device likes"):
-                    return variant_likes(core, without, device=loop == "device likes")
+                if loop == "likes":
+                    return variant_likes(core, without)
                 return variant_gets(core, without, loop)
 
             whole = run("")

@@ -33,7 +33,6 @@ SPEED_UPS = (
     "indexed_router",
     "session_cache",
     "contest_cache",
-    "settings_cache",
 )
 
 
@@ -61,8 +60,6 @@ def variant_app() -> Starlette:
                 services.session_cache.seconds = 0
             if "contest_cache" in without:
                 services.contest_cache = TTLCache(0)
-            if "settings_cache" in without:
-                services.settings_cache = TTLCache(0)
             yield
 
     app.router.lifespan_context = lifespan

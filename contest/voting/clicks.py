@@ -6,14 +6,14 @@ the script's fast path).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
-from contest.accounts.site_settings import Network, in_networks
+from contest.accounts.site_settings import in_networks, shared_networks
 from contest.accounts.users import User
 from contest.contests.model import Contest
+from contest.core.db import Database
 from contest.core.errors import ValidationError
 from contest.voting import email_voters
 from contest.voting.likes import LikeState, Voter, click_request, voter_for
@@ -93,27 +93,26 @@ def voter_of(contest: Contest, caller: Caller, *, secret: str) -> Voter:
 
 
 async def click_like(
-    writer: LikeWriter,
+    db: Database,
     contest: Contest,
     *,
+    writer: LikeWriter,
     entry_id: int,
     action: str,
     caller: Caller,
     secret: str,
-    shared_networks: Callable[[], Awaitable[Sequence[Network]]],
     now: datetime,
 ) -> LikeAnswer:
     """Like an entry (or, with ``action="unlike"``, take the like back) through the group
     commit; every check that depends on the stored state (the entry approved and not the
     voter's own, the session still standing, the address's budget) is made inside the write.
 
-    ``shared_networks`` lists the networks organizers named as shared by many people, read
-    only in device voting, where an address outside them may give at most
-    ``DEVICE_LIKES_PER_ADDRESS_HOUR`` likes an hour.
+    In device voting an address may give at most ``DEVICE_LIKES_PER_ADDRESS_HOUR`` likes an
+    hour, unless it lies in a network the organizers named as shared by many people.
     """
     mode = contest.settings.voting_mode
     budget: int | None = DEVICE_LIKES_PER_ADDRESS_HOUR
-    if mode == "device" and in_networks(caller.address, await shared_networks()):
+    if mode == "device" and in_networks(caller.address, await shared_networks(db)):
         budget = None
     user = caller.user
     request = click_request(

@@ -43,6 +43,11 @@ class LikeWriter:
         self.batches = 0
         self.written = 0
 
+    @property
+    def db(self) -> Database:
+        """The database the likes are stored in."""
+        return self._db
+
     async def submit(self, request: LikeRequest) -> LikeState:
         """Store one like or unlike (see ``likes.click_request``); its refusal (a ContestError)
         is raised to this caller only. One voter's clicks are stored in the order they came."""

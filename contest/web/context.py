@@ -15,7 +15,7 @@ from starlette.responses import RedirectResponse
 from starlette.templating import Jinja2Templates
 from starlette.types import Scope
 
-from contest.accounts import sessions, site_settings
+from contest.accounts import sessions
 from contest.accounts.users import User
 from contest.config import Config
 from contest.contests.model import Contest
@@ -56,8 +56,6 @@ class Services:
     media_cache: BytesCache = field(default_factory=BytesCache)
     #: Contest settings change rarely; hot paths (likes) may read them two seconds old.
     contest_cache: TTLCache = field(default_factory=lambda: TTLCache(2.0))
-    #: Site settings the hot paths need (the shared networks), two seconds old at most.
-    settings_cache: TTLCache = field(default_factory=lambda: TTLCache(2.0))
     media_wakeup: anyio.Event = field(default_factory=anyio.Event)
     #: Who a session belongs to, for a few seconds (see contest/sessions.py for the bound).
     session_cache: sessions.SessionCache = field(default_factory=sessions.SessionCache)
@@ -78,13 +76,6 @@ class Services:
         return await self.contest(
             int((await entry_store.get_entry(self.db, entry_id))["contest_id"])
         )
-
-    async def shared_networks(self) -> list[site_settings.Network]:
-        """The networks many people reach the site from, as organizers listed them."""
-        networks: list[site_settings.Network] = await self.settings_cache.get(
-            site_settings.SHARED_NETWORKS, lambda: site_settings.shared_networks(self.db)
-        )
-        return networks
 
     def contest_changed(self, contest: Contest) -> None:
         """Forget what this process cached of a contest (its row, and its gallery's contest

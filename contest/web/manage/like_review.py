@@ -21,7 +21,7 @@ async def review_likes(request: Request, *, errors: dict[str, str] | None = None
     _, contest = await organizer_contest(request)
     svc = services(request)
     db = svc.db
-    networks = await svc.shared_networks()
+    networks = await site_settings.shared_networks(svc.db)
     context = {
         "contest": contest,
         "suspicions": await like_review.suspicious_entries(db, contest.id),

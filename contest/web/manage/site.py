@@ -94,7 +94,6 @@ async def site_settings_page(request: Request) -> Response:
     except ValidationError as error:
         context["errors"] = error.errors
         return await render(request, "manage/settings.html", context, status_code=400)
-    svc.settings_cache.forget(lambda key: True)
     context.update(form=_settings_form(*stored), saved=True)  # as stored: ranges written out
     return await render(request, "manage/settings.html", context)
 

@@ -158,13 +158,13 @@ class LikeFastPath:
                 email_voter=carried_voter(secret, cookies, contest),
             )
             answer = await click_like(
-                svc.like_writer,
+                svc.db,
                 contest,
+                writer=svc.like_writer,
                 entry_id=entry_id,
                 action=form.get("action"),
                 caller=caller,
                 secret=secret,
-                shared_networks=svc.shared_networks,
                 now=moment,
             )
         except SessionChanged:

@@ -35,13 +35,13 @@ async def _click(request: Request, contest: Contest, action: str) -> LikeAnswer:
 
     async def attempt() -> LikeAnswer:
         return await click_like(
-            svc.like_writer,
+            svc.db,
             contest,
+            writer=svc.like_writer,
             entry_id=request.path_params["entry_id"],
             action=action,
             caller=await request_caller(request, contest, cached=True),
             secret=svc.config.secret_key or "",
-            shared_networks=svc.shared_networks,
             now=now(request),
         )
 
