@@ -259,7 +259,7 @@ def like_requests(port: int, tokens: list[str]) -> tuple[list[bytes], list[tuple
             voter, entry = rng.randrange(len(tokens)), rng.randrange(1, ENTRIES + 1)
         pairs.append((voter, entry))
         browser = f"bench-browser-{voter:04d}-" + "y" * 24
-        body = f"csrf_token={csrf_token(SECRET, browser)}&action=like".encode()
+        body = f"csrf_token={csrf_token(SECRET, browser)}&action=like&contest=1".encode()
         head = (
             f"POST /entries/{entry}/like HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
             f"Cookie: contest_session={tokens[voter]}; contest_browser={browser}\r\n"

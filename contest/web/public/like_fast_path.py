@@ -10,7 +10,10 @@ answers, and holds no rule of its own:
   with a small url-encoded body and a valid CSRF token bound to the browser's id cookie;
 - a voter recognised without reading the database: a session this process holds in its
   session cache (the write checks it still stands), or a device or email-vote cookie;
-- an entry whose contest's voting is open.
+- an entry whose contest's voting is open. The form names the contest (the page knew it), so
+  the contest comes from the contest cache with no read of the entry; the write checks that
+  the entry belongs to it, and a form that names another contest goes on to the route, which
+  reads the entry.
 
 It answers with the route's JSON and the site's protective headers; a refusal by the write
 itself (one's own photo, an address over its budget) is answered with the route's own
@@ -148,7 +151,11 @@ class LikeFastPath:
             if user is None:  # not held in memory: the route looks the session up
                 return None
         try:
-            contest = await svc.contest_of_entry(entry_id)
+            named = whole_number(form.get("contest"))
+            if named is None:
+                contest = await svc.contest_of_entry(entry_id)
+            else:
+                contest = await svc.contest(named)
             caller = Caller(
                 user=user,
                 session_hash=session,

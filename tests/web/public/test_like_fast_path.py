@@ -13,6 +13,7 @@ from starlette.types import Message, Receive, Scope, Send
 from contest.accounts import sessions
 from contest.config import Config
 from contest.contests import store as contest_store
+from contest.contests.phases import Phase
 from contest.core.security import csrf_token
 from contest.voting import clicks
 from contest.web.context import BROWSER_COOKIE
@@ -23,7 +24,7 @@ from contest.web.middleware import (
 )
 from contest.web.public.like_fast_path import LikeFastPath, _replaying, _small_form
 from tests.conftest import Site
-from tests.factories import add_device_like
+from tests.factories import add_contest, add_device_like
 
 JSON = {"Accept": "application/json"}
 
@@ -305,3 +306,34 @@ async def test_a_body_in_pieces_is_read_whole_and_replayed_in_order() -> None:
     assert body == b"csrf_token=a&action=like"
     replay = _replaying(read, receive)
     assert [await replay() for _ in range(3)] == pieces
+
+
+def test_the_like_form_names_its_contest_and_the_fast_path_takes_it_from_the_cache(
+    site: Site, entries: list[int]
+) -> None:
+    contest_id = site.value("SELECT contest_id FROM entries WHERE id = ?", (entries[0],))
+    page = site.client.get(f"/entries/{entries[0]}")
+    assert f'name="contest" value="{contest_id}"' in page.text  # the like form names it
+    fan = site.sign_in_as("participant", "fan@uni.edu")
+    answered_by_route(site, entries[0])
+    named = answered_fast(site, entries[1], data={"contest": str(contest_id)})
+    assert named.json() == {"liked": True, "count": 1}
+    assert (entries[1], f"user:{fan}", "vote") in likes_of(site)
+
+
+def test_a_form_that_names_another_contest_goes_to_the_route_which_likes_the_right_entry(
+    site: Site, entries: list[int]
+) -> None:
+    other = site.run(
+        add_contest, site.db, Phase.JUDGING_AND_VOTING, now=site.clock(), title="Another one"
+    )
+    other_contest = other.id
+    fan = site.sign_in_as("participant", "fan@uni.edu")
+    answered_by_route(site, entries[0])
+    for wrong in (str(other_contest), "999999"):
+        liked = answered_by_route(site, entries[1], data={"contest": wrong})
+        assert liked.json() == {"liked": True, "count": 1}
+    assert likes_of(site) == [
+        (entries[0], f"user:{fan}", "vote"),
+        (entries[1], f"user:{fan}", "vote"),
+    ]
