@@ -152,7 +152,12 @@ def create_app(
         Middleware(media.MediaFastPath),
         Middleware(LikeFastPath),
         Middleware(SecurityHeadersMiddleware, https=config.https),
-        Middleware(CrossSiteRequestMiddleware, secure_cookies=config.https, refuse=error_response),
+        Middleware(
+            CrossSiteRequestMiddleware,
+            secure_cookies=config.https,
+            refuse=error_response,
+            clock=clock,
+        ),
         Middleware(BodyLimitMiddleware, max_bytes=config.max_body_bytes, refuse=error_response),
     ]
     app = Starlette(

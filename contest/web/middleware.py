@@ -11,6 +11,7 @@ from starlette.requests import Request, cookie_parser
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from contest.core.clock import utcnow
 from contest.core.errors import ContestError, Forbidden, PayloadTooLarge
 from contest.core.forms import whole_number
 from contest.core.security import new_token
@@ -102,9 +103,9 @@ def is_cross_site(headers: Headers) -> bool:
     return urlsplit(origin).netloc != headers.get("host", "")
 
 
-def new_browser_id() -> str:
+def new_browser_id(now: datetime) -> str:
     """A random browser id that starts with its issue day (UTC), e.g. ``20261123.Xy…``."""
-    return f"{datetime.now(UTC):%Y%m%d}.{new_token()}"
+    return f"{now.astimezone(UTC):%Y%m%d}.{new_token()}"
 
 
 def known_browser_id(cookie: str | None) -> str | None:
@@ -112,9 +113,9 @@ def known_browser_id(cookie: str | None) -> str | None:
     return cookie if cookie is not None and len(cookie) >= 32 else None
 
 
-def issued_today(browser: str) -> bool:
-    """Whether a browser id was handed out today (UTC): a first-day visitor."""
-    return browser.split(".", 1)[0] == f"{datetime.now(UTC):%Y%m%d}"
+def issued_today(browser: str, now: datetime) -> bool:
+    """Whether a browser id was handed out on ``now``'s day (UTC): a first-day visitor."""
+    return browser.split(".", 1)[0] == f"{now.astimezone(UTC):%Y%m%d}"
 
 
 class CrossSiteRequestMiddleware:
@@ -124,10 +125,18 @@ class CrossSiteRequestMiddleware:
     a token bound to the browser's id cookie (checked where the form is read).
     """
 
-    def __init__(self, app: ASGIApp, *, secure_cookies: bool, refuse: ErrorRenderer) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        secure_cookies: bool,
+        refuse: ErrorRenderer,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
         self.app = app
         self.secure_cookies = secure_cookies
         self.refuse = refuse
+        self.clock = clock
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -136,7 +145,7 @@ class CrossSiteRequestMiddleware:
         headers = Headers(scope=scope)
         existing = known_browser_id(cookie_parser(headers.get("cookie", "")).get(BROWSER_COOKIE))
         state = scope.setdefault("state", {})
-        state["browser_id"] = existing or new_browser_id()
+        state["browser_id"] = existing or new_browser_id(self.clock())
         state["browser_id_is_new"] = existing is None
         if scope["method"] not in SAFE_METHODS and is_cross_site(headers):
             await self._refuse(scope, receive, send)

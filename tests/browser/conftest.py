@@ -23,9 +23,9 @@ from playwright.sync_api import Browser, BrowserContext, sync_playwright
 from contest.accounts.users import create_user
 from contest.app import create_app
 from contest.config import Config
-from contest.core.clock import utcnow
 from contest.core.db import Database
 from contest.core.security import Passwords
+from tests.conftest import FakeClock
 
 T = TypeVar("T")
 NewContext = Callable[..., BrowserContext]
@@ -59,7 +59,7 @@ class LiveSite:
 
     config: Config
     #: The app's clock (see ``live_clock``): the moment to build a test's data at.
-    clock: Callable[[], datetime] = utcnow
+    clock: Callable[[], datetime]
 
     @property
     def url(self) -> str:
@@ -110,9 +110,9 @@ def _wait_until_started(server: uvicorn.Server, thread: threading.Thread) -> Non
 
 @pytest.fixture
 def live_clock() -> Callable[[], datetime]:
-    """The live site's clock: the real one, unless a test module gives a fixed one (a
-    ``tests.conftest.FakeClock``) to build its contests at."""
-    return utcnow
+    """The live site's clock: a fixed one (a test module may give its own), so contests are
+    built at a known moment."""
+    return FakeClock()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from contest.core.db import Database
 from contest.core.security import Passwords
 from tests.browser.conftest import LiveSite, NewContext, run_in_own_thread
 from tests.browser.test_organizer_journey import sign_in
+from tests.conftest import FakeClock
 from tests.engagement.engagement_data import ORGANIZER_EMAIL, PASSWORD, build
 
 pytestmark = pytest.mark.browser
@@ -22,6 +24,12 @@ CHARTS = (
     "Share clicks per day",
     "Share clicks per network",
 )
+
+
+@pytest.fixture
+def live_clock() -> FakeClock:
+    """A week after the contest's results day (23 March)."""
+    return FakeClock(datetime(2026, 3, 30, 9, 0, tzinfo=UTC))
 
 
 async def _seed(site: LiveSite) -> int:
@@ -49,8 +57,8 @@ def test_report_draws_its_charts_and_prints_without_the_menus(
         box = chart.bounding_box()
         assert box is not None and box["width"] > 300 and box["height"] > 100, (title, box)
     bars = page.get_by_role("img", name="Likes per day").locator("rect.chart-bar")
-    # From submissions opening (1 March) to the results day (23 March): the live site runs on
-    # the real clock, long past the contest.
+    # From submissions opening (1 March) to the results day (23 March): the site's clock is
+    # past the contest.
     expect(bars).to_have_count(23)
     fill = bars.first.evaluate("bar => getComputedStyle(bar).fill")
     assert fill not in ("", "none", "rgb(0, 0, 0)")  # coloured by the stylesheet

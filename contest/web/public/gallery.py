@@ -279,7 +279,8 @@ async def _count_view(request: Request, contest: Contest, entry: Row) -> None:
     # A browser that sent no cookie gets a new id on every request, so on the day its id was
     # issued (or without one) a visitor is keyed by address and agent; later by the id.
     browser = browser_id(request)
-    first_day = request.scope["state"].get("browser_id_is_new") or issued_today(browser)
+    new = request.scope["state"].get("browser_id_is_new")
+    first_day = new or issued_today(browser, now(request))
     known = "" if first_day else browser
     visitor = views.visitor_key(svc.config.secret_key or "", known, client_address(request), agent)
     await views.record_view(

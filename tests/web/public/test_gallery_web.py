@@ -14,6 +14,7 @@ from contest.contests import store as contest_store
 from contest.contests.model import Contest
 from contest.contests.phases import Phase
 from contest.core.clock import from_db
+from contest.web.context import BROWSER_COOKIE
 from tests.conftest import Site
 from tests.factories import (
     add_account,
@@ -299,6 +300,11 @@ def test_views_count_once_per_visitor_per_day_and_skip_bots(
     site.clock.advance(days=1)
     site.client.get(f"/entries/{entry}", headers=browser)
     assert site.value("SELECT count(*) FROM entry_views") == 2
+
+
+def test_a_browser_id_is_dated_by_the_apps_clock(site: Site) -> None:
+    site.client.get("/")
+    assert site.client.cookies[BROWSER_COOKIE].startswith(f"{site.clock():%Y%m%d}.")
 
 
 def test_share_buttons_count_clicks_and_tag_the_link(site: Site, voting: dict[str, Any]) -> None:
