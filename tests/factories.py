@@ -28,7 +28,7 @@ from contest.campaigns import text as campaign_text
 from contest.contests import store as contest_store
 from contest.contests.model import Contest, ContestSettings, Criterion
 from contest.contests.phases import Phase, Schedule
-from contest.core.db import Database, Transaction
+from contest.core.db import Database
 from contest.core.forms import FormValues
 from contest.core.security import Passwords
 from contest.core.storage import LocalStorage
@@ -431,31 +431,6 @@ async def add_unsubscribe(
         now=now,
     )
     return await unsubscribes.unsubscribe(db, tokens[-1], now=now)
-
-
-# Rows put straight into the database, for tests about the schema and what comes after the
-# image pipeline (no files behind them).
-
-INSERT_ENTRY = (
-    "INSERT INTO entries (contest_id, participant_id, title, status, licence, consent_own_work,"
-    " consent_people, original_sha256, dhash, image_format, width, height, thumb_key,"
-    " thumb_width, thumb_height, display_key, display_width, display_height, master_key,"
-    " created_at, updated_at) VALUES (?, ?, ?, ?, 'contest', 1, 1, ?, '0', 'JPEG', 800, 600,"
-    " ?, 400, 300, ?, 800, 600, ?, 'x', 'x')"
-)
-
-
-def entry_values(contest_id: int, author_id: int, title: str, status: str) -> tuple[Any, ...]:
-    """Parameters for INSERT_ENTRY: a plausible entry whose files are named after its title."""
-    key = f"{author_id % 256:02x}/00/{(title.encode().hex() * 8)[:64]}.jpg"
-    return (contest_id, author_id, title, status, title, key, key, key)
-
-
-async def insert_entry(
-    tx: Transaction, contest_id: int, author_id: int, title: str, status: str
-) -> int:
-    """An entry row; returns its id."""
-    return await tx.execute(INSERT_ENTRY, entry_values(contest_id, author_id, title, status))
 
 
 # Web-test factories
