@@ -1,8 +1,28 @@
-"""Submitted form values, kept as typed so a form with errors can be shown again unchanged."""
+"""Submitted form values, kept as typed so a form with errors can be shown again unchanged.
+
+Every value is cleaned once, here, as it enters: Unicode normalised to NFC (so "é" typed two
+ways is one title), line breaks made ``\n``, and control and bidirectional-override
+characters removed (a NUL, or a right-to-left override that makes a title read backwards in
+every list it appears in). Passwords are kept exactly as typed.
+"""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping
+
+#: Fields whose value is a secret to compare byte for byte: never changed.
+VERBATIM_FIELDS = frozenset({"password"})
+#: C0 and C1 controls except tab and line feed, and the bidi embeddings, overrides and
+#: isolates (U+202A-U+202E, U+2066-U+2069).
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(value: str) -> str:
+    """A typed value as it is kept: NFC, ``\n`` line breaks, no control or bidi overrides."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return _UNSAFE.sub("", unicodedata.normalize("NFC", value))
 
 
 class FormValues:
@@ -11,7 +31,8 @@ class FormValues:
     def __init__(self, items: Iterable[tuple[str, str]] = ()) -> None:
         self._values: dict[str, list[str]] = {}
         for name, value in items:
-            self._values.setdefault(name, []).append(value)
+            kept = value if name in VERBATIM_FIELDS else clean_text(value)
+            self._values.setdefault(name, []).append(kept)
 
     @classmethod
     def of(cls, mapping: Mapping[str, str | list[str]]) -> FormValues:

@@ -163,3 +163,13 @@ async def test_only_the_author_may_open_an_entry_to_change_it_as_it_stands(
     later = contest.schedule.submissions_close
     closed = await submission.entry_form(db, contest=contest, user=author, entry=entry, now=later)
     assert closed.problem is not None
+
+
+async def test_a_title_is_stored_without_control_or_bidi_override_characters(
+    db: Database, passwords: Passwords, storage: LocalStorage
+) -> None:
+    contest, author = await _people(db, passwords)
+    entry_id = await _submit(db, storage, contest, author, title="Cafe\u0301\x00 \u202egnp.exe")
+    assert isinstance(entry_id, int)
+    title = await db.fetch_value("SELECT title FROM entries WHERE id = ?", (entry_id,))
+    assert title == "Caf\u00e9 gnp.exe"
