@@ -85,7 +85,7 @@ class Config:
         key_file = self.data_dir / "secret_key"
         if key_file.exists():
             return dataclasses.replace(self, secret_key=key_file.read_text().strip())
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         key = secrets.token_urlsafe(48)
         descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w") as handle:

@@ -56,3 +56,10 @@ def test_given_secret_key_is_used_and_nothing_is_written(tmp_path: Path) -> None
 
 def test_secret_key_is_not_shown_in_repr() -> None:
     assert "hunter2" not in repr(Config(secret_key="hunter2"))
+
+
+def test_the_data_folder_is_made_private_with_the_secret_key(tmp_path: Path) -> None:
+    config = Config(data_dir=tmp_path / "var").with_secret_key()
+    assert (tmp_path / "var").stat().st_mode & 0o777 == 0o700
+    assert (tmp_path / "var" / "secret_key").stat().st_mode & 0o777 == 0o600
+    assert config.secret_key

@@ -211,3 +211,20 @@ def test_schema_numbers_that_skip_or_repeat_are_refused(
         (tmp_path / name).write_text("SELECT 1;\n")
     with pytest.raises(SchemaFileError, match="no gap or repeat"):
         load(tmp_path)
+
+
+async def test_every_commit_is_synced_to_disk(db: Database) -> None:
+    assert await db.fetch_value("PRAGMA synchronous") == 2  # FULL: a power cut loses no commit
+
+
+async def test_a_new_data_folder_and_database_are_private_to_their_owner(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    database = await Database.open(folder / "contest.db")
+    try:
+        async with database.transaction() as tx:  # a write, so the WAL exists
+            await tx.execute("INSERT INTO settings (key, value) VALUES ('k', 'v')")
+        assert folder.stat().st_mode & 0o777 == 0o700
+        for name in ("contest.db", "contest.db-wal", "contest.db-shm"):
+            assert (folder / name).stat().st_mode & 0o077 == 0, name
+    finally:
+        await database.close()
