@@ -6,14 +6,16 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test check lint typecheck contracts audit clean
+.PHONY: run test check lint typecheck contracts audit lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+# Exact versions with hashes from requirements.lock, then the project itself without its deps.
+$(STAMP): pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 # Links in mail and share cards use this address unless CONTEST_BASE_URL says otherwise.
@@ -47,7 +49,15 @@ contracts:
 # `--ignore-vuln ID` with a comment saying why. pip-audit lists every package it could not look
 # up (a registry mirror without vulnerability data answers "not found"): read that table.
 audit:
-	$(BIN)/pip-audit --skip-editable --progress-spinner off
+	$(BIN)/pip-audit --requirement requirements.lock --require-hashes --disable-pip --progress-spinner off
+
+# Refresh requirements.lock from pyproject.toml: the newest versions its ranges allow, with the
+# hashes of every file of each (run it, run `make test`, commit both).
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+		--no-emit-index-url --no-emit-find-links --extra test --extra dev \
+		--output-file requirements.lock pyproject.toml
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
