@@ -3,28 +3,64 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from contest.accounts import emails, users
+from contest.accounts import emails, site_settings, users
 from contest.core.clock import from_db, to_db
 from contest.core.db import Database
-from contest.core.errors import Gone, ValidationError
+from contest.core.errors import Gone, RateLimited, ValidationError
 from contest.core.outbox import queue_mail
 from contest.core.security import Passwords, new_token, token_hash
 
 RESET_LIFETIME = timedelta(hours=1)
 
 
+@dataclass(frozen=True)
+class ResetLimits:
+    """How many reset requests a window allows.
+
+    Per mailbox (aliases of one mailbox share it), only requests that were let through count,
+    so someone asking again and again for another's address cannot keep the owner from a link:
+    at most ``per_mailbox`` mails an hour arrive, and each of their links works for that hour.
+    Per network address every request counts; a shared network (a campus's public address,
+    set by the organizers) gets ``per_shared_address``.
+    """
+
+    window: timedelta = timedelta(hours=1)
+    per_mailbox: int = 3
+    per_address: int = 20
+    per_shared_address: int = 200
+
+
+RESET_LIMITS = ResetLimits()
+
+
+def _mailbox(address: str) -> str:
+    return address if emails.email_error(address) else emails.mailbox(address)
+
+
 async def request_reset(
-    db: Database, *, email: str, link_for: Callable[[str], str], now: datetime
+    db: Database,
+    *,
+    email: str,
+    address: str,
+    link_for: Callable[[str], str],
+    now: datetime,
+    limits: ResetLimits = RESET_LIMITS,
 ) -> None:
-    """Mail a reset link if the address has an enabled account; do nothing visible otherwise."""
-    address = emails.normalize_email(email)
-    user = await db.fetch_one(
-        "SELECT id FROM users WHERE email = ? AND disabled_at IS NULL", (address,)
-    )
-    if user is None:
-        return
+    """Mail a reset link if the address has an enabled account; do nothing visible otherwise.
+
+    RateLimited (with the seconds to wait) when the caller's network address has asked too
+    often: that says nothing about any account. A mailbox asked for too often just gets no
+    more mail, answered like any other request.
+    """
+    recipient = emails.normalize_email(email)
+    mailbox = _mailbox(recipient)
+    networks = await site_settings.shared_networks(db)
+    shared = site_settings.in_networks(address, networks)
+    allowed = limits.per_shared_address if shared else limits.per_address
+    since = to_db(now - limits.window)
     token = new_token()
     body = (
         "Hello,\n\nSomeone asked to reset the password of your photo contest account.\n"
@@ -32,12 +68,37 @@ async def request_reset(
         "If it was not you, ignore this message: your password stays as it is.\n"
     )
     async with db.transaction() as tx:
+        await tx.execute("DELETE FROM reset_requests WHERE at <= ?", (since,))
+        asked = await tx.fetch_one(
+            "SELECT count(*) AS requests, min(at) AS oldest FROM reset_requests"
+            " WHERE address = ? AND at > ?",
+            (address, since),
+        )
+        if asked is not None and asked["requests"] >= allowed:
+            free_at = from_db(asked["oldest"]) + limits.window
+            raise RateLimited(max(1, int((free_at - now).total_seconds())))
+        mailed = await tx.fetch_value(
+            "SELECT count(*) FROM reset_requests WHERE mailbox = ? AND granted = 1 AND at > ?",
+            (mailbox, since),
+        )
+        granted = int(mailed) < limits.per_mailbox
+        await tx.execute(
+            "INSERT INTO reset_requests (mailbox, address, granted, at) VALUES (?, ?, ?, ?)",
+            (mailbox, address, int(granted), to_db(now)),
+        )
+        if not granted:
+            return
+        user = await tx.fetch_one(
+            "SELECT id FROM users WHERE email = ? AND disabled_at IS NULL", (recipient,)
+        )
+        if user is None:
+            return
         await tx.execute(
             "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at)"
             " VALUES (?, ?, ?, ?)",
             (token_hash(token), user["id"], to_db(now), to_db(now + RESET_LIFETIME)),
         )
-        await queue_mail(tx, recipient=address, subject="Reset your password", body=body, now=now)
+        await queue_mail(tx, recipient=recipient, subject="Reset your password", body=body, now=now)
 
 
 async def check_reset_token(db: Database, token: str, *, now: datetime) -> int:

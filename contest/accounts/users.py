@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from contest.accounts import site_settings, throttle
@@ -82,6 +82,63 @@ def profile_errors(fields: dict[str, str]) -> dict[str, str]:
     return errors
 
 
+def _user_errors(
+    *, email: str, display_name: str, password: str, role: str, affiliation: str, department: str
+) -> dict[str, str]:
+    """Every problem with a new account's fields (whether or not the address is taken)."""
+    errors = profile_errors(
+        {"display_name": display_name, "affiliation": affiliation, "department": department}
+    )
+    if problem := email_error(email):
+        errors["email"] = problem
+    if problem := password_error(password):
+        errors["password"] = problem
+    if role not in ROLES:
+        errors["role"] = f"Choose one of: {', '.join(ROLES)}."
+    return errors
+
+
+async def _new_user_values(
+    passwords: Passwords,
+    *,
+    email: str,
+    display_name: str,
+    password: str,
+    role: str,
+    affiliation: str,
+    department: str,
+    now: datetime,
+) -> tuple[Any, ...]:
+    """The ``INSERT_USER`` values of a new account after checking every field (the password
+    is hashed here, so a taken address costs the same time as a new one)."""
+    errors = _user_errors(
+        email=email,
+        display_name=display_name,
+        password=password,
+        role=role,
+        affiliation=affiliation,
+        department=department,
+    )
+    if errors:
+        raise ValidationError(errors)
+    password_hash = await passwords.hash(password)
+    return (
+        email,
+        display_name.strip(),
+        role,
+        affiliation,
+        department.strip().upper(),
+        password_hash,
+        to_db(now),
+    )
+
+
+INSERT_USER = (
+    "INSERT INTO users (email, display_name, role, affiliation, department, password_hash,"
+    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+
+
 async def create_user(
     db: Database,
     passwords: Passwords,
@@ -95,61 +152,74 @@ async def create_user(
     now: datetime,
     tx: Transaction | None = None,
 ) -> int:
-    """Create an account after checking every field; return its id."""
-    email = normalize_email(email)
-    errors = profile_errors(
-        {"display_name": display_name, "affiliation": affiliation, "department": department}
-    )
-    if problem := email_error(email):
-        errors["email"] = problem
-    if problem := password_error(password):
-        errors["password"] = problem
-    if role not in ROLES:
-        errors["role"] = f"Choose one of: {', '.join(ROLES)}."
-    if errors:
-        raise ValidationError(errors)
-    password_hash = await passwords.hash(password)
-    values = (
-        email,
-        display_name.strip(),
-        role,
-        affiliation,
-        department.strip().upper(),
-        password_hash,
-        to_db(now),
-    )
-    sql = (
-        "INSERT INTO users (email, display_name, role, affiliation, department, password_hash,"
-        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+    """Create an account after checking every field; return its id.
+
+    For organizers, invitations and the command line, which may say that an address is
+    taken; the public sign-up form goes through ``sign_up``, which never does."""
+    values = await _new_user_values(
+        passwords,
+        email=normalize_email(email),
+        display_name=display_name,
+        password=password,
+        role=role,
+        affiliation=affiliation,
+        department=department,
+        now=now,
     )
     if tx is not None:
-        user_id = await _insert_user(tx, sql, values)
+        user_id = await _insert_user(tx, values)
     else:
         async with db.transaction() as own:
-            user_id = await _insert_user(own, sql, values)
+            user_id = await _insert_user(own, values)
     return user_id
 
 
-async def _insert_user(tx: Transaction, sql: str, values: tuple[Any, ...]) -> int:
+async def _insert_user(tx: Transaction, values: tuple[Any, ...]) -> int:
     before = await tx.fetch_value("SELECT id FROM users WHERE email = ?", (values[0],))
     if before is not None:
         raise ValidationError(
             {"email": "An account with this email already exists. Sign in or reset your password."}
         )
-    return await tx.execute(sql, values)
+    return await tx.execute(INSERT_USER, values)
+
+
+#: How often the owner of an address is told that someone tried to sign up with it.
+SIGN_UP_NOTICE_EVERY = timedelta(hours=1)
+
+
+def _sign_up_notice(email: str, sign_in_link: str) -> str:
+    where = f":\n{sign_in_link}\n" if sign_in_link else " on the site's sign-in page.\n"
+    return (
+        "Hello,\n\n"
+        f"Someone tried to sign up for the photo contests with your address ({email}),"
+        " which already has an account, so no new account was made.\n\n"
+        "If it was you, sign in with your password, or reset your password there if you have"
+        f' forgotten it ("Forgot your password?"){where}'
+        "\nIf it was not you, ignore this message: nothing has changed.\n"
+    )
 
 
 async def sign_up(
-    db: Database, passwords: Passwords, *, fields: dict[str, str], now: datetime
-) -> int:
-    """Create a participant account from the public sign-up form."""
+    db: Database,
+    passwords: Passwords,
+    *,
+    fields: dict[str, str],
+    now: datetime,
+    sign_in_link: str = "",
+) -> int | None:
+    """Create a participant account from the public sign-up form and return its id.
+
+    The form never tells whether an address has an account: with a taken address every field
+    is checked (and the password hashed) the same way, nothing is created, the owner is mailed
+    instead (at most once per ``SIGN_UP_NOTICE_EVERY``) and None is returned; the caller
+    answers as it would for a new account, minus signing anyone in.
+    """
     email = normalize_email(fields.get("email", ""))
     domains = await site_settings.signup_domains(db)
     if domains and not email_error(email) and email.rsplit("@", 1)[1] not in domains:
         allowed = ", ".join("@" + domain for domain in domains)
         raise ValidationError({"email": f"Sign-up is open to addresses ending in {allowed}."})
-    return await create_user(
-        db,
+    values = await _new_user_values(
         passwords,
         email=email,
         display_name=fields.get("display_name", ""),
@@ -159,22 +229,63 @@ async def sign_up(
         department=fields.get("department", ""),
         now=now,
     )
+    async with db.transaction() as tx:
+        owner = await tx.fetch_value("SELECT email FROM users WHERE email = ?", (email,))
+        if owner is None:
+            return await tx.execute(INSERT_USER, values)
+        await throttle.send_notice_once(
+            tx,
+            account=email,
+            kind="sign_up",
+            every=SIGN_UP_NOTICE_EVERY,
+            recipient=str(owner),
+            subject="Someone tried to sign up with your address",
+            body=_sign_up_notice(str(owner), sign_in_link),
+            now=now,
+        )
+    return None
 
 
 async def authenticate(
-    db: Database, passwords: Passwords, *, email: str, password: str, address: str, now: datetime
+    db: Database,
+    passwords: Passwords,
+    *,
+    email: str,
+    password: str,
+    address: str,
+    now: datetime,
+    device_cookie: str | None = None,
+    secret: str = "",
+    sign_in_link: str = "",
 ) -> User:
-    """The user whose email and password these are; the same error whether or not one exists."""
+    """The user whose email and password these are; the same error whether or not one exists.
+
+    ``device_cookie`` is the browser's known-device token (``throttle.device_token``, signed
+    with ``secret``): when it belongs to this account, the attempt is held to the device's own
+    budget, so failures elsewhere never lock the owner out of their usual browser. A failure
+    from elsewhere that locks the account mails its owner (``throttle.notify_lockout``).
+    """
     account = normalize_email(email)
-    await throttle.claim_attempt(db, account=account, address=address, now=now)
     row = await db.fetch_one("SELECT * FROM users WHERE email = ?", (account,))
+    device = None
+    if row is not None:
+        device = throttle.device_key(
+            secret, device_cookie, user_id=row["id"], password_hash=row["password_hash"], now=now
+        )
+    await throttle.claim_attempt(db, account=account, address=address, device=device, now=now)
     matches = await passwords.verify(row["password_hash"] if row else None, password)
     if row is None or not matches:
-        raise ContestError(BAD_CREDENTIALS)  # the claimed attempt stays counted
+        # The claimed attempt stays counted.
+        if device is None:
+            owner = row["email"] if row is not None and row["disabled_at"] is None else None
+            await throttle.notify_lockout(
+                db, account=account, recipient=owner, now=now, sign_in_link=sign_in_link
+            )
+        raise ContestError(BAD_CREDENTIALS)
     if row["disabled_at"] is not None:
         raise ContestError("This account is disabled. Please contact the contest organizers.")
     async with db.transaction() as tx:
-        await throttle.forget_failures(tx, account=account, now=now)
+        await throttle.forget_failures(tx, account=account, device=device, now=now)
     return User.from_row(row)
 
 

@@ -159,6 +159,44 @@ async def test_signup_limited_to_organisation_domains(db: Database, passwords: P
     assert (await users.get_user_row(db, user_id))["role"] == "participant"
 
 
+async def test_sign_up_with_a_taken_address_creates_nothing_and_mails_the_owner_hourly(
+    db: Database, passwords: Passwords
+) -> None:
+    owner = await add(db, passwords, email="org@uni.edu", role="organizer")
+    fields = {"display_name": "Ann", "password": PASSWORD, "affiliation": "student"}
+    for minute in range(3):
+        taken = await users.sign_up(
+            db,
+            passwords,
+            fields=fields | {"email": " ORG@uni.edu"},
+            now=NOW + timedelta(minutes=minute),
+            sign_in_link="http://site/sign-in",
+        )
+        assert taken is None
+    rows = await db.fetch_all("SELECT recipient, body FROM outbox")
+    assert [row["recipient"] for row in rows] == ["org@uni.edu"]
+    assert "http://site/sign-in" in rows[0]["body"] and "already has an account" in rows[0]["body"]
+    assert await db.fetch_value("SELECT count(*) FROM users") == 1
+    assert (await users.get_user_row(db, owner))["role"] == "organizer"
+    later = NOW + users.SIGN_UP_NOTICE_EVERY + timedelta(minutes=5)
+    await users.sign_up(db, passwords, fields=fields | {"email": "org@uni.edu"}, now=later)
+    assert await db.fetch_value("SELECT count(*) FROM outbox") == 2
+
+
+async def test_sign_up_checks_every_field_alike_for_a_taken_address(
+    db: Database, passwords: Passwords
+) -> None:
+    await add(db, passwords)
+    bad = {"display_name": "", "password": "short", "affiliation": "student"}
+    caught = []
+    for email in ("pat@uni.edu", "new@uni.edu"):
+        with pytest.raises(ValidationError) as error:
+            await users.sign_up(db, passwords, fields=bad | {"email": email}, now=NOW)
+        caught.append(error.value.errors)
+    assert caught[0] == caught[1] and "email" not in caught[0]
+    assert await db.fetch_value("SELECT count(*) FROM outbox") == 0
+
+
 async def test_bad_site_settings_are_refused_and_nothing_is_saved(db: Database) -> None:
     with pytest.raises(ValidationError) as caught:
         await site_settings.set_site_settings(

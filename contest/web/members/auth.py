@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from contest.accounts import invitations, recovery, sessions, site_settings, users
+from contest.accounts import invitations, recovery, sessions, site_settings, throttle, users
 from contest.core.errors import ContestError, RateLimited, ValidationError
 from contest.core.forms import FormValues
 from contest.web.context import (
@@ -24,6 +24,13 @@ from contest.web.errors import error_response
 from contest.web.rendering import render
 
 HOME_BY_ROLE = {"organizer": "manage", "judge": "judge_home", "participant": "home"}
+#: The known-device cookie: set at each sign-in, it lets the owner sign in from this browser
+#: while failures elsewhere have their account locked (see ``accounts.throttle``).
+DEVICE_COOKIE = "contest_device"
+
+
+def _secret(request: Request) -> str:
+    return services(request).config.secret_key or ""
 
 
 async def _signed_in_response(
@@ -44,6 +51,18 @@ async def _signed_in_response(
         samesite="lax",
         secure=svc.config.https,
     )
+    if secret := _secret(request):
+        device = await throttle.remember_device(
+            svc.db, user_id=user_id, secret=secret, now=now(request)
+        )
+        response.set_cookie(
+            DEVICE_COOKIE,
+            device,
+            max_age=int(throttle.DEVICE_LIFETIME.total_seconds()),
+            httponly=True,
+            samesite="lax",
+            secure=svc.config.https,
+        )
     return response
 
 
@@ -63,6 +82,9 @@ async def sign_in(request: Request) -> Response:
             password=form.get("password"),
             address=client_address(request),
             now=now(request),
+            device_cookie=request.cookies.get(DEVICE_COOKIE),
+            secret=_secret(request),
+            sign_in_link=absolute(request, "sign_in"),
         )
     except RateLimited as error:
         return await error_response(request, error)
@@ -82,7 +104,12 @@ async def sign_out(request: Request) -> Response:
 
 
 async def sign_up(request: Request) -> Response:
-    """The participant sign-up form, and creating the account."""
+    """The participant sign-up form, and creating the account.
+
+    A taken address is answered as a new one is (the same redirect), without signing anyone
+    in; its owner is mailed instead. A new account is still signed in at once, so a visitor
+    can tell the two apart by whether they arrive signed in, not by any message or status.
+    """
     svc = services(request)
     domains = await site_settings.signup_domains(svc.db)
     context: dict[str, object] = {"domains": domains, "affiliations": users.AFFILIATIONS}
@@ -91,25 +118,42 @@ async def sign_up(request: Request) -> Response:
     form = await read_form(request)
     try:
         user_id = await users.sign_up(
-            svc.db, svc.passwords, fields=form.as_dict(), now=now(request)
+            svc.db,
+            svc.passwords,
+            fields=form.as_dict(),
+            now=now(request),
+            sign_in_link=absolute(request, "sign_in"),
         )
     except ValidationError as error:
         context |= {"form": form, "errors": error.errors}
         return await render(request, "auth/sign_up.html", context, status_code=400)
+    if user_id is None:
+        destination = safe_next(form.get("next")) or str(
+            request.url_for(HOME_BY_ROLE["participant"])
+        )
+        return RedirectResponse(destination, status_code=303)
     return await _signed_in_response(request, user_id, "participant", form.get("next"))
 
 
 async def forgot_password(request: Request) -> Response:
-    """Ask for a reset link; the answer is the same whether or not the address has an account."""
+    """Ask for a reset link; the answer is the same whether or not the address has an account.
+
+    Too many requests for one mailbox are answered alike and send nothing more; too many from
+    one network address get a 429 with Retry-After (which tells nothing about any account and
+    tells a real person why no mail comes)."""
     if request.method == "GET":
         return await render(request, "auth/forgot.html", {"form": FormValues(), "sent": False})
     form = await read_form(request)
-    await recovery.request_reset(
-        services(request).db,
-        email=form.get("email"),
-        link_for=lambda token: absolute(request, "reset_password", token=token),
-        now=now(request),
-    )
+    try:
+        await recovery.request_reset(
+            services(request).db,
+            email=form.get("email"),
+            address=client_address(request),
+            link_for=lambda token: absolute(request, "reset_password", token=token),
+            now=now(request),
+        )
+    except RateLimited as error:
+        return await error_response(request, error)
     return await render(request, "auth/forgot.html", {"form": form, "sent": True})
 
 
