@@ -24,8 +24,8 @@ from contest.core.db import Database
 from contest.core.errors import ContestError
 from contest.core.security import Passwords
 from contest.core.storage import LocalStorage
-from contest.media.masters import complete_pending_masters
-from contest.media.photos import sweep_expired_uploads
+from contest.media.masters import complete_pending_masters, next_master_try
+from contest.media.photos import sweep_expired_uploads, sweep_unreferenced_files
 from contest.web.context import Services
 from contest.web.errors import (
     error_response,
@@ -59,6 +59,8 @@ from contest.web.routing import IndexedRouter
 log = logging.getLogger("contest")
 MAIL_INTERVAL_SECONDS = 30
 MEDIA_SWEEP_SECONDS = 600
+#: How often the worker looks for files nothing refers to (and at start-up).
+FILE_SWEEP_SECONDS = 3600
 #: Photos decoded at once: one per core, keeping a core free for page views when there are two.
 IMAGE_WORKERS = max(1, (os.cpu_count() or 2) - 1)
 
@@ -77,20 +79,46 @@ async def _deliver_mail_forever(services: Services) -> None:
         await anyio.sleep(MAIL_INTERVAL_SECONDS)
 
 
+async def _make_media_once(services: Services, *, sweep_files: bool) -> None:
+    """Make every master that is due, drop abandoned uploads and, if asked, files nothing uses."""
+    while await complete_pending_masters(
+        services.db, services.storage, limiter=services.image_limiter, now=services.clock()
+    ):
+        pass
+    await sweep_expired_uploads(services.db, services.storage, now=services.clock())
+    if sweep_files:
+        await sweep_unreferenced_files(services.db, services.storage)
+
+
+async def _media_pause(services: Services) -> float:
+    """Seconds until the worker should look again unasked: the next retry of a failed master,
+    or the periodic sweep, whichever comes first."""
+    due = await next_master_try(services.db)
+    if due is None:
+        return MEDIA_SWEEP_SECONDS
+    return min(MEDIA_SWEEP_SECONDS, max(1.0, (due - services.clock()).total_seconds()))
+
+
 async def _make_media_forever(services: Services) -> None:
-    """Make deferred masters as uploads arrive, and sweep abandoned uploads now and then."""
+    """Make deferred masters at start-up (what a crash left), as uploads arrive and when a
+    failed one is due again; sweep abandoned uploads now and then, and unreferenced files at
+    start-up and every ``FILE_SWEEP_SECONDS``."""
+    last_file_sweep: float | None = None
     while True:
-        with anyio.move_on_after(MEDIA_SWEEP_SECONDS):
-            await services.media_wakeup.wait()
         services.media_wakeup = anyio.Event()
+        pause: float = MEDIA_SWEEP_SECONDS
+        sweep_files = (
+            last_file_sweep is None or anyio.current_time() - last_file_sweep >= FILE_SWEEP_SECONDS
+        )
         try:
-            while await complete_pending_masters(
-                services.db, services.storage, limiter=services.image_limiter
-            ):
-                pass
-            await sweep_expired_uploads(services.db, services.storage, now=services.clock())
+            await _make_media_once(services, sweep_files=sweep_files)
+            if sweep_files:
+                last_file_sweep = anyio.current_time()
+            pause = await _media_pause(services)
         except Exception:  # keep the worker alive; the next upload or sweep tries again
             log.exception("media worker failed")
+        with anyio.move_on_after(pause):
+            await services.media_wakeup.wait()
 
 
 def create_app(

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
+import stat
 import tempfile
 from pathlib import Path
 
+#: The prefix of a file being written (renamed to its key once complete).
+TEMPORARY_PREFIX = ".incoming-"
 #: A stored file's key: two folder levels from the hash, then the whole hash and the extension.
 KEY_PATTERN = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{64}\.(?:jpg)$")
 
@@ -40,9 +44,13 @@ class LocalStorage:
         key = key_for(data, extension)
         target = self.path(key)
         if target.exists():
-            return key
+            # Stored again: young again, so a sweep of old unreferenced files leaves it to
+            # the upload now on its way to an entry.
+            with contextlib.suppress(FileNotFoundError):
+                os.utime(target)
+                return key
         target.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+        descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=TEMPORARY_PREFIX)
         try:
             with os.fdopen(descriptor, "wb") as handle:
                 handle.write(data)
@@ -74,3 +82,39 @@ class LocalStorage:
             for path in self.root.glob("*/*/*")
             if path.is_file() and not path.name.startswith(".")
         )
+
+    def stale_keys(self, *, before: float) -> list[str]:
+        """The keys of files last stored before ``before`` (seconds since the epoch)."""
+        return sorted(
+            str(path.relative_to(self.root))
+            for path in self.root.glob("*/*/*")
+            if not path.name.startswith(".") and _modified_before(path, before)
+        )
+
+    def delete_if_stale(self, key: str, *, before: float) -> bool:
+        """Remove the file if it was last stored before ``before``; whether it was removed (a
+        file stored again since, for a new upload of the same photo, stays)."""
+        path = self.path(key)
+        if not _modified_before(path, before):
+            return False
+        path.unlink(missing_ok=True)
+        return True
+
+    def delete_stale_temporaries(self, *, before: float) -> list[str]:
+        """Remove half-written files (a write interrupted by a crash) older than ``before``;
+        return their paths relative to the folder."""
+        removed = []
+        for path in self.root.glob(f"*/*/{TEMPORARY_PREFIX}*"):
+            if _modified_before(path, before):
+                path.unlink(missing_ok=True)
+                removed.append(str(path.relative_to(self.root)))
+        return sorted(removed)
+
+
+def _modified_before(path: Path, moment: float) -> bool:
+    """Whether ``path`` is a file last changed before ``moment`` (False if it is gone)."""
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        return False
+    return stat.S_ISREG(status.st_mode) and status.st_mtime < moment

@@ -227,6 +227,15 @@ async def entries_of(db: Database, user_id: int) -> list[Row]:
     )
 
 
+async def _keys_now(tx: Transaction, entry_id: int) -> list[str]:
+    """The files the entry uses at this moment, read inside the write that changes them."""
+    row = await tx.fetch_one(
+        f"SELECT {', '.join(KEY_COLUMNS)} FROM entries WHERE id = ?",  # noqa: S608 - fixed names
+        (entry_id,),
+    )
+    return [] if row is None else [row[column] for column in KEY_COLUMNS if row[column]]
+
+
 def _ensure_changeable(entry: Row, contest: Contest, user: User, now: datetime) -> None:
     if entry["participant_id"] != user.id:
         raise Forbidden("You can only change your own entries.")
@@ -269,7 +278,14 @@ async def update_entry(
         if entry["status"] == "rejected" and counted >= limit:
             raise Conflict(limit_message(limit) + " Withdraw another entry to resubmit this one.")
         if photo is not None:
-            columns |= photo.columns()
+            # The old photo's files as they are now (the master job may have recorded a master
+            # since the caller read the entry); the new one's master starts afresh.
+            old_keys += await _keys_now(tx, entry["id"])
+            columns |= photo.columns() | {
+                "master_attempts": 0,
+                "master_retry_at": None,
+                "master_error": None,
+            }
             columns["near_duplicate_of"] = await _near_duplicate(
                 tx, contest_id=contest.id, user_id=user.id, dhash=photo.dhash
             )
@@ -308,5 +324,9 @@ async def delete_entry(db: Database, storage: LocalStorage, *, entry: Row, user:
     if entry["status"] not in ("withdrawn", "rejected") and not user.is_organizer:
         raise Conflict("Withdraw the entry before deleting it.")
     async with db.transaction() as tx:
+        # The files as they are now: the master job may have recorded a master since the
+        # caller read the entry.
+        current = await _keys_now(tx, entry["id"])
         await tx.execute("DELETE FROM entries WHERE id = ?", (entry["id"],))
-    await release_files(db, storage, [entry[column] for column in KEY_COLUMNS if entry[column]])
+    keys = [entry[column] for column in KEY_COLUMNS if entry[column]]
+    await release_files(db, storage, [*keys, *current])

@@ -1,11 +1,23 @@
-"""Full-size masters, made after the upload answered: a JPEG's master needs a full decode."""
+"""Full-size masters, made after the upload answered: a JPEG's master needs a full decode.
+
+The job reads an entry that still wants a master (``master_key IS NULL``), makes the master
+from the stripped source off the event loop, and records it only if the entry still wants
+it from the same source: a photo deleted or replaced meanwhile wins, and the file the job
+made is removed again. A master that cannot be made (a full disk, a file that will not
+decode) leaves the entry as it was, source and all; the attempt, the error and the time of
+the next try are recorded on the entry, each wait twice the one before, up to a ceiling.
+``pending_masters`` lists the entries still waiting, for organizers.
+"""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import anyio.to_thread
 
+from contest.core.clock import from_db, to_db, utcnow
 from contest.core.db import Database
 from contest.core.storage import LocalStorage
 from contest.media.images import make_master
@@ -13,40 +25,142 @@ from contest.media.photos import release_files
 
 log = logging.getLogger("contest")
 
+#: The wait before the first retry of a master that failed; each later wait doubles it...
+FIRST_RETRY = timedelta(minutes=1)
+#: ... up to this (a master keeps being retried: its source is never given up).
+LONGEST_RETRY = timedelta(hours=6)
+#: How much of a failure's message is kept on the entry.
+ERROR_CHARS = 500
+
+
+@dataclass(frozen=True)
+class PendingMaster:
+    """An entry whose full-size master is not made yet: waiting its turn, or failing."""
+
+    entry_id: int
+    contest_id: int
+    title: str
+    attempts: int
+    next_try: datetime | None
+    error: str | None
+
+    @property
+    def failing(self) -> bool:
+        """Whether the job has already failed to make it (and will try again at ``next_try``)."""
+        return self.attempts > 0
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long to wait before the next try after ``attempts`` failed ones."""
+    if attempts > 20:  # 2**20 minutes is long past the ceiling; no need to compute more
+        return LONGEST_RETRY
+    doublings: int = max(attempts - 1, 0)
+    return min(FIRST_RETRY * (1 << doublings), LONGEST_RETRY)
+
 
 def _build_master(storage: LocalStorage, source_key: str, orientation: int) -> str:
     return storage.put(make_master(storage.read(source_key), orientation))
 
 
+async def _record_failure(
+    db: Database, *, entry_id: int, source_key: str, attempts: int, error: Exception, now: datetime
+) -> None:
+    """Count the failed try (``attempts`` in all) and say when the next one is due; the
+    source stays."""
+    next_try = now + retry_delay(attempts)
+    log.error(
+        "could not make the master of entry %s (attempt %s; next try at %s; its source is kept)",
+        entry_id,
+        attempts,
+        to_db(next_try),
+        exc_info=error,
+    )
+    async with db.transaction() as tx:
+        await tx.execute(
+            "UPDATE entries SET master_attempts = ?, master_retry_at = ?, master_error = ?"
+            " WHERE id = ? AND source_key = ? AND master_key IS NULL",
+            (
+                attempts,
+                to_db(next_try),
+                f"{type(error).__name__}: {error}"[:ERROR_CHARS],
+                entry_id,
+                source_key,
+            ),
+        )
+
+
 async def complete_pending_masters(
-    db: Database, storage: LocalStorage, *, limiter: anyio.CapacityLimiter, batch: int = 20
+    db: Database,
+    storage: LocalStorage,
+    *,
+    limiter: anyio.CapacityLimiter,
+    batch: int = 20,
+    now: datetime | None = None,
 ) -> int:
-    """Make the masters still missing (oldest first); return how many were made."""
+    """Make the masters still missing whose try is due at ``now`` (oldest first); return how
+    many entries were tried (0: nothing is due)."""
+    now = now or utcnow()
     rows = await db.fetch_all(
-        "SELECT id, source_key, source_orientation FROM entries WHERE master_key IS NULL"
+        "SELECT id, source_key, source_orientation, master_attempts FROM entries"
+        " WHERE master_key IS NULL AND (master_retry_at IS NULL OR master_retry_at <= ?)"
         " ORDER BY id LIMIT ?",
-        (batch,),
+        (to_db(now), batch),
     )
     for row in rows:
+        entry_id, source_key = row["id"], row["source_key"]
         try:
             master_key = await anyio.to_thread.run_sync(
-                _build_master,
-                storage,
-                row["source_key"],
-                row["source_orientation"],
-                limiter=limiter,
+                _build_master, storage, source_key, row["source_orientation"], limiter=limiter
             )
-        except Exception:  # one bad file must not stall every later master
-            log.exception("could not make the master of entry %s", row["id"])
-            master_key = await db.fetch_value(
-                "SELECT display_key FROM entries WHERE id = ?", (row["id"],)
+        except Exception as error:  # one bad file must not stall every later master
+            await _record_failure(
+                db,
+                entry_id=entry_id,
+                source_key=source_key,
+                attempts=row["master_attempts"] + 1,
+                error=error,
+                now=now,
             )
+            continue
         async with db.transaction() as tx:
-            await tx.execute(
-                "UPDATE entries SET master_key = ?, source_key = NULL"
-                " WHERE id = ? AND source_key = ?",
-                (master_key, row["id"], row["source_key"]),
+            recorded = await tx.execute_rowcount(
+                "UPDATE entries SET master_key = ?, source_key = NULL, master_attempts = 0,"
+                " master_retry_at = NULL, master_error = NULL"
+                " WHERE id = ? AND source_key = ? AND master_key IS NULL",
+                (master_key, entry_id, source_key),
             )
-        if master_key != row["source_key"]:
-            await release_files(db, storage, [row["source_key"]])
+        if recorded:
+            await release_files(db, storage, [source_key])
+        else:  # deleted or given another photo meanwhile: the master is nobody's
+            log.info("entry %s changed while its master was made; master dropped", entry_id)
+            await release_files(db, storage, [master_key, source_key])
     return len(rows)
+
+
+async def next_master_try(db: Database) -> datetime | None:
+    """When the earliest failed master is due to be tried again, if one is waiting."""
+    value = await db.fetch_value(
+        "SELECT min(master_retry_at) FROM entries WHERE master_key IS NULL"
+        " AND master_retry_at IS NOT NULL"
+    )
+    return None if value is None else from_db(value)
+
+
+async def pending_masters(db: Database, *, contest_id: int | None = None) -> list[PendingMaster]:
+    """The entries (of one contest, or all) whose master is still to be made, oldest first."""
+    rows = await db.fetch_all(
+        "SELECT id, contest_id, title, master_attempts, master_retry_at, master_error"
+        " FROM entries WHERE master_key IS NULL AND (? IS NULL OR contest_id = ?) ORDER BY id",
+        (contest_id, contest_id),
+    )
+    return [
+        PendingMaster(
+            entry_id=row["id"],
+            contest_id=row["contest_id"],
+            title=row["title"],
+            attempts=row["master_attempts"],
+            next_try=None if row["master_retry_at"] is None else from_db(row["master_retry_at"]),
+            error=row["master_error"],
+        )
+        for row in rows
+    ]

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import logging
+import time
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 import anyio.to_thread
 
@@ -15,8 +18,13 @@ from contest.core.security import new_token, token_hash
 from contest.core.storage import LocalStorage
 from contest.media.images import ImageRejected, ProcessedPhoto, process_photo
 
+log = logging.getLogger("contest")
+
 #: How long a photo uploaded with a form that had errors waits for the corrected form.
 UPLOAD_LIFETIME = timedelta(hours=24)
+#: How old a file nothing uses must be before the sweep removes it: an upload's files are
+#: stored before its entry or held upload refers to them.
+UNREFERENCED_FILE_AGE = timedelta(hours=1)
 KEY_COLUMNS = ("thumb_key", "display_key", "master_key", "source_key", "share_card_key")
 
 
@@ -97,17 +105,69 @@ async def process_upload(
         raise ValidationError({"photo": str(rejected)}) from rejected
 
 
-async def release_files(db: Database, storage: LocalStorage, keys: list[str]) -> None:
-    """Delete the files no entry and no waiting upload uses any more."""
-    for key in set(keys):
-        used = await db.fetch_value(
+async def _in_use(db: Database, key: str) -> bool:
+    """Whether an entry or a waiting upload uses the file (share cards are entries' too)."""
+    return bool(
+        await db.fetch_value(
             "SELECT 1 FROM entries"
             " WHERE ? IN (thumb_key, display_key, master_key, source_key, share_card_key)"
             " UNION ALL SELECT 1 FROM uploads WHERE keys LIKE ? LIMIT 1",
             (key, f"%{key}%"),
         )
-        if not used:
+    )
+
+
+async def release_files(db: Database, storage: LocalStorage, keys: list[str]) -> None:
+    """Delete the files no entry and no waiting upload uses any more."""
+    for key in set(keys):
+        if not await _in_use(db, key):
             await anyio.to_thread.run_sync(storage.delete, key)
+
+
+async def _keys_in_use(db: Database) -> set[str]:
+    """Every file an entry or a waiting upload uses."""
+    columns = " UNION ALL ".join(
+        f"SELECT {column} FROM entries WHERE {column} IS NOT NULL"  # noqa: S608 - fixed names
+        for column in KEY_COLUMNS
+    )
+    used = {row[0] for row in await db.fetch_all(columns)}
+    for row in await db.fetch_all("SELECT keys FROM uploads"):
+        used.update(row["keys"].split())
+    return used
+
+
+async def sweep_unreferenced_files(
+    db: Database, storage: LocalStorage, *, min_age: timedelta = UNREFERENCED_FILE_AGE
+) -> list[str]:
+    """Remove files nothing uses and half-written temporaries, once older than ``min_age``
+    (younger ones may belong to an upload whose entry is not stored yet); return what went.
+
+    What a crash, or a race the code lost, left behind goes here. A file counts as young
+    again when it is stored again (``LocalStorage.put``), and each one is checked again
+    just before it goes, so an entry recorded meanwhile keeps its file.
+    """
+    before = time.time() - min_age.total_seconds()
+    old = await anyio.to_thread.run_sync(partial(storage.stale_keys, before=before))
+    used = await _keys_in_use(db)
+    removed = []
+    for key in old:
+        if key in used or await _in_use(db, key):
+            continue
+        if await anyio.to_thread.run_sync(partial(storage.delete_if_stale, key, before=before)):
+            log.info("removed %s: no entry or upload uses it", key)
+            removed.append(key)
+    temporaries = await anyio.to_thread.run_sync(
+        partial(storage.delete_stale_temporaries, before=before)
+    )
+    for path in temporaries:
+        log.info("removed %s: a file left half-written", path)
+    if removed or temporaries:
+        log.info(
+            "file sweep: removed %s unreferenced files and %s temporaries",
+            len(removed),
+            len(temporaries),
+        )
+    return removed + temporaries
 
 
 async def keep_upload(db: Database, *, photo: StoredPhoto, user_id: int, now: datetime) -> str:
