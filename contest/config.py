@@ -23,7 +23,7 @@ ENVIRONMENT = {
     "CONTEST_SECRET_KEY": "signing key; generated and kept in DATA_DIR/secret_key if unset",
     "CONTEST_ALLOWED_HOSTS": "comma-separated host names accepted (default: the base URL's host)",
     "CONTEST_TIMEZONE": "default time zone for new contests (default UTC)",
-    "CONTEST_MAX_UPLOAD_MB": "largest request body accepted, in MB (default 25)",
+    "CONTEST_MAX_UPLOAD_MB": "largest upload accepted, in MB (default 25); other forms: 512 KB",
     "CONTEST_SMTP_HOST": "mail server; without it mail waits in the outbox (default unset)",
     "CONTEST_SMTP_PORT": "mail server port (default 587)",
     "CONTEST_SMTP_USER": "mail server user name (default unset)",

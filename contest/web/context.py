@@ -36,6 +36,13 @@ BROWSER_COOKIE = "contest_browser"
 FORM_MAX_FIELDS = 200
 FORM_MAX_FILES = 0
 FORM_MAX_PART_SIZE = 64 * 1024
+#: The cap on every request's body while it streams (``BodyLimitMiddleware``), except where the
+#: route reads it with ``read_upload_form``, which lets it grow to CONTEST_MAX_UPLOAD_MB. The
+#: largest real form, the contest's at its text limits in a script whose every character takes
+#: nine bytes url-encoded, is about 250 KB.
+FORM_MAX_BODY_BYTES = 512 * 1024
+#: Set in a request's state once its route reads the body as an upload (see above).
+UPLOAD_BODY = "upload_body"
 #: Limits on the photo form: one photo, and about fifteen text fields.
 UPLOAD_MAX_FILES = 1
 UPLOAD_MAX_FIELDS = 40
@@ -226,9 +233,11 @@ async def read_upload_form(
 ) -> tuple[FormValues, bytes]:
     """A form with one file: its fields (CSRF checked) and the file's bytes (empty if none).
 
-    The whole body is already capped while it streams (BodyLimitMiddleware); here the parser is
-    held to one file and a few fields of at most ``max_field_size`` bytes each.
+    The one way a route takes a file: its body may grow past ``FORM_MAX_BODY_BYTES`` to the
+    site's upload limit, still capped while it streams (BodyLimitMiddleware); the parser is held
+    to one file and a few fields of at most ``max_field_size`` bytes each.
     """
+    request.scope.setdefault("state", {})[UPLOAD_BODY] = True
     async with request.form(
         max_files=UPLOAD_MAX_FILES, max_fields=UPLOAD_MAX_FIELDS, max_part_size=max_field_size
     ) as form:

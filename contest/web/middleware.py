@@ -1,13 +1,14 @@
-"""Pure ASGI middleware: security headers, and refusal of cross-site state changes."""
+"""Pure ASGI middleware: security headers, refusal of cross-site state changes, body caps."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import logging
+from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
+from typing import Any
 
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.requests import Request, cookie_parser
+from starlette.requests import ClientDisconnect, Request, cookie_parser
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -15,8 +16,9 @@ from contest.core.clock import utcnow
 from contest.core.errors import ContestError, Forbidden, PayloadTooLarge
 from contest.core.forms import whole_number
 from contest.core.security import new_token
-from contest.web.context import BROWSER_COOKIE
+from contest.web.context import BROWSER_COOKIE, FORM_MAX_BODY_BYTES, UPLOAD_BODY
 
+log = logging.getLogger("contest")
 ErrorRenderer = Callable[[Request, ContestError], Awaitable[Response]]
 CROSS_SITE_MESSAGE = (
     "This form was sent from another site, so it was refused. Please use the form on our own pages."
@@ -90,17 +92,28 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
-def is_cross_site(headers: Headers) -> bool:
-    """Whether the browser says the request was started by another site."""
+def is_cross_site(headers: Headers, scheme: str) -> bool:
+    """Whether the browser says the request was started by another site.
+
+    Fetch Metadata decides where the browser sends it. Otherwise an Origin must be this site's
+    own exactly, ``scheme`` (see ``site_scheme``) and the Host asked for: another host, port or
+    scheme is another site, and so are "null" and anything no browser would send (nothing is
+    parsed, so nothing malformed can fail here).
+    """
     fetch_site = headers.get("sec-fetch-site")
     if fetch_site is not None:
         return fetch_site not in ("same-origin", "none")
     origin = headers.get("origin")
     if origin is None:
         return False  # not a browser, or an old one: the form token still has to match
-    if origin == "null":
-        return True
-    return urlsplit(origin).netloc != headers.get("host", "")
+    host = headers.get("host", "")
+    return not host or origin.lower() != f"{scheme}://{host}".lower()
+
+
+def site_scheme(scope: Scope, https: bool) -> str:
+    """The scheme of this site's own pages: https where the site is served over HTTPS (so
+    also behind a proxy that does not forward the scheme), else the one the request came by."""
+    return "https" if https else str(scope.get("scheme", "http"))
 
 
 def new_browser_id(now: datetime) -> str:
@@ -122,7 +135,8 @@ class CrossSiteRequestMiddleware:
     """Refuses state-changing requests from other sites, and gives each browser a CSRF id.
 
     The Fetch Metadata and Origin checks stop cross-site posts outright; every form also carries
-    a token bound to the browser's id cookie (checked where the form is read).
+    a token bound to the browser's id cookie (checked where the form is read). ``secure_cookies``
+    says the site is served over HTTPS: its cookies are Secure, and its own origin is https.
     """
 
     def __init__(
@@ -147,7 +161,8 @@ class CrossSiteRequestMiddleware:
         state = scope.setdefault("state", {})
         state["browser_id"] = existing or new_browser_id(self.clock())
         state["browser_id_is_new"] = existing is None
-        if scope["method"] not in SAFE_METHODS and is_cross_site(headers):
+        scheme = site_scheme(scope, self.secure_cookies)
+        if scope["method"] not in SAFE_METHODS and is_cross_site(headers, scheme):
             await self._refuse(scope, receive, send)
             return
         if existing:
@@ -172,42 +187,88 @@ class CrossSiteRequestMiddleware:
         await response(scope, receive, send)
 
 
-class BodyLimitMiddleware:
-    """Caps the request body while it streams, so an oversized upload is never stored whole.
+def _size(count: int) -> str:
+    if count >= 1024 * 1024:
+        return f"{count / (1024 * 1024):g} MB"
+    return f"{count // 1024} KB" if count >= 1024 else f"{count} bytes"
 
-    A declared Content-Length over the cap is refused before anything is read; a body that
-    grows past it raises PayloadTooLarge from ``receive``, which the error handlers turn into
-    the site's 413 page.
+
+class BodyLimitMiddleware:
+    """Caps the request body while it streams, so an oversized one is never stored whole.
+
+    The rule: every body is capped at ``form_max_bytes`` (``FORM_MAX_BODY_BYTES``, ample for
+    any form of fields); only one its route reads as an upload (``context.read_upload_form``,
+    which marks the request) may grow to ``max_bytes`` (CONTEST_MAX_UPLOAD_MB). A declared
+    Content-Length over ``max_bytes`` is refused before the route runs, one over the request's
+    cap at its first read; a body that grows past it raises PayloadTooLarge from ``receive``,
+    which the error handlers turn into the site's 413 page, and nothing more is read.
+
+    A client that goes away while sending its body gets one line in the log and no answer.
     """
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int, refuse: ErrorRenderer) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_bytes: int,
+        refuse: ErrorRenderer,
+        form_max_bytes: int = FORM_MAX_BODY_BYTES,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.form_max_bytes = min(form_max_bytes, max_bytes)
         self.refuse = refuse
 
     def _message(self) -> str:
-        megabytes = self.max_bytes / (1024 * 1024)
-        return f"This site accepts requests of up to {megabytes:g} MB. Please send a smaller file."
+        return (
+            f"This site accepts requests of up to {_size(self.max_bytes)}."
+            " Please send a smaller file."
+        )
+
+    def _form_message(self) -> str:
+        return (
+            f"This form is larger than this site accepts ({_size(self.form_max_bytes)} at most)."
+            " Please shorten what you typed and try again."
+        )
+
+    def _too_large(self, state: MutableMapping[str, Any], size: int) -> PayloadTooLarge | None:
+        """The refusal of a body of ``size`` bytes, by the request's cap; None within it."""
+        if state.get(UPLOAD_BODY):
+            return PayloadTooLarge(self._message()) if size > self.max_bytes else None
+        return PayloadTooLarge(self._form_message()) if size > self.form_max_bytes else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = Headers(scope=scope).get("content-length", "")
-        size = whole_number(declared)
-        if size is not None and size > self.max_bytes:
+        declared = whole_number(Headers(scope=scope).get("content-length", ""))
+        if declared is not None and declared > self.max_bytes:
             response = await self.refuse(Request(scope, receive), PayloadTooLarge(self._message()))
             await response(scope, receive, send)
             return
+        state = scope.setdefault("state", {})
         received = 0
+        went_away = False
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, went_away
+            # The cap is the route's by now: it is marked as an upload before its first read.
+            refusal = self._too_large(state, max(received, declared or 0))
+            if refusal is not None:
+                raise refusal
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise PayloadTooLarge(self._message())
+                if (refusal := self._too_large(state, received)) is not None:
+                    raise refusal
+            elif message["type"] == "http.disconnect":
+                went_away = True
             return message
 
-        await self.app(scope, limited_receive, send)
+        try:
+            await self.app(scope, limited_receive, send)
+        except ClientDisconnect:
+            if not went_away:
+                raise
+            # Nobody is left to answer, and a traceback would tell nothing more.
+            log.info("client went away during upload to %s", scope["path"])

@@ -43,7 +43,12 @@ from contest.web.context import (
     urlencoded_fields,
 )
 from contest.web.errors import accepts_json, json_error
-from contest.web.middleware import is_cross_site, known_browser_id, protective_headers
+from contest.web.middleware import (
+    is_cross_site,
+    known_browser_id,
+    protective_headers,
+    site_scheme,
+)
 from contest.web.public.likes import like_json
 from contest.web.public.voters import carried_voter
 
@@ -129,8 +134,10 @@ class LikeFastPath:
     ) -> JSONResponse | None:
         """The JSON answer to a plain click, once stored, or to its refusal by the write (own
         photo, the address's budget); None to leave it to the full stack."""
-        if not accepts_json(headers.get("accept", "")) or is_cross_site(headers):
+        if not accepts_json(headers.get("accept", "")):
             return None
+        if is_cross_site(headers, site_scheme(scope, svc.config.https)):
+            return None  # the route refuses it, with the site's own words
         cookies = cookie_parser(headers.get("cookie", ""))
         browser = known_browser_id(cookies.get(BROWSER_COOKIE))
         if browser is None:
