@@ -76,7 +76,7 @@ async def invite(
             ),
         )
         subject = f"Invitation to judge {contest_title}" if contest_title else "Your invitation"
-        await queue_mail(tx, recipient=address, subject=subject, body=body, now=now)
+        await queue_mail(tx, recipient=address, subject=subject, body=body, now=now, private=True)
     return token
 
 

@@ -98,7 +98,14 @@ async def request_reset(
             " VALUES (?, ?, ?, ?)",
             (token_hash(token), user["id"], to_db(now), to_db(now + RESET_LIFETIME)),
         )
-        await queue_mail(tx, recipient=recipient, subject="Reset your password", body=body, now=now)
+        await queue_mail(
+            tx,
+            recipient=recipient,
+            subject="Reset your password",
+            body=body,
+            now=now,
+            private=True,
+        )
 
 
 async def check_reset_token(db: Database, token: str, *, now: datetime) -> int:

@@ -34,8 +34,8 @@ DELIVERY_BATCH = 50
 
 
 INSERT_MESSAGE = (
-    "INSERT INTO outbox (recipient, subject, body, created_at, unsubscribe_url)"
-    " VALUES (?, ?, ?, ?, ?)"
+    "INSERT INTO outbox (recipient, subject, body, created_at, unsubscribe_url, private)"
+    " VALUES (?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -46,12 +46,26 @@ def _one_line_subject(subject: str) -> str:
 
 
 def outbox_row(
-    *, recipient: str, subject: str, body: str, now: datetime, unsubscribe_url: str | None = None
-) -> tuple[str, str, str, str, str | None]:
+    *,
+    recipient: str,
+    subject: str,
+    body: str,
+    now: datetime,
+    unsubscribe_url: str | None = None,
+    private: bool = False,
+) -> tuple[str, str, str, str, str | None, int]:
     """The values of ``INSERT_MESSAGE`` for one message: the address trimmed, the subject
     folded onto one line. Bulk mail passes its personal ``unsubscribe_url``, sent as a
-    one-click List-Unsubscribe header."""
-    return (recipient.strip(), _one_line_subject(subject), body, to_db(now), unsubscribe_url)
+    one-click List-Unsubscribe header. A ``private`` message carries a link that acts as its
+    recipient (a password reset, an invitation, a voting link): nobody else may read it."""
+    return (
+        recipient.strip(),
+        _one_line_subject(subject),
+        body,
+        to_db(now),
+        unsubscribe_url,
+        int(private),
+    )
 
 
 async def queue_mail(
@@ -62,9 +76,10 @@ async def queue_mail(
     body: str,
     now: datetime,
     unsubscribe_url: str | None = None,
+    private: bool = False,
 ) -> int:
     """Put a message in the outbox, inside the caller's transaction; return its id (see
-    ``outbox_row`` for what is done to it)."""
+    ``outbox_row`` for what is done to it, and what ``private`` means)."""
     return await tx.execute(
         INSERT_MESSAGE,
         outbox_row(
@@ -73,6 +88,7 @@ async def queue_mail(
             body=body,
             now=now,
             unsubscribe_url=unsubscribe_url,
+            private=private,
         ),
     )
 
@@ -82,9 +98,30 @@ async def list_messages(db: Database, *, limit: int = 200) -> list[Row]:
     return await db.fetch_all("SELECT * FROM outbox ORDER BY id DESC LIMIT ?", (limit,))
 
 
+async def send_again(db: Database, message_id: int) -> bool:
+    """Queue an unsent message again: one given up after its attempts, or one the site was
+    sending when it stopped (which may have gone out: it keeps its Message-ID, so a mail
+    client shows one copy). Returns whether there was such a message."""
+    async with db.transaction() as tx:
+        changed = await tx.execute_rowcount(
+            "UPDATE outbox SET attempts = 0, last_error = NULL, sending_at = NULL"
+            " WHERE id = ? AND sent_at IS NULL",
+            (message_id,),
+        )
+    return changed == 1
+
+
 async def count_waiting(db: Database) -> int:
     """How many messages have not been sent."""
     return int(await db.fetch_value("SELECT count(*) FROM outbox WHERE sent_at IS NULL"))
+
+
+def message_id(sender: str, message: Row) -> str:
+    """The message's Message-ID, the same at every attempt, so a copy sent twice (the site
+    stopped between the server's acceptance and recording it) is one message to mail clients."""
+    domain = sender.rpartition("@")[2].strip(" >") or "localhost"
+    stamp = "".join(character for character in message["created_at"] if character.isdigit())
+    return f"<outbox.{message['id']}.{stamp}@{domain}>"
 
 
 def as_email(sender: str, message: Row) -> EmailMessage:
@@ -93,6 +130,7 @@ def as_email(sender: str, message: Row) -> EmailMessage:
     email["From"] = sender
     email["To"] = message["recipient"]
     email["Subject"] = message["subject"]
+    email["Message-ID"] = message_id(sender, message)
     if message["unsubscribe_url"]:
         # RFC 8058: mail providers offer an unsubscribe button and POST to the link themselves.
         email["List-Unsubscribe"] = f"<{message['unsubscribe_url']}>"
@@ -195,12 +233,14 @@ async def _deliver_batch(
     only the first message is charged an attempt; the rest wait for the next round.
     """
     waiting = await db.fetch_all(
-        "SELECT * FROM outbox WHERE sent_at IS NULL AND attempts < ?"
+        "SELECT * FROM outbox WHERE sent_at IS NULL AND sending_at IS NULL AND attempts < ?"
         " ORDER BY unsubscribe_url IS NOT NULL, id LIMIT ?",
         (max_attempts, batch),
     )
     sent = 0
     for message in waiting:
+        if not await _claim(db, message["id"], now=now):
+            continue  # another round took it
         try:
             await anyio.to_thread.run_sync(connection.send, sender, message)
         except (ServerUnreachable, OSError, ValueError, smtplib.SMTPException) as error:
@@ -252,17 +292,35 @@ async def deliver_all_waiting(
     return total
 
 
+async def _claim(db: Database, message_id: int, *, now: datetime) -> bool:
+    """Mark the message as being sent, before it is handed to the server.
+
+    Should the site stop between the server's acceptance and ``_record``, the claim stays:
+    such a message is never sent again by itself (it may have gone out), and the outbox page
+    offers to send it again. So a crash costs at most one uncertain message per round.
+    """
+    async with db.transaction() as tx:
+        claimed = await tx.execute_rowcount(
+            "UPDATE outbox SET sending_at = ? WHERE id = ? AND sent_at IS NULL"
+            " AND sending_at IS NULL",
+            (to_db(now), message_id),
+        )
+    return claimed == 1
+
+
 async def _record(db: Database, message_id: int, *, error: str | None, now: datetime) -> None:
-    """Count the attempt: sent when there was no error, else the error for the outbox page."""
+    """Count the attempt and lift the claim: sent when there was no error, else the error for
+    the outbox page (and the message waits for the next round)."""
     async with db.transaction() as tx:
         if error is None:
             await tx.execute(
-                "UPDATE outbox SET attempts = attempts + 1, sent_at = ?, last_error = NULL"
-                " WHERE id = ?",
+                "UPDATE outbox SET attempts = attempts + 1, sent_at = ?, last_error = NULL,"
+                " sending_at = NULL WHERE id = ?",
                 (to_db(now), message_id),
             )
         else:
             await tx.execute(
-                "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ?, sending_at = NULL"
+                " WHERE id = ?",
                 (error, message_id),
             )

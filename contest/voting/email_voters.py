@@ -87,6 +87,7 @@ async def send_link(
                 "It works once, for 24 hours, on the device where you open it.\n"
             ),
             now=now,
+            private=True,
         )
 
 

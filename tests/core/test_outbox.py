@@ -210,3 +210,46 @@ async def test_campaign_recipients_are_found_by_outbox_message_through_an_index(
         "EXPLAIN QUERY PLAN SELECT id FROM campaign_recipients WHERE outbox_id IN (?, ?)", (1, 2)
     )
     assert any("campaign_recipients_outbox" in row["detail"] for row in plan), plan
+
+
+async def test_a_message_the_site_stopped_sending_is_not_sent_again_by_itself(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    FakeSMTP.reset()
+    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
+    await queue(db, "first@uni.edu")
+    await queue(db, "second@uni.edu")
+    accepted = FakeSMTP.send_message
+
+    def accept_then_die(self: FakeSMTP, message: EmailMessage, to_addrs: list[str]) -> None:
+        accepted(self, message, to_addrs)
+        raise SystemExit("killed after the server accepted, before the outbox recorded it")
+
+    monkeypatch.setattr(FakeSMTP, "send_message", accept_then_die)
+    with pytest.raises(SystemExit):
+        await deliver(db)
+    monkeypatch.setattr(FakeSMTP, "send_message", accepted)
+    assert await deliver(db) == 1  # the next round sends only the message nobody claimed
+    assert [m["To"] for m in FakeSMTP.sent] == ["first@uni.edu", "second@uni.edu"]
+    first = next(r for r in await outbox.list_messages(db) if r["recipient"] == "first@uni.edu")
+    assert first["sent_at"] is None and first["sending_at"] is not None  # shown as uncertain
+    assert await deliver(db) == 0
+
+    assert await outbox.send_again(db, first["id"]) is True
+    assert await deliver(db) == 1
+    copies = [m for m in FakeSMTP.sent if m["To"] == "first@uni.edu"]
+    assert len(copies) == 2 and copies[0]["Message-ID"] == copies[1]["Message-ID"]
+    assert await outbox.send_again(db, first["id"]) is False  # sent now: nothing to do
+
+
+async def test_every_message_has_its_own_stable_message_id(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    FakeSMTP.reset()
+    monkeypatch.setattr(smtplib, "SMTP", FakeSMTP)
+    await queue(db, "a@uni.edu")
+    await queue(db, "b@uni.edu")
+    await deliver(db)
+    ids = [message["Message-ID"] for message in FakeSMTP.sent]
+    assert len(set(ids)) == 2
+    assert all(mid.startswith("<outbox.") and mid.endswith("@uni.edu>") for mid in ids)

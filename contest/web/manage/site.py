@@ -8,7 +8,7 @@ from starlette.routing import Route
 
 from contest.accounts import site_settings, users
 from contest.core import outbox
-from contest.core.errors import ValidationError
+from contest.core.errors import NotFound, ValidationError
 from contest.core.forms import FormValues
 from contest.web.context import (
     client_address,
@@ -55,13 +55,23 @@ async def change_person(request: Request) -> Response:
 
 
 async def outbox_page(request: Request) -> Response:
-    """Mail waiting or sent, readable here when no mail server is configured."""
+    """Mail waiting or sent, readable here when no mail server is configured (but for private
+    messages, whose links act as their recipient: those can be sent again, not read)."""
     await require_user(request, "organizer")
     svc = services(request)
     messages = await outbox.list_messages(svc.db)
     return await render(
         request, "manage/outbox.html", {"messages": messages, "smtp": svc.config.smtp is not None}
     )
+
+
+async def send_again(request: Request) -> Response:
+    """Queue an unsent message again (given up after its attempts, or caught mid-send)."""
+    await require_user(request, "organizer")
+    await read_form(request)
+    if not await outbox.send_again(services(request).db, request.path_params["message_id"]):
+        raise NotFound("That message has been sent already, or there is no such message.")
+    return redirect(request, "outbox")
 
 
 def _settings_form(domains: list[str], networks: list[str]) -> FormValues:
@@ -102,5 +112,11 @@ routes = [
     Route("/manage/people", people, name="people"),
     Route("/manage/people/{user_id:int}", change_person, methods=["POST"], name="change_person"),
     Route("/manage/outbox", outbox_page, name="outbox"),
+    Route(
+        "/manage/outbox/{message_id:int}/send-again",
+        send_again,
+        methods=["POST"],
+        name="send_again",
+    ),
     Route("/manage/settings", site_settings_page, methods=["GET", "POST"], name="site_settings"),
 ]
