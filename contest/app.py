@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sqlite3
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 
@@ -33,6 +34,7 @@ from contest.web.errors import (
     handle_http_exception,
     handle_overflow,
     handle_server_error,
+    handle_storage_error,
 )
 from contest.web.manage import (
     campaigns,
@@ -195,6 +197,9 @@ def create_app(
             ContestError: handle_contest_error,
             HTTPException: handle_http_exception,
             OverflowError: handle_overflow,
+            # A busy database or a full disk: 503/507 with Retry-After, connection kept.
+            sqlite3.OperationalError: handle_storage_error,
+            OSError: handle_storage_error,
             Exception: handle_server_error,
         },
     )

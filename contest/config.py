@@ -24,6 +24,8 @@ ENVIRONMENT = {
     "CONTEST_ALLOWED_HOSTS": "comma-separated host names accepted (default: the base URL's host)",
     "CONTEST_TIMEZONE": "default time zone for new contests (default UTC)",
     "CONTEST_MAX_UPLOAD_MB": "largest upload accepted, in MB (default 25); other forms: 512 KB",
+    "CONTEST_MIN_FREE_MB": "uploads are refused (507) below this free space on the media"
+    " disk, in MB (default 200; 0 = no floor)",
     "CONTEST_SMTP_HOST": "mail server; without it mail waits in the outbox (default unset)",
     "CONTEST_SMTP_PORT": "mail server port (default 587)",
     "CONTEST_SMTP_USER": "mail server user name (default unset)",
@@ -46,6 +48,8 @@ class Config:
     allowed_hosts: tuple[str, ...] = ()
     default_timezone: str = "UTC"
     max_body_bytes: int = 25 * MEGABYTE
+    #: Uploads are refused while the media folder's disk has less free space than this.
+    min_free_bytes: int = 200 * MEGABYTE
     smtp: SmtpSettings | None = None
     mail_from: str = "contest@localhost"
     gallery_cache_seconds: float = 1.0
@@ -122,6 +126,7 @@ class Config:
             allowed_hosts=hosts,
             default_timezone=env.get("CONTEST_TIMEZONE", "UTC"),
             max_body_bytes=int(float(env.get("CONTEST_MAX_UPLOAD_MB", "25")) * MEGABYTE),
+            min_free_bytes=int(float(env.get("CONTEST_MIN_FREE_MB", "200")) * MEGABYTE),
             smtp=smtp,
             mail_from=env.get("CONTEST_MAIL_FROM", cls.mail_from),
             gallery_cache_seconds=float(env.get("CONTEST_GALLERY_CACHE_SECONDS", "1")),

@@ -63,3 +63,12 @@ def test_the_data_folder_is_made_private_with_the_secret_key(tmp_path: Path) -> 
     assert (tmp_path / "var").stat().st_mode & 0o777 == 0o700
     assert (tmp_path / "var" / "secret_key").stat().st_mode & 0o777 == 0o600
     assert config.secret_key
+
+
+def test_the_free_space_floor_for_uploads_is_a_setting() -> None:
+    from contest.config import ENVIRONMENT
+
+    assert Config().min_free_bytes == Config.from_environ({}).min_free_bytes == 200 * MEGABYTE
+    assert Config.from_environ({"CONTEST_MIN_FREE_MB": "1024"}).min_free_bytes == 1024 * MEGABYTE
+    assert Config.from_environ({"CONTEST_MIN_FREE_MB": "0"}).min_free_bytes == 0
+    assert "CONTEST_MIN_FREE_MB" in ENVIRONMENT

@@ -87,3 +87,28 @@ class RateLimited(ContestError):
             " and try again."
         )
         self.retry_after = retry_after
+
+
+class Unavailable(ContestError):
+    """The database is busy (locked by another process); try again after ``retry_after``."""
+
+    status_code = 503
+    title = "The site is busy for a moment. Please try again in a few seconds."
+
+    def __init__(self, retry_after: int = 5, message: str | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class InsufficientStorage(ContestError):
+    """The server's disk is (nearly) full; nothing was stored. Try again after ``retry_after``."""
+
+    status_code = 507
+    title = (
+        "The site is out of storage space for the moment, so nothing was saved. The problem"
+        " has been logged; please try again later."
+    )
+
+    def __init__(self, retry_after: int = 60, message: str | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

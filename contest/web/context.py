@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,7 +23,7 @@ from contest.contests.model import Contest
 from contest.contests.store import get_contest
 from contest.core.cache import BytesCache, TTLCache
 from contest.core.db import Database
-from contest.core.errors import BadRequest, Forbidden, NotSignedIn
+from contest.core.errors import BadRequest, Forbidden, InsufficientStorage, NotSignedIn
 from contest.core.forms import FormValues
 from contest.core.security import Passwords, csrf_token, csrf_token_valid, token_hash
 from contest.core.storage import LocalStorage
@@ -235,8 +236,10 @@ async def read_upload_form(
 
     The one way a route takes a file: its body may grow past ``FORM_MAX_BODY_BYTES`` to the
     site's upload limit, still capped while it streams (BodyLimitMiddleware); the parser is held
-    to one file and a few fields of at most ``max_field_size`` bytes each.
+    to one file and a few fields of at most ``max_field_size`` bytes each. While the media
+    folder's disk is below CONTEST_MIN_FREE_MB, it refuses the upload (507) before reading it.
     """
+    check_free_space(services(request).config)
     request.scope.setdefault("state", {})[UPLOAD_BODY] = True
     async with request.form(
         max_files=UPLOAD_MAX_FILES, max_fields=UPLOAD_MAX_FIELDS, max_part_size=max_field_size
@@ -248,6 +251,21 @@ async def read_upload_form(
         upload = form.get(file_field)
         data = await upload.read() if isinstance(upload, UploadFile) else b""
     return values, data
+
+
+def check_free_space(config: Config) -> None:
+    """Refuse an upload (InsufficientStorage, 507) while the disk of the media folder (or of
+    its nearest existing parent) has less free space than the configured floor."""
+    if config.min_free_bytes <= 0:
+        return
+    folder = config.media.absolute()
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if shutil.disk_usage(folder).free < config.min_free_bytes:
+        raise InsufficientStorage(
+            message="The site is nearly out of storage space, so it cannot take uploads at the"
+            " moment. Nothing was saved; please try again later."
+        )
 
 
 def client_host(scope: Scope) -> str:

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import errno
 import logging
+import sqlite3
 from http import HTTPStatus
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from contest.core.errors import ContestError, NotFound, NotSignedIn, RateLimited
+from contest.core.errors import (
+    ContestError,
+    InsufficientStorage,
+    NotFound,
+    NotSignedIn,
+    Unavailable,
+)
 from contest.web.rendering import render
 
 log = logging.getLogger("contest")
@@ -24,6 +32,8 @@ FRIENDLY = {
     413: "That upload is too large",
     429: "Too many attempts",
     500: "Something went wrong on our side",
+    503: "The site is busy",
+    507: "The site is out of storage space",
 }
 EXPLANATION = {
     404: "The address may be mistyped, or the page may have been removed.",
@@ -45,8 +55,43 @@ def wants_json(request: Request) -> bool:
     )
 
 
+#: How SQLite words a database held by another process, and a disk it cannot write.
+BUSY_WORDS = ("database is locked", "database table is locked", "database is busy")
+FULL_WORDS = ("database or disk is full", "disk i/o error")
+FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
+def storage_failure(exc: BaseException) -> ContestError | None:
+    """What a failure of the database or disk means to the caller: a busy database is
+    Unavailable (503), a full disk InsufficientStorage (507); None for anything else."""
+    if isinstance(exc, sqlite3.OperationalError):
+        words = str(exc).lower()
+        if any(busy in words for busy in BUSY_WORDS):
+            return Unavailable()
+        if any(full in words for full in FULL_WORDS):
+            return InsufficientStorage()
+    elif isinstance(exc, OSError) and exc.errno in FULL_ERRNOS:
+        return InsufficientStorage()
+    return None
+
+
+def storage_json(method: str, path: str, exc: BaseException) -> JSONResponse | None:
+    """A busy database or full disk as a script is told it, logged in one line; None for any
+    other failure (for hot paths answered outside the router, such as the like fast path)."""
+    failure = storage_failure(exc)
+    if failure is None:
+        return None
+    _log_storage_failure(method, path, failure, exc)
+    return json_error(failure)
+
+
+def _log_storage_failure(method: str, path: str, failure: ContestError, exc: BaseException) -> None:
+    log.warning("%d on %s %s: %s: %s", failure.status_code, method, path, type(exc).__name__, exc)
+
+
 def _headers_for(error: ContestError) -> dict[str, str]:
-    return {"Retry-After": str(error.retry_after)} if isinstance(error, RateLimited) else {}
+    retry_after = getattr(error, "retry_after", None)
+    return {"Retry-After": str(retry_after)} if retry_after is not None else {}
 
 
 def json_error(error: ContestError) -> JSONResponse:
@@ -105,8 +150,37 @@ async def handle_overflow(request: Request, exc: Exception) -> Response:
     return await error_response(request, NotFound())
 
 
+async def handle_storage_error(request: Request, exc: Exception) -> Response:
+    """Exception handler for ``sqlite3.OperationalError`` and ``OSError``: a busy database is a
+    503 and a full disk a 507, each with Retry-After and one warning line; anything else is the
+    calm 500. Registered for those classes, it answers inside the router, so the connection is
+    kept (the handler for ``Exception`` answers, then lets the error reach the server)."""
+    failure = storage_failure(exc)
+    if failure is None:
+        return await _server_error(request, exc)
+    _log_storage_failure(request.method, request.url.path, failure, exc)
+    if wants_json(request):
+        return json_error(failure)
+    # The page must not need the database that just failed (nor wait its busy timeout again):
+    # it is shown without looking up who is signed in.
+    request.scope.setdefault("state", {}).setdefault("user", None)
+    headers = _headers_for(failure)
+    try:
+        return await render_error(request, failure.status_code, failure.message, headers)
+    except Exception:  # the page itself failed: plain text
+        text = f"{failure.status_code} {failure.message}"
+        return Response(text, failure.status_code, headers, media_type="text/plain")
+
+
 async def handle_server_error(request: Request, exc: Exception) -> Response:
-    """Exception handler for anything unexpected: log it, show a calm page."""
+    """Exception handler for anything unexpected: log it, show a calm page (a busy database
+    or full disk reaching it is still answered as ``handle_storage_error`` answers it)."""
+    if storage_failure(exc) is not None:
+        return await handle_storage_error(request, exc)
+    return await _server_error(request, exc)
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     if wants_json(request):
         return JSONResponse({"error": FRIENDLY[500], "status": 500}, status_code=500)

@@ -24,6 +24,7 @@ replayed, so the route answers it as it always has.
 from __future__ import annotations
 
 import re
+import sqlite3
 
 from starlette.datastructures import Headers
 from starlette.requests import cookie_parser
@@ -42,7 +43,7 @@ from contest.web.context import (
     client_host,
     urlencoded_fields,
 )
-from contest.web.errors import accepts_json, json_error
+from contest.web.errors import accepts_json, json_error, storage_json
 from contest.web.middleware import (
     is_cross_site,
     known_browser_id,
@@ -189,4 +190,9 @@ class LikeFastPath:
             return json_error(refusal)
         except ContestError:
             return None
+        except (sqlite3.OperationalError, OSError) as failure:  # a busy database, a full disk
+            busy = storage_json("POST", scope["path"], failure)
+            if busy is None:
+                raise
+            return busy
         return like_json(answer)
