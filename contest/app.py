@@ -25,6 +25,7 @@ from contest.core.db import Database
 from contest.core.errors import ContestError
 from contest.core.security import Passwords
 from contest.core.storage import LocalStorage
+from contest.media import decoding
 from contest.media.masters import complete_pending_masters, next_master_try
 from contest.media.photos import sweep_expired_uploads, sweep_unreferenced_files
 from contest.web.context import Services
@@ -146,6 +147,9 @@ def create_app(
             gallery_cache=TTLCache(config.gallery_cache_seconds, clock=lambda: clock().timestamp()),
         )
         app.state.services = services
+        # Decoding workers for this process, started now (in a thread: spawning takes a few
+        # milliseconds); shared by every app in the process and stopped at exit.
+        await anyio.to_thread.run_sync(decoding.start, IMAGE_WORKERS)
         try:
             async with anyio.create_task_group() as tasks:
                 if config.smtp is not None:

@@ -20,6 +20,7 @@ import anyio.to_thread
 from contest.core.clock import from_db, to_db, utcnow
 from contest.core.db import Database
 from contest.core.storage import LocalStorage
+from contest.media import decoding
 from contest.media.images import make_master
 from contest.media.photos import release_files
 
@@ -58,8 +59,13 @@ def retry_delay(attempts: int) -> timedelta:
     return min(FIRST_RETRY * (1 << doublings), LONGEST_RETRY)
 
 
-def _build_master(storage: LocalStorage, source_key: str, orientation: int) -> str:
-    return storage.put(make_master(storage.read(source_key), orientation))
+async def _build_master(
+    storage: LocalStorage, source_key: str, orientation: int, *, limiter: anyio.CapacityLimiter
+) -> str:
+    """Read the source and store the master in threads, make it in a decoding worker."""
+    source = await anyio.to_thread.run_sync(storage.read, source_key, limiter=limiter)
+    master = await decoding.run(make_master, source, orientation, limiter=limiter)
+    return await anyio.to_thread.run_sync(storage.put, master, limiter=limiter)
 
 
 async def _record_failure(
@@ -109,8 +115,8 @@ async def complete_pending_masters(
     for row in rows:
         entry_id, source_key = row["id"], row["source_key"]
         try:
-            master_key = await anyio.to_thread.run_sync(
-                _build_master, storage, source_key, row["source_orientation"], limiter=limiter
+            master_key = await _build_master(
+                storage, source_key, row["source_orientation"], limiter=limiter
             )
         except Exception as error:  # one bad file must not stall every later master
             await _record_failure(

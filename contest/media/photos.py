@@ -16,6 +16,8 @@ from contest.core.db import Database, Row
 from contest.core.errors import ValidationError
 from contest.core.security import new_token, token_hash
 from contest.core.storage import LocalStorage
+from contest.media import decoding
+from contest.media.decoding import DecodingFailed
 from contest.media.images import ImageRejected, ProcessedPhoto, process_photo
 
 log = logging.getLogger("contest")
@@ -25,6 +27,8 @@ UPLOAD_LIFETIME = timedelta(hours=24)
 #: How old a file nothing uses must be before the sweep removes it: an upload's files are
 #: stored before its entry or held upload refers to them.
 UNREFERENCED_FILE_AGE = timedelta(hours=1)
+#: Told a participant whose photo crashed its worker, outgrew its memory or took too long.
+PROCESSING_FAILED = "This photo could not be processed; it may be too large or damaged."
 KEY_COLUMNS = ("thumb_key", "display_key", "master_key", "source_key", "share_card_key")
 
 
@@ -89,20 +93,21 @@ def _store(storage: LocalStorage, photo: ProcessedPhoto) -> StoredPhoto:
     )
 
 
-def _process_and_store(storage: LocalStorage, data: bytes) -> StoredPhoto:
-    return _store(storage, process_photo(data))
-
-
 async def process_upload(
     storage: LocalStorage, data: bytes, *, limiter: anyio.CapacityLimiter
 ) -> StoredPhoto:
-    """Decode, clean and store an uploaded photo off the event loop; ValidationError if refused."""
+    """Decode and clean an uploaded photo in a worker process, then store its files off the
+    event loop; ValidationError if it is refused or could not be processed."""
     if not data:
         raise ValidationError({"photo": "Choose a photo to upload (the file was empty)."})
     try:
-        return await anyio.to_thread.run_sync(_process_and_store, storage, data, limiter=limiter)
+        photo = await decoding.run(process_photo, data, limiter=limiter)
     except ImageRejected as rejected:
         raise ValidationError({"photo": str(rejected)}) from rejected
+    except DecodingFailed as failed:
+        log.warning("an upload of %s bytes could not be processed: %s", len(data), failed)
+        raise ValidationError({"photo": PROCESSING_FAILED}) from failed
+    return await anyio.to_thread.run_sync(_store, storage, photo, limiter=limiter)
 
 
 async def _in_use(db: Database, key: str) -> bool:
