@@ -21,8 +21,8 @@ _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 def clean_text(value: str) -> str:
     """A typed value as it is kept: NFC, ``\n`` line breaks, no control or bidi overrides."""
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return _UNSAFE.sub("", unicodedata.normalize("NFC", value))
+    value = _UNSAFE.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    return unicodedata.normalize("NFC", value)  # after the removal: it may join what it split
 
 
 class FormValues:
