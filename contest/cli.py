@@ -1,4 +1,5 @@
-"""The ``contest`` command: serve the site, set up the database, seed the demo, add users."""
+"""The ``contest`` command: serve the site, set up the database, seed the demo, add users,
+back up and restore."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from typing import TypeVar
 
 from contest.accounts import emails, users
 from contest.config import ENVIRONMENT, Config
+from contest.core import backup as backups
+from contest.core import backup_folder
 from contest.core.clock import utcnow
 from contest.core.db import Database
 from contest.core.errors import ValidationError
@@ -80,8 +83,27 @@ def cmd_serve(config: Config, args: argparse.Namespace) -> int:
         forwarded_allow_ips=args.forwarded_allow_ips,
         log_level="info",
         access_log=args.access_log,
+        limit_concurrency=args.limit_concurrency,
+        backlog=args.backlog,
+        timeout_keep_alive=args.timeout_keep_alive,
+        timeout_graceful_shutdown=args.timeout_graceful_shutdown,
     )
     return 0
+
+
+def default_connection_limit() -> int:
+    """The default of ``serve --limit-concurrency``: 1000 connections, or fewer where the
+    open-file limit would run out first (each connection holds a file; the database, photos
+    being read and the listening socket need some too)."""
+    try:
+        import resource
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    except (ImportError, OSError, ValueError):
+        return 1000
+    if soft == resource.RLIM_INFINITY:
+        return 1000
+    return max(16, min(1000, soft - 128))
 
 
 def cmd_init(config: Config, args: argparse.Namespace) -> int:
@@ -168,6 +190,92 @@ def cmd_export_album(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+def _size(count: int) -> str:
+    """A byte count as people read it."""
+    if count < 1024:
+        return f"{count} bytes"
+    size = count / 1024
+    for unit in ("KB", "MB"):
+        if size < 1024:
+            return f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GB"
+
+
+def _describe(report: backup_folder.BackupReport) -> str:
+    tables = report.tables
+    return (
+        f"the database ({_size(report.database_bytes)}, {len(tables)} tables; users"
+        f" {tables.get('users', 0)}, contests {tables.get('contests', 0)}, entries"
+        f" {tables.get('entries', 0)}, likes {tables.get('likes', 0)}), {report.files} photo files"
+        f" ({_size(report.media_bytes)})" + (", the secret key" if report.secret_key else "")
+    )
+
+
+def cmd_backup(config: Config, args: argparse.Namespace) -> int:
+    """Copy the live database (a consistent snapshot, safe while the site runs), every photo
+    file and the secret key into a new or empty folder, with a manifest, and check the copy."""
+    from pathlib import Path
+
+    key_file = config.data_dir / backup_folder.KEY_FILE
+    try:
+        report = asyncio.run(
+            backups.backup(
+                config.database,
+                config.media,
+                Path(args.dir),
+                secret_key_file=key_file,
+                now=utcnow(),
+            )
+        )
+    except backup_folder.BackupError as error:
+        raise SystemExit(f"No backup made: {error.message}") from error
+    print(f"Backed up to {report.path}: {_describe(report)}.")
+    print("Checked: SQLite's integrity check, row counts, and every file's SHA-256.")
+    if report.left_out:
+        print(
+            f"Left out {len(report.left_out)} damaged photo files no entry uses"
+            f" (listed in the manifest), e.g. {report.left_out[0]}."
+        )
+    if not report.secret_key:
+        print(
+            f"The secret key is not in {config.data_dir} (CONTEST_SECRET_KEY?): keep a copy"
+            " of it with the backup, or voting links and voter cookies stop working."
+        )
+    return 0
+
+
+def cmd_restore(config: Config, args: argparse.Namespace) -> int:
+    """Check a backup, copy it into an empty or missing data folder (CONTEST_DATA_DIR), and
+    check the copy. The site must not be running on that folder."""
+    import hashlib
+    from pathlib import Path
+
+    try:
+        report = asyncio.run(
+            backups.restore(
+                Path(args.dir),
+                config.data_dir,
+                database=config.database,
+                media=config.media,
+                secret_key_file=config.data_dir / backup_folder.KEY_FILE,
+            )
+        )
+    except backup_folder.BackupError as error:
+        raise SystemExit(f"Nothing restored: {error.message}") from error
+    print(f"Restored the backup of {report.created_at} into {report.path}: {_describe(report)}.")
+    print("Checked before and after copying: integrity, row counts, every file's SHA-256.")
+    if config.secret_key and report.secret_key:
+        given = hashlib.sha256(config.secret_key.encode()).hexdigest()
+        if given != report.secret_key_sha256:
+            print(
+                "Warning: CONTEST_SECRET_KEY is set and differs from the restored key file;"
+                " the site will use CONTEST_SECRET_KEY."
+            )
+    print("Start the site with `contest serve`.")
+    return 0
+
+
 def _user_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
     parser.add_argument("--email", required=required, help="sign-in address")
     parser.add_argument("--name", required=required, help="display name shown on pages")
@@ -208,6 +316,36 @@ def build_parser() -> argparse.ArgumentParser:
         help="log every request with the caller's address (off by default: addresses are"
         " personal data, and a busy vote would write a line per like)",
     )
+    limit = default_connection_limit()
+    serve.add_argument(
+        "--limit-concurrency",
+        type=int,
+        default=limit,
+        metavar="N",
+        help=f"open connections at most; beyond them requests are answered 503 at once"
+        f" (default {limit}: 1000, or fewer under a low open-file limit)",
+    )
+    serve.add_argument(
+        "--backlog",
+        type=int,
+        default=2048,
+        metavar="N",
+        help="connections waiting to be accepted, at most (default 2048)",
+    )
+    serve.add_argument(
+        "--timeout-keep-alive",
+        type=int,
+        default=5,
+        metavar="SECONDS",
+        help="close an idle kept-alive connection after this long (default 5)",
+    )
+    serve.add_argument(
+        "--timeout-graceful-shutdown",
+        type=int,
+        default=30,
+        metavar="SECONDS",
+        help="on shutdown, wait this long for requests under way, then close (default 30)",
+    )
     serve.set_defaults(handler=cmd_serve)
 
     init = commands.add_parser(
@@ -232,6 +370,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--base-url", default=None, help="where the album will be hosted, for link previews"
     )
     export.set_defaults(handler=cmd_export_album)
+
+    backup = commands.add_parser(
+        "backup",
+        help="copy the database, photos and secret key into a folder, checked",
+        description=cmd_backup.__doc__,
+    )
+    backup.add_argument("dir", metavar="DIR", help="folder to write (new or empty)")
+    backup.set_defaults(handler=cmd_backup)
+
+    restore = commands.add_parser(
+        "restore",
+        help="put a backup back into an empty data folder, checked",
+        description=cmd_restore.__doc__,
+    )
+    restore.add_argument("dir", metavar="DIR", help="a folder written by `contest backup`")
+    restore.set_defaults(handler=cmd_restore)
 
     user = commands.add_parser("user", help="manage accounts", description="Manage accounts.")
     user_commands = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")

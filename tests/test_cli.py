@@ -99,7 +99,9 @@ def test_init_creates_the_database_and_first_organizer(
     assert cli.main(["init"]) == 0  # a second run changes nothing
 
 
-@pytest.mark.parametrize("command", [[], ["serve"], ["init"], ["demo"], ["user", "add"]])
+@pytest.mark.parametrize(
+    "command", [[], ["serve"], ["init"], ["demo"], ["user", "add"], ["backup"], ["restore"]]
+)
 def test_every_command_explains_itself(command: list[str]) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "contest.cli", *command, "--help"],
@@ -149,3 +151,59 @@ def test_demo_voting_contest_has_a_public_response_to_show(data_dir: Path) -> No
     # The contest still taking submissions has had no public response yet.
     taking = f"(SELECT id FROM contests WHERE slug = '{DEMO_SLUG}')"
     assert count(data_dir, f"{own} WHERE entries.contest_id = {taking}") == 0
+
+
+SERVE_FLAGS = ["--limit-concurrency", "--backlog", "--timeout-keep-alive"]
+
+
+@pytest.mark.parametrize(("open_files", "limit"), [(1024, 896), (20000, 1000), (100, 16)])
+def test_the_connection_limit_leaves_room_under_the_open_file_limit(
+    monkeypatch: pytest.MonkeyPatch, open_files: int, limit: int
+) -> None:
+    import resource
+
+    monkeypatch.setattr(resource, "getrlimit", lambda which: (open_files, resource.RLIM_INFINITY))
+    assert cli.default_connection_limit() == limit
+
+
+def test_serve_guards_against_slow_and_too_many_clients(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import uvicorn
+
+    with pytest.raises(SystemExit):
+        cli.main(["serve", "--help"])
+    help_text = capsys.readouterr().out
+    for flag in [*SERVE_FLAGS, "--timeout-graceful-shutdown"]:
+        assert flag in help_text
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: seen.update(options))
+    assert cli.main(["serve"]) == 0
+    assert seen["limit_concurrency"] == cli.default_connection_limit() and seen["backlog"] == 2048
+    assert seen["timeout_keep_alive"] == 5 and seen["timeout_graceful_shutdown"] == 30
+    changed = ["--limit-concurrency", "200", "--backlog", "256", "--timeout-keep-alive", "2"]
+    assert cli.main(["serve", *changed]) == 0
+    assert (seen["limit_concurrency"], seen["backlog"], seen["timeout_keep_alive"]) == (200, 256, 2)
+
+
+def test_backup_and_restore_round_trip_and_refuse_a_used_folder(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("organizer password\n"))
+    assert cli.main(["init", "--email", "boss@uni.edu", "--name", "Boss", "--password-stdin"]) == 0
+    backup_dir = data_dir / "backups" / "monday"
+    assert cli.main(["backup", str(backup_dir)]) == 0
+    said = capsys.readouterr().out
+    assert f"Backed up to {backup_dir}" in said and "users 1," in said
+    assert "the secret key" in said and (backup_dir / "manifest.json").exists()
+    with pytest.raises(SystemExit, match=r"No backup made: .* is not empty"):
+        cli.main(["backup", str(backup_dir)])
+
+    restored = data_dir / "restored"
+    monkeypatch.setenv("CONTEST_DATA_DIR", str(restored))
+    assert cli.main(["restore", str(backup_dir)]) == 0
+    assert f"into {restored}" in capsys.readouterr().out
+    assert count(restored, "SELECT count(*) FROM users WHERE role = 'organizer'") == 1
+    assert (restored / "secret_key").read_text() == (data_dir / "secret_key").read_text()
+    with pytest.raises(SystemExit, match=r"Nothing restored: .* is not empty"):
+        cli.main(["restore", str(backup_dir)])
