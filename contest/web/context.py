@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl
 import anyio
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import RedirectResponse
+from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 from starlette.types import Scope
 
@@ -287,6 +287,20 @@ def redirect(
     if query:
         url = url.include_query_params(**query)
     return RedirectResponse(url, status_code=303)
+
+
+def set_private_cookie(
+    request: Request, response: Response, name: str, value: str, *, max_age: int
+) -> None:
+    """A cookie scripts cannot read, sent only to this site (and only over TLS on https)."""
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        httponly=True,
+        samesite="lax",
+        secure=services(request).config.https,
+    )
 
 
 def safe_next(target: str | None) -> str | None:

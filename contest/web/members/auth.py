@@ -19,6 +19,7 @@ from contest.web.context import (
     redirect,
     safe_next,
     services,
+    set_private_cookie,
 )
 from contest.web.errors import error_response
 from contest.web.rendering import render
@@ -43,26 +44,14 @@ async def _signed_in_response(
     )
     destination = safe_next(target) or str(request.url_for(HOME_BY_ROLE[role]))
     response = RedirectResponse(destination, status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        max_age=int(sessions.SESSION_LIFETIME.total_seconds()),
-        httponly=True,
-        samesite="lax",
-        secure=svc.config.https,
-    )
+    lifetime = int(sessions.SESSION_LIFETIME.total_seconds())
+    set_private_cookie(request, response, SESSION_COOKIE, token, max_age=lifetime)
     if secret := _secret(request):
         device = await throttle.remember_device(
             svc.db, user_id=user_id, secret=secret, now=now(request)
         )
-        response.set_cookie(
-            DEVICE_COOKIE,
-            device,
-            max_age=int(throttle.DEVICE_LIFETIME.total_seconds()),
-            httponly=True,
-            samesite="lax",
-            secure=svc.config.https,
-        )
+        lifetime = int(throttle.DEVICE_LIFETIME.total_seconds())
+        set_private_cookie(request, response, DEVICE_COOKIE, device, max_age=lifetime)
     return response
 
 

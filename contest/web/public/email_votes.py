@@ -16,6 +16,7 @@ from contest.web.context import (
     read_form,
     redirect,
     services,
+    set_private_cookie,
 )
 from contest.web.public.voters import cookie_name
 from contest.web.rendering import render
@@ -64,13 +65,9 @@ async def redeem_vote_link(request: Request) -> Response:
     contest = await contest_store.get_contest(svc.db, contest_id)
     response = redirect(request, "contest_gallery", slug=contest.slug, query={"verified": 1})
     lifetime = int((contest.schedule.voting_close - now(request)).total_seconds())
-    response.set_cookie(
-        cookie_name(contest.id),
-        email_voters.sign_voter(svc.config.secret_key or "", contest.id, voter),
-        max_age=max(lifetime, 60),
-        httponly=True,
-        samesite="lax",
-        secure=svc.config.https,
+    signed = email_voters.sign_voter(svc.config.secret_key or "", contest.id, voter)
+    set_private_cookie(
+        request, response, cookie_name(contest.id), signed, max_age=max(lifetime, 60)
     )
     return response
 
