@@ -8,6 +8,7 @@ import os
 import re
 import stat
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 #: The prefix of a file being written (renamed to its key once complete).
@@ -62,6 +63,23 @@ class LocalStorage:
             Path(temporary).unlink(missing_ok=True)
             raise
         return key
+
+    def put_all(self, blobs: Sequence[bytes]) -> list[str]:
+        """Store several files, all or none: when one cannot be written (a full disk), the
+        files this call created are removed again before the error goes on."""
+        created: list[Path] = []
+        keys: list[str] = []
+        try:
+            for data in blobs:
+                existed = self.path(key_for(data, "jpg")).exists()
+                keys.append(self.put(data))
+                if not existed:
+                    created.append(self.path(keys[-1]))
+        except BaseException:
+            for path in created:
+                path.unlink(missing_ok=True)
+            raise
+        return keys
 
     def exists(self, key: str) -> bool:
         """Whether a file is stored under the key."""

@@ -73,18 +73,25 @@ class StoredPhoto:
 
 
 def _store(storage: LocalStorage, photo: ProcessedPhoto) -> StoredPhoto:
+    """Write the photo's files, all or none (a disk that fills midway leaves nothing behind)."""
+    extra = [blob for blob in (photo.master, photo.source) if blob is not None]
+    thumb_key, display_key, *extra_keys = storage.put_all(
+        [photo.thumbnail.data, photo.display.data, *extra]
+    )
+    master_key = extra_keys.pop(0) if photo.master is not None else None
+    source_key = extra_keys.pop(0) if photo.source is not None else None
     return StoredPhoto(
         image_format=photo.format,
         width=photo.width,
         height=photo.height,
-        thumb_key=storage.put(photo.thumbnail.data),
+        thumb_key=thumb_key,
         thumb_width=photo.thumbnail.width,
         thumb_height=photo.thumbnail.height,
-        display_key=storage.put(photo.display.data),
+        display_key=display_key,
         display_width=photo.display.width,
         display_height=photo.display.height,
-        master_key=storage.put(photo.master) if photo.master is not None else None,
-        source_key=storage.put(photo.source) if photo.source is not None else None,
+        master_key=master_key,
+        source_key=source_key,
         source_orientation=photo.orientation,
         captured_at=photo.captured_at,
         camera=photo.camera,
