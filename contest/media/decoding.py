@@ -149,7 +149,7 @@ def _serve(conn: Connection, memory_limit: int, preload: tuple[str, ...]) -> Non
     while True:
         try:
             request = pickle.loads(conn.recv_bytes())  # noqa: S301 - from our server's pipe
-        except EOFError:  # the server went away
+        except (EOFError, ConnectionResetError):  # the server went away
             return
         if request is None:
             return
