@@ -2,7 +2,6 @@
 no 500, nothing answered."""
 
 import logging
-from typing import Any
 
 import pytest
 from starlette.types import Message
@@ -10,6 +9,7 @@ from starlette.types import Message
 from contest.contests.phases import Phase
 from tests.conftest import Site
 from tests.factories import add_contest, photo_bytes
+from tests.web.test_body_caps import scope_for
 
 BOUNDARY = "hangup-boundary"
 
@@ -44,35 +44,12 @@ class HangingUpClient:
         self.sent.append(message)
 
 
-def scope_for(site: Site, path: str, content_type: str, length: int) -> dict[str, Any]:
-    cookies = "; ".join(f"{name}={value}" for name, value in site.client.cookies.items())
-    headers = {
-        "host": "testserver",
-        "cookie": cookies,
-        "content-type": content_type,
-        "content-length": str(length),
-    }
-    return {
-        "type": "http",
-        "asgi": {"version": "3.0", "spec_version": "2.4"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(name.encode(), value.encode()) for name, value in headers.items()],
-        "client": ("127.0.0.1", 50000),
-        "server": ("testserver", 80),
-    }
-
-
 def hang_up(site: Site, path: str, first: bytes, content_type: str) -> HangingUpClient:
     """Call the app as a server would for a client that sends ``first`` of a body four times
     as long, then goes away."""
     client = HangingUpClient(first)
-    scope = scope_for(site, path, content_type, 4 * len(first))
+    length = str(4 * len(first))
+    scope = scope_for(site, path, {"content-type": content_type, "content-length": length})
     site.run(site.client.app, scope, client.receive, client.send)  # type: ignore[arg-type]
     return client
 
