@@ -19,6 +19,7 @@ from contest.core.storage import LocalStorage
 from contest.media import decoding
 from contest.media.decoding import DecodingFailed
 from contest.media.images import ImageRejected, ProcessedPhoto, process_photo
+from contest.media.share_card import card_for
 
 log = logging.getLogger("contest")
 
@@ -247,3 +248,37 @@ async def forget_share_cards(db: Database, storage: LocalStorage, contest_id: in
             "UPDATE entries SET share_card_key = NULL WHERE contest_id = ?", (contest_id,)
         )
     await release_files(db, storage, [row["share_card_key"] for row in rows])
+
+
+async def share_card_of(
+    db: Database,
+    storage: LocalStorage,
+    entry: Row,
+    *,
+    hashtag: str,
+    contest_title: str,
+    limiter: anyio.CapacityLimiter,
+) -> str:
+    """The storage key of the entry's link-preview card: the one kept, or one drawn now in a
+    decoding worker, stored and recorded on the entry. Should drawing fail, the display image
+    stands in (nothing is recorded, so the next visit tries again); should the entry be gone
+    by the time the card is stored, the card is not kept."""
+    key: str | None = entry["share_card_key"]
+    if key and storage.exists(key):
+        return key
+    display = await anyio.to_thread.run_sync(storage.read, entry["display_key"])
+    try:
+        card = await decoding.run(
+            card_for, display, entry["title"], hashtag, contest_title, limiter=limiter
+        )
+    except DecodingFailed as failed:
+        log.warning("the share card of entry %s could not be drawn: %s", entry["id"], failed)
+        return str(entry["display_key"])
+    key = await anyio.to_thread.run_sync(storage.put, card)
+    async with db.transaction() as tx:
+        recorded = await tx.execute_rowcount(
+            "UPDATE entries SET share_card_key = ? WHERE id = ?", (key, entry["id"])
+        )
+    if not recorded:
+        await release_files(db, storage, [key])
+    return key

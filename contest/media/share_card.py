@@ -2,8 +2,8 @@
 
 The whole photo sits on a blurred, darkened enlargement of itself; the title, the hashtag and the
 contest's name sit beside it (portrait and square photos) or in a band below it (landscape).
-Drawing is pure (bytes in, bytes out; the text helpers are shared with the winners collage);
-``share_card_of`` draws an entry's card once, stores it and records it on the entry.
+Pure functions: bytes in, bytes out. The text helpers are shared with the winners collage;
+``media.photos.share_card_of`` draws an entry's card in a decoding worker, stores and records it.
 """
 
 from __future__ import annotations
@@ -14,11 +14,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import anyio.to_thread
 from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont, ImageOps
-
-from contest.core.db import Database, Row
-from contest.core.storage import LocalStorage
 
 CARD_SIZE = (1200, 630)
 #: WhatsApp drops preview images much above 300 kB; lower the quality until the card fits.
@@ -295,28 +291,6 @@ def make_share_card(photo_jpeg: bytes, *, title: str, hashtag: str, contest_titl
     return encode_jpeg(card, QUALITIES, MAX_CARD_BYTES)
 
 
-async def share_card_of(
-    db: Database,
-    storage: LocalStorage,
-    entry: Row,
-    *,
-    hashtag: str,
-    contest_title: str,
-    limiter: anyio.CapacityLimiter,
-) -> str:
-    """The storage key of the entry's card: the one kept, or one drawn (in a worker thread,
-    within ``limiter``), stored and recorded on the entry now."""
-    key: str | None = entry["share_card_key"]
-    if key and storage.exists(key):
-        return key
-    display = await anyio.to_thread.run_sync(storage.read, entry["display_key"])
-    card = await anyio.to_thread.run_sync(
-        lambda: make_share_card(
-            display, title=entry["title"], hashtag=hashtag, contest_title=contest_title
-        ),
-        limiter=limiter,
-    )
-    key = await anyio.to_thread.run_sync(storage.put, card)
-    async with db.transaction() as tx:
-        await tx.execute("UPDATE entries SET share_card_key = ? WHERE id = ?", (key, entry["id"]))
-    return key
+def card_for(photo_jpeg: bytes, title: str, hashtag: str, contest_title: str) -> bytes:
+    """``make_share_card`` with its arguments in order, for a decoding worker to run."""
+    return make_share_card(photo_jpeg, title=title, hashtag=hashtag, contest_title=contest_title)

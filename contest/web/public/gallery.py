@@ -20,7 +20,7 @@ from contest.core.forms import FormValues, whole_number
 from contest.entries import replies
 from contest.entries import store as entry_store
 from contest.gallery import listing, views
-from contest.media.share_card import share_card_of
+from contest.media.photos import share_card_of
 from contest.voting import likes
 from contest.voting.clicks import counts_visible
 from contest.web.context import (
