@@ -30,6 +30,7 @@ from tests.factories import (
     HASHTAG,
     START,
     add_account,
+    add_campaign,
     add_contest,
     add_entry,
     add_unsubscribe,
@@ -217,18 +218,7 @@ async def new_contest(db: Database) -> Contest:
 async def new_campaign(
     db: Database, contest: Contest, author: users.User, text: str, kind: str = "invite"
 ) -> drafts.Campaign:
-    subject, body = DEFAULTS[kind]
-    campaign_id = await drafts.create_campaign(
-        db,
-        contest_id=contest.id,
-        kind=kind,
-        subject=subject,
-        body=body,
-        listing=await drafts.prepare_list(db, text),
-        author_id=author.id,
-        now=NOW,
-    )
-    return await drafts.get_campaign(db, contest.id, campaign_id)
+    return await add_campaign(db, contest, author, addresses=text, kind=kind, now=NOW)
 
 
 async def send(
