@@ -55,11 +55,11 @@ from bench.web import (  # noqa: E402
     load,
     request,
     seed,
+    signed_in,
     start_server,
     stored_against_acknowledged,
 )
 from contest.core.clock import to_db, utcnow  # noqa: E402
-from contest.core.security import token_hash  # noqa: E402
 
 APP = "bench.web_apps:contest_app"
 ROUNDS = 10
@@ -108,20 +108,16 @@ def add_open_contest(data: Path) -> list[str]:
         " ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
         (*stamps[:7], stamps[0], stamps[0]),
     )
-    tokens = []
-    for index in range(UPLOADERS):
-        cursor = db.execute(
-            "INSERT INTO users (email, display_name, role, affiliation, password_hash,"
-            " created_at) VALUES (?, ?, 'participant', 'student', 'x', ?)",
-            (f"u{index}@bench", f"Uploader {index}", stamps[0]),
-        )
-        token = f"upload-session-{index:04d}-" + "z" * 24
-        db.execute(
-            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)"
-            " VALUES (?, ?, ?, ?)",
-            (token_hash(token), cursor.lastrowid, stamps[0], stamps[7]),
-        )
-        tokens.append(token)
+    tokens = signed_in(
+        db,
+        UPLOADERS,
+        "u",
+        "Uploader",
+        "upload-session",
+        since=stamps[0],
+        until=stamps[7],
+        affiliation="student",
+    )
     db.commit()
     db.close()
     return tokens

@@ -77,6 +77,35 @@ def cores() -> tuple[set[int], set[int]]:
     return {allowed[0]}, {allowed[-1]}
 
 
+def signed_in(
+    db: sqlite3.Connection,
+    count: int,
+    letter: str,
+    label: str,
+    token_prefix: str,
+    *,
+    since: str,
+    until: str,
+    affiliation: str = "other",
+) -> list[str]:
+    """``count`` participants (``{letter}{i}@bench``), each with a live session; their tokens."""
+    tokens = []
+    for index in range(count):
+        cursor = db.execute(
+            "INSERT INTO users (email, display_name, role, affiliation, password_hash,"
+            " created_at) VALUES (?, ?, 'participant', ?, 'x', ?)",
+            (f"{letter}{index}@bench", f"{label} {index}", affiliation, since),
+        )
+        token = f"{token_prefix}-{index:04d}-" + letter * 24
+        db.execute(
+            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)"
+            " VALUES (?, ?, ?, ?)",
+            (token_hash(token), cursor.lastrowid, since, until),
+        )
+        tokens.append(token)
+    return tokens
+
+
 def seed(data: Path) -> tuple[str, list[str], int]:
     """A contest in its voting phase, 500 approved entries and 64 signed-in voters."""
     config = Config(data_dir=data, secret_key=SECRET)
@@ -116,20 +145,7 @@ def seed(data: Path) -> tuple[str, list[str], int]:
         " '0', 'JPEG', 400, 300, ?, 400, 300, ?, 400, 300, ?, ?, ?)",
         [(f"Photo {i}", str(i), thumb, thumb, thumb, stamps[0], stamps[0]) for i in range(ENTRIES)],
     )
-    tokens = []
-    for index in range(CLIENTS):
-        cursor = db.execute(
-            "INSERT INTO users (email, display_name, role, password_hash, created_at)"
-            " VALUES (?, ?, 'participant', 'x', ?)",
-            (f"v{index}@bench", f"Voter {index}", stamps[0]),
-        )
-        token = f"session-{index:04d}-" + "x" * 24
-        db.execute(
-            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)"
-            " VALUES (?, ?, ?, ?)",
-            (token_hash(token), cursor.lastrowid, stamps[0], stamps[6]),
-        )
-        tokens.append(token)
+    tokens = signed_in(db, CLIENTS, "v", "Voter", "session", since=stamps[0], until=stamps[6])
     db.commit()
     db.close()
     return thumb, tokens, ENTRIES
