@@ -160,22 +160,47 @@ class Database(_Reads):
         await self._writer.close()
 
     async def migrate(self, migrations: Iterable[Migration]) -> list[str]:
-        """Apply the migrations not yet recorded, in order; return the names applied."""
-        applied: list[str] = []
+        """Apply the migrations not yet recorded, in order, each in its own transaction;
+        return the names applied.
+
+        A step that rebuilds tables runs with foreign keys off, as SQLite's own procedure for
+        changing a table asks, and is committed only if ``foreign_key_check`` then finds no
+        row pointing nowhere.
+        """
         async with self.transaction() as tx:
             await tx.execute(
                 "CREATE TABLE IF NOT EXISTS migrations ("
                 " name TEXT PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)"
             )
-            done = {row["name"] for row in await tx.fetch_all("SELECT name FROM migrations")}
-            for migration in migrations:
-                if migration.name in done:
-                    continue
-                for statement in migration.statements():
-                    await tx.execute(statement)
-                await tx.execute("INSERT INTO migrations (name) VALUES (?)", (migration.name,))
-                applied.append(migration.name)
+        applied: list[str] = []
+        for migration in migrations:
+            if migration.rebuilds_tables:
+                await self._writer.run(lambda c: c.execute("PRAGMA foreign_keys=OFF"))
+            try:
+                if await self._apply(migration):
+                    applied.append(migration.name)
+            finally:
+                if migration.rebuilds_tables:
+                    await self._writer.run(lambda c: c.execute("PRAGMA foreign_keys=ON"))
         return applied
+
+    async def _apply(self, migration: Migration) -> bool:
+        """Apply one migration unless it is recorded (another process may have just done it)."""
+        async with self.transaction() as tx:
+            if await tx.fetch_value("SELECT 1 FROM migrations WHERE name = ?", (migration.name,)):
+                return False
+            for statement in migration.statements():
+                await tx.execute(statement)
+            broken = (
+                await tx.fetch_all("PRAGMA foreign_key_check") if migration.rebuilds_tables else []
+            )
+            if broken:
+                raise sqlite3.IntegrityError(
+                    f"migration {migration.name} left {len(broken)} rows pointing nowhere,"
+                    f" first in table {broken[0][0]}; nothing of it was kept"
+                )
+            await tx.execute("INSERT INTO migrations (name) VALUES (?)", (migration.name,))
+        return True
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:

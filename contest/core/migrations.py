@@ -25,6 +25,9 @@ _STATEMENT_END = re.compile(r";\s*\n(?=\s*(?:CREATE|ALTER|INSERT|DROP|UPDATE|DEL
 _FILE_NAME = re.compile(r"[0-9]{4}_[a-z0-9]+(?:_[a-z0-9]+)*\.sql")
 
 
+REBUILDS_TABLES = "-- rebuilds tables: run with foreign keys off"
+
+
 class SchemaFileError(ValueError):
     """The schema folder holds a file that is not a well-named, well-numbered migration."""
 
@@ -35,6 +38,13 @@ class Migration:
 
     name: str
     sql: str
+
+    @property
+    def rebuilds_tables(self) -> bool:
+        """Whether the step rebuilds tables (new table, copy, drop, rename), which SQLite
+        allows only with foreign keys off: dropping a parent table with them on would delete
+        every child row through ``ON DELETE CASCADE``. The file says so on a line of its own."""
+        return REBUILDS_TABLES in self.sql.splitlines()
 
     def statements(self) -> list[str]:
         """The migration's statements, one by one.
