@@ -7,11 +7,13 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import cast
 
+from contest.core.clock import zone
 from contest.core.db import Database
 from contest.core.errors import ValidationError
 
 SIGNUP_DOMAINS = "signup_domains"
 SHARED_NETWORKS = "shared_networks"
+TIMEZONE = "timezone"
 _DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,62}\.)+[a-z]{2,63})$")
 #: The widest range accepted as one organization's network (an IPv4 /7 would be a 128th of the
 #: internet; organizations hold IPv6 /48s, registries /32s): a typo such as 0.0.0.0/0 must not
@@ -146,13 +148,56 @@ def in_networks(address: str, networks: Sequence[Network]) -> bool:
     return any(ip in network for network in networks)
 
 
+def parse_timezone(text: str) -> str:
+    """A time zone name as chosen from the list ("" for none); ValidationError if unknown."""
+    name = text.strip()
+    try:
+        return name and zone(name).key
+    except ValueError:
+        raise ValidationError(
+            {TIMEZONE: f"{name[:SHOWN_CHARACTERS]!r} is not a time zone; choose one from the list."}
+        ) from None
+
+
+async def chosen_timezone(db: Database) -> str:
+    """The site's time zone as the organizers chose it, or "" if they have not."""
+    try:
+        return parse_timezone(await get(db, TIMEZONE))
+    except ValidationError:  # edited by hand, or the zone left the database: as if unchosen
+        return ""
+
+
+async def site_timezone(db: Database, default: str) -> str:
+    """The time zone of pages about no one contest (the outbox): the one organizers chose,
+    else ``automatic_timezone``."""
+    return await chosen_timezone(db) or await automatic_timezone(db, default)
+
+
+async def automatic_timezone(db: Database, default: str) -> str:
+    """The site's time zone while organizers choose none: that of the contest created last (a
+    library's contests share its zone), else ``default`` (the zone new contests start in)."""
+    latest = await db.fetch_value("SELECT timezone FROM contests ORDER BY id DESC LIMIT 1")
+    return str(latest) if latest else default
+
+
 async def set_site_settings(
-    db: Database, *, signup_domains: str | None, shared_networks: str | None
+    db: Database,
+    *,
+    signup_domains: str | None,
+    shared_networks: str | None,
+    timezone: str | None = None,
 ) -> tuple[list[str], list[str]]:
-    """Save the sign-up domains (empty opens sign-up to all) and the shared networks, both or
-    neither (None keeps a setting as it is); ValidationError naming every field that is wrong.
-    Returns both as they are now stored."""
+    """Save the sign-up domains (empty opens sign-up to all), the shared networks and the
+    site's time zone ("" lets it follow the latest contest), all or none (None keeps a setting
+    as it is); ValidationError naming every field that is wrong. Returns the domains and the
+    networks as they are now stored."""
     errors: dict[str, str] = {}
+    stored: dict[str, str] = {}
+    if timezone is not None:
+        try:
+            stored[TIMEZONE] = parse_timezone(timezone)
+        except ValidationError as error:
+            errors.update(error.errors)
     values: dict[str, list[str]] = {}
     for key, text, parse in (
         (SIGNUP_DOMAINS, signup_domains, parse_domains),
@@ -164,5 +209,5 @@ async def set_site_settings(
             errors.update(error.errors)
     if errors:
         raise ValidationError(errors)
-    await put(db, {key: "\n".join(items) for key, items in values.items()})
+    await put(db, {key: "\n".join(items) for key, items in values.items()} | stored)
     return values[SIGNUP_DOMAINS], values[SHARED_NETWORKS]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 DB_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -53,13 +53,51 @@ def parse_local_input(text: str, tz_name: str) -> datetime:
     return naive.replace(tzinfo=zone(tz_name), second=0, microsecond=0)
 
 
-def format_local(moment: datetime, tz_name: str, *, with_year: bool = False) -> str:
-    """A moment as people read it in that zone: ``15 May 18:00``."""
-    local = moment.astimezone(zone(tz_name))
-    text = f"{local.day} {local:%b}"
+def as_moment(value: datetime | str) -> datetime:
+    """A moment given as an aware datetime or as stored text (ISO 8601 with its offset, as
+    ``to_db`` writes it: ``2026-05-14T17:30:00Z``); ValueError if it names no zone."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment.tzinfo is None:
+        raise ValueError(f"{value!r} names no time zone (a camera's time is a calendar date)")
+    return moment
+
+
+def _written(day: date, time: str, with_year: bool) -> str:
+    """The one way pages write a date: ``15 May``, ``15 May 2025``, then the time if any."""
+    text = f"{day.day} {day:%b}"
     if with_year:
-        text += f" {local.year}"
-    return f"{text} {local:%H:%M}"
+        text += f" {day.year}"
+    return f"{text} {time}" if time else text
+
+
+def format_local(
+    moment: datetime | str,
+    tz_name: str,
+    *,
+    with_year: bool = False,
+    date_only: bool = False,
+    now: datetime | None = None,
+) -> str:
+    """A moment (aware, or stored UTC text) as people read it in that zone: ``15 May 18:00``,
+    or ``15 May`` with ``date_only``. The year is written when asked, and when ``now`` is given
+    and the moment falls in another year there (``15 May 2025 18:00``)."""
+    where = zone(tz_name)
+    local = as_moment(moment).astimezone(where)
+    other_year = now is not None and now.astimezone(where).year != local.year
+    return _written(local.date(), "" if date_only else f"{local:%H:%M}", with_year or other_year)
+
+
+def format_calendar_date(
+    value: date | datetime | str, *, with_year: bool = False, now: datetime | None = None
+) -> str:
+    """A date as it was written where it was written, not converted to any zone: a camera's
+    local time (``2026-05-14T23:10:00``, EXIF keeps no zone) or a day already counted in a
+    contest's zone (``2026-05-15``). Written as ``format_local`` writes dates: ``14 May``."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    day = value.date() if isinstance(value, datetime) else value
+    other_year = now is not None and now.year != day.year
+    return _written(day, "", with_year or other_year)
 
 
 def describe_until(now: datetime, then: datetime) -> str:

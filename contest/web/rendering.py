@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from contest.accounts.users import AFFILIATION_LABELS
-from contest.core.clock import format_local
+from contest.core.clock import format_calendar_date, format_local
 from contest.core.forms import FormValues
 from contest.core.markdown import render_markdown
 from contest.engagement import report_text
@@ -19,6 +20,50 @@ from contest.web.context import current_user, form_token, now, services
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
+
+
+def _now(context: jinja2.runtime.Context) -> datetime | None:
+    """The page's moment (``render`` gives every page one), to write other years' dates."""
+    moment = context.get("now")
+    return moment if isinstance(moment, datetime) else None
+
+
+@jinja2.pass_context
+def local_time(
+    context: jinja2.runtime.Context,
+    moment: datetime | str,
+    tz_name: str,
+    *,
+    with_year: bool = False,
+    date_only: bool = False,
+) -> str:
+    """``{{ row.created_at | local_time(contest.settings.timezone) }}``: a moment (stored UTC
+    text or a datetime) in that zone, ``15 May 01:30``, the year written when it is not this
+    year's (or when asked)."""
+    return format_local(
+        moment, tz_name, with_year=with_year, date_only=date_only, now=_now(context)
+    )
+
+
+@jinja2.pass_context
+def local_date(
+    context: jinja2.runtime.Context,
+    moment: datetime | str,
+    tz_name: str,
+    *,
+    with_year: bool = False,
+) -> str:
+    """``local_time`` where only the day is meant: ``15 May``."""
+    return format_local(moment, tz_name, with_year=with_year, date_only=True, now=_now(context))
+
+
+@jinja2.pass_context
+def calendar_date(
+    context: jinja2.runtime.Context, value: date | datetime | str, *, with_year: bool = False
+) -> str:
+    """A date as written where it was written, not converted (a camera's local time, a day
+    already counted in the contest's zone): ``14 May``."""
+    return format_calendar_date(value, with_year=with_year, now=_now(context))
 
 
 def build_templates(directory: Path = TEMPLATES_DIR) -> Jinja2Templates:
@@ -31,7 +76,9 @@ def build_templates(directory: Path = TEMPLATES_DIR) -> Jinja2Templates:
         lstrip_blocks=True,
     )
     env.filters["markdown"] = render_markdown
-    env.filters["local_time"] = format_local
+    env.filters["local_time"] = local_time
+    env.filters["local_date"] = local_date
+    env.filters["calendar_date"] = calendar_date
     env.filters["percent"] = report_text.percent
     env.filters["duration"] = report_text.duration
     env.globals["AFFILIATION_LABELS"] = AFFILIATION_LABELS

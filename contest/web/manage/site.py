@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from contest.accounts import site_settings, users
 from contest.core import outbox
+from contest.core.clock import timezone_names
 from contest.core.errors import NotFound, ValidationError
 from contest.core.forms import FormValues
 from contest.web.context import (
@@ -59,10 +62,12 @@ async def outbox_page(request: Request) -> Response:
     messages, whose links act as their recipient: those can be sent again, not read)."""
     await require_user(request, "organizer")
     svc = services(request)
-    messages = await outbox.list_messages(svc.db)
-    return await render(
-        request, "manage/outbox.html", {"messages": messages, "smtp": svc.config.smtp is not None}
-    )
+    context = {
+        "messages": await outbox.list_messages(svc.db),
+        "smtp": svc.config.smtp is not None,
+        "timezone": await site_settings.site_timezone(svc.db, svc.config.default_timezone),
+    }
+    return await render(request, "manage/outbox.html", context)
 
 
 async def send_again(request: Request) -> Response:
@@ -74,9 +79,13 @@ async def send_again(request: Request) -> Response:
     return redirect(request, "outbox")
 
 
-def _settings_form(domains: list[str], networks: list[str]) -> FormValues:
+def _settings_form(domains: list[str], networks: list[str], timezone: str) -> FormValues:
     return FormValues.of(
-        {"signup_domains": "\n".join(domains), "shared_networks": "\n".join(networks)}
+        {
+            "signup_domains": "\n".join(domains),
+            "shared_networks": "\n".join(networks),
+            "timezone": timezone,
+        }
     )
 
 
@@ -86,26 +95,45 @@ def _typed(form: FormValues, name: str) -> str | None:
 
 
 async def site_settings_page(request: Request) -> Response:
-    """Who may sign up, and which networks many people share (no per-address like limit)."""
+    """Who may sign up, which networks many people share (no per-address like limit), and the
+    time zone of pages about no one contest."""
     await require_user(request, "organizer")
     svc = services(request)
     context = {"your_address": client_address(request), "saved": False, "errors": {}}
     if request.method == "GET":
         networks = [str(network) for network in await site_settings.shared_networks(svc.db)]
-        context["form"] = _settings_form(await site_settings.signup_domains(svc.db), networks)
-        return await render(request, "manage/settings.html", context)
+        domains = await site_settings.signup_domains(svc.db)
+        timezone = await site_settings.chosen_timezone(svc.db)
+        context["form"] = _settings_form(domains, networks, timezone)
+        return await _settings_page(request, context)
     form = context["form"] = await read_form(request)
     try:
         stored = await site_settings.set_site_settings(
             svc.db,
             signup_domains=_typed(form, "signup_domains"),
             shared_networks=_typed(form, "shared_networks"),
+            timezone=_typed(form, "timezone"),
         )
     except ValidationError as error:
         context["errors"] = error.errors
-        return await render(request, "manage/settings.html", context, status_code=400)
-    context.update(form=_settings_form(*stored), saved=True)  # as stored: ranges written out
-    return await render(request, "manage/settings.html", context)
+        return await _settings_page(request, context, status_code=400)
+    timezone = await site_settings.chosen_timezone(svc.db)
+    # as stored: ranges written out
+    context.update(form=_settings_form(*stored, timezone), saved=True)
+    return await _settings_page(request, context)
+
+
+async def _settings_page(
+    request: Request, context: dict[str, Any], *, status_code: int = 200
+) -> Response:
+    """The settings page; its list of time zones starts with following the latest contest."""
+    svc = services(request)
+    automatic = await site_settings.automatic_timezone(svc.db, svc.config.default_timezone)
+    context["timezones"] = [
+        ("", f"As the latest contest (now {automatic.replace('_', ' ')})"),
+        *((name, name.replace("_", " ")) for name in timezone_names()),
+    ]
+    return await render(request, "manage/settings.html", context, status_code=status_code)
 
 
 routes = [
