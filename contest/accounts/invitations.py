@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from contest.accounts import emails, users
+from contest.accounts import departments, emails, users
 from contest.core.clock import from_db, to_db
 from contest.core.db import Database, Row
 from contest.core.errors import Gone, ValidationError
@@ -99,6 +99,7 @@ async def accept(
 ) -> int:
     """Create the invited account, assign it to the contest, use up the link; return its id."""
     invitation = await open_invitation(db, token, now=now)
+    await departments.refuse_unlisted(db, {"affiliation": "staff"} | fields)
     async with db.transaction() as tx:
         used = await tx.execute_rowcount(
             "UPDATE invitations SET accepted_at = ? WHERE id = ? AND accepted_at IS NULL",

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import anyio
 
+from contest.accounts import departments
 from contest.accounts.users import User, create_user, get_user_row
 from contest.contests import store as contest_store
 from contest.contests.model import Contest, ContestSettings, Criterion
@@ -53,6 +54,16 @@ DEMO_ACCOUNTS = (
         "maya@example.edu", "maya-demo-pass", "Maya Chen", "participant", "student", "COMP"
     ),
     DemoAccount("leo@example.edu", "leo-demo-pass", "Leo Martin", "participant", "student", "PHYS"),
+)
+
+#: The demo's list of departments (every demo account's department is on it).
+DEMO_DEPARTMENTS = (
+    ("ARTS", "Arts & Humanities"),
+    ("CIVL", "Civil Engineering"),
+    ("COMP", "Computer Science"),
+    ("LIB", "Library"),
+    ("MATH", "Mathematics"),
+    ("PHYS", "Physics"),
 )
 
 RULES = """\
@@ -248,6 +259,10 @@ async def seed_demo(
 ) -> bool:
     """Create the demo accounts and contest unless they exist; return whether anything was added."""
     added = False
+    if not await departments.codes(db):
+        for code, name in DEMO_DEPARTMENTS:
+            await departments.add_department(db, code=code, name=name, actor_id=None, now=now)
+        added = True
     ids: dict[str, int] = {}
     for account in DEMO_ACCOUNTS:
         existing = await db.fetch_value("SELECT id FROM users WHERE email = ?", (account.email,))

@@ -1,0 +1,653 @@
+"""Departments: the list organizers keep, people's choice from it, and merging old values.
+
+Before the list, ``users.department`` was free text, so "CIVL" and "Civil Engineering" counted
+as two departments. Organizers now keep a list of departments, each a short code and a full
+name (both unique, ignoring case); sign-up, invitations and the account page offer it as a
+choice (or "not listed", an empty department, as leaving the field blank always was).
+``users.department`` keeps holding the code, so the figures that group by it still work.
+
+Values typed before the list (or the code of a department removed since) stay as they are
+until an organizer merges them onto a listed code; every change to the list and every merge is
+written to the audit log (``contest_id`` empty: it belongs to the site, not to one contest).
+
+A CSV import is all or nothing: every bad line is reported with its number and reason, and
+nothing is stored until the whole file is right.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from contest.accounts import users
+from contest.accounts.emails import email_error, normalize_email
+from contest.core.clock import to_db
+from contest.core.db import Database, Row, Transaction
+from contest.core.errors import NotFound, ValidationError
+from contest.core.forms import clean_text
+
+MAX_CODE = 16
+MAX_NAME = 80
+#: The most departments the list holds (a choice longer than this helps nobody).
+MAX_DEPARTMENTS = 1000
+MAX_IMPORT_BYTES = 256 * 1024
+MAX_IMPORT_ROWS = MAX_DEPARTMENTS
+#: The most values one merge takes (a form holds 200 fields at most).
+MAX_MERGE_VALUES = 100
+#: Bad lines listed one by one; the rest are counted.
+MAX_SHOWN_PROBLEMS = 50
+MAX_SHOWN_TEXT = 120
+#: The field an import's errors belong to.
+FILE_FIELD = "csv_file"
+CODE_PUNCTUATION = frozenset("-_.&/")
+CODE_HEADINGS = frozenset({"code", "departmentcode", "deptcode"})
+NAME_HEADINGS = frozenset({"name", "departmentname", "deptname", "department"})
+_EXCEL_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+_SAVE_AS_UTF8 = "Save the file as “CSV UTF-8” and upload it again."
+
+
+@dataclass(frozen=True)
+class Department:
+    """One listed department."""
+
+    id: int
+    code: str
+    name: str
+
+    @property
+    def label(self) -> str:
+        """How a choice shows it: ``Civil Engineering (CIVL)``."""
+        return f"{self.name} ({self.code})"
+
+    @classmethod
+    def from_row(cls, row: Row) -> Department:
+        """The department of a ``departments`` row."""
+        return cls(id=row["id"], code=row["code"], name=row["name"])
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A department with the number of people who chose it."""
+
+    department: Department
+    people: int
+
+
+@dataclass(frozen=True)
+class Unlisted:
+    """A value people hold that is not a listed code (typed before the list, or the code of a
+    department removed since), and how many hold it."""
+
+    value: str
+    people: int
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A line of an import that cannot be taken, and why."""
+
+    line: int
+    text: str
+    reason: str
+
+
+class ImportRefused(ValidationError):
+    """An import with bad lines: nothing was stored; ``problems`` says what to fix."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        count = len(problems)
+        super().__init__(
+            {
+                FILE_FIELD: f"Nothing was imported: {count} line{'s' if count != 1 else ''}"
+                " of the file need another look (listed below)."
+            }
+        )
+        self.problems = list(problems)[:MAX_SHOWN_PROBLEMS]
+        self.more = max(0, count - MAX_SHOWN_PROBLEMS)
+
+
+@dataclass
+class ImportSummary:
+    """What an import changed."""
+
+    added: list[str] = field(default_factory=list)
+    renamed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+    def __str__(self) -> str:
+        parts = [f"{len(self.added)} added", f"{len(self.renamed)} renamed"]
+        parts.append(f"{self.unchanged} unchanged")
+        return "Imported the file: " + ", ".join(parts) + "."
+
+
+# Codes and names.
+
+
+def normalize_code(text: str) -> str:
+    """A code as stored: cleaned, trimmed, upper-case (as ``users.department`` holds it)."""
+    return clean_text(text).strip().upper()
+
+
+def normalize_name(text: str) -> str:
+    """A name as stored: cleaned, on one line, single spaces."""
+    return " ".join(clean_text(text).split())
+
+
+def code_error(code: str) -> str | None:
+    """What is wrong with a (normalized) code, or None."""
+    if not code:
+        return "Give the department a short code, e.g. CIVL."
+    if len(code) > MAX_CODE:
+        return f"Keep the code to {MAX_CODE} characters at most (it is {len(code)})."
+    if not _code_letter(code[0]) or not all(_code_letter(c) or c in CODE_PUNCTUATION for c in code):
+        return (
+            "Use letters and digits for the code (and - _ . & / between them), no spaces,"
+            " e.g. CIVL or EE&CS."
+        )
+    return None
+
+
+def _code_letter(char: str) -> bool:
+    return char.isalpha() or char in "0123456789"
+
+
+def name_error(name: str) -> str | None:
+    """What is wrong with a (normalized) name, or None."""
+    if not name:
+        return "Give the department's full name, e.g. Civil Engineering."
+    if len(name) > MAX_NAME:
+        return f"Keep the name to {MAX_NAME} characters at most (it is {len(name)})."
+    return None
+
+
+def _fold(name: str) -> str:
+    return name.casefold()
+
+
+# Reading the list.
+
+
+async def list_departments(db: Database | Transaction) -> list[Department]:
+    """Every listed department, by name."""
+    rows = await db.fetch_all("SELECT * FROM departments ORDER BY name COLLATE NOCASE, code")
+    return [Department.from_row(row) for row in rows]
+
+
+async def listed_with_people(db: Database) -> list[Listed]:
+    """Every listed department, by name, with how many people chose it."""
+    rows = await db.fetch_all(
+        "SELECT departments.*, (SELECT count(*) FROM users WHERE users.department ="
+        " departments.code COLLATE BINARY) AS people FROM departments"
+        " ORDER BY name COLLATE NOCASE, code"
+    )
+    return [Listed(Department.from_row(row), int(row["people"])) for row in rows]
+
+
+async def codes(db: Database | Transaction) -> frozenset[str]:
+    """The listed codes (empty when organizers keep no list)."""
+    rows = await db.fetch_all("SELECT code FROM departments")
+    return frozenset(str(row["code"]) for row in rows)
+
+
+async def choices(db: Database) -> list[tuple[str, str]]:
+    """The list as a form's choices, (code, "Name (CODE)") by name; empty without a list."""
+    return [(d.code, d.label) for d in await list_departments(db)]
+
+
+async def name_of(db: Database, code: str) -> str | None:
+    """The listed name of a code, or None (no list, empty, or a value not on it)."""
+    if not code:
+        return None
+    value = await db.fetch_value(
+        "SELECT name FROM departments WHERE code = ? COLLATE BINARY", (code,)
+    )
+    return None if value is None else str(value)
+
+
+async def unlisted_values(db: Database | Transaction) -> list[Unlisted]:
+    """The values people hold that are not listed codes, most held first (blanks left out)."""
+    rows = await db.fetch_all(
+        "SELECT department AS value, count(*) AS people FROM users WHERE department <> ''"
+        " AND department COLLATE BINARY NOT IN (SELECT code FROM departments)"
+        " GROUP BY department ORDER BY people DESC, department"
+    )
+    return [Unlisted(str(row["value"]), int(row["people"])) for row in rows]
+
+
+async def history(db: Database, *, limit: int = 20) -> list[Row]:
+    """The latest changes to the list and merges, newest first, with who made them."""
+    return await db.fetch_all(
+        "SELECT audit_log.*, users.display_name AS actor FROM audit_log"
+        " LEFT JOIN users ON users.id = audit_log.actor_id"
+        " WHERE audit_log.contest_id IS NULL AND audit_log.action LIKE 'department%'"
+        " ORDER BY audit_log.id DESC LIMIT ?",
+        (limit,),
+    )
+
+
+# People's choice.
+
+
+async def refuse_unlisted(db: Database, fields: Mapping[str, str]) -> None:
+    """Refuse a sign-up or invitation form whose department is not on the list (when there is
+    one), naming every other problem of the form's fields along with it.
+
+    Called before the account is made (the same way whether or not the address is taken,
+    so it tells nothing about who has an account)."""
+    listed = await codes(db)
+    if not users.department_error(fields.get("department", ""), listed):
+        return
+    errors = users.profile_errors(dict(fields), listed)
+    if "email" in fields and (problem := email_error(normalize_email(fields["email"]))):
+        errors["email"] = problem
+    if "password" in fields and (problem := users.password_error(fields["password"])):
+        errors["password"] = problem
+    raise ValidationError(errors)
+
+
+async def set_user_department(db: Database, *, user_id: int, value: str) -> str:
+    """Change someone's own department (a listed code, or empty for "not listed"; any short
+    text without a list); return it as stored. Keeping an unlisted value already held is
+    allowed, so saving the account form unchanged never fails."""
+    department = normalize_code(value)
+    async with db.transaction() as tx:
+        current = await tx.fetch_value("SELECT department FROM users WHERE id = ?", (user_id,))
+        if current is None:
+            raise NotFound("There is no such account.")
+        if department == current:
+            return department
+        if problem := users.department_error(department, await codes(tx)):
+            raise ValidationError({"department": problem})
+        await tx.execute("UPDATE users SET department = ? WHERE id = ?", (department, user_id))
+    return department
+
+
+# Keeping the list.
+
+
+async def _record(
+    tx: Transaction, *, actor_id: int | None, action: str, details: str, now: datetime
+) -> None:
+    await tx.execute(
+        "INSERT INTO audit_log (contest_id, actor_id, action, details, at)"
+        " VALUES (NULL, ?, ?, ?, ?)",
+        (actor_id, action, details, to_db(now)),
+    )
+
+
+async def _clashes(
+    tx: Transaction, *, code: str, name: str, other_than: int | None = None
+) -> dict[str, str]:
+    """The code and name taken by another listed department."""
+    errors: dict[str, str] = {}
+    for row in await tx.fetch_all("SELECT * FROM departments"):
+        if row["id"] == other_than:
+            continue
+        if row["code"] == code:
+            errors["code"] = f"{code} is already the code of “{row['name']}”."
+        if _fold(row["name"]) == _fold(name):
+            errors["name"] = f"“{row['name']}” is already the name of {row['code']}."
+    return errors
+
+
+def _checked(code: str, name: str) -> tuple[str, str]:
+    code, name = normalize_code(code), normalize_name(name)
+    errors = {}
+    if problem := code_error(code):
+        errors["code"] = problem
+    if problem := name_error(name):
+        errors["name"] = problem
+    if errors:
+        raise ValidationError(errors)
+    return code, name
+
+
+async def _people_with(tx: Transaction, code: str) -> int:
+    count = await tx.fetch_value(
+        "SELECT count(*) FROM users WHERE department = ? COLLATE BINARY", (code,)
+    )
+    return int(count)
+
+
+def _people(count: int) -> str:
+    return f"{count} {'person' if count == 1 else 'people'}"
+
+
+async def add_department(
+    db: Database, *, code: str, name: str, actor_id: int | None, now: datetime
+) -> int:
+    """Add a department to the list and return its id. People who already hold its code (typed
+    before the list) count as its members at once."""
+    code, name = _checked(code, name)
+    async with db.transaction() as tx:
+        if errors := await _clashes(tx, code=code, name=name):
+            raise ValidationError(errors)
+        count = await tx.fetch_value("SELECT count(*) FROM departments")
+        if int(count) >= MAX_DEPARTMENTS:
+            raise ValidationError(
+                {"code": f"The list holds {MAX_DEPARTMENTS:,} departments at most."}
+            )
+        department_id = await tx.execute(
+            "INSERT INTO departments (code, name, created_at) VALUES (?, ?, ?)",
+            (code, name, to_db(now)),
+        )
+        held = await _people_with(tx, code)
+        joined = f" ({_people(held)} already had {code})" if held else ""
+        await _record(
+            tx,
+            actor_id=actor_id,
+            action="department_add",
+            details=f"Added {code}: {name}{joined}",
+            now=now,
+        )
+    return department_id
+
+
+async def get_department(db: Database | Transaction, department_id: int) -> Department:
+    """The listed department with that id; NotFound if there is none (removed meanwhile)."""
+    row = await db.fetch_one("SELECT * FROM departments WHERE id = ?", (department_id,))
+    if row is None:
+        raise NotFound("That department is not on the list any more.")
+    return Department.from_row(row)
+
+
+async def change_department(
+    db: Database,
+    department_id: int,
+    *,
+    code: str,
+    name: str,
+    actor_id: int | None,
+    now: datetime,
+) -> int:
+    """Rename a department (its name, its code or both). A new code moves the people who held
+    the old one to it; return how many moved."""
+    code, name = _checked(code, name)
+    async with db.transaction() as tx:
+        before = await get_department(tx, department_id)
+        if errors := await _clashes(tx, code=code, name=name, other_than=department_id):
+            raise ValidationError(errors)
+        if (code, name) == (before.code, before.name):
+            return 0
+        await tx.execute(
+            "UPDATE departments SET code = ?, name = ? WHERE id = ?", (code, name, department_id)
+        )
+        moved = 0
+        if code != before.code:
+            moved = await tx.execute_rowcount(
+                "UPDATE users SET department = ? WHERE department = ? COLLATE BINARY",
+                (code, before.code),
+            )
+        changes = []
+        if code != before.code:
+            changes.append(f"code {before.code} → {code} ({_people(moved)} moved)")
+        if name != before.name:
+            changes.append(f"name “{before.name}” → “{name}”")
+        await _record(
+            tx,
+            actor_id=actor_id,
+            action="department_change",
+            details=f"Changed {before.code}: " + ", ".join(changes),
+            now=now,
+        )
+    return moved
+
+
+async def remove_department(
+    db: Database, department_id: int, *, actor_id: int | None, now: datetime
+) -> int:
+    """Take a department off the list; return how many people hold its code. They keep it (as
+    an unlisted value, to merge elsewhere; adding the code again brings them back)."""
+    async with db.transaction() as tx:
+        department = await get_department(tx, department_id)
+        await tx.execute("DELETE FROM departments WHERE id = ?", (department_id,))
+        held = await _people_with(tx, department.code)
+        kept = f" ({_people(held)} keep {department.code}, now unlisted)" if held else ""
+        await _record(
+            tx,
+            actor_id=actor_id,
+            action="department_remove",
+            details=f"Removed {department.code}: {department.name}{kept}",
+            now=now,
+        )
+    return held
+
+
+async def merge_values(
+    db: Database, values: Iterable[str], *, code: str, actor_id: int | None, now: datetime
+) -> int:
+    """Give everyone who holds one of the unlisted ``values`` the listed ``code`` instead;
+    return how many people changed. Every value must still be unlisted and held (the page may
+    be old); the merge is written to the audit log."""
+    chosen = list(dict.fromkeys(value for value in values if value))
+    target = normalize_code(code)
+    errors: dict[str, str] = {}
+    if not chosen:
+        errors["values"] = "Tick the values to merge."
+    elif len(chosen) > MAX_MERGE_VALUES:
+        errors["values"] = f"Merge at most {MAX_MERGE_VALUES} values at once."
+    if not target:
+        errors["code"] = "Choose the department to merge them into."
+    if errors:
+        raise ValidationError(errors)
+    async with db.transaction() as tx:
+        if target not in await codes(tx):
+            raise ValidationError({"code": "Choose the department to merge them into."})
+        held = {item.value: item.people for item in await unlisted_values(tx)}
+        gone = [value for value in chosen if value not in held]
+        if gone:
+            shown = ", ".join(f"“{value[:MAX_SHOWN_TEXT]}”" for value in gone[:5])
+            raise ValidationError(
+                {
+                    "values": f"{shown} {'is' if len(gone) == 1 else 'are'} no longer an"
+                    " unlisted value (merged or listed meanwhile); reload the page and"
+                    " choose again."
+                }
+            )
+        changed = 0
+        for value in chosen:
+            changed += await tx.execute_rowcount(
+                "UPDATE users SET department = ? WHERE department = ? COLLATE BINARY",
+                (target, value),
+            )
+        merged = ", ".join(f"“{value}” ({held[value]})" for value in chosen)
+        await _record(
+            tx,
+            actor_id=actor_id,
+            action="department_merge",
+            details=f"Merged {merged} into {target}: {_people(changed)}",
+            now=now,
+        )
+    return changed
+
+
+# Importing a CSV file.
+
+
+@dataclass(frozen=True)
+class _Line:
+    line: int
+    text: str
+    code: str
+    name: str
+
+
+def _decode(data: bytes) -> str:
+    if not data.strip():
+        raise ValidationError({FILE_FIELD: "Choose a CSV file of codes and names to import."})
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ValidationError(
+            {
+                FILE_FIELD: f"The file is {len(data) / 1024:,.0f} KB; a department list must"
+                f" stay under {MAX_IMPORT_BYTES // 1024} KB."
+            }
+        )
+    if data.startswith(_EXCEL_SIGNATURES):
+        raise ValidationError(
+            {FILE_FIELD: "This is a spreadsheet workbook, not CSV. " + _SAVE_AS_UTF8}
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ValidationError(
+            {FILE_FIELD: f"Line {line} is not UTF-8 text. " + _SAVE_AS_UTF8}
+        ) from error
+    if "\x00" in text:
+        raise ValidationError({FILE_FIELD: "This file is not plain text. " + _SAVE_AS_UTF8})
+    return text
+
+
+def _delimiter(first_line: str) -> str:
+    counts = {d: first_line.count(d) for d in ",;\t"}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _heading(cell: str) -> str:
+    return "".join(ch for ch in cell.lower() if ch.isalnum())
+
+
+def _rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """The file's non-blank rows with the line each starts on."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    line = 1
+    try:
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                yield line, row
+            line = reader.line_num + 1
+    except csv.Error as error:
+        raise ValidationError(
+            {FILE_FIELD: f"Line {line} could not be read as CSV ({error}). " + _SAVE_AS_UTF8}
+        ) from error
+
+
+def _columns(header: list[str]) -> tuple[int, int] | None:
+    """The code's and the name's column when the first row is a header, else None."""
+    headings = [_heading(cell) for cell in header]
+    code_at = next((i for i, h in enumerate(headings) if h in CODE_HEADINGS), None)
+    if code_at is None:
+        return None
+    name_at = next((i for i, h in enumerate(headings) if h in NAME_HEADINGS and i != code_at), None)
+    if name_at is None:
+        raise ValidationError(
+            {FILE_FIELD: "The first line names a code column but no name column: use code,name."}
+        )
+    return code_at, name_at
+
+
+def read_csv(data: bytes) -> tuple[list[_Line], list[Problem]]:
+    """The lines of an uploaded list (code,name; a header line optional), each checked alone
+    and against the file's other lines: the good lines, and the problems of the others."""
+    text = _decode(data)
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = _delimiter(first)
+    rows = list(_rows(text, delimiter))
+    if not rows:
+        raise ValidationError({FILE_FIELD: "The file holds no departments."})
+    columns = _columns(rows[0][1])
+    if columns is not None:
+        rows = rows[1:]
+    if not rows:
+        raise ValidationError({FILE_FIELD: "The file holds no departments."})
+    code_at, name_at = columns or (0, 1)
+    if len(rows) > MAX_IMPORT_ROWS:
+        raise ValidationError(
+            {
+                FILE_FIELD: f"The file has {len(rows):,} departments; import at most"
+                f" {MAX_IMPORT_ROWS:,} at a time."
+            }
+        )
+    lines: list[_Line] = []
+    problems: list[Problem] = []
+    codes_seen: dict[str, int] = {}
+    names_seen: dict[str, int] = {}
+    for number, row in rows:
+        shown = delimiter.join(row)[:MAX_SHOWN_TEXT]
+        code = normalize_code(row[code_at]) if code_at < len(row) else ""
+        name = normalize_name(row[name_at]) if name_at < len(row) else ""
+        extra = [cell for i, cell in enumerate(row) if i not in (code_at, name_at) and cell.strip()]
+        if extra and columns is None:
+            problems.append(
+                Problem(
+                    number,
+                    shown,
+                    "more than two columns: put a name that holds a comma in double quotes",
+                )
+            )
+            continue
+        reason = code_error(code) or name_error(name)
+        if reason is None and code in codes_seen:
+            reason = f"the code {code} is already on line {codes_seen[code]}"
+        if reason is None and _fold(name) in names_seen:
+            reason = f"the name “{name}” is already on line {names_seen[_fold(name)]}"
+        if reason is not None:
+            problems.append(Problem(number, shown, reason))
+            continue
+        codes_seen[code] = number
+        names_seen[_fold(name)] = number
+        lines.append(_Line(number, shown, code, name))
+    return lines, problems
+
+
+async def import_csv(
+    db: Database, data: bytes, *, actor_id: int | None, now: datetime
+) -> ImportSummary:
+    """Import a CSV file of departments, all or nothing: a new code is added, a listed code
+    takes the file's name, others stay as they are (the file removes nothing)."""
+    lines, problems = read_csv(data)
+    summary = ImportSummary()
+    async with db.transaction() as tx:
+        listed = {d.code: d for d in await list_departments(tx)}
+        in_file = {line.code for line in lines}
+        # Departments the file names take its names, so only the others' names can clash.
+        kept = {_fold(d.name): d.code for d in listed.values() if d.code not in in_file}
+        problems += [
+            Problem(line.line, line.text, f"“{line.name}” is already the name of {holder}")
+            for line in lines
+            if (holder := kept.get(_fold(line.name))) is not None
+        ]
+        if problems:
+            raise ImportRefused(sorted(problems, key=lambda problem: problem.line))
+        new = [line for line in lines if line.code not in listed]
+        if len(listed) + len(new) > MAX_DEPARTMENTS:
+            raise ValidationError(
+                {
+                    FILE_FIELD: f"The list would hold {len(listed) + len(new):,} departments;"
+                    f" it holds {MAX_DEPARTMENTS:,} at most."
+                }
+            )
+        renames = [
+            (listed[line.code], line)
+            for line in lines
+            if line.code in listed and listed[line.code].name != line.name
+        ]
+        # Names may pass from one department to another (even swap): free them all first.
+        for before, _ in renames:
+            await tx.execute(
+                "UPDATE departments SET name = ? WHERE id = ?", (f"\x01{before.id}", before.id)
+            )
+        for before, line in renames:
+            await tx.execute("UPDATE departments SET name = ? WHERE id = ?", (line.name, before.id))
+            summary.renamed.append(line.code)
+        for line in new:
+            await tx.execute(
+                "INSERT INTO departments (code, name, created_at) VALUES (?, ?, ?)",
+                (line.code, line.name, to_db(now)),
+            )
+            summary.added.append(line.code)
+        summary.unchanged = len(lines) - len(new) - len(renames)
+        if summary.added or summary.renamed:
+            details = str(summary).removesuffix(".")
+            if summary.added:
+                details += "; added " + ", ".join(summary.added)
+            if summary.renamed:
+                details += "; renamed " + ", ".join(summary.renamed)
+            await _record(
+                tx, actor_id=actor_id, action="department_import", details=details, now=now
+            )
+    return summary
