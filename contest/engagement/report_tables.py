@@ -57,7 +57,15 @@ PARTICIPANT_COLUMNS = (
 #: What the publication variant leaves out of the participants table: who they are, and how
 #: many entries they sent (beside the approved count, it would tell how many were turned down).
 PUBLICATION_OMITS = ("id", "display_name", "email", "entries_submitted")
-REPLY_COLUMNS = ("entry_id", "reply_id", "organizer", "replied_at", "hours_since_approval", "body")
+REPLY_COLUMNS = (
+    "entry_id",
+    "reply_id",
+    "organizer",
+    "replied_at",
+    "hours_since_submission",
+    "hours_since_approval",
+    "body",
+)
 JUDGE_PROGRESS_COLUMNS = ("judge", "scored", "in_queue")
 JUDGING_COLUMNS = (
     "rank",
@@ -160,11 +168,14 @@ async def _participants(db: Database, scope: Scope) -> Table:
 
 
 async def _replies(db: Database, scope: Scope) -> Table:
-    """Organizers' replies and how soon after approval they came, as on the dashboard (hours
-    are empty for an entry not approved; for publication, without email addresses)."""
+    """Organizers' replies and how soon after the entry's submission and its approval they
+    came, as the dashboard times them (hours since approval are empty for an entry not
+    approved; for publication, without email addresses)."""
     rows = await db.fetch_all(
         "SELECT replies.entry_id, replies.id, users.display_name AS organizer,"  # noqa: S608
         " replies.created_at, entries.status, replies.body,"
+        " CAST(strftime('%s', replies.created_at) AS INTEGER)"
+        "   - CAST(strftime('%s', entries.created_at) AS INTEGER) AS since_submission,"
         f" {seconds_since_approval('replies.created_at')} AS delay"
         " FROM replies JOIN entries ON entries.id = replies.entry_id"
         " LEFT JOIN users ON users.id = replies.author_id"
@@ -181,6 +192,7 @@ async def _replies(db: Database, scope: Scope) -> Table:
                 row["id"],
                 row["organizer"],
                 scope.local(row["created_at"]),
+                round(row["since_submission"] / 3600, 1),
                 round(row["delay"] / 3600, 1) if row["status"] == "approved" else None,
                 without_emails(row["body"]) if scope.publication else row["body"],
             )

@@ -28,9 +28,23 @@ def join_words(parts: list[str]) -> str:
     return f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
-def percent(share: float | None) -> str:
-    """A share as a whole percentage, or "no data yet"."""
-    return NO_DATA if share is None else f"{round(share * 100)}%"
+def percent(share: float | None, decimals: int = 0) -> str:
+    """A share as a percentage (``67%``, or ``17.4%`` with one decimal), or "no data yet"."""
+    return NO_DATA if share is None else f"{share * 100:.{decimals}f}%"
+
+
+def share_of(share: float | None, part: int, whole: int) -> str:
+    """A share with one decimal and what it is made of: ``17.4% (16 of 92)``."""
+    return NO_DATA if share is None else f"{percent(share, 1)} ({part:,} of {whole:,})"
+
+
+def first_day(entries: int, answered: int) -> str:
+    """Entries still inside their first 24 hours: ``3 entries in their first 24 hours, 1
+    already answered``."""
+    return (
+        f"{plural(entries, 'entry', 'entries')} in {'its' if entries == 1 else 'their'}"
+        f" first 24 hours, {answered:,} already answered"
+    )
 
 
 def duration(span: timedelta | None) -> str:
@@ -129,10 +143,24 @@ def _replies(e: Engagement) -> list[str]:
         return []
     sentences = []
     if replies.share_within_day is not None:
-        text = f"Organizers replied to {percent(replies.share_within_day)} of entries within a day"
+        text = (
+            f"Organizers replied to {percent(replies.share_within_day, 1)} of entries within"
+            f" 24 hours of submission ({replies.answered_within_day:,} of"
+            f" {replies.day_passed:,})"
+        )
         if replies.median_first_reply is not None:
-            text += f"; the median first reply came after {duration(replies.median_first_reply)}"
+            text += (
+                f"; the median first reply came {duration(replies.median_first_reply)}"
+                " after approval"
+            )
         sentences.append(text + ".")
+    if replies.in_first_day:
+        verb = "is" if replies.in_first_day == 1 else "are"
+        sentences.append(
+            f"{plural(replies.in_first_day, 'entry', 'entries')} {verb} still inside"
+            f" {'its' if replies.in_first_day == 1 else 'their'} first 24 hours"
+            f" ({replies.in_first_day_answered:,} already answered)."
+        )
     if replies.waiting:
         verb = "is" if replies.waiting == 1 else "are"
         sentences.append(

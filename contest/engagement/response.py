@@ -11,7 +11,7 @@ from contest.contests.model import Contest
 from contest.core.clock import from_db, to_db
 from contest.core.db import Database
 from contest.entries.text import normalize_tag
-from contest.gallery.views import shares_by_network
+from contest.gallery.views import arrivals_by_source, shares_by_network
 from contest.judging.panel import entry_coverage, panel_progress
 from contest.voting.likes import ENTRY_LIKES, ENTRY_PICKS
 
@@ -51,7 +51,10 @@ class NetworkShares:
 
 @dataclass(frozen=True)
 class PublicFigures:
-    """The public's response: likes, voters, views, shares, favourites and Library picks."""
+    """The public's response: likes, voters, views, shares, favourites and Library picks.
+
+    A view is one browser opening an entry's page on a day, staff and bots apart (see
+    ``contest.gallery.views``)."""
 
     likes: int  # People's Choice likes: not organizers' picks, not voided
     voters: int
@@ -59,6 +62,7 @@ class PublicFigures:
     views: int
     shares: int
     networks: tuple[NetworkShares, ...]
+    arrival_sources: tuple[Count, ...]  # arrivals from outside per source, most first
     top_entries: tuple[RankedEntry, ...]
     top_hashtags: tuple[Count, ...]  # besides the contest's own, which every entry carries
     official_hashtag: str
@@ -76,25 +80,43 @@ class WaitingEntry:
 
 @dataclass(frozen=True)
 class ReplyFigures:
-    """How the organizers answered approved entries, timed from each one's approval.
+    """How the organizers answered approved entries.
 
-    Organizers can only reply to an entry once it is public (the reply form is on the public
-    entry page), so pending entries are not waiting for them yet and the clock starts when the
-    entry was approved: ``moderated_at``, which for an approved entry is its latest approval.
+    The headline is the library's own measure (the one its survey quotes): approved entries
+    with a staff reply within 24 hours of their submission, over the approved entries whose
+    first 24 hours have passed. Entries still inside their first 24 hours are counted apart
+    (with those of them already answered), so a partial day never reads as 100%.
+
+    The second figure times the same from each entry's approval (``moderated_at``, for an
+    approved entry its latest approval), when it became public and organizers could reply on
+    its page: replied within 24 hours of approval, over entries approved 24 hours ago or more.
+    The median and the waiting list are timed from approval too.
     """
 
     entries: int
     answered: int
-    answered_within_day: int
-    had_a_day: int  # entries a day old or more, or answered within a day: the fair denominator
-    median_first_reply: timedelta | None
+    day_passed: int  # approved entries submitted 24 hours ago or more
+    answered_within_day: int  # of those, a reply within 24 hours of submission
+    in_first_day: int  # approved entries submitted less than 24 hours ago
+    in_first_day_answered: int  # of those, already answered
+    approval_day_passed: int  # approved entries approved 24 hours ago or more
+    answered_within_day_of_approval: int  # of those, a reply within 24 hours of approval
+    median_first_reply: timedelta | None  # from approval
     waiting: int
     oldest_waiting: tuple[WaitingEntry, ...]
 
     @property
     def share_within_day(self) -> float | None:
-        """Of entries that have had a day, the share answered within it; None before any."""
-        return self.answered_within_day / self.had_a_day if self.had_a_day else None
+        """The headline: of entries whose first 24 hours have passed, the share answered
+        within 24 hours of submission; None before any."""
+        return self.answered_within_day / self.day_passed if self.day_passed else None
+
+    @property
+    def share_within_day_of_approval(self) -> float | None:
+        """Of entries approved 24 hours ago or more, the share answered within 24 hours of
+        approval; None before any."""
+        passed = self.approval_day_passed
+        return self.answered_within_day_of_approval / passed if passed else None
 
 
 @dataclass(frozen=True)
@@ -186,6 +208,9 @@ async def public_figures(db: Database, contest: Contest) -> PublicFigures:
         views=int(views),
         shares=sum(network.clicks for network in networks),
         networks=networks,
+        arrival_sources=tuple(
+            Count(name, n) for name, n in await arrivals_by_source(db, contest_id)
+        ),
         top_entries=tuple(e for e in top if e.likes or e.views or e.picks),
         top_hashtags=tuple(Count(row["tag"], row["n"]) for row in hashtags),
         official_hashtag=contest.settings.hashtag,
@@ -207,29 +232,48 @@ def seconds_since_approval(at: str) -> str:
     )
 
 
+#: Seconds from an entry's submission to its first reply (NULL without a reply).
+SECONDS_SINCE_SUBMISSION = (
+    "CAST(strftime('%s', min(replies.created_at)) AS INTEGER)"
+    " - CAST(strftime('%s', entries.created_at) AS INTEGER)"
+)
+
+
 async def reply_figures(db: Database, contest_id: int, *, now: datetime) -> ReplyFigures:
-    """First-reply delays on approved entries, counted from their approval."""
+    """Replies to approved entries within a day of submission (the headline) and of approval,
+    the median time to a first reply, and the entries still waiting, as of ``now``."""
     rows = await db.fetch_all(
-        f"SELECT entries.id, entries.title, {APPROVED_AT} AS approved_at,"  # noqa: S608
-        f" {seconds_since_approval('min(replies.created_at)')} AS delay"
+        f"SELECT entries.id, entries.title, entries.created_at, {APPROVED_AT} AS approved_at,"  # noqa: S608
+        f" {seconds_since_approval('min(replies.created_at)')} AS delay,"
+        f" {SECONDS_SINCE_SUBMISSION} AS since_submission"
         " FROM entries LEFT JOIN replies ON replies.entry_id = entries.id"
         " WHERE entries.contest_id = ? AND entries.status = 'approved'"
         " GROUP BY entries.id ORDER BY approved_at, entries.id",
         (contest_id,),
     )
     limit = REPLY_WITHIN.total_seconds()
-    delays = [row["delay"] for row in rows if row["delay"] is not None]
+    day_ago = to_db(now - REPLY_WITHIN)
+    answered = [row for row in rows if row["delay"] is not None]
     waiting = [row for row in rows if row["delay"] is None]
-    within = sum(1 for delay in delays if delay <= limit)
-    # Entries had their day if answered at all (a late answer came after it) or public long
-    # enough; a fresh entry nobody answered yet is neither a success nor a failure.
-    day_old = to_db(now - REPLY_WITHIN)
-    had_a_day = len(delays) + sum(1 for row in waiting if row["approved_at"] <= day_old)
+    passed = [row for row in rows if row["created_at"] <= day_ago]
+    fresh = [row for row in rows if row["created_at"] > day_ago]
+    approval_passed = [row for row in rows if row["approved_at"] <= day_ago]
+    delays = [row["delay"] for row in answered]
     return ReplyFigures(
         entries=len(rows),
-        answered=len(delays),
-        answered_within_day=within,
-        had_a_day=had_a_day,
+        answered=len(answered),
+        day_passed=len(passed),
+        answered_within_day=sum(
+            1
+            for r in passed
+            if r["since_submission"] is not None and r["since_submission"] <= limit
+        ),
+        in_first_day=len(fresh),
+        in_first_day_answered=sum(1 for row in fresh if row["delay"] is not None),
+        approval_day_passed=len(approval_passed),
+        answered_within_day_of_approval=sum(
+            1 for r in approval_passed if r["delay"] is not None and r["delay"] <= limit
+        ),
         median_first_reply=timedelta(seconds=statistics.median(delays)) if delays else None,
         waiting=len(waiting),
         oldest_waiting=tuple(

@@ -99,17 +99,22 @@ async def test_public_response_counts_likes_voters_picks_views_and_shares(
     assert [e.title for e in public.picked_entries] == ["Lamplight", "Moon"]
 
 
-async def test_staff_response_share_within_a_day_median_and_waiting(
+async def test_staff_response_within_a_day_of_submission_and_of_approval(
     db: Database, passwords: Passwords
 ) -> None:
     known = await build(db, passwords)
     replies = (await engagement(db, known.contest, now=NOW)).replies
-    # Approved entries, timed from their approval: Lamplight (2 h), Steps (8 h after its late
-    # approval), Moon (none, public for 3 days) and Stacks (none, public for 9 hours: it has not
-    # had its day yet). Atrium is pending: nobody can reply to it yet, so it is not waiting.
-    assert (replies.entries, replies.answered, replies.answered_within_day) == (4, 2, 2)
-    assert replies.had_a_day == 3
-    assert replies.share_within_day == pytest.approx(2 / 3)
+    # From submission: Lamplight answered after 2 h; Steps after 3 days; Moon never, sent 3
+    # days ago. Stacks was sent 9 hours ago: inside its first 24 hours, not yet a failure.
+    # Atrium is pending: nobody can reply to it yet, so it is neither counted nor waiting.
+    assert (replies.entries, replies.answered) == (4, 2)
+    assert (replies.answered_within_day, replies.day_passed) == (1, 3)
+    assert replies.share_within_day == pytest.approx(1 / 3)
+    assert (replies.in_first_day, replies.in_first_day_answered) == (1, 0)
+    # From approval: Lamplight (2 h) and Steps (8 h after its late approval) within a day,
+    # Moon not; Stacks was approved 9 hours ago.
+    assert (replies.answered_within_day_of_approval, replies.approval_day_passed) == (2, 3)
+    assert replies.share_within_day_of_approval == pytest.approx(2 / 3)
     assert replies.median_first_reply == timedelta(hours=5)
     assert replies.waiting == 2
     assert replies.oldest_waiting == (
@@ -117,9 +122,10 @@ async def test_staff_response_share_within_a_day_median_and_waiting(
         WaitingEntry(known.entries["stacks"], "Stacks", NOW.replace(day=7, hour=1)),
     )
     # A day later Stacks has had its day without a reply.
-    later = await engagement(db, known.contest, now=NOW + timedelta(days=1))
-    assert later.replies.had_a_day == 4
-    assert later.replies.share_within_day == 0.5
+    later = (await engagement(db, known.contest, now=NOW + timedelta(days=1))).replies
+    assert (later.answered_within_day, later.day_passed, later.in_first_day) == (1, 4, 0)
+    assert later.share_within_day == 0.25
+    assert later.share_within_day_of_approval == 0.5
 
 
 async def test_judging_progress(db: Database, passwords: Passwords) -> None:
@@ -194,8 +200,9 @@ async def test_summary_reads_like_a_librarian_wrote_it(db: Database, passwords: 
         "The library picked 2 favourites.",
         "Entries were viewed 5 times and shared 4 times, most often on WhatsApp (2).",
         "Besides #DayAndNightAtTheLibrary, the most used hashtag was #library (3 entries).",
-        "Organizers replied to 67% of entries within a day;"
-        " the median first reply came after 5 hours.",
+        "Organizers replied to 33.3% of entries within 24 hours of submission (1 of 3);"
+        " the median first reply came 5 hours after approval.",
+        "1 entry is still inside its first 24 hours (0 already answered).",
         "2 entries are still waiting for a reply.",
         "1 of the 4 entries has been scored by at least 2 judges.",
     ]

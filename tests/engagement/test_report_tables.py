@@ -237,7 +237,7 @@ async def test_views_and_shares_per_local_day(db: Database, scenario: Scenario) 
     )
 
 
-async def test_replies_with_hours_since_approval_as_the_dashboard_counts(
+async def test_replies_with_hours_since_submission_and_approval_as_the_dashboard_counts(
     db: Database, scenario: Scenario
 ) -> None:
     s = scenario
@@ -248,7 +248,8 @@ async def test_replies_with_hours_since_approval_as_the_dashboard_counts(
             first,
             "Libby Org",
             "2026-02-12T14:30:00+08:00",
-            1.0,  # approved at 05:30 UTC, replied at 06:30
+            3.5,  # sent at 03:00 UTC
+            1.0,  # approved at 05:30, replied at 06:30
             "Lovely light on the shelves.",
         ),
         (
@@ -256,6 +257,7 @@ async def test_replies_with_hours_since_approval_as_the_dashboard_counts(
             second,
             "Libby Org",
             "2026-02-14T11:00:00+08:00",
+            48.0,
             45.5,
             "Shared on our page today.",
         ),
@@ -265,6 +267,7 @@ async def test_replies_with_hours_since_approval_as_the_dashboard_counts(
         on_rejected,
         "Libby Org",
         "2026-02-16T10:06:00+08:00",
+        24.1,  # sent on the 15th at 02:00 UTC
         None,  # never approved, so never public: no staff-response clock
         "Sorry, it is too blurry.",
     )

@@ -11,6 +11,7 @@ from starlette.routing import Route
 from contest.engagement import report_tables, report_text
 from contest.engagement.charts import BarChart, bar_chart, daily_chart
 from contest.engagement.figures import Engagement, engagement
+from contest.gallery import views
 from contest.web.context import now, organizer_contest, services
 from contest.web.rendering import render
 
@@ -45,6 +46,7 @@ async def _page(request: Request, template: str, *, for_report: bool = False) ->
         "contest": contest,
         "e": figures,
         "charts": charts(figures),
+        "view_definition": views.DEFINITION,
     }
     if for_report:
         context |= {

@@ -35,7 +35,6 @@ from contest.web.context import (
     require_user,
     services,
 )
-from contest.web.middleware import issued_today
 from contest.web.public.gallery_pages import (
     GalleryQuery,
     Links,
@@ -272,22 +271,26 @@ async def entry_page(request: Request) -> Response:
 
 
 async def _count_view(request: Request, contest: Contest, entry: Row) -> None:
-    agent = request.headers.get("user-agent", "")
-    if views.is_bot(agent):
-        return
-    svc = services(request)
-    # A browser that sent no cookie gets a new id on every request, so on the day its id was
-    # issued (or without one) a visitor is keyed by address and agent; later by the id.
-    browser = browser_id(request)
-    new = request.scope["state"].get("browser_id_is_new")
-    first_day = new or issued_today(browser, now(request))
-    known = "" if first_day else browser
-    visitor = views.visitor_key(svc.config.secret_key or "", known, client_address(request), agent)
-    await views.record_view(
-        svc.db,
+    """Hand the request's browser id, agent and sources to the view counter."""
+    headers, query = request.headers, request.query_params
+    visit = views.Visit(
+        browser=browser_id(request),  # on a first visit, the id this response hands out
+        user_agent=headers.get("user-agent", ""),
+        channel=query.get("src", ""),
+        utm_source=query.get("utm_source", ""),
+        referrer=headers.get("referer", ""),
+        site_host=request.url.hostname or "",
+        fetch_dest=headers.get("sec-fetch-dest", ""),
+        purpose=headers.get("sec-purpose", headers.get("purpose", "")),
+        method=request.method,
+    )
+    await views.count_view(
+        services(request).db,
+        services(request).config.secret_key or "",
         entry_id=entry["id"],
-        visitor=visitor,
-        source=request.query_params.get("src", ""),
+        author_id=entry["participant_id"],
+        viewer=await current_user(request),
+        visit=visit,
         tz_name=contest.settings.timezone,
         now=now(request),
     )

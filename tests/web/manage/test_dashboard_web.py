@@ -7,6 +7,7 @@ import pytest
 
 from contest.engagement import report_tables
 from tests.conftest import Site
+from tests.engagement import reply_data
 from tests.engagement.engagement_data import (
     NOW,
     ORGANIZER_EMAIL,
@@ -97,6 +98,10 @@ def test_dashboard_shows_every_figure_of_the_known_contest(site: Site, known: Kn
         "Entry views": "5",
         "Share clicks": "4",
     }
+    definition = "A view is one browser opening an entry's page on a day;"
+    assert text(page.split('id="view-definition">')[1].split("</small>")[0]).startswith(definition)
+    assert text(page.split('id="views-defined">')[1].split("</p>")[0]).startswith(definition)
+    assert table(page, "arrival-sources") == [["Facebook", "1"], ["WhatsApp", "1"]]
     networks = {row[0]: row[1:] for row in table(page, "shares-by-network-table")}
     assert networks["WhatsApp"] == ["2", "1"]
     assert networks["Facebook"] == ["1", "1"]
@@ -110,12 +115,14 @@ def test_dashboard_shows_every_figure_of_the_known_contest(site: Site, known: Kn
     assert table(page, "top-hashtags")[0] == ["#library", "3"]
     assert table(page, "library-picks") == [["Lamplight", "1"], ["Moon", "1"]]
     assert facts(page, "staff-facts") == {
-        "Replied within a day": "67% (2 of 3)",
-        "Median time to first reply": "5 hours",
+        "Replied within a day of submission": "33.3% (1 of 3)",
+        "Still inside their first 24 hours": "1 (0 already answered)",
+        "Replied within a day of approval": "66.7% (2 of 3)",
+        "Median time from approval to first reply": "5 hours",
         "Approved entries with a reply": "2 of 4",
         "Still waiting for a reply": "2",
     }
-    assert "Counted over approved entries, from the moment each was approved" in page
+    assert "“Within a day of submission” is the measure libraries quote" in page
     waiting_list = page.split('id="waiting">')[1].split("</ul>")[0]
     # Approval times in Hong Kong; the pending Atrium is not listed: nobody can reply to it yet.
     assert text(waiting_list) == "Moon · approved 4 Mar 12:00 Stacks · approved 7 Mar 09:00"
@@ -126,6 +133,35 @@ def test_dashboard_shows_every_figure_of_the_known_contest(site: Site, known: Kn
         "Reviews given": "3",
     }
     assert table(page, "judges-progress") == [["Judge One", "2", "4"], ["Judge Two", "1", "4"]]
+
+
+def test_the_reply_headline_is_the_librarys_measure_and_a_partial_day_stands_apart(
+    site: Site,
+) -> None:
+    site.clock.moment = reply_data.NOW
+    built = site.run(reply_data.build, site.db, site.passwords, site.storage)
+    site.sign_in(reply_data.ORGANIZER_EMAIL)
+    base = f"/manage/contests/{built.contest.id}"
+    page = site.client.get(f"{base}/dashboard").text
+    headline = text(page.split('id="reply-headline">')[1].split("</li>")[0])
+    assert headline == (
+        "17.4% (16 of 92) replied within a day of submission"
+        " 4 more in their first 24 hours, 1 already answered"
+    )
+    staff = facts(page, "staff-facts")
+    assert staff["Replied within a day of submission"] == "17.4% (16 of 92)"
+    assert staff["Still inside their first 24 hours"] == "4 (1 already answered)"
+    assert staff["Replied within a day of approval"] == "39.1% (36 of 92)"
+    assert staff["Approved entries with a reply"] == "37 of 96"
+    report = site.client.get(f"{base}/report").text
+    assert facts(report, "staff-facts") == staff
+    summary = text(report.split('id="summary">')[1].split("</div>")[0])
+    assert "replied to 17.4% of entries within 24 hours of submission (16 of 92)" in summary
+    # The replies download times each reply from submission as well as from approval.
+    rows = site.client.get(f"{base}/report/replies.json").json()["rows"]
+    within = {r["entry_id"] for r in rows if r["hours_since_submission"] <= 24}
+    assert len(rows) == 37 and len(within) == 17  # 16, and the fresh entry's answer
+    assert within - set(built.past) == {built.fresh[0]}
 
 
 def test_dashboard_charts_have_titles_and_tables_with_the_daily_numbers(
@@ -187,8 +223,10 @@ def test_empty_contest_pages_say_no_data_yet(site: Site) -> None:
         for chart in ("entries", "likes", "views", "shares"):
             figure = page.split(f'id="{chart}-per-day"')[1].split("</figure>")[0]
             assert text(figure).endswith("per day No data yet."), figure
-        assert facts(page, "staff-facts")["Replied within a day"] == "no data yet"
-        assert facts(page, "staff-facts")["Median time to first reply"] == "no data yet"
+        staff = facts(page, "staff-facts")
+        assert staff["Replied within a day of submission"] == "no data yet"
+        assert staff["Replied within a day of approval"] == "no data yet"
+        assert staff["Median time from approval to first reply"] == "no data yet"
         assert facts(page, "participant-facts")["Entries per participant"] == "no data yet"
         assert table(page, "top-hashtags") == [
             ["No other hashtags yet: every entry carries #DayAndNightAtTheLibrary."]
@@ -215,7 +253,7 @@ def test_participants_and_judges_are_refused(site: Site, role: str, name: str) -
     response = site.client.get(f"/manage/contests/{contest.id}/{name}")
     assert response.status_code == 403
     assert "This page is for organizers" in response.text
-    assert "Replied within a day" not in response.text
+    assert "Replied within a day of submission" not in response.text
 
 
 @pytest.mark.parametrize("name", ["dashboard", "report"])
