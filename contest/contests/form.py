@@ -204,6 +204,7 @@ def parse_contest_form(form: FormValues) -> ContestSettings:
         award_peoples_choice=form.has("award_peoples_choice"),
         award_per_category=form.has("award_per_category"),
         allow_multiple_awards=form.has("allow_multiple_awards"),
+        one_judged_prize_per_person=form.has("one_judged_prize_per_person"),
         is_published=form.has("is_published"),
         licence_text=licence_text,
         description_required=form.has("description_required"),
@@ -240,18 +241,44 @@ def settings_to_form(settings: ContestSettings) -> FormValues:
         values[name] = local_input_value(getattr(settings.schedule, name), settings.timezone)
     for row, criterion in enumerate(settings.criteria):
         values[f"criterion_{row}_name"] = criterion.name
-        values[f"criterion_{row}_weight"] = f"{criterion.weight:g}"
+        values[f"criterion_{row}_weight"] = f"{criterion.weight:.15g}"
     for flag in (
         "award_champion",
         "award_peoples_choice",
         "award_per_category",
         "allow_multiple_awards",
+        "one_judged_prize_per_person",
         "is_published",
         "description_required",
         "hide_counts",
     ):
         if getattr(settings, flag):
             values[flag] = "on"
+    return FormValues.of(values)
+
+
+def form_fields(setting: str) -> list[str]:
+    """The names of the form's fields that say a setting (the rubric's rows for "criteria")."""
+    if setting == "criteria":
+        return [
+            f"criterion_{row}_{part}" for row in range(RUBRIC_ROWS) for part in ("name", "weight")
+        ]
+    if setting == "schedule":
+        return list(SCHEDULE_LABELS)
+    return [setting]
+
+
+def with_settings_kept(
+    form: FormValues, settings: ContestSettings, kept: tuple[str, ...]
+) -> FormValues:
+    """The form as typed, but the ``kept`` settings as stored (a refused form shows again
+    with the locked rules as they are, not as someone posted them)."""
+    stored = settings_to_form(settings)
+    locked = {name for setting in kept for name in form_fields(setting)}
+    values: dict[str, str | list[str]] = {
+        name: form.getlist(name) for name in form.as_dict() if name not in locked
+    }
+    values |= {name: stored.getlist(name) for name in locked}
     return FormValues.of(values)
 
 

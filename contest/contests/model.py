@@ -6,7 +6,7 @@ builds them from what an organizer typed, and every other package reads them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 from contest.contests.phases import Phase, Schedule, phase_at, status_line
@@ -32,6 +32,61 @@ DEFAULT_LICENCE = (
 
 #: Contests stay on the home page this long after their winners are announced.
 RECENT_RESULTS_DAYS = 30
+
+#: Each setting's name in words, for messages and the audit log (the calendar's dates are
+#: named by ``form.SCHEDULE_LABELS``).
+SETTING_LABELS = {
+    "title": "Title",
+    "theme": "Theme",
+    "description_md": "Description",
+    "rules_md": "Rules",
+    "hashtag": "Hashtag",
+    "timezone": "Time zone",
+    "eligible_affiliations": "Who may enter",
+    "max_entries_per_participant": "Photos allowed per participant",
+    "schedule": "Calendar",
+    "categories": "Categories",
+    "criteria": "Judging criteria and weights",
+    "scale_min": "Lowest score",
+    "scale_max": "Highest score",
+    "award_champion": "Champion award",
+    "award_runners_up": "Runners-up",
+    "award_peoples_choice": "People's Choice award",
+    "award_per_category": "Best in each category",
+    "allow_multiple_awards": "One photo may win more than one judges' award",
+    "one_judged_prize_per_person": "One judged prize per person",
+    "is_published": "Published",
+    "licence_text": "How the organizers may use the photos",
+    "description_required": "Entrants must describe their photo",
+    "min_judges_per_entry": "Judges needed per entry",
+    "score_method": "Combining scores",
+    "tie_break": "Equal scores are decided by",
+    "voting_mode": "Who may like photos",
+    "hide_counts": "Hide like counts until the results are announced",
+}
+
+#: The rules that decide a contest's results. Once the results are published they stay as
+#: they were (``result_rules``); dates and texts stay editable.
+RESULT_RULES = (
+    "criteria",
+    "scale_min",
+    "scale_max",
+    "min_judges_per_entry",
+    "score_method",
+    "tie_break",
+    "award_champion",
+    "award_runners_up",
+    "award_per_category",
+    "award_peoples_choice",
+    "allow_multiple_awards",
+    "one_judged_prize_per_person",
+    "voting_mode",
+    "hide_counts",
+)
+RESULT_RULE_LOCKED = (
+    "{label}: the results are published and were decided under this rule, so it can no"
+    " longer change."
+)
 
 
 @dataclass(frozen=True)
@@ -63,7 +118,11 @@ class ContestSettings:
     award_runners_up: int = 2
     award_peoples_choice: bool = True
     award_per_category: bool = False
+    #: Per photo: whether a photo that already holds an award may take another judges' award.
     allow_multiple_awards: bool = False
+    #: Per person, across all their photos: whether someone who already holds a judges' award
+    #: (champion, runner-up, best in a category) is passed over for the others.
+    one_judged_prize_per_person: bool = True
     is_published: bool = False
     licence_text: str = DEFAULT_LICENCE
     description_required: bool = True
@@ -77,6 +136,19 @@ class ContestSettings:
     def total_weight(self) -> float:
         """The sum of the rubric's weights."""
         return sum(criterion.weight for criterion in self.criteria)
+
+    def result_rules(self) -> tuple[str, ...]:
+        """The settings published results were decided under (``RESULT_RULES``), and the
+        categories when each has its own award (dropping one would drop its winner)."""
+        return RESULT_RULES + (("categories",) if self.award_per_category else ())
+
+    def changed(self, other: ContestSettings) -> list[str]:
+        """The names of the settings that differ in ``other`` ("schedule" for any date)."""
+        return [
+            item.name
+            for item in fields(self)
+            if getattr(self, item.name) != getattr(other, item.name)
+        ]
 
 
 @dataclass(frozen=True)

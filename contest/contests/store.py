@@ -9,9 +9,15 @@ from typing import Any
 
 from contest.accounts.users import AFFILIATIONS
 from contest.contests.form import SCHEDULE_LABELS
-from contest.contests.model import Contest, ContestSettings, Criterion
+from contest.contests.model import (
+    RESULT_RULE_LOCKED,
+    SETTING_LABELS,
+    Contest,
+    ContestSettings,
+    Criterion,
+)
 from contest.contests.phases import Schedule
-from contest.core.clock import from_db, to_db
+from contest.core.clock import from_db, local_input_value, to_db
 from contest.core.db import Database, Row, Transaction
 from contest.core.errors import NotFound, ValidationError
 
@@ -20,6 +26,9 @@ RUBRIC_LOCKED = (
     "Judges have started scoring, so the criteria and the scale can no longer change"
     " (their weights still can)."
 )
+#: Settings whose words the audit log does not repeat (it says they were edited).
+LONG_TEXTS = frozenset({"description_md", "rules_md", "licence_text"})
+QUOTED_LENGTH = 80
 
 
 def slugify(title: str) -> str:
@@ -54,6 +63,7 @@ def _columns(settings: ContestSettings) -> dict[str, Any]:
         "award_peoples_choice": int(settings.award_peoples_choice),
         "award_per_category": int(settings.award_per_category),
         "allow_multiple_awards": int(settings.allow_multiple_awards),
+        "one_judged_prize_per_person": int(settings.one_judged_prize_per_person),
         "scale_min": settings.scale_min,
         "scale_max": settings.scale_max,
         "is_published": int(settings.is_published),
@@ -131,21 +141,103 @@ async def create_contest(
 
 
 async def update_contest(
-    db: Database, contest_id: int, settings: ContestSettings, *, now: datetime
+    db: Database,
+    contest_id: int,
+    settings: ContestSettings,
+    *,
+    now: datetime,
+    actor_id: int | None = None,
 ) -> Contest:
-    """Store new settings for an existing contest (its address stays the same)."""
+    """Store new settings for an existing contest (its address stays the same), and what
+    changed, by whom, in the contest's audit log.
+
+    Once the results are published, the rules that decided them (``result_rules``) are
+    fixed: a change to any of them is refused (ValidationError naming each) and nothing is
+    stored.
+    """
     columns = _columns(settings) | {"updated_at": to_db(now)}
     assignments = ", ".join(f"{name} = ?" for name in columns)
     await _ensure_rubric_kept(db, contest_id, settings)
     async with db.transaction() as tx:
-        changed = await tx.execute_rowcount(
+        row = await tx.fetch_one("SELECT * FROM contests WHERE id = ?", (contest_id,))
+        if row is None:
+            raise NotFound("There is no such contest.")
+        before = (await _assemble(tx, row)).settings
+        changed = before.changed(settings)
+        if row["results_published_at"] is not None:
+            _ensure_result_rules_kept(before, changed)
+        await tx.execute(
             f"UPDATE contests SET {assignments} WHERE id = ?",  # noqa: S608 - fixed names
             (*columns.values(), contest_id),
         )
-        if not changed:
-            raise NotFound("There is no such contest.")
         await _replace_lists(tx, contest_id, settings)
+        if changed:
+            await tx.execute(
+                "INSERT INTO audit_log (contest_id, actor_id, action, details, at)"
+                " VALUES (?, ?, 'settings', ?, ?)",
+                (contest_id, actor_id, describe_changes(before, settings), to_db(now)),
+            )
     return await get_contest(db, contest_id)
+
+
+def _ensure_result_rules_kept(before: ContestSettings, changed: list[str]) -> None:
+    """Refuse a change to a rule that decided the published results, naming each one."""
+    refused = {
+        name: RESULT_RULE_LOCKED.format(label=SETTING_LABELS[name])
+        for name in before.result_rules()
+        if name in changed
+    }
+    if refused:
+        raise ValidationError(refused)
+
+
+async def locked_rules(db: Database, contest_id: int) -> tuple[str, ...]:
+    """The settings that can no longer change because the results were decided under them
+    and are published (none before that)."""
+    published = await db.fetch_value(
+        "SELECT results_published_at FROM contests WHERE id = ?", (contest_id,)
+    )
+    if published is None:
+        return ()
+    return (await get_contest(db, contest_id)).settings.result_rules()
+
+
+def _shown(settings: ContestSettings, name: str) -> str:
+    """A setting's value as the audit log quotes it."""
+    value = getattr(settings, name)
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if name == "criteria":
+        return ", ".join(f"{c.name} (weight {c.weight:.15g})" for c in settings.criteria) or "none"
+    if isinstance(value, tuple):
+        return ", ".join(value) or "none"
+    if isinstance(value, str):
+        text = value if len(value) <= QUOTED_LENGTH else value[: QUOTED_LENGTH - 1] + "…"
+        return f"“{text}”"
+    return str(value)
+
+
+def describe_changes(before: ContestSettings, after: ContestSettings) -> str:
+    """What changed between two versions of the settings, in words for the audit log."""
+    parts: list[str] = []
+    for name in before.changed(after):
+        if name == "schedule":
+            for field in SCHEDULE_FIELDS:
+                old, new = getattr(before.schedule, field), getattr(after.schedule, field)
+                if old != new:
+                    parts.append(
+                        f"When {SCHEDULE_LABELS[field]}: {_moment(old, before.timezone)}"
+                        f" → {_moment(new, after.timezone)}"
+                    )
+        elif name in LONG_TEXTS:
+            parts.append(f"{SETTING_LABELS[name]}: edited")
+        else:
+            parts.append(f"{SETTING_LABELS[name]}: {_shown(before, name)} → {_shown(after, name)}")
+    return "Settings changed. " + "; ".join(parts) + "."
+
+
+def _moment(moment: datetime, tz_name: str) -> str:
+    return f"{local_input_value(moment, tz_name).replace('T', ' ')} {tz_name}"
 
 
 async def _ensure_rubric_kept(db: Database, contest_id: int, settings: ContestSettings) -> None:
@@ -167,7 +259,7 @@ async def _ensure_rubric_kept(db: Database, contest_id: int, settings: ContestSe
         raise ValidationError({"criteria": RUBRIC_LOCKED})
 
 
-async def _assemble(db: Database, row: Row) -> Contest:
+async def _assemble(db: Database | Transaction, row: Row) -> Contest:
     categories = await db.fetch_all(
         "SELECT name FROM categories WHERE contest_id = ? ORDER BY position", (row["id"],)
     )
@@ -197,6 +289,7 @@ async def _assemble(db: Database, row: Row) -> Contest:
         award_peoples_choice=bool(row["award_peoples_choice"]),
         award_per_category=bool(row["award_per_category"]),
         allow_multiple_awards=bool(row["allow_multiple_awards"]),
+        one_judged_prize_per_person=bool(row["one_judged_prize_per_person"]),
         is_published=bool(row["is_published"]),
         licence_text=row["licence_text"],
         description_required=bool(row["description_required"]),

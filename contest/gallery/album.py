@@ -138,6 +138,19 @@ async def _hashtags(db: Database, contest: Contest) -> dict[int, list[str]]:
     return tags
 
 
+def _likes_text(count: int) -> str:
+    """``207 likes``, ``1 like``."""
+    return f"{count} like{'' if count == 1 else 's'}"
+
+
+def _award_line(winner: dict[str, Any]) -> str:
+    """An award as an entry's page names it, People's Choice with its likes when the contest
+    shows counts: ``People's Choice · 207 likes``."""
+    if winner["likes"] is None:
+        return str(winner["award"])
+    return f"{winner['award']} · {_likes_text(winner['likes'])}"
+
+
 def _entry(row: Row, hashtags: list[str], awards: list[str], *, named: bool) -> AlbumEntry:
     """An entry row as the album shows it (authors only once judging has closed)."""
     return AlbumEntry(
@@ -324,7 +337,7 @@ async def export_album(
     winners = await public_winners(db, contest, now=now)
     awards: dict[int, list[str]] = defaultdict(list)
     for winner in winners or []:
-        awards[winner["entry_id"]].append(winner["award"])
+        awards[winner["entry_id"]].append(_award_line(winner))
     named = contest.names_authors(now)
     entries = [
         _entry(row, tags.get(row["id"], []), awards.get(row["id"], []), named=named) for row in rows

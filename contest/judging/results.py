@@ -19,6 +19,7 @@ from contest.voting import likes
 MAX_CITATION = 1_000
 MAX_OVERRIDE_REASON = 500
 PEOPLES_CHOICE = "peoples_choice"
+ONE_JUDGED_PRIZE = "one judged prize per person"
 
 
 @dataclass(frozen=True)
@@ -31,9 +32,24 @@ class Standing:
     likes: int | None = None
 
 
+@dataclass(frozen=True)
+class Skip:
+    """An entry the ranking passed over for an award, and why."""
+
+    entry_id: int
+    title: str
+    reason: str
+
+
 @dataclass
 class Award:
-    """One award: the proposal from the ranking and, if organizers changed it, their decision."""
+    """One award: the proposal from the ranking and, if organizers changed it, their decision.
+
+    ``skipped`` lists the entries ranked above the proposal that the rule "one judged prize
+    per person" passed over; ``warning`` says when the winner's author holds another judges'
+    award although that rule is on (an organizer's choice); ``likes`` is People's Choice's
+    count.
+    """
 
     key: str
     label: str
@@ -42,6 +58,9 @@ class Award:
     override_reason: str | None = None
     citation: str = ""
     note: str = ""
+    skipped: list[Skip] = field(default_factory=list)
+    warning: str = ""
+    likes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -89,7 +108,9 @@ def _award_slots(contest: Contest, categories: list[Row]) -> list[tuple[str, str
     return slots
 
 
-def _peoples_choice(decided: dict[str, Row], most_liked: int | None) -> Award:
+def _peoples_choice(
+    decided: dict[str, Row], most_liked: int | None, by_entry: dict[int, Standing]
+) -> Award:
     """People's Choice goes to the most liked photo; it is not the judges' to override."""
     award = Award(PEOPLES_CHOICE, "People's Choice", most_liked, most_liked)
     award.note = f"Decided by public likes: {likes.PEOPLES_CHOICE_RULE}."
@@ -98,7 +119,50 @@ def _peoples_choice(decided: dict[str, Row], most_liked: int | None) -> Award:
     if PEOPLES_CHOICE in decided:
         award.entry_id = decided[PEOPLES_CHOICE]["entry_id"]
         award.citation = decided[PEOPLES_CHOICE]["citation"]
+    standing = by_entry.get(award.entry_id) if award.entry_id is not None else None
+    if standing is not None:
+        award.likes = standing.likes
     return award
+
+
+def _skip_reason(
+    standing: Standing,
+    others: dict[str, int],
+    by_entry: dict[int, Standing],
+    labels: dict[str, str],
+) -> str | None:
+    """Why the rule "one judged prize per person" passes this entry over, if it does: its
+    author's other photo (or this one) already holds another judges' award."""
+    author = standing.entry["participant_id"]
+    for key, entry_id in others.items():
+        holder = by_entry.get(entry_id)
+        if key in labels and holder is not None and holder.entry["participant_id"] == author:
+            return (
+                f"{standing.entry['author_name']} already wins {labels[key]}"
+                f" (#{entry_id}): {ONE_JUDGED_PRIZE}."
+            )
+    return None
+
+
+def _second_prize_warnings(awards: list[Award], by_entry: dict[int, Standing]) -> None:
+    """Warn on each judges' award whose winner's author holds another one (organizers chose
+    so, or decided it before the rule was on)."""
+    for award in awards:
+        standing = by_entry.get(award.entry_id) if award.entry_id is not None else None
+        if standing is None:
+            continue
+        also = [
+            other.label
+            for other in awards
+            if other is not award
+            and other.entry_id in by_entry
+            and by_entry[other.entry_id].entry["participant_id"] == standing.entry["participant_id"]
+        ]
+        if also:
+            award.warning = (
+                f"{standing.entry['author_name']} also wins {', '.join(also)}, although the"
+                f" rule “{ONE_JUDGED_PRIZE}” is on."
+            )
 
 
 def propose(
@@ -111,32 +175,61 @@ def propose(
     """Awards as the ranking proposes them around the organizers' decisions.
 
     Decided awards keep their winner; every other award goes to the best-ranked entry still
-    free, so with "one award per entry" an overridden champion is not also a runner-up.
+    free. Two separate rules say what is free:
+
+    - per photo (unless ``allow_multiple_awards``): a photo holding another award is not, so
+      with "one award per photo" an overridden champion is not also a runner-up;
+    - per person (``one_judged_prize_per_person``): an entry whose author holds another
+      judges' award (champion, runner-up, best in a category) is not; each entry it passes
+      over is listed on the award with the reason.
+
+    People's Choice is the public's: it goes to the most liked photo whatever the judges
+    gave, and holding it does not count as a judged prize.
     """
+    settings = contest.settings
     decided = decided or {}
+    by_entry = {s.entry["id"]: s for s in standings}
     ranked = [s for s in standings if s.result.ranked]
-    taken = {row["entry_id"] for row in decided.values() if row["entry_id"] is not None}
+    slots = _award_slots(contest, categories)
+    judged = dict(slots)
+    holders = {key: row["entry_id"] for key, row in decided.items() if row["entry_id"] is not None}
     awards: list[Award] = []
-    for key, label in _award_slots(contest, categories):
+    for key, label in slots:
         pool = ranked
         if key.startswith("category_"):
             category_id = int(key.removeprefix("category_"))
             pool = [s for s in ranked if s.entry["category_id"] == category_id]
-        free = [
-            s for s in pool if contest.settings.allow_multiple_awards or s.entry["id"] not in taken
-        ]
-        proposal = free[0].entry["id"] if free else None
-        award = Award(key, label, proposal, proposal)
+        others = {other: entry_id for other, entry_id in holders.items() if other != key}
+        proposal, skipped = None, []
+        for standing in pool:
+            if not settings.allow_multiple_awards and standing.entry["id"] in others.values():
+                continue
+            reason = (
+                _skip_reason(standing, others, by_entry, judged)
+                if settings.one_judged_prize_per_person
+                else None
+            )
+            if reason is None:
+                proposal = standing.entry["id"]
+                break
+            skipped.append(Skip(standing.entry["id"], standing.entry["title"], reason))
+        award = Award(key, label, proposal, proposal, skipped=skipped)
         if key in decided:
             award.entry_id = decided[key]["entry_id"]
             award.override_reason = decided[key]["override_reason"]
             award.citation = decided[key]["citation"]
             award.proposed = award.entry_id if award.override_reason is None else proposal
+            if award.override_reason is None:  # confirmed, maybe before the rule was on
+                passed = [skip.entry_id for skip in skipped]
+                if award.entry_id in passed:
+                    award.skipped = skipped[: passed.index(award.entry_id)]
         if award.entry_id is not None:
-            taken.add(award.entry_id)
+            holders[key] = award.entry_id
         awards.append(award)
-    if contest.settings.award_peoples_choice:
-        awards.append(_peoples_choice(decided, most_liked))
+    if settings.one_judged_prize_per_person:
+        _second_prize_warnings(awards, by_entry)
+    if settings.award_peoples_choice:
+        awards.append(_peoples_choice(decided, most_liked, by_entry))
     return awards
 
 
@@ -308,10 +401,15 @@ async def winners_are_public(db: Database, contest: Contest, *, now: datetime) -
 async def public_winners(
     db: Database, contest: Contest, *, now: datetime
 ) -> list[dict[str, Any]] | None:
-    """The winners for the public page, or None until results are published and announced."""
+    """The winners for the public page, or None until results are published and announced.
+
+    People's Choice comes with its count of likes (``likes``; None for the other awards, and
+    for it too when the contest hides like counts).
+    """
     if not await winners_are_public(db, contest, now=now):
         return None
     results = await compute(db, contest)
+    counts_shown = not contest.settings.hide_counts
     winners = []
     for award in results.awards:
         standing = results.by_entry.get(award.entry_id) if award.entry_id else None
@@ -331,6 +429,7 @@ async def public_winners(
                 "display_width": entry["display_width"],
                 "display_height": entry["display_height"],
                 "alt_text": entry["alt_text"],
+                "likes": award.likes if counts_shown and award.key == PEOPLES_CHOICE else None,
             }
         )
     return winners
@@ -377,7 +476,7 @@ def rounded(value: float | None) -> float | None:
 
 
 async def audit_log(db: Database, contest_id: int) -> list[Row]:
-    """Overrides, conflicts and publishing, oldest first."""
+    """Overrides, conflicts, publishing and settings changes, oldest first."""
     return await db.fetch_all(
         "SELECT audit_log.*, users.display_name AS actor FROM audit_log"
         " LEFT JOIN users ON users.id = audit_log.actor_id"

@@ -14,6 +14,7 @@ from contest.core.clock import timezone_names
 from contest.core.errors import ValidationError
 from contest.core.forms import FormValues
 from contest.media.photos import forget_share_cards
+from contest.voting import mode_change
 from contest.web.context import (
     absolute,
     now,
@@ -25,8 +26,19 @@ from contest.web.context import (
 )
 from contest.web.rendering import render
 
+LOCKED_REASON = (
+    "Read-only: the results are published and were decided under these rules."
+    " Dates and texts can still change."
+)
 
-def _form_context(form: FormValues, errors: dict[str, str], **extra: object) -> dict[str, object]:
+
+def _form_context(
+    form: FormValues,
+    errors: dict[str, str],
+    *,
+    locked: tuple[str, ...] = (),
+    **extra: object,
+) -> dict[str, object]:
     return {
         "form": form,
         "errors": errors,
@@ -37,6 +49,9 @@ def _form_context(form: FormValues, errors: dict[str, str], **extra: object) -> 
         "score_methods": list(SCORE_METHODS.items()),
         "tie_breaks": list(TIE_BREAKS.items()),
         "voting_modes": list(VOTING_MODES.items()),
+        "locked": locked,
+        "locked_inputs": [name for setting in locked for name in contest_form.form_fields(setting)],
+        "locked_reason": LOCKED_REASON,
         **extra,
     }
 
@@ -71,23 +86,30 @@ async def new_contest(request: Request) -> Response:
 
 
 async def edit_contest(request: Request) -> Response:
-    """Change a contest's settings."""
-    _, contest = await organizer_contest(request)
+    """Change a contest's settings (once the results are published, not the rules that
+    decided them: the form shows those read-only)."""
+    user, contest = await organizer_contest(request)
     svc = services(request)
+    locked = await contest_store.locked_rules(svc.db, contest.id)
     if request.method == "GET":
         form = contest_form.settings_to_form(contest.settings)
-        return await render(
-            request, "manage/contest_form.html", _form_context(form, {}, contest=contest)
-        )
+        context = _form_context(form, {}, locked=locked, contest=contest)
+        return await render(request, "manage/contest_form.html", context)
     form = await read_form(request)
     try:
         settings = contest_form.parse_contest_form(form)
-        await contest_store.update_contest(svc.db, contest.id, settings, now=now(request))
+        warning = await mode_change.mode_change_warning(svc.db, contest, settings.voting_mode)
+        if warning and form.get("confirm_voting_mode") != "yes":
+            raise ValidationError({"voting_mode": warning})
+        await contest_store.update_contest(
+            svc.db, contest.id, settings, now=now(request), actor_id=user.id
+        )
         svc.contest_changed(contest)
         if (settings.title, settings.hashtag) != (contest.title, contest.settings.hashtag):
             await forget_share_cards(svc.db, svc.storage, contest.id)
     except ValidationError as error:
-        context = _form_context(form, error.errors, contest=contest)
+        shown = contest_form.with_settings_kept(form, contest.settings, locked)
+        context = _form_context(shown, error.errors, locked=locked, contest=contest)
         return await render(request, "manage/contest_form.html", context, status_code=400)
     return redirect(request, "contest", slug=contest.slug)
 

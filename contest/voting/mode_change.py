@@ -1,0 +1,53 @@
+"""Changing who may like photos once likes have been given: allowed, but only after the
+organizer has read what happens to them.
+
+No like is lost or doubled by a change: a person is one voter in every mode (their mailbox's
+key), and a browser's likes join its person when they sign in. What changes is who may like
+from then on, and that is what the warning says.
+"""
+
+from __future__ import annotations
+
+from contest.contests.model import Contest
+from contest.core.db import Database
+
+_FROM_NOW_ON = {
+    "accounts": (
+        "only signed-in people can like. People who liked by email link or as an anonymous"
+        " browser must sign in to like more (with the same mailbox, an email voter stays the"
+        " same voter)."
+    ),
+    "email": (
+        "people like after confirming their address by a mailed link, or signed in; a person"
+        " and their email link are one voter. Anonymous browsers can no longer like."
+    ),
+    "device": (
+        "any browser can like, once per photo and at a person's pace; signed-in people and"
+        " email voters stay one voter with the browsers they use."
+    ),
+}
+
+
+async def likes_given(db: Database, contest_id: int) -> int:
+    """People's Choice likes that stand in the contest."""
+    count = await db.fetch_value(
+        "SELECT count(*) FROM counted_likes JOIN entries ON entries.id = counted_likes.entry_id"
+        " WHERE entries.contest_id = ?",
+        (contest_id,),
+    )
+    return int(count)
+
+
+async def mode_change_warning(db: Database, contest: Contest, new_mode: str) -> str | None:
+    """What the organizer must read before changing the voting mode to ``new_mode``, or None
+    when nothing was given yet (or the mode stays)."""
+    if new_mode == contest.settings.voting_mode or new_mode not in _FROM_NOW_ON:
+        return None
+    given = await likes_given(db, contest.id)
+    if not given:
+        return None
+    likes = "1 like has" if given == 1 else f"{given} likes have"
+    return (
+        f"{likes} been given. Every one stays counted and nobody becomes two voters. From now"
+        f" on {_FROM_NOW_ON[new_mode]} Tick the box to change the mode anyway."
+    )
