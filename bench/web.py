@@ -92,8 +92,8 @@ def signed_in(
     tokens = []
     for index in range(count):
         cursor = db.execute(
-            "INSERT INTO users (email, display_name, role, affiliation, password_hash,"
-            " created_at) VALUES (?, ?, 'participant', ?, 'x', ?)",
+            "INSERT INTO users (email, mailbox, display_name, role, affiliation, password_hash,"
+            " created_at, email_verified_at) VALUES (?1, ?1, ?2, 'participant', ?3, 'x', ?4, ?4)",
             (f"{letter}{index}@bench", f"{label} {index}", affiliation, since),
         )
         token = f"{token_prefix}-{index:04d}-" + letter * 24

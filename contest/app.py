@@ -17,6 +17,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
+from contest.accounts import users
 from contest.config import Config
 from contest.core import outbox
 from contest.core.cache import TTLCache
@@ -46,8 +47,9 @@ from contest.web.manage import (
     results,
 )
 from contest.web.manage import contests as manage_contests
+from contest.web.manage import departments as manage_departments
 from contest.web.manage import site as manage_site
-from contest.web.members import auth, entries, judging
+from contest.web.members import auth, confirmation, entries, judging
 from contest.web.middleware import (
     BodyLimitMiddleware,
     CrossSiteRequestMiddleware,
@@ -135,6 +137,7 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         db = await Database.open(config.database)
+        await users.fill_mailboxes(db)
         services = Services(
             config=config,
             db=db,
@@ -163,8 +166,10 @@ def create_app(
     routes = [
         *public.routes,
         *auth.routes,
+        *confirmation.routes,
         *manage_contests.routes,
         *manage_site.routes,
+        *manage_departments.routes,
         *entries.routes,
         *moderation.routes,
         *media.routes,

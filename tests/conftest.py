@@ -18,6 +18,7 @@ from contest.config import Config
 from contest.core.db import Database
 from contest.core.security import Passwords
 from contest.core.storage import LocalStorage
+from contest.voting.clicks import mailbox_key
 
 T = TypeVar("T")
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -127,6 +128,14 @@ class Site:
             "/sign-in", {"email": email, "password": password}, follow_redirects=False
         )
         assert response.status_code == 303, response.text
+
+    def voter_key(self, user_id: int) -> str:
+        """The key an account's likes are stored under: its mailbox's, as email voters'."""
+        email = self.value("SELECT email FROM users WHERE id = ?", (user_id,))
+        secret = self.client.app.state.services.config.secret_key  # type: ignore[attr-defined]
+        key = mailbox_key(secret, email)
+        assert key is not None
+        return key
 
     def sign_in_as(self, role: str, email: str | None = None) -> int:
         """Create an account with that role and sign in with it; return its id."""

@@ -20,7 +20,7 @@ from typing import Any
 import anyio
 from PIL import Image, ImageDraw
 
-from contest.accounts import users
+from contest.accounts import invitations, users
 from contest.accounts.users import User
 from contest.campaigns import drafts, unsubscribes
 from contest.campaigns import send as campaign_send
@@ -140,6 +140,18 @@ async def add_account(
     return User.from_row(await users.get_user_row(db, user_id))
 
 
+async def add_departments(
+    db: Database, *pairs: tuple[str, str], now: datetime = START, actor_id: int | None = None
+) -> list[int]:
+    """Departments on the organizers' list, as (code, name) pairs; return their ids."""
+    from contest.accounts import departments
+
+    return [
+        await departments.add_department(db, code=code, name=name, actor_id=actor_id, now=now)
+        for code, name in pairs
+    ]
+
+
 async def storage_beside(db: Database) -> LocalStorage:
     """The media folder beside the database file (where the app of a web test keeps photos),
     for builders that are handed only the database."""
@@ -158,6 +170,17 @@ def photo_bytes(seed: int = 0, *, size: tuple[int, int] = (96, 64), fmt: str = "
             draw.rectangle((x, 0, x + size[0] // 8, size[1]), fill=(255, 255, 255))
     buffer = io.BytesIO()
     image.save(buffer, fmt)
+    return buffer.getvalue()
+
+
+def photo_taken(taken: str, seed: int = 0) -> bytes:
+    """A small photo whose EXIF says when the camera took it (``2026:05:14 23:30:00``, the
+    camera's own local time: EXIF keeps no time zone)."""
+    image = Image.open(io.BytesIO(photo_bytes(seed)))
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[0x9003] = taken
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif.tobytes())
     return buffer.getvalue()
 
 
@@ -295,6 +318,22 @@ async def add_judge(db: Database, passwords: Passwords, contest: Contest, *, ema
     return judge
 
 
+async def add_invitation(
+    db: Database, contest: Contest, organizer: User, *, email: str, now: datetime = START
+) -> str:
+    """A judge invited to the contest's panel at ``now`` (the mail waits in the outbox);
+    returns the invitation's token."""
+    return await invitations.invite(
+        db,
+        email=email,
+        role="judge",
+        contest_id=contest.id,
+        invited_by=organizer,
+        link_for=lambda token: f"http://testserver/invitations/{token}",
+        now=now,
+    )
+
+
 async def add_scores(
     db: Database,
     contest: Contest,
@@ -311,6 +350,29 @@ async def add_scores(
     await panel.save_review(
         db, contest=contest, judge=judge, entry_id=entry_id, scores=by_criterion, note=note, now=now
     )
+
+
+async def add_scored_entry(
+    db: Database,
+    storage: LocalStorage,
+    contest: Contest,
+    author: User,
+    *,
+    judge: User,
+    score: float,
+    moderator: User,
+    title: str,
+    now: datetime = START,
+) -> int:
+    """An approved entry by ``author`` that ``judge`` gave ``score`` on every criterion (the
+    contest judging at ``now``; with one judge per entry, the scores make the ranking)."""
+    entry_id = await add_entry(
+        db, storage, contest, author, title=title, moderator=moderator, now=now
+    )
+    await add_scores(
+        db, contest, judge, entry_id, [score] * len(contest.settings.criteria), now=now
+    )
+    return entry_id
 
 
 async def add_reply(
@@ -348,6 +410,54 @@ async def add_view(
         entry_id=entry_id,
         visitor=visitor,
         source=source,
+        tz_name=contest.settings.timezone,
+        now=now,
+    )
+
+
+#: A phone's browser, as its User-Agent names it.
+PHONE_AGENT = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Version/17.5 Safari/604.1"
+
+
+async def add_browser_view(
+    db: Database,
+    contest: Contest,
+    entry_id: int,
+    *,
+    browser: str,
+    viewer: User | None = None,
+    user_agent: str = PHONE_AGENT,
+    channel: str = "",
+    utm_source: str = "",
+    referrer: str = "",
+    fetch_dest: str = "",
+    purpose: str = "",
+    method: str = "GET",
+    now: datetime = START,
+) -> views.ViewOutcome:
+    """A browser (named by its id cookie) opening an entry's page, signed in as ``viewer`` if
+    given, arriving through a share link's ``channel``, a ``utm_source`` or from a
+    ``referrer``, counted as the entry page counts it; what became of it."""
+    row = await db.fetch_one("SELECT participant_id FROM entries WHERE id = ?", (entry_id,))
+    assert row is not None, "no such entry"
+    visit = views.Visit(
+        browser=browser,
+        user_agent=user_agent,
+        channel=channel,
+        utm_source=utm_source,
+        referrer=referrer,
+        site_host="testserver",
+        fetch_dest=fetch_dest,
+        purpose=purpose,
+        method=method,
+    )
+    return await views.count_view(
+        db,
+        "test-secret-key",
+        entry_id=entry_id,
+        author_id=row["participant_id"],
+        viewer=viewer,
+        visit=visit,
         tz_name=contest.settings.timezone,
         now=now,
     )

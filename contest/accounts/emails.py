@@ -5,45 +5,18 @@ from __future__ import annotations
 
 import re
 
+import disposable_email_domains
+
 #: Deliberately narrower than RFC 5322: no commas, semicolons, quotes or brackets, which could
 #: turn one address into several recipients or break a mail header.
 _EMAIL = re.compile(
     r"^[A-Za-z0-9](?:[A-Za-z0-9._+'-]{0,63})@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z]{2,63}$"
 )
 GMAIL_DOMAINS = {"gmail.com", "googlemail.com"}
-#: Common disposable-mail services; a throw-away address makes one person many voters.
-DISPOSABLE_DOMAINS = frozenset(
-    {
-        "mailinator.com",
-        "guerrillamail.com",
-        "guerrillamail.net",
-        "sharklasers.com",
-        "10minutemail.com",
-        "10minutemail.net",
-        "temp-mail.org",
-        "tempmail.com",
-        "tempmail.net",
-        "yopmail.com",
-        "yopmail.net",
-        "trashmail.com",
-        "getnada.com",
-        "dispostable.com",
-        "maildrop.cc",
-        "throwawaymail.com",
-        "fakeinbox.com",
-        "mintemail.com",
-        "mohmal.com",
-        "emailondeck.com",
-        "spamgourmet.com",
-        "mailnesia.com",
-        "tempr.email",
-        "discard.email",
-        "moakt.com",
-        "burnermail.io",
-        "inboxkitten.com",
-        "mailcatch.com",
-        "trashmail.de",
-    }
+#: Disposable-mail services, from the community-kept list (a throw-away address makes one
+#: person many voters); its allow-list names the look-alikes that are real providers.
+DISPOSABLE_DOMAINS = frozenset(disposable_email_domains.blocklist) - frozenset(
+    disposable_email_domains.allowlist
 )
 
 
@@ -72,5 +45,5 @@ def mailbox(address: str) -> str:
 
 def is_throwaway(address: str) -> bool:
     """Whether the address belongs to a disposable-mail service (or one of its subdomains)."""
-    domain = address.strip().lower().rsplit("@", 1)[-1]
-    return domain in DISPOSABLE_DOMAINS or any(domain.endswith("." + d) for d in DISPOSABLE_DOMAINS)
+    labels = address.strip().lower().rsplit("@", 1)[-1].split(".")
+    return any(".".join(labels[i:]) in DISPOSABLE_DOMAINS for i in range(len(labels) - 1))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from contest.accounts import site_settings, throttle
-from contest.accounts.emails import email_error, normalize_email
+from contest.accounts import site_settings, throttle, verification
+from contest.accounts.emails import email_error, is_throwaway, mailbox, normalize_email
 from contest.core.clock import to_db
 from contest.core.db import Database, Row, Transaction
 from contest.core.errors import Conflict, ContestError, NotFound, ValidationError
@@ -34,6 +35,9 @@ class User:
     role: str
     affiliation: str
     department: str
+    #: Whether the account confirmed its address (self-made accounts must, before their
+    #: likes count; invited and organizer-made accounts did by receiving the mail).
+    email_verified: bool = True
 
     @property
     def is_organizer(self) -> bool:
@@ -55,6 +59,7 @@ class User:
             role=row["role"],
             affiliation=row["affiliation"],
             department=row["department"],
+            email_verified=row["email_verified_at"] is not None,
         )
 
 
@@ -67,8 +72,27 @@ def password_error(password: str) -> str | None:
     return None
 
 
-def profile_errors(fields: dict[str, str]) -> dict[str, str]:
-    """Problems with a display name, affiliation and department."""
+#: What a department field offered as a list says when the value is not on it.
+NOT_LISTED = "Choose your department from the list, or “Not listed” if it is not there."
+
+
+def department_error(value: str, departments: frozenset[str] = frozenset()) -> str | None:
+    """What is wrong with a department as typed or chosen, or None: with a list (the listed
+    codes, upper-case), it must be one of them or empty ("not listed"); without, any short
+    text is kept, upper-cased, as before there were lists."""
+    department = value.strip()
+    if len(department) > MAX_DEPARTMENT:
+        return f"Keep the department under {MAX_DEPARTMENT} characters."
+    if departments and department and department.upper() not in departments:
+        return NOT_LISTED
+    return None
+
+
+def profile_errors(
+    fields: dict[str, str], departments: frozenset[str] = frozenset()
+) -> dict[str, str]:
+    """Problems with a display name, affiliation and department (one of ``departments``, the
+    listed codes, when the organizers keep a list)."""
     errors: dict[str, str] = {}
     name = fields.get("display_name", "").strip()
     if not name:
@@ -77,8 +101,8 @@ def profile_errors(fields: dict[str, str]) -> dict[str, str]:
         errors["display_name"] = f"Keep your name under {MAX_NAME} characters."
     if fields.get("affiliation", "") not in AFFILIATIONS:
         errors["affiliation"] = "Choose student, staff, alumni or other."
-    if len(fields.get("department", "").strip()) > MAX_DEPARTMENT:
-        errors["department"] = f"Keep the department under {MAX_DEPARTMENT} characters."
+    if problem := department_error(fields.get("department", ""), departments):
+        errors["department"] = problem
     return errors
 
 
@@ -135,8 +159,20 @@ async def _new_user_values(
 
 INSERT_USER = (
     "INSERT INTO users (email, display_name, role, affiliation, department, password_hash,"
-    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+    " created_at, mailbox, email_verified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+
+
+def _with_identity(values: tuple[Any, ...], *, verified: bool) -> tuple[Any, ...]:
+    """``INSERT_USER`` values: the account's fields, then its folded mailbox and, for an
+    address already proven, the moment it was (the account's creation)."""
+    email, created_at = values[0], values[-1]
+    return (*values, mailbox_of(email), created_at if verified else None)
+
+
+def mailbox_of(email: str) -> str:
+    """The folded mailbox accounts are told apart by (the address itself if it is invalid)."""
+    return email if email_error(email) else mailbox(email)
 
 
 async def create_user(
@@ -180,7 +216,7 @@ async def _insert_user(tx: Transaction, values: tuple[Any, ...]) -> int:
         raise ValidationError(
             {"email": "An account with this email already exists. Sign in or reset your password."}
         )
-    return await tx.execute(INSERT_USER, values)
+    return await tx.execute(INSERT_USER, _with_identity(values, verified=True))
 
 
 #: How often the owner of an address is told that someone tried to sign up with it.
@@ -204,21 +240,31 @@ async def sign_up(
     passwords: Passwords,
     *,
     fields: dict[str, str],
+    address: str,
+    secret: str,
+    confirm_link_for: Callable[[str], str],
     now: datetime,
     sign_in_link: str = "",
 ) -> int | None:
-    """Create a participant account from the public sign-up form and return its id.
+    """Create an unconfirmed participant account from the public sign-up form, mail its owner
+    the link that confirms the address, and return its id.
 
-    The form never tells whether an address has an account: with a taken address every field
-    is checked (and the password hashed) the same way, nothing is created, the owner is mailed
-    instead (at most once per ``SIGN_UP_NOTICE_EVERY``) and None is returned; the caller
-    answers as it would for a new account, minus signing anyone in.
+    One mailbox, one account: an address whose mailbox (aliases and Gmail dots folded) already
+    has an account is taken. Throw-away domains are refused, and sign-ups are paced per network
+    address and per mailbox (``verification.claim_sign_up``). The form never tells whether an
+    address has an account: with a taken one every field is checked (and the password hashed)
+    the same way, nothing is created, the owner is mailed instead (at most once per
+    ``SIGN_UP_NOTICE_EVERY``) and None is returned; the caller answers both alike.
     """
     email = normalize_email(fields.get("email", ""))
     domains = await site_settings.signup_domains(db)
     if domains and not email_error(email) and email.rsplit("@", 1)[1] not in domains:
         allowed = ", ".join("@" + domain for domain in domains)
         raise ValidationError({"email": f"Sign-up is open to addresses ending in {allowed}."})
+    if not email_error(email) and is_throwaway(email):
+        raise ValidationError(
+            {"email": "Please use your everyday email address; throw-away addresses can't sign up."}
+        )
     values = await _new_user_values(
         passwords,
         email=email,
@@ -229,13 +275,25 @@ async def sign_up(
         department=fields.get("department", ""),
         now=now,
     )
+    folded = mailbox_of(email)
+    shared = site_settings.in_networks(address, await site_settings.shared_networks(db))
     async with db.transaction() as tx:
-        owner = await tx.fetch_value("SELECT email FROM users WHERE email = ?", (email,))
+        await verification.claim_sign_up(
+            tx, mailbox=folded, address=address, shared=shared, now=now
+        )
+        owner = await tx.fetch_value(
+            "SELECT email FROM users WHERE email = ? OR mailbox = ? ORDER BY id LIMIT 1",
+            (email, folded),
+        )
         if owner is None:
-            return await tx.execute(INSERT_USER, values)
+            user_id = await tx.execute(INSERT_USER, _with_identity(values, verified=False))
+            await verification.queue_confirmation(
+                tx, user_id=user_id, email=email, secret=secret, link_for=confirm_link_for, now=now
+            )
+            return user_id
         await throttle.send_notice_once(
             tx,
-            account=email,
+            account=str(owner),
             kind="sign_up",
             every=SIGN_UP_NOTICE_EVERY,
             recipient=str(owner),
@@ -244,6 +302,29 @@ async def sign_up(
             now=now,
         )
     return None
+
+
+async def resend_confirmation(
+    db: Database,
+    user: User,
+    *,
+    address: str,
+    secret: str,
+    confirm_link_for: Callable[[str], str],
+    now: datetime,
+) -> None:
+    """Mail a signed-in, unconfirmed account its confirmation link again (paced like
+    sign-ups, per address and mailbox)."""
+    if user.email_verified:
+        raise Conflict("Your address is already confirmed.")
+    shared = site_settings.in_networks(address, await site_settings.shared_networks(db))
+    async with db.transaction() as tx:
+        await verification.claim_sign_up(
+            tx, mailbox=mailbox_of(user.email), address=address, shared=shared, now=now
+        )
+        await verification.queue_confirmation(
+            tx, user_id=user.id, email=user.email, secret=secret, link_for=confirm_link_for, now=now
+        )
 
 
 async def authenticate(
@@ -338,3 +419,16 @@ async def set_disabled(
             raise NotFound("There is no such account.")
         if disabled:
             await tx.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))
+
+
+async def fill_mailboxes(db: Database) -> int:
+    """Give accounts made before mailboxes were kept their folded mailbox (at start-up);
+    return how many were filled."""
+    rows = await db.fetch_all("SELECT id, email FROM users WHERE mailbox IS NULL")
+    if rows:
+        async with db.transaction() as tx:
+            await tx.execute_many(
+                "UPDATE users SET mailbox = ? WHERE id = ?",
+                [(mailbox_of(row["email"]), row["id"]) for row in rows],
+            )
+    return len(rows)

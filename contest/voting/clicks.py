@@ -16,13 +16,12 @@ from contest.contests.model import Contest
 from contest.core.db import Database
 from contest.core.errors import ValidationError
 from contest.voting import email_voters
-from contest.voting.likes import LikeState, Voter, click_request, voter_for
+from contest.voting.likes import DeviceLimits, LikeState, Voter, click_request, voter_for
 from contest.voting.writer import LikeWriter
 
-#: Likes one network address may give per hour in open (device) voting: generous, because a
-#: whole campus may share one address, but it stops one machine minting endless browsers.
-#: Networks the organizers list as shared (Manage → Site settings) have no such limit.
-DEVICE_LIKES_PER_ADDRESS_HOUR = 600
+#: The pace anonymous browsers keep in device voting (see ``likes.DeviceLimits``); networks
+#: the organizers list as shared (Manage → Site settings) get ten times the new browsers.
+DEVICE_LIMITS = DeviceLimits()
 
 
 @dataclass(frozen=True)
@@ -73,10 +72,10 @@ def agent_signature(user_agent: str) -> str:
 
 
 def voter_of(contest: Contest, caller: Caller, *, secret: str) -> Voter:
-    """The voter behind a caller, by the contest's voting mode; NotSignedIn if none.
+    """The voter behind a caller (see ``likes.voter_for``); NotSignedIn if none.
 
-    In email mode a signed-in person votes under their mailbox's key, so signing in and
-    following an email link cannot make them two voters.
+    A signed-in person votes under their mailbox's key in every mode, the key an email link
+    to that mailbox gives, so they are one voter however they vote and whatever the mode.
     """
     user = caller.user
     return voter_for(
@@ -85,9 +84,7 @@ def voter_of(contest: Contest, caller: Caller, *, secret: str) -> Voter:
         browser_id=caller.browser_id,
         address=caller.address,
         email_voter=caller.email_voter,
-        user_email_key=mailbox_key(secret, user.email)
-        if user is not None and contest.settings.voting_mode == "email"
-        else None,
+        user_email_key=mailbox_key(secret, user.email) if user is not None else None,
         signature=agent_signature(caller.user_agent),
     )
 
@@ -105,15 +102,16 @@ async def click_like(
 ) -> LikeAnswer:
     """Like an entry (or, with ``action="unlike"``, take the like back) through the group
     commit; every check that depends on the stored state (the entry approved and not the
-    voter's own, the session still standing, the address's budget) is made inside the write.
+    voter's own, the session still standing, the device pace) is made inside the write.
 
-    In device voting an address may give at most ``DEVICE_LIKES_PER_ADDRESS_HOUR`` likes an
-    hour, unless it lies in a network the organizers named as shared by many people.
+    Anonymous browsers keep the pace of ``DEVICE_LIMITS``, with more room in a network the
+    organizers named as shared by many people.
     """
-    mode = contest.settings.voting_mode
-    budget: int | None = DEVICE_LIKES_PER_ADDRESS_HOUR
-    if mode == "device" and in_networks(caller.address, await shared_networks(db)):
-        budget = None
+    limits = DEVICE_LIMITS
+    if contest.settings.voting_mode == "device" and in_networks(
+        caller.address, await shared_networks(db)
+    ):
+        limits = limits.shared()
     user = caller.user
     request = click_request(
         contest,
@@ -121,8 +119,8 @@ async def click_like(
         voter=voter_of(contest, caller, secret=secret),
         now=now,
         action="unlike" if action == "unlike" else "like",
-        author_key=partial(mailbox_key, secret) if mode == "email" else None,
-        address_budget=budget,
+        author_key=partial(mailbox_key, secret),
+        device_limits=limits,
         session_hash=caller.session_hash if user is not None else None,
         role=user.role if user is not None else None,
     )

@@ -6,7 +6,7 @@ import hashlib
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from contest.accounts.users import User
@@ -35,6 +35,14 @@ class Voter:
     user_id: int | None
     address: str
     signature: str = ""  # a short hash of the browser's User-Agent, for spotting bursts
+    #: Other keys the same person liked under before (``user:ID`` before accounts voted by
+    #: mailbox): their likes become this key's, so nobody counts twice.
+    aliases: tuple[str, ...] = ()
+    #: This browser's device key, if it has one: a person's likes claim their browser, and
+    #: that browser's anonymous likes, in device voting, are theirs.
+    device: str | None = None
+    #: False for an account that has not confirmed its address (checked again in the write).
+    verified: bool = True
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,11 @@ class LikeState:
     changed: bool = field(default=False, compare=False)
 
 
+def device_key(browser_id: str) -> str:
+    """A browser's voter key in device voting (a hash, so the cookie itself is never stored)."""
+    return f"device:{hashlib.sha256(browser_id.encode()).hexdigest()[:32]}"
+
+
 def voter_for(
     contest: Contest,
     user: User | None,
@@ -57,21 +70,35 @@ def voter_for(
     user_email_key: str | None = None,
     signature: str = "",
 ) -> Voter:
-    """The voter behind a request, by the contest's voting mode.
+    """The voter behind a request: one key per person, whatever the contest's voting mode.
 
-    In email mode a signed-in person votes under their mailbox's key, so signing in and
-    following an email link cannot make them two voters.
+    A signed-in person votes under their mailbox's key (``user_email_key``; ``user:ID`` if
+    there is none), which is also the key of an email link to that mailbox: signing in,
+    following a link, or the organizers changing the mode cannot make them two voters. A
+    verified email voter or a signed-in person supersedes their browser in device voting
+    (an account that has not confirmed its address votes there as its browser). Accounts
+    mode asks for an account; email mode for an account or a verified link.
     """
     mode = contest.settings.voting_mode
-    if user is not None:
+    device = device_key(browser_id) if browser_id else None
+    if user is not None and not (mode == "device" and device and not user.email_verified):
         kind = "pick" if user.is_organizer else "vote"
-        key = user_email_key if mode == "email" and user_email_key else f"user:{user.id}"
-        return Voter(key, kind, user.id, address, signature)
-    if mode == "email" and email_voter:
-        return Voter(email_voter, "vote", None, address, signature)
-    if mode == "device" and browser_id:
-        digest = hashlib.sha256(browser_id.encode()).hexdigest()[:32]
-        return Voter(f"device:{digest}", "vote", None, address, signature)
+        account = f"user:{user.id}"
+        key = user_email_key or account
+        return Voter(
+            key,
+            kind,
+            user.id,
+            address,
+            signature,
+            aliases=(account,) if key != account else (),
+            device=device,
+            verified=user.email_verified,
+        )
+    if email_voter and mode in ("email", "device"):
+        return Voter(email_voter, "vote", None, address, signature, device=device)
+    if mode == "device" and device:
+        return Voter(device, "vote", None, address, signature, device=device)
     if mode == "email":
         raise NotSignedIn("Confirm your email address (or sign in) to like photos.")
     raise NotSignedIn("Sign in to like photos in this contest.")
@@ -136,6 +163,44 @@ def _log(
 
 
 @dataclass(frozen=True)
+class DeviceLimits:
+    """The pace anonymous browsers must keep in device voting.
+
+    A campus reaches the site from one address: many browsers, each liking a few photos at a
+    person's pace. A script mints a new browser a second, or likes from one browser faster
+    than anyone looks at photos. So the limits are on *new* browsers per address per minute
+    and on likes per browser per minute; an hourly cap per address stays as a backstop, far
+    above what a campus reaches. Only device likes count against them: accounts and email
+    voters are people already, and a network listed as shared gets ten times the room.
+    """
+
+    new_devices_per_minute: int = 10
+    likes_per_device_minute: int = 20
+    likes_per_address_hour: int | None = 5000
+
+    def shared(self) -> DeviceLimits:
+        """The limits for a network the organizers listed as shared by many people."""
+        return DeviceLimits(self.new_devices_per_minute * 10, self.likes_per_device_minute, None)
+
+
+#: Why a like was refused, as the like review explains it to organizers.
+REFUSAL_RULES = {
+    "new_devices": "too many new browsers from one network address within a minute",
+    "device_pace": "one browser liking faster than a person looks at photos",
+    "address_hour": "the network address reached its hourly cap of anonymous likes",
+}
+
+
+class LikeRefused(RateLimited):
+    """A device like refused by one of the pace rules (``REFUSAL_RULES``), recorded for the
+    like review."""
+
+    def __init__(self, rule: str, retry_after: int, message: str) -> None:
+        super().__init__(retry_after, message)
+        self.rule = rule
+
+
+@dataclass(frozen=True)
 class LikeRequest:
     """One like to store, with what the checks inside the write need."""
 
@@ -145,8 +210,8 @@ class LikeRequest:
     now: datetime
     #: The voter key an author's account email would vote under (email mode), if any.
     author_key: Callable[[str], str | None] | None = None
-    #: Likes one network address may give per hour as device voters; None for no limit.
-    address_budget: int | None = None
+    #: What device voters (anonymous browsers) may do, from this address; None: no limits.
+    device_limits: DeviceLimits | None = None
     #: The hash of the session the voter was recognised by, when that came from a cache: the
     #: write checks that it still stands, so no revocation is missed.
     session_hash: str | None = None
@@ -172,29 +237,135 @@ def _session_stands(connection: sqlite3.Connection, request: LikeRequest, at: st
     return row is not None and row[0] == request.role
 
 
+def _absorb(connection: sqlite3.Connection, old: str, voter: Voter, at: str) -> None:
+    """Make the standing likes given under ``old`` the person's (``voter.key``): moved, or
+    dropped where the person already likes that entry. Logged, so replays agree."""
+    rows = connection.execute(
+        "SELECT entry_id, kind, address FROM likes WHERE voter = ? AND voided_at IS NULL", (old,)
+    ).fetchall()
+    for entry_id, kind, address in rows:
+        taken = connection.execute(
+            "SELECT 1 FROM likes WHERE entry_id = ? AND voter = ?", (entry_id, voter.key)
+        ).fetchone()
+        if taken:
+            connection.execute(
+                "DELETE FROM likes WHERE entry_id = ? AND voter = ?", (entry_id, old)
+            )
+        else:
+            connection.execute(
+                "UPDATE likes SET voter = ? WHERE entry_id = ? AND voter = ?",
+                (voter.key, entry_id, old),
+            )
+        common = {"entry_id": entry_id, "kind": kind, "address": address, "at": at}
+        _log(
+            connection, voter=old, action="unlike", reason="same person as another voter", **common
+        )
+        if not taken:
+            _log(
+                connection,
+                voter=voter.key,
+                action="like",
+                reason="moved from another key",
+                **common,
+            )
+
+
+def _person(connection: sqlite3.Connection, voter: Voter, at: str) -> Voter:
+    """The voter as the person behind the click: a browser a person used votes as them, and
+    a person's click claims their browser and gathers what they liked under other keys."""
+    if voter.key.startswith("device:"):
+        row = connection.execute(
+            "SELECT person FROM devices WHERE device = ?", (voter.key,)
+        ).fetchone()
+        return replace(voter, key=row[0]) if row is not None and row[0] else voter
+    if voter.device is not None and voter.kind == "vote":
+        claimed = connection.execute(
+            "INSERT INTO devices (device, address, first_at, person) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (device) DO UPDATE SET person = excluded.person"
+            " WHERE person IS NOT excluded.person",
+            (voter.device, voter.address, at, voter.key),
+        ).rowcount
+        if claimed:
+            _absorb(connection, voter.device, voter, at)
+    for alias in voter.aliases:
+        _absorb(connection, alias, voter, at)
+    return voter
+
+
+def _refuse_unconfirmed(connection: sqlite3.Connection, voter: Voter) -> None:
+    """An account's like counts only once its address is confirmed (read afresh: the session
+    cache may not know yet)."""
+    if voter.verified or voter.user_id is None or voter.kind != "vote":
+        return
+    (confirmed,) = connection.execute(
+        "SELECT email_verified_at IS NOT NULL FROM users WHERE id = ?", (voter.user_id,)
+    ).fetchone() or (False,)
+    if not confirmed:
+        raise Forbidden(
+            "Confirm your email address to like photos: follow the link we mailed you"
+            " (your account page can send it again)."
+        )
+
+
+def _keep_device_pace(
+    connection: sqlite3.Connection, voter: Voter, limits: DeviceLimits, now: datetime
+) -> None:
+    """Refuse an anonymous browser's like that breaks one of the ``DeviceLimits``."""
+    minute_ago, at = to_db(now - timedelta(minutes=1)), to_db(now)
+    known = connection.execute("SELECT 1 FROM devices WHERE device = ?", (voter.key,)).fetchone()
+    if known is None:
+        (fresh,) = connection.execute(
+            "SELECT count(*) FROM devices WHERE address = ? AND first_at > ?",
+            (voter.address, minute_ago),
+        ).fetchone()
+        if fresh >= limits.new_devices_per_minute:
+            raise LikeRefused(
+                "new_devices",
+                60,
+                "Many new browsers are liking from your network just now."
+                " Please try again in a minute.",
+            )
+        connection.execute(
+            "INSERT INTO devices (device, address, first_at) VALUES (?, ?, ?)",
+            (voter.key, voter.address, at),
+        )
+    (paced,) = connection.execute(
+        "SELECT count(*) FROM likes WHERE voter = ? AND created_at > ?", (voter.key, minute_ago)
+    ).fetchone()
+    if paced >= limits.likes_per_device_minute:
+        raise LikeRefused("device_pace", 60, "You are liking very fast. Please slow down a little.")
+    if limits.likes_per_address_hour is not None:
+        (recent,) = connection.execute(
+            "SELECT count(*) FROM likes WHERE address = ? AND created_at > ?"
+            " AND voter LIKE 'device:%'",
+            (voter.address, to_db(now - timedelta(hours=1))),
+        ).fetchone()
+        if recent >= limits.likes_per_address_hour:
+            raise LikeRefused(
+                "address_hour",
+                3600,
+                "Too many likes from your network in the last hour. Please try later.",
+            )
+
+
 def apply_like(connection: sqlite3.Connection, request: LikeRequest) -> LikeState:
     """Check and store one like on the writer's thread, inside the caller's transaction.
 
-    The entry's standing, the author and the address budget are read inside the write, so a
-    moderation or another like in between cannot slip past them.
+    The entry's standing, the author, the voter's person and the device pace are read inside
+    the write, so a moderation or another like in between cannot slip past them.
     """
-    voter, entry_id, at = request.voter, request.entry_id, to_db(request.now)
+    entry_id, at = request.entry_id, to_db(request.now)
     author, author_email = _approved_entry(connection, request.contest_id, entry_id)
+    _refuse_unconfirmed(connection, request.voter)
+    voter = _person(connection, request.voter, at)
     if (author is not None and voter.user_id == author) or (
         request.author_key is not None
         and author_email is not None
         and voter.key == request.author_key(author_email)
     ):
         raise Forbidden("You cannot like your own photo.")
-    if request.address_budget is not None and voter.key.startswith("device:"):
-        (recent,) = connection.execute(
-            "SELECT count(*) FROM likes WHERE address = ? AND created_at > ?",
-            (voter.address, to_db(request.now - timedelta(hours=1))),
-        ).fetchone()
-        if recent >= request.address_budget:
-            raise RateLimited(
-                3600, "Too many likes from your network in the last hour. Please try later."
-            )
+    if request.device_limits is not None and voter.key.startswith("device:"):
+        _keep_device_pace(connection, voter, request.device_limits, request.now)
     added = connection.execute(
         "INSERT INTO likes (entry_id, voter, kind, user_id, address, signature, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (entry_id, voter) DO NOTHING",
@@ -234,9 +405,27 @@ def apply_likes(
             outcomes.append(_apply_one(connection, request))
         except Exception as error:  # refused or failed: undo this like alone, keep the batch
             connection.execute("ROLLBACK TO one_like")
+            if isinstance(error, LikeRefused):
+                _record_refusal(connection, request, error.rule)
             outcomes.append(error)
         connection.execute("RELEASE one_like")
     return outcomes
+
+
+def _record_refusal(connection: sqlite3.Connection, request: LikeRequest, rule: str) -> None:
+    """Keep a refused like's who, where and why, for the like review (nothing else of it)."""
+    connection.execute(
+        "INSERT INTO like_refusals (contest_id, entry_id, voter, address, rule, at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            request.contest_id,
+            request.entry_id,
+            request.voter.key,
+            request.voter.address,
+            rule,
+            to_db(request.now),
+        ),
+    )
 
 
 def click_request(
@@ -247,7 +436,7 @@ def click_request(
     now: datetime,
     action: str = "like",
     author_key: Callable[[str], str | None] | None = None,
-    address_budget: int | None = None,
+    device_limits: DeviceLimits | None = None,
     session_hash: str | None = None,
     role: str | None = None,
 ) -> LikeRequest:
@@ -257,7 +446,7 @@ def click_request(
     emailed link either; the web's likes go through the group commit (like_writer.py)."""
     ensure_voting_open(contest, now)
     return LikeRequest(
-        contest.id, entry_id, voter, now, author_key, address_budget, session_hash, role, action
+        contest.id, entry_id, voter, now, author_key, device_limits, session_hash, role, action
     )
 
 
@@ -279,8 +468,9 @@ async def unlike(
 
 def apply_unlike(connection: sqlite3.Connection, request: LikeRequest) -> LikeState:
     """Take one like back on the writer's thread, inside the caller's transaction."""
-    voter, entry_id, at = request.voter, request.entry_id, to_db(request.now)
+    entry_id, at = request.entry_id, to_db(request.now)
     _approved_entry(connection, request.contest_id, entry_id)
+    voter = _person(connection, request.voter, at)
     removed = connection.execute(
         "DELETE FROM likes WHERE entry_id = ? AND voter = ? AND voided_at IS NULL RETURNING kind",
         (entry_id, voter.key),
@@ -340,9 +530,13 @@ async def void_like(
 
 
 async def liked_by(db: Database, voter_key: str, entry_ids: list[int]) -> set[int]:
-    """Which of these entries the voter currently likes."""
+    """Which of these entries the voter currently likes (a browser that a person used shows
+    that person's likes)."""
     if not entry_ids:
         return set()
+    if voter_key.startswith("device:"):
+        person = await db.fetch_value("SELECT person FROM devices WHERE device = ?", (voter_key,))
+        voter_key = person or voter_key
     marks = ", ".join("?" * len(entry_ids))
     rows = await db.fetch_all(
         f"SELECT entry_id FROM likes WHERE voter = ? AND voided_at IS NULL"  # noqa: S608

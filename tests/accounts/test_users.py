@@ -1,5 +1,6 @@
 import ipaddress
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -12,6 +13,20 @@ from contest.core.security import Passwords
 pytestmark = pytest.mark.anyio
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 PASSWORD = "a long enough password"
+
+
+async def signing_up(
+    db: Database, passwords: Passwords, *, address: str = "10.0.0.1", **kw: Any
+) -> int | None:
+    """The public sign-up form's use case, from one network address."""
+    return await users.sign_up(
+        db,
+        passwords,
+        address=address,
+        secret="test-secret",
+        confirm_link_for=lambda token: f"http://site/confirm-email/{token}",
+        **kw,
+    )
 
 
 async def add(db: Database, passwords: Passwords, email: str = "Pat@Uni.edu", **kw: str) -> int:
@@ -153,9 +168,9 @@ async def test_signup_limited_to_organisation_domains(db: Database, passwords: P
     )
     fields = {"display_name": "Ann", "password": PASSWORD, "affiliation": "student"}
     with pytest.raises(ValidationError) as caught:
-        await users.sign_up(db, passwords, fields=fields | {"email": "ann@gmail.com"}, now=NOW)
+        await signing_up(db, passwords, fields=fields | {"email": "ann@gmail.com"}, now=NOW)
     assert "@uni.edu" in caught.value.errors["email"]
-    user_id = await users.sign_up(db, passwords, fields=fields | {"email": "ann@uni.edu"}, now=NOW)
+    user_id = await signing_up(db, passwords, fields=fields | {"email": "ann@uni.edu"}, now=NOW)
     assert (await users.get_user_row(db, user_id))["role"] == "participant"
 
 
@@ -165,7 +180,7 @@ async def test_sign_up_with_a_taken_address_creates_nothing_and_mails_the_owner_
     owner = await add(db, passwords, email="org@uni.edu", role="organizer")
     fields = {"display_name": "Ann", "password": PASSWORD, "affiliation": "student"}
     for minute in range(3):
-        taken = await users.sign_up(
+        taken = await signing_up(
             db,
             passwords,
             fields=fields | {"email": " ORG@uni.edu"},
@@ -179,7 +194,7 @@ async def test_sign_up_with_a_taken_address_creates_nothing_and_mails_the_owner_
     assert await db.fetch_value("SELECT count(*) FROM users") == 1
     assert (await users.get_user_row(db, owner))["role"] == "organizer"
     later = NOW + users.SIGN_UP_NOTICE_EVERY + timedelta(minutes=5)
-    await users.sign_up(db, passwords, fields=fields | {"email": "org@uni.edu"}, now=later)
+    await signing_up(db, passwords, fields=fields | {"email": "org@uni.edu"}, now=later)
     assert await db.fetch_value("SELECT count(*) FROM outbox") == 2
 
 
@@ -191,7 +206,7 @@ async def test_sign_up_checks_every_field_alike_for_a_taken_address(
     caught = []
     for email in ("pat@uni.edu", "new@uni.edu"):
         with pytest.raises(ValidationError) as error:
-            await users.sign_up(db, passwords, fields=bad | {"email": email}, now=NOW)
+            await signing_up(db, passwords, fields=bad | {"email": email}, now=NOW)
         caught.append(error.value.errors)
     assert caught[0] == caught[1] and "email" not in caught[0]
     assert await db.fetch_value("SELECT count(*) FROM outbox") == 0

@@ -131,14 +131,15 @@ def test_like_updates_at_once_survives_reload_and_never_double_counts(
     )
     page.reload()
     expect(page.locator(f"#entry-{entry_id} [data-like-count]")).to_have_text(liked)
-    student = "(SELECT 'user:' || id FROM users WHERE email = ?)"
+    student = "(SELECT id FROM users WHERE email = ?)"
     rows = live_site.rows(
-        f"SELECT count(*) AS n FROM likes WHERE entry_id = ? AND voter = {student}",
+        f"SELECT count(*) AS n FROM likes WHERE entry_id = ? AND user_id = {student}",
         (entry_id, STUDENT),
     )
     assert rows == [{"n": 1}]
     events = live_site.rows(
-        f"SELECT action FROM like_events WHERE entry_id = ? AND voter = {student}",
+        "SELECT action FROM like_events WHERE entry_id = ? AND voter IN"
+        f" (SELECT voter FROM likes WHERE user_id = {student})",
         (entry_id, STUDENT),
     )
     assert [e["action"] for e in events] == ["like"]

@@ -14,6 +14,7 @@ from contest.core.security import Passwords
 from contest.core.storage import LocalStorage
 from contest.voting import clicks
 from contest.voting.clicks import Caller, click_like, counts_visible
+from contest.voting.likes import DeviceLimits
 from contest.voting.writer import LikeWriter
 from tests.factories import START, add_account, add_contest, add_entry, contest_settings
 
@@ -103,16 +104,22 @@ def test_a_contest_may_hide_counts_from_everyone_until_the_results() -> None:
     assert counts_visible(contest_in("results", hide_counts=True), None, START) is True
 
 
-async def test_device_voters_of_one_address_share_a_budget_unless_the_network_is_shared(
+async def test_new_browsers_from_one_address_are_paced_unless_the_network_is_shared(
     db: Database, passwords: Passwords, storage: LocalStorage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(clicks, "DEVICE_LIKES_PER_ADDRESS_HOUR", 2)
+    monkeypatch.setattr(clicks, "DEVICE_LIMITS", DeviceLimits(new_devices_per_minute=2))
     contest, _, entry_id = await _voting(db, passwords, storage, voting_mode="device")
     writer = LikeWriter(db)
     for browser in ("browser-1", "browser-2"):
         await _click(writer, contest, entry_id, _caller(browser=browser, address="10.0.0.9"))
     with pytest.raises(RateLimited):
         await _click(writer, contest, entry_id, _caller(browser="browser-3", address="10.0.0.9"))
+    refusal = await db.fetch_one("SELECT * FROM like_refusals")
+    assert (refusal["rule"], refusal["address"], refusal["entry_id"]) == (
+        "new_devices",
+        "10.0.0.9",
+        entry_id,
+    )
 
     await set_site_settings(db, signup_domains=None, shared_networks="10.0.0.0/24")
     shared = await _click(
@@ -120,6 +127,22 @@ async def test_device_voters_of_one_address_share_a_budget_unless_the_network_is
     )
     assert shared.count == 3
     assert await db.fetch_value("SELECT count(*) FROM counted_likes") == 3
+
+
+async def test_only_device_likes_use_an_address_s_hourly_budget(
+    db: Database, passwords: Passwords, storage: LocalStorage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(clicks, "DEVICE_LIMITS", DeviceLimits(likes_per_address_hour=1))
+    contest, _, entry_id = await _voting(db, passwords, storage, voting_mode="device")
+    writer = LikeWriter(db)
+    for n in range(3):  # accounts on the campus network: people, not browsers
+        fan = await add_account(db, passwords, email=f"fan{n}@uni.edu")
+        await _click(writer, contest, entry_id, _caller(fan, address="10.0.0.9"))
+    first = await _click(writer, contest, entry_id, _caller(browser="b-1", address="10.0.0.9"))
+    assert first.count == 4
+    with pytest.raises(RateLimited):
+        await _click(writer, contest, entry_id, _caller(browser="b-2", address="10.0.0.9"))
+    assert await db.fetch_value("SELECT rule FROM like_refusals") == "address_hour"
 
 
 async def test_an_account_in_email_voting_votes_under_its_mailbox(

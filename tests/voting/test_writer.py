@@ -11,7 +11,7 @@ import pytest
 from contest.accounts import sessions
 from contest.contests.model import Contest
 from contest.core.db import Database
-from contest.core.errors import Forbidden, NotFound, RateLimited
+from contest.core.errors import Forbidden, NotFound
 from contest.core.security import Passwords, token_hash
 from contest.core.storage import LocalStorage
 from contest.voting import likes
@@ -93,14 +93,15 @@ async def test_a_like_that_fails_midway_is_undone_alone_and_the_batch_stands(
     assert await likes.tallies(db, contest.id) == await likes.tallies_from_log(db, contest.id)
 
 
-async def test_the_address_budget_counts_likes_earlier_in_the_same_batch(
+async def test_the_device_pace_counts_new_browsers_earlier_in_the_same_batch(
     db: Database, passwords: Passwords, storage: LocalStorage
 ) -> None:
     contest, _, ids = await setup(db, passwords, storage, mode="device")
     writer = LikeWriter(db)
+    pace = likes.DeviceLimits(new_devices_per_minute=2)
     outcomes = await asyncio.gather(
         *(
-            click(writer, contest, entry_id=ids[0], voter=device(name), now=NOW, address_budget=2)
+            click(writer, contest, entry_id=ids[0], voter=device(name), now=NOW, device_limits=pace)
             for name in ("a", "b", "c")
         ),
         return_exceptions=True,
@@ -109,9 +110,10 @@ async def test_the_address_budget_counts_likes_earlier_in_the_same_batch(
     assert [type(outcome) for outcome in outcomes] == [
         likes.LikeState,
         likes.LikeState,
-        RateLimited,
+        likes.LikeRefused,
     ]
     assert await db.fetch_value("SELECT count(*) FROM likes") == 2
+    assert await db.fetch_value("SELECT rule FROM like_refusals") == "new_devices"
 
 
 async def test_likes_arriving_during_a_write_go_together_in_the_next(

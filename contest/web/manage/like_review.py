@@ -26,6 +26,7 @@ async def review_likes(request: Request, *, errors: dict[str, str] | None = None
         "contest": contest,
         "suspicions": await like_review.suspicious_entries(db, contest.id),
         "voided": await like_review.voided_likes(db, contest.id),
+        "refusals": await like_review.refusals(db, contest.id),
         "describe": like_review.describe_voter,
         "is_shared": lambda address: site_settings.in_networks(address, networks),
         "tallies_match": await likes.tallies(db, contest.id)

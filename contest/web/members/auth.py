@@ -6,7 +6,15 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from contest.accounts import invitations, recovery, sessions, site_settings, throttle, users
+from contest.accounts import (
+    departments,
+    invitations,
+    recovery,
+    sessions,
+    site_settings,
+    throttle,
+    users,
+)
 from contest.core.errors import ContestError, RateLimited, ValidationError
 from contest.core.forms import FormValues
 from contest.web.context import (
@@ -14,9 +22,11 @@ from contest.web.context import (
     absolute,
     client_address,
     current_user,
+    forget_user,
     now,
     read_form,
     redirect,
+    require_user,
     safe_next,
     services,
     set_private_cookie,
@@ -95,33 +105,37 @@ async def sign_out(request: Request) -> Response:
 async def sign_up(request: Request) -> Response:
     """The participant sign-up form, and creating the account.
 
-    A taken address is answered as a new one is (the same redirect), without signing anyone
-    in; its owner is mailed instead. A new account is still signed in at once, so a visitor
-    can tell the two apart by whether they arrive signed in, not by any message or status.
+    A new account and a taken address get the same answer: the page that asks to follow the
+    link we mailed. Nobody is signed in, so nothing tells the two apart; a new account's owner
+    gets the confirmation link, a taken address's owner a notice.
     """
     svc = services(request)
     domains = await site_settings.signup_domains(svc.db)
-    context: dict[str, object] = {"domains": domains, "affiliations": users.AFFILIATIONS}
+    context: dict[str, object] = {
+        "domains": domains,
+        "affiliations": users.AFFILIATIONS,
+        "departments": await departments.choices(svc.db),
+    }
     if request.method == "GET":
         return await render(request, "auth/sign_up.html", {**context, "form": FormValues()})
     form = await read_form(request)
     try:
-        user_id = await users.sign_up(
+        # Before the account is made, alike for a taken address (see ``sign_up``).
+        await departments.refuse_unlisted(svc.db, form.as_dict())
+        await users.sign_up(
             svc.db,
             svc.passwords,
             fields=form.as_dict(),
+            address=client_address(request),
+            secret=_secret(request),
+            confirm_link_for=lambda token: absolute(request, "confirm_email", token=token),
             now=now(request),
             sign_in_link=absolute(request, "sign_in"),
         )
     except ValidationError as error:
         context |= {"form": form, "errors": error.errors}
         return await render(request, "auth/sign_up.html", context, status_code=400)
-    if user_id is None:
-        destination = safe_next(form.get("next")) or str(
-            request.url_for(HOME_BY_ROLE["participant"])
-        )
-        return RedirectResponse(destination, status_code=303)
-    return await _signed_in_response(request, user_id, "participant", form.get("next"))
+    return redirect(request, "check_email")
 
 
 async def forgot_password(request: Request) -> Response:
@@ -171,7 +185,12 @@ async def accept_invitation(request: Request) -> Response:
     token = request.path_params["token"]
     svc = services(request)
     invitation = await invitations.open_invitation(svc.db, token, now=now(request))
-    context = {"invitation": invitation, "token": token, "affiliations": users.AFFILIATIONS}
+    context = {
+        "invitation": invitation,
+        "token": token,
+        "affiliations": users.AFFILIATIONS,
+        "departments": await departments.choices(svc.db),
+    }
     if request.method == "GET":
         form = FormValues.of({"affiliation": "staff"})
         return await render(request, "auth/invitation.html", {**context, "form": form})
@@ -186,12 +205,41 @@ async def accept_invitation(request: Request) -> Response:
     return await _signed_in_response(request, user_id, invitation["role"], None)
 
 
+async def _account_page(
+    request: Request, user: users.User, *, status_code: int = 200, **context: object
+) -> Response:
+    db = services(request).db
+    page: dict[str, object] = {
+        "departments": await departments.choices(db),
+        "department_name": await departments.name_of(db, user.department),
+        "form": FormValues.of({"department": user.department}),
+        "saved": request.query_params.get("saved") == "department",
+    }
+    return await render(request, "auth/account.html", page | context, status_code=status_code)
+
+
 async def account(request: Request) -> Response:
     """The signed-in person's own account page."""
     user = await current_user(request)
     if user is None:
         return redirect(request, "sign_in")
-    return await render(request, "auth/account.html")
+    return await _account_page(request, user)
+
+
+async def change_department(request: Request) -> Response:
+    """Choose one's department (from the organizers' list when they keep one)."""
+    user = await require_user(request)
+    form = await read_form(request)
+    try:
+        await departments.set_user_department(
+            services(request).db, user_id=user.id, value=form.get("department")
+        )
+    except ValidationError as error:
+        return await _account_page(
+            request, user, status_code=400, form=form, errors=error.errors, saved=False
+        )
+    forget_user(request)
+    return redirect(request, "account", query={"saved": "department"})
 
 
 async def sign_out_everywhere(request: Request) -> Response:
@@ -210,6 +258,7 @@ routes = [
     Route("/sign-out", sign_out, methods=["POST"], name="sign_out"),
     Route("/sign-up", sign_up, methods=["GET", "POST"], name="sign_up"),
     Route("/account", account, name="account"),
+    Route("/account/department", change_department, methods=["POST"], name="account_department"),
     Route(
         "/account/sign-out-everywhere",
         sign_out_everywhere,

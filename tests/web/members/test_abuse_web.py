@@ -176,6 +176,7 @@ def test_sign_up_with_a_taken_address_answers_like_a_new_one_and_mails_the_owner
 ) -> None:
     site.add_user("organizer", "org@uni.edu", name="Olga Organizer")
     new = site.post("/sign-up", sign_up_form("ann@uni.edu"), follow_redirects=False)
+    assert SESSION_COOKIE not in site.client.cookies  # a new account is not signed in either
     site.client.cookies.clear()
     taken = site.post("/sign-up", sign_up_form("Org@Uni.edu"), follow_redirects=False)
     assert new.status_code == taken.status_code == 303

@@ -120,7 +120,9 @@ def test_post_without_the_form_token_is_refused(site: Site) -> None:
     assert site.value("SELECT count(*) FROM sessions") == 0
 
 
-def test_sign_up_creates_a_participant_and_signs_them_in(site: Site) -> None:
+def test_sign_up_creates_an_unconfirmed_participant_who_confirms_by_the_mailed_link(
+    site: Site,
+) -> None:
     response = site.post(
         "/sign-up",
         {
@@ -133,16 +135,50 @@ def test_sign_up_creates_a_participant_and_signs_them_in(site: Site) -> None:
         follow_redirects=False,
     )
     assert response.status_code == 303
-    rows = site.rows("SELECT email, role, affiliation, department FROM users")
+    assert response.headers["location"].endswith("/sign-up/check-email")
+    assert "Check your email" in site.client.get(response.headers["location"]).text
+    rows = site.rows(
+        "SELECT email, role, affiliation, department, mailbox, email_verified_at FROM users"
+    )
     assert rows == [
         {
             "email": "ann@uni.edu",
             "role": "participant",
             "affiliation": "student",
             "department": "CIVL",
+            "mailbox": "ann@uni.edu",
+            "email_verified_at": None,
         }
     ]
-    assert "Ann Wong" in site.client.get("/").text
+    assert "Ann Wong" not in site.client.get("/").text  # not signed in until they sign in
+    body = site.value("SELECT body FROM outbox WHERE recipient = 'ann@uni.edu'")
+    link = re.search(r"http://testserver(/confirm-email/\S+)", body)
+    assert link is not None
+    assert site.value("SELECT private FROM outbox WHERE recipient = 'ann@uni.edu'") == 1
+
+    confirmed = site.client.get(link[1])
+    assert confirmed.status_code == 200 and "Your address is confirmed" in confirmed.text
+    assert site.value("SELECT email_verified_at FROM users") is not None
+    forged = site.client.get(link[1][:-4] + "0000")
+    assert forged.status_code == 410 and "not valid any more" in forged.text
+
+
+def test_an_unconfirmed_account_can_ask_for_the_link_again(site: Site) -> None:
+    site.post(
+        "/sign-up",
+        {
+            "display_name": "Ann Wong",
+            "email": "ann@uni.edu",
+            "affiliation": "student",
+            "password": "a good password",
+        },
+    )
+    site.sign_in("ann@uni.edu", "a good password")
+    page = site.client.get("/account").text
+    assert "not confirmed yet" in page and "Send the link again" in page
+    again = site.post("/account/confirm-email", {}, form_page="/account", follow_redirects=False)
+    assert again.status_code == 303
+    assert site.value("SELECT count(*) FROM outbox WHERE recipient = 'ann@uni.edu'") == 2
 
 
 def test_sign_up_errors_keep_what_was_typed(site: Site) -> None:
@@ -233,3 +269,17 @@ def test_mailed_links_use_the_public_address_not_the_host_asked_for(tmp_path: Pa
         site.post("/password/forgot", {"email": "pat@uni.edu"})
         body = site.value("SELECT body FROM outbox")
     assert "https://photos.uni.edu/password/reset/" in body and "internal.lan" not in body
+
+
+def test_asking_for_the_link_again_needs_a_signed_in_unconfirmed_account_and_a_token(
+    site: Site,
+) -> None:
+    token = site.csrf("/sign-in")
+    signed_out = site.client.post("/account/confirm-email", data={"csrf_token": token})
+    assert signed_out.status_code in (401, 303)
+    site.sign_in_as("participant", "pat@uni.edu")  # made by an organizer: already confirmed
+    forged = site.client.post("/account/confirm-email", data={"csrf_token": "forged"})
+    assert forged.status_code == 400
+    confirmed = site.post("/account/confirm-email", {}, form_page="/account")
+    assert confirmed.status_code == 409 and "already confirmed" in confirmed.text
+    assert site.value("SELECT count(*) FROM outbox") == 0

@@ -14,7 +14,7 @@ from contest.contests import store as contest_store
 from contest.contests.model import Contest
 from contest.contests.phases import Phase
 from contest.core.clock import from_db
-from contest.web.context import BROWSER_COOKIE
+from contest.web.context import BROWSER_COOKIE, SESSION_COOKIE
 from tests.conftest import Site
 from tests.factories import (
     add_account,
@@ -302,6 +302,36 @@ def test_views_count_once_per_visitor_per_day_and_skip_bots(
     assert site.value("SELECT count(*) FROM entry_views") == 2
 
 
+def test_browsers_behind_one_address_each_count_a_view_bots_and_organizers_do_not(
+    site: Site, voting: dict[str, Any]
+) -> None:
+    entry = voting["ids"][0]
+    page = f"/entries/{entry}"
+    phone = {"User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Safari/604.1"}
+    # Thirty phones of one model on the campus network arrive from a shared link: each first
+    # visit counts under the id the page hands out, and a second look the same day does not.
+    for _ in range(30):
+        site.client.cookies.clear()
+        assert site.client.get(f"{page}?src=facebook", headers=phone).status_code == 200
+        assert site.client.get(page, headers=phone).status_code == 200
+    assert site.value("SELECT count(*) FROM entry_views") == 30
+    assert site.value("SELECT count(*) FROM entry_arrivals WHERE channel = 'facebook'") == 30
+    site.client.cookies.clear()
+    site.client.get(page, headers={"User-Agent": "Mozilla/5.0 (compatible; bingbot/2.0)"})
+    site.client.cookies.clear()
+    site.sign_in_as("organizer", "org@uni.edu")
+    site.client.get(f"{page}?src=whatsapp", headers=phone)
+    site.client.cookies.delete(SESSION_COOKIE)  # signed out, on the same browser
+    assert "Sign in" in site.client.get(page, headers=phone).text
+    assert site.value("SELECT count(*) FROM entry_views") == 30
+    html = site.client.get(f"/entries/{voting['ids'][1]}", headers=phone).text
+    assert "Library view 01" in html and site.value("SELECT count(*) FROM entry_views") == 30
+    site.client.cookies.clear()
+    site.sign_in_as("participant", "ann-friend@uni.edu")  # the public, signed in
+    site.client.get(page, headers=phone)
+    assert site.value("SELECT count(*) FROM entry_views") == 31
+
+
 def test_a_browser_id_is_dated_by_the_apps_clock(site: Site) -> None:
     site.client.get("/")
     assert site.client.cookies[BROWSER_COOKIE].startswith(f"{site.clock():%Y%m%d}.")
@@ -375,6 +405,59 @@ def test_organizer_sees_a_burst_and_voids_it_with_a_reason(
     site.post(f"{page}/void", {"likes": chosen, "reason": "Scripted burst"}, form_page=page)
     assert site.value("SELECT count(*) FROM likes WHERE voided_at IS NOT NULL") == 3
     assert "Scripted burst" in site.client.get(page).text
+
+
+def test_organizer_voids_a_whole_cluster_with_one_reason(
+    site: Site, make_voting: Callable[..., dict[str, Any]]
+) -> None:
+    voting = make_voting(voting_mode="device")
+    contest, entry = contest_of(site, voting), voting["ids"][0]
+    for index in range(20):
+        site.run(
+            add_device_like,
+            site.db,
+            contest,
+            entry,
+            browser=f"cluster-browser-{index}",
+            address="198.51.100.20",
+            now=site.clock() + timedelta(minutes=index),
+        )
+    site.run(add_device_like, site.db, contest, entry, browser="a-student", address="10.1.1.1")
+    site.sign_in_as("organizer", "org@uni.edu")
+    page = f"/manage/contests/{voting['contest']}/likes"
+    html = site.client.get(page).text
+    assert "20 voters from one network address within an hour" in html
+    assert "Void these 20 likes" in html
+    # The cluster's form carries its likes as hidden fields, right after its reason.
+    chosen = re.findall(r'name="likes" value="([^"]+)"', html.split("20 voters from one")[1])[:20]
+    assert len(set(chosen)) == 20
+    done = site.post(f"{page}/void", {"likes": chosen, "reason": "One script"}, form_page=page)
+    assert done.status_code == 200
+    assert site.value("SELECT count(*) FROM likes WHERE void_reason = 'One script'") == 20
+    assert site.value("SELECT count(*) FROM counted_likes") == 1  # the student's stands
+
+
+def test_refused_likes_are_listed_with_the_rule_that_refused_them(
+    site: Site, make_voting: Callable[..., dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from contest.voting import clicks
+    from contest.voting.likes import DeviceLimits
+
+    monkeypatch.setattr(clicks, "DEVICE_LIMITS", DeviceLimits(new_devices_per_minute=1))
+    voting = make_voting(voting_mode="device")
+    entry = voting["ids"][0]
+    statuses = []
+    for _ in range(3):
+        site.client.cookies.clear()
+        statuses.append(
+            site.post(f"/entries/{entry}/like", {}, form_page=f"/entries/{entry}").status_code
+        )
+    assert statuses == [200, 429, 429]
+    site.sign_in_as("organizer", "org@uni.edu")
+    html = site.client.get(f"/manage/contests/{voting['contest']}/likes").text
+    refused = html.split("<h2>Refused likes</h2>")[1]
+    assert "too many new browsers from one network address within a minute" in refused
+    assert "<td>2</td>" in refused
 
 
 def test_email_voting_from_link_to_like(
@@ -515,8 +598,9 @@ def test_one_address_cannot_mint_endless_device_voters(
     site: Site, make_voting: Callable[..., dict[str, Any]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from contest.voting import clicks
+    from contest.voting.likes import DeviceLimits
 
-    monkeypatch.setattr(clicks, "DEVICE_LIKES_PER_ADDRESS_HOUR", 3)
+    monkeypatch.setattr(clicks, "DEVICE_LIMITS", DeviceLimits(new_devices_per_minute=3))
     voting = make_voting(voting_mode="device")
     statuses = []
     for entry in voting["ids"][:5]:
@@ -540,8 +624,9 @@ class TestACampusSharingOneAddress:
         monkeypatch: pytest.MonkeyPatch,
     ) -> None:
         from contest.voting import clicks
+        from contest.voting.likes import DeviceLimits
 
-        monkeypatch.setattr(clicks, "DEVICE_LIKES_PER_ADDRESS_HOUR", 3)
+        monkeypatch.setattr(clicks, "DEVICE_LIMITS", DeviceLimits(new_devices_per_minute=3))
         voting = make_voting(voting_mode="device")
 
         def likes_from_fresh_browsers(entries: list[int]) -> list[int]:
@@ -633,7 +718,7 @@ def test_organizers_count_shares_per_network_and_views_per_day(
     site.sign_in_as("organizer", "org@uni.edu")
     html = site.client.get(f"/manage/contests/{voting['contest']}/likes").text
     assert "<tr><td>LINE</td><td>2</td><td>1</td></tr>" in html
-    assert "<tr><td>2026-03-02</td><td>1</td></tr>" in html
+    assert "<tr><td>2 Mar</td><td>1</td></tr>" in html
 
 
 def test_a_reply_can_invite_the_author_to_bring_friends_to_vote_while_voting_runs(

@@ -16,6 +16,7 @@ from contest.contests import store as contest_store
 from contest.contests.phases import Phase
 from contest.core.security import csrf_token
 from contest.voting import clicks
+from contest.voting.likes import DeviceLimits
 from contest.web.context import BROWSER_COOKIE
 from contest.web.middleware import (
     CONTENT_SECURITY_POLICY,
@@ -90,12 +91,12 @@ def test_a_cached_voters_like_and_unlike_are_stored_and_logged_by_the_fast_path(
     assert liked.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
     assert liked.headers["x-frame-options"] == "DENY"
     assert likes_of(site) == [
-        (entries[0], f"user:{fan}", "vote"),
-        (entries[1], f"user:{fan}", "vote"),
+        (entries[0], site.voter_key(fan), "vote"),
+        (entries[1], site.voter_key(fan), "vote"),
     ]
     assert answered_fast(site, entries[1]).json() == {"liked": True, "count": 1}  # no double
     assert answered_fast(site, entries[1], "unlike").json() == {"liked": False, "count": 0}
-    assert likes_of(site) == [(entries[0], f"user:{fan}", "vote")]
+    assert likes_of(site) == [(entries[0], site.voter_key(fan), "vote")]
     assert log_of(site) == [(entries[0], "like"), (entries[1], "like"), (entries[1], "unlike")]
 
 
@@ -116,7 +117,7 @@ def test_an_organizers_click_is_a_library_pick_and_a_judge_sees_no_count(
     librarian = site.sign_in_as("organizer", "lib@uni.edu")
     answered_by_route(site, entries[0])
     assert answered_fast(site, entries[1]).json() == {"liked": True, "count": 0}
-    assert (entries[1], f"user:{librarian}", "pick") in likes_of(site)
+    assert (entries[1], site.voter_key(librarian), "pick") in likes_of(site)
     site.client.cookies.clear()
     site.sign_in_as("judge", "judge@uni.edu")
     answered_by_route(site, entries[0])
@@ -126,7 +127,8 @@ def test_an_organizers_click_is_a_library_pick_and_a_judge_sees_no_count(
 def test_device_voters_need_no_session_and_are_limited_per_address(
     site: Site, make_entries: Callable[..., list[int]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(clicks, "DEVICE_LIKES_PER_ADDRESS_HOUR", 3)  # a budget soon used up
+    # An hourly budget soon used up.
+    monkeypatch.setattr(clicks, "DEVICE_LIMITS", DeviceLimits(likes_per_address_hour=3))
     entries = make_entries(voting_mode="device")
     assert answered_fast(site, entries[0]).json() == {"liked": True, "count": 1}
     [like] = site.rows("SELECT voter, address FROM likes")
@@ -318,7 +320,7 @@ def test_the_like_form_names_its_contest_and_the_fast_path_takes_it_from_the_cac
     answered_by_route(site, entries[0])
     named = answered_fast(site, entries[1], data={"contest": str(contest_id)})
     assert named.json() == {"liked": True, "count": 1}
-    assert (entries[1], f"user:{fan}", "vote") in likes_of(site)
+    assert (entries[1], site.voter_key(fan), "vote") in likes_of(site)
 
 
 def test_a_form_that_names_another_contest_goes_to_the_route_which_likes_the_right_entry(
@@ -334,6 +336,6 @@ def test_a_form_that_names_another_contest_goes_to_the_route_which_likes_the_rig
         liked = answered_by_route(site, entries[1], data={"contest": wrong})
         assert liked.json() == {"liked": True, "count": 1}
     assert likes_of(site) == [
-        (entries[0], f"user:{fan}", "vote"),
-        (entries[1], f"user:{fan}", "vote"),
+        (entries[0], site.voter_key(fan), "vote"),
+        (entries[1], site.voter_key(fan), "vote"),
     ]
