@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import zlib
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -373,6 +373,57 @@ async def add_scored_entry(
         db, contest, judge, entry_id, [score] * len(contest.settings.criteria), now=now
     )
     return entry_id
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A contest judged by one judge: Ann's two photos ranked first and second, Bob's third
+    (the situation the prize rules are about)."""
+
+    contest: Contest
+    organizer: User
+    ann: User
+    bob: User
+    ids: dict[str, int]
+
+
+async def add_ranked_contest(
+    db: Database,
+    passwords: Passwords,
+    storage: LocalStorage,
+    *,
+    organizer_name: str = "Pat Lee",
+    now: datetime = START,
+    **settings: Any,
+) -> Ranked:
+    """A contest in its judging and voting phase at ``now`` with ``settings``, Ann's "Dawn in
+    the atrium" (9) and "Noon on the steps" (8) and Bob's "Dusk by the stacks" (6)."""
+    contest = await add_contest(db, Phase.JUDGING_AND_VOTING, now=now, **settings)
+    organizer = await add_account(
+        db, passwords, email="org@uni.edu", name=organizer_name, role="organizer"
+    )
+    ann = await add_account(db, passwords, email="ann@uni.edu", name="Ann Lee")
+    bob = await add_account(db, passwords, email="bob@uni.edu", name="Bob Roy")
+    judge = await add_judge(db, passwords, contest, email="judge@uni.edu")
+    ids = {
+        title: await add_scored_entry(
+            db,
+            storage,
+            contest,
+            author,
+            judge=judge,
+            score=score,
+            moderator=organizer,
+            title=title,
+            now=now,
+        )
+        for author, title, score in (
+            (ann, "Dawn in the atrium", 9),
+            (ann, "Noon on the steps", 8),
+            (bob, "Dusk by the stacks", 6),
+        )
+    }
+    return Ranked(contest, organizer, ann, bob, ids)
 
 
 async def add_reply(

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-from contest.accounts.users import User
-from contest.contests.model import Contest
 from contest.core.db import Database
 from contest.core.security import Passwords
 from contest.core.storage import LocalStorage
@@ -16,54 +13,19 @@ from contest.judging import results
 from tests.factories import (
     DAY,
     START,
-    add_account,
-    add_contest,
-    add_judge,
+    Ranked,
     add_like,
     add_published_results,
-    add_scored_entry,
+    add_ranked_contest,
 )
 
 pytestmark = pytest.mark.anyio
 
 
-@dataclass
-class Ranked:
-    """A contest judging and voting, Ann's two photos ranked first and second, Bob's third."""
-
-    contest: Contest
-    organizer: User
-    ann: User
-    bob: User
-    ids: dict[str, int]
-
-
 async def ranked(
     db: Database, passwords: Passwords, storage: LocalStorage, **settings: Any
 ) -> Ranked:
-    contest = await add_contest(db, "judging_and_voting", **settings)
-    organizer = await add_account(db, passwords, email="org@uni.edu", role="organizer")
-    ann = await add_account(db, passwords, email="ann@uni.edu", name="Ann Lee")
-    bob = await add_account(db, passwords, email="bob@uni.edu", name="Bob Roy")
-    judge = await add_judge(db, passwords, contest, email="judge@uni.edu")
-    ids = {
-        title: await add_scored_entry(
-            db,
-            storage,
-            contest,
-            author,
-            judge=judge,
-            score=score,
-            moderator=organizer,
-            title=title,
-        )
-        for author, title, score in (
-            (ann, "Dawn in the atrium", 9),
-            (ann, "Noon on the steps", 8),
-            (bob, "Dusk by the stacks", 6),
-        )
-    }
-    return Ranked(contest, organizer, ann, bob, ids)
+    return await add_ranked_contest(db, passwords, storage, **settings)
 
 
 def by_key(computed: results.Results) -> dict[str, results.Award]:

@@ -11,16 +11,8 @@ import pytest
 
 from contest.contests import store as contest_store
 from contest.contests.form import settings_to_form
-from contest.contests.phases import Phase
 from tests.conftest import Site
-from tests.factories import (
-    add_account,
-    add_contest,
-    add_judge,
-    add_like,
-    add_published_results,
-    add_scored_entry,
-)
+from tests.factories import add_like, add_published_results, add_ranked_contest
 
 ORGANIZER = "org@uni.edu"
 
@@ -32,37 +24,16 @@ def judged(site: Site) -> dict[str, Any]:
     now = site.clock()
 
     async def create() -> dict[str, Any]:
-        contest = await add_contest(
+        made = await add_ranked_contest(
             site.db,
-            Phase.JUDGING_AND_VOTING,
+            site.passwords,
+            site.storage,
+            organizer_name="Olivia Organizer",
             now=now,
             voting_mode="device",
             award_per_category=True,  # no categories yet: they stay open until publishing
         )
-        organizer = await add_account(
-            site.db, site.passwords, email=ORGANIZER, name="Olivia Organizer", role="organizer"
-        )
-        ann = await add_account(site.db, site.passwords, email="ann@uni.edu", name="Ann Lee")
-        bob = await add_account(site.db, site.passwords, email="bob@uni.edu", name="Bob Roy")
-        judge = await add_judge(site.db, site.passwords, contest, email="judge@uni.edu")
-        ids = {
-            title: await add_scored_entry(
-                site.db,
-                site.storage,
-                contest,
-                author,
-                judge=judge,
-                score=score,
-                moderator=organizer,
-                title=title,
-                now=now,
-            )
-            for author, title, score in (
-                (ann, "Dawn in the atrium", 9),
-                (ann, "Noon on the steps", 8),
-                (bob, "Dusk by the stacks", 6),
-            )
-        }
+        contest, organizer, ids = made.contest, made.organizer, made.ids
         for voter in range(12):
             await add_like(site.db, contest, ids["Dusk by the stacks"], f"browser-{voter}", now=now)
         return {"contest": contest, "organizer": organizer, "ids": ids}
