@@ -349,8 +349,9 @@ async def decide_award(
                 actor_id=actor.id,
                 action="override",
                 details=(
-                    f"{award.label}: entry #{entry_id} instead of #{award.proposed}."
-                    f" Reason: {reason}"
+                    f"{award.label}: entry #{entry_id} instead of "
+                    + (f"#{award.proposed}" if award.proposed is not None else "none proposed")
+                    + f". Reason: {reason}"
                 ),
                 now=now,
             )

@@ -12,19 +12,20 @@ from contest.contests.model import Contest
 from contest.core.db import Database
 
 _FROM_NOW_ON = {
-    "accounts": (
-        "only signed-in people can like. People who liked by email link or as an anonymous"
-        " browser must sign in to like more (with the same mailbox, an email voter stays the"
-        " same voter)."
+    "accounts": "only signed-in people can like.",
+    "email": "people like after confirming their address by a mailed link, or signed in.",
+    "device": "any browser can like, once per photo and at a person's pace.",
+}
+#: What the people who liked under the old mode must do now, by (old mode, new mode).
+_THOSE_WHO_LIKED = {
+    ("email", "accounts"): "People who liked by email link must sign in to like more.",
+    ("device", "accounts"): "People who liked as an anonymous browser must sign in to like more.",
+    ("device", "email"): (
+        "People who liked as an anonymous browser must confirm their address to like more."
     ),
-    "email": (
-        "people like after confirming their address by a mailed link, or signed in; a person"
-        " and their email link are one voter. Anonymous browsers can no longer like."
-    ),
-    "device": (
-        "any browser can like, once per photo and at a person's pace; signed-in people and"
-        " email voters stay one voter with the browsers they use."
-    ),
+    ("accounts", "device"): "Signed-in people stay one voter with the browsers they use.",
+    ("email", "device"): "Email voters stay one voter with the browsers they use.",
+    ("accounts", "email"): "A signed-in person and their email link are one voter.",
 }
 
 
@@ -49,5 +50,7 @@ async def mode_change_warning(db: Database, contest: Contest, new_mode: str) -> 
     likes = "1 like has" if given == 1 else f"{given} likes have"
     return (
         f"{likes} been given. Every one stays counted and nobody becomes two voters. From now"
-        f" on {_FROM_NOW_ON[new_mode]} Tick the box to change the mode anyway."
+        f" on {_FROM_NOW_ON[new_mode]}"
+        f" {_THOSE_WHO_LIKED[(contest.settings.voting_mode, new_mode)]}"
+        " Tick the box to change the mode anyway."
     )

@@ -106,6 +106,27 @@ async def test_an_organizer_giving_a_second_judged_prize_is_warned(
     assert not awards["runner_up_2"].warning
 
 
+async def test_an_award_given_where_the_ranking_proposed_nobody_is_audited_in_words(
+    db: Database, passwords: Passwords, storage: LocalStorage
+) -> None:
+    r = await ranked(db, passwords, storage)
+    awards = by_key(await results.compute(db, r.contest))
+    assert awards["runner_up_2"].proposed is None  # Ann holds one prize, Bob the other
+    await results.decide_award(
+        db,
+        contest=r.contest,
+        award_key="runner_up_2",
+        entry_id=r.ids["Noon on the steps"],
+        reason="The panel insists",
+        citation="",
+        actor=r.organizer,
+        now=START,
+    )
+    details = await db.fetch_value("SELECT details FROM audit_log WHERE action = 'override'")
+    assert details.endswith("instead of none proposed. Reason: The panel insists")
+    assert "None" not in details
+
+
 async def test_peoples_choice_carries_its_likes_and_the_public_winners_their_count(
     db: Database, passwords: Passwords, storage: LocalStorage
 ) -> None:

@@ -205,3 +205,10 @@ def test_signup_domain_setting_is_saved_and_enforced(site: Site) -> None:
         },
     )
     assert refused.status_code == 400 and "@uni.edu" in refused.text
+
+
+def test_number_fields_carry_their_limits_as_real_attributes(site: Site) -> None:
+    site.sign_in_as("organizer")
+    page = site.client.get("/manage/contests/new").text
+    assert 'min="1" max="50" inputmode="numeric"' in page
+    assert "&#34;" not in page
