@@ -137,6 +137,19 @@ class ContestSettings:
         """The sum of the rubric's weights."""
         return sum(criterion.weight for criterion in self.criteria)
 
+    def weight_percents(self) -> tuple[int, ...]:
+        """Each criterion's share of the rubric in whole percent, summing to exactly 100
+        (largest remainder: the rounding goes to the shares that lost most to it)."""
+        total = self.total_weight
+        if not self.criteria or total <= 0:
+            return tuple(0 for _ in self.criteria)
+        exact = [100 * criterion.weight / total for criterion in self.criteria]
+        whole = [int(share) for share in exact]
+        by_remainder = sorted(range(len(exact)), key=lambda i: whole[i] - exact[i])
+        for i in by_remainder[: 100 - sum(whole)]:
+            whole[i] += 1
+        return tuple(whole)
+
     def result_rules(self) -> tuple[str, ...]:
         """The settings published results were decided under (``RESULT_RULES``), and the
         categories when each has its own award (dropping one would drop its winner)."""

@@ -126,7 +126,11 @@ def check_entry_text(
         )
     if len(alt_text) > ALT_TEXT_MAX:
         errors["alt_text"] = f"Keep the alt text under {ALT_TEXT_MAX} characters."
+    # Alt text that copies the description (or is left to it) shares its error: list it once.
+    copies_description = alt_text == " ".join(description.split())[:ALT_TEXT_MAX]
     for field, text in (("title", title), ("description", description), ("alt_text", alt_text)):
+        if field == "alt_text" and copies_description and "description" in errors:
+            continue
         if field not in errors and (found := contains_contact_details(text)):
             errors[field] = (
                 f"This contains {found}. Your photo and its words are public, so please keep"

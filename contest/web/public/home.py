@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from contest.contests import store as contest_store
 from contest.contests.model import TIE_BREAKS
 from contest.voting.likes import PEOPLES_CHOICE_RULE
 from contest.web.context import current_user, now, services
-from contest.web.rendering import render
+from contest.web.rendering import STATIC_DIR, render
 
 
 async def _sees_drafts(request: Request) -> bool:
@@ -48,8 +48,21 @@ async def health(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
+FAVICON = STATIC_DIR / "favicon.svg"
+#: Browsers ask for /favicon.ico on every page; it changes with a release at most.
+FAVICON_CACHE = "public, max-age=86400"
+
+
+async def favicon(request: Request) -> Response:
+    """The site's icon (the SVG that pages link), at the address browsers ask for unasked."""
+    return FileResponse(
+        FAVICON, media_type="image/svg+xml", headers={"Cache-Control": FAVICON_CACHE}
+    )
+
+
 routes = [
     Route("/", home, name="home"),
     Route("/contests/{slug}", contest_page, name="contest"),
     Route("/api/health", health, name="health"),
+    Route("/favicon.ico", favicon, name="favicon"),
 ]
