@@ -75,6 +75,55 @@ class Results:
     by_entry: dict[int, Standing] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Tie:
+    """Ranked entries with the same final score, in the order the tie-break put them."""
+
+    standings: list[Standing]
+
+
+@dataclass(frozen=True)
+class PublishGaps:
+    """What an organizer should see before publishing: entries no judge scored, entries
+    scored by fewer judges than the minimum (both left unranked), and ties the tie-break
+    decided."""
+
+    unscored: list[Standing]
+    below_minimum: list[Standing]
+    ties: list[Tie]
+
+    def __bool__(self) -> bool:
+        return bool(self.unscored or self.below_minimum or self.ties)
+
+
+def publish_gaps(results: Results) -> PublishGaps:
+    """The gaps in a ranking that publishing would fix in place."""
+    unscored = [s for s in results.standings if s.result.judges == 0]
+    below = [s for s in results.standings if s.result.judges > 0 and not s.result.ranked]
+    ties: list[Tie] = []
+    group: list[Standing] = []
+    for standing in (s for s in results.standings if s.result.ranked):
+        final = round(standing.result.final or 0.0, 9)
+        if group and round(group[0].result.final or 0.0, 9) == final:
+            group.append(standing)
+            continue
+        if len(group) > 1:
+            ties.append(Tie(group))
+        group = [standing]
+    if len(group) > 1:
+        ties.append(Tie(group))
+    return PublishGaps(unscored, below, ties)
+
+
+def publish_blocker(contest: Contest, *, published: str | None, now: datetime) -> str | None:
+    """Why the results cannot be published now, or None when they can."""
+    if published is not None:
+        return "The results are already published."
+    if now < max(contest.schedule.judging_close, contest.schedule.voting_close):
+        return "Judging and public voting have not both closed yet."
+    return None
+
+
 async def _score_table(db: Database, contest: Contest) -> dict[tuple[int, int], dict[int, float]]:
     rows = await db.fetch_all(
         "SELECT review_scores.* FROM review_scores"

@@ -303,6 +303,40 @@ def set_private_cookie(
     )
 
 
+#: The "done" notices a redirect may carry to the next page (by key, so no text from a
+#: request is ever shown): set by ``with_notice``, shown once by ``base.html``.
+NOTICE_COOKIE = "contest_notice"
+NOTICES = {
+    "moderated": "Done: the entries are moderated.",
+    "replied": "Done: your reply is posted and mailed to the author.",
+    "award_saved": "Done: the award is saved.",
+    "published": "Done: the results are published.",
+    "conflict_declared": "Done: the conflict is recorded and the entry has left your queue.",
+}
+NOTICE_SECONDS = 60
+
+
+def with_notice(request: Request, response: Response, key: str) -> Response:
+    """The response (a redirect) carrying one of ``NOTICES`` to the next page shown."""
+    if key not in NOTICES:
+        raise KeyError(f"unknown notice {key!r}")
+    set_private_cookie(request, response, NOTICE_COOKIE, key, max_age=NOTICE_SECONDS)
+    return response
+
+
+def pending_notice(request: Request) -> str | None:
+    """The notice a redirect left for this page, if it names a known one."""
+    return NOTICES.get(request.cookies.get(NOTICE_COOKIE, ""))
+
+
+def clear_notice(request: Request, response: Response) -> None:
+    """Forget the notice once a page has shown it."""
+    if NOTICE_COOKIE in request.cookies:
+        response.delete_cookie(
+            NOTICE_COOKIE, httponly=True, samesite="lax", secure=services(request).config.https
+        )
+
+
 def safe_next(target: str | None) -> str | None:
     """A local path to return to after sign-in; anything pointing elsewhere is dropped."""
     if target and target.startswith("/") and not target.startswith(("//", "/\\")):

@@ -16,7 +16,14 @@ from contest.core.clock import format_calendar_date, format_local
 from contest.core.forms import FormValues
 from contest.core.markdown import render_markdown
 from contest.engagement import report_text
-from contest.web.context import current_user, form_token, now, services
+from contest.web.context import (
+    clear_notice,
+    current_user,
+    form_token,
+    now,
+    pending_notice,
+    services,
+)
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
@@ -102,8 +109,11 @@ async def render(
         "errors": {},
         "form": FormValues(),
         "site_url": services(request).config.base_url.rstrip("/"),
+        "done_notice": pending_notice(request),
     }
     page.update(context or {})
-    return services(request).templates.TemplateResponse(
+    response = services(request).templates.TemplateResponse(
         request, template, page, status_code=status_code, headers=headers
     )
+    clear_notice(request, response)
+    return response

@@ -10,7 +10,15 @@ from contest.core.errors import ValidationError
 from contest.core.forms import FormValues, whole_number
 from contest.entries import moderation
 from contest.entries.store import STATUS_LABELS
-from contest.web.context import now, organizer_contest, read_form, redirect, require_user, services
+from contest.web.context import (
+    now,
+    organizer_contest,
+    read_form,
+    redirect,
+    require_user,
+    services,
+    with_notice,
+)
 from contest.web.rendering import render
 
 SHOWN_STATUSES = ("pending", "approved", "rejected")
@@ -41,7 +49,8 @@ async def moderation_queue(request: Request) -> Response:
         except ValidationError as error:
             errors = error.errors
         else:
-            return redirect(request, "moderation", contest_id=contest.id, query={"status": status})
+            done = redirect(request, "moderation", contest_id=contest.id, query={"status": status})
+            return with_notice(request, done, "moderated")
     items = await moderation.queue_for(svc.db, contest, status=status)
     context = {
         "contest": contest,

@@ -20,6 +20,7 @@ from contest.web.context import (
     redirect,
     require_user,
     services,
+    with_notice,
 )
 from contest.web.downloads import MEDIA_TYPES, rows_download
 from contest.web.rendering import render
@@ -53,18 +54,32 @@ async def remind(request: Request) -> Response:
     )
 
 
-async def results_page(request: Request, *, errors: dict[str, str] | None = None) -> Response:
-    """The ranking with every judge's scores, proposed awards, overrides and publishing."""
+async def results_page(
+    request: Request,
+    *,
+    errors: dict[str, str] | None = None,
+    confirming: bool = False,
+    status_code: int | None = None,
+) -> Response:
+    """The ranking with every judge's scores, proposed awards, overrides and publishing;
+    ``confirming`` asks the organizer to confirm publishing, with the ranking's gaps."""
     _, contest = await organizer_contest(request)
     db = services(request).db
+    computed = await results.compute(db, contest)
     context = {
         "contest": contest,
-        "results": await results.compute(db, contest),
+        "results": computed,
         "audit": await results.audit_log(db, contest.id),
         "tie_rule": TIE_BREAKS[contest.settings.tie_break],
         "errors": errors or {},
+        "gaps": results.publish_gaps(computed),
+        "publish_blocker": results.publish_blocker(
+            contest, published=computed.published_at, now=now(request)
+        ),
+        "confirming": confirming,
     }
-    return await render(request, "manage/results.html", context, status_code=400 if errors else 200)
+    status = status_code or (400 if errors else 200)
+    return await render(request, "manage/results.html", context, status_code=status)
 
 
 async def decide_award(request: Request) -> Response:
@@ -85,20 +100,26 @@ async def decide_award(request: Request) -> Response:
         )
     except ValidationError as error:
         return await results_page(request, errors=error.errors)
-    return redirect(request, "results", contest_id=contest.id)
+    return with_notice(request, redirect(request, "results", contest_id=contest.id), "award_saved")
 
 
 async def publish(request: Request) -> Response:
-    """Publish the results; the winners page opens at the announcement time."""
+    """Publish the results once the organizer has confirmed, having seen the ranking's gaps;
+    the winners page opens at the announcement time."""
     _, contest = await organizer_contest(request)
-    await read_form(request)
-    await results.publish(
-        services(request).db,
-        contest=contest,
-        actor=await require_user(request, "organizer"),
-        now=now(request),
+    form = await read_form(request)
+    db = services(request).db
+    blocker = results.publish_blocker(
+        contest, published=await results.published_at(db, contest.id), now=now(request)
     )
-    return redirect(request, "results", contest_id=contest.id)
+    if blocker is not None:
+        return await results_page(request, errors={"publish": blocker}, status_code=409)
+    if form.get("confirm") != "yes":
+        return await results_page(request, confirming=True)
+    await results.publish(
+        db, contest=contest, actor=await require_user(request, "organizer"), now=now(request)
+    )
+    return with_notice(request, redirect(request, "results", contest_id=contest.id), "published")
 
 
 async def export(request: Request) -> Response:

@@ -9,7 +9,7 @@ from starlette.routing import Route
 from contest.core.errors import ValidationError
 from contest.core.forms import FormValues
 from contest.judging import panel
-from contest.web.context import now, read_form, redirect, require_user, services
+from contest.web.context import now, read_form, redirect, require_user, services, with_notice
 from contest.web.rendering import render
 
 
@@ -111,7 +111,8 @@ async def declare_conflict(request: Request) -> Response:
         )
     except ValidationError as error:
         return await _score_page(request, errors=error.errors, status_code=400)
-    return redirect(request, "judge_queue", contest_id=contest.id)
+    done = redirect(request, "judge_queue", contest_id=contest.id)
+    return with_notice(request, done, "conflict_declared")
 
 
 routes = [

@@ -259,7 +259,10 @@ def test_organizer_ranks_overrides_publishes_and_exports(
     early = site.post(f"{award_page}/publish", {}, form_page=award_page)
     assert early.status_code == 409
     site.clock.advance(days=4)  # judging and voting have closed; results are a day away
-    site.post(f"{award_page}/publish", {}, form_page=award_page)
+    asked = site.post(f"{award_page}/publish", {}, form_page=award_page)
+    assert "Publish the results?" in asked.text  # the gaps first, then a confirmation
+    assert site.value("SELECT results_published_at FROM contests") is None
+    site.post(f"{award_page}/publish", {"confirm": "yes"}, form_page=award_page)
     assert site.value("SELECT results_published_at FROM contests") is not None
     slug = site.value("SELECT slug FROM contests")
     site.client.cookies.clear()
