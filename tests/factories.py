@@ -426,6 +426,49 @@ async def add_ranked_contest(
     return Ranked(contest, organizer, ann, bob, ids)
 
 
+@dataclass(frozen=True)
+class Gappy:
+    """A contest whose judging left gaps (see ``add_contest_with_gaps``)."""
+
+    contest: Contest
+    organizer: User
+    judges: tuple[User, User]
+    ids: dict[str, int]
+
+
+async def add_contest_with_gaps(
+    db: Database,
+    passwords: Passwords,
+    storage: LocalStorage,
+    *,
+    now: datetime = START,
+    **settings: Any,
+) -> Gappy:
+    """A contest judging and voting at ``now`` that needs two judges per entry: "Atrium"
+    (both judges 9) ranks first, "Stairs" and "Stacks" (both judges 7) tie, "Window" has one
+    judge's scores (below the minimum), "Garden" and "Roof" have none."""
+    contest = await add_contest(
+        db, Phase.JUDGING_AND_VOTING, now=now, **({"min_judges_per_entry": 2} | settings)
+    )
+    organizer = await add_account(db, passwords, email="org@uni.edu", role="organizer")
+    ann = await add_account(db, passwords, email="ann@uni.edu", name="Ann Lee")
+    judges = (
+        await add_judge(db, passwords, contest, email="judge@uni.edu"),
+        await add_judge(db, passwords, contest, email="judge2@uni.edu"),
+    )
+    plan = {"Atrium": (9, 9), "Stairs": (7, 7), "Stacks": (7, 7), "Window": (8,)}
+    ids: dict[str, int] = {}
+    for title in ("Atrium", "Stairs", "Stacks", "Window", "Garden", "Roof"):
+        ids[title] = await add_entry(
+            db, storage, contest, ann, title=title, moderator=organizer, now=now
+        )
+        for judge, score in zip(judges, plan.get(title, ()), strict=False):
+            await add_scores(
+                db, contest, judge, ids[title], [score] * len(contest.settings.criteria), now=now
+            )
+    return Gappy(contest, organizer, judges, ids)
+
+
 async def add_reply(
     db: Database,
     entry_id: int,

@@ -77,10 +77,12 @@ async def queue_mail(
     now: datetime,
     unsubscribe_url: str | None = None,
     private: bool = False,
+    send_after: datetime | None = None,
 ) -> int:
     """Put a message in the outbox, inside the caller's transaction; return its id (see
-    ``outbox_row`` for what is done to it, and what ``private`` means)."""
-    return await tx.execute(
+    ``outbox_row`` for what is done to it, and what ``private`` means). A message with
+    ``send_after`` waits until then, so its sender may still change or cancel it."""
+    message = await tx.execute(
         INSERT_MESSAGE,
         outbox_row(
             recipient=recipient,
@@ -91,6 +93,33 @@ async def queue_mail(
             private=private,
         ),
     )
+    if send_after is not None:
+        await tx.execute(
+            "UPDATE outbox SET send_after = ? WHERE id = ?", (to_db(send_after), message)
+        )
+    return message
+
+
+async def cancel_unsent(tx: Transaction, message_id: int) -> bool:
+    """Take a message out of the outbox, inside the caller's transaction, if it has not gone
+    and is not going out right now; return whether it was taken out. (A delivery round that
+    read the message before this cannot claim it, so it is never sent.)"""
+    removed = await tx.execute_rowcount(
+        "DELETE FROM outbox WHERE id = ? AND sent_at IS NULL AND sending_at IS NULL",
+        (message_id,),
+    )
+    return removed == 1
+
+
+async def rewrite_unsent(tx: Transaction, message_id: int, body: str) -> bool:
+    """Change the text of a message that has not gone and is not going out right now, inside
+    the caller's transaction; return whether it changed. (A delivery round sends the text it
+    claims, never one it read before.)"""
+    changed = await tx.execute_rowcount(
+        "UPDATE outbox SET body = ? WHERE id = ? AND sent_at IS NULL AND sending_at IS NULL",
+        (body, message_id),
+    )
+    return changed == 1
 
 
 async def list_messages(db: Database, *, limit: int = 200) -> list[Row]:
@@ -234,13 +263,15 @@ async def _deliver_batch(
     """
     waiting = await db.fetch_all(
         "SELECT * FROM outbox WHERE sent_at IS NULL AND sending_at IS NULL AND attempts < ?"
+        " AND (send_after IS NULL OR send_after <= ?)"
         " ORDER BY unsubscribe_url IS NOT NULL, id LIMIT ?",
-        (max_attempts, batch),
+        (max_attempts, to_db(now), batch),
     )
     sent = 0
-    for message in waiting:
-        if not await _claim(db, message["id"], now=now):
-            continue  # another round took it
+    for waiting_message in waiting:
+        message = await _claim(db, waiting_message["id"], now=now)
+        if message is None:
+            continue  # another round took it, or it was cancelled
         try:
             await anyio.to_thread.run_sync(connection.send, sender, message)
         except (ServerUnreachable, OSError, ValueError, smtplib.SMTPException) as error:
@@ -292,8 +323,10 @@ async def deliver_all_waiting(
     return total
 
 
-async def _claim(db: Database, message_id: int, *, now: datetime) -> bool:
-    """Mark the message as being sent, before it is handed to the server.
+async def _claim(db: Database, message_id: int, *, now: datetime) -> Row | None:
+    """Mark the message as being sent, before it is handed to the server; return it as
+    claimed (its text may have been changed, or it cancelled, since the batch was read), or
+    None if it is gone, taken by another round or not due.
 
     Should the site stop between the server's acceptance and ``_record``, the claim stays:
     such a message is never sent again by itself (it may have gone out), and the outbox page
@@ -302,10 +335,12 @@ async def _claim(db: Database, message_id: int, *, now: datetime) -> bool:
     async with db.transaction() as tx:
         claimed = await tx.execute_rowcount(
             "UPDATE outbox SET sending_at = ? WHERE id = ? AND sent_at IS NULL"
-            " AND sending_at IS NULL",
-            (to_db(now), message_id),
+            " AND sending_at IS NULL AND (send_after IS NULL OR send_after <= ?)",
+            (to_db(now), message_id, to_db(now)),
         )
-    return claimed == 1
+        if claimed != 1:
+            return None
+        return await tx.fetch_one("SELECT * FROM outbox WHERE id = ?", (message_id,))
 
 
 async def _record(db: Database, message_id: int, *, error: str | None, now: datetime) -> None:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from contest.accounts.users import User
 from contest.contests.model import Contest
-from contest.core.clock import format_local, to_db
-from contest.core.db import Database, Row
-from contest.core.errors import Forbidden, ValidationError
-from contest.core.outbox import queue_mail
+from contest.core.clock import format_local, from_db, to_db
+from contest.core.db import Database, Row, Transaction
+from contest.core.errors import Conflict, Forbidden, NotFound, ValidationError
+from contest.core.outbox import cancel_unsent, queue_mail, rewrite_unsent
 
 MAX_REPLY = 2_000
+#: How long after posting its author may edit or delete a reply (and only while its mail waits).
+EDIT_WINDOW = timedelta(minutes=10)
+#: A reply's mail waits in the outbox as long, so a slip can be corrected before it goes.
+MAIL_DELAY = EDIT_WINDOW
 
 
 def can_invite_friends(contest: Contest, now: datetime) -> bool:
@@ -61,11 +65,7 @@ async def add_reply(
     """
     if not author.is_organizer:
         raise Forbidden("Only organizers reply to entries.")
-    body = body.strip()
-    if not body:
-        raise ValidationError({"body": "Write a reply first."})
-    if len(body) > MAX_REPLY:
-        raise ValidationError({"body": f"Keep the reply under {MAX_REPLY} characters."})
+    body = _checked_body(body)
     async with db.transaction() as tx:
         entry = await tx.fetch_one(
             "SELECT entries.title, users.email, users.display_name FROM entries"
@@ -74,11 +74,7 @@ async def add_reply(
         )
         if entry is None:
             raise ValidationError({"body": "There is no such entry."})
-        reply_id = await tx.execute(
-            "INSERT INTO replies (entry_id, author_id, body, created_at) VALUES (?, ?, ?, ?)",
-            (entry_id, author.id, body, to_db(now)),
-        )
-        await queue_mail(
+        message_id = await queue_mail(
             tx,
             recipient=entry["email"],
             subject=f"The organizers replied to “{entry['title']}”",
@@ -89,14 +85,110 @@ async def add_reply(
                 + f"See it here: {entry_link}\n"
             ),
             now=now,
+            send_after=now + MAIL_DELAY,
+        )
+        reply_id = await tx.execute(
+            "INSERT INTO replies (entry_id, author_id, body, created_at, outbox_id)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (entry_id, author.id, body, to_db(now), message_id),
         )
     return reply_id
 
 
+def _checked_body(body: str) -> str:
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": "Write a reply first."})
+    if len(body) > MAX_REPLY:
+        raise ValidationError({"body": f"Keep the reply under {MAX_REPLY} characters."})
+    return body
+
+
+def change_problem(reply: Row, user: User | None, now: datetime) -> str | None:
+    """Why this person cannot edit or delete the reply now, or None. ``reply`` is a row of
+    :func:`replies_to` (it carries its mail's state)."""
+    if user is None or not user.is_organizer or reply["author_id"] != user.id:
+        return "Only the organizer who wrote a reply can edit or delete it."
+    if reply["mail_sent_at"] is not None or reply["mail_sending_at"] is not None:
+        return (
+            "This reply has already been mailed to the photo's author, so it can no longer be"
+            " edited or deleted."
+        )
+    if reply["outbox_id"] is None or reply["mail_waiting"] is None:
+        return "This reply's mail is no longer waiting, so it can no longer be edited or deleted."
+    if now - from_db(reply["created_at"]) > EDIT_WINDOW:
+        minutes = int(EDIT_WINDOW.total_seconds() // 60)
+        return (
+            f"A reply can be edited or deleted for {minutes} minutes after it is posted;"
+            " this one is older."
+        )
+    return None
+
+
+def changeable_ids(replies: list[Row], user: User | None, now: datetime) -> set[int]:
+    """Which of these replies (rows of :func:`replies_to`) this person may edit or delete now."""
+    return {reply["id"] for reply in replies if change_problem(reply, user, now) is None}
+
+
+_REPLY_WITH_MAIL = (
+    "SELECT replies.*, users.display_name AS author_name, outbox.id AS mail_waiting,"
+    " outbox.sent_at AS mail_sent_at, outbox.sending_at AS mail_sending_at FROM replies"
+    " LEFT JOIN users ON users.id = replies.author_id"
+    " LEFT JOIN outbox ON outbox.id = replies.outbox_id"
+)
+
+
+async def _changeable(
+    tx: Transaction, *, entry_id: int, reply_id: int, user: User, now: datetime
+) -> Row:
+    """The reply, read inside the write that changes it, once its author may change it."""
+    reply = await tx.fetch_one(
+        _REPLY_WITH_MAIL + " WHERE replies.id = ? AND replies.entry_id = ?",
+        (reply_id, entry_id),
+    )
+    if reply is None:
+        raise NotFound("There is no such reply.")
+    problem = change_problem(reply, user, now)
+    if problem and (reply["author_id"] != user.id or not user.is_organizer):
+        raise Forbidden(problem)
+    if problem:
+        raise Conflict(problem)
+    return reply
+
+
+async def edit_reply(
+    db: Database, *, entry_id: int, reply_id: int, author: User, body: str, now: datetime
+) -> None:
+    """Correct a reply while its mail waits: the page and the waiting mail both change (the
+    mail keeps its time to go out)."""
+    body = _checked_body(body)
+    async with db.transaction() as tx:
+        reply = await _changeable(tx, entry_id=entry_id, reply_id=reply_id, user=author, now=now)
+        mail = await tx.fetch_value("SELECT body FROM outbox WHERE id = ?", (reply["outbox_id"],))
+        old, new = f":\n\n{reply['body']}\n\n", f":\n\n{body}\n\n"
+        if not await rewrite_unsent(tx, reply["outbox_id"], str(mail).replace(old, new, 1)):
+            raise Conflict("This reply has already been mailed, so it can no longer be edited.")
+        await tx.execute(
+            "UPDATE replies SET body = ?, edited_at = ? WHERE id = ?",
+            (body, to_db(now), reply_id),
+        )
+
+
+async def delete_reply(
+    db: Database, *, entry_id: int, reply_id: int, author: User, now: datetime
+) -> None:
+    """Take back a reply while its mail waits: it leaves the page and its mail is never sent."""
+    async with db.transaction() as tx:
+        reply = await _changeable(tx, entry_id=entry_id, reply_id=reply_id, user=author, now=now)
+        if not await cancel_unsent(tx, reply["outbox_id"]):
+            raise Conflict("This reply has already been mailed, so it can no longer be deleted.")
+        await tx.execute("DELETE FROM replies WHERE id = ?", (reply_id,))
+
+
 async def replies_to(db: Database, entry_id: int) -> list[Row]:
-    """An entry's replies, oldest first, with the organizer's display name."""
+    """An entry's replies, oldest first, with the organizer's display name and the state of
+    the reply's mail (``mail_waiting``, ``mail_sent_at``, ``mail_sending_at``)."""
     return await db.fetch_all(
-        "SELECT replies.*, users.display_name AS author_name FROM replies"
-        " LEFT JOIN users ON users.id = replies.author_id WHERE entry_id = ? ORDER BY replies.id",
+        _REPLY_WITH_MAIL + " WHERE entry_id = ? ORDER BY replies.id",
         (entry_id,),
     )

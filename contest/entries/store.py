@@ -8,6 +8,7 @@ from datetime import datetime
 
 from contest.accounts.users import User
 from contest.contests.model import Contest
+from contest.contests.store import get_contest
 from contest.core.clock import to_db
 from contest.core.db import Database, Row, Transaction
 from contest.core.errors import Conflict, Forbidden, NotFound, ValidationError
@@ -236,13 +237,20 @@ async def _keys_now(tx: Transaction, entry_id: int) -> list[str]:
     return [] if row is None else [row[column] for column in KEY_COLUMNS if row[column]]
 
 
+def withdraw_problem(entry: Row, contest: Contest, now: datetime) -> str | None:
+    """Why the entry cannot be changed or withdrawn right now, or None."""
+    if not contest.schedule.submissions_are_open(now):
+        return "Submissions have closed, so entries can no longer be changed or withdrawn."
+    if entry["status"] == "withdrawn":
+        return "This entry was withdrawn and can no longer be changed."
+    return None
+
+
 def _ensure_changeable(entry: Row, contest: Contest, user: User, now: datetime) -> None:
     if entry["participant_id"] != user.id:
         raise Forbidden("You can only change your own entries.")
-    if not contest.schedule.submissions_are_open(now):
-        raise Conflict("Submissions have closed, so entries can no longer be changed or withdrawn.")
-    if entry["status"] == "withdrawn":
-        raise Conflict("This entry was withdrawn and can no longer be changed.")
+    if problem := withdraw_problem(entry, contest, now):
+        raise Conflict(problem)
 
 
 async def update_entry(
@@ -315,6 +323,54 @@ async def withdraw_entry(
             "UPDATE entries SET status = 'withdrawn', updated_at = ? WHERE id = ?",
             (to_db(now), entry["id"]),
         )
+
+
+def restore_problem(contest: Contest, now: datetime) -> str | None:
+    """Why a withdrawn entry of this contest cannot be restored right now, or None."""
+    if not contest.schedule.submissions_are_open(now):
+        return (
+            "Submissions for this contest have closed, so a withdrawn entry can no longer be"
+            " restored."
+        )
+    return None
+
+
+async def restorable_ids(db: Database, entries: list[Row], now: datetime) -> set[int]:
+    """Which of these (a participant's) entries are withdrawn and could be restored now."""
+    withdrawn = [entry for entry in entries if entry["status"] == "withdrawn"]
+    open_contests: dict[int, bool] = {}
+    for entry in withdrawn:
+        contest_id = entry["contest_id"]
+        if contest_id not in open_contests:
+            contest = await get_contest(db, contest_id)
+            open_contests[contest_id] = restore_problem(contest, now) is None
+    return {entry["id"] for entry in withdrawn if open_contests[entry["contest_id"]]}
+
+
+async def restore_entry(
+    db: Database, *, entry: Row, contest: Contest, user: User, now: datetime
+) -> None:
+    """Bring a withdrawn entry back into the contest while submissions are open.
+
+    It goes back to review (pending), whatever it was before it was withdrawn: nothing records
+    that status, and the organizers see the photo again before it returns to the gallery. It
+    counts toward the entry limit again, so a participant at the limit is refused.
+    """
+    if entry["participant_id"] != user.id:
+        raise Forbidden("You can only restore your own entries.")
+    if problem := restore_problem(contest, now):
+        raise Conflict(problem)
+    async with db.transaction() as tx:
+        limit = contest.settings.max_entries_per_participant
+        if await count_entries(tx, contest_id=contest.id, user_id=user.id) >= limit:
+            raise Conflict(limit_message(limit) + " Withdraw another entry to restore this one.")
+        changed = await tx.execute_rowcount(
+            "UPDATE entries SET status = 'pending', rejection_reason = NULL, updated_at = ?"
+            " WHERE id = ? AND status = 'withdrawn'",
+            (to_db(now), entry["id"]),
+        )
+        if changed != 1:
+            raise Conflict("This entry is not withdrawn, so there is nothing to restore.")
 
 
 async def delete_entry(db: Database, storage: LocalStorage, *, entry: Row, user: User) -> None:

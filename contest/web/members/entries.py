@@ -92,7 +92,14 @@ async def my_entries(request: Request) -> Response:
     user = await require_user(request)
     rows = await entry_store.entries_of(services(request).db, user.id)
     received = request.query_params.get("received", "")
-    context = {"entries": rows, "labels": entry_store.STATUS_LABELS, "received": received}
+    context = {
+        "entries": rows,
+        "labels": entry_store.STATUS_LABELS,
+        "received": received,
+        "withdrawn": request.query_params.get("withdrawn", ""),
+        "restored": request.query_params.get("restored", ""),
+        "restorable": await entry_store.restorable_ids(services(request).db, rows, now(request)),
+    }
     return await render(request, "entries/mine.html", context)
 
 
@@ -126,13 +133,30 @@ async def edit_entry(request: Request) -> Response:
 
 
 async def withdraw_entry(request: Request) -> Response:
-    """Withdraw an entry from its contest."""
+    """Withdraw an entry from its contest: a page asks first (GET), its form withdraws (POST)."""
     user, entry, contest = await _own_entry(request)
+    if request.method == "GET":
+        context = {
+            "entry": entry,
+            "contest": contest,
+            "problem": entry_store.withdraw_problem(entry, contest, now(request)),
+        }
+        return await render(request, "entries/withdraw.html", context)
     await read_form(request)
     await entry_store.withdraw_entry(
         services(request).db, entry=entry, contest=contest, user=user, now=now(request)
     )
-    return redirect(request, "my_entries")
+    return redirect(request, "my_entries", query={"withdrawn": entry["id"]})
+
+
+async def restore_entry(request: Request) -> Response:
+    """Bring a withdrawn entry back (to review) while submissions are open."""
+    user, entry, contest = await _own_entry(request)
+    await read_form(request)
+    await entry_store.restore_entry(
+        services(request).db, entry=entry, contest=contest, user=user, now=now(request)
+    )
+    return redirect(request, "my_entries", query={"restored": entry["id"]})
 
 
 async def delete_entry(request: Request) -> Response:
@@ -153,8 +177,14 @@ routes = [
     Route(
         "/my/entries/{entry_id:int}/withdraw",
         withdraw_entry,
-        methods=["POST"],
+        methods=["GET", "POST"],
         name="withdraw_entry",
+    ),
+    Route(
+        "/my/entries/{entry_id:int}/restore",
+        restore_entry,
+        methods=["POST"],
+        name="restore_entry",
     ),
     Route("/my/entries/{entry_id:int}/delete", delete_entry, methods=["POST"], name="delete_entry"),
 ]

@@ -34,6 +34,7 @@ from contest.web.context import (
     redirect,
     require_user,
     services,
+    with_notice,
 )
 from contest.web.public.gallery_pages import (
     GalleryQuery,
@@ -250,6 +251,7 @@ async def entry_page(request: Request) -> Response:
     if user is not None and user.id == entry["participant_id"]:
         like_context |= {"can_vote": False, "vote_note": "This is your photo."}
     page_url = absolute(request, "entry_page", entry_id=entry["id"])
+    reply_rows = await replies.replies_to(db, entry["id"])
     context = {
         "contest": contest,
         "entry": entry,
@@ -262,7 +264,9 @@ async def entry_page(request: Request) -> Response:
         "page_url": page_url,
         "card_url": card_address(request, entry, contest),
         "networks": views.NETWORKS,
-        "replies": await replies.replies_to(db, entry["id"]),
+        "replies": reply_rows,
+        "changeable_replies": replies.changeable_ids(reply_rows, user, now(request)),
+        "reply_edit_minutes": int(replies.EDIT_WINDOW.total_seconds() // 60),
         "share_text": f"{entry['title']} #{contest.settings.hashtag}",
         "can_invite_friends": replies.can_invite_friends(contest, now(request)),
         **like_context,
@@ -311,6 +315,44 @@ async def reply(request: Request) -> Response:
         entry_link=link,
         now=now(request),
         invitation=replies.friends_invitation(contest, link, now=now(request)) if invite else "",
+    )
+    return with_notice(request, redirect(request, "entry_page", entry_id=entry["id"]), "replied")
+
+
+def _reply_id(form: FormValues) -> int:
+    reply_id = whole_number(form.get("reply_id"))
+    if reply_id is None:
+        raise NotFound("There is no such reply.")
+    return reply_id
+
+
+async def edit_reply(request: Request) -> Response:
+    """The organizer who wrote a reply corrects it, while its mail has not gone."""
+    form = await read_form(request)
+    user = await require_user(request, "organizer")
+    entry, _ = await _shown_entry(request)
+    await replies.edit_reply(
+        services(request).db,
+        entry_id=entry["id"],
+        reply_id=_reply_id(form),
+        author=user,
+        body=form.get("body"),
+        now=now(request),
+    )
+    return redirect(request, "entry_page", entry_id=entry["id"])
+
+
+async def delete_reply(request: Request) -> Response:
+    """The organizer who wrote a reply takes it back, while its mail has not gone."""
+    form = await read_form(request)
+    user = await require_user(request, "organizer")
+    entry, _ = await _shown_entry(request)
+    await replies.delete_reply(
+        services(request).db,
+        entry_id=entry["id"],
+        reply_id=_reply_id(form),
+        author=user,
+        now=now(request),
     )
     return redirect(request, "entry_page", entry_id=entry["id"])
 
@@ -363,5 +405,12 @@ routes = [
     Route("/entries/{entry_id:int}/card.jpg", share_card, name="share_card"),
     Route("/entries/{entry_id:int}/share/{network}", share, name="share"),
     Route("/entries/{entry_id:int}/replies", reply, methods=["POST"], name="reply"),
+    Route("/entries/{entry_id:int}/replies/edit", edit_reply, methods=["POST"], name="edit_reply"),
+    Route(
+        "/entries/{entry_id:int}/replies/delete",
+        delete_reply,
+        methods=["POST"],
+        name="delete_reply",
+    ),
     Route("/hashtags/{tag}", hashtag_page, name="hashtag"),
 ]
