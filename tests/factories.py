@@ -36,7 +36,7 @@ from contest.entries import moderation, replies, submission
 from contest.entries import store as entry_store
 from contest.gallery import views
 from contest.judging import panel, results
-from contest.voting import likes
+from contest.voting import email_voters, likes
 
 #: The tests' fixed clock starts here (a Monday morning).
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -274,6 +274,27 @@ async def take_back_like(
     """A voter's like taken back (an unlike), the voter named as for ``add_like``."""
     who = _voter(contest, voter)
     return await likes.unlike(db, contest=contest, entry_id=entry_id, voter=who, now=now)
+
+
+async def add_voting_link_request(
+    db: Database,
+    contest: Contest,
+    address: str,
+    *,
+    site_key: str = "test-site-key",
+    now: datetime = START,
+) -> int:
+    """A voter asks for an email-voting link for ``address`` (as typed), on a site whose secret
+    key is ``site_key``; returns the id of the outbox message that carries it."""
+    await email_voters.send_link(
+        db,
+        contest=contest,
+        address=address,
+        secret=site_key,
+        link_for=lambda token: f"http://testserver/vote/{token}",
+        now=now,
+    )
+    return int(await db.fetch_value("SELECT max(id) FROM outbox"))
 
 
 async def add_pick(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import smtplib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
+from typing import Any
 
 import anyio.to_thread
 
@@ -31,6 +33,13 @@ MAX_ATTEMPTS = 5
 #: Messages read from the outbox at a time; a round goes on batch after batch over one SMTP
 #: connection while whole batches go out.
 DELIVERY_BATCH = 50
+
+#: What a ``forget_recipient`` message keeps for its recipient once it is sent or given up.
+ERASED_RECIPIENT = "(a voter's address, erased after sending)"
+#: What organizers see for a ``forget_recipient`` message's recipient, even while it waits.
+HIDDEN_RECIPIENT = "a voter (address hidden)"
+#: Anything shaped like an address in a server's error about a ``forget_recipient`` message.
+_ADDRESS_LIKE = re.compile(r"[^\s'\"<>(),;:\[\]{}]+@[^\s'\"<>(),;:\[\]{}]+")
 
 
 INSERT_MESSAGE = (
@@ -78,10 +87,14 @@ async def queue_mail(
     unsubscribe_url: str | None = None,
     private: bool = False,
     send_after: datetime | None = None,
+    forget_recipient: bool = False,
 ) -> int:
     """Put a message in the outbox, inside the caller's transaction; return its id (see
     ``outbox_row`` for what is done to it, and what ``private`` means). A message with
-    ``send_after`` waits until then, so its sender may still change or cancel it."""
+    ``send_after`` waits until then, so its sender may still change or cancel it. A
+    ``forget_recipient`` message (a voting link: its recipient is a voter whose address the
+    site promised not to keep) never shows its address to organizers, and its address is
+    erased once it is sent or given up."""
     message = await tx.execute(
         INSERT_MESSAGE,
         outbox_row(
@@ -97,6 +110,8 @@ async def queue_mail(
         await tx.execute(
             "UPDATE outbox SET send_after = ? WHERE id = ?", (to_db(send_after), message)
         )
+    if forget_recipient:
+        await tx.execute("UPDATE outbox SET forget_recipient = 1 WHERE id = ?", (message,))
     return message
 
 
@@ -122,9 +137,23 @@ async def rewrite_unsent(tx: Transaction, message_id: int, body: str) -> bool:
     return changed == 1
 
 
-async def list_messages(db: Database, *, limit: int = 200) -> list[Row]:
-    """The newest messages first, sent or waiting."""
-    return await db.fetch_all("SELECT * FROM outbox ORDER BY id DESC LIMIT ?", (limit,))
+async def list_messages(db: Database, *, limit: int = 200) -> list[dict[str, Any]]:
+    """The newest messages first, sent or waiting, as organizers may see them: a
+    ``forget_recipient`` message names "a voter", never the address (``recipient_erased``
+    says whether the address is gone, so the message can no longer be sent again)."""
+    rows = await db.fetch_all("SELECT * FROM outbox ORDER BY id DESC LIMIT ?", (limit,))
+    messages = []
+    for row in rows:
+        message = dict(row)
+        message["recipient_erased"] = bool(row["forget_recipient"]) and (
+            row["recipient"] == ERASED_RECIPIENT
+        )
+        if row["forget_recipient"]:
+            message["recipient"] = HIDDEN_RECIPIENT
+            if row["last_error"]:
+                message["last_error"] = _ADDRESS_LIKE.sub("(the voter)", row["last_error"])
+        messages.append(message)
+    return messages
 
 
 async def send_again(db: Database, message_id: int) -> bool:
@@ -134,8 +163,8 @@ async def send_again(db: Database, message_id: int) -> bool:
     async with db.transaction() as tx:
         changed = await tx.execute_rowcount(
             "UPDATE outbox SET attempts = 0, last_error = NULL, sending_at = NULL"
-            " WHERE id = ? AND sent_at IS NULL",
-            (message_id,),
+            " WHERE id = ? AND sent_at IS NULL AND NOT (forget_recipient = 1 AND recipient = ?)",
+            (message_id, ERASED_RECIPIENT),
         )
     return changed == 1
 
@@ -275,11 +304,17 @@ async def _deliver_batch(
         try:
             await anyio.to_thread.run_sync(connection.send, sender, message)
         except (ServerUnreachable, OSError, ValueError, smtplib.SMTPException) as error:
-            await _record(db, message["id"], error=str(error)[:500], now=now)
+            await _record(
+                db,
+                message["id"],
+                error=_error_text(message, error),
+                now=now,
+                max_attempts=max_attempts,
+            )
             if isinstance(error, ServerUnreachable):
                 return sent, False
             continue
-        await _record(db, message["id"], error=None, now=now)
+        await _record(db, message["id"], error=None, now=now, max_attempts=max_attempts)
         sent += 1
     return sent, sent == batch
 
@@ -343,19 +378,42 @@ async def _claim(db: Database, message_id: int, *, now: datetime) -> Row | None:
         return await tx.fetch_one("SELECT * FROM outbox WHERE id = ?", (message_id,))
 
 
-async def _record(db: Database, message_id: int, *, error: str | None, now: datetime) -> None:
+def _error_text(message: Row, error: BaseException) -> str:
+    """The server's error as the outbox page shows it; for a ``forget_recipient`` message,
+    without the recipient's address (servers name the refused recipient)."""
+    text = str(error)
+    if message["forget_recipient"]:
+        recipient = str(message["recipient"])
+        if recipient:
+            text = re.sub(re.escape(recipient), "(the voter)", text, flags=re.IGNORECASE)
+        text = _ADDRESS_LIKE.sub("(the voter)", text)
+    return text[:500]
+
+
+async def _record(
+    db: Database,
+    message_id: int,
+    *,
+    error: str | None,
+    now: datetime,
+    max_attempts: int = MAX_ATTEMPTS,
+) -> None:
     """Count the attempt and lift the claim: sent when there was no error, else the error for
-    the outbox page (and the message waits for the next round)."""
+    the outbox page (and the message waits for the next round). A ``forget_recipient``
+    message's address is erased once it is sent or given up (its last attempt failed)."""
     async with db.transaction() as tx:
         if error is None:
             await tx.execute(
                 "UPDATE outbox SET attempts = attempts + 1, sent_at = ?, last_error = NULL,"
-                " sending_at = NULL WHERE id = ?",
-                (to_db(now), message_id),
+                " sending_at = NULL,"
+                " recipient = CASE WHEN forget_recipient = 1 THEN ? ELSE recipient END"
+                " WHERE id = ?",
+                (to_db(now), ERASED_RECIPIENT, message_id),
             )
         else:
             await tx.execute(
-                "UPDATE outbox SET attempts = attempts + 1, last_error = ?, sending_at = NULL"
-                " WHERE id = ?",
-                (error, message_id),
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ?, sending_at = NULL,"
+                " recipient = CASE WHEN forget_recipient = 1 AND attempts + 1 >= ? THEN ?"
+                " ELSE recipient END WHERE id = ?",
+                (error, max_attempts, ERASED_RECIPIENT, message_id),
             )

@@ -2,6 +2,8 @@
 
 Plus-aliases and Gmail's dots name one mailbox, so they are one voter; throw-away domains are
 refused. The voter's key is a salted hash of the normalised address: likes never store it.
+The typed address is kept only by the link's message while it waits to be sent (organizers
+never see it; the outbox erases it once the message is sent or given up).
 """
 
 from __future__ import annotations
@@ -51,7 +53,9 @@ async def send_link(
     link_for: Callable[[str], str],
     now: datetime,
 ) -> None:
-    """Mail a one-time link that lets this mailbox vote in the contest."""
+    """Mail a one-time link that lets this mailbox vote in the contest. Only the keyed hash
+    of the folded mailbox is stored for the vote; the typed address goes no further than the
+    outbox message, which forgets it once it is sent or given up."""
     if not contest.schedule.voting_is_open(now):
         raise ValidationError({"email": "Voting is not open, so no voting links are sent."})
     normalized = normalize_voter_email(address)
@@ -88,6 +92,7 @@ async def send_link(
             ),
             now=now,
             private=True,
+            forget_recipient=True,
         )
 
 
