@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from contest.accounts.users import AFFILIATIONS
+from contest.contests.calendar_shift import next_title, shift_by_a_year
 from contest.contests.model import (
     SCORE_METHODS,
     TIE_BREAKS,
@@ -255,6 +257,23 @@ def settings_to_form(settings: ContestSettings) -> FormValues:
         if getattr(settings, flag):
             values[flag] = "on"
     return FormValues.of(values)
+
+
+def copy_settings(settings: ContestSettings) -> ContestSettings:
+    """Next year's contest as a copy of this one: the same settings, rubric, awards,
+    categories and texts, every date a year later at the same local time, a year at the end
+    of the title counted on, and not published."""
+    return replace(
+        settings,
+        title=next_title(settings.title),
+        schedule=shift_by_a_year(settings.schedule, settings.timezone),
+        is_published=False,
+    )
+
+
+def copy_form(settings: ContestSettings) -> FormValues:
+    """The new-contest form filled in as a copy of a contest with these settings."""
+    return settings_to_form(copy_settings(settings))
 
 
 def form_fields(setting: str) -> list[str]:

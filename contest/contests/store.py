@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import fields, replace
 from datetime import datetime
 from typing import Any
 
 from contest.accounts.users import AFFILIATIONS
+from contest.contests.calendar_shift import (
+    MAX_SHIFT_DAYS,
+    SHIFT_DAYS_MESSAGE,
+    shift_by_days,
+    shift_problem,
+)
 from contest.contests.form import SCHEDULE_LABELS
 from contest.contests.model import (
     RESULT_RULE_LOCKED,
@@ -371,3 +378,62 @@ async def unassign_judge(db: Database, *, contest_id: int, user_id: int) -> None
         await tx.execute(
             "DELETE FROM contest_judges WHERE contest_id = ? AND user_id = ?", (contest_id, user_id)
         )
+
+
+def schedule_fingerprint(schedule: Schedule) -> str:
+    """Every date of a calendar in one text, to tell whether it changed since a page showed it."""
+    return " ".join(to_db(getattr(schedule, item.name)) for item in fields(schedule))
+
+
+DATES_CHANGED = (
+    "The dates changed since this page showed them (perhaps this move was already made)."
+    " Nothing moved: check the dates below, then show the move again."
+)
+
+
+async def shift_dates(
+    db: Database,
+    contest_id: int,
+    days: int,
+    *,
+    seen: str,
+    now: datetime,
+    actor_id: int | None = None,
+) -> Contest:
+    """Move every date of the contest ``days`` later (earlier when negative) at the same local
+    time, as an edit would: validated, audited, stored. ``seen`` is the calendar's fingerprint
+    when the organizer confirmed; if the dates changed since, nothing moves (ValidationError
+    on "days"), so a second click never moves them twice."""
+    if days == 0 or abs(days) > MAX_SHIFT_DAYS:
+        raise ValidationError({"days": SHIFT_DAYS_MESSAGE})
+    contest = await get_contest(db, contest_id)
+    settings = contest.settings
+    if schedule_fingerprint(settings.schedule) != seen:
+        raise ValidationError({"days": DATES_CHANGED})
+    schedule = shift_by_days(settings.schedule, days, settings.timezone)
+    if problem := shift_problem(schedule):
+        raise ValidationError({"days": problem})
+    return await update_contest(
+        db, contest_id, replace(settings, schedule=schedule), now=now, actor_id=actor_id
+    )
+
+
+async def judges_to_invite_again(db: Database, *, source_id: int, contest_id: int) -> list[Row]:
+    """The judge accounts on the source contest's panel that are not on this contest's panel
+    yet (a copied contest offers them again)."""
+    return await db.fetch_all(
+        "SELECT users.* FROM contest_judges JOIN users ON users.id = contest_judges.user_id"
+        " WHERE contest_judges.contest_id = ? AND users.role = 'judge'"
+        " AND users.id NOT IN (SELECT user_id FROM contest_judges WHERE contest_id = ?)"
+        " ORDER BY users.display_name",
+        (source_id, contest_id),
+    )
+
+
+async def add_judge_again(db: Database, *, source_id: int, contest_id: int, user_id: str) -> None:
+    """Put one of the source contest's judges on this contest's panel; a judge who is not
+    offered (already on the panel, or never on the source's) changes nothing."""
+    offered = await judges_to_invite_again(db, source_id=source_id, contest_id=contest_id)
+    chosen = [row for row in offered if str(row["id"]) == user_id.strip()]
+    if chosen:
+        await assign_judge(db, contest_id=contest_id, user_id=chosen[0]["id"])

@@ -7,11 +7,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from contest.accounts import invitations, users
+from contest.contests import calendar_shift
 from contest.contests import form as contest_form
 from contest.contests import store as contest_store
-from contest.contests.model import SCORE_METHODS, TIE_BREAKS, VOTING_MODES
-from contest.core.clock import timezone_names
-from contest.core.errors import ValidationError
+from contest.contests.model import SCORE_METHODS, TIE_BREAKS, VOTING_MODES, Contest
+from contest.core.clock import format_local, timezone_names
+from contest.core.errors import NotFound, ValidationError
 from contest.core.forms import FormValues
 from contest.media.photos import forget_share_cards
 from contest.voting import mode_change
@@ -180,6 +181,126 @@ async def change_panel(request: Request) -> Response:
     return redirect(request, "contest_judges", contest_id=contest.id)
 
 
+async def copy_contest(request: Request) -> Response:
+    """Start next year's contest as a copy of this one: the new-contest form filled in with
+    its settings, every date a year later, for the organizer to review before it is created.
+    Entries, likes and scores stay with the original; its judges are offered again."""
+    user, source = await organizer_contest(request)
+    svc = services(request)
+    if request.method == "GET":
+        form = contest_form.copy_form(source.settings)
+        context = _form_context(form, {}, contest=None, copy_of=source)
+        return await render(request, "manage/contest_form.html", context)
+    form = await read_form(request)
+    try:
+        settings = contest_form.parse_contest_form(form)
+    except ValidationError as error:
+        context = _form_context(form, error.errors, contest=None, copy_of=source)
+        return await render(request, "manage/contest_form.html", context, status_code=400)
+    contest = await contest_store.create_contest(
+        svc.db, settings, created_by=user.id, now=now(request)
+    )
+    return _judges_again(request, contest.id, source.id)
+
+
+def _judges_again(request: Request, contest_id: int, source_id: int) -> Response:
+    return redirect(request, "judges_again", contest_id=contest_id, query={"from": source_id})
+
+
+async def judges_again(request: Request) -> Response:
+    """A copied contest's judges step: the earlier contest's judges, each with a button that
+    puts them on the new panel."""
+    _, contest = await organizer_contest(request)
+    svc = services(request)
+    form = await read_form(request) if request.method == "POST" else FormValues()
+    source_id = request.query_params.get("from", "")
+    panel = await contest_store.judges_of(svc.db, contest.id)
+    if not (source_id.isascii() and source_id.isdigit() and len(source_id) <= 18):
+        if request.method == "POST":
+            raise NotFound("There is no such contest.")
+        context = {"contest": contest, "source": None, "offered": [], "panel": panel}
+        return await render(request, "manage/copy_contest.html", context)
+    source = await contest_store.get_contest(svc.db, int(source_id))
+    if request.method == "POST":
+        await contest_store.add_judge_again(
+            svc.db, source_id=source.id, contest_id=contest.id, user_id=form.get("user_id")
+        )
+        return _judges_again(request, contest.id, source.id)
+    offered = await contest_store.judges_to_invite_again(
+        svc.db, source_id=source.id, contest_id=contest.id
+    )
+    context = {"contest": contest, "source": source, "offered": offered, "panel": panel}
+    return await render(request, "manage/copy_contest.html", context)
+
+
+def _shift_page(
+    contest: Contest,
+    form: FormValues,
+    errors: dict[str, str],
+    days: int | None,
+) -> dict[str, object]:
+    """What the "move every date" page shows: the dates now and, once a number of days is
+    given, where each would go."""
+    settings = contest.settings
+    moved = (
+        calendar_shift.shift_by_days(settings.schedule, days, settings.timezone)
+        if days is not None
+        else None
+    )
+    problem = calendar_shift.shift_problem(moved) if moved is not None else None
+    if problem and "days" not in errors:
+        errors = errors | {"days": problem}
+    rows = [
+        (
+            label,
+            format_local(getattr(settings.schedule, name), settings.timezone, with_year=True),
+            format_local(getattr(moved, name), settings.timezone, with_year=True)
+            if moved is not None
+            else "",
+        )
+        for name, label in contest_form.SCHEDULE_LABELS.items()
+    ]
+    return {
+        "contest": contest,
+        "form": form,
+        "errors": errors,
+        "rows": rows,
+        "days": days,
+        "can_confirm": moved is not None and not errors,
+        "seen": contest_store.schedule_fingerprint(settings.schedule),
+    }
+
+
+async def shift_dates(request: Request) -> Response:
+    """Move every date of the contest by a number of days: the new dates are shown first,
+    then stored as an edit would store them (checked and audited)."""
+    user, contest = await organizer_contest(request)
+    svc = services(request)
+    if request.method == "GET":
+        context = _shift_page(contest, FormValues(), {}, None)
+        return await render(request, "manage/shift_dates.html", context)
+    form = await read_form(request)
+    try:
+        days = calendar_shift.parse_shift_days(form.get("days"))
+    except ValueError as error:
+        context = _shift_page(contest, form, {"days": str(error)}, None)
+        return await render(request, "manage/shift_dates.html", context, status_code=400)
+    if form.get("confirm") != "yes":
+        context = _shift_page(contest, form, {}, days)
+        status = 200 if context["can_confirm"] else 400
+        return await render(request, "manage/shift_dates.html", context, status_code=status)
+    try:
+        await contest_store.shift_dates(
+            svc.db, contest.id, days, seen=form.get("seen"), now=now(request), actor_id=user.id
+        )
+    except ValidationError as error:
+        current = await contest_store.get_contest(svc.db, contest.id)
+        context = _shift_page(current, form, error.errors, days)
+        return await render(request, "manage/shift_dates.html", context, status_code=400)
+    svc.contest_changed(contest)
+    return redirect(request, "edit_contest", contest_id=contest.id)
+
+
 routes = [
     Route("/manage", manage, name="manage"),
     Route("/manage/contests/new", new_contest, methods=["GET", "POST"], name="new_contest"),
@@ -189,7 +310,25 @@ routes = [
         methods=["GET", "POST"],
         name="edit_contest",
     ),
+    Route(
+        "/manage/contests/{contest_id:int}/copy",
+        copy_contest,
+        methods=["GET", "POST"],
+        name="copy_contest",
+    ),
+    Route(
+        "/manage/contests/{contest_id:int}/shift-dates",
+        shift_dates,
+        methods=["GET", "POST"],
+        name="shift_dates",
+    ),
     Route("/manage/contests/{contest_id:int}/judges", contest_judges, name="contest_judges"),
+    Route(
+        "/manage/contests/{contest_id:int}/judges/again",
+        judges_again,
+        methods=["GET", "POST"],
+        name="judges_again",
+    ),
     Route(
         "/manage/contests/{contest_id:int}/judges/invite",
         invite_judge,
