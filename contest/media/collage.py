@@ -34,10 +34,11 @@ MAX_COLLAGE_BYTES = 1_500_000
 QUALITIES = (90, 82, 74)
 
 
-def cells(count: int, area: Box) -> list[Box]:
-    """The boxes of the grid for that many photos, row by row, inside the area."""
+def cells(count: int, area: Box, layouts: dict[int, tuple[int, ...]] = ROWS) -> list[Box]:
+    """The boxes of the grid for that many photos, row by row, inside the area (``layouts``
+    gives the photos per row for each count)."""
     left, top, right, bottom = area
-    rows = ROWS[count]
+    rows = layouts[count]
     row_height = (bottom - top - GUTTER * (len(rows) - 1)) // len(rows)
     boxes: list[Box] = []
     for row, columns in enumerate(rows):
@@ -49,14 +50,16 @@ def cells(count: int, area: Box) -> list[Box]:
     return boxes
 
 
-def _header(canvas: Image.Image, contest_title: str) -> int:
+def _header(
+    canvas: Image.Image, contest_title: str, sizes: tuple[int, ...] = HEADER_SIZES, lines: int = 2
+) -> int:
     """Draw "WINNERS" and the contest title centred at the top; return where the grid starts."""
     width = canvas.width
     draw = ImageDraw.Draw(canvas)
     kicker_font = load_font(KICKER, KICKER_SIZE)
     kicker_width = int(kicker_font.getlength(KICKER))
     draw.text(((width - kicker_width) // 2, MARGIN), KICKER, font=kicker_font, fill=ACCENT)
-    block = fit_title(contest_title, width - 2 * MARGIN, HEADER_SIZES)
+    block = fit_title(contest_title, width - 2 * MARGIN, sizes, max_lines=lines)
     y = MARGIN + KICKER_SIZE + 14
     for index, line in enumerate(block.lines):
         line_width = int(block.font.getlength(line))
@@ -87,14 +90,29 @@ def _cell(canvas: Image.Image, box: Box, photo: bytes, label: str) -> None:
         _label(canvas, box, label)
 
 
-def make_winners_collage(photos: list[tuple[bytes, str]], *, contest_title: str) -> bytes:
-    """A 1080x1080 JPEG grid of up to six winners' photos with their award labels."""
+def draw_collage(
+    photos: list[tuple[bytes, str]],
+    *,
+    contest_title: str,
+    size: tuple[int, int] = COLLAGE_SIZE,
+    layouts: dict[int, tuple[int, ...]] = ROWS,
+    header_sizes: tuple[int, ...] = HEADER_SIZES,
+    header_lines: int = 2,
+) -> Image.Image:
+    """Up to six winners' photos with their award labels under "WINNERS" and the contest's
+    title, on a canvas of that size, laid out in rows as ``layouts`` says."""
     if not photos:
         raise ValueError("a collage needs at least one photo")
     chosen = photos[:MAX_PHOTOS]
-    canvas = Image.new("RGB", COLLAGE_SIZE, BACKGROUND)
-    grid_top = _header(canvas, contest_title)
-    area = (MARGIN, grid_top, COLLAGE_SIZE[0] - MARGIN, COLLAGE_SIZE[1] - MARGIN)
-    for box, (photo, label) in zip(cells(len(chosen), area), chosen, strict=True):
+    canvas = Image.new("RGB", size, BACKGROUND)
+    grid_top = _header(canvas, contest_title, header_sizes, header_lines)
+    area = (MARGIN, grid_top, size[0] - MARGIN, size[1] - MARGIN)
+    for box, (photo, label) in zip(cells(len(chosen), area, layouts), chosen, strict=True):
         _cell(canvas, box, photo, label)
+    return canvas
+
+
+def make_winners_collage(photos: list[tuple[bytes, str]], *, contest_title: str) -> bytes:
+    """A 1080x1080 JPEG grid of up to six winners' photos with their award labels."""
+    canvas = draw_collage(photos, contest_title=contest_title)
     return encode_jpeg(canvas, QUALITIES, MAX_COLLAGE_BYTES)

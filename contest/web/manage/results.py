@@ -10,7 +10,9 @@ from contest.contests import store as contest_store
 from contest.contests.model import TIE_BREAKS
 from contest.core.errors import NotFound, ValidationError
 from contest.core.forms import whole_number
+from contest.gallery import views
 from contest.judging import panel, results
+from contest.media import winners_card
 from contest.web.context import (
     absolute,
     current_user,
@@ -24,6 +26,9 @@ from contest.web.context import (
 )
 from contest.web.downloads import MEDIA_TYPES, rows_download
 from contest.web.rendering import render
+
+#: The winners card's address changes with what is drawn on it, so it may be kept a day.
+CARD_CACHE = "public, max-age=86400"
 
 
 async def judging_progress(request: Request) -> Response:
@@ -151,7 +156,44 @@ async def winners(request: Request) -> Response:
         db, request.path_params["slug"], include_unpublished=bool(user and user.is_organizer)
     )
     announced = await results.public_winners(db, contest, now=now(request))
-    return await render(request, "public/winners.html", {"contest": contest, "winners": announced})
+    page_url = absolute(request, "winners", slug=contest.slug)
+    text = f"Winners: {contest.title} #{contest.settings.hashtag}"
+    context = {
+        "contest": contest,
+        "winners": announced,
+        "page_url": page_url,
+        "share_text": text,
+        "share_links": {
+            label: views.share_target(key, url=page_url, text=text)
+            for key, (label, _) in views.NETWORKS.items()
+        },
+        "card_url": absolute(request, "winners_card", slug=contest.slug)
+        + f"?v={winners_card.card_version(contest.title, announced)}"
+        if announced
+        else None,
+    }
+    return await render(request, "public/winners.html", context)
+
+
+async def winners_preview(request: Request) -> Response:
+    """The winners page's 1200x630 link preview: the winners' collage, drawn once per version."""
+    svc = services(request)
+    user = await current_user(request)
+    contest = await contest_store.get_contest_by_slug(
+        svc.db, request.path_params["slug"], include_unpublished=bool(user and user.is_organizer)
+    )
+    announced = await results.public_winners(svc.db, contest, now=now(request))
+    if not announced:
+        raise NotFound("The winners are not announced yet.")
+    card = await winners_card.winners_card(
+        svc.storage,
+        svc.media_cache,
+        announced,
+        contest_id=contest.id,
+        contest_title=contest.title,
+        limiter=svc.image_limiter,
+    )
+    return Response(card, media_type="image/jpeg", headers={"Cache-Control": CARD_CACHE})
 
 
 routes = [
@@ -178,4 +220,5 @@ routes = [
     Route("/manage/contests/{contest_id:int}/results.{fmt:str}", export, name="export_results"),
     Route("/manage/contests/{contest_id:int}/audit.csv", export_audit, name="export_audit"),
     Route("/contests/{slug}/winners", winners, name="winners"),
+    Route("/contests/{slug}/winners.jpg", winners_preview, name="winners_card"),
 ]

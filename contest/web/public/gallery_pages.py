@@ -27,6 +27,7 @@ from contest.contests.model import Contest
 from contest.core.db import Database, Row
 from contest.entries import store as entry_store
 from contest.gallery import listing
+from contest.gallery.ribbons import Ribbons, contest_ribbons
 
 #: Stand-ins for the per-visitor parts of cached HTML; random, so no title can contain one.
 CSRF_MARK = f"csrf-{secrets.token_hex(16)}"
@@ -51,6 +52,7 @@ class Snapshot:
     cards: dict[CardKey, str] = field(default_factory=dict)
     pages: dict[PageKey, list[bytes]] = field(default_factory=dict)
     page_bytes: int = 0
+    ribbons: Ribbons = field(default_factory=Ribbons)
     _sorted: dict[str, list[Row]] = field(default_factory=dict)
 
     def ordered(self, sort: str, seed: str) -> list[Row]:
@@ -95,7 +97,7 @@ async def load_snapshot(
     cards of entries that have not changed)."""
     rows = await listing.contest_entries(db, contest, category_id=category_id, tag=tag)
     categories = await entry_store.category_options(db, contest.id)
-    snapshot = Snapshot(contest.id, rows, categories)
+    snapshot = Snapshot(contest.id, rows, categories, ribbons=await contest_ribbons(db, contest))
     snapshot.inherit(previous)
     return snapshot
 
@@ -151,9 +153,15 @@ class Viewer:
 
 
 def card(
-    env: jinja2.Environment, snapshot: Snapshot, entry: Row, viewer: Viewer, url_for: Links
+    env: jinja2.Environment,
+    snapshot: Snapshot,
+    entry: Row,
+    viewer: Viewer,
+    url_for: Links,
+    ribbons: tuple[str, ...] = (),
 ) -> str:
-    """One entry's card for this kind of viewer, rendered once per snapshot."""
+    """One entry's card for this kind of viewer (with its award ribbons), rendered once per
+    snapshot."""
     liked = entry["id"] in viewer.liked_ids
     own = viewer.user_id is not None and entry["participant_id"] == viewer.user_id
     key = (
@@ -165,6 +173,7 @@ def card(
         viewer.vote_note,
         viewer.counts_shown,
         viewer.authors_shown,
+        ribbons,
     )
     html = snapshot.cards.get(key)
     if html is None:
@@ -177,6 +186,7 @@ def card(
             counts_shown=viewer.counts_shown,
             authors_shown=viewer.authors_shown,
             credit=listing.credit,
+            ribbons=ribbons,
             here=NEXT_MARK,
             csrf_token=CSRF_MARK,
             url_for=url_for,
@@ -193,9 +203,11 @@ def page_html(
     url_for: Links,
 ) -> str:
     """The gallery page with markers for the token; ``context`` is what gallery.html needs
-    besides the cards (and ``page`` and ``here`` among it)."""
+    besides the cards (and ``page``, ``here`` and ``now`` among it)."""
+    now = context["now"]
     cards = "".join(
-        card(env, snapshot, entry, viewer, url_for) for entry in context["page"].entries
+        card(env, snapshot, entry, viewer, url_for, snapshot.ribbons.of(entry["id"], now))
+        for entry in context["page"].entries
     )
     filled = Markup(cards.replace(NEXT_MARK, str(escape(context["here"]))))  # noqa: S704
     return env.get_template("public/gallery.html").render(

@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from contest.contests import store as contest_store
 from contest.contests.model import TIE_BREAKS
+from contest.judging import results
 from contest.voting.likes import PEOPLES_CHOICE_RULE
 from contest.web.context import current_user, now, services
 from contest.web.rendering import STATIC_DIR, render
@@ -19,12 +20,19 @@ async def _sees_drafts(request: Request) -> bool:
 
 
 async def home(request: Request) -> Response:
-    """Current contests first, then the archive of past ones."""
+    """Current contests first, then the archive of past ones: finished contests (their winners
+    announced) go there at once, with their champion and People's Choice."""
     everything = await contest_store.list_contests(
         services(request).db, include_unpublished=await _sees_drafts(request)
     )
-    current, past = contest_store.split_current_and_past(everything, now(request))
-    return await render(request, "public/home.html", {"current": current, "past": past})
+    moment = now(request)
+    finished = await results.finished_contests(services(request).db, everything, now=moment)
+    current, past = contest_store.split_current_and_past(everything, moment)
+    done = [contest for contest in current if contest.id in finished]
+    current = [contest for contest in current if contest.id not in finished]
+    past = sorted(done, key=lambda c: c.schedule.results_at, reverse=True) + past
+    context = {"current": current, "past": past, "winners": finished}
+    return await render(request, "public/home.html", context)
 
 
 async def contest_page(request: Request) -> Response:
