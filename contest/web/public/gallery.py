@@ -125,19 +125,21 @@ async def _like_context(request: Request, contest: Contest, rows: list[Row]) -> 
     moment = now(request)
     voting = contest.schedule.voting_is_open(moment)
     liked: set[int] = set()
-    note = ""
-    if not voting:
-        opened = moment >= contest.schedule.voting_open
-        note = "Voting is closed." if opened else "Voting has not opened yet."
+    # When voting is not open, or how to vote, the page's voting banner says once
+    # (templates/public/_voting_banner.html), not a note under every like button.
+    like_via = ""
     try:
         voter = await request_voter(request, contest)
         liked = await likes.liked_by(services(request).db, voter.key, [row["id"] for row in rows])
-    except NotSignedIn as error:
-        note = note or error.message
+    except NotSignedIn:
+        # The like button becomes a form that leads to sign-in (or the voting-by-email page).
+        like_via = "email" if contest.settings.voting_mode == "email" else "sign_in"
     return {
         "liked_ids": liked,
         "can_vote": voting,
-        "vote_note": note,
+        "vote_note": "",
+        "voter_known": not like_via,
+        "like_via": like_via if voting else "",
         "user_id": user.id if user else None,
         "offer_vote_link": voting
         and user is None
@@ -204,6 +206,7 @@ async def contest_gallery(request: Request) -> Response:
         user_id=like_context["user_id"],
         can_vote=like_context["can_vote"],
         vote_note=like_context["vote_note"],
+        like_via=like_context["like_via"],
         counts_shown=await counts_shown(contest, request),
         authors_shown=contest.names_authors(now(request)),
     )
@@ -229,6 +232,8 @@ async def contest_gallery(request: Request) -> Response:
             here=here,
             user=user,
             offer_vote_link=offer,
+            voter_known=like_context["voter_known"],
+            banner_next=here,
         )
         parts = split_for_token(page_html(svc.templates.env, snapshot, viewer, context, links))
         if shared:
@@ -248,8 +253,17 @@ async def entry_page(request: Request) -> Response:
     before, after = listing.neighbours(ordered, entry["id"])
     hashtags = await entry_store.hashtags_of(db, entry["id"])
     like_context = await _like_context(request, contest, [entry])
-    if user is not None and user.id == entry["participant_id"]:
+    own = user is not None and user.id == entry["participant_id"]
+    if own:
         like_context |= {"can_vote": False, "vote_note": "This is your photo."}
+    # Back from signing in to like this photo (?like=1): one pre-focused button confirms the
+    # like, a CSRF-checked POST like any other (a GET never likes).
+    confirm_like = (
+        request.query_params.get("like") == "1"
+        and like_context["can_vote"]
+        and like_context["voter_known"]
+        and entry["id"] not in like_context["liked_ids"]
+    )
     page_url = absolute(request, "entry_page", entry_id=entry["id"])
     reply_rows = await replies.replies_to(db, entry["id"])
     context = {
@@ -269,6 +283,7 @@ async def entry_page(request: Request) -> Response:
         "reply_edit_minutes": int(replies.EDIT_WINDOW.total_seconds() // 60),
         "share_text": f"{entry['title']} #{contest.settings.hashtag}",
         "can_invite_friends": replies.can_invite_friends(contest, now(request)),
+        "confirm_like": confirm_like,
         **like_context,
     }
     return await render(request, "public/entry.html", context)

@@ -150,6 +150,7 @@ class Viewer:
     vote_note: str
     counts_shown: bool
     authors_shown: bool
+    like_via: str = ""  # "sign_in" or "email": the like button leads there first
 
 
 def card(
@@ -173,6 +174,7 @@ def card(
         viewer.vote_note,
         viewer.counts_shown,
         viewer.authors_shown,
+        viewer.like_via,
         ribbons,
     )
     html = snapshot.cards.get(key)
@@ -185,6 +187,7 @@ def card(
             vote_note=viewer.vote_note,
             counts_shown=viewer.counts_shown,
             authors_shown=viewer.authors_shown,
+            like_via=viewer.like_via,
             credit=listing.credit,
             ribbons=ribbons,
             here=NEXT_MARK,

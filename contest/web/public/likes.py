@@ -55,6 +55,14 @@ async def _click(request: Request, contest: Contest, action: str) -> LikeAnswer:
         raise NotSignedIn() from error
 
 
+def _to_sign_in(request: Request, entry_id: int) -> Response:
+    """Send a visitor who must sign in to like on to do so, coming back to the photo with the
+    like to confirm (``?like=1``: the entry page offers one button; a GET never likes)."""
+    photo = request.url_for("entry_page", entry_id=entry_id).path
+    target = request.url_for("sign_in").include_query_params(next=f"{photo}?like=1")
+    return RedirectResponse(str(target), status_code=303)
+
+
 async def toggle_like(request: Request) -> Response:
     """Like or unlike an entry; scripts get the new state as JSON, forms go back where they were."""
     form = await read_form(request)
@@ -63,9 +71,11 @@ async def toggle_like(request: Request) -> Response:
     try:
         answer = await _click(request, contest, form.get("action"))
     except NotSignedIn:
-        if contest.settings.voting_mode == "email" and not wants_json(request):
+        if wants_json(request):
+            raise
+        if contest.settings.voting_mode == "email":
             return redirect(request, "vote_by_email", slug=contest.slug)
-        raise
+        return _to_sign_in(request, entry_id)
     if wants_json(request):
         return like_json(answer)
     back = safe_next(form.get("next")) or str(request.url_for("entry_page", entry_id=entry_id))
