@@ -343,32 +343,25 @@ def _reply_id(form: FormValues) -> int:
 
 async def edit_reply(request: Request) -> Response:
     """The organizer who wrote a reply corrects it, while its mail has not gone."""
-    form = await read_form(request)
-    user = await require_user(request, "organizer")
-    entry, _ = await _shown_entry(request)
-    await replies.edit_reply(
-        services(request).db,
-        entry_id=entry["id"],
-        reply_id=_reply_id(form),
-        author=user,
-        body=form.get("body"),
-        now=now(request),
-    )
-    return redirect(request, "entry_page", entry_id=entry["id"])
+    return await _change_reply(request, "edit")
 
 
 async def delete_reply(request: Request) -> Response:
     """The organizer who wrote a reply takes it back, while its mail has not gone."""
+    return await _change_reply(request, "delete")
+
+
+async def _change_reply(request: Request, change: str) -> Response:
     form = await read_form(request)
     user = await require_user(request, "organizer")
     entry, _ = await _shown_entry(request)
-    await replies.delete_reply(
-        services(request).db,
-        entry_id=entry["id"],
-        reply_id=_reply_id(form),
-        author=user,
-        now=now(request),
-    )
+    db, reply_id, at = services(request).db, _reply_id(form), now(request)
+    if change == "edit":
+        await replies.edit_reply(
+            db, entry_id=entry["id"], reply_id=reply_id, author=user, body=form.get("body"), now=at
+        )
+    else:
+        await replies.delete_reply(db, entry_id=entry["id"], reply_id=reply_id, author=user, now=at)
     return redirect(request, "entry_page", entry_id=entry["id"])
 
 
