@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test check lint typecheck contracts audit lock clean
+.PHONY: run test check lint typecheck contracts audit lock mutation screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,5 +59,25 @@ lock: | $(BIN)/python
 		--no-emit-index-url --no-emit-find-links --extra test --extra dev \
 		--output-file requirements.lock pyproject.toml
 
+# Mutation testing of the five domain modules named in pyproject.toml ([tool.mutmut]): not
+# part of `check` or CI (about half an hour on two cores). mutmut is pinned here, outside the
+# hash-checked lock, and works in mutants/ (git-ignored), rebuilt from scratch on each run; its
+# progress goes to mutants/mutmut.log. The last line printed is a JSON summary; then
+# `.venv/bin/mutmut results` lists the survivors and `.venv/bin/mutmut show NAME` shows one.
+MUTMUT_VERSION := 3.8.1
+
+mutation: $(STAMP)
+	$(BIN)/python -c "import importlib.metadata as m; assert m.version('mutmut') == '$(MUTMUT_VERSION)'" \
+		2>/dev/null || $(BIN)/python -m pip install --quiet mutmut==$(MUTMUT_VERSION)
+	rm -rf mutants
+	mkdir mutants
+	$(BIN)/mutmut run > mutants/mutmut.log 2>&1 || { tail -n 40 mutants/mutmut.log; exit 1; }
+	$(BIN)/python bench/mutation_summary.py
+
+# Full-page screenshots of the main pages, phone and desktop, from a fresh demo (not part of
+# `check` or `test`; about a minute). The last line printed is a JSON summary.
+screenshots: $(STAMP)
+	$(BIN)/python bench/screenshots.py var/screenshots
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis mutants

@@ -2,7 +2,7 @@
 
 import pytest
 
-from contest.judging.aggregation import aggregate, standardise, weighted_total
+from contest.judging.aggregation import EntryResult, aggregate, standardise, weighted_total
 
 A, B, C = 1, 2, 3
 HARSH, LENIENT, MIDDLE = 10, 20, 30
@@ -95,3 +95,105 @@ def test_entries_nobody_scored_have_no_final_score() -> None:
     results = aggregate(PANEL, ONLY, [A, B, C, 99])
     last = results[-1]
     assert last.entry_id == 99 and last.final is None and not last.ranked
+
+
+def test_an_unknown_method_or_tie_break_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match=r"^unknown method 'borda'$"):
+        aggregate(PANEL, ONLY, [A], method="borda")
+    with pytest.raises(ValueError, match=r"^unknown tie-break 'coin'$"):
+        aggregate(PANEL, ONLY, [A], tie_break="coin")
+
+
+def test_each_result_keeps_every_judges_total_and_standardised_score() -> None:
+    result = {r.entry_id: r for r in aggregate(PANEL, ONLY, [A, B, C])}
+    assert result[A].raw_totals == {HARSH: 2, LENIENT: 10, MIDDLE: 6}
+    assert result[A].standardised == pytest.approx(
+        {HARSH: -1.224745, LENIENT: 1.0, MIDDLE: -1.224745}
+    )
+    assert result[C].raw_totals == {HARSH: 3, MIDDLE: 8}
+    assert result[C].standardised == pytest.approx({HARSH: 0.0, MIDDLE: 1.224745})
+
+
+def test_scores_of_unlisted_entries_and_incomplete_sheets_are_left_out() -> None:
+    rubric = {1: 1.0, 2: 1.0}
+    scores = {
+        (HARSH, A): {1: 2, 2: 2},
+        (HARSH, B): {1: 4, 2: 4},
+        (HARSH, 99): {1: 10, 2: 10},  # an entry withdrawn since: not among the entries ranked
+        (HARSH, C): {1: 9},  # a sheet without the second criterion
+    }
+    result = {r.entry_id: r for r in aggregate(scores, rubric, [A, B, C])}
+    # The judge's scores are standardised among A and B alone: mean 3, spread 1.
+    assert result[A].standardised == {HARSH: -1.0} and result[B].standardised == {HARSH: 1.0}
+    assert result[C].judges == 0 and result[C].final is None and not result[C].ranked
+    assert set(result) == {A, B, C}
+
+
+@pytest.mark.parametrize(("rubric", "top"), [({1: 1.0, 2: 3.0}, 2), ({1: 3.0, 2: 1.0}, 1)])
+def test_the_top_criterion_is_the_most_heavily_weighted_one(
+    rubric: dict[int, float], top: int
+) -> None:
+    scores = {(HARSH, A): {1: 2, 2: 8}, (LENIENT, A): {1: 4, 2: 10}}
+    (result,) = aggregate(scores, rubric, [A])
+    assert result.top_criterion_mean == {1: 3.0, 2: 9.0}[top]
+
+
+def test_a_contest_without_criteria_yet_has_nothing_to_rank() -> None:
+    assert aggregate({}, {}, [A]) == [
+        EntryResult(
+            entry_id=A,
+            judges=0,
+            raw_totals={},
+            standardised={},
+            raw_mean=None,
+            final=None,
+            disagreement=None,
+            top_criterion_mean=None,
+            ranked=False,
+        )
+    ]
+
+
+def test_final_scores_are_compared_to_the_ninth_decimal_not_to_whole_points() -> None:
+    fractions = single({(HARSH, A): 6.2, (HARSH, B): 6.4})
+    by_fraction = aggregate(fractions, ONLY, [A, B], method="raw", tie_break="earliest")
+    assert [r.entry_id for r in by_fraction] == [B, A]
+    hair = single({(HARSH, A): 7.0, (HARSH, B): 7.0 + 4e-10})  # equal to nine decimals
+    by_hair = aggregate(hair, ONLY, [A, B], method="raw", tie_break="earliest")
+    assert [r.entry_id for r in by_hair] == [A, B]
+
+
+def test_a_final_score_of_zero_ranks_below_a_positive_one() -> None:
+    results = aggregate(single({(HARSH, A): 0.0, (HARSH, B): 0.5}), ONLY, [A, B], method="raw")
+    assert [(r.entry_id, r.rank) for r in results] == [(B, 1), (A, 2)]
+
+
+@pytest.mark.parametrize("rule", ["raw_mean", "top_criterion"])
+def test_a_tie_break_score_of_zero_loses_to_a_positive_one(rule: str) -> None:
+    # Every final is 0: one judge gave R a lone 0, another gave P and Q the same 0.5.
+    R, P, Q = 1, 2, 3
+    scores = single({(HARSH, R): 0.0, (LENIENT, P): 0.5, (LENIENT, Q): 0.5})
+    results = aggregate(scores, ONLY, [R, P, Q], tie_break=rule)
+    assert [r.final for r in results] == [0.0, 0.0, 0.0]
+    assert [r.entry_id for r in results] == [P, Q, R]
+
+
+@pytest.mark.parametrize("rule", ["raw_mean", "top_criterion"])
+def test_tie_break_scores_are_compared_to_the_ninth_decimal(rule: str) -> None:
+    # As TIED, with fractional raw scores: D 6.4 and E 6.2 tie on the final score (1.0).
+    fractions = single({(1, D): 6.4, (1, X): 4, (2, E): 6.2, (2, Y): 4})
+    assert aggregate(fractions, ONLY, [E, D, X, Y], tie_break=rule)[0].entry_id == D
+    # Raw means equal to nine decimals leave the tie to the earlier submission.
+    hair = single({(1, D): 6.0 + 4e-10, (1, X): 4, (2, E): 6.0, (2, Y): 4})
+    assert aggregate(hair, ONLY, [E, D, X, Y], tie_break=rule)[0].entry_id == E
+
+
+def test_with_no_tie_break_equal_finals_go_by_submission_order() -> None:
+    scores = single({(1, D): 8, (1, X): 4, (2, E): 6, (2, Y): 4})
+    results = aggregate(scores, ONLY, [D, E, X, Y], tie_break="earliest")
+    assert [(r.entry_id, r.rank) for r in results] == [(E, 1), (D, 2), (X, 3), (Y, 4)]
+
+
+def test_unranked_entries_come_last_in_submission_order() -> None:
+    results = aggregate(single({(HARSH, 5): 6}), ONLY, [99, 98, 5, 97])
+    assert [(r.entry_id, r.rank) for r in results] == [(5, 1), (97, None), (98, None), (99, None)]

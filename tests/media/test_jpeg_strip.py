@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import struct
+from collections.abc import Callable
 from io import BytesIO
 
 import pytest
 from PIL import Image, ImageCms, ImageDraw
 
-from contest.media.jpeg_strip import strip_metadata
+from contest.media.jpeg_strip import APP14, strip_metadata
 
 XMP = (
     b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/'
@@ -175,3 +177,134 @@ def test_malformed_input_raises_value_error(damage: object) -> None:
     assert callable(damage)
     with pytest.raises(ValueError):
         strip_metadata(damage(jpeg()))
+
+
+@functools.cache
+def plain_jpeg() -> bytes:
+    """One default JPEG (each ``jpeg()`` draws new noise), with its 18-byte JFIF header."""
+    return jpeg()
+
+
+def inserted(*segments: bytes) -> bytes:
+    """``plain_jpeg()`` with ``segments`` right after its JFIF header, at offset 20."""
+    return with_segments_after_header(plain_jpeg(), *segments)
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        pytest.param(lambda: b"", "not a JPEG: missing SOI marker", id="empty"),
+        pytest.param(lambda: b"GIF89a" + plain_jpeg(), "not a JPEG: missing SOI marker", id="gif"),
+        pytest.param(lambda: b"\xff", "not a JPEG: missing SOI marker", id="half-soi"),
+        pytest.param(
+            lambda: plain_jpeg()[:2] + b"\x00\x00" + plain_jpeg()[2:],
+            "expected a marker at offset 2",
+            id="garbage-after-soi",
+        ),
+        pytest.param(
+            lambda: b"\xff\xd8" + segment(0xFE, b"note"),
+            "expected a marker at offset 10",
+            id="ends-after-a-segment",
+        ),
+        pytest.param(
+            lambda: b"\xff\xd8\xff\xff", "truncated JPEG: no EOI marker", id="ends-in-fill-bytes"
+        ),
+        pytest.param(lambda: b"\xff\xd8\xff\xdb", "truncated JPEG segment", id="no-length"),
+        pytest.param(lambda: b"\xff\xd8\xff\xdb\x00", "truncated JPEG segment", id="half-length"),
+        pytest.param(
+            lambda: b"\xff\xd8\xff\xfe\x00\x00", "bad segment length 0 at offset 4", id="length-0"
+        ),
+        pytest.param(
+            lambda: b"\xff\xd8\xff\xfe\x00\x01\xff\xd9",
+            "bad segment length 1 at offset 4",
+            id="length-1",
+        ),
+        pytest.param(
+            lambda: b"\xff\xd8\xff\xfe\x00\x10abc",
+            "bad segment length 16 at offset 4",
+            id="length-past-the-end",
+        ),
+        pytest.param(
+            lambda: b"\xff\xd8\xff\xfe\x00\x05ab",
+            "bad segment length 5 at offset 4",
+            id="length-one-past-the-end",
+        ),
+        pytest.param(
+            lambda: plain_jpeg()[: len(plain_jpeg()) // 2],
+            "truncated JPEG: scan data without an end",
+            id="truncated-scan",
+        ),
+        pytest.param(
+            lambda: plain_jpeg()[:-2], "truncated JPEG: scan data without an end", id="missing-eoi"
+        ),
+        pytest.param(
+            lambda: b"\xff\xd8\xff\xd8", "unexpected marker 0xFFD8 at offset 2", id="second-soi"
+        ),
+        pytest.param(
+            lambda: inserted(b"\xff\xd0"), "unexpected marker 0xFFD0 at offset 20", id="rst0"
+        ),
+        pytest.param(
+            lambda: inserted(b"\xff\xd7"), "unexpected marker 0xFFD7 at offset 20", id="rst7"
+        ),
+        pytest.param(
+            lambda: inserted(b"\xff\xff\x01"), "unexpected marker 0xFF01 at offset 21", id="tem"
+        ),
+        pytest.param(
+            lambda: inserted(segment(0x02, b"??")),
+            "unsupported JPEG marker 0xFF02",
+            id="reserved-02",
+        ),
+        pytest.param(
+            lambda: inserted(segment(0xF0, b"??")), "unsupported JPEG marker 0xFFF0", id="jpg0"
+        ),
+        pytest.param(
+            lambda: inserted(segment(0xF3, b"??")), "unsupported JPEG marker 0xFFF3", id="jpg3"
+        ),
+        pytest.param(
+            lambda: inserted(segment(0xE0, b"JFIF\x00\x01\x02")),
+            "truncated JFIF segment",
+            id="short-jfif",
+        ),
+    ],
+)
+def test_each_malformation_is_refused_by_the_check_that_finds_it(
+    data: Callable[[], bytes], reason: str
+) -> None:
+    with pytest.raises(ValueError) as refused:
+        strip_metadata(data())
+    assert str(refused.value) == reason
+
+
+def test_segments_of_length_two_and_ones_ending_at_the_last_byte_are_well_formed() -> None:
+    empty_comment = segment(0xFE, b"")
+    assert empty_comment == b"\xff\xfe\x00\x02"
+    assert strip_metadata(inserted(empty_comment)) == strip_metadata(plain_jpeg())
+    # A segment that ends at the very last byte is whole; what is missing is the next marker.
+    with pytest.raises(ValueError, match=r"^expected a marker at offset 6$"):
+        strip_metadata(b"\xff\xd8" + empty_comment)
+
+
+def test_only_an_adobe_app14_segment_is_kept_and_byte_for_byte() -> None:
+    adobe = segment(APP14, b"Adobe\x00\x64\x00\x00\x00\x00\x01")
+    ducky = segment(APP14, b"Ducky SECRET-APP14")
+    plain = strip_metadata(plain_jpeg())
+    stripped = strip_metadata(inserted(ducky, adobe))
+    assert stripped == plain[:20] + adobe + plain[20:]  # after the JFIF header, in place
+    assert b"Ducky" not in stripped and b"SECRET" not in stripped
+    assert strip_metadata(inserted(ducky)) == plain
+
+
+def test_only_an_icc_app2_segment_is_kept_and_other_app_segments_are_dropped() -> None:
+    icc = segment(0xE2, b"ICC_PROFILE\x00\x01\x01")
+    flashpix = segment(0xE2, b"FPXR\x00SECRET-FLASHPIX")
+    others = [segment(marker, b"SECRET-APP") for marker in range(0xE1, 0xF0) if marker != 0xE2]
+    plain = strip_metadata(plain_jpeg())
+    assert strip_metadata(inserted(flashpix, *others)) == plain
+    assert strip_metadata(inserted(flashpix, icc, *others)) == plain[:20] + icc + plain[20:]
+
+
+def test_a_jfif_header_without_a_thumbnail_is_kept_as_it_is() -> None:
+    plain = plain_jpeg()
+    header = plain[2:20]
+    assert header[:4] == b"\xff\xe0\x00\x10" and header[4:9] == b"JFIF\x00"
+    assert strip_metadata(plain)[2:20] == header
