@@ -529,19 +529,22 @@ async def void_like(
     await db.write_in_thread(void)
 
 
-async def liked_by(db: Database, voter_key: str, entry_ids: list[int]) -> set[int]:
-    """Which of these entries the voter currently likes (a browser that a person used shows
-    that person's likes)."""
+async def liked_by(
+    db: Database, voter_key: str, entry_ids: list[int], *, aliases: tuple[str, ...] = ()
+) -> set[int]:
+    """Which of these entries the voter currently likes: under their key or a key of theirs
+    from before (``Voter.aliases``, whose likes join the key at their next click), and a
+    browser that a person used shows that person's likes."""
     if not entry_ids:
         return set()
     if voter_key.startswith("device:"):
         person = await db.fetch_value("SELECT person FROM devices WHERE device = ?", (voter_key,))
         voter_key = person or voter_key
-    marks = ", ".join("?" * len(entry_ids))
+    keys = (voter_key, *aliases)
     rows = await db.fetch_all(
-        f"SELECT entry_id FROM likes WHERE voter = ? AND voided_at IS NULL"  # noqa: S608
-        f" AND entry_id IN ({marks})",
-        (voter_key, *entry_ids),
+        f"SELECT entry_id FROM likes WHERE voter IN ({', '.join('?' * len(keys))})"  # noqa: S608
+        f" AND voided_at IS NULL AND entry_id IN ({', '.join('?' * len(entry_ids))})",
+        (*keys, *entry_ids),
     )
     return {row["entry_id"] for row in rows}
 

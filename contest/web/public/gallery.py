@@ -130,7 +130,9 @@ async def _like_context(request: Request, contest: Contest, rows: list[Row]) -> 
     like_via = ""
     try:
         voter = await request_voter(request, contest)
-        liked = await likes.liked_by(services(request).db, voter.key, [row["id"] for row in rows])
+        liked = await likes.liked_by(
+            services(request).db, voter.key, [row["id"] for row in rows], aliases=voter.aliases
+        )
     except NotSignedIn:
         # The like button becomes a form that leads to sign-in (or the voting-by-email page).
         like_via = "email" if contest.settings.voting_mode == "email" else "sign_in"

@@ -373,6 +373,22 @@ def test_judges_never_learn_authors_or_likes_from_public_pages(
         assert "Ann Lee" not in html and "1 like" not in html, path
 
 
+def test_a_like_given_under_an_accounts_old_key_shows_as_liked_and_is_not_counted_twice(
+    site: Site, voting: dict[str, Any]
+) -> None:
+    contest, entry = contest_of(site, voting), voting["ids"][0]
+    fan_id = site.sign_in_as("participant", "fan@uni.edu")
+    fan = site.user(fan_id)
+    site.run(add_like, site.db, contest, entry, fan)  # stored as user:ID, as before mailboxes
+    assert site.value("SELECT voter FROM likes") == f"user:{fan_id}"
+    page = site.client.get(f"/entries/{entry}").text
+    assert 'aria-pressed="true"' in page  # the page knows the like is theirs
+    again = site.post(f"/entries/{entry}/like", {}, form_page=f"/entries/{entry}")
+    assert again.status_code == 200
+    assert site.value("SELECT count(*) FROM counted_likes") == 1
+    assert site.value("SELECT voter FROM likes") == site.voter_key(fan_id)  # moved, once
+
+
 def test_organizer_sees_a_burst_and_voids_it_with_a_reason(
     site: Site, make_voting: Callable[..., dict[str, Any]]
 ) -> None:
