@@ -60,7 +60,7 @@ lock: | $(BIN)/python
 		--output-file requirements.lock pyproject.toml
 
 # Mutation testing of the five domain modules named in pyproject.toml ([tool.mutmut]): not
-# part of `check` or CI (about half an hour on two cores). mutmut is pinned here, outside the
+# part of `check` or CI (about 25 minutes on two cores). mutmut is pinned here, outside the
 # hash-checked lock, and works in mutants/ (git-ignored), rebuilt from scratch on each run; its
 # progress goes to mutants/mutmut.log. The last line printed is a JSON summary; then
 # `.venv/bin/mutmut results` lists the survivors and `.venv/bin/mutmut show NAME` shows one.

@@ -830,3 +830,19 @@ async def test_an_unconfirmed_voter_whose_account_is_gone_is_refused(
     ghost = likes.Voter("user:9999", "vote", 9999, "10.0.0.1", verified=False)
     with pytest.raises(Forbidden, match=r"^Confirm your email address"):
         await likes.like(db, contest=contest, entry_id=ids[0], voter=ghost, now=NOW)
+
+
+async def test_likes_under_a_person_s_older_key_show_as_theirs_before_they_move(
+    db: Database, passwords: Passwords, storage: LocalStorage
+) -> None:
+    contest, _, ids = await setup(db, passwords, storage, mode="email")
+    fan = await user(db, passwords, "fan@uni.edu")
+    other = as_voter(contest, await user(db, passwords, "other@uni.edu"))
+    as_account = likes.voter_for(contest, fan, browser_id="", address="10.0.0.1")
+    await likes.like(db, contest=contest, entry_id=ids[0], voter=as_account, now=NOW)
+    await likes.like(db, contest=contest, entry_id=ids[1], voter=other, now=NOW)
+    aliases = (as_account.key,)
+    assert await likes.liked_by(db, "mailbox:fan", ids) == set()
+    assert await likes.liked_by(db, "mailbox:fan", ids, aliases=aliases) == {ids[0]}
+    assert await likes.liked_by(db, "mailbox:fan", [ids[1]], aliases=aliases) == set()
+    assert await likes.liked_by(db, "mailbox:fan", [], aliases=aliases) == set()
