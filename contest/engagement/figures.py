@@ -25,7 +25,7 @@ from contest.engagement.response import (
 )
 from contest.engagement.series import Series, daily_series
 from contest.judging.results import published_at
-from contest.voting.likes import ENTRY_LIKES
+from contest.voting.tallies import ENTRY_LIKES
 
 #: SQL true when ``users.id`` entered no contest whose submissions opened before ``?`` (the
 #: contest's own opening): the one meaning of "first-time participant", here and in downloads.

@@ -23,7 +23,7 @@ from contest.engagement.report_scope import Cell, Scope, Table
 from contest.engagement.response import judge_progress, seconds_since_approval
 from contest.entries.text import without_emails
 from contest.judging import results
-from contest.voting.likes import ENTRY_LIKES, ENTRY_PICKS
+from contest.voting.tallies import ENTRY_LIKES, ENTRY_PICKS
 
 __all__ = ["TABLES", "Cell", "Table", "build_table"]
 

@@ -13,7 +13,7 @@ from contest.core.db import Database
 from contest.entries.text import normalize_tag
 from contest.gallery.views import arrivals_by_source, shares_by_network
 from contest.judging.panel import entry_coverage, panel_progress
-from contest.voting.likes import ENTRY_LIKES, ENTRY_PICKS
+from contest.voting.tallies import ENTRY_LIKES, ENTRY_PICKS
 
 TOP_ENTRIES = 5
 TOP_HASHTAGS = 10

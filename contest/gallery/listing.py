@@ -10,7 +10,7 @@ from contest.contests.model import Contest
 from contest.core.db import Database, Row
 from contest.core.errors import NotFound
 from contest.entries.text import normalize_tag
-from contest.voting.likes import ENTRY_LIKES, ENTRY_PICKS
+from contest.voting.tallies import ENTRY_LIKES, ENTRY_PICKS
 
 PAGE_SIZE = 24
 SORTS = ("shuffled", "newest", "likes")

@@ -14,7 +14,7 @@ from contest.core.db import Database, Row
 from contest.core.errors import Conflict, ValidationError
 from contest.judging.aggregation import EntryResult, aggregate
 from contest.judging.panel import criteria_of, record
-from contest.voting import likes
+from contest.voting import tallies
 
 MAX_CITATION = 1_000
 MAX_OVERRIDE_REASON = 500
@@ -162,7 +162,7 @@ def _peoples_choice(
 ) -> Award:
     """People's Choice goes to the most liked photo; it is not the judges' to override."""
     award = Award(PEOPLES_CHOICE, "People's Choice", most_liked, most_liked)
-    award.note = f"Decided by public likes: {likes.PEOPLES_CHOICE_RULE}."
+    award.note = f"Decided by public likes: {tallies.PEOPLES_CHOICE_RULE}."
     if most_liked is None:
         award.note = "No likes yet."
     if PEOPLES_CHOICE in decided:
@@ -306,7 +306,7 @@ async def compute(db: Database, contest: Contest) -> Results:
         tie_break=settings.tie_break,
     )
     rows = {row["id"]: row for row in entries}
-    tally = await likes.tallies(db, contest.id)
+    tally = await tallies.tallies(db, contest.id)
     standings = [
         Standing(
             entry=rows[result.entry_id],
@@ -324,7 +324,7 @@ async def compute(db: Database, contest: Contest) -> Results:
         for row in await db.fetch_all("SELECT * FROM awards WHERE contest_id = ?", (contest.id,))
     }
     awards = propose(
-        contest, standings, categories, decided, await likes.peoples_choice(db, contest.id)
+        contest, standings, categories, decided, await tallies.peoples_choice(db, contest.id)
     )
     # The panel now, and anyone who scored before leaving it: their scores still count.
     judges = await db.fetch_all(

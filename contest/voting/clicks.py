@@ -16,10 +16,11 @@ from contest.contests.model import Contest
 from contest.core.db import Database
 from contest.core.errors import ValidationError
 from contest.voting import email_voters
-from contest.voting.likes import DeviceLimits, LikeState, Voter, click_request, voter_for
+from contest.voting.likes import LikeState, Voter, click_request, voter_for
+from contest.voting.pace import DeviceLimits
 from contest.voting.writer import LikeWriter
 
-#: The pace anonymous browsers keep in device voting (see ``likes.DeviceLimits``); networks
+#: The pace anonymous browsers keep in device voting (see ``pace.DeviceLimits``); networks
 #: the organizers list as shared (Manage → Site settings) get ten times the new browsers.
 DEVICE_LIMITS = DeviceLimits()
 

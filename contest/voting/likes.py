@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from contest.accounts.users import User
 from contest.contests.model import Contest
@@ -18,11 +17,10 @@ from contest.core.errors import (
     Forbidden,
     NotFound,
     NotSignedIn,
-    RateLimited,
     ValidationError,
 )
+from contest.voting import pace
 
-PEOPLES_CHOICE_RULE = "the most likes; a tie goes to the photo that reached its total first"
 MAX_VOID_REASON = 300
 
 
@@ -112,12 +110,6 @@ def ensure_voting_open(contest: Contest, now: datetime) -> None:
         raise Conflict("Voting has closed.")
 
 
-#: An entry's People's Choice likes and its Library picks, as subqueries of a query on
-#: ``entries``: one definition of what counts, for the gallery, the dashboard and the report.
-ENTRY_LIKES = "(SELECT count(*) FROM counted_likes WHERE counted_likes.entry_id = entries.id)"
-ENTRY_PICKS = (
-    "(SELECT count(*) FROM likes WHERE likes.entry_id = entries.id AND likes.kind = 'pick')"
-)
 #: A voter's standing People's Choice likes of one entry (organizers' picks and voids apart).
 VOTE_COUNT = "SELECT count(*) FROM counted_likes WHERE entry_id = ?"
 #: After a like, in one statement: whether the voter's like stands, and the entry's count.
@@ -163,44 +155,6 @@ def _log(
 
 
 @dataclass(frozen=True)
-class DeviceLimits:
-    """The pace anonymous browsers must keep in device voting.
-
-    A campus reaches the site from one address: many browsers, each liking a few photos at a
-    person's pace. A script mints a new browser a second, or likes from one browser faster
-    than anyone looks at photos. So the limits are on *new* browsers per address per minute
-    and on likes per browser per minute; an hourly cap per address stays as a backstop, far
-    above what a campus reaches. Only device likes count against them: accounts and email
-    voters are people already, and a network listed as shared gets ten times the room.
-    """
-
-    new_devices_per_minute: int = 10
-    likes_per_device_minute: int = 20
-    likes_per_address_hour: int | None = 5000
-
-    def shared(self) -> DeviceLimits:
-        """The limits for a network the organizers listed as shared by many people."""
-        return DeviceLimits(self.new_devices_per_minute * 10, self.likes_per_device_minute, None)
-
-
-#: Why a like was refused, as the like review explains it to organizers.
-REFUSAL_RULES = {
-    "new_devices": "too many new browsers from one network address within a minute",
-    "device_pace": "one browser liking faster than a person looks at photos",
-    "address_hour": "the network address reached its hourly cap of anonymous likes",
-}
-
-
-class LikeRefused(RateLimited):
-    """A device like refused by one of the pace rules (``REFUSAL_RULES``), recorded for the
-    like review."""
-
-    def __init__(self, rule: str, retry_after: int, message: str) -> None:
-        super().__init__(retry_after, message)
-        self.rule = rule
-
-
-@dataclass(frozen=True)
 class LikeRequest:
     """One like to store, with what the checks inside the write need."""
 
@@ -211,7 +165,7 @@ class LikeRequest:
     #: The voter key an author's account email would vote under (email mode), if any.
     author_key: Callable[[str], str | None] | None = None
     #: What device voters (anonymous browsers) may do, from this address; None: no limits.
-    device_limits: DeviceLimits | None = None
+    device_limits: pace.DeviceLimits | None = None
     #: The hash of the session the voter was recognised by, when that came from a cache: the
     #: write checks that it still stands, so no revocation is missed.
     session_hash: str | None = None
@@ -307,47 +261,6 @@ def _refuse_unconfirmed(connection: sqlite3.Connection, voter: Voter) -> None:
         )
 
 
-def _keep_device_pace(
-    connection: sqlite3.Connection, voter: Voter, limits: DeviceLimits, now: datetime
-) -> None:
-    """Refuse an anonymous browser's like that breaks one of the ``DeviceLimits``."""
-    minute_ago, at = to_db(now - timedelta(minutes=1)), to_db(now)
-    known = connection.execute("SELECT 1 FROM devices WHERE device = ?", (voter.key,)).fetchone()
-    if known is None:
-        (fresh,) = connection.execute(
-            "SELECT count(*) FROM devices WHERE address = ? AND first_at > ?",
-            (voter.address, minute_ago),
-        ).fetchone()
-        if fresh >= limits.new_devices_per_minute:
-            raise LikeRefused(
-                "new_devices",
-                60,
-                "Many new browsers are liking from your network just now."
-                " Please try again in a minute.",
-            )
-        connection.execute(
-            "INSERT INTO devices (device, address, first_at) VALUES (?, ?, ?)",
-            (voter.key, voter.address, at),
-        )
-    (paced,) = connection.execute(
-        "SELECT count(*) FROM likes WHERE voter = ? AND created_at > ?", (voter.key, minute_ago)
-    ).fetchone()
-    if paced >= limits.likes_per_device_minute:
-        raise LikeRefused("device_pace", 60, "You are liking very fast. Please slow down a little.")
-    if limits.likes_per_address_hour is not None:
-        (recent,) = connection.execute(
-            "SELECT count(*) FROM likes WHERE address = ? AND created_at > ?"
-            " AND voter LIKE 'device:%'",
-            (voter.address, to_db(now - timedelta(hours=1))),
-        ).fetchone()
-        if recent >= limits.likes_per_address_hour:
-            raise LikeRefused(
-                "address_hour",
-                3600,
-                "Too many likes from your network in the last hour. Please try later.",
-            )
-
-
 def apply_like(connection: sqlite3.Connection, request: LikeRequest) -> LikeState:
     """Check and store one like on the writer's thread, inside the caller's transaction.
 
@@ -365,7 +278,13 @@ def apply_like(connection: sqlite3.Connection, request: LikeRequest) -> LikeStat
     ):
         raise Forbidden("You cannot like your own photo.")
     if request.device_limits is not None and voter.key.startswith("device:"):
-        _keep_device_pace(connection, voter, request.device_limits, request.now)
+        pace.keep_device_pace(
+            connection,
+            device=voter.key,
+            address=voter.address,
+            limits=request.device_limits,
+            now=request.now,
+        )
     added = connection.execute(
         "INSERT INTO likes (entry_id, voter, kind, user_id, address, signature, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (entry_id, voter) DO NOTHING",
@@ -405,7 +324,7 @@ def apply_likes(
             outcomes.append(_apply_one(connection, request))
         except Exception as error:  # refused or failed: undo this like alone, keep the batch
             connection.execute("ROLLBACK TO one_like")
-            if isinstance(error, LikeRefused):
+            if isinstance(error, pace.LikeRefused):
                 _record_refusal(connection, request, error.rule)
             outcomes.append(error)
         connection.execute("RELEASE one_like")
@@ -436,7 +355,7 @@ def click_request(
     now: datetime,
     action: str = "like",
     author_key: Callable[[str], str | None] | None = None,
-    device_limits: DeviceLimits | None = None,
+    device_limits: pace.DeviceLimits | None = None,
     session_hash: str | None = None,
     role: str | None = None,
 ) -> LikeRequest:
@@ -527,79 +446,3 @@ async def void_like(
         )
 
     await db.write_in_thread(void)
-
-
-async def liked_by(
-    db: Database, voter_key: str, entry_ids: list[int], *, aliases: tuple[str, ...] = ()
-) -> set[int]:
-    """Which of these entries the voter currently likes: under their key or a key of theirs
-    from before (``Voter.aliases``, whose likes join the key at their next click), and a
-    browser that a person used shows that person's likes."""
-    if not entry_ids:
-        return set()
-    if voter_key.startswith("device:"):
-        person = await db.fetch_value("SELECT person FROM devices WHERE device = ?", (voter_key,))
-        voter_key = person or voter_key
-    keys = (voter_key, *aliases)
-    rows = await db.fetch_all(
-        f"SELECT entry_id FROM likes WHERE voter IN ({', '.join('?' * len(keys))})"  # noqa: S608
-        f" AND voided_at IS NULL AND entry_id IN ({', '.join('?' * len(entry_ids))})",
-        (*keys, *entry_ids),
-    )
-    return {row["entry_id"] for row in rows}
-
-
-async def tallies(db: Database, contest_id: int) -> dict[int, int]:
-    """People's Choice likes per approved entry of the contest (entries with none included)."""
-    rows = await db.fetch_all(
-        "SELECT entries.id, count(likes.voter) AS likes FROM entries"
-        " LEFT JOIN counted_likes AS likes ON likes.entry_id = entries.id"
-        " WHERE entries.contest_id = ? AND entries.status = 'approved' GROUP BY entries.id",
-        (contest_id,),
-    )
-    return {row["id"]: row["likes"] for row in rows}
-
-
-async def tallies_from_log(db: Database, contest_id: int) -> dict[int, int]:
-    """The same tallies rebuilt by replaying the append-only log: they must always match."""
-    events = await db.fetch_all(
-        "SELECT like_events.* FROM like_events JOIN entries ON entries.id = like_events.entry_id"
-        " WHERE entries.contest_id = ? AND entries.status = 'approved' ORDER BY like_events.id",
-        (contest_id,),
-    )
-    state: dict[tuple[int, str], str] = {}
-    for event in events:
-        if event["kind"] != "vote":
-            continue
-        key = (event["entry_id"], event["voter"])
-        if event["action"] == "like":
-            state[key] = "counted"
-        elif event["action"] == "unlike":
-            state.pop(key, None)
-        else:
-            state[key] = "voided"
-    counts: dict[int, int] = defaultdict(int)
-    for entry_id in await tallies(db, contest_id):
-        counts[entry_id] = 0
-    for (entry_id, _), status in state.items():
-        if status == "counted":
-            counts[entry_id] += 1
-    return dict(counts)
-
-
-async def peoples_choice(db: Database, contest_id: int) -> int | None:
-    """The entry with the most likes; a tie goes to the one that reached its total first.
-
-    An entry reached its total when the last of its counted likes was given: the log's event
-    ids order likes exactly, even several in one second.
-    """
-    rows = await db.fetch_all(
-        "SELECT likes.entry_id, count(DISTINCT likes.voter) AS likes, max(events.id) AS reached"
-        " FROM counted_likes AS likes JOIN entries ON entries.id = likes.entry_id"
-        " JOIN like_events AS events ON events.entry_id = likes.entry_id"
-        "  AND events.voter = likes.voter AND events.action = 'like'"
-        " WHERE entries.contest_id = ? AND entries.status = 'approved' GROUP BY likes.entry_id"
-        " ORDER BY likes DESC, reached, likes.entry_id LIMIT 1",
-        (contest_id,),
-    )
-    return rows[0]["entry_id"] if rows else None

@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from contest.core.clock import from_db
 from contest.core.db import Database, Row
-from contest.voting.likes import REFUSAL_RULES
+from contest.voting.pace import REFUSAL_RULES
 
 BURST_WINDOW = timedelta(minutes=10)
 BURST_SIZE = 20  # likes on one entry inside the window
@@ -153,7 +153,7 @@ class Refusals:
 
 async def refusals(db: Database, contest_id: int) -> list[Refusals]:
     """The contest's refused likes, per address and rule, most first (see
-    ``likes.REFUSAL_RULES``)."""
+    ``pace.REFUSAL_RULES``)."""
     rows = await db.fetch_all(
         "SELECT address, rule, count(*) AS count, min(at) AS first_at, max(at) AS last_at"
         " FROM like_refusals WHERE contest_id = ? GROUP BY address, rule"

@@ -10,7 +10,7 @@ from contest.core.migrations import MIGRATIONS
 from contest.core.security import Passwords
 from contest.core.storage import LocalStorage
 from contest.entries import store as entry_store
-from contest.voting import likes
+from contest.voting import tallies
 from tests.factories import add_account, add_contest, add_entry, add_like
 
 pytestmark = pytest.mark.anyio
@@ -38,8 +38,8 @@ async def test_a_new_entry_never_takes_the_number_of_a_deleted_one(
     # The deleted entry's likes stay in the append-only log under its own number, so
     # replaying the log credits the new photo with nothing.
     assert await db.fetch_value("SELECT count(*) FROM like_events WHERE entry_id = ?", (first,))
-    assert await likes.tallies_from_log(db, contest.id) == {second: 0}
-    assert await likes.tallies(db, contest.id) == {second: 0}
+    assert await tallies.tallies_from_log(db, contest.id) == {second: 0}
+    assert await tallies.tallies(db, contest.id) == {second: 0}
 
 
 @pytest.mark.parametrize("table", OUTSIDE_IDS)

@@ -15,7 +15,7 @@ from contest.engagement import report_tables
 from contest.engagement.figures import engagement
 from contest.engagement.report_tables import Table
 from contest.entries import replies
-from contest.voting import likes
+from contest.voting import tallies
 from tests.engagement.report_scenario import (
     ANNOUNCED,
     JUDGING_CLOSED,
@@ -193,7 +193,7 @@ async def test_likes_by_contest_local_day_net_to_the_counted_tally(
     for row in by_day.records():
         assert isinstance(row["entry_id"], int) and isinstance(row["net_counted_likes"], int)
         net[row["entry_id"]] = net.get(row["entry_id"], 0) + row["net_counted_likes"]
-    assert net == await likes.tallies(db, s.contest.id)
+    assert net == await tallies.tallies(db, s.contest.id)
 
 
 async def test_standing_likes_per_day_redraw_the_dashboard_likes_chart(

@@ -14,7 +14,7 @@ from contest.core.security import Passwords
 from contest.core.storage import LocalStorage
 from contest.voting import clicks
 from contest.voting.clicks import Caller, click_like, counts_visible
-from contest.voting.likes import DeviceLimits
+from contest.voting.pace import DeviceLimits
 from contest.voting.writer import LikeWriter
 from tests.factories import START, add_account, add_contest, add_entry, contest_settings
 

@@ -22,7 +22,7 @@ from contest.core.errors import (
 )
 from contest.core.security import Passwords
 from contest.core.storage import LocalStorage
-from contest.voting import likes
+from contest.voting import likes, pace, tallies
 from tests.factories import START, add_account, add_contest, add_entry
 
 pytestmark = pytest.mark.anyio
@@ -69,7 +69,7 @@ async def test_fifty_concurrent_likes_by_one_voter_leave_exactly_one(
             tasks.start_soon(
                 lambda: likes.like(db, contest=contest, entry_id=ids[0], voter=fan, now=NOW)
             )
-    assert (await likes.tallies(db, contest.id))[ids[0]] == 1
+    assert (await tallies.tallies(db, contest.id))[ids[0]] == 1
     assert await db.fetch_value("SELECT count(*) FROM like_events WHERE action = 'like'") == 1
 
 
@@ -85,8 +85,8 @@ async def test_like_then_unlike_and_the_log_replays_to_the_same_tallies(
         db, contest=contest, entry_id=ids[0], voter=fans[0], now=NOW
     ) == likes.LikeState(False, 3)
     await likes.like(db, contest=contest, entry_id=ids[1], voter=fans[1], now=NOW)
-    assert await likes.tallies(db, contest.id) == {ids[0]: 3, ids[1]: 1}
-    assert await likes.tallies_from_log(db, contest.id) == {ids[0]: 3, ids[1]: 1}
+    assert await tallies.tallies(db, contest.id) == {ids[0]: 3, ids[1]: 1}
+    assert await tallies.tallies_from_log(db, contest.id) == {ids[0]: 3, ids[1]: 1}
 
 
 async def test_log_is_append_only(
@@ -129,7 +129,7 @@ async def test_organizer_likes_are_library_picks_that_do_not_count(
     assert state == likes.LikeState(liked=True, count=0)
     rows = await db.fetch_all("SELECT entry_id, kind FROM likes")
     assert [(row["entry_id"], row["kind"]) for row in rows] == [(ids[0], "pick")]
-    assert await likes.peoples_choice(db, contest.id) is None
+    assert await tallies.peoples_choice(db, contest.id) is None
 
 
 async def test_voided_like_stops_counting_and_cannot_be_revived(
@@ -150,7 +150,7 @@ async def test_voided_like_stops_counting_and_cannot_be_revived(
     )
     state = await likes.like(db, contest=contest, entry_id=ids[0], voter=fan, now=NOW)
     assert state == likes.LikeState(liked=False, count=0)
-    assert await likes.tallies_from_log(db, contest.id) == await likes.tallies(db, contest.id)
+    assert await tallies.tallies_from_log(db, contest.id) == await tallies.tallies(db, contest.id)
 
 
 async def test_peoples_choice_tie_goes_to_the_entry_that_reached_its_total_first(
@@ -168,7 +168,7 @@ async def test_peoples_choice_tie_goes_to_the_entry_that_reached_its_total_first
     await likes.like(
         db, contest=contest, entry_id=ids[0], voter=fans[1], now=NOW + timedelta(minutes=3)
     )
-    assert await likes.peoples_choice(db, contest.id) == ids[1]
+    assert await tallies.peoples_choice(db, contest.id) == ids[1]
 
 
 async def test_voters_by_mode(db: Database, passwords: Passwords, storage: LocalStorage) -> None:
@@ -189,14 +189,14 @@ async def test_peoples_choice_tie_within_one_second_goes_by_the_log_order(
     for entry_id, fan in ((ids[1], fans[0]), (ids[0], fans[0]), (ids[1], fans[1])):
         await likes.like(db, contest=contest, entry_id=entry_id, voter=fan, now=NOW)
     await likes.like(db, contest=contest, entry_id=ids[0], voter=fans[1], now=NOW)
-    assert await likes.peoples_choice(db, contest.id) == ids[1]
+    assert await tallies.peoples_choice(db, contest.id) == ids[1]
     # Taking a like back and giving it again makes that the moment the total was reached.
     await likes.unlike(db, contest=contest, entry_id=ids[1], voter=fans[0], now=NOW)
     await likes.like(db, contest=contest, entry_id=ids[1], voter=fans[0], now=NOW)
-    assert await likes.peoples_choice(db, contest.id) == ids[0]
+    assert await tallies.peoples_choice(db, contest.id) == ids[0]
     # A third like breaks the tie outright.
     await likes.like(db, contest=contest, entry_id=ids[1], voter=fans[2], now=NOW)
-    assert await likes.peoples_choice(db, contest.id) == ids[1]
+    assert await tallies.peoples_choice(db, contest.id) == ids[1]
 
 
 SECOND = timedelta(seconds=1)
@@ -424,15 +424,15 @@ async def test_an_unconfirmed_account_s_like_waits_for_its_confirmation(
 
 
 def test_device_limits_and_the_room_a_shared_network_gets() -> None:
-    assert likes.DeviceLimits() == likes.DeviceLimits(10, 20, 5000)
-    assert likes.DeviceLimits(3, 7, 100).shared() == likes.DeviceLimits(30, 7, None)
+    assert pace.DeviceLimits() == pace.DeviceLimits(10, 20, 5000)
+    assert pace.DeviceLimits(3, 7, 100).shared() == pace.DeviceLimits(30, 7, None)
 
 
 async def test_new_browsers_per_address_are_limited_per_minute_to_the_second(
     db: Database, passwords: Passwords, storage: LocalStorage
 ) -> None:
     contest, _, ids = await setup(db, passwords, storage, mode="device")
-    limits = likes.DeviceLimits(new_devices_per_minute=2, likes_per_device_minute=9)
+    limits = pace.DeviceLimits(new_devices_per_minute=2, likes_per_device_minute=9)
 
     def click(name: str, at: timedelta, entry: int = 0) -> likes.LikeRequest:
         return likes.click_request(
@@ -450,7 +450,7 @@ async def test_new_browsers_per_address_are_limited_per_minute_to_the_second(
         click("e", 61 * SECOND),
     )
     refused = outcomes[2]
-    assert isinstance(refused, likes.LikeRefused)
+    assert isinstance(refused, pace.LikeRefused)
     assert (refused.rule, refused.retry_after, refused.message) == (
         "new_devices",
         60,
@@ -492,7 +492,7 @@ async def test_one_browser_s_likes_are_limited_per_minute_to_the_second(
     db: Database, passwords: Passwords, storage: LocalStorage
 ) -> None:
     contest, _, ids = await setup(db, passwords, storage, mode="device")
-    limits = likes.DeviceLimits(likes_per_device_minute=1)
+    limits = pace.DeviceLimits(likes_per_device_minute=1)
 
     def click(entry: int, at: timedelta, action: str = "like") -> likes.LikeRequest:
         return likes.click_request(
@@ -506,21 +506,21 @@ async def test_one_browser_s_likes_are_limited_per_minute_to_the_second(
 
     outcomes = await batch(db, click(0, 0 * SECOND), click(1, 59 * SECOND), click(1, 60 * SECOND))
     refused = outcomes[1]
-    assert isinstance(refused, likes.LikeRefused)
+    assert isinstance(refused, pace.LikeRefused)
     assert (refused.rule, refused.retry_after, refused.message) == (
         "device_pace",
         60,
         "You are liking very fast. Please slow down a little.",
     )
     assert outcomes[2] == likes.LikeState(liked=True, count=1)
-    assert await likes.tallies(db, contest.id) == {ids[0]: 1, ids[1]: 1}
+    assert await tallies.tallies(db, contest.id) == {ids[0]: 1, ids[1]: 1}
 
 
 async def test_an_address_s_hourly_cap_counts_only_anonymous_likes_of_the_last_hour(
     db: Database, passwords: Passwords, storage: LocalStorage
 ) -> None:
     contest, _, ids = await setup(db, passwords, storage, mode="device")
-    limits = likes.DeviceLimits(likes_per_address_hour=2)
+    limits = pace.DeviceLimits(likes_per_address_hour=2)
     person = likes.voter_for(
         contest, await user(db, passwords, "fan@uni.edu"), browser_id="", address="10.0.0.7"
     )
@@ -541,7 +541,7 @@ async def test_an_address_s_hourly_cap_counts_only_anonymous_likes_of_the_last_h
         click(device("b", "10.0.0.8"), hour, entry=1),  # another address has its own budget
     )
     refused = outcomes[3]
-    assert isinstance(refused, likes.LikeRefused)
+    assert isinstance(refused, pace.LikeRefused)
     assert (refused.rule, refused.retry_after, refused.message) == (
         "address_hour",
         3600,
@@ -555,7 +555,7 @@ async def test_an_address_s_hourly_cap_counts_only_anonymous_likes_of_the_last_h
         True,
         True,
     ]
-    unlimited = likes.DeviceLimits(likes_per_address_hour=None)
+    unlimited = pace.DeviceLimits(likes_per_address_hour=None)
     assert await apply(
         db,
         likes.click_request(
@@ -634,13 +634,13 @@ async def test_a_browser_s_likes_move_to_the_person_and_the_log_says_why(
             to_db(later),
         ),
     ]
-    assert await likes.tallies(db, contest.id) == {ids[0]: 1, ids[1]: 1}
-    assert await likes.tallies_from_log(db, contest.id) == await likes.tallies(db, contest.id)
+    assert await tallies.tallies(db, contest.id) == {ids[0]: 1, ids[1]: 1}
+    assert await tallies.tallies_from_log(db, contest.id) == await tallies.tallies(db, contest.id)
     # The tablet now shows, and takes back, the person's likes.
-    assert await likes.liked_by(db, tablet.key, ids) == {ids[0], ids[1]}
+    assert await tallies.liked_by(db, tablet.key, ids) == {ids[0], ids[1]}
     state = await likes.unlike(db, contest=contest, entry_id=ids[1], voter=tablet, now=later)
     assert state == likes.LikeState(liked=False, count=0)
-    assert await likes.liked_by(db, person.key, ids) == {ids[0]}
+    assert await tallies.liked_by(db, person.key, ids) == {ids[0]}
 
 
 async def test_likes_under_an_account_key_join_the_mailbox_key(
@@ -656,9 +656,9 @@ async def test_likes_under_an_account_key_join_the_mailbox_key(
     assert as_mailbox.aliases == (f"user:{fan.id}",)
     state = await likes.like(db, contest=contest, entry_id=ids[1], voter=as_mailbox, now=NOW)
     assert state == likes.LikeState(liked=True, count=1)
-    assert await likes.liked_by(db, "mailbox:fan", ids) == {ids[0], ids[1]}
-    assert await likes.liked_by(db, as_account.key, ids) == set()
-    assert await likes.tallies(db, contest.id) == {ids[0]: 1, ids[1]: 1}
+    assert await tallies.liked_by(db, "mailbox:fan", ids) == {ids[0], ids[1]}
+    assert await tallies.liked_by(db, as_account.key, ids) == set()
+    assert await tallies.tallies(db, contest.id) == {ids[0]: 1, ids[1]: 1}
 
 
 async def test_liked_by_answers_only_for_the_entries_asked_and_standing_likes(
@@ -669,9 +669,9 @@ async def test_liked_by_answers_only_for_the_entries_asked_and_standing_likes(
     fan = as_voter(contest, await user(db, passwords, "fan@uni.edu"))
     for entry_id in ids[:2]:
         await likes.like(db, contest=contest, entry_id=entry_id, voter=fan, now=NOW)
-    assert await likes.liked_by(db, fan.key, []) == set()
-    assert await likes.liked_by(db, fan.key, [ids[1]]) == {ids[1]}
-    assert await likes.liked_by(db, fan.key, ids) == {ids[0], ids[1]}
+    assert await tallies.liked_by(db, fan.key, []) == set()
+    assert await tallies.liked_by(db, fan.key, [ids[1]]) == {ids[1]}
+    assert await tallies.liked_by(db, fan.key, ids) == {ids[0], ids[1]}
     await likes.void_like(
         db,
         contest=contest,
@@ -681,8 +681,8 @@ async def test_liked_by_answers_only_for_the_entries_asked_and_standing_likes(
         actor=organizer,
         now=NOW,
     )
-    assert await likes.liked_by(db, fan.key, ids) == {ids[1]}
-    assert await likes.liked_by(db, likes.device_key("nobody"), ids) == set()
+    assert await tallies.liked_by(db, fan.key, ids) == {ids[1]}
+    assert await tallies.liked_by(db, likes.device_key("nobody"), ids) == set()
 
 
 async def test_a_void_records_who_voided_the_like_when_and_why(
@@ -708,8 +708,8 @@ async def test_a_void_records_who_voided_the_like_when_and_why(
     ]
     row = await db.fetch_one("SELECT voided_at, void_reason FROM likes")
     assert row is not None and tuple(row) == (to_db(voided_at), reason)
-    assert await likes.tallies(db, contest.id) == {ids[0]: 0, ids[1]: 0}
-    assert await likes.tallies_from_log(db, contest.id) == {ids[0]: 0, ids[1]: 0}
+    assert await tallies.tallies(db, contest.id) == {ids[0]: 0, ids[1]: 0}
+    assert await tallies.tallies_from_log(db, contest.id) == {ids[0]: 0, ids[1]: 0}
     # The voided like cannot be taken back to be given again, nor voided twice.
     taken_back = await likes.unlike(db, contest=contest, entry_id=ids[0], voter=fan, now=NOW)
     assert (taken_back, taken_back.changed) == (likes.LikeState(False, 0), False)
@@ -774,9 +774,9 @@ async def test_the_log_replay_skips_library_picks_wherever_they_come(
         await likes.like(db, contest=contest, entry_id=ids[1], voter=fan, now=NOW)
     await likes.unlike(db, contest=contest, entry_id=ids[1], voter=fans[0], now=NOW)
     await likes.like(db, contest=contest, entry_id=ids[0], voter=fans[0], now=NOW)
-    assert await likes.tallies_from_log(db, contest.id) == {ids[0]: 1, ids[1]: 1}
-    assert await likes.tallies(db, contest.id) == {ids[0]: 1, ids[1]: 1}
-    assert await likes.peoples_choice(db, contest.id) == ids[1]
+    assert await tallies.tallies_from_log(db, contest.id) == {ids[0]: 1, ids[1]: 1}
+    assert await tallies.tallies(db, contest.id) == {ids[0]: 1, ids[1]: 1}
+    assert await tallies.peoples_choice(db, contest.id) == ids[1]
 
 
 async def test_a_person_s_first_click_on_a_browser_claims_it_even_when_it_is_an_unlike(
@@ -842,7 +842,7 @@ async def test_likes_under_a_person_s_older_key_show_as_theirs_before_they_move(
     await likes.like(db, contest=contest, entry_id=ids[0], voter=as_account, now=NOW)
     await likes.like(db, contest=contest, entry_id=ids[1], voter=other, now=NOW)
     aliases = (as_account.key,)
-    assert await likes.liked_by(db, "mailbox:fan", ids) == set()
-    assert await likes.liked_by(db, "mailbox:fan", ids, aliases=aliases) == {ids[0]}
-    assert await likes.liked_by(db, "mailbox:fan", [ids[1]], aliases=aliases) == set()
-    assert await likes.liked_by(db, "mailbox:fan", [], aliases=aliases) == set()
+    assert await tallies.liked_by(db, "mailbox:fan", ids) == set()
+    assert await tallies.liked_by(db, "mailbox:fan", ids, aliases=aliases) == {ids[0]}
+    assert await tallies.liked_by(db, "mailbox:fan", [ids[1]], aliases=aliases) == set()
+    assert await tallies.liked_by(db, "mailbox:fan", [], aliases=aliases) == set()

@@ -17,7 +17,7 @@ from contest.core.security import Passwords
 from contest.core.storage import LocalStorage
 from contest.voting import email_voters, mode_change
 from contest.voting.clicks import Caller, LikeAnswer, click_like, mailbox_key
-from contest.voting.likes import tallies, tallies_from_log
+from contest.voting.tallies import tallies, tallies_from_log
 from contest.voting.writer import LikeWriter
 from tests.factories import START, add_account, add_contest, add_entry
 

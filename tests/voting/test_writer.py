@@ -14,7 +14,7 @@ from contest.core.db import Database
 from contest.core.errors import Forbidden, NotFound
 from contest.core.security import Passwords, token_hash
 from contest.core.storage import LocalStorage
-from contest.voting import likes
+from contest.voting import likes, pace, tallies
 from contest.voting import writer as like_writer
 from contest.voting.writer import LikeWriter
 from tests.voting.test_likes import NOW, as_voter, setup, user
@@ -64,7 +64,7 @@ async def test_one_batch_answers_each_like_with_its_own_outcome(
     assert outcomes[4] == likes.LikeState(liked=True, count=2)
     assert await stored(db) == {(ids[0], fan.key), (ids[0], other.key)}
     assert await db.fetch_value("SELECT count(*) FROM like_events") == 2
-    assert await likes.tallies(db, contest.id) == await likes.tallies_from_log(db, contest.id)
+    assert await tallies.tallies(db, contest.id) == await tallies.tallies_from_log(db, contest.id)
 
 
 async def test_a_like_that_fails_midway_is_undone_alone_and_the_batch_stands(
@@ -90,7 +90,7 @@ async def test_a_like_that_fails_midway_is_undone_alone_and_the_batch_stands(
     assert isinstance(outcomes[1], sqlite3.IntegrityError)
     assert outcomes[2] == likes.LikeState(liked=True, count=2)
     assert await stored(db) == {(ids[0], "device:a"), (ids[0], "device:b")}
-    assert await likes.tallies(db, contest.id) == await likes.tallies_from_log(db, contest.id)
+    assert await tallies.tallies(db, contest.id) == await tallies.tallies_from_log(db, contest.id)
 
 
 async def test_the_device_pace_counts_new_browsers_earlier_in_the_same_batch(
@@ -98,10 +98,10 @@ async def test_the_device_pace_counts_new_browsers_earlier_in_the_same_batch(
 ) -> None:
     contest, _, ids = await setup(db, passwords, storage, mode="device")
     writer = LikeWriter(db)
-    pace = likes.DeviceLimits(new_devices_per_minute=2)
+    fast = pace.DeviceLimits(new_devices_per_minute=2)
     outcomes = await asyncio.gather(
         *(
-            click(writer, contest, entry_id=ids[0], voter=device(name), now=NOW, device_limits=pace)
+            click(writer, contest, entry_id=ids[0], voter=device(name), now=NOW, device_limits=fast)
             for name in ("a", "b", "c")
         ),
         return_exceptions=True,
@@ -110,7 +110,7 @@ async def test_the_device_pace_counts_new_browsers_earlier_in_the_same_batch(
     assert [type(outcome) for outcome in outcomes] == [
         likes.LikeState,
         likes.LikeState,
-        likes.LikeRefused,
+        pace.LikeRefused,
     ]
     assert await db.fetch_value("SELECT count(*) FROM likes") == 2
     assert await db.fetch_value("SELECT rule FROM like_refusals") == "new_devices"
@@ -251,4 +251,4 @@ async def test_a_voters_like_then_unlike_keep_their_order_behind_a_batch_in_flig
         "SELECT action FROM like_events WHERE voter = ? ORDER BY id", (fan.key,)
     )
     assert [event["action"] for event in events] == ["like", "unlike"]
-    assert await likes.tallies(db, contest.id) == await likes.tallies_from_log(db, contest.id)
+    assert await tallies.tallies(db, contest.id) == await tallies.tallies_from_log(db, contest.id)

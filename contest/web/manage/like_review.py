@@ -10,7 +10,7 @@ from contest.accounts import site_settings
 from contest.core.errors import ValidationError
 from contest.core.forms import whole_number
 from contest.gallery import views
-from contest.voting import likes
+from contest.voting import likes, tallies
 from contest.voting import review as like_review
 from contest.web.context import now, organizer_contest, read_form, redirect, services
 from contest.web.rendering import render
@@ -29,8 +29,8 @@ async def review_likes(request: Request, *, errors: dict[str, str] | None = None
         "refusals": await like_review.refusals(db, contest.id),
         "describe": like_review.describe_voter,
         "is_shared": lambda address: site_settings.in_networks(address, networks),
-        "tallies_match": await likes.tallies(db, contest.id)
-        == await likes.tallies_from_log(db, contest.id),
+        "tallies_match": await tallies.tallies(db, contest.id)
+        == await tallies.tallies_from_log(db, contest.id),
         "errors": errors or {},
         "shares": await views.shares_by_network(db, contest.id),
         "views_by_day": await views.views_by_day(db, contest.id),

@@ -21,7 +21,7 @@ from contest.entries import replies
 from contest.entries import store as entry_store
 from contest.gallery import listing, views
 from contest.media.photos import share_card_of
-from contest.voting import likes
+from contest.voting import tallies
 from contest.voting.clicks import counts_visible
 from contest.web.context import (
     absolute,
@@ -130,7 +130,7 @@ async def _like_context(request: Request, contest: Contest, rows: list[Row]) -> 
     like_via = ""
     try:
         voter = await request_voter(request, contest)
-        liked = await likes.liked_by(
+        liked = await tallies.liked_by(
             services(request).db, voter.key, [row["id"] for row in rows], aliases=voter.aliases
         )
     except NotSignedIn:

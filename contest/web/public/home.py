@@ -9,7 +9,7 @@ from starlette.routing import Route
 from contest.contests import store as contest_store
 from contest.contests.model import TIE_BREAKS
 from contest.judging import results
-from contest.voting.likes import PEOPLES_CHOICE_RULE
+from contest.voting.tallies import PEOPLES_CHOICE_RULE
 from contest.web.context import current_user, now, services
 from contest.web.rendering import STATIC_DIR, render
 

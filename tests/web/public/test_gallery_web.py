@@ -457,7 +457,7 @@ def test_refused_likes_are_listed_with_the_rule_that_refused_them(
     site: Site, make_voting: Callable[..., dict[str, Any]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from contest.voting import clicks
-    from contest.voting.likes import DeviceLimits
+    from contest.voting.pace import DeviceLimits
 
     monkeypatch.setattr(clicks, "DEVICE_LIMITS", DeviceLimits(new_devices_per_minute=1))
     voting = make_voting(voting_mode="device")
@@ -614,7 +614,7 @@ def test_one_address_cannot_mint_endless_device_voters(
     site: Site, make_voting: Callable[..., dict[str, Any]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from contest.voting import clicks
-    from contest.voting.likes import DeviceLimits
+    from contest.voting.pace import DeviceLimits
 
     monkeypatch.setattr(clicks, "DEVICE_LIMITS", DeviceLimits(new_devices_per_minute=3))
     voting = make_voting(voting_mode="device")
@@ -640,7 +640,7 @@ class TestACampusSharingOneAddress:
         monkeypatch: pytest.MonkeyPatch,
     ) -> None:
         from contest.voting import clicks
-        from contest.voting.likes import DeviceLimits
+        from contest.voting.pace import DeviceLimits
 
         monkeypatch.setattr(clicks, "DEVICE_LIMITS", DeviceLimits(new_devices_per_minute=3))
         voting = make_voting(voting_mode="device")

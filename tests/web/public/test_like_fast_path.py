@@ -16,7 +16,7 @@ from contest.contests import store as contest_store
 from contest.contests.phases import Phase
 from contest.core.security import csrf_token
 from contest.voting import clicks
-from contest.voting.likes import DeviceLimits
+from contest.voting.pace import DeviceLimits
 from contest.web.context import BROWSER_COOKIE
 from contest.web.middleware import (
     CONTENT_SECURITY_POLICY,

@@ -1,0 +1,93 @@
+"""What the likes add up to: People's Choice tallies (stored, and replayed from the log), the
+winner, and which photos a voter likes. Reads only; likes are written in ``likes``."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from contest.core.db import Database
+
+PEOPLES_CHOICE_RULE = "the most likes; a tie goes to the photo that reached its total first"
+
+#: An entry's People's Choice likes and its Library picks, as subqueries of a query on
+#: ``entries``: one definition of what counts, for the gallery, the dashboard and the report.
+ENTRY_LIKES = "(SELECT count(*) FROM counted_likes WHERE counted_likes.entry_id = entries.id)"
+ENTRY_PICKS = (
+    "(SELECT count(*) FROM likes WHERE likes.entry_id = entries.id AND likes.kind = 'pick')"
+)
+
+
+async def liked_by(
+    db: Database, voter_key: str, entry_ids: list[int], *, aliases: tuple[str, ...] = ()
+) -> set[int]:
+    """Which of these entries the voter currently likes: under their key or a key of theirs
+    from before (``Voter.aliases``, whose likes join the key at their next click), and a
+    browser that a person used shows that person's likes."""
+    if not entry_ids:
+        return set()
+    if voter_key.startswith("device:"):
+        person = await db.fetch_value("SELECT person FROM devices WHERE device = ?", (voter_key,))
+        voter_key = person or voter_key
+    keys = (voter_key, *aliases)
+    rows = await db.fetch_all(
+        f"SELECT entry_id FROM likes WHERE voter IN ({', '.join('?' * len(keys))})"  # noqa: S608
+        f" AND voided_at IS NULL AND entry_id IN ({', '.join('?' * len(entry_ids))})",
+        (*keys, *entry_ids),
+    )
+    return {row["entry_id"] for row in rows}
+
+
+async def tallies(db: Database, contest_id: int) -> dict[int, int]:
+    """People's Choice likes per approved entry of the contest (entries with none included)."""
+    rows = await db.fetch_all(
+        "SELECT entries.id, count(likes.voter) AS likes FROM entries"
+        " LEFT JOIN counted_likes AS likes ON likes.entry_id = entries.id"
+        " WHERE entries.contest_id = ? AND entries.status = 'approved' GROUP BY entries.id",
+        (contest_id,),
+    )
+    return {row["id"]: row["likes"] for row in rows}
+
+
+async def tallies_from_log(db: Database, contest_id: int) -> dict[int, int]:
+    """The same tallies rebuilt by replaying the append-only log: they must always match."""
+    events = await db.fetch_all(
+        "SELECT like_events.* FROM like_events JOIN entries ON entries.id = like_events.entry_id"
+        " WHERE entries.contest_id = ? AND entries.status = 'approved' ORDER BY like_events.id",
+        (contest_id,),
+    )
+    state: dict[tuple[int, str], str] = {}
+    for event in events:
+        if event["kind"] != "vote":
+            continue
+        key = (event["entry_id"], event["voter"])
+        if event["action"] == "like":
+            state[key] = "counted"
+        elif event["action"] == "unlike":
+            state.pop(key, None)
+        else:
+            state[key] = "voided"
+    counts: dict[int, int] = defaultdict(int)
+    for entry_id in await tallies(db, contest_id):
+        counts[entry_id] = 0
+    for (entry_id, _), status in state.items():
+        if status == "counted":
+            counts[entry_id] += 1
+    return dict(counts)
+
+
+async def peoples_choice(db: Database, contest_id: int) -> int | None:
+    """The entry with the most likes; a tie goes to the one that reached its total first.
+
+    An entry reached its total when the last of its counted likes was given: the log's event
+    ids order likes exactly, even several in one second.
+    """
+    rows = await db.fetch_all(
+        "SELECT likes.entry_id, count(DISTINCT likes.voter) AS likes, max(events.id) AS reached"
+        " FROM counted_likes AS likes JOIN entries ON entries.id = likes.entry_id"
+        " JOIN like_events AS events ON events.entry_id = likes.entry_id"
+        "  AND events.voter = likes.voter AND events.action = 'like'"
+        " WHERE entries.contest_id = ? AND entries.status = 'approved' GROUP BY likes.entry_id"
+        " ORDER BY likes DESC, reached, likes.entry_id LIMIT 1",
+        (contest_id,),
+    )
+    return rows[0]["entry_id"] if rows else None
