@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from contest.accounts import departments, invitations, users
+from contest.accounts import department_import, departments, invitations, users
 from contest.core.db import Database
 from contest.core.errors import NotFound, ValidationError
 from contest.core.security import Passwords
@@ -290,7 +290,7 @@ async def test_a_file_with_a_header_and_a_bom_is_imported_and_listed_codes_take_
         '\r\nARTS,"Arts, Humanities"\r\n'
         "COMP , Computer  Science \r\n"
     ).encode()
-    summary = await departments.import_csv(db, data, actor_id=None, now=NOW)
+    summary = await department_import.import_csv(db, data, actor_id=None, now=NOW)
     assert (summary.added, summary.renamed, summary.unchanged) == (["ARTS", "COMP"], ["CIVL"], 1)
     listed = {d.code: d.name for d in await departments.list_departments(db)}
     assert listed == {
@@ -307,7 +307,7 @@ async def test_a_file_with_a_header_and_a_bom_is_imported_and_listed_codes_take_
 
 async def test_a_file_without_a_header_in_semicolons_is_imported(db: Database) -> None:
     data = "CIVL;Génie civil\nLIB;Bibliothèque\n".encode()
-    summary = await departments.import_csv(db, data, actor_id=None, now=NOW)
+    summary = await department_import.import_csv(db, data, actor_id=None, now=NOW)
     assert summary.added == ["CIVL", "LIB"]
     assert str(summary) == "Imported the file: 2 added, 0 renamed, 0 unchanged."
 
@@ -324,8 +324,8 @@ async def test_a_file_with_bad_lines_imports_nothing_and_names_each_line(db: Dat
         b"LIBR,Library\n"
         b"PHYS,Physics\n"
     )
-    with pytest.raises(departments.ImportRefused) as caught:
-        await departments.import_csv(db, data, actor_id=None, now=NOW)
+    with pytest.raises(department_import.ImportRefused) as caught:
+        await department_import.import_csv(db, data, actor_id=None, now=NOW)
     assert [(p.line, p.reason) for p in caught.value.problems] == [
         (3, "Give the department's full name, e.g. Civil Engineering."),
         (4, departments.code_error("CIVIL ENG")),
@@ -337,15 +337,17 @@ async def test_a_file_with_bad_lines_imports_nothing_and_names_each_line(db: Dat
     assert "5 lines" in caught.value.errors["csv_file"]
     assert await departments.codes(db) == {"LIB"}  # nothing stored, not even line 2
     # Against the list: a name another listed department keeps.
-    with pytest.raises(departments.ImportRefused) as clash:
-        await departments.import_csv(
+    with pytest.raises(department_import.ImportRefused) as clash:
+        await department_import.import_csv(
             db, b"CIVL,Civil Engineering\nLIBR,Library\n", actor_id=None, now=NOW
         )
     assert [(p.line, p.reason) for p in clash.value.problems] == [
         (2, "“Library” is already the name of LIB")
     ]
     # ... unless the file renames that department too.
-    await departments.import_csv(db, b"LIBR,Library\nLIB,Old library\n", actor_id=None, now=NOW)
+    await department_import.import_csv(
+        db, b"LIBR,Library\nLIB,Old library\n", actor_id=None, now=NOW
+    )
     assert {d.code: d.name for d in await departments.list_departments(db)} == {
         "LIB": "Old library",
         "LIBR": "Library",
@@ -353,8 +355,8 @@ async def test_a_file_with_bad_lines_imports_nothing_and_names_each_line(db: Dat
 
 
 async def test_a_line_with_an_unquoted_comma_is_named(db: Database) -> None:
-    with pytest.raises(departments.ImportRefused) as caught:
-        await departments.import_csv(
+    with pytest.raises(department_import.ImportRefused) as caught:
+        await department_import.import_csv(
             db, b"ARTS,Arts, Humanities\nLIB,Library,\n", actor_id=None, now=NOW
         )
     [problem] = caught.value.problems
@@ -363,9 +365,9 @@ async def test_a_line_with_an_unquoted_comma_is_named(db: Database) -> None:
 
 async def test_only_the_first_problems_are_listed(db: Database) -> None:
     data = "".join(f"bad code {i},Name {i}\n" for i in range(60)).encode()
-    with pytest.raises(departments.ImportRefused) as caught:
-        await departments.import_csv(db, data, actor_id=None, now=NOW)
-    assert len(caught.value.problems) == departments.MAX_SHOWN_PROBLEMS
+    with pytest.raises(department_import.ImportRefused) as caught:
+        await department_import.import_csv(db, data, actor_id=None, now=NOW)
+    assert len(caught.value.problems) == department_import.MAX_SHOWN_PROBLEMS
     assert caught.value.more == 10
     assert "60 lines" in caught.value.errors["csv_file"]
 
@@ -375,14 +377,16 @@ async def test_only_the_first_problems_are_listed(db: Database) -> None:
     [
         (b"", "Choose a CSV file"),
         (b"code,name\n", "holds no departments"),
-        (b"x" * (departments.MAX_IMPORT_BYTES + 1), "must stay under 256 KB"),
+        (b"x" * (department_import.MAX_IMPORT_BYTES + 1), "must stay under 256 KB"),
         (b"PK\x03\x04workbook", "spreadsheet workbook"),
         (b"CIVL,Civil\nARTS,Caf\xe9s\n", "Line 2 is not UTF-8 text"),
         (b"CIVL,Civil\x00\n", "not plain text"),
         (b'CIVL,"Civil\n', "could not be read as CSV"),
         (b"code,title\nCIVL,Civil\n", "no name column"),
         (
-            "".join(f"D{i},Dept {i}\n" for i in range(departments.MAX_IMPORT_ROWS + 1)).encode(),
+            "".join(
+                f"D{i},Dept {i}\n" for i in range(department_import.MAX_IMPORT_ROWS + 1)
+            ).encode(),
             "import at most 1,000 at a time",
         ),
     ],
@@ -391,7 +395,7 @@ async def test_a_file_that_cannot_be_read_is_refused_with_a_reason(
     db: Database, data: bytes, words: str
 ) -> None:
     with pytest.raises(ValidationError) as caught:
-        await departments.import_csv(db, data, actor_id=None, now=NOW)
+        await department_import.import_csv(db, data, actor_id=None, now=NOW)
     assert words in caught.value.errors["csv_file"]
     assert await departments.codes(db) == frozenset()
 
@@ -402,7 +406,7 @@ async def test_the_list_never_grows_past_its_limit(
     monkeypatch.setattr(departments, "MAX_DEPARTMENTS", 2)
     await add_departments(db, CIVL)
     with pytest.raises(ValidationError) as by_file:
-        await departments.import_csv(db, b"ARTS,Arts\nLIB,Library\n", actor_id=None, now=NOW)
+        await department_import.import_csv(db, b"ARTS,Arts\nLIB,Library\n", actor_id=None, now=NOW)
     assert "2 at most" in by_file.value.errors["csv_file"]
     await add_departments(db, LIB)
     with pytest.raises(ValidationError) as by_hand:

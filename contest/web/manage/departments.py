@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from contest.accounts import departments
+from contest.accounts import department_import, departments
 from contest.core.errors import NotFound, ValidationError
 from contest.core.forms import FormValues, whole_number
 from contest.web.context import (
@@ -69,8 +69,8 @@ async def _page(request: Request, *, status_code: int = 200, **context: Any) -> 
         "merge_form": FormValues(),
         "merge_errors": {},
         "limits": {
-            "bytes": departments.MAX_IMPORT_BYTES // 1024,
-            "rows": departments.MAX_IMPORT_ROWS,
+            "bytes": department_import.MAX_IMPORT_BYTES // 1024,
+            "rows": department_import.MAX_IMPORT_ROWS,
             "code": departments.MAX_CODE,
             "name": departments.MAX_NAME,
             "merge": departments.MAX_MERGE_VALUES,
@@ -140,10 +140,10 @@ async def import_departments(request: Request) -> Response:
     user = await require_user(request, "organizer")
     _, data = await read_upload_form(request, departments.FILE_FIELD)
     try:
-        summary = await departments.import_csv(
+        summary = await department_import.import_csv(
             services(request).db, data, actor_id=user.id, now=now(request)
         )
-    except departments.ImportRefused as error:
+    except department_import.ImportRefused as error:
         return await _page(
             request,
             status_code=400,

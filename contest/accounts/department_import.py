@@ -1,0 +1,267 @@
+"""Importing the department list from a CSV file, all or nothing: every bad line is named
+with its number and reason, and nothing is stored until the whole file is right (UTF-8 with or
+without BOM; comma, semicolon or tab; a header line optional)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from contest.accounts import departments
+from contest.accounts.departments import (
+    FILE_FIELD,
+    MAX_SHOWN_TEXT,
+    code_error,
+    folded_name,
+    list_departments,
+    name_error,
+    normalize_code,
+    normalize_name,
+    record_change,
+)
+from contest.core.clock import to_db
+from contest.core.db import Database
+from contest.core.errors import ValidationError
+
+MAX_IMPORT_BYTES = 256 * 1024
+
+MAX_IMPORT_ROWS = departments.MAX_DEPARTMENTS
+
+#: Bad lines listed one by one; the rest are counted.
+MAX_SHOWN_PROBLEMS = 50
+
+
+CODE_HEADINGS = frozenset({"code", "departmentcode", "deptcode"})
+
+NAME_HEADINGS = frozenset({"name", "departmentname", "deptname", "department"})
+
+_EXCEL_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+
+_SAVE_AS_UTF8 = "Save the file as “CSV UTF-8” and upload it again."
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A line of an import that cannot be taken, and why."""
+
+    line: int
+    text: str
+    reason: str
+
+
+class ImportRefused(ValidationError):
+    """An import with bad lines: nothing was stored; ``problems`` says what to fix."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        count = len(problems)
+        super().__init__(
+            {
+                FILE_FIELD: f"Nothing was imported: {count} line{'s' if count != 1 else ''}"
+                " of the file need another look (listed below)."
+            }
+        )
+        self.problems = list(problems)[:MAX_SHOWN_PROBLEMS]
+        self.more = max(0, count - MAX_SHOWN_PROBLEMS)
+
+
+@dataclass
+class ImportSummary:
+    """What an import changed."""
+
+    added: list[str] = field(default_factory=list)
+    renamed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+    def __str__(self) -> str:
+        parts = [f"{len(self.added)} added", f"{len(self.renamed)} renamed"]
+        parts.append(f"{self.unchanged} unchanged")
+        return "Imported the file: " + ", ".join(parts) + "."
+
+
+@dataclass(frozen=True)
+class _Line:
+    line: int
+    text: str
+    code: str
+    name: str
+
+
+def _decode(data: bytes) -> str:
+    if not data.strip():
+        raise ValidationError({FILE_FIELD: "Choose a CSV file of codes and names to import."})
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ValidationError(
+            {
+                FILE_FIELD: f"The file is {len(data) / 1024:,.0f} KB; a department list must"
+                f" stay under {MAX_IMPORT_BYTES // 1024} KB."
+            }
+        )
+    if data.startswith(_EXCEL_SIGNATURES):
+        raise ValidationError(
+            {FILE_FIELD: "This is a spreadsheet workbook, not CSV. " + _SAVE_AS_UTF8}
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ValidationError(
+            {FILE_FIELD: f"Line {line} is not UTF-8 text. " + _SAVE_AS_UTF8}
+        ) from error
+    if "\x00" in text:
+        raise ValidationError({FILE_FIELD: "This file is not plain text. " + _SAVE_AS_UTF8})
+    return text
+
+
+def _delimiter(first_line: str) -> str:
+    counts = {d: first_line.count(d) for d in ",;\t"}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _heading(cell: str) -> str:
+    return "".join(ch for ch in cell.lower() if ch.isalnum())
+
+
+def _rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """The file's non-blank rows with the line each starts on."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    line = 1
+    try:
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                yield line, row
+            line = reader.line_num + 1
+    except csv.Error as error:
+        raise ValidationError(
+            {FILE_FIELD: f"Line {line} could not be read as CSV ({error}). " + _SAVE_AS_UTF8}
+        ) from error
+
+
+def _columns(header: list[str]) -> tuple[int, int] | None:
+    """The code's and the name's column when the first row is a header, else None."""
+    headings = [_heading(cell) for cell in header]
+    code_at = next((i for i, h in enumerate(headings) if h in CODE_HEADINGS), None)
+    if code_at is None:
+        return None
+    name_at = next((i for i, h in enumerate(headings) if h in NAME_HEADINGS and i != code_at), None)
+    if name_at is None:
+        raise ValidationError(
+            {FILE_FIELD: "The first line names a code column but no name column: use code,name."}
+        )
+    return code_at, name_at
+
+
+def read_csv(data: bytes) -> tuple[list[_Line], list[Problem]]:
+    """The lines of an uploaded list (code,name; a header line optional), each checked alone
+    and against the file's other lines: the good lines, and the problems of the others."""
+    text = _decode(data)
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = _delimiter(first)
+    rows = list(_rows(text, delimiter))
+    if not rows:
+        raise ValidationError({FILE_FIELD: "The file holds no departments."})
+    columns = _columns(rows[0][1])
+    if columns is not None:
+        rows = rows[1:]
+    if not rows:
+        raise ValidationError({FILE_FIELD: "The file holds no departments."})
+    code_at, name_at = columns or (0, 1)
+    if len(rows) > MAX_IMPORT_ROWS:
+        raise ValidationError(
+            {
+                FILE_FIELD: f"The file has {len(rows):,} departments; import at most"
+                f" {MAX_IMPORT_ROWS:,} at a time."
+            }
+        )
+    lines: list[_Line] = []
+    problems: list[Problem] = []
+    codes_seen: dict[str, int] = {}
+    names_seen: dict[str, int] = {}
+    for number, row in rows:
+        shown = delimiter.join(row)[:MAX_SHOWN_TEXT]
+        code = normalize_code(row[code_at]) if code_at < len(row) else ""
+        name = normalize_name(row[name_at]) if name_at < len(row) else ""
+        extra = [cell for i, cell in enumerate(row) if i not in (code_at, name_at) and cell.strip()]
+        if extra and columns is None:
+            problems.append(
+                Problem(
+                    number,
+                    shown,
+                    "more than two columns: put a name that holds a comma in double quotes",
+                )
+            )
+            continue
+        reason = code_error(code) or name_error(name)
+        if reason is None and code in codes_seen:
+            reason = f"the code {code} is already on line {codes_seen[code]}"
+        if reason is None and folded_name(name) in names_seen:
+            reason = f"the name “{name}” is already on line {names_seen[folded_name(name)]}"
+        if reason is not None:
+            problems.append(Problem(number, shown, reason))
+            continue
+        codes_seen[code] = number
+        names_seen[folded_name(name)] = number
+        lines.append(_Line(number, shown, code, name))
+    return lines, problems
+
+
+async def import_csv(
+    db: Database, data: bytes, *, actor_id: int | None, now: datetime
+) -> ImportSummary:
+    """Import a CSV file of departments, all or nothing: a new code is added, a listed code
+    takes the file's name, others stay as they are (the file removes nothing)."""
+    lines, problems = read_csv(data)
+    summary = ImportSummary()
+    async with db.transaction() as tx:
+        listed = {d.code: d for d in await list_departments(tx)}
+        in_file = {line.code for line in lines}
+        # Departments the file names take its names, so only the others' names can clash.
+        kept = {folded_name(d.name): d.code for d in listed.values() if d.code not in in_file}
+        problems += [
+            Problem(line.line, line.text, f"“{line.name}” is already the name of {holder}")
+            for line in lines
+            if (holder := kept.get(folded_name(line.name))) is not None
+        ]
+        if problems:
+            raise ImportRefused(sorted(problems, key=lambda problem: problem.line))
+        new = [line for line in lines if line.code not in listed]
+        if len(listed) + len(new) > departments.MAX_DEPARTMENTS:
+            raise ValidationError(
+                {
+                    FILE_FIELD: f"The list would hold {len(listed) + len(new):,} departments;"
+                    f" it holds {departments.MAX_DEPARTMENTS:,} at most."
+                }
+            )
+        renames = [
+            (listed[line.code], line)
+            for line in lines
+            if line.code in listed and listed[line.code].name != line.name
+        ]
+        # Names may pass from one department to another (even swap): free them all first.
+        for before, _ in renames:
+            await tx.execute(
+                "UPDATE departments SET name = ? WHERE id = ?", (f"\x01{before.id}", before.id)
+            )
+        for before, line in renames:
+            await tx.execute("UPDATE departments SET name = ? WHERE id = ?", (line.name, before.id))
+            summary.renamed.append(line.code)
+        for line in new:
+            await tx.execute(
+                "INSERT INTO departments (code, name, created_at) VALUES (?, ?, ?)",
+                (line.code, line.name, to_db(now)),
+            )
+            summary.added.append(line.code)
+        summary.unchanged = len(lines) - len(new) - len(renames)
+        if summary.added or summary.renamed:
+            details = str(summary).removesuffix(".")
+            if summary.added:
+                details += "; added " + ", ".join(summary.added)
+            if summary.renamed:
+                details += "; renamed " + ", ".join(summary.renamed)
+            await record_change(
+                tx, actor_id=actor_id, action="department_import", details=details, now=now
+            )
+    return summary
