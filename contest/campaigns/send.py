@@ -29,7 +29,7 @@ from contest.core.clock import format_local, to_db
 from contest.core.db import Database, Transaction
 from contest.core.errors import ValidationError
 from contest.core.outbox import INSERT_MESSAGE, outbox_row, queue_mail
-from contest.judging import results
+from contest.judging import winners
 
 TEST_PREFIX = "[Test] "
 #: Messages queued per write transaction while sending.
@@ -95,7 +95,7 @@ async def send_problem(db: Database, campaign: Campaign, contest: Contest, now: 
         opens = format_local(schedule.voting_open, zone, with_year=True)
         closes = format_local(schedule.voting_close, zone, with_year=True)
         return f"Voting is not open: it runs from {opens} to {closes}."
-    if campaign.kind == "results" and not await results.winners_are_public(db, contest, now=now):
+    if campaign.kind == "results" and not await winners.winners_are_public(db, contest, now=now):
         return "The winners page is empty until the results are published and announced."
     return ""
 

@@ -22,7 +22,7 @@ from contest.engagement.figures import FIRST_TIME
 from contest.engagement.report_scope import Cell, Scope, Table
 from contest.engagement.response import judge_progress, seconds_since_approval
 from contest.entries.text import without_emails
-from contest.judging import results
+from contest.judging import result_exports, results
 from contest.voting.tallies import ENTRY_LIKES, ENTRY_PICKS
 
 __all__ = ["TABLES", "Cell", "Table", "build_table"]
@@ -223,8 +223,8 @@ async def _judging(db: Database, scope: Scope) -> Table:
                 scope.author(standing.entry),
                 standing.entry["category_name"],
                 standing.result.judges,
-                results.rounded(standing.result.final),
-                results.rounded(standing.result.raw_mean),
+                result_exports.rounded(standing.result.final),
+                result_exports.rounded(standing.result.raw_mean),
                 "; ".join(awards.get(standing.entry["id"], [])),
             )
             for standing in computed.standings

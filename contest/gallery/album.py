@@ -24,7 +24,7 @@ from contest.core.errors import ContestError
 from contest.core.storage import LocalStorage
 from contest.entries.text import normalize_tag
 from contest.gallery.listing import credit
-from contest.judging.results import public_winners
+from contest.judging.winners import public_winners
 from contest.media.collage import COLLAGE_SIZE, MAX_PHOTOS, make_winners_collage
 from contest.media.share_card import CARD_SIZE, make_share_card
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from contest.contests.model import Contest
 from contest.core.db import Database
-from contest.judging.results import published_awards
+from contest.judging.winners import published_awards
 
 
 @dataclass(frozen=True)

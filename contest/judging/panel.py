@@ -274,3 +274,13 @@ async def remind_judges(db: Database, *, contest: Contest, link: str, now: datet
             )
             reminded.append(judge["email"])
     return reminded
+
+
+async def audit_log(db: Database, contest_id: int) -> list[Row]:
+    """Overrides, conflicts, publishing and settings changes, oldest first."""
+    return await db.fetch_all(
+        "SELECT audit_log.*, users.display_name AS actor FROM audit_log"
+        " LEFT JOIN users ON users.id = audit_log.actor_id"
+        " WHERE contest_id = ? ORDER BY audit_log.id",
+        (contest_id,),
+    )

@@ -13,7 +13,7 @@ from contest.contests.model import Criterion
 from contest.core.db import Database
 from contest.core.errors import ValidationError
 from contest.core.security import Passwords
-from contest.judging import results
+from contest.judging import panel
 from tests.factories import DAY, START, add_account, add_contest, add_published_results
 
 pytestmark = pytest.mark.anyio
@@ -23,7 +23,7 @@ LATER = START + 5 * DAY  # judging and voting have closed
 async def audit(db: Database, contest_id: int) -> list[tuple[str, str | None, str]]:
     return [
         (row["action"], row["actor"], row["details"])
-        for row in await results.audit_log(db, contest_id)
+        for row in await panel.audit_log(db, contest_id)
     ]
 
 

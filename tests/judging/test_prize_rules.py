@@ -10,6 +10,7 @@ from contest.core.db import Database
 from contest.core.security import Passwords
 from contest.core.storage import LocalStorage
 from contest.judging import results
+from contest.judging import winners as public_results
 from tests.factories import (
     DAY,
     START,
@@ -140,7 +141,7 @@ async def test_peoples_choice_carries_its_likes_and_the_public_winners_their_cou
     assert awards["champion"].likes is None
 
     await add_published_results(db, r.contest, r.organizer, now=START + 5 * DAY)
-    winners = await results.public_winners(db, r.contest, now=START + 6 * DAY)
+    winners = await public_results.public_winners(db, r.contest, now=START + 6 * DAY)
     assert winners is not None
     counts = {w["key"]: w["likes"] for w in winners}
     assert counts["peoples_choice"] == 3 and counts["champion"] is None

@@ -11,7 +11,8 @@ from contest.contests.model import TIE_BREAKS
 from contest.core.errors import NotFound, ValidationError
 from contest.core.forms import whole_number
 from contest.gallery import views
-from contest.judging import panel, results
+from contest.judging import panel, result_exports, results
+from contest.judging import winners as public_results
 from contest.media import winners_card
 from contest.web.context import (
     absolute,
@@ -74,7 +75,7 @@ async def results_page(
     context = {
         "contest": contest,
         "results": computed,
-        "audit": await results.audit_log(db, contest.id),
+        "audit": await panel.audit_log(db, contest.id),
         "tie_rule": TIE_BREAKS[contest.settings.tie_break],
         "errors": errors or {},
         "gaps": results.publish_gaps(computed),
@@ -131,7 +132,9 @@ async def export(request: Request) -> Response:
     """Results as CSV or JSON (with emails: for the organizers' own records)."""
     _, contest = await organizer_contest(request)
     computed = await results.compute(services(request).db, contest)
-    rows = results.export_rows(computed, with_emails=request.query_params.get("emails") == "1")
+    rows = result_exports.export_rows(
+        computed, with_emails=request.query_params.get("emails") == "1"
+    )
     fmt = request.path_params["fmt"]
     if fmt not in MEDIA_TYPES:
         raise NotFound("Results can be downloaded as .csv or .json.")
@@ -143,7 +146,7 @@ async def export_audit(request: Request) -> Response:
     _, contest = await organizer_contest(request)
     rows = [
         {"at": row["at"], "who": row["actor"], "action": row["action"], "details": row["details"]}
-        for row in await results.audit_log(services(request).db, contest.id)
+        for row in await panel.audit_log(services(request).db, contest.id)
     ]
     return rows_download(rows, "csv", f"{contest.slug}-audit")
 
@@ -155,7 +158,7 @@ async def winners(request: Request) -> Response:
     contest = await contest_store.get_contest_by_slug(
         db, request.path_params["slug"], include_unpublished=bool(user and user.is_organizer)
     )
-    announced = await results.public_winners(db, contest, now=now(request))
+    announced = await public_results.public_winners(db, contest, now=now(request))
     page_url = absolute(request, "winners", slug=contest.slug)
     text = f"Winners: {contest.title} #{contest.settings.hashtag}"
     context = {
@@ -182,7 +185,7 @@ async def winners_preview(request: Request) -> Response:
     contest = await contest_store.get_contest_by_slug(
         svc.db, request.path_params["slug"], include_unpublished=bool(user and user.is_organizer)
     )
-    announced = await results.public_winners(svc.db, contest, now=now(request))
+    announced = await public_results.public_winners(svc.db, contest, now=now(request))
     if not announced:
         raise NotFound("The winners are not announced yet.")
     card = await winners_card.winners_card(

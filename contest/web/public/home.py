@@ -8,7 +8,7 @@ from starlette.routing import Route
 
 from contest.contests import store as contest_store
 from contest.contests.model import TIE_BREAKS
-from contest.judging import results
+from contest.judging import winners
 from contest.voting.tallies import PEOPLES_CHOICE_RULE
 from contest.web.context import current_user, now, services
 from contest.web.rendering import STATIC_DIR, render
@@ -26,7 +26,7 @@ async def home(request: Request) -> Response:
         services(request).db, include_unpublished=await _sees_drafts(request)
     )
     moment = now(request)
-    finished = await results.finished_contests(services(request).db, everything, now=moment)
+    finished = await winners.finished_contests(services(request).db, everything, now=moment)
     current, past = contest_store.split_current_and_past(everything, moment)
     done = [contest for contest in current if contest.id in finished]
     current = [contest for contest in current if contest.id not in finished]
