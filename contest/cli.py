@@ -1,5 +1,6 @@
 """The ``contest`` command: serve the site, set up the database, seed the demo, add users,
-back up and restore."""
+back up and restore. Long commands show a progress bar on a terminal (rich, on standard error)
+and a summary; ``--quiet`` leaves only errors and warnings."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ import argparse
 import asyncio
 import getpass
 import sys
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
 from contest.accounts import emails, users
 from contest.config import ENVIRONMENT, Config
+from contest.console import Progress, progress, say, warn
 from contest.core import backup as backups
 from contest.core import backup_folder
 from contest.core.clock import utcnow
@@ -159,7 +162,7 @@ def cmd_export_album(config: Config, args: argparse.Namespace) -> int:
     from contest.core.errors import NotFound
     from contest.gallery import album
 
-    async def work(db: Database) -> album.AlbumReport | None:
+    async def work(db: Database, on_progress: Progress | None) -> album.AlbumReport | None:
         try:
             contest = await contest_store.get_contest_by_slug(
                 db, args.contest, include_unpublished=True
@@ -173,20 +176,29 @@ def cmd_export_album(config: Config, args: argparse.Namespace) -> int:
             Path(args.dir),
             now=utcnow(),
             base_url=args.base_url,
+            on_progress=on_progress,
         )
 
+    started = time.monotonic()
     try:
-        report = _with_database(config, work)
+        with progress("Exporting the album", quiet=args.quiet) as on_progress:
+            report = _with_database(config, lambda db: work(db, on_progress))
     except album.AlbumError as error:
         raise SystemExit(f"No album written: {error.message}") from error
     if report is None:
         raise SystemExit(f"There is no contest with the address {args.contest!r}.")
-    print(
+    say(
+        args.quiet,
         f"Album written to {report.path}: {report.entries} entries, {report.images} images,"
-        f" {report.winners} winners. Open {report.path / 'index.html'} to look."
+        f" {report.winners} winners. Open {report.path / 'index.html'} to look.",
+        f"{report.written} files written, {report.unchanged} unchanged, {report.removed} removed;"
+        f" {report.cards_drawn} share cards drawn, in {time.monotonic() - started:.1f} s.",
     )
     if not args.base_url:
-        print("Link previews need absolute addresses: export again with --base-url once hosted.")
+        say(
+            args.quiet,
+            "Link previews need absolute addresses: export again with --base-url once hosted.",
+        )
     return 0
 
 
@@ -218,29 +230,38 @@ def cmd_backup(config: Config, args: argparse.Namespace) -> int:
     from pathlib import Path
 
     key_file = config.data_dir / backup_folder.KEY_FILE
+    started = time.monotonic()
     try:
-        report = asyncio.run(
-            backups.backup(
-                config.database,
-                config.media,
-                Path(args.dir),
-                secret_key_file=key_file,
-                now=utcnow(),
+        with progress("Copying photo files", quiet=args.quiet) as on_progress:
+            report = asyncio.run(
+                backups.backup(
+                    config.database,
+                    config.media,
+                    Path(args.dir),
+                    secret_key_file=key_file,
+                    now=utcnow(),
+                    on_progress=on_progress,
+                )
             )
-        )
     except backup_folder.BackupError as error:
         raise SystemExit(f"No backup made: {error.message}") from error
-    print(f"Backed up to {report.path}: {_describe(report)}.")
-    print("Checked: SQLite's integrity check, row counts, and every file's SHA-256.")
+    say(
+        args.quiet,
+        f"Backed up to {report.path}: {_describe(report)}.",
+        "Checked: SQLite's integrity check, row counts, and every file's SHA-256"
+        f" ({time.monotonic() - started:.1f} s in all).",
+    )
     if report.left_out:
-        print(
+        warn(
+            args.quiet,
             f"Left out {len(report.left_out)} damaged photo files no entry uses"
-            f" (listed in the manifest), e.g. {report.left_out[0]}."
+            f" (listed in the manifest), e.g. {report.left_out[0]}.",
         )
     if not report.secret_key:
-        print(
+        warn(
+            args.quiet,
             f"The secret key is not in {config.data_dir} (CONTEST_SECRET_KEY?): keep a copy"
-            " of it with the backup, or voting links and voter cookies stop working."
+            " of it with the backup, or voting links and voter cookies stop working.",
         )
     return 0
 
@@ -251,28 +272,36 @@ def cmd_restore(config: Config, args: argparse.Namespace) -> int:
     import hashlib
     from pathlib import Path
 
+    started = time.monotonic()
     try:
-        report = asyncio.run(
-            backups.restore(
-                Path(args.dir),
-                config.data_dir,
-                database=config.database,
-                media=config.media,
-                secret_key_file=config.data_dir / backup_folder.KEY_FILE,
+        with progress("Copying photo files", quiet=args.quiet) as on_progress:
+            report = asyncio.run(
+                backups.restore(
+                    Path(args.dir),
+                    config.data_dir,
+                    database=config.database,
+                    media=config.media,
+                    secret_key_file=config.data_dir / backup_folder.KEY_FILE,
+                    on_progress=on_progress,
+                )
             )
-        )
     except backup_folder.BackupError as error:
         raise SystemExit(f"Nothing restored: {error.message}") from error
-    print(f"Restored the backup of {report.created_at} into {report.path}: {_describe(report)}.")
-    print("Checked before and after copying: integrity, row counts, every file's SHA-256.")
+    say(
+        args.quiet,
+        f"Restored the backup of {report.created_at} into {report.path}: {_describe(report)}.",
+        "Checked before and after copying: integrity, row counts, every file's SHA-256"
+        f" ({time.monotonic() - started:.1f} s in all).",
+    )
     if config.secret_key and report.secret_key:
         given = hashlib.sha256(config.secret_key.encode()).hexdigest()
         if given != report.secret_key_sha256:
-            print(
+            warn(
+                args.quiet,
                 "Warning: CONTEST_SECRET_KEY is set and differs from the restored key file;"
-                " the site will use CONTEST_SECRET_KEY."
+                " the site will use CONTEST_SECRET_KEY.",
             )
-    print("Start the site with `contest serve`.")
+    say(args.quiet, "Start the site with `contest serve`.")
     return 0
 
 
@@ -285,6 +314,15 @@ def _user_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
     parser.add_argument("--department", default="", help="e.g. LIB or CIVL")
     parser.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+
+
+def _quiet_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress bar and no summary: print only errors and warnings (for scripts)",
     )
 
 
@@ -369,6 +407,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--base-url", default=None, help="where the album will be hosted, for link previews"
     )
+    _quiet_option(export)
     export.set_defaults(handler=cmd_export_album)
 
     backup = commands.add_parser(
@@ -377,6 +416,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=cmd_backup.__doc__,
     )
     backup.add_argument("dir", metavar="DIR", help="folder to write (new or empty)")
+    _quiet_option(backup)
     backup.set_defaults(handler=cmd_backup)
 
     restore = commands.add_parser(
@@ -385,6 +425,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=cmd_restore.__doc__,
     )
     restore.add_argument("dir", metavar="DIR", help="a folder written by `contest backup`")
+    _quiet_option(restore)
     restore.set_defaults(handler=cmd_restore)
 
     user = commands.add_parser("user", help="manage accounts", description="Manage accounts.")

@@ -207,3 +207,28 @@ def test_backup_and_restore_round_trip_and_refuse_a_used_folder(
     assert (restored / "secret_key").read_text() == (data_dir / "secret_key").read_text()
     with pytest.raises(SystemExit, match=r"Nothing restored: .* is not empty"):
         cli.main(["restore", str(backup_dir)])
+
+
+def test_backup_and_restore_are_silent_with_quiet_and_show_progress_on_a_terminal(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["demo"]) == 0
+    capsys.readouterr()
+    assert cli.main(["backup", "--quiet", str(data_dir / "quiet")]) == 0
+    said = capsys.readouterr()
+    assert (said.out, said.err) == ("", "")
+    assert (data_dir / "quiet" / "manifest.json").exists()
+    monkeypatch.setenv("FORCE_COLOR", "1")  # rich draws its bar as on a terminal
+    assert cli.main(["backup", str(data_dir / "shown")]) == 0
+    said = capsys.readouterr()
+    files = len(list((data_dir / "shown" / "media").glob("*/*/*.jpg")))
+    assert files > 0 and "Copying photo files" in said.err and f"{files}/{files}" in said.err
+    assert "Backed up to" in said.out and "s in all" in said.out
+
+    restored = data_dir / "restored"
+    monkeypatch.setenv("CONTEST_DATA_DIR", str(restored))
+    monkeypatch.delenv("FORCE_COLOR")
+    assert cli.main(["restore", "-q", str(data_dir / "shown")]) == 0
+    said = capsys.readouterr()
+    assert (said.out, said.err) == ("", "")
+    assert len(list((restored / "media").glob("*/*/*.jpg"))) == files

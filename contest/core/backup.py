@@ -27,7 +27,7 @@ import asyncio
 import json
 import os
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
@@ -64,6 +64,9 @@ from contest.core.backup_folder import (
 from contest.core.clock import to_db
 from contest.core.storage import TEMPORARY_PREFIX, is_valid_key
 
+#: Progress callback: photo files copied so far, photo files in all.
+Progress = Callable[[int, int], None]
+
 
 async def backup(
     database: Path,
@@ -72,10 +75,14 @@ async def backup(
     *,
     secret_key_file: Path | None = None,
     now: datetime,
+    on_progress: Progress | None = None,
 ) -> BackupReport:
     """Copy the live database (a consistent snapshot), every photo file and the secret key
-    into ``target``, a new or empty folder; check the copy; BackupError if anything is off."""
-    return await asyncio.to_thread(_backup, database, media, target, secret_key_file, now)
+    into ``target``, a new or empty folder; check the copy; BackupError if anything is off.
+    ``on_progress(done, total)`` hears of each photo file copied (or found copied already)."""
+    return await asyncio.to_thread(
+        _backup, database, media, target, secret_key_file, now, on_progress
+    )
 
 
 async def verify_backup(folder: Path) -> BackupReport:
@@ -90,9 +97,11 @@ async def restore(
     database: Path | None = None,
     media: Path | None = None,
     secret_key_file: Path | None = None,
+    on_progress: Progress | None = None,
 ) -> BackupReport:
     """Check the backup in ``source``, copy it into ``data_dir`` (empty or missing; the
     database, media folder and key file default to their places in it) and check the copy.
+    ``on_progress(done, total)`` hears of each photo file copied.
 
     The data folder and the database are made readable by their owner only.
     """
@@ -103,6 +112,7 @@ async def restore(
         database or data_dir / DATABASE_FILE,
         media or data_dir / MEDIA_FOLDER,
         secret_key_file or data_dir / KEY_FILE,
+        on_progress,
     )
 
 
@@ -110,7 +120,12 @@ async def restore(
 
 
 def _backup(
-    database: Path, media: Path, target: Path, secret_key_file: Path | None, now: datetime
+    database: Path,
+    media: Path,
+    target: Path,
+    secret_key_file: Path | None,
+    now: datetime,
+    on_progress: Progress | None,
 ) -> BackupReport:
     if not database.is_file():
         raise BackupError(f"there is no database at {database}")
@@ -122,7 +137,7 @@ def _backup(
     damaged: set[str] = set()
     for _attempt in range(SNAPSHOT_ATTEMPTS):
         _snapshot(database, snapshot)
-        _copy_media(media, target / MEDIA_FOLDER, copied, damaged)
+        _copy_media(media, target / MEDIA_FOLDER, copied, damaged, on_progress)
         named = named_keys(snapshot)
         missing = sorted(named - copied.keys())
         if not missing:
@@ -159,11 +174,18 @@ def _snapshot(database: Path, target: Path) -> None:
 
 
 def _copy_media(
-    media: Path, target: Path, copied: dict[str, CopiedFile], damaged: set[str]
+    media: Path,
+    target: Path,
+    copied: dict[str, CopiedFile],
+    damaged: set[str],
+    on_progress: Progress | None,
 ) -> None:
     """Copy every stored file not copied yet; a file whose content does not match its name
     is set aside in ``damaged``, and one removed meanwhile is passed over."""
-    for path in sorted(media.glob("*/*/*")):
+    paths = sorted(media.glob("*/*/*"))
+    tick = on_progress or (lambda done, total: None)
+    for done, path in enumerate(paths):
+        tick(done, len(paths))
         key = path.relative_to(media).as_posix()
         if path.name.startswith(TEMPORARY_PREFIX) or not is_valid_key(key) or key in copied:
             continue
@@ -181,6 +203,7 @@ def _copy_media(
             damaged.add(key)
             continue
         copied[key] = record
+    tick(len(paths), len(paths))
 
 
 def _fail_on_missing(missing: list[str], damaged: set[str], media: Path) -> NoReturn:
@@ -247,7 +270,12 @@ def _manifest(
 
 
 def _restore(
-    source: Path, data_dir: Path, database: Path, media: Path, secret_key_file: Path
+    source: Path,
+    data_dir: Path,
+    database: Path,
+    media: Path,
+    secret_key_file: Path,
+    on_progress: Progress | None,
 ) -> BackupReport:
     manifest = read_manifest(source)
     check_copy(
@@ -269,10 +297,13 @@ def _restore(
     partial.unlink(missing_ok=True)
     copy_file(source / DATABASE_FILE, partial, mode=0o600)
     os.replace(partial, database)
-    for record in manifest["media"]["files"]:
+    records = manifest["media"]["files"]
+    for done, record in enumerate(records, start=1):
         destination = media / record["key"]
         destination.parent.mkdir(parents=True, exist_ok=True)
         copy_file(source / MEDIA_FOLDER / record["key"], destination, mode=0o644)
+        if on_progress is not None:
+            on_progress(done, len(records))
     if manifest["secret_key"]["included"]:
         copy_file(source / KEY_FILE, secret_key_file, mode=0o600)
     check_copy(

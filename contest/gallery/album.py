@@ -2,13 +2,16 @@
 
 It holds display names and departments only (never emails), image files named by entry id
 (never the participant's file name), share cards and, once results are out, the winners.
+An export writes only what changed since the last one (``album_files``): share cards kept in
+storage are copied, the others drawn on every core and kept for the next export and the site.
 """
 
 from __future__ import annotations
 
-import shutil
-import tempfile
+import hashlib
+import os
 from collections import defaultdict
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -23,16 +26,20 @@ from contest.core.db import Database, Row
 from contest.core.errors import ContestError
 from contest.core.storage import LocalStorage
 from contest.entries.text import normalize_tag
+from contest.gallery.album_files import Card, Progress, Wanted, source_of, sync_folder
 from contest.gallery.listing import credit
 from contest.judging.winners import public_winners
 from contest.media.collage import COLLAGE_SIZE, MAX_PHOTOS, make_winners_collage
-from contest.media.share_card import CARD_SIZE, make_share_card
+from contest.media.photos import release_files
+from contest.media.share_card import CARD_SIZE
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "album"
 #: Left in every album so a later export may replace the folder (and no other folder).
 MARKER = ".contest-album"
 COLLAGE = "winners-collage.jpg"
 DESCRIPTION_PREVIEW = 200
+#: Threads storing the share cards drawn for the album (each store waits on the disk).
+STORING_THREADS = 4
 STYLE = """\
 :root { color-scheme: light dark; --ink: #1d1d1f; --muted: #5f6368; --paper: #fafaf7;
   --accent: #8a6200; --line: #e3e1da; }
@@ -66,6 +73,12 @@ class AlbumReport:
     entries: int
     images: int
     winners: int
+    #: Files written, left as they were, and removed (no longer in the album).
+    written: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    #: Share cards drawn for this export (the others were kept in storage or unchanged).
+    cards_drawn: int = 0
 
 
 @dataclass(frozen=True)
@@ -85,6 +98,8 @@ class AlbumEntry:
     display_size: tuple[int, int]
     hashtags: list[str] = field(default_factory=list)
     awards: list[str] = field(default_factory=list)
+    #: The share card kept in storage, if the site or an earlier export drew one.
+    card_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +127,7 @@ async def _approved(db: Database, contest: Contest) -> list[Row]:
         "SELECT entries.id, entries.title, entries.description, entries.alt_text,"
         " entries.credit, entries.thumb_key, entries.thumb_width, entries.thumb_height,"
         " entries.display_key, entries.display_width, entries.display_height,"
+        " entries.share_card_key,"
         " users.display_name AS author_name, users.department AS author_department,"
         " categories.name AS category_name FROM entries"
         " JOIN users ON users.id = entries.participant_id"
@@ -148,7 +164,8 @@ def _award_line(winner: dict[str, Any]) -> str:
     shows counts: ``People's Choice · 207 likes``."""
     if winner["likes"] is None:
         return str(winner["award"])
-    return f"{winner['award']} · {_likes_text(winner['likes'])}"
+    network = f" on {winner['network']}" if winner.get("network") else ""
+    return f"{winner['award']} · {_likes_text(winner['likes'])}{network}"
 
 
 def _entry(row: Row, hashtags: list[str], awards: list[str], *, named: bool) -> AlbumEntry:
@@ -158,7 +175,7 @@ def _entry(row: Row, hashtags: list[str], awards: list[str], *, named: bool) -> 
         title=row["title"],
         description=row["description"],
         alt=row["alt_text"] or row["title"],
-        author=credit(row) if named else "Author revealed after judging",
+        author=credit(row) if named else "",  # the pages say the author comes later
         department=(row["author_department"] or "") if named else "",
         category=row["category_name"] or "",
         thumb_key=row["thumb_key"],
@@ -167,6 +184,7 @@ def _entry(row: Row, hashtags: list[str], awards: list[str], *, named: bool) -> 
         display_size=(row["display_width"], row["display_height"]),
         hashtags=hashtags,
         awards=awards,
+        card_key=row["share_card_key"],
     )
 
 
@@ -224,30 +242,47 @@ def _cover(plan: _Plan, *, collage: bool) -> _Image | None:
     return None
 
 
-def _write_images(plan: _Plan, storage: LocalStorage, images: Path) -> int:
-    """Copy each entry's thumbnail and display copy and draw its share card; return the count."""
+def _image_files(plan: _Plan, storage: LocalStorage) -> list[Wanted]:
+    """Each entry's thumbnail and display copy, unchanged, and its share card: the one kept in
+    storage, or one to draw."""
     settings = plan.contest.settings
+    wanted: list[Wanted] = []
     for entry in plan.entries:
-        display = storage.read(entry.display_key)
-        (images / f"{entry.id}-thumb.jpg").write_bytes(storage.read(entry.thumb_key))
-        (images / f"{entry.id}-display.jpg").write_bytes(display)
-        card = make_share_card(
-            display, title=entry.title, hashtag=settings.hashtag, contest_title=settings.title
-        )
-        (images / f"{entry.id}-card.jpg").write_bytes(card)
-    return 3 * len(plan.entries)
+        images = f"images/{entry.id}"
+        for kind, key in (("thumb", entry.thumb_key), ("display", entry.display_key)):
+            wanted.append(
+                Wanted(f"{images}-{kind}.jpg", source_of("copy", key), copy=storage.path(key))
+            )
+        words = (entry.title, settings.hashtag, settings.title)
+        source = source_of("card", entry.display_key, *words)
+        if entry.card_key and storage.exists(entry.card_key):
+            wanted.append(Wanted(f"{images}-card.jpg", source, copy=storage.path(entry.card_key)))
+        else:
+            card = Card(storage.path(entry.display_key), *words)
+            wanted.append(Wanted(f"{images}-card.jpg", source, card=card, entry_id=entry.id))
+    return wanted
 
 
-def _write_collage(plan: _Plan, storage: LocalStorage, root: Path) -> bool:
-    """Draw the winners collage if there are winners; return whether one was written."""
+def _collage_file(plan: _Plan, storage: LocalStorage) -> Wanted | None:
+    """The winners collage, drawn only when what it shows changed; None before the winners."""
     if not plan.winners:
-        return False
-    photos = [
-        (storage.read(winner["display_key"]), f"{winner['award']} · {winner['title']}")
+        return None
+    shown = [
+        (winner["display_key"], f"{winner['award']} · {winner['title']}")
         for winner in plan.winners[:MAX_PHOTOS]
     ]
-    (root / COLLAGE).write_bytes(make_winners_collage(photos, contest_title=plan.contest.title))
-    return True
+
+    def make() -> bytes:
+        photos = [(storage.read(key), label) for key, label in shown]
+        return make_winners_collage(photos, contest_title=plan.contest.title)
+
+    return Wanted(COLLAGE, source_of("collage", shown, plan.contest.title), make=make)
+
+
+def _text_file(path: str, text: str) -> Wanted:
+    """A page or the style sheet, by its content."""
+    data = text.encode("utf-8")
+    return Wanted(path, source_of("text", hashlib.sha256(data).hexdigest()), data=data)
 
 
 def _entry_og(plan: _Plan, entry: AlbumEntry) -> dict[str, Any]:
@@ -296,42 +331,72 @@ def _pages(plan: _Plan, *, collage: bool) -> dict[str, str]:
     return pages
 
 
-def _build(plan: _Plan, storage: LocalStorage, out_dir: Path) -> AlbumReport:
-    """Write the album into a fresh folder beside the target, then put it in the target's place."""
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".album-", dir=out_dir.parent))
-    try:
-        (staging / "entries").mkdir()
-        (staging / "images").mkdir()
-        images = _write_images(plan, storage, staging / "images")
-        collage = _write_collage(plan, storage, staging)
-        for name, html in _pages(plan, collage=collage).items():
-            (staging / name).write_text(html, encoding="utf-8")
-        (staging / "style.css").write_text(STYLE, encoding="utf-8")
-        (staging / MARKER).write_text("Written by `contest export-album`; replaced by the next.\n")
-        staging.chmod(0o755)
-        _check_target(out_dir)
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        staging.rename(out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return AlbumReport(out_dir, len(plan.entries), images + int(collage), len(plan.winners or []))
+def _build(
+    plan: _Plan, storage: LocalStorage, out_dir: Path, workers: int, on_progress: Progress | None
+) -> tuple[AlbumReport, list[tuple[Wanted, str]]]:
+    """Bring the album in the target folder up to date; the report and the share cards drawn
+    now, stored, with their storage keys."""
+    _check_target(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir.chmod(0o755)
+    marker = "Written by `contest export-album`; replaced by the next.\n"
+    if not (out_dir / MARKER).is_file():  # first: a cut-short export is still an album
+        (out_dir / MARKER).write_text(marker)
+    wanted = _image_files(plan, storage)
+    collage = _collage_file(plan, storage)
+    wanted += [collage] if collage else []
+    pages = _pages(plan, collage=collage is not None)
+    wanted += [_text_file(name, html) for name, html in pages.items()]
+    wanted += [_text_file("style.css", STYLE), _text_file(MARKER, marker)]
+    with ThreadPoolExecutor(max_workers=STORING_THREADS) as threads:  # fsync runs meanwhile
+        storing: list[tuple[Wanted, Future[str]]] = []
+        synced = sync_folder(
+            out_dir,
+            wanted,
+            folders=("entries", "images"),
+            workers=workers,
+            on_progress=on_progress,
+            on_drawn=lambda item, data: storing.append((item, threads.submit(storage.put, data))),
+        )
+        kept = [(item, stored.result()) for item, stored in storing]
+    images = 3 * len(plan.entries) + int(collage is not None)
+    report = AlbumReport(
+        out_dir,
+        len(plan.entries),
+        images,
+        len(plan.winners or []),
+        written=synced.written,
+        unchanged=synced.unchanged,
+        removed=synced.removed,
+        cards_drawn=synced.drawn,
+    )
+    return report, kept
 
 
-async def export_album(
-    db: Database,
-    storage: LocalStorage,
-    contest: Contest,
-    out_dir: Path,
-    *,
-    now: datetime,
-    base_url: str | None = None,
-) -> AlbumReport:
-    """Write the contest's album (approved entries, winners once announced) into ``out_dir``."""
-    base = _base_url(base_url)
-    out_dir = await anyio.to_thread.run_sync(_check_target, out_dir)
+async def _keep_cards(
+    db: Database, storage: LocalStorage, plan: _Plan, kept: list[tuple[Wanted, str]]
+) -> None:
+    """Record the share cards drawn for the album on their entries, for the site and the next
+    export; a card whose entry changed meanwhile (or got one) is not kept."""
+    if not kept:
+        return
+    by_id = {entry.id: entry for entry in plan.entries}
+    unused: list[str] = []
+    async with db.transaction() as tx:
+        for item, key in kept:
+            entry = by_id[item.entry_id or 0]
+            recorded = await tx.execute_rowcount(
+                "UPDATE entries SET share_card_key = ? WHERE id = ?"
+                " AND share_card_key IS NULL AND display_key = ? AND title = ?",
+                (key, entry.id, entry.display_key, entry.title),
+            )
+            if not recorded:
+                unused.append(key)
+    await release_files(db, storage, unused)
+
+
+async def _plan(db: Database, contest: Contest, *, now: datetime, base_url: str | None) -> _Plan:
+    """What the album shows at ``now``, read from the database."""
     rows = await _approved(db, contest)
     tags = await _hashtags(db, contest)
     winners = await public_winners(db, contest, now=now)
@@ -343,6 +408,29 @@ async def export_album(
         _entry(row, tags.get(row["id"], []), awards.get(row["id"], []), named=named) for row in rows
     ]
     local = now.astimezone(zone(contest.settings.timezone))
-    generated = f"{local.day} {local:%B %Y}"
-    plan = _Plan(contest, entries, winners, base, generated)
-    return await anyio.to_thread.run_sync(_build, plan, storage, out_dir)
+    return _Plan(contest, entries, winners, base_url, f"{local.day} {local:%B %Y}")
+
+
+async def export_album(
+    db: Database,
+    storage: LocalStorage,
+    contest: Contest,
+    out_dir: Path,
+    *,
+    now: datetime,
+    base_url: str | None = None,
+    workers: int | None = None,
+    on_progress: Progress | None = None,
+) -> AlbumReport:
+    """Write the contest's album (approved entries, winners once announced) into ``out_dir``,
+    or bring the album there up to date; share cards are drawn by ``workers`` processes (one
+    per core by default). ``on_progress(done, total)`` hears of each file settled."""
+    base = _base_url(base_url)
+    out_dir = await anyio.to_thread.run_sync(_check_target, out_dir)
+    plan = await _plan(db, contest, now=now, base_url=base)
+    workers = workers or os.cpu_count() or 1
+    report, kept = await anyio.to_thread.run_sync(
+        _build, plan, storage, out_dir, workers, on_progress
+    )
+    await _keep_cards(db, storage, plan, kept)
+    return report

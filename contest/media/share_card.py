@@ -3,7 +3,8 @@
 The whole photo sits on a blurred, darkened enlargement of itself; the title, the hashtag and the
 contest's name sit beside it (portrait and square photos) or in a band below it (landscape).
 Pure functions: bytes in, bytes out. The text helpers are shared with the winners collage;
-``media.photos.share_card_of`` draws an entry's card in a decoding worker, stores and records it.
+``media.photos.share_card_of`` draws an entry's card in a decoding worker, stores and records it;
+the album's export (``gallery.album``) reuses the cards kept and keeps the ones it draws.
 """
 
 from __future__ import annotations
@@ -65,6 +66,26 @@ def _font_path(name: str) -> str | None:
 
 def _ink(font: Font, char: str) -> bytes:
     """The pixels a font draws for one character (to tell a real glyph from the empty box)."""
+    path = getattr(font, "path", None)
+    if isinstance(path, str):  # a font file's glyphs never change: remember them
+        return _file_ink(path, int(getattr(font, "size", 0)), char)
+    return _draw_ink(font, char)
+
+
+@functools.lru_cache(maxsize=4096)
+def _file_ink(path: str, size: int, char: str) -> bytes:
+    """``_ink`` of a font file at a size, kept: titles share most of their characters."""
+    return _draw_ink(_font_file(path, size), char)
+
+
+@functools.lru_cache(maxsize=64)
+def _font_file(path: str, size: int) -> ImageFont.FreeTypeFont:
+    """A font file loaded at a size, kept (loading parses the whole file)."""
+    return ImageFont.truetype(path, size)
+
+
+def _draw_ink(font: Font, char: str) -> bytes:
+    """The pixels a font draws for one character."""
     left, top, right, bottom = (int(v) for v in font.getbbox(char))
     canvas = Image.new("L", (max(1, right - left), max(1, bottom - top)))
     ImageDraw.Draw(canvas).text((-left, -top), char, font=font, fill=255)
@@ -90,7 +111,7 @@ def load_font(text: str, size: int, *, bold: bool = True) -> Font:
         path = _font_path(name)
         if path is None:
             continue
-        font = ImageFont.truetype(path, size)
+        font = _font_file(path, size)
         missing = len(_lacks(font, text))
         if missing == 0:
             return font
@@ -213,25 +234,43 @@ def encode_jpeg(image: Image.Image, qualities: Sequence[int], max_bytes: int) ->
 
 
 def _backdrop(photo: Image.Image) -> Image.Image:
-    """The photo enlarged to cover the card, blurred and darkened."""
-    small = ImageOps.fit(photo, (CARD_SIZE[0] // 4, CARD_SIZE[1] // 4))
-    blurred = small.filter(ImageFilter.GaussianBlur(8)).resize(CARD_SIZE, Image.Resampling.BICUBIC)
+    """The photo enlarged to cover the card, blurred and darkened (it is blurred anyway, so it
+    is shrunk and enlarged with the quick filters)."""
+    small = ImageOps.fit(photo, (CARD_SIZE[0] // 4, CARD_SIZE[1] // 4), Image.Resampling.BOX)
+    blurred = small.filter(ImageFilter.GaussianBlur(8)).resize(CARD_SIZE, Image.Resampling.BILINEAR)
     return ImageEnhance.Brightness(blurred).enhance(0.5)
 
 
 def _place_photo(card: Image.Image, photo: Image.Image, box: Box) -> Box:
     """Paste the whole photo, as large as fits and centred in the box, on a soft shadow."""
     left, top, right, bottom = box
-    fitted = ImageOps.contain(photo, (right - left, bottom - top), Image.Resampling.LANCZOS)
+    fitted = _contain(photo, (right - left, bottom - top))
     x = left + (right - left - fitted.width) // 2
     y = top + (bottom - top - fitted.height) // 2
-    shadow = Image.new("L", CARD_SIZE, 0)
+    # The soft shadow is drawn and blurred at a quarter of the size: a blur looks the same.
+    step = 4
+    shadow = Image.new("L", (CARD_SIZE[0] // step, CARD_SIZE[1] // step), 0)
     ImageDraw.Draw(shadow).rectangle(
-        (x + 4, y + 10, x + fitted.width + 4, y + fitted.height + 10), 170
+        (
+            (x + 4) // step,
+            (y + 10) // step,
+            (x + fitted.width + 4) // step,
+            (y + fitted.height + 10) // step,
+        ),
+        170,
     )
-    card.paste((0, 0, 0), (0, 0), shadow.filter(ImageFilter.GaussianBlur(12)))
+    soft = shadow.filter(ImageFilter.GaussianBlur(12 / step))
+    card.paste((0, 0, 0), (0, 0), soft.resize(CARD_SIZE, Image.Resampling.BILINEAR))
     card.paste(fitted, (x, y))
     return (x, y, x + fitted.width, y + fitted.height)
+
+
+def _contain(photo: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """The photo as large as fits the size, sharp (Lanczos, after a quick halving of a much
+    larger photo: ``reducing_gap``)."""
+    scale = min(size[0] / photo.width, size[1] / photo.height)
+    target = (max(1, round(photo.width * scale)), max(1, round(photo.height * scale)))
+    return photo.resize(target, Image.Resampling.LANCZOS, reducing_gap=2.0)
 
 
 def _meta(
@@ -278,9 +317,30 @@ def _band_layout(card: Image.Image, photo: Image.Image, title: str) -> tuple[Tex
     return block, (MARGIN, band_top + 18, width - MARGIN, height)
 
 
+#: The largest a photo is drawn on a card: landscape photos above the band (whose title takes
+#: at least one line), others in the left half.
+BAND_PHOTO = (CARD_SIZE[0] - 2 * MARGIN, CARD_SIZE[1] - 143 - 44)
+SIDE_PHOTO = (CARD_SIZE[0] // 2 - MARGIN, CARD_SIZE[1] - 2 * MARGIN)
+#: The EXIF orientation tag, and its values that turn a photo a quarter.
+ORIENTATION = 0x0112
+TURNED = (5, 6, 7, 8)
+
+
+def _photo_bound(photo_jpeg: bytes) -> tuple[int, int]:
+    """The size a photo needs to be decoded at for its card (a JPEG decodes at a half or a
+    quarter of its size for a fraction of the work when that is enough)."""
+    with Image.open(io.BytesIO(photo_jpeg), formats=("JPEG", "PNG", "WEBP")) as image:
+        width, height = image.size
+        if image.getexif().get(ORIENTATION, 1) in TURNED:  # drawn upright: sides swap
+            width, height = height, width
+    box = BAND_PHOTO if width >= height * 1.2 else SIDE_PHOTO
+    scale = min(1.0, box[0] / width, box[1] / height)
+    return (max(1, round(width * scale)), max(1, round(height * scale)))
+
+
 def make_share_card(photo_jpeg: bytes, *, title: str, hashtag: str, contest_title: str) -> bytes:
     """A 1200x630 progressive JPEG of the photo with its title, hashtag and contest; no metadata."""
-    photo = open_photo(photo_jpeg, CARD_SIZE)
+    photo = open_photo(photo_jpeg, _photo_bound(photo_jpeg))
     card = _backdrop(photo)
     landscape = photo.width >= photo.height * 1.2
     block, (x, y, right, bottom) = (_band_layout if landscape else _side_layout)(card, photo, title)
@@ -294,3 +354,10 @@ def make_share_card(photo_jpeg: bytes, *, title: str, hashtag: str, contest_titl
 def card_for(photo_jpeg: bytes, title: str, hashtag: str, contest_title: str) -> bytes:
     """``make_share_card`` with its arguments in order, for a decoding worker to run."""
     return make_share_card(photo_jpeg, title=title, hashtag=hashtag, contest_title=contest_title)
+
+
+def card_from_file(photo: str, title: str, hashtag: str, contest_title: str) -> bytes:
+    """``card_for`` of a stored display image read by path: a worker process reads the photo
+    itself, so only a path travels to it (the album's export draws many at once)."""
+    with open(photo, "rb") as handle:
+        return card_for(handle.read(), title, hashtag, contest_title)

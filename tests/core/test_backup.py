@@ -234,6 +234,24 @@ async def test_restore_into_an_empty_folder_gives_the_same_counts_and_files(
         await reopened.close()
 
 
+async def test_backup_and_restore_report_their_progress_file_by_file(
+    db: Database, passwords: Passwords, storage: LocalStorage, tmp_path: Path
+) -> None:
+    await voting_site(db, passwords, storage)
+    files = len(storage.all_keys())
+    taken: list[tuple[int, int]] = []
+    await take_backup(tmp_path, storage, on_progress=lambda *step: taken.append(step))
+    assert taken[0] == (0, files) and taken[-1] == (files, files) and len(taken) == files + 1
+    put_back: list[tuple[int, int]] = []
+    report = await backup.restore(
+        tmp_path / "backup",
+        tmp_path / "restored",
+        on_progress=lambda *step: put_back.append(step),
+    )
+    assert put_back == [(done, files) for done in range(1, files + 1)]
+    assert report.files == files == len(LocalStorage(tmp_path / "restored" / "media").all_keys())
+
+
 async def test_restore_refuses_a_folder_that_is_not_empty(
     db: Database, passwords: Passwords, storage: LocalStorage, tmp_path: Path
 ) -> None:

@@ -208,6 +208,9 @@ async def test_album_names_authors_by_display_name_and_holds_no_email(
     lamplight_id = s.ids["Lamplight on the reading room"]
     early = (during / "entries" / f"{lamplight_id}.html").read_text()
     assert "Maya Chen" not in early and "Author revealed after judging" in early
+    assert "by Author revealed" not in early
+    index = (during / "index.html").read_text()
+    assert "Author revealed after judging" in index and "by Author revealed" not in index
     out = tmp_path / "album"
     await export(db, s, out, now=s.contest.schedule.judging_close)
     for name, data in files(out).items():
