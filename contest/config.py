@@ -53,6 +53,8 @@ class Config:
     smtp: SmtpSettings | None = None
     mail_from: str = "contest@localhost"
     gallery_cache_seconds: float = 1.0
+    #: The media worker draws each approved entry's share card ahead of its first share.
+    draw_cards_ahead: bool = True
     debug: bool = False
 
     @property
@@ -130,4 +132,5 @@ class Config:
             smtp=smtp,
             mail_from=env.get("CONTEST_MAIL_FROM", cls.mail_from),
             gallery_cache_seconds=float(env.get("CONTEST_GALLERY_CACHE_SECONDS", "1")),
+            draw_cards_ahead=env.get("CONTEST_DRAW_CARDS_AHEAD", "1") != "0",
         )

@@ -157,7 +157,12 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def config(tmp_path: Path) -> Config:
-    return Config(data_dir=tmp_path, base_url="http://testserver", secret_key="test-secret-key")
+    return Config(
+        data_dir=tmp_path,
+        base_url="http://testserver",
+        secret_key="test-secret-key",
+        draw_cards_ahead=False,  # tests that want it say so: it is CPU in the background
+    )
 
 
 @pytest.fixture

@@ -72,3 +72,8 @@ def test_the_free_space_floor_for_uploads_is_a_setting() -> None:
     assert Config.from_environ({"CONTEST_MIN_FREE_MB": "1024"}).min_free_bytes == 1024 * MEGABYTE
     assert Config.from_environ({"CONTEST_MIN_FREE_MB": "0"}).min_free_bytes == 0
     assert "CONTEST_MIN_FREE_MB" in ENVIRONMENT
+
+
+def test_cards_are_drawn_ahead_unless_the_environment_says_0() -> None:
+    assert Config.from_environ({}).draw_cards_ahead is True
+    assert Config.from_environ({"CONTEST_DRAW_CARDS_AHEAD": "0"}).draw_cards_ahead is False

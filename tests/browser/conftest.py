@@ -121,7 +121,12 @@ def live_site(tmp_path: Path, live_clock: Callable[[], datetime]) -> Iterator[Li
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))  # a free port, held until uvicorn takes the socket over
         port = listener.getsockname()[1]
-        config = Config(data_dir=tmp_path, base_url=f"http://127.0.0.1:{port}", secret_key="x" * 32)
+        config = Config(
+            data_dir=tmp_path,
+            base_url=f"http://127.0.0.1:{port}",
+            secret_key="x" * 32,
+            draw_cards_ahead=False,
+        )
         run_in_own_thread(_add_organizer(config, live_clock()))
         app = create_app(config, clock=live_clock, fast_passwords=True)
         server = uvicorn.Server(

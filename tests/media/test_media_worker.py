@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import anyio
@@ -61,3 +62,29 @@ def test_files_nothing_refers_to_are_swept_at_start_up(config: Config, clock: Fa
     os.utime(storage.path(orphan), (two_hours_ago, two_hours_ago))
     with TestClient(create_app(config, clock=clock, fast_passwords=True)):
         eventually(lambda: not storage.exists(orphan))
+
+
+def test_the_worker_draws_the_share_cards_of_approved_photos_when_asked_to(
+    config: Config, clock: FakeClock
+) -> None:
+    async def approved() -> int:
+        db = await Database.open(config.database)
+        try:
+            contest = await add_contest(db, "judging_and_voting")
+            passwords = Passwords(fast=True)
+            author = await add_account(db, passwords, email="pat@uni.edu")
+            moderator = await add_account(db, passwords, email="org@uni.edu", role="organizer")
+            return await add_entry(
+                db, LocalStorage(config.media), contest, author, moderator=moderator
+            )
+        finally:
+            await db.close()
+
+    entry_id = anyio.run(approved)
+    ahead = replace(config, draw_cards_ahead=True)
+    with TestClient(create_app(ahead, clock=clock, fast_passwords=True)) as client:
+        site = Site(client, clock, ahead)
+        card = eventually(
+            lambda: site.value("SELECT share_card_key FROM entries WHERE id = ?", (entry_id,))
+        )
+        assert site.storage.read(card)[:2] == b"\xff\xd8"
