@@ -17,12 +17,16 @@ from contest.engagement.series import DayCount
 # site.css caps the chart's width so that on wide screens they do not grow past about 18 px.
 WIDTH = 400
 HEIGHT = 220
+PRINTED_HEIGHT = 170  # the printed report's charts: flatter, so two rows fit under its cover
 LEFT = 46  # room for the value axis: "10,000" at 13 units
 RIGHT = 8
 TOP = 14
 BOTTOM = 34  # room for the labels under the bars
-MAX_LABELS = 6  # "30 Sep" is ~42 units wide: six fit under the 346-unit plot with gaps
-CHAR_WIDTH = 7.2  # a 13-unit sans-serif character is about this wide, on average
+MAX_LABELS = 6  # "30 Sep" is ~50 units wide: six fit under the 346-unit plot with gaps
+# A 13-unit character of the widest common sans-serif (DejaVu Sans, Chromium's system-ui on
+# Linux: a digit is 8.3 units); 7.2 let "16 Feb" run into "23 Feb" in a printed report.
+CHAR_WIDTH = 8.4
+LABEL_GAP = 4  # the least space between two labels under the bars (widths are overestimated)
 
 
 def _label_x(centre: float, text: str) -> float:
@@ -86,6 +90,31 @@ class BarChart:
         return not self.bars
 
 
+def _labels(bars: Sequence[Bar], shown: Sequence[str], slot: float) -> tuple[Label, ...]:
+    """The labels under every few bars, spaced for the widest, moved in from the edges; where
+    two would then touch, the earlier one is left out for the last, else the later one."""
+    widest = max((len(text) for text in shown), default=0) * CHAR_WIDTH
+    every = max(math.ceil(len(bars) / MAX_LABELS), math.ceil((widest + LABEL_GAP) / slot), 1)
+    labels: list[Label] = []
+    for index in range(0, len(bars), every):
+        bar, text = bars[index], shown[index]
+        label = Label(_label_x(bar.x + bar.width / 2, text), text)
+        if labels and _left(label) < _right(labels[-1]) + LABEL_GAP:
+            if index + every < len(bars):
+                continue
+            labels.pop()
+        labels.append(label)
+    return tuple(labels)
+
+
+def _left(label: Label) -> float:
+    return label.x - len(label.text) * CHAR_WIDTH / 2
+
+
+def _right(label: Label) -> float:
+    return label.x + len(label.text) * CHAR_WIDTH / 2
+
+
 def nice_step(largest: int, *, most_ticks: int = 4) -> int:
     """A round gridline step (1, 2, 5, 10, 20, 50 ...) giving at most ``most_ticks`` lines."""
     if largest <= most_ticks:
@@ -104,35 +133,31 @@ def bar_chart(
     unit: str,
     label_name: str,
     axis_labels: Sequence[str] = (),
+    height: int = HEIGHT,
 ) -> BarChart:
     """A vertical bar chart of labelled counts; ``axis_labels`` are shorter labels to draw."""
     largest = max((value for _, value in points), default=0)
     step = nice_step(largest)
     top = max(step, step * math.ceil(largest / step))
-    plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    plot_width, plot_height = WIDTH - LEFT - RIGHT, height - TOP - BOTTOM
     slot = plot_width / len(points) if points else plot_width
     bar_width = max(1.0, slot * 0.72)
     bars = []
     for index, (label, value) in enumerate(points):
-        height = plot_height * value / top
+        drawn = plot_height * value / top
         x = LEFT + index * slot + (slot - bar_width) / 2
         bars.append(
             Bar(
                 round(x, 2),
-                round(TOP + plot_height - height, 2),
+                round(TOP + plot_height - drawn, 2),
                 round(bar_width, 2),
-                round(height, 2),
+                round(drawn, 2),
                 label,
                 value,
             )
         )
-    every = math.ceil(len(points) / MAX_LABELS) if points else 1
     shown = list(axis_labels) or [label for label, _ in points]
-    labels = tuple(
-        Label(_label_x(bar.x + bar.width / 2, shown[index]), shown[index])
-        for index, bar in enumerate(bars)
-        if index % every == 0
-    )
+    labels = _labels(bars, shown, slot)
     ticks = tuple(
         Tick(round(TOP + plot_height - plot_height * value / top, 2), f"{value:,}")
         for value in range(0, top + 1, step)
@@ -143,16 +168,28 @@ def bar_chart(
         if points
         else "No data yet."
     )
-    return BarChart(title, description, unit, label_name, tuple(bars), ticks, labels)
+    return BarChart(
+        title,
+        description,
+        unit,
+        label_name,
+        tuple(bars),
+        ticks,
+        labels,
+        height=height,
+        baseline=height - BOTTOM,
+    )
 
 
-def daily_chart(title: str, series: Sequence[DayCount], *, unit: str) -> BarChart:
+def daily_chart(
+    title: str, series: Sequence[DayCount], *, unit: str, height: int = HEIGHT
+) -> BarChart:
     """A bar per day; the table names each day in full, the axis in short."""
     points = [
         (f"{point.day:%a} {point.day.day} {point.day:%b %Y}", point.count) for point in series
     ]
     short = [f"{point.day.day} {point.day:%b}" for point in series]
-    chart = bar_chart(title, points, unit=unit, label_name="Day", axis_labels=short)
+    chart = bar_chart(title, points, unit=unit, label_name="Day", axis_labels=short, height=height)
     if series:
         first, last = series[0].day, series[-1].day
         total = sum(point.count for point in series)

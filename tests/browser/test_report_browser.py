@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,7 +15,9 @@ from contest.core.security import Passwords
 from tests.browser.conftest import LiveSite, NewContext, run_in_own_thread
 from tests.browser.test_organizer_journey import sign_in
 from tests.conftest import FakeClock
-from tests.engagement.engagement_data import ORGANIZER_EMAIL, PASSWORD, build
+from tests.engagement import director_report_data
+from tests.engagement.engagement_data import ORGANIZER_EMAIL, build
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 CHARTS = (
@@ -47,9 +50,8 @@ def test_report_draws_its_charts_and_prints_without_the_menus(
     page = new_context(viewport={"width": 1280, "height": 900}).new_page()
     sign_in(page, ORGANIZER_EMAIL, PASSWORD)
     page.goto(f"/manage/contests/{contest_id}/report")
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Engagement report: Day and Night at the Library"
-    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Day and Night at the Library")
+    expect(page.locator("#report-cover")).to_contain_text("Engagement report")
     expect(page.locator("#summary")).to_contain_text("7 entries from 5 participants")
     for title in CHARTS:
         chart = page.get_by_role("img", name=title)
@@ -110,3 +112,82 @@ def test_chart_labels_are_readable_on_a_phone(
         )
         for before, after in itertools.pairwise(under):
             assert before["right"] <= after["left"], (title, before, after)
+
+
+#: Each chart's labels (axis values and day names) that reach outside the chart's own box.
+LABELS_OUTSIDE = """() => [...document.querySelectorAll('svg.chart')].flatMap(svg => {
+  const frame = svg.getBoundingClientRect();
+  return [...svg.querySelectorAll('text')].map(label => {
+    const box = label.getBoundingClientRect();
+    return {chart: svg.getAttribute('aria-labelledby'), text: label.textContent,
+            left: box.left - frame.left, right: frame.right - box.right,
+            top: box.top - frame.top, bottom: frame.bottom - box.bottom};
+  }).filter(l => Math.min(l.left, l.right, l.top, l.bottom) < 0);
+})"""
+#: An A4 page's width in CSS pixels (210 mm at 96 per inch) less the report's 12 mm margins.
+PRINTED_WIDTH = round((210 - 2 * 12) / 25.4 * 96)
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """How many pages a PDF has: its page objects (``/Type /Page``, not ``/Pages``)."""
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+async def _seed_director(site: LiveSite) -> int:
+    db = await Database.open(site.config.database)
+    try:
+        return (await director_report_data.build(db, Passwords(fast=True))).contest.id
+    finally:
+        await db.close()
+
+
+def test_a_92_entry_contest_prints_on_two_or_three_a4_pages_with_a_cover(
+    live_site: LiveSite, new_context: NewContext, tmp_path: Path
+) -> None:
+    contest_id = run_in_own_thread(_seed_director(live_site))
+    entries = live_site.rows(
+        "SELECT count(*) AS n FROM entries WHERE contest_id = ?", (contest_id,)
+    )
+    assert entries[0]["n"] == 92
+    page = new_context(viewport={"width": 1366, "height": 900}).new_page()
+    sign_in(page, director_report_data.ORGANIZER_EMAIL, PASSWORD)
+    page.goto(f"/manage/contests/{contest_id}/report")
+
+    cover = page.locator("#report-cover")
+    expect(cover).to_contain_text(director_report_data.TITLE)
+    winners = cover.locator(".report-winners img")
+    expect(winners).to_have_count(4)  # champion, two runners-up, People's Choice
+    for index in range(4):
+        loaded = winners.nth(index).evaluate("img => img.complete && img.naturalWidth > 0")
+        assert loaded, index
+    expect(page.locator("#report-key-figures")).to_contain_text("92")
+
+    page.set_viewport_size({"width": PRINTED_WIDTH, "height": 1000})
+    page.emulate_media(media="print")
+    expect(page.get_by_role("navigation", name="Main")).to_be_hidden()
+    expect(page.locator("#downloads")).to_be_hidden()
+    # The site's name (no brand is set) heads the printed cover; on screen the header shows it.
+    expect(cover.locator(".report-brand")).to_have_text("Photo contests")
+    for index in range(4):  # the cover's photos print too
+        expect(winners.nth(index)).to_be_visible()
+
+    pdf = page.pdf(format="A4", print_background=True)
+    (tmp_path / "report.pdf").write_bytes(pdf)
+    outside = page.evaluate(LABELS_OUTSIDE)
+    assert outside == [], [(o["text"], round(o["top"]), round(o["bottom"])) for o in outside]
+    for title in CHARTS:  # at print width, the labels under the bars do not run together
+        labels = page.get_by_role("img", name=title).evaluate(AXIS_LABELS)
+        under = sorted(
+            (label for label in labels if label["top"] == labels[-1]["top"]),
+            key=lambda label: label["left"],
+        )
+        assert len(under) >= 3, title
+        for before, after in itertools.pairwise(under):
+            assert before["right"] < after["left"], (title, before, after)
+    assert 2 <= pdf_pages(pdf) <= 3, pdf_pages(pdf)
+
+
+def test_pages_of_a_pdf_are_counted_without_its_page_tree() -> None:
+    tree = b"<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>"
+    pages = b"<< /Type /Page /Parent 2 0 R >> << /Type/Page/Parent 2 0 R >>"
+    assert pdf_pages(tree + pages) == 2

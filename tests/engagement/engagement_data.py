@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from contest.accounts import users
 from contest.accounts.users import User
@@ -47,7 +48,7 @@ def at(text: str) -> datetime:
 
 CATEGORIES = ("Day", "Night")
 #: What the known contest and the empty one share.
-SETTINGS = {
+SETTINGS: dict[str, Any] = {
     "timezone": TZ,
     "hashtag": "DayAndNightAtTheLibrary",
     "categories": CATEGORIES,

@@ -9,22 +9,33 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from contest.engagement import report_tables, report_text
-from contest.engagement.charts import BarChart, bar_chart, daily_chart
+from contest.engagement.charts import HEIGHT, PRINTED_HEIGHT, BarChart, bar_chart, daily_chart
 from contest.engagement.figures import Engagement, engagement
+from contest.engagement.report_print import printed_report
 from contest.gallery import views
 from contest.web.context import now, organizer_contest, services
 from contest.web.rendering import render
 
 
-def charts(figures: Engagement) -> list[tuple[str, BarChart]]:
-    """The charts both pages draw, each with an id for its SVG title and table."""
+def charts(figures: Engagement, *, height: int = HEIGHT) -> list[tuple[str, BarChart]]:
+    """The charts both pages draw, ``height`` units high, each with an id for its SVG title
+    and table."""
     series = figures.series
     networks = [(n.network, n.clicks) for n in figures.public.networks]
     return [
-        ("entries-per-day", daily_chart("Entries per day", series.entries, unit="Entries")),
-        ("likes-per-day", daily_chart("Likes per day", series.likes, unit="Likes")),
-        ("views-per-day", daily_chart("Entry views per day", series.views, unit="Views")),
-        ("shares-per-day", daily_chart("Share clicks per day", series.shares, unit="Share clicks")),
+        (
+            "entries-per-day",
+            daily_chart("Entries per day", series.entries, unit="Entries", height=height),
+        ),
+        ("likes-per-day", daily_chart("Likes per day", series.likes, unit="Likes", height=height)),
+        (
+            "views-per-day",
+            daily_chart("Entry views per day", series.views, unit="Views", height=height),
+        ),
+        (
+            "shares-per-day",
+            daily_chart("Share clicks per day", series.shares, unit="Share clicks", height=height),
+        ),
         (
             "shares-by-network",
             bar_chart(
@@ -33,37 +44,41 @@ def charts(figures: Engagement) -> list[tuple[str, BarChart]]:
                 unit="Share clicks",
                 label_name="Network",
                 axis_labels=[name.split()[0] for name, _ in networks],
+                height=height,
             ),
         ),
     ]
 
 
-async def _page(request: Request, template: str, *, for_report: bool = False) -> Response:
+async def dashboard(request: Request) -> Response:
+    """Every engagement figure of a contest, with daily charts and their tables."""
     _, contest = await organizer_contest(request)
-    db = services(request).db
-    figures = await engagement(db, contest, now=now(request))
+    figures = await engagement(services(request).db, contest, now=now(request))
     context: dict[str, Any] = {
         "contest": contest,
         "e": figures,
         "charts": charts(figures),
         "view_definition": views.DEFINITION,
     }
-    if for_report:
-        context |= {
-            "summary": report_text.summary(figures),
-            "download_tables": report_tables.TABLES,
-        }
-    return await render(request, template, context)
-
-
-async def dashboard(request: Request) -> Response:
-    """Every engagement figure of a contest, with daily charts and their tables."""
-    return await _page(request, "manage/dashboard.html")
+    return await render(request, "manage/dashboard.html", context)
 
 
 async def report(request: Request) -> Response:
-    """The engagement report: a written summary, then charts and tables; prints as a PDF."""
-    return await _page(request, "manage/report.html", for_report=True)
+    """The engagement report: a cover with the winners, key figures, a written summary, then
+    charts and tables; prints on a few A4 pages."""
+    _, contest = await organizer_contest(request)
+    printed = await printed_report(services(request).db, contest, now=now(request))
+    context: dict[str, Any] = {
+        "contest": contest,
+        "e": printed.figures,
+        "charts": charts(printed.figures, height=PRINTED_HEIGHT),
+        "winners": printed.winners,
+        "day_blocks": printed.day_blocks,
+        "view_definition": views.DEFINITION,
+        "summary": report_text.summary(printed.figures),
+        "download_tables": report_tables.TABLES,
+    }
+    return await render(request, "manage/report.html", context)
 
 
 routes = [
