@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import cast
 
+from contest.accounts import brand
 from contest.core.clock import zone
 from contest.core.db import Database
 from contest.core.errors import ValidationError
@@ -186,13 +187,19 @@ async def set_site_settings(
     signup_domains: str | None,
     shared_networks: str | None,
     timezone: str | None = None,
+    brand_fields: Mapping[str, str] | None = None,
 ) -> tuple[list[str], list[str]]:
-    """Save the sign-up domains (empty opens sign-up to all), the shared networks and the
-    site's time zone ("" lets it follow the latest contest), all or none (None keeps a setting
-    as it is); ValidationError naming every field that is wrong. Returns the domains and the
-    networks as they are now stored."""
+    """Save the sign-up domains (empty opens sign-up to all), the shared networks, the
+    site's time zone ("" lets it follow the latest contest) and the brand's words and colours
+    (``brand.FIELDS``), all or none (None keeps a setting as it is); ValidationError naming
+    every field that is wrong. Returns the domains and the networks as they are now stored."""
     errors: dict[str, str] = {}
     stored: dict[str, str] = {}
+    if brand_fields is not None:
+        try:
+            stored.update(brand.parse_brand(brand_fields))
+        except ValidationError as error:
+            errors.update(error.errors)
     if timezone is not None:
         try:
             stored[TIMEZONE] = parse_timezone(timezone)

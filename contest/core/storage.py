@@ -13,8 +13,9 @@ from pathlib import Path
 
 #: The prefix of a file being written (renamed to its key once complete).
 TEMPORARY_PREFIX = ".incoming-"
-#: A stored file's key: two folder levels from the hash, then the whole hash and the extension.
-KEY_PATTERN = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{64}\.(?:jpg)$")
+#: A stored file's key: two folder levels from the hash, then the whole hash and the extension
+#: (``jpg`` for photos, ``png`` for the library's logo).
+KEY_PATTERN = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{64}\.(?:jpg|png)$")
 
 
 def key_for(data: bytes, extension: str = "jpg") -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
@@ -119,13 +120,16 @@ async def process_upload(
 
 
 async def _in_use(db: Database, key: str) -> bool:
-    """Whether an entry or a waiting upload uses the file (share cards are entries' too)."""
+    """Whether an entry, a waiting upload, a contest's cover or the logo uses the file (share
+    cards are entries' too)."""
     return bool(
         await db.fetch_value(
             "SELECT 1 FROM entries"
             " WHERE ? IN (thumb_key, display_key, master_key, source_key, share_card_key)"
-            " UNION ALL SELECT 1 FROM uploads WHERE keys LIKE ? LIMIT 1",
-            (key, f"%{key}%"),
+            " UNION ALL SELECT 1 FROM uploads WHERE keys LIKE ?"
+            " UNION ALL SELECT 1 FROM contest_covers WHERE ? IN (display_key, thumb_key)"
+            " UNION ALL SELECT 1 FROM settings WHERE key = 'brand_logo' AND value LIKE ? LIMIT 1",
+            (key, f"%{key}%", key, f"%{key}%"),
         )
     )
 
@@ -138,7 +142,7 @@ async def release_files(db: Database, storage: LocalStorage, keys: list[str]) ->
 
 
 async def _keys_in_use(db: Database) -> set[str]:
-    """Every file an entry or a waiting upload uses."""
+    """Every file an entry, a waiting upload, a contest's cover or the logo uses."""
     columns = " UNION ALL ".join(
         f"SELECT {column} FROM entries WHERE {column} IS NOT NULL"  # noqa: S608 - fixed names
         for column in KEY_COLUMNS
@@ -146,6 +150,10 @@ async def _keys_in_use(db: Database) -> set[str]:
     used = {row[0] for row in await db.fetch_all(columns)}
     for row in await db.fetch_all("SELECT keys FROM uploads"):
         used.update(row["keys"].split())
+    covers = "SELECT display_key FROM contest_covers UNION ALL SELECT thumb_key FROM contest_covers"
+    used.update(row[0] for row in await db.fetch_all(covers) if row[0])
+    logo = await db.fetch_value("SELECT value FROM settings WHERE key = 'brand_logo'")
+    used.update(re.findall(r"[0-9a-f/]{70}\.png", str(logo or "")))
     return used
 
 
@@ -261,8 +269,8 @@ async def share_card_of(
 ) -> str:
     """The storage key of the entry's link-preview card: the one kept, or one drawn now in a
     decoding worker, stored and recorded on the entry. Should drawing fail, the display image
-    stands in (nothing is recorded, so the next visit tries again); should the entry be gone
-    by the time the card is stored, the card is not kept."""
+    stands in (nothing is recorded, so the next visit tries again); should the entry be gone,
+    retitled or given another photo by the time the card is stored, the card is not kept."""
     key: str | None = entry["share_card_key"]
     if key and storage.exists(key):
         return key
@@ -276,8 +284,9 @@ async def share_card_of(
         return str(entry["display_key"])
     key = await anyio.to_thread.run_sync(storage.put, card)
     async with db.transaction() as tx:
-        recorded = await tx.execute_rowcount(
-            "UPDATE entries SET share_card_key = ? WHERE id = ?", (key, entry["id"])
+        recorded = await tx.execute_rowcount(  # not if its title or photo changed meanwhile
+            "UPDATE entries SET share_card_key = ? WHERE id = ? AND title = ? AND display_key = ?",
+            (key, entry["id"], entry["title"], entry["display_key"]),
         )
     if not recorded:
         await release_files(db, storage, [key])

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
+from contest.accounts.brand import Brand
 from contest.accounts.users import AFFILIATION_LABELS
 from contest.core.clock import format_calendar_date, format_local
 from contest.core.forms import FormValues
@@ -90,6 +91,9 @@ def build_templates(directory: Path = TEMPLATES_DIR) -> Jinja2Templates:
     env.filters["duration"] = report_text.duration
     env.globals["AFFILIATION_LABELS"] = AFFILIATION_LABELS
     env.globals["NO_DATA"] = report_text.NO_DATA
+    # Pages that render without ``render`` (the gallery's cached pages) pass their own brand;
+    # this default keeps any other one whole.
+    env.globals["brand"] = Brand()
     return Jinja2Templates(env=env)
 
 
@@ -101,7 +105,8 @@ async def render(
     status_code: int = 200,
     headers: dict[str, str] | None = None,
 ) -> Response:
-    """Render a page with what every page needs: the user, a CSRF token and the time."""
+    """Render a page with what every page needs: the user, a CSRF token, the time and the
+    library's brand."""
     page: dict[str, Any] = {
         "user": await current_user(request),
         "csrf_token": form_token(request),
@@ -110,6 +115,7 @@ async def render(
         "form": FormValues(),
         "site_url": services(request).config.base_url.rstrip("/"),
         "done_notice": pending_notice(request),
+        "brand": await services(request).brand(),
     }
     page.update(context or {})
     response = services(request).templates.TemplateResponse(

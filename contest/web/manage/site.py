@@ -1,4 +1,4 @@
-"""Organizer pages for the whole site: people, the outbox and site settings."""
+"""Organizer pages for the whole site: people, the outbox, site settings and the brand."""
 
 from __future__ import annotations
 
@@ -8,28 +8,31 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from contest.accounts import site_settings, users
+from contest.accounts import brand, directory, site_settings, users
 from contest.core import outbox
 from contest.core.clock import timezone_names
 from contest.core.errors import NotFound, ValidationError
 from contest.core.forms import FormValues
+from contest.media import logo
 from contest.web.context import (
     client_address,
     now,
     read_form,
+    read_upload_form,
     redirect,
     require_user,
     services,
+    with_notice,
 )
 from contest.web.rendering import render
 
 
 async def people(request: Request) -> Response:
-    """Every account, with role changes and disabling."""
+    """Every account, with role changes and disabling; voting-only accounts apart."""
     user = await require_user(request, "organizer")
-    rows = await users.list_users(services(request).db)
+    groups = await directory.people_by_group(services(request).db)
     return await render(
-        request, "manage/people.html", {"people": rows, "roles": users.ROLES, "me": user}
+        request, "manage/people.html", {"groups": groups, "roles": users.ROLES, "me": user}
     )
 
 
@@ -79,14 +82,26 @@ async def send_again(request: Request) -> Response:
     return redirect(request, "outbox")
 
 
-def _settings_form(domains: list[str], networks: list[str], timezone: str) -> FormValues:
+def _settings_form(
+    domains: list[str], networks: list[str], timezone: str, shown: brand.Brand
+) -> FormValues:
     return FormValues.of(
         {
             "signup_domains": "\n".join(domains),
             "shared_networks": "\n".join(networks),
             "timezone": timezone,
+            **brand.brand_form(shown),
         }
     )
+
+
+async def _stored_form(request: Request) -> FormValues:
+    """The settings form as stored."""
+    db = services(request).db
+    networks = [str(network) for network in await site_settings.shared_networks(db)]
+    domains = await site_settings.signup_domains(db)
+    timezone = await site_settings.chosen_timezone(db)
+    return _settings_form(domains, networks, timezone, await brand.get_brand(db))
 
 
 def _typed(form: FormValues, name: str) -> str | None:
@@ -95,16 +110,13 @@ def _typed(form: FormValues, name: str) -> str | None:
 
 
 async def site_settings_page(request: Request) -> Response:
-    """Who may sign up, which networks many people share (no per-address like limit), and the
-    time zone of pages about no one contest."""
+    """Who may sign up, which networks many people share (no per-address like limit), the
+    time zone of pages about no one contest, and the library's brand."""
     await require_user(request, "organizer")
     svc = services(request)
     context = {"your_address": client_address(request), "saved": False, "errors": {}}
     if request.method == "GET":
-        networks = [str(network) for network in await site_settings.shared_networks(svc.db)]
-        domains = await site_settings.signup_domains(svc.db)
-        timezone = await site_settings.chosen_timezone(svc.db)
-        context["form"] = _settings_form(domains, networks, timezone)
+        context["form"] = await _stored_form(request)
         return await _settings_page(request, context)
     form = context["form"] = await read_form(request)
     try:
@@ -113,14 +125,42 @@ async def site_settings_page(request: Request) -> Response:
             signup_domains=_typed(form, "signup_domains"),
             shared_networks=_typed(form, "shared_networks"),
             timezone=_typed(form, "timezone"),
+            brand_fields={key: form.get(key) for key in brand.FIELDS}
+            if form.submitted(brand.NAME)
+            else None,
         )
     except ValidationError as error:
         context["errors"] = error.errors
         return await _settings_page(request, context, status_code=400)
+    svc.brand_changed()
     timezone = await site_settings.chosen_timezone(svc.db)
     # as stored: ranges written out
-    context.update(form=_settings_form(*stored, timezone), saved=True)
+    shown = await brand.get_brand(svc.db)
+    context.update(form=_settings_form(*stored, timezone, shown), saved=True)
     return await _settings_page(request, context)
+
+
+async def site_logo(request: Request) -> Response:
+    """Upload the library's logo (a PNG, JPEG or WebP image, cleaned) or remove it."""
+    await require_user(request, "organizer")
+    svc = services(request)
+    form, data = await read_upload_form(request, "logo")
+    if form.get("action") == "remove":
+        await logo.remove_logo(svc.db, svc.storage)
+        svc.brand_changed()
+        return with_notice(request, redirect(request, "site_settings"), "logo_removed")
+    try:
+        await logo.save_logo(svc.db, svc.storage, data, limiter=svc.image_limiter)
+    except ValidationError as error:
+        context = {
+            "your_address": client_address(request),
+            "saved": False,
+            "errors": error.errors,
+            "form": await _stored_form(request),
+        }
+        return await _settings_page(request, context, status_code=400)
+    svc.brand_changed()
+    return with_notice(request, redirect(request, "site_settings"), "logo_saved")
 
 
 async def _settings_page(
@@ -129,6 +169,8 @@ async def _settings_page(
     """The settings page; its list of time zones starts with following the latest contest."""
     svc = services(request)
     automatic = await site_settings.automatic_timezone(svc.db, svc.config.default_timezone)
+    context["brand_now"] = await brand.get_brand(svc.db)
+    context["logo_limit_mb"] = logo.MAX_LOGO_BYTES // 1024 // 1024
     context["timezones"] = [
         ("", f"As the latest contest (now {automatic.replace('_', ' ')})"),
         *((name, name.replace("_", " ")) for name in timezone_names()),
@@ -147,4 +189,5 @@ routes = [
         name="send_again",
     ),
     Route("/manage/settings", site_settings_page, methods=["GET", "POST"], name="site_settings"),
+    Route("/manage/settings/logo", site_logo, methods=["POST"], name="site_logo"),
 ]

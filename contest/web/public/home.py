@@ -8,9 +8,11 @@ from starlette.routing import Route
 
 from contest.contests import store as contest_store
 from contest.contests.model import TIE_BREAKS
+from contest.gallery import covers
 from contest.judging import winners
 from contest.voting.tallies import PEOPLES_CHOICE_RULE
 from contest.web.context import current_user, now, services
+from contest.web.public.voters import knows_voter
 from contest.web.rendering import STATIC_DIR, render
 
 
@@ -31,7 +33,8 @@ async def home(request: Request) -> Response:
     done = [contest for contest in current if contest.id in finished]
     current = [contest for contest in current if contest.id not in finished]
     past = sorted(done, key=lambda c: c.schedule.results_at, reverse=True) + past
-    context = {"current": current, "past": past, "winners": finished}
+    covers_by_contest = await covers.covers_of(services(request).db, (c.id for c in everything))
+    context = {"current": current, "past": past, "winners": finished, "covers": covers_by_contest}
     return await render(request, "public/home.html", context)
 
 
@@ -46,6 +49,8 @@ async def contest_page(request: Request) -> Response:
         "contest": contest,
         "tie_rule": TIE_BREAKS[contest.settings.tie_break],
         "peoples_choice_rule": PEOPLES_CHOICE_RULE,
+        "voter_known": await knows_voter(request, contest),
+        "cover": await covers.cover_of(services(request).db, contest.id),
     }
     return await render(request, "public/contest.html", context)
 

@@ -35,6 +35,11 @@ def etag_of(key: str) -> str:
     return '"' + key.rsplit("/", 1)[-1].split(".")[0][:32] + '"'
 
 
+def media_type_of(key: str) -> str:
+    """The type of a key's file: JPEG photos, or the PNG logo."""
+    return "image/png" if key.endswith(".png") else "image/jpeg"
+
+
 def etag_matches(header: str, etag: str) -> bool:
     """Whether an If-None-Match header names this ETag (weak or strong) or is ``*``."""
     if header == etag:
@@ -65,7 +70,7 @@ async def media(request: Request) -> Response:
         except FileNotFoundError as error:
             raise NotFound() from error
         svc.media_cache.put(key, data)
-    return Response(data, media_type="image/jpeg", headers=headers)
+    return Response(data, media_type=media_type_of(key), headers=headers)
 
 
 class _Prepared:
@@ -84,7 +89,7 @@ class _Prepared:
         ]
         self.not_modified = common
         self.full = [
-            (b"content-type", b"image/jpeg"),
+            (b"content-type", media_type_of(key).encode()),
             (b"content-length", str(size).encode()),
             *common,
         ]
