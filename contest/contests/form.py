@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 from contest.accounts.users import AFFILIATIONS
 from contest.contests.calendar_shift import next_title, shift_by_a_year
 from contest.contests.model import (
+    MAX_NETWORK_NAME,
+    PEOPLES_CHOICE_BASES,
     SCORE_METHODS,
     TIE_BREAKS,
     VOTING_MODES,
@@ -182,6 +184,7 @@ def parse_contest_form(form: FormValues) -> ContestSettings:
     tie_break = form.get("tie_break")
     if tie_break not in TIE_BREAKS:
         errors["tie_break"] = "Choose how equal scores are decided."
+    basis, network = _peoples_choice_basis(form, errors)
     categories = _categories(form, errors)
     criteria = _criteria(form, errors)
     schedule = _schedule(form, tz_name, errors)
@@ -215,7 +218,27 @@ def parse_contest_form(form: FormValues) -> ContestSettings:
         tie_break=tie_break,
         voting_mode=voting_mode,
         hide_counts=form.has("hide_counts"),
+        peoples_choice_basis=basis,
+        external_network=network,
     )
+
+
+def _peoples_choice_basis(form: FormValues, errors: dict[str, str]) -> tuple[str, str]:
+    """What People's Choice counts, and the social network's name (needed to count it)."""
+    basis = form.get("peoples_choice_basis") or "site"
+    if basis not in PEOPLES_CHOICE_BASES:
+        errors["peoples_choice_basis"] = "Choose which likes People's Choice counts."
+    network = " ".join(form.get("external_network").split())
+    if len(network) > MAX_NETWORK_NAME:
+        errors["external_network"] = (
+            f"The network's name is {len(network)} characters long;"
+            f" keep it to {MAX_NETWORK_NAME}, such as Facebook."
+        )
+    elif basis == "external" and not network:
+        errors["external_network"] = (
+            "Name the social network whose likes People's Choice counts, such as Facebook."
+        )
+    return basis, network
 
 
 def settings_to_form(settings: ContestSettings) -> FormValues:
@@ -238,6 +261,8 @@ def settings_to_form(settings: ContestSettings) -> FormValues:
         "score_method": settings.score_method,
         "tie_break": settings.tie_break,
         "voting_mode": settings.voting_mode,
+        "peoples_choice_basis": settings.peoples_choice_basis,
+        "external_network": settings.external_network,
     }
     for name in SCHEDULE_LABELS:
         values[name] = local_input_value(getattr(settings.schedule, name), settings.timezone)

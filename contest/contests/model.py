@@ -26,6 +26,13 @@ TIE_BREAKS = {
     " earlier submission",
     "earliest": "the earlier submission",
 }
+#: What People's Choice counts: likes given on this site, or like counts an organizer read
+#: from a social network (``voting.external_likes``), the latest reading per entry.
+PEOPLES_CHOICE_BASES = {
+    "site": "likes on this site",
+    "external": "likes on {network} (the latest reading per entry)",
+}
+MAX_NETWORK_NAME = 40
 DEFAULT_LICENCE = (
     "The organizers may show this photo, credited to you, in the contest and its promotion."
 )
@@ -63,6 +70,8 @@ SETTING_LABELS = {
     "tie_break": "Equal scores are decided by",
     "voting_mode": "Who may like photos",
     "hide_counts": "Hide like counts until the results are announced",
+    "peoples_choice_basis": "People's Choice counts",
+    "external_network": "The social network's name",
 }
 
 #: The rules that decide a contest's results. Once the results are published they stay as
@@ -82,6 +91,8 @@ RESULT_RULES = (
     "one_judged_prize_per_person",
     "voting_mode",
     "hide_counts",
+    "peoples_choice_basis",
+    "external_network",
 )
 RESULT_RULE_LOCKED = (
     "{label}: the results are published and were decided under this rule, so it can no"
@@ -131,6 +142,9 @@ class ContestSettings:
     tie_break: str = "raw_mean"
     voting_mode: str = "accounts"
     hide_counts: bool = False
+    #: "site" or "external" (``PEOPLES_CHOICE_BASES``); the network is named by the organizer.
+    peoples_choice_basis: str = "site"
+    external_network: str = ""
 
     @property
     def total_weight(self) -> float:

@@ -81,6 +81,8 @@ def _columns(settings: ContestSettings) -> dict[str, Any]:
         "tie_break": settings.tie_break,
         "voting_mode": settings.voting_mode,
         "hide_counts": int(settings.hide_counts),
+        "peoples_choice_basis": settings.peoples_choice_basis,
+        "external_network": settings.external_network,
     }
 
 
@@ -305,6 +307,8 @@ async def _assemble(db: Database | Transaction, row: Row) -> Contest:
         tie_break=row["tie_break"],
         voting_mode=row["voting_mode"],
         hide_counts=bool(row["hide_counts"]),
+        peoples_choice_basis=row["peoples_choice_basis"],
+        external_network=row["external_network"],
     )
     return Contest(
         id=row["id"], slug=row["slug"], settings=settings, created_at=from_db(row["created_at"])

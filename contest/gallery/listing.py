@@ -10,7 +10,7 @@ from contest.contests.model import Contest
 from contest.core.db import Database, Row
 from contest.core.errors import NotFound
 from contest.entries.text import normalize_tag
-from contest.voting.tallies import ENTRY_LIKES, ENTRY_PICKS
+from contest.voting.tallies import ENTRY_LIKES, ENTRY_NETWORK, ENTRY_OUTSIDE_LIKES, ENTRY_PICKS
 
 PAGE_SIZE = 24
 SORTS = ("shuffled", "newest", "likes")
@@ -23,7 +23,8 @@ _PUBLIC_COLUMNS = (
     " entries.display_key, entries.display_width, entries.display_height,"
     " users.display_name AS author_name, users.department AS author_department,"
     " categories.name AS category_name,"
-    f" {ENTRY_LIKES} AS like_count, {ENTRY_PICKS} AS pick_count"
+    f" {ENTRY_LIKES} AS like_count, {ENTRY_PICKS} AS pick_count,"
+    f" {ENTRY_OUTSIDE_LIKES} AS outside_likes, {ENTRY_NETWORK} AS outside_network"
 )
 _PUBLIC_FROM = (
     " FROM entries JOIN users ON users.id = entries.participant_id"

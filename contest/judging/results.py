@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from contest.accounts.users import User
-from contest.contests.model import Contest
+from contest.contests.model import Contest, ContestSettings
 from contest.core.clock import to_db
 from contest.core.db import Database, Row
 from contest.core.errors import Conflict, ValidationError
@@ -29,6 +29,7 @@ class Standing:
     result: EntryResult
     scores: dict[int, dict[int, float]]  # judge id -> criterion id -> value
     likes: int | None = None
+    outside_likes: int | None = None  # the latest reading from a social network, if any
 
 
 @dataclass(frozen=True)
@@ -157,11 +158,14 @@ def award_slots(contest: Contest, categories: list[Row]) -> list[tuple[str, str]
 
 
 def _peoples_choice(
-    decided: dict[str, Row], most_liked: int | None, by_entry: dict[int, Standing]
+    decided: dict[str, Row],
+    most_liked: int | None,
+    by_entry: dict[int, Standing],
+    settings: ContestSettings,
 ) -> Award:
     """People's Choice goes to the most liked photo; it is not the judges' to override."""
     award = Award(PEOPLES_CHOICE, "People's Choice", most_liked, most_liked)
-    award.note = f"Decided by public likes: {tallies.PEOPLES_CHOICE_RULE}."
+    award.note = tallies.peoples_choice_note(settings)
     if most_liked is None:
         award.note = "No likes yet."
     if PEOPLES_CHOICE in decided:
@@ -169,7 +173,7 @@ def _peoples_choice(
         award.citation = decided[PEOPLES_CHOICE]["citation"]
     standing = by_entry.get(award.entry_id) if award.entry_id is not None else None
     if standing is not None:
-        award.likes = standing.likes
+        award.likes = standing.outside_likes if tallies.counts_outside(settings) else standing.likes
     return award
 
 
@@ -277,7 +281,7 @@ def propose(
     if settings.one_judged_prize_per_person:
         _second_prize_warnings(awards, by_entry)
     if settings.award_peoples_choice:
-        awards.append(_peoples_choice(decided, most_liked, by_entry))
+        awards.append(_peoples_choice(decided, most_liked, by_entry, settings))
     return awards
 
 
@@ -306,12 +310,14 @@ async def compute(db: Database, contest: Contest) -> Results:
     )
     rows = {row["id"]: row for row in entries}
     tally = await tallies.tallies(db, contest.id)
+    outside = await tallies.outside_tallies(db, contest.id)
     standings = [
         Standing(
             entry=rows[result.entry_id],
             result=result,
             scores={judge: table[(judge, result.entry_id)] for judge in result.raw_totals},
             likes=tally.get(result.entry_id, 0),
+            outside_likes=outside.get(result.entry_id),
         )
         for result in results
     ]
@@ -323,7 +329,7 @@ async def compute(db: Database, contest: Contest) -> Results:
         for row in await db.fetch_all("SELECT * FROM awards WHERE contest_id = ?", (contest.id,))
     }
     awards = propose(
-        contest, standings, categories, decided, await tallies.peoples_choice(db, contest.id)
+        contest, standings, categories, decided, await tallies.peoples_choice_for(db, contest)
     )
     # The panel now, and anyone who scored before leaving it: their scores still count.
     judges = await db.fetch_all(

@@ -10,6 +10,7 @@ from typing import Any
 from contest.contests.model import Contest
 from contest.core.db import Database
 from contest.judging.results import PEOPLES_CHOICE, award_slots, compute, published_at
+from contest.voting import tallies
 
 
 async def winners_are_public(db: Database, contest: Contest, *, now: datetime) -> bool:
@@ -23,7 +24,8 @@ async def public_winners(
     """The winners for the public page, or None until results are published and announced.
 
     People's Choice comes with its count of likes (``likes``; None for the other awards, and
-    for it too when the contest hides like counts).
+    for it too when the contest hides like counts), what it was for (``wording``: "Most
+    Facebook likes") and the network counted (``network``; empty for likes on this site).
     """
     if not await winners_are_public(db, contest, now=now):
         return None
@@ -49,6 +51,12 @@ async def public_winners(
                 "display_height": entry["display_height"],
                 "alt_text": entry["alt_text"],
                 "likes": award.likes if counts_shown and award.key == PEOPLES_CHOICE else None,
+                "wording": tallies.peoples_choice_wording(contest.settings)
+                if award.key == PEOPLES_CHOICE
+                else "",
+                "network": contest.settings.external_network
+                if tallies.counts_outside(contest.settings)
+                else "",
             }
         )
     return winners

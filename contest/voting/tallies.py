@@ -5,9 +5,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from contest.contests.model import Contest, ContestSettings
 from contest.core.db import Database
 
 PEOPLES_CHOICE_RULE = "the most likes; a tie goes to the photo that reached its total first"
+OUTSIDE_RULE = (
+    "the most likes on {network} at each photo's latest reading; a tie goes to the photo"
+    " whose readings showed that total first"
+)
+
+#: Each approved entry's latest outside reading (the latest read, then the last typed), as a
+#: query on ``entries`` joined to ``external_like_readings AS readings``.
+LATEST_READING = (
+    "readings.id = (SELECT latest.id FROM external_like_readings AS latest"
+    " WHERE latest.entry_id = entries.id ORDER BY latest.read_at DESC, latest.id DESC LIMIT 1)"
+)
 
 #: An entry's People's Choice likes and its Library picks, as subqueries of a query on
 #: ``entries``: one definition of what counts, for the gallery, the dashboard and the report.
@@ -15,6 +27,13 @@ ENTRY_LIKES = "(SELECT count(*) FROM counted_likes WHERE counted_likes.entry_id 
 ENTRY_PICKS = (
     "(SELECT count(*) FROM likes WHERE likes.entry_id = entries.id AND likes.kind = 'pick')"
 )
+#: An entry's latest outside reading (None if never read) and its contest's network, likewise.
+ENTRY_OUTSIDE_LIKES = (
+    "(SELECT readings.likes FROM external_like_readings AS readings"
+    " WHERE readings.entry_id = entries.id ORDER BY readings.read_at DESC, readings.id DESC"
+    " LIMIT 1)"
+)
+ENTRY_NETWORK = "(SELECT external_network FROM contests WHERE contests.id = entries.contest_id)"
 
 
 async def liked_by(
@@ -91,3 +110,63 @@ async def peoples_choice(db: Database, contest_id: int) -> int | None:
         (contest_id,),
     )
     return rows[0]["entry_id"] if rows else None
+
+
+def counts_outside(settings: ContestSettings) -> bool:
+    """Whether People's Choice counts the likes read from a social network."""
+    return settings.peoples_choice_basis == "external"
+
+
+def peoples_choice_rule(settings: ContestSettings) -> str:
+    """How People's Choice is decided under the contest's basis, in words."""
+    if counts_outside(settings):
+        return OUTSIDE_RULE.format(network=settings.external_network)
+    return PEOPLES_CHOICE_RULE
+
+
+def peoples_choice_note(settings: ContestSettings) -> str:
+    """How People's Choice was decided, for organizers: the likes it counts and the rule."""
+    counted = f"{settings.external_network} likes" if counts_outside(settings) else "public likes"
+    return f"Decided by {counted}: {peoples_choice_rule(settings)}."
+
+
+def peoples_choice_wording(settings: ContestSettings) -> str:
+    """What the award was for, naming the count it used: "Most likes", "Most Facebook likes"."""
+    if counts_outside(settings):
+        return f"Most {settings.external_network} likes"
+    return "Most likes"
+
+
+async def outside_tallies(db: Database, contest_id: int) -> dict[int, int]:
+    """The latest outside reading per approved entry of the contest (entries never read left
+    out)."""
+    rows = await db.fetch_all(
+        "SELECT entries.id, readings.likes FROM entries"  # noqa: S608 - fixed SQL
+        " JOIN external_like_readings AS readings ON readings.entry_id = entries.id"
+        f" WHERE entries.contest_id = ? AND entries.status = 'approved' AND {LATEST_READING}",
+        (contest_id,),
+    )
+    return {row["id"]: row["likes"] for row in rows}
+
+
+async def peoples_choice_outside(db: Database, contest_id: int) -> int | None:
+    """The entry with the most outside likes at its latest reading (none with 0); a tie goes
+    to the one whose readings showed that total first, then to the earlier entry."""
+    rows = await db.fetch_all(
+        "SELECT entries.id, readings.likes,"  # noqa: S608 - fixed SQL
+        " (SELECT min(earlier.read_at) FROM external_like_readings AS earlier"
+        "   WHERE earlier.entry_id = entries.id AND earlier.likes >= readings.likes) AS reached"
+        " FROM entries JOIN external_like_readings AS readings ON readings.entry_id = entries.id"
+        f" WHERE entries.contest_id = ? AND entries.status = 'approved' AND {LATEST_READING}"
+        " AND readings.likes > 0 ORDER BY readings.likes DESC, reached, entries.id LIMIT 1",
+        (contest_id,),
+    )
+    return rows[0]["id"] if rows else None
+
+
+async def peoples_choice_for(db: Database, contest: Contest) -> int | None:
+    """People's Choice under the contest's basis: likes on this site or the latest outside
+    readings."""
+    if counts_outside(contest.settings):
+        return await peoples_choice_outside(db, contest.id)
+    return await peoples_choice(db, contest.id)

@@ -1,0 +1,429 @@
+"""Likes from elsewhere: like counts an organizer read from a social network, per entry.
+
+Each reading is a snapshot (the count, the moment it was read in the contest's time zone, who
+typed it), never overwritten: a new reading is a new row, and the latest read counts. Typed one
+at a time or imported from a CSV file, all or nothing, every bad line named with its number.
+Every change goes to the contest's audit log.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from contest.contests.model import Contest
+from contest.core.clock import from_db, local_input_value, parse_local_input, to_db
+from contest.core.db import Database, Row, Transaction
+from contest.core.errors import Conflict, ValidationError
+from contest.core.forms import clean_text, whole_number
+from contest.voting import tallies
+
+MAX_LIKES = 100_000_000
+MAX_FILE_BYTES = 256 * 1024
+MAX_FILE_ROWS = 5_000
+MAX_SHOWN_PROBLEMS = 50
+MAX_SHOWN_TEXT = 120
+FILE_FIELD = "csv_file"
+#: A reading may be dated a little ahead of the server's clock (a phone's clock runs fast).
+CLOCK_SLACK = timedelta(minutes=5)
+ENTRY_HEADINGS = frozenset({"entry", "entrynumber", "entryno", "number", "no", "id", "entryid"})
+COUNT_HEADINGS = frozenset({"count", "likes", "likecount", "likescount"})
+READ_HEADINGS = frozenset({"readat", "read", "time", "date", "when", "readon"})
+PUBLISHED = (
+    "The results are published and People's Choice was decided on the readings as they were,"
+    " so no reading can be added."
+)
+_EXCEL_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+_SAVE_AS_UTF8 = "Save the file as “CSV UTF-8” and upload it again."
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One stored reading of an entry's likes elsewhere."""
+
+    id: int
+    entry_id: int
+    entry_title: str
+    likes: int
+    read_at: datetime
+    recorded_by: str
+    recorded_at: datetime
+    source: str
+
+
+@dataclass(frozen=True)
+class EntryLikes:
+    """An approved entry with its likes on this site and its latest outside reading."""
+
+    entry_id: int
+    title: str
+    author: str
+    site_likes: int
+    latest: Reading | None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A line of an import that cannot be taken, and why."""
+
+    line: int
+    text: str
+    reason: str
+
+
+class ImportRefused(ValidationError):
+    """An import with bad lines: nothing was stored; ``problems`` says what to fix."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        count = len(problems)
+        super().__init__(
+            {
+                FILE_FIELD: f"Nothing was imported: {count} line{'s' if count != 1 else ''}"
+                " of the file need another look (listed below)."
+            }
+        )
+        self.problems = list(problems)[:MAX_SHOWN_PROBLEMS]
+        self.more = max(0, count - MAX_SHOWN_PROBLEMS)
+
+
+@dataclass(frozen=True)
+class _Checked:
+    entry_id: int
+    likes: int
+    read_at: datetime
+
+
+def _likes_problem(text: str) -> tuple[int | None, str]:
+    """The count typed, or why it cannot be one."""
+    text = text.strip().replace(",", "").replace("_", "")
+    if not text:
+        return None, "type the number of likes"
+    if text.startswith("-") and whole_number(text[1:]) is not None:
+        return None, "a count of likes cannot be negative"
+    count = whole_number(text)
+    if count is None:
+        return None, "the count of likes must be a whole number, such as 120"
+    if count > MAX_LIKES:
+        return None, f"{count:,} likes is more than any photo gets (at most {MAX_LIKES:,})"
+    return count, ""
+
+
+def _read_at_problem(text: str, tz_name: str, now: datetime) -> tuple[datetime | None, str]:
+    """The moment typed (in the contest's time zone), or why it cannot be one."""
+    if not text.strip():
+        return None, "give the date and time the count was read"
+    try:
+        moment = parse_local_input(text, tz_name)
+    except ValueError:
+        return None, "use a date and time such as 2026-05-15 18:00"
+    if moment > now + CLOCK_SLACK:
+        return None, "that moment is still to come: give the time the count was read"
+    return moment, ""
+
+
+async def _entries(db: Database | Transaction, contest_id: int) -> dict[int, str]:
+    """The contest's approved entries by number, with their titles."""
+    rows = await db.fetch_all(
+        "SELECT id, title FROM entries WHERE contest_id = ? AND status = 'approved'",
+        (contest_id,),
+    )
+    return {row["id"]: row["title"] for row in rows}
+
+
+def _entry_problem(text: str, entries: dict[int, str]) -> tuple[int | None, str]:
+    """The entry number typed, or why it names no entry of this contest's gallery."""
+    number = whole_number(text.strip().lstrip("#"))
+    if number is None:
+        return None, "give the entry's number, such as 16 or #16"
+    if number not in entries:
+        return None, f"#{number} is not an entry in this contest's gallery"
+    return number, ""
+
+
+async def _ensure_open(db: Database | Transaction, contest: Contest) -> None:
+    """Refuse a reading once published results were decided on the readings."""
+    published = await db.fetch_value(
+        "SELECT results_published_at FROM contests WHERE id = ?", (contest.id,)
+    )
+    if published is not None and tallies.counts_outside(contest.settings):
+        raise Conflict(PUBLISHED)
+
+
+def _network(contest: Contest) -> str:
+    return contest.settings.external_network or "the other network"
+
+
+async def _store(
+    tx: Transaction, readings: list[_Checked], *, actor_id: int | None, source: str, now: datetime
+) -> None:
+    for reading in readings:
+        await tx.execute(
+            "INSERT INTO external_like_readings"
+            " (entry_id, likes, read_at, recorded_by, recorded_at, source)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (reading.entry_id, reading.likes, to_db(reading.read_at), actor_id, to_db(now), source),
+        )
+
+
+async def _audit(
+    tx: Transaction, contest: Contest, details: str, *, actor_id: int | None, now: datetime
+) -> None:
+    await tx.execute(
+        "INSERT INTO audit_log (contest_id, actor_id, action, details, at)"
+        " VALUES (?, ?, 'external_likes', ?, ?)",
+        (contest.id, actor_id, details, to_db(now)),
+    )
+
+
+def _when(moment: datetime, tz_name: str) -> str:
+    """A moment as the audit log writes it: local time and the zone."""
+    return f"{local_input_value(moment, tz_name).replace('T', ' ')} {tz_name}"
+
+
+async def record_reading(
+    db: Database,
+    *,
+    contest: Contest,
+    entry: str,
+    likes: str,
+    read_at: str,
+    actor_id: int | None,
+    now: datetime,
+) -> int:
+    """Store one reading typed on the form (as a new snapshot) and audit it; ValidationError
+    naming each bad field (``entry``, ``likes``, ``read_at``). Returns the entry's number."""
+    await _ensure_open(db, contest)
+    errors: dict[str, str] = {}
+    entry_id, problem = _entry_problem(entry, await _entries(db, contest.id))
+    if problem:
+        errors["entry"] = problem[0].upper() + problem[1:] + "."
+    count, problem = _likes_problem(likes)
+    if problem:
+        errors["likes"] = problem[0].upper() + problem[1:] + "."
+    moment, problem = _read_at_problem(read_at, contest.settings.timezone, now)
+    if problem:
+        errors["read_at"] = problem[0].upper() + problem[1:] + "."
+    if errors or entry_id is None or count is None or moment is None:
+        raise ValidationError(errors)
+    async with db.transaction() as tx:
+        await _store(
+            tx, [_Checked(entry_id, count, moment)], actor_id=actor_id, source="form", now=now
+        )
+        details = (
+            f"{_network(contest)} likes of entry #{entry_id}: {count:,},"
+            f" read {_when(moment, contest.settings.timezone)} (typed on the form)."
+        )
+        await _audit(tx, contest, details, actor_id=actor_id, now=now)
+    return entry_id
+
+
+def _decode(data: bytes) -> str:
+    """The text of an uploaded file, or a ValidationError saying why it cannot be read."""
+    if not data.strip():
+        raise ValidationError({FILE_FIELD: "Choose a CSV file of entry numbers and counts."})
+    if len(data) > MAX_FILE_BYTES:
+        raise ValidationError(
+            {
+                FILE_FIELD: f"The file is {len(data) / 1024:,.0f} KB; keep it under"
+                f" {MAX_FILE_BYTES // 1024} KB."
+            }
+        )
+    if data.startswith(_EXCEL_SIGNATURES):
+        raise ValidationError(
+            {FILE_FIELD: "This is a spreadsheet workbook, not CSV. " + _SAVE_AS_UTF8}
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ValidationError(
+            {FILE_FIELD: f"Line {line} is not UTF-8 text. " + _SAVE_AS_UTF8}
+        ) from error
+    if "\x00" in text:
+        raise ValidationError({FILE_FIELD: "This file is not plain text. " + _SAVE_AS_UTF8})
+    return clean_text(text)
+
+
+def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    """The file's non-blank rows with the line each starts on (comma, semicolon or tab)."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {d: first.count(d) for d in ",;\t"}
+    delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    line = 1
+    try:
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                yield line, [cell.strip() for cell in row]
+            line = reader.line_num + 1
+    except csv.Error as error:
+        raise ValidationError(
+            {FILE_FIELD: f"Line {line} could not be read as CSV ({error}). " + _SAVE_AS_UTF8}
+        ) from error
+
+
+def _columns(header: list[str]) -> tuple[int, int, int | None] | None:
+    """The entry's, the count's and the read-at column when the first row is a header."""
+    headings = ["".join(ch for ch in cell.lower() if ch.isalnum()) for cell in header]
+
+    def find(names: frozenset[str]) -> int | None:
+        return next((i for i, heading in enumerate(headings) if heading in names), None)
+
+    entry_at, count_at = find(ENTRY_HEADINGS), find(COUNT_HEADINGS)
+    if entry_at is None or count_at is None:
+        return None
+    return entry_at, count_at, find(READ_HEADINGS)
+
+
+def _check_rows(
+    rows: list[tuple[int, list[str]]],
+    columns: tuple[int, int, int | None],
+    *,
+    entries: dict[int, str],
+    default_read_at: str,
+    contest: Contest,
+    now: datetime,
+) -> tuple[list[_Checked], list[Problem]]:
+    """Every row checked: the readings, and each bad line with its reason."""
+    entry_at, count_at, read_at = columns
+    checked: list[_Checked] = []
+    problems: list[Problem] = []
+    seen: dict[tuple[int, datetime], int] = {}
+    for line, row in rows:
+
+        def cell(index: int | None, row: list[str] = row) -> str:
+            return row[index] if index is not None and index < len(row) else ""
+
+        text = ",".join(row)[:MAX_SHOWN_TEXT]
+        entry_id, problem = _entry_problem(cell(entry_at), entries)
+        count, count_problem = _likes_problem(cell(count_at))
+        moment, time_problem = _read_at_problem(
+            cell(read_at) or default_read_at, contest.settings.timezone, now
+        )
+        reasons = [reason for reason in (problem, count_problem, time_problem) if reason]
+        if entry_id is not None and moment is not None and (entry_id, moment) in seen:
+            reasons.append(f"#{entry_id} at this time is already on line {seen[entry_id, moment]}")
+        if reasons or entry_id is None or count is None or moment is None:
+            problems.append(Problem(line, text, "; ".join(reasons) + "."))
+            continue
+        seen[entry_id, moment] = line
+        checked.append(_Checked(entry_id, count, moment))
+    return checked, problems
+
+
+async def import_readings(
+    db: Database,
+    data: bytes,
+    *,
+    contest: Contest,
+    default_read_at: str,
+    actor_id: int | None,
+    now: datetime,
+) -> int:
+    """Store every reading of a CSV file (entry number, count, optionally read-at; rows
+    without their own time take ``default_read_at``), all or nothing: ImportRefused names
+    each bad line. Returns how many readings were stored."""
+    await _ensure_open(db, contest)
+    rows = list(_rows(_decode(data)))
+    if not rows:
+        raise ValidationError({FILE_FIELD: "The file has no lines with counts."})
+    columns = _columns(rows[0][1])
+    if columns is None:
+        columns = (0, 1, 2)
+    else:
+        rows = rows[1:]
+    if len(rows) > MAX_FILE_ROWS:
+        raise ValidationError(
+            {FILE_FIELD: f"The file has {len(rows):,} lines; at most {MAX_FILE_ROWS:,} at once."}
+        )
+    if not rows:
+        raise ValidationError({FILE_FIELD: "The file has headings but no lines with counts."})
+    checked, problems = _check_rows(
+        rows,
+        columns,
+        entries=await _entries(db, contest.id),
+        default_read_at=default_read_at,
+        contest=contest,
+        now=now,
+    )
+    if problems:
+        raise ImportRefused(problems)
+    async with db.transaction() as tx:
+        await _store(tx, checked, actor_id=actor_id, source="csv", now=now)
+        listed = ", ".join(f"#{r.entry_id}: {r.likes:,}" for r in checked)
+        details = (
+            f"{_network(contest)} likes imported from a CSV file, {len(checked)}"
+            f" reading{'s' if len(checked) != 1 else ''}: {listed}."
+        )
+        await _audit(tx, contest, details, actor_id=actor_id, now=now)
+    return len(checked)
+
+
+def _reading(row: Row) -> Reading:
+    return Reading(
+        id=row["id"],
+        entry_id=row["entry_id"],
+        entry_title=row["title"],
+        likes=row["likes"],
+        read_at=from_db(row["read_at"]),
+        recorded_by=row["recorded_by_name"] or "someone",
+        recorded_at=from_db(row["recorded_at"]),
+        source=row["source"],
+    )
+
+
+_READINGS = (
+    "SELECT readings.*, entries.title, users.display_name AS recorded_by_name"
+    " FROM external_like_readings AS readings JOIN entries ON entries.id = readings.entry_id"
+    " LEFT JOIN users ON users.id = readings.recorded_by WHERE entries.contest_id = ?"
+)
+
+
+async def latest_readings(db: Database, contest_id: int) -> dict[int, Reading]:
+    """Each approved entry's latest reading (the latest read, then the last typed)."""
+    rows = await db.fetch_all(
+        f"{_READINGS} AND entries.status = 'approved' AND {tallies.LATEST_READING}",
+        (contest_id,),
+    )
+    return {row["entry_id"]: _reading(row) for row in rows}
+
+
+async def history(db: Database, contest_id: int, *, entry_id: int | None = None) -> list[Reading]:
+    """Every reading of the contest's entries (or of one entry), latest read first."""
+    sql, params = _READINGS, [contest_id]
+    if entry_id is not None:
+        sql, params = f"{sql} AND entries.id = ?", [contest_id, entry_id]
+    rows = await db.fetch_all(
+        f"{sql} ORDER BY readings.read_at DESC, readings.id DESC", tuple(params)
+    )
+    return [_reading(row) for row in rows]
+
+
+async def overview(db: Database, contest: Contest) -> list[EntryLikes]:
+    """The contest's approved entries with their likes here and their latest outside reading."""
+    rows = await db.fetch_all(
+        "SELECT entries.id, entries.title, users.display_name,"  # noqa: S608 - fixed SQL
+        f" {tallies.ENTRY_LIKES} AS likes"
+        " FROM entries JOIN users ON users.id = entries.participant_id"
+        " WHERE entries.contest_id = ? AND entries.status = 'approved' ORDER BY entries.id",
+        (contest.id,),
+    )
+    latest = await latest_readings(db, contest.id)
+    return [
+        EntryLikes(
+            row["id"], row["title"], row["display_name"], row["likes"], latest.get(row["id"])
+        )
+        for row in rows
+    ]
+
+
+async def recording_blocker(db: Database, contest: Contest) -> str | None:
+    """Why no reading can be added now, or None."""
+    try:
+        await _ensure_open(db, contest)
+    except Conflict as refused:
+        return str(refused)
+    return None
