@@ -1,20 +1,86 @@
-"""Invitations: expiring, single-use links that bring judges (and organizers) aboard."""
+"""Invitations: expiring, single-use links that bring judges, organizers and participants
+aboard."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from contest.accounts import departments, emails, users
 from contest.core.clock import from_db, to_db
-from contest.core.db import Database, Row
-from contest.core.errors import Gone, ValidationError
+from contest.core.db import Database, Row, Transaction
+from contest.core.errors import ContestError, Gone, ValidationError
 from contest.core.outbox import queue_mail
 from contest.core.security import Passwords, new_token, token_hash
 
 INVITATION_LIFETIME = timedelta(days=7)
 INVITABLE_ROLES = ("judge", "organizer")
 LinkMaker = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class Invitee:
+    """Who an invitation is for: the address, and the name and department to offer them."""
+
+    email: str
+    display_name: str = ""
+    department: str = ""
+
+
+def _mail(
+    role: str, contest_title: str | None, inviter: str, link: str, expires: datetime
+) -> tuple[str, str]:
+    """The invitation's subject and body."""
+    if role == "participant":
+        what, subject = "take part in the photo contests", "Your invitation to the photo contests"
+    elif contest_title:
+        what, subject = f"judge “{contest_title}”", f"Invitation to judge {contest_title}"
+    else:
+        what, subject = f"join as {role}", "Your invitation"
+    body = (
+        f"Hello,\n\n{inviter} invites you to {what} on the photo contest site.\n\n"
+        f"Accept the invitation and choose your password here:\n{link}\n\n"
+        f"The link works once and expires on {expires:%d %B %Y at %H:%M} UTC.\n"
+        "If you were not expecting this, you can ignore this message.\n"
+    )
+    return subject, body
+
+
+async def create(
+    tx: Transaction,
+    invitee: Invitee,
+    *,
+    role: str,
+    contest: tuple[int, str] | None,
+    invited_by: users.User,
+    link_for: LinkMaker,
+    now: datetime,
+) -> str:
+    """Store an invitation (checked by the caller) and queue its private mail; return the
+    token (shown once, stored hashed). ``contest`` is the (id, title) of a judge's contest."""
+    token = new_token()
+    expires = now + INVITATION_LIFETIME
+    await tx.execute(
+        "INSERT INTO invitations (token_hash, email, role, contest_id, invited_by, created_at,"
+        " expires_at, display_name, department) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            token_hash(token),
+            invitee.email,
+            role,
+            contest[0] if contest else None,
+            invited_by.id,
+            to_db(now),
+            to_db(expires),
+            invitee.display_name,
+            invitee.department,
+        ),
+    )
+    subject, body = _mail(
+        role, contest[1] if contest else None, invited_by.display_name, link_for(token), expires
+    )
+    await queue_mail(tx, recipient=invitee.email, subject=subject, body=body, now=now, private=True)
+    return token
 
 
 async def invite(
@@ -52,31 +118,16 @@ async def invite(
         )
         if contest_title is None:
             raise ValidationError({"contest_id": "Choose a contest from the list."})
-    token = new_token()
-    expires = now + INVITATION_LIFETIME
-    what = f"judge “{contest_title}”" if contest_title else f"join as {role}"
-    body = (
-        f"Hello,\n\n{invited_by.display_name} invites you to {what} on the photo contest site.\n\n"
-        f"Accept the invitation and choose your password here:\n{link_for(token)}\n\n"
-        f"The link works once and expires on {expires:%d %B %Y at %H:%M} UTC.\n"
-        "If you were not expecting this, you can ignore this message.\n"
-    )
     async with db.transaction() as tx:
-        await tx.execute(
-            "INSERT INTO invitations (token_hash, email, role, contest_id, invited_by, created_at,"
-            " expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                token_hash(token),
-                address,
-                role,
-                contest_id,
-                invited_by.id,
-                to_db(now),
-                to_db(expires),
-            ),
+        token = await create(
+            tx,
+            Invitee(address),
+            role=role,
+            contest=(contest_id, str(contest_title)) if contest_id is not None else None,
+            invited_by=invited_by,
+            link_for=link_for,
+            now=now,
         )
-        subject = f"Invitation to judge {contest_title}" if contest_title else "Your invitation"
-        await queue_mail(tx, recipient=address, subject=subject, body=body, now=now, private=True)
     return token
 
 
@@ -99,6 +150,8 @@ async def accept(
 ) -> int:
     """Create the invited account, assign it to the contest, use up the link; return its id."""
     invitation = await open_invitation(db, token, now=now)
+    if invitation["role"] == "participant" and (owner := await account_of(db, invitation)):
+        return await _link(db, invitation, owner, now=now)
     await departments.refuse_unlisted(db, {"affiliation": "staff"} | fields)
     async with db.transaction() as tx:
         used = await tx.execute_rowcount(
@@ -127,6 +180,35 @@ async def accept(
                 "INSERT OR IGNORE INTO contest_judges (contest_id, user_id) VALUES (?, ?)",
                 (invitation["contest_id"], user_id),
             )
+    return user_id
+
+
+async def account_of(db: Database, invitation: Row) -> int | None:
+    """The account that already holds the invited mailbox (made since, perhaps), or None."""
+    value = await db.fetch_value(
+        "SELECT id FROM users WHERE email = ? OR mailbox = ? ORDER BY id LIMIT 1",
+        (invitation["email"], users.mailbox_of(invitation["email"])),
+    )
+    return None if value is None else int(value)
+
+
+async def _link(db: Database, invitation: Row, user_id: int, *, now: datetime) -> int:
+    """Use up a participant's invitation for the account their mailbox already has: the link
+    proved the address, so the account's address is confirmed; return its id."""
+    if await db.fetch_value("SELECT disabled_at FROM users WHERE id = ?", (user_id,)):
+        raise ContestError("This account is disabled. Please contact the contest organizers.")
+    async with db.transaction() as tx:
+        used = await tx.execute_rowcount(
+            "UPDATE invitations SET accepted_at = ?, accepted_by = ? WHERE id = ?"
+            " AND accepted_at IS NULL",
+            (to_db(now), user_id, invitation["id"]),
+        )
+        if not used:
+            raise Gone("This invitation link was already used.")
+        await tx.execute(
+            "UPDATE users SET email_verified_at = ? WHERE id = ? AND email_verified_at IS NULL",
+            (to_db(now), user_id),
+        )
     return user_id
 
 

@@ -190,9 +190,17 @@ async def accept_invitation(request: Request) -> Response:
         "token": token,
         "affiliations": users.AFFILIATIONS,
         "departments": await departments.choices(svc.db),
+        "existing": invitation["role"] == "participant"
+        and await invitations.account_of(svc.db, invitation) is not None,
     }
     if request.method == "GET":
-        form = FormValues.of({"affiliation": "staff"})
+        form = FormValues.of(
+            {
+                "affiliation": "student" if invitation["role"] == "participant" else "staff",
+                "display_name": invitation["display_name"],
+                "department": invitation["department"],
+            }
+        )
         return await render(request, "auth/invitation.html", {**context, "form": form})
     form = await read_form(request)
     try:

@@ -1,0 +1,202 @@
+"""Lists of people to invite, from a CSV file or pasted lines: every row checked alone and
+against the file's other rows, each bad one named with its line number and reason.
+
+A file whose first row names its columns (``email``, optional ``name`` and ``department``,
+other columns ignored), or rows without headings: the cell holding an ``@`` is the address,
+the others are the name and then the department.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from contest.accounts.emails import email_error, is_throwaway, mailbox, normalize_email
+from contest.accounts.users import MAX_DEPARTMENT, MAX_NAME
+from contest.core.errors import ValidationError
+from contest.core.forms import clean_text
+
+#: Small enough to travel back in the confirm form's hidden field.
+MAX_LIST_BYTES = 60 * 1024
+MAX_LIST_ROWS = 500
+MAX_SHOWN_TEXT = 200
+FIELD = "people"
+EMAIL_HEADINGS = frozenset({"email", "emailaddress", "mail", "mailaddress"})
+NAME_HEADINGS = frozenset({"name", "fullname", "displayname"})
+DEPARTMENT_HEADINGS = frozenset({"department", "dept", "departmentcode", "deptcode", "faculty"})
+_EXCEL_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A row that cannot be used, and why."""
+
+    line: int
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Person:
+    """A row that reads well: the address as stored, its mailbox, name and department."""
+
+    line: int
+    email: str
+    mailbox: str
+    name: str = ""
+    department: str = ""
+
+
+def decode_list(data: bytes) -> str:
+    """The text of an uploaded list: UTF-8 (with or without BOM), UTF-16, or Windows-1252."""
+    if len(data) > MAX_LIST_BYTES:
+        raise ValidationError(
+            {FIELD: f"The file is {len(data) / 1024:,.0f} KB; a list must stay under 60 KB."}
+        )
+    if data.startswith(_EXCEL_SIGNATURES):
+        raise ValidationError(
+            {FIELD: "This is a spreadsheet workbook; save it as CSV and upload that."}
+        )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+    if "\x00" in text:
+        raise ValidationError({FIELD: "This file is not plain text; upload a CSV or text file."})
+    return text
+
+
+def _heading(cell: str) -> str:
+    return re.sub(r"[\s_\-]+", "", cell.strip().strip('"').lower())
+
+
+def _delimiter(line: str) -> str:
+    counts = {d: line.count(d) for d in ",;\t"}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """The non-blank rows with the line each starts on."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    line = 1
+    try:
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                yield line, row
+            line = reader.line_num + 1
+    except csv.Error as error:
+        raise ValidationError(
+            {FIELD: f"Line {line} could not be read as CSV ({error})."}
+        ) from error
+
+
+@dataclass(frozen=True)
+class _Columns:
+    email: int
+    name: int | None
+    department: int | None
+
+
+def _columns(header: list[str]) -> _Columns:
+    """Where the address, name and department are, from a row of headings."""
+    headings = [_heading(cell) for cell in header]
+
+    def find(names: frozenset[str]) -> int | None:
+        return next((i for i, h in enumerate(headings) if h in names), None)
+
+    email_at = find(EMAIL_HEADINGS)
+    if email_at is None:
+        found = ", ".join(cell.strip() for cell in header if cell.strip())[:MAX_SHOWN_TEXT]
+        raise ValidationError(
+            {FIELD: f"The first row looks like column headings ({found}) but none is “email”."}
+        )
+    return _Columns(email_at, find(NAME_HEADINGS), find(DEPARTMENT_HEADINGS))
+
+
+def _cells(row: list[str], columns: _Columns | None) -> tuple[str, str, str] | None:
+    """The address, name and department of a row; None when a row without headings has more
+    cells than those three."""
+    if columns is not None:
+
+        def cell(index: int | None) -> str:
+            return row[index] if index is not None and index < len(row) else ""
+
+        return cell(columns.email), cell(columns.name), cell(columns.department)
+    filled = [cell for cell in row if cell.strip()]
+    email = next((cell for cell in filled if "@" in cell), "")
+    others = [cell for cell in filled if cell is not email]
+    if len(others) > 2:
+        return None
+    name, department = [*others, "", ""][:2]
+    return email, name, department
+
+
+class _Checker:
+    """Checks rows one by one, remembering the mailboxes already seen."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+        self.people: list[Person] = []
+        self.problems: list[Problem] = []
+
+    def check(self, line: int, text: str, cells: tuple[str, str, str] | None) -> None:
+        """Keep the row as a person, or record why not."""
+        if cells is None:
+            reason = "more cells than a name, an address and a department: add a heading row"
+            return self.refuse(line, text, reason)
+        raw, name, department = (clean_text(cell) for cell in cells)
+        email = normalize_email(raw.strip().strip('"').removeprefix("mailto:"))
+        name, department = " ".join(name.split()), " ".join(department.split()).upper()
+        if not email:
+            return self.refuse(line, text, "no email address")
+        if email_error(email):
+            return self.refuse(line, text, "not a valid email address")
+        if is_throwaway(email):
+            return self.refuse(line, text, "throw-away address (disposable-mail service)")
+        box = mailbox(email)
+        if box in self.seen:
+            return self.refuse(line, text, f"duplicate of line {self.seen[box]} (same mailbox)")
+        if len(name) > MAX_NAME:
+            return self.refuse(line, text, f"name longer than {MAX_NAME} characters")
+        if len(department) > MAX_DEPARTMENT:
+            return self.refuse(line, text, f"department longer than {MAX_DEPARTMENT} characters")
+        self.seen[box] = line
+        self.people.append(Person(line, email, box, name, department))
+        return None
+
+    def refuse(self, line: int, text: str, reason: str) -> None:
+        """Record a bad row."""
+        self.problems.append(Problem(line, clean_text(text).strip()[:MAX_SHOWN_TEXT], reason))
+
+
+def read_people(source: str | bytes) -> tuple[list[Person], list[Problem]]:
+    """The rows of an uploaded file (bytes) or pasted text (str): the people who read well,
+    and the problems of the other rows, by line."""
+    text = decode_list(source) if isinstance(source, bytes) else source
+    if len(text.encode()) > MAX_LIST_BYTES:
+        raise ValidationError({FIELD: "The list is over 60 KB. Split it and invite in parts."})
+    first = next((line for line in text.splitlines() if line.strip()), None)
+    if first is None:
+        raise ValidationError({FIELD: "Upload a CSV file or paste the addresses to invite."})
+    delimiter = _delimiter(first)
+    rows = _rows(text, delimiter)
+    columns = None
+    if "@" not in first:
+        columns = _columns(next(rows)[1])
+    checker = _Checker()
+    for count, (line, row) in enumerate(rows, start=1):
+        if count > MAX_LIST_ROWS:
+            raise ValidationError(
+                {FIELD: f"The list has more than {MAX_LIST_ROWS} people; invite them in parts."}
+            )
+        checker.check(line, delimiter.join(row), _cells(row, columns))
+    if not checker.people and not checker.problems:
+        raise ValidationError({FIELD: "The list has headings but nobody to invite."})
+    return checker.people, checker.problems

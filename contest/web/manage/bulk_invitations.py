@@ -1,0 +1,134 @@
+"""Organizer pages that invite judges (to a contest's panel) or participants from a CSV file or
+pasted lines: upload, preview every row (bad ones by line), then confirm to send."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from contest.accounts import bulk_invitations
+from contest.accounts.invitation_lists import FIELD, MAX_LIST_BYTES, MAX_LIST_ROWS
+from contest.contests.model import Contest
+from contest.core.errors import ValidationError
+from contest.core.forms import FormValues
+from contest.web.context import (
+    absolute,
+    now,
+    organizer_contest,
+    read_upload_form,
+    redirect,
+    require_user,
+    services,
+    with_notice,
+)
+from contest.web.rendering import render
+
+FILE_FIELD = "file"
+
+
+async def _page(
+    request: Request,
+    *,
+    role: str,
+    contest: Contest | None,
+    form: FormValues | None = None,
+    errors: dict[str, str] | None = None,
+    plan: bulk_invitations.Plan | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The upload form, or the preview of a list with its confirm button."""
+    context = {
+        "role": role,
+        "contest": contest,
+        "form": form or FormValues(),
+        "errors": errors or {},
+        "plan": plan,
+        "max_rows": MAX_LIST_ROWS,
+        "max_kb": MAX_LIST_BYTES // 1024,
+        "smtp": services(request).config.smtp is not None,
+    }
+    return await render(request, "manage/bulk_invitations.html", context, status_code=status_code)
+
+
+def _source(form: FormValues, data: bytes) -> str | bytes:
+    """The uploaded file's bytes or the pasted text, whichever was given (not both)."""
+    pasted = form.get("addresses")
+    if data and pasted.strip():
+        raise ValidationError({FIELD: "Upload a file or paste the list, not both; keep one."})
+    if not data and not pasted.strip():
+        raise ValidationError({FIELD: "Choose a CSV file or paste the people to invite."})
+    return data or pasted
+
+
+async def _handle(request: Request, *, role: str, contest: Contest | None) -> Response:
+    """Preview the list (``action=preview``, nothing sent) or send it as previewed."""
+    user = await require_user(request, "organizer")
+    svc = services(request)
+    form, data = await read_upload_form(request, FILE_FIELD)
+    contest_id = contest.id if contest else None
+    try:
+        if form.get("action") == "send":
+            await bulk_invitations.send_invitations(
+                svc.db,
+                form.get("list_text"),
+                role=role,
+                contest_id=contest_id,
+                invited_by=user,
+                link_for=lambda token: absolute(request, "accept_invitation", token=token),
+                now=now(request),
+            )
+        else:
+            plan = await bulk_invitations.plan_invitations(
+                svc.db, _source(form, data), role=role, contest_id=contest_id, now=now(request)
+            )
+            return await _page(request, role=role, contest=contest, form=form, plan=plan)
+    except bulk_invitations.BulkRefused as refused:
+        return await _page(
+            request,
+            role=role,
+            contest=contest,
+            plan=refused.plan,
+            status_code=400,
+            errors=refused.errors,
+        )
+    except ValidationError as error:
+        return await _page(
+            request, role=role, contest=contest, form=form, errors=error.errors, status_code=400
+        )
+    if contest is not None:
+        done = redirect(request, "contest_judges", contest_id=contest.id)
+        return with_notice(request, done, "judges_invited")
+    return with_notice(request, redirect(request, "people"), "participants_invited")
+
+
+async def invite_judges(request: Request) -> Response:
+    """Invite judges to a contest's panel from a list."""
+    _, contest = await organizer_contest(request)
+    if request.method == "GET":
+        return await _page(request, role="judge", contest=contest)
+    return await _handle(request, role="judge", contest=contest)
+
+
+async def invite_participants(request: Request) -> Response:
+    """Invite participants to the site from a list."""
+    await require_user(request, "organizer")
+    if request.method == "GET":
+        return await _page(request, role="participant", contest=None)
+    return await _handle(request, role="participant", contest=None)
+
+
+routes = [
+    Route(
+        "/manage/contests/{contest_id:int}/judges/list",
+        invite_judges,
+        methods=["GET", "POST"],
+        name="invite_judges",
+    ),
+    Route(
+        "/manage/people/invite",
+        invite_participants,
+        methods=["GET", "POST"],
+        name="invite_participants",
+    ),
+]
