@@ -116,3 +116,39 @@ def status_line(schedule: Schedule, now: datetime, tz_name: str) -> str:
     if phase is Phase.AWAITING_RESULTS:
         return f"Results will be announced {describe_until(now, schedule.results_at)}"
     return f"Winners announced on {format_local(schedule.results_at, tz_name, with_year=True)}"
+
+
+#: The phases an organizer may rehearse with one button, in calendar order.
+REHEARSED_PHASES = (Phase.SUBMISSIONS, Phase.JUDGING, Phase.VOTING, Phase.RESULTS)
+
+#: A phase in words, for a sentence ("the site as on ... (judging and voting)").
+PHASE_WORDS = {
+    Phase.UPCOMING: "before submissions open",
+    Phase.SUBMISSIONS: "submissions open",
+    Phase.REVIEW: "submissions closed",
+    Phase.JUDGING: "judging",
+    Phase.VOTING: "voting",
+    Phase.JUDGING_AND_VOTING: "judging and voting",
+    Phase.AWAITING_RESULTS: "awaiting results",
+    Phase.RESULTS: "results",
+}
+
+
+def _middle(start: datetime, end: datetime) -> datetime:
+    """The moment halfway between two, to the minute."""
+    return (start + (end - start) / 2).replace(second=0, microsecond=0)
+
+
+def moment_in(schedule: Schedule, phase: Phase) -> datetime:
+    """A moment inside that phase of the calendar (halfway through its window; the
+    announcement itself for the results); ValueError for a phase without a window of its own."""
+    windows = {
+        Phase.SUBMISSIONS: (schedule.submissions_open, schedule.submissions_close),
+        Phase.JUDGING: (schedule.judging_open, schedule.judging_close),
+        Phase.VOTING: (schedule.voting_open, schedule.voting_close),
+    }
+    if phase is Phase.RESULTS:
+        return schedule.results_at
+    if phase not in windows:
+        raise ValueError(f"no moment to rehearse in phase {phase!r}")
+    return _middle(*windows[phase])

@@ -36,6 +36,7 @@ from contest.web.context import (
     services,
     with_notice,
 )
+from contest.web.preview import banner as preview_banner
 from contest.web.public.gallery_pages import (
     GalleryQuery,
     Links,
@@ -215,7 +216,8 @@ async def contest_gallery(request: Request) -> Response:
     links = Links(request)
     user = await current_user(request)
     offer = like_context["offer_vote_link"]
-    shared = user is None and not viewer.liked_ids
+    # A page an organizer previews at another moment (web.preview) is never kept for others.
+    shared = user is None and not viewer.liked_ids and preview_banner(request) is None
     # The first entry and the page number pin down which entries a page shows, since every
     # visitor's order is a rotation of one shuffle (or the same sorted list); the page number
     # is the one shown, so ?page=999 and the last page share one rendering.
@@ -236,6 +238,8 @@ async def contest_gallery(request: Request) -> Response:
             offer_vote_link=offer,
             voter_known=like_context["voter_known"],
             banner_next=here,
+            brand=await svc.brand(),
+            preview_banner=preview_banner(request),
         )
         parts = split_for_token(page_html(svc.templates.env, snapshot, viewer, context, links))
         if shared:
@@ -313,7 +317,7 @@ async def _count_view(request: Request, contest: Contest, entry: Row) -> None:
         viewer=await current_user(request),
         visit=visit,
         tz_name=contest.settings.timezone,
-        now=now(request),
+        now=services(request).clock(),  # a write: the real time, even on a previewed page
     )
 
 
