@@ -27,7 +27,14 @@ run: $(STAMP)
 	@echo "Serving the demo on http://$(HOST):$(PORT)  (Ctrl+C stops it)"
 	$(BIN)/contest serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP)
+# axe-core for the accessibility browser test, exactly as package-lock.json pins it.
+NODE_STAMP := node_modules/.installed
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest
 
 check: $(STAMP) lint typecheck contracts audit

@@ -31,6 +31,8 @@ _PHONE_CANDIDATE = re.compile(r"(?<![\w/])\+?\(?\d[\d\s().\-]{6,}\d(?![\w/])")
 _DATE_LIKE = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$")
 _INLINE_TAG = re.compile(rf"(?<![\w#&])#(\w{{1,{HASHTAG_MAX_LENGTH}}})")
 _TAG_WORD = re.compile(r"^\w+$")
+#: Hashtags that end a description (with the spaces and commas between them).
+_TRAILING_TAGS = re.compile(rf"(?:[\s,;]*(?<![\w#&])#\w{{1,{HASHTAG_MAX_LENGTH}}})+[\s,;.!]*$")
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,13 @@ def contains_contact_details(text: str) -> str | None:
         if digits >= 8 and not _DATE_LIKE.match(candidate):
             return "a phone number"
     return None
+
+
+def default_alt_text(title: str, description: str) -> str:
+    """Alt text when none is typed: the description without its hashtags (those that end it
+    dropped, those inside a sentence read as words), else the title."""
+    words = _INLINE_TAG.sub(r"\1", _TRAILING_TAGS.sub("", description)).split()
+    return " ".join(words)[:ALT_TEXT_MAX] if words else title[:ALT_TEXT_MAX]
 
 
 def title_error(title: str) -> str | None:
@@ -113,9 +122,8 @@ def check_entry_text(
     errors: dict[str, str] = {}
     title = " ".join(form.get("title").split())
     description = form.get("description").strip()
-    alt_text = (
-        " ".join(form.get("alt_text").split()) or " ".join(description.split())[:ALT_TEXT_MAX]
-    )
+    typed_alt = " ".join(form.get("alt_text").split())
+    alt_text = typed_alt or default_alt_text(title, description)
     if problem := title_error(title):
         errors["title"] = problem
     if description_required and not description:
@@ -127,9 +135,12 @@ def check_entry_text(
     if len(alt_text) > ALT_TEXT_MAX:
         errors["alt_text"] = f"Keep the alt text under {ALT_TEXT_MAX} characters."
     # Alt text that copies the description (or is left to it) shares its error: list it once.
-    copies_description = alt_text == " ".join(description.split())[:ALT_TEXT_MAX]
+    # (Alt text left empty comes from the title or description, checked already.)
+    copies_description = typed_alt == " ".join(description.split())[:ALT_TEXT_MAX]
     for field, text in (("title", title), ("description", description), ("alt_text", alt_text)):
-        if field == "alt_text" and copies_description and "description" in errors:
+        if field == "alt_text" and (
+            not typed_alt or (copies_description and "description" in errors)
+        ):
             continue
         if field not in errors and (found := contains_contact_details(text)):
             errors[field] = (

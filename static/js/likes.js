@@ -18,6 +18,14 @@
     return count + (count === 1 ? " like" : " likes");
   }
 
+  // Screen readers hear the like and the new count once the server has it (a polite status).
+  function announce(form, liked, count) {
+    var status = form.querySelector("[data-like-status]");
+    if (!status) { return; }
+    var counted = count === null || count === undefined ? "" : " Now " + describe(count) + ".";
+    status.textContent = (liked ? "Liked." : "Like taken back.") + counted;
+  }
+
   function onSubmit(event) {
     var form = event.currentTarget;
     if (!window.fetch) { return; }
@@ -31,6 +39,8 @@
     render(form, liking, isNaN(guess) ? before.text : describe(guess + (liking ? 1 : -1)));
     var error = form.querySelector(".like-error");
     error.textContent = "";
+    var status = form.querySelector("[data-like-status]");
+    if (status) { status.textContent = ""; }
     fetch(form.getAttribute("action"), {
       method: "POST",
       // Url-encoded, as the form itself would post: the server answers these the quickest.
@@ -41,6 +51,7 @@
       return response.json().then(function (data) {
         if (!response.ok) { throw new Error(data.error || "The like was not saved."); }
         render(form, data.liked, describe(data.count));
+        announce(form, data.liked, data.count);
       });
     }).catch(function (problem) {
       render(form, before.liked, before.text);
