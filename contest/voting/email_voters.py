@@ -119,6 +119,17 @@ async def redeem_link(db: Database, token: str, *, now: datetime) -> tuple[int, 
     return int(row["contest_id"]), str(row["voter"])
 
 
+async def photo_in(db: Database, contest_id: int, entry_id: int | None) -> int | None:
+    """The photo a voting link leads back to, if it is one of the link's contest (the link's
+    query can be edited; then the voter lands on the gallery)."""
+    if entry_id is None:
+        return None
+    found = await db.fetch_value(
+        "SELECT id FROM entries WHERE id = ? AND contest_id = ?", (entry_id, contest_id)
+    )
+    return None if found is None else entry_id
+
+
 def sign_voter(secret: str, contest_id: int, voter: str) -> str:
     """A cookie value naming a verified voter for one contest, signed so it can't be forged."""
     payload = f"{contest_id}|{voter}"

@@ -160,7 +160,6 @@ class CrossSiteRequestMiddleware:
         existing = known_browser_id(cookie_parser(headers.get("cookie", "")).get(BROWSER_COOKIE))
         state = scope.setdefault("state", {})
         state["browser_id"] = existing or new_browser_id(self.clock())
-        state["browser_id_is_new"] = existing is None
         scheme = site_scheme(scope, self.secure_cookies)
         if scope["method"] not in SAFE_METHODS and is_cross_site(headers, scheme):
             await self._refuse(scope, receive, send)

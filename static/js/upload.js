@@ -11,9 +11,19 @@
       target.hidden = true; // browsers cannot draw HEIC; the server will
       return;
     }
-    target.src = URL.createObjectURL(file);
+    var status = input.form && input.form.querySelector(".upload-status");
+    if (status) { status.textContent = ""; }
+    // A file named like a photo that is not one: no broken image, a word instead (the server
+    // says exactly what is wrong when the form is sent).
+    target.onerror = function () {
+      target.hidden = true;
+      target.removeAttribute("src");
+      if (status) { status.textContent = "This file does not look like a photo we can show."; }
+    };
+    target.onload = function () { target.hidden = false; };
     target.alt = "Preview of the photo you chose";
-    target.hidden = false;
+    target.hidden = true;
+    target.src = URL.createObjectURL(file);
   }
 
   function sendWithProgress(form, event) {

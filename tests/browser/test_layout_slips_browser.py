@@ -99,3 +99,20 @@ def test_people_page_fits_a_phone(live_site: LiveSite, new_context: NewContext, 
     for button in page.get_by_role("button", name="Disable").all():
         box = button.bounding_box()
         assert box is not None and box["x"] + box["width"] <= width
+
+
+def test_a_file_that_is_not_a_photo_shows_a_word_not_a_broken_preview(
+    live_site: LiveSite, new_context: NewContext
+) -> None:
+    slug = seed(live_site, _contest_and_participant)
+    page = new_context(**PHONE).new_page()
+    sign_in(page, PARTICIPANT)
+    page.goto(f"/contests/{slug}/enter")
+    page.set_input_files(
+        "#photo",
+        files=[{"name": "holiday.jpg", "mimeType": "image/jpeg", "buffer": b"not a photo" * 50}],
+    )
+    status = page.locator(".upload-status")
+    expect(status).to_have_text("This file does not look like a photo we can show.")
+    expect(page.locator("#photo-preview")).to_be_hidden()
+    assert page.locator("#photo-preview").get_attribute("src") is None

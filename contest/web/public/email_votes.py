@@ -8,7 +8,7 @@ from starlette.routing import Route
 
 from contest.contests import store as contest_store
 from contest.core.errors import NotFound, ValidationError
-from contest.core.forms import FormValues
+from contest.core.forms import FormValues, whole_number
 from contest.voting import email_voters
 from contest.web.context import (
     absolute,
@@ -30,17 +30,22 @@ async def vote_by_email(request: Request) -> Response:
     )
     if contest.settings.voting_mode != "email":
         raise NotFound("This contest does not use email voting.")
-    context = {"contest": contest, "sent": False, "form": FormValues()}
+    photo = whole_number(request.query_params.get("entry", ""))
+    context = {"contest": contest, "sent": False, "form": FormValues(), "photo": photo}
     if request.method == "GET":
         return await render(request, "public/vote_by_email.html", context)
     form = await read_form(request)
+    photo = whole_number(form.get("entry"))
+    context["photo"] = photo
+    # The photo the visitor wanted to like rides in the link, so following it leads back there.
+    back = f"?entry={photo}" if photo else ""
     try:
         await email_voters.send_link(
             db,
             contest=contest,
             address=form.get("email"),
             secret=services(request).config.secret_key or "",
-            link_for=lambda token: absolute(request, "redeem_vote_link", token=token),
+            link_for=lambda token: absolute(request, "redeem_vote_link", token=token) + back,
             now=now(request),
         )
     except ValidationError as error:
@@ -57,13 +62,17 @@ async def redeem_vote_link(request: Request) -> Response:
     if request.method == "GET":
         contest_id = await email_voters.check_link(svc.db, token, now=now(request))
         contest = await contest_store.get_contest(svc.db, contest_id)
-        return await render(
-            request, "public/vote_confirm.html", {"contest": contest, "token": token}
-        )
-    await read_form(request)
+        photo = whole_number(request.query_params.get("entry", ""))
+        context = {"contest": contest, "token": token, "photo": photo}
+        return await render(request, "public/vote_confirm.html", context)
+    form = await read_form(request)
     contest_id, voter = await email_voters.redeem_link(svc.db, token, now=now(request))
     contest = await contest_store.get_contest(svc.db, contest_id)
-    response = redirect(request, "contest_gallery", slug=contest.slug, query={"verified": 1})
+    photo = await email_voters.photo_in(svc.db, contest_id, whole_number(form.get("entry")))
+    if photo is None:
+        response = redirect(request, "contest_gallery", slug=contest.slug, query={"verified": 1})
+    else:  # back to the photo, whose page offers one button to confirm the like
+        response = redirect(request, "entry_page", entry_id=photo, query={"like": 1})
     lifetime = int((contest.schedule.voting_close - now(request)).total_seconds())
     signed = email_voters.sign_voter(svc.config.secret_key or "", contest.id, voter)
     set_private_cookie(

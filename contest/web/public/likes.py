@@ -74,7 +74,7 @@ async def toggle_like(request: Request) -> Response:
         if wants_json(request):
             raise
         if contest.settings.voting_mode == "email":
-            return redirect(request, "vote_by_email", slug=contest.slug)
+            return redirect(request, "vote_by_email", slug=contest.slug, query={"entry": entry_id})
         return _to_sign_in(request, entry_id)
     if wants_json(request):
         return like_json(answer)

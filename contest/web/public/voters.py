@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from starlette.requests import Request
 
 from contest.contests.model import Contest
+from contest.core.errors import NotSignedIn
 from contest.voting import email_voters
 from contest.voting.clicks import Caller, voter_of
 from contest.voting.likes import Voter
@@ -52,3 +53,13 @@ async def request_voter(request: Request, contest: Contest) -> Voter:
     """The voter behind this request, by the contest's voting mode; NotSignedIn if none."""
     caller = await request_caller(request, contest)
     return voter_of(contest, caller, secret=services(request).config.secret_key or "")
+
+
+async def knows_voter(request: Request, contest: Contest) -> bool:
+    """Whether this request may like in the contest already (signed in as the mode asks, or a
+    verified email voter), so pages tell the others how to vote."""
+    try:
+        await request_voter(request, contest)
+    except NotSignedIn:
+        return False
+    return True

@@ -486,7 +486,9 @@ def test_email_voting_from_link_to_like(
     response = site.client.post(
         f"/entries/{entry}/like", data={"csrf_token": token}, follow_redirects=False
     )
-    assert response.headers["location"].endswith(f"/contests/{voting['slug']}/vote-by-email")
+    assert response.headers["location"].endswith(
+        f"/contests/{voting['slug']}/vote-by-email?entry={entry}"
+    )
     form = f"/contests/{voting['slug']}/vote-by-email"
     refused = site.post(form, {"email": "me@mailinator.com"})
     assert refused.status_code == 400 and "throw-away" in refused.text

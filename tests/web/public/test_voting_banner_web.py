@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from contest.contests.phases import Phase
 from tests.conftest import PASSWORD, Site
-from tests.factories import add_contest
+from tests.factories import add_contest, add_entry
 from tests.web.public import test_gallery_web
 
 # The same fixtures: a contest in its voting phase with 30 photos (and any settings changed).
@@ -142,3 +142,57 @@ def test_once_voting_closes_the_banner_says_so_instead_of_every_card(
     assert "Public voting has closed." in banner
     assert "Voting is closed." not in html and "like-sign-in" not in html
     assert html.count("disabled") == html.count('class="like-button"')
+
+
+def _voting_link(site: Site) -> str:
+    body = site.value("SELECT body FROM outbox ORDER BY id DESC LIMIT 1")
+    found = re.search(r"http://testserver(/vote/\S+)", body)
+    assert found, body
+    return found.group(1)
+
+
+def test_an_email_link_asked_for_from_a_like_comes_back_to_the_photo(
+    site: Site, make_voting: Callable[..., dict[str, Any]]
+) -> None:
+    voting = make_voting(voting_mode="email")
+    entry = voting["ids"][3]
+    asked = site.post(
+        f"/entries/{entry}/like", {}, form_page=f"/entries/{entry}", follow_redirects=False
+    )
+    form = f"/contests/{voting['slug']}/vote-by-email?entry={entry}"
+    assert asked.headers["location"].endswith(form)
+    page = site.client.get(form).text
+    assert f'name="entry" value="{entry}"' in page
+    sent = site.post(form, {"email": "fan@uni.edu", "entry": str(entry)})
+    assert "brings you back to the photo" in sent.text
+    link = _voting_link(site)
+    assert link.endswith(f"?entry={entry}")
+    assert f'name="entry" value="{entry}"' in site.client.get(link).text
+    followed = site.post(link, {"entry": str(entry)}, form_page=link, follow_redirects=False)
+    assert followed.headers["location"].endswith(f"/entries/{entry}?like=1")
+    assert site.value("SELECT count(*) FROM likes") == 0  # nothing liked without a tap
+    photo = site.client.get(f"/entries/{entry}?like=1").text
+    assert "Confirm your like" in photo
+    [banner] = banners(site.client.get(f"/contests/{voting['slug']}").text)
+    assert "tap ♥ to like" in banner and "vote-by-email" not in banner
+
+
+def test_a_voting_link_edited_to_name_another_contests_photo_lands_on_the_gallery(
+    site: Site, make_voting: Callable[..., dict[str, Any]]
+) -> None:
+    voting = make_voting(voting_mode="email")
+    author = site.user(site.add_user("participant", "bo@uni.edu", name="Bo Chan"))
+    moderator = site.user(voting["moderator"])
+
+    async def elsewhere() -> int:
+        other = await add_contest(site.db, Phase.JUDGING_AND_VOTING, now=site.clock())
+        return await add_entry(
+            site.db, site.storage, other, author, moderator=moderator, now=site.clock()
+        )
+
+    stranger = site.run(elsewhere)
+    site.post(f"/contests/{voting['slug']}/vote-by-email", {"email": "fan@uni.edu"})
+    link = _voting_link(site)
+    assert "?entry=" not in link
+    followed = site.post(link, {"entry": str(stranger)}, follow_redirects=False)
+    assert followed.headers["location"].endswith(f"/contests/{voting['slug']}/gallery?verified=1")
