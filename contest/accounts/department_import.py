@@ -4,9 +4,7 @@ without BOM; comma, semicolon or tab; a header line optional)."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -22,6 +20,7 @@ from contest.accounts.departments import (
     normalize_name,
     record_change,
 )
+from contest.core import csv_files
 from contest.core.clock import to_db
 from contest.core.db import Database
 from contest.core.errors import ValidationError
@@ -37,10 +36,6 @@ MAX_SHOWN_PROBLEMS = 50
 CODE_HEADINGS = frozenset({"code", "departmentcode", "deptcode"})
 
 NAME_HEADINGS = frozenset({"name", "departmentname", "deptname", "department"})
-
-_EXCEL_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
-
-_SAVE_AS_UTF8 = "Save the file as “CSV UTF-8” and upload it again."
 
 
 @dataclass(frozen=True)
@@ -90,59 +85,19 @@ class _Line:
 
 
 def _decode(data: bytes) -> str:
+    """The file's text (UTF-8 only: department names are written in many scripts)."""
     if not data.strip():
         raise ValidationError({FILE_FIELD: "Choose a CSV file of codes and names to import."})
-    if len(data) > MAX_IMPORT_BYTES:
-        raise ValidationError(
-            {
-                FILE_FIELD: f"The file is {len(data) / 1024:,.0f} KB; a department list must"
-                f" stay under {MAX_IMPORT_BYTES // 1024} KB."
-            }
-        )
-    if data.startswith(_EXCEL_SIGNATURES):
-        raise ValidationError(
-            {FILE_FIELD: "This is a spreadsheet workbook, not CSV. " + _SAVE_AS_UTF8}
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise ValidationError(
-            {FILE_FIELD: f"Line {line} is not UTF-8 text. " + _SAVE_AS_UTF8}
-        ) from error
-    if "\x00" in text:
-        raise ValidationError({FILE_FIELD: "This file is not plain text. " + _SAVE_AS_UTF8})
-    return text
-
-
-def _delimiter(first_line: str) -> str:
-    counts = {d: first_line.count(d) for d in ",;\t"}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
-def _heading(cell: str) -> str:
-    return "".join(ch for ch in cell.lower() if ch.isalnum())
-
-
-def _rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    """The file's non-blank rows with the line each starts on."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    line = 1
-    try:
-        for row in reader:
-            if any(cell.strip() for cell in row):
-                yield line, row
-            line = reader.line_num + 1
-    except csv.Error as error:
-        raise ValidationError(
-            {FILE_FIELD: f"Line {line} could not be read as CSV ({error}). " + _SAVE_AS_UTF8}
-        ) from error
+    too_big = (
+        f"The file is {len(data) / 1024:,.0f} KB; a department list must"
+        f" stay under {MAX_IMPORT_BYTES // 1024} KB."
+    )
+    return csv_files.decode(data, field=FILE_FIELD, too_big=too_big, max_bytes=MAX_IMPORT_BYTES)
 
 
 def _columns(header: list[str]) -> tuple[int, int] | None:
     """The code's and the name's column when the first row is a header, else None."""
-    headings = [_heading(cell) for cell in header]
+    headings = [csv_files.heading(cell) for cell in header]
     code_at = next((i for i, h in enumerate(headings) if h in CODE_HEADINGS), None)
     if code_at is None:
         return None
@@ -158,9 +113,8 @@ def read_csv(data: bytes) -> tuple[list[_Line], list[Problem]]:
     """The lines of an uploaded list (code,name; a header line optional), each checked alone
     and against the file's other lines: the good lines, and the problems of the others."""
     text = _decode(data)
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = _delimiter(first)
-    rows = list(_rows(text, delimiter))
+    delimiter = csv_files.delimiter_of(text)
+    rows = list(csv_files.rows(text, field=FILE_FIELD, delimiter=delimiter))
     if not rows:
         raise ValidationError({FILE_FIELD: "The file holds no departments."})
     columns = _columns(rows[0][1])

@@ -8,14 +8,11 @@ the others are the name and then the department.
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from contest.accounts.emails import email_error, is_throwaway, mailbox, normalize_email
 from contest.accounts.users import MAX_DEPARTMENT, MAX_NAME
+from contest.core import csv_files
 from contest.core.errors import ValidationError
 from contest.core.forms import clean_text
 
@@ -27,7 +24,6 @@ FIELD = "people"
 EMAIL_HEADINGS = frozenset({"email", "emailaddress", "mail", "mailaddress"})
 NAME_HEADINGS = frozenset({"name", "fullname", "displayname"})
 DEPARTMENT_HEADINGS = frozenset({"department", "dept", "departmentcode", "deptcode", "faculty"})
-_EXCEL_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 
 
 @dataclass(frozen=True)
@@ -52,49 +48,10 @@ class Person:
 
 def decode_list(data: bytes) -> str:
     """The text of an uploaded list: UTF-8 (with or without BOM), UTF-16, or Windows-1252."""
-    if len(data) > MAX_LIST_BYTES:
-        raise ValidationError(
-            {FIELD: f"The file is {len(data) / 1024:,.0f} KB; a list must stay under 60 KB."}
-        )
-    if data.startswith(_EXCEL_SIGNATURES):
-        raise ValidationError(
-            {FIELD: "This is a spreadsheet workbook; save it as CSV and upload that."}
-        )
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("cp1252", errors="replace")
-    if "\x00" in text:
-        raise ValidationError({FIELD: "This file is not plain text; upload a CSV or text file."})
-    return text
-
-
-def _heading(cell: str) -> str:
-    return re.sub(r"[\s_\-]+", "", cell.strip().strip('"').lower())
-
-
-def _delimiter(line: str) -> str:
-    counts = {d: line.count(d) for d in ",;\t"}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
-def _rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    """The non-blank rows with the line each starts on."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    line = 1
-    try:
-        for row in reader:
-            if any(cell.strip() for cell in row):
-                yield line, row
-            line = reader.line_num + 1
-    except csv.Error as error:
-        raise ValidationError(
-            {FIELD: f"Line {line} could not be read as CSV ({error})."}
-        ) from error
+    too_big = f"The file is {len(data) / 1024:,.0f} KB; a list must stay under 60 KB."
+    return csv_files.decode(
+        data, field=FIELD, too_big=too_big, max_bytes=MAX_LIST_BYTES, legacy=True
+    )
 
 
 @dataclass(frozen=True)
@@ -106,7 +63,7 @@ class _Columns:
 
 def _columns(header: list[str]) -> _Columns:
     """Where the address, name and department are, from a row of headings."""
-    headings = [_heading(cell) for cell in header]
+    headings = [csv_files.heading(cell) for cell in header]
 
     def find(names: frozenset[str]) -> int | None:
         return next((i for i, h in enumerate(headings) if h in names), None)
@@ -185,8 +142,8 @@ def read_people(source: str | bytes) -> tuple[list[Person], list[Problem]]:
     first = next((line for line in text.splitlines() if line.strip()), None)
     if first is None:
         raise ValidationError({FIELD: "Upload a CSV file or paste the addresses to invite."})
-    delimiter = _delimiter(first)
-    rows = _rows(text, delimiter)
+    delimiter = csv_files.delimiter_of(text)
+    rows = csv_files.rows(text, field=FIELD, delimiter=delimiter)
     columns = None
     if "@" not in first:
         columns = _columns(next(rows)[1])

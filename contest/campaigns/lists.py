@@ -8,14 +8,13 @@ dropped silently: each row that is not kept becomes a Problem with its line numb
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from contest.accounts.emails import email_error, is_throwaway, mailbox
 from contest.accounts.users import MAX_NAME
+from contest.core import csv_files
 from contest.core.errors import ValidationError
 
 MAX_LIST_BYTES = 1024 * 1024
@@ -27,7 +26,6 @@ NAME_HEADINGS = frozenset({"name", "fullname", "displayname"})
 #: A comma or semicolon separates addresses, except inside a quoted display name.
 _ITEM = re.compile(r'(?:"[^"]*"|[^,;"])+|"[^"]*$')
 _NAMED = re.compile(r"^(?P<name>[^<>]*)<(?P<email>[^<>]*)>$")
-_EXCEL_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 
 
 @dataclass(frozen=True)
@@ -66,34 +64,10 @@ class MailingList:
 
 def decode_list(data: bytes) -> str:
     """The text of an uploaded list: UTF-8 (with or without BOM), UTF-16, or Windows-1252."""
-    if len(data) > MAX_LIST_BYTES:
-        raise ValidationError(
-            {FIELD: f"The file is {len(data) / 1024 / 1024:.1f} MB; lists must stay under 1 MB."}
-        )
-    if data.startswith(_EXCEL_SIGNATURES):
-        raise ValidationError(
-            {FIELD: "This is a spreadsheet workbook; save it as CSV and upload that."}
-        )
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("cp1252", errors="replace")
-    if "\x00" in text:
-        raise ValidationError({FIELD: "This file is not plain text; upload a CSV or text file."})
-    return text
-
-
-def _heading(cell: str) -> str:
-    return re.sub(r"[\s_\-]+", "", cell.strip().strip('"').lower())
-
-
-def _delimiter(line: str) -> str:
-    counts = {d: line.count(d) for d in ",;\t"}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
+    too_big = f"The file is {len(data) / 1024 / 1024:.1f} MB; lists must stay under 1 MB."
+    return csv_files.decode(
+        data, field=FIELD, too_big=too_big, max_bytes=MAX_LIST_BYTES, legacy=True
+    )
 
 
 class _Reader:
@@ -144,22 +118,10 @@ class _Reader:
         return None
 
 
-def _table_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    try:
-        for row in reader:
-            if any(cell.strip() for cell in row):
-                yield reader.line_num, row
-    except csv.Error as error:
-        raise ValidationError(
-            {FIELD: f"Line {reader.line_num} could not be read as CSV ({error})."}
-        ) from error
-
-
 def _read_table(reader: _Reader, text: str, delimiter: str) -> None:
-    rows = _table_rows(text, delimiter)
+    rows = csv_files.rows(text, field=FIELD, delimiter=delimiter)
     _, header = next(rows)
-    headings = [_heading(cell) for cell in header]
+    headings = [csv_files.heading(cell) for cell in header]
     email_at = next((i for i, h in enumerate(headings) if h in EMAIL_HEADINGS), None)
     if email_at is None:
         found = ", ".join(cell.strip() for cell in header if cell.strip())
@@ -198,8 +160,8 @@ def parse_list(text: str, *, existing: Mapping[str, str] | None = None) -> Maili
     first = next((line for line in text.splitlines() if line.strip()), None)
     if first is None:
         return reader.result
-    delimiter = _delimiter(first)
-    cells = [_heading(cell) for cell in first.split(delimiter)]
+    delimiter = csv_files.delimiter_of(text)
+    cells = [csv_files.heading(cell) for cell in first.split(delimiter)]
     looks_like_headings = "@" not in first and (
         len(cells) > 1 or any(cell in EMAIL_HEADINGS for cell in cells)
     )

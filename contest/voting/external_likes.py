@@ -8,13 +8,12 @@ Every change goes to the contest's audit log.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from contest.contests.model import Contest
+from contest.core import csv_files
 from contest.core.clock import from_db, local_input_value, parse_local_input, to_db
 from contest.core.db import Database, Row, Transaction
 from contest.core.errors import Conflict, ValidationError
@@ -36,8 +35,6 @@ PUBLISHED = (
     "The results are published and People's Choice was decided on the readings as they were,"
     " so no reading can be added."
 )
-_EXCEL_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
-_SAVE_AS_UTF8 = "Save the file as “CSV UTF-8” and upload it again."
 
 
 @dataclass(frozen=True)
@@ -224,50 +221,20 @@ def _decode(data: bytes) -> str:
     """The text of an uploaded file, or a ValidationError saying why it cannot be read."""
     if not data.strip():
         raise ValidationError({FILE_FIELD: "Choose a CSV file of entry numbers and counts."})
-    if len(data) > MAX_FILE_BYTES:
-        raise ValidationError(
-            {
-                FILE_FIELD: f"The file is {len(data) / 1024:,.0f} KB; keep it under"
-                f" {MAX_FILE_BYTES // 1024} KB."
-            }
-        )
-    if data.startswith(_EXCEL_SIGNATURES):
-        raise ValidationError(
-            {FILE_FIELD: "This is a spreadsheet workbook, not CSV. " + _SAVE_AS_UTF8}
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise ValidationError(
-            {FILE_FIELD: f"Line {line} is not UTF-8 text. " + _SAVE_AS_UTF8}
-        ) from error
-    if "\x00" in text:
-        raise ValidationError({FILE_FIELD: "This file is not plain text. " + _SAVE_AS_UTF8})
+    too_big = f"The file is {len(data) / 1024:,.0f} KB; keep it under {MAX_FILE_BYTES // 1024} KB."
+    text = csv_files.decode(data, field=FILE_FIELD, too_big=too_big, max_bytes=MAX_FILE_BYTES)
     return clean_text(text)
 
 
 def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
-    """The file's non-blank rows with the line each starts on (comma, semicolon or tab)."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {d: first.count(d) for d in ",;\t"}
-    delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    line = 1
-    try:
-        for row in reader:
-            if any(cell.strip() for cell in row):
-                yield line, [cell.strip() for cell in row]
-            line = reader.line_num + 1
-    except csv.Error as error:
-        raise ValidationError(
-            {FILE_FIELD: f"Line {line} could not be read as CSV ({error}). " + _SAVE_AS_UTF8}
-        ) from error
+    """The file's non-blank rows with the line each starts on, cells trimmed."""
+    for line, row in csv_files.rows(text, field=FILE_FIELD):
+        yield line, [cell.strip() for cell in row]
 
 
 def _columns(header: list[str]) -> tuple[int, int, int | None] | None:
     """The entry's, the count's and the read-at column when the first row is a header."""
-    headings = ["".join(ch for ch in cell.lower() if ch.isalnum()) for cell in header]
+    headings = [csv_files.heading(cell) for cell in header]
 
     def find(names: frozenset[str]) -> int | None:
         return next((i for i, heading in enumerate(headings) if heading in names), None)

@@ -135,7 +135,7 @@ def test_unreadable_and_oversized_files_are_refused_with_reasons(
 ) -> None:
     site.sign_in_as("organizer")
     response = create(site, contest_id, file=b"PK\x03\x04zip")
-    assert response.status_code == 400 and "save it as CSV" in response.text
+    assert response.status_code == 400 and "not CSV. Save the file as" in response.text
     response = create(site, contest_id, file=b"a@uni.edu\n" * 120_000)
     assert response.status_code == 400 and "lists must stay under 1 MB" in response.text
     response = create(site, contest_id, file=b"x@uni.edu", pasted="y@uni.edu")
@@ -491,7 +491,7 @@ def test_a_refused_addition_keeps_the_pasted_list_and_says_why_next_to_it(
     [
         ("pat@uni.edu", b"sam@uni.edu", "not both"),
         ("\n".join(f"p{n}@uni.edu" for n in range(5_001)), None, "5,000"),
-        ("", b"PK\x03\x04zip", "save it as CSV"),
+        ("", b"PK\x03\x04zip", "not CSV. Save the file as"),
     ],
 )
 def test_a_refused_new_campaign_keeps_everything_typed(
