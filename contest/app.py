@@ -27,6 +27,7 @@ from contest.core.errors import ContestError
 from contest.core.security import Passwords
 from contest.core.storage import LocalStorage
 from contest.media import decoding
+from contest.media.card_backlog import draw_all_missing_cards
 from contest.media.masters import complete_pending_masters, next_master_try
 from contest.media.photos import sweep_expired_uploads, sweep_unreferenced_files
 from contest.web.context import Services
@@ -38,6 +39,7 @@ from contest.web.errors import (
     handle_server_error,
     handle_storage_error,
 )
+from contest.web.manage import bulk_invitations as manage_bulk_invitations
 from contest.web.manage import (
     campaigns,
     dashboard,
@@ -47,7 +49,10 @@ from contest.web.manage import (
     results,
 )
 from contest.web.manage import contests as manage_contests
+from contest.web.manage import cover as manage_cover
 from contest.web.manage import departments as manage_departments
+from contest.web.manage import external_likes as manage_external_likes
+from contest.web.manage import preview as manage_preview
 from contest.web.manage import site as manage_site
 from contest.web.members import auth, confirmation, entries, judging
 from contest.web.middleware import (
@@ -55,7 +60,8 @@ from contest.web.middleware import (
     CrossSiteRequestMiddleware,
     SecurityHeadersMiddleware,
 )
-from contest.web.public import email_votes, gallery, likes, media
+from contest.web.preview import PreviewMiddleware
+from contest.web.public import brand_style, email_votes, gallery, likes, media
 from contest.web.public import home as public
 from contest.web.public.like_fast_path import LikeFastPath
 from contest.web.rendering import STATIC_DIR, build_templates
@@ -85,11 +91,14 @@ async def _deliver_mail_forever(services: Services) -> None:
 
 
 async def _make_media_once(services: Services, *, sweep_files: bool) -> None:
-    """Make every master that is due, drop abandoned uploads and, if asked, files nothing uses."""
+    """Make every master that is due and every share card missing, drop abandoned uploads and,
+    if asked, files nothing uses."""
     while await complete_pending_masters(
         services.db, services.storage, limiter=services.image_limiter, now=services.clock()
     ):
         pass
+    if services.config.draw_cards_ahead:
+        await draw_all_missing_cards(services.db, services.storage, limiter=services.image_limiter)
     await sweep_expired_uploads(services.db, services.storage, now=services.clock())
     if sweep_files:
         await sweep_unreferenced_files(services.db, services.storage)
@@ -165,11 +174,15 @@ def create_app(
 
     routes = [
         *public.routes,
+        *brand_style.routes,
         *auth.routes,
         *confirmation.routes,
         *manage_contests.routes,
         *manage_site.routes,
+        *manage_cover.routes,
         *manage_departments.routes,
+        *manage_bulk_invitations.routes,
+        *manage_preview.routes,
         *entries.routes,
         *moderation.routes,
         *media.routes,
@@ -179,6 +192,7 @@ def create_app(
         *like_review.routes,
         *email_votes.routes,
         *results.routes,
+        *manage_external_likes.routes,
         *campaigns.routes,
         *dashboard.routes,
         *report_downloads.routes,
@@ -198,6 +212,8 @@ def create_app(
             clock=clock,
         ),
         Middleware(BodyLimitMiddleware, max_bytes=config.max_body_bytes, refuse=error_response),
+        # An organizer's rehearsal: their GETs of one contest's pages as on a chosen moment.
+        Middleware(PreviewMiddleware),
     ]
     app = Starlette(
         debug=config.debug,

@@ -17,6 +17,7 @@ from starlette.templating import Jinja2Templates
 from starlette.types import Scope
 
 from contest.accounts import sessions
+from contest.accounts.brand import Brand, get_brand
 from contest.accounts.users import User
 from contest.config import Config
 from contest.contests.model import Contest
@@ -67,6 +68,9 @@ class Services:
     media_wakeup: anyio.Event = field(default_factory=anyio.Event)
     #: Who a session belongs to, for a few seconds (see contest/sessions.py for the bound).
     session_cache: sessions.SessionCache = field(default_factory=sessions.SessionCache)
+    #: The library's brand, read by every page: an organizer's change shows here at once,
+    #: in other processes within five seconds.
+    brand_cache: TTLCache = field(default_factory=lambda: TTLCache(5.0))
     like_writer: LikeWriter = field(init=False)
 
     def __post_init__(self) -> None:
@@ -92,6 +96,15 @@ class Services:
         self.gallery_cache.forget_group(("gallery-contest", contest.slug))
         self.gallery_cache.forget_group(("gallery", contest.id))
 
+    async def brand(self) -> Brand:
+        """The library's brand, from a five-second cache that an organizer's change forgets."""
+        found: Brand = await self.brand_cache.get("brand", lambda: get_brand(self.db))
+        return found
+
+    def brand_changed(self) -> None:
+        """Forget the cached brand, so the organizer's change shows at once."""
+        self.brand_cache.forget_group("brand")
+
     def likes_changed(self, contest_id: int) -> None:
         """Forget the contest's cached gallery pages, so a liker sees their own like at once
         (other visitors' pages may be a moment old anyway)."""
@@ -111,9 +124,15 @@ def services(request: Request) -> Services:
     return cast(Services, found)
 
 
+#: Where ``web.preview`` puts the moment an organizer previews this page at.
+PREVIEW_MOMENT = "preview_moment"
+
+
 def now(request: Request) -> datetime:
-    """The current time as the application's clock tells it."""
-    return services(request).clock()
+    """The current time as the application's clock tells it, or, on a page an organizer
+    previews (GET only, see ``web.preview``), the moment they chose."""
+    moment = request.scope.get("state", {}).get(PREVIEW_MOMENT)
+    return moment if isinstance(moment, datetime) else services(request).clock()
 
 
 def absolute(request: Request, route: str, **params: Any) -> str:
@@ -312,6 +331,15 @@ NOTICES = {
     "award_saved": "Done: the award is saved.",
     "published": "Done: the results are published.",
     "conflict_declared": "Done: the conflict is recorded and the entry has left your queue.",
+    "reading_recorded": "Done: the reading is recorded; the latest reading counts.",
+    "readings_imported": "Done: every reading of the file is recorded.",
+    "logo_saved": "Done: the new logo is in the header of every page.",
+    "logo_removed": "Done: the logo is removed; the header shows the site's name.",
+    "cover_saved": "Done: the cover photo is saved.",
+    "cover_removed": "Done: the contest has no cover photo now.",
+    "preview_stopped": "Done: the preview is over; pages show the real time again.",
+    "judges_invited": "Done: the list is sent; invitations wait in the outbox for the mail.",
+    "participants_invited": "Done: the invitations are queued; each link works for 7 days.",
 }
 NOTICE_SECONDS = 60
 
