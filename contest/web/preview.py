@@ -29,6 +29,8 @@ PREVIEW_STATE = "preview"
 #: The contest's own public pages (its page, gallery and winners) and its entries' pages.
 CONTEST_PAGE = re.compile(r"/contests/(?P<slug>[^/]+)(?:/gallery|/winners)?/?")
 ENTRY_PAGE = re.compile(r"/entries/(?P<entry_id>[0-9]{1,18})/?")
+#: The note by a like button on a previewed page: a like would post at the real time.
+LIKES_OFF_IN_PREVIEW = "Likes are off in a preview"
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,11 @@ def banner(request: Request) -> PreviewBanner | None:
     """The preview banner for this request's page, if an organizer is previewing."""
     found = request.scope.get("state", {}).get(PREVIEW_STATE)
     return found if isinstance(found, PreviewBanner) else None
+
+
+def previewed(request: Request) -> bool:
+    """Whether this page shows an organizer's chosen moment rather than the real time."""
+    return PREVIEW_MOMENT in request.scope.get("state", {})
 
 
 def _route_path(scope: Scope) -> str:

@@ -14,7 +14,7 @@ from starlette.routing import Route
 
 from contest.contests import preview as rehearsal
 from contest.contests.model import Contest
-from contest.contests.phases import PHASE_WORDS, Phase
+from contest.contests.phases import Phase
 from contest.contests.store import get_contest
 from contest.core.clock import format_local
 from contest.core.errors import ContestError, ValidationError
@@ -32,14 +32,22 @@ from contest.web.context import (
 from contest.web.preview import PREVIEW_COOKIE
 from contest.web.rendering import render
 
+#: A phase's button: the moment it previews lies inside the phase, not at its start.
+BUTTON_WORDS = {
+    Phase.SUBMISSIONS.value: "During submissions",
+    Phase.JUDGING.value: "During judging",
+    Phase.VOTING.value: "During voting",
+    Phase.RESULTS.value: "After the results",
+}
+
 
 def _page(
     request: Request, contest: Contest, form: FormValues, errors: dict[str, str]
 ) -> dict[str, object]:
     """What the preview page shows: a button per phase (with its moment) and the typed one."""
-    tz_name = contest.settings.timezone
+    tz_name, today = contest.settings.timezone, now(request)
     buttons = [
-        (phase, PHASE_WORDS[Phase(phase)], format_local(moment, tz_name, with_year=True))
+        (phase, BUTTON_WORDS[phase], format_local(moment, tz_name, now=today))
         for phase, moment in rehearsal.phase_moments(contest).items()
     ]
     return {

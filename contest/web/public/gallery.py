@@ -36,6 +36,7 @@ from contest.web.context import (
     services,
     with_notice,
 )
+from contest.web.preview import LIKES_OFF_IN_PREVIEW, previewed
 from contest.web.preview import banner as preview_banner
 from contest.web.public.gallery_pages import (
     GalleryQuery,
@@ -124,7 +125,9 @@ async def _like_context(request: Request, contest: Contest, rows: list[Row]) -> 
     """Which of these entries the visitor likes, whether they may vote, and why not."""
     user = await current_user(request)
     moment = now(request)
-    voting = contest.schedule.voting_is_open(moment)
+    # A like posts at the real time, so a previewed page never invites one (web.preview).
+    likes_off = previewed(request)
+    voting = contest.schedule.voting_is_open(moment) and not likes_off
     liked: set[int] = set()
     # When voting is not open, or how to vote, the page's voting banner says once
     # (templates/public/_voting_banner.html), not a note under every like button.
@@ -140,7 +143,7 @@ async def _like_context(request: Request, contest: Contest, rows: list[Row]) -> 
     return {
         "liked_ids": liked,
         "can_vote": voting,
-        "vote_note": "",
+        "vote_note": LIKES_OFF_IN_PREVIEW if likes_off else "",
         "voter_known": not like_via,
         "like_via": like_via if voting else "",
         "user_id": user.id if user else None,

@@ -16,6 +16,11 @@ PREVIEW_COOKIE = "contest_preview"
 BANNER = 'class="preview-banner"'
 #: A like button that can be pressed (outside voting it is rendered disabled).
 ACTIVE_LIKE = 'class="like-button" aria-pressed="false">'
+#: What a previewed page says instead of inviting a like that would be refused.
+LIKES_OFF = "Likes are off in a preview"
+PREVIEW_VOTING = "Voting is open at this moment; likes are off in a preview."
+#: A like button rendered disabled.
+DISABLED_LIKE = 'class="like-button" aria-pressed="false" disabled>'
 
 
 @dataclass(frozen=True)
@@ -74,14 +79,15 @@ def test_an_organizer_previewing_voting_sees_voting_while_submissions_are_really
 
     page = site.client.get(f"/contests/{world.slug}").text
     assert "status-judging_and_voting" in page
-    assert "Voting is open: tap ♥ to like" in page
+    assert PREVIEW_VOTING in page and "tap ♥" not in page
     assert BANNER in page and "(judging and voting)" in page
     assert "Stop preview" in page
     gallery = site.client.get(f"/contests/{world.slug}/gallery").text
-    assert BANNER in gallery and "Voting is open" in gallery
-    assert ACTIVE_LIKE in gallery
+    assert BANNER in gallery and PREVIEW_VOTING in gallery
+    assert ACTIVE_LIKE not in gallery and LIKES_OFF in gallery
     entry = site.client.get(f"/entries/{world.entry_ids[0]}").text
-    assert BANNER in entry and ACTIVE_LIKE in entry
+    assert BANNER in entry and PREVIEW_VOTING in entry
+    assert ACTIVE_LIKE not in entry and "tap ♥" not in entry
     # Nothing about the contest changed.
     assert contest_row(site, world.contest_id) == before
     assert site.value("SELECT count(*) FROM audit_log") == audit_before
@@ -163,7 +169,7 @@ def test_the_gallery_cache_never_hands_a_preview_page_to_a_visitor(site: Site) -
     world = make_world(site)
     gallery = f"/contests/{world.slug}/gallery"
     start_preview(site, world, phase="voting")
-    assert ACTIVE_LIKE in site.client.get(gallery).text
+    assert PREVIEW_VOTING in site.client.get(gallery).text
     # A visitor right after, while the gallery's snapshot is still cached: the real phase.
     cookie = site.client.cookies.get(PREVIEW_COOKIE)
     site.client.cookies.clear()
@@ -173,10 +179,10 @@ def test_the_gallery_cache_never_hands_a_preview_page_to_a_visitor(site: Site) -
     # And the organizer after a visitor's page was cached still gets the preview.
     site.sign_in("organizer@uni.edu")
     site.client.cookies.set(PREVIEW_COOKIE, cookie or "")
-    assert ACTIVE_LIKE in site.client.get(gallery).text
+    assert PREVIEW_VOTING in site.client.get(gallery).text
     site.client.cookies.clear()
     again = site.client.get(gallery).text
-    assert BANNER not in again and ACTIVE_LIKE not in again
+    assert BANNER not in again and PREVIEW_VOTING not in again
 
 
 def test_stop_clears_the_preview_and_shows_the_real_site(site: Site) -> None:
@@ -288,3 +294,62 @@ def test_what_a_previewed_page_records_is_stamped_with_the_real_time(site: Site)
     assert BANNER in page.text and "(results)" in page.text
     seen = site.rows("SELECT seen_at FROM staff_browsers")
     assert seen == [{"seen_at": to_db(site.clock())}]
+
+
+def test_a_previewed_voting_entry_page_shows_a_disabled_like_button_and_says_why(
+    site: Site,
+) -> None:
+    world = make_world(site)
+    start_preview(site, world, phase="voting")
+    entry = site.client.get(f"/entries/{world.entry_ids[0]}?like=1").text
+    assert DISABLED_LIKE in entry and ACTIVE_LIKE not in entry
+    assert f'<span class="hint like-note">{LIKES_OFF}</span>' in entry
+    assert "Confirm your like" not in entry  # no like invited after signing in either
+    assert site.value("SELECT count(*) FROM likes") == 0
+
+
+def test_a_previewed_results_page_has_no_active_like_button(site: Site) -> None:
+    world = make_world(site, Phase.VOTING)
+    start_preview(site, world, phase="results")
+    entry = site.client.get(f"/entries/{world.entry_ids[0]}").text
+    assert "(results)" in entry and DISABLED_LIKE in entry and ACTIVE_LIKE not in entry
+    assert LIKES_OFF in entry
+    gallery = site.client.get(f"/contests/{world.slug}/gallery").text
+    assert ACTIVE_LIKE not in gallery and LIKES_OFF in gallery
+
+
+def test_real_visitors_in_voting_still_get_an_active_like_button_and_no_note(
+    site: Site,
+) -> None:
+    world = make_world(site, Phase.VOTING)
+    organizer = site.client.get(f"/entries/{world.entry_ids[0]}").text
+    assert ACTIVE_LIKE in organizer and "Voting is open: tap ♥ to like" in organizer
+    assert LIKES_OFF not in organizer and PREVIEW_VOTING not in organizer
+    start_preview(site, world, phase="voting")
+    cookie = site.client.cookies.get(PREVIEW_COOKIE)
+    site.client.cookies.clear()
+    site.client.cookies.set(PREVIEW_COOKIE, cookie or "")
+    participant_id = site.sign_in_as("participant")
+    for path in (f"/entries/{world.entry_ids[0]}", f"/contests/{world.slug}/gallery"):
+        page = site.client.get(path).text
+        assert BANNER not in page and ACTIVE_LIKE in page, path
+        assert LIKES_OFF not in page and PREVIEW_VOTING not in page, path
+    assert participant_id != world.organizer_id
+
+
+def test_the_phase_buttons_say_a_moment_during_each_phase_and_the_way_back(site: Site) -> None:
+    world = make_world(site)
+    page = site.client.get(f"/manage/contests/{world.contest_id}/preview").text
+    buttons = page.split('class="preview-phases"')[1].split("</form>")[0]
+    for words, when in (
+        ("During submissions", "6 Mar 09:00"),
+        ("During judging", "17 Mar 09:00"),
+        ("During voting", "17 Mar 09:00"),
+        ("After the results", "21 Mar 09:00"),
+    ):
+        assert f"<span>{words}</span> <small>({when})</small>" in buttons, words
+    assert "Submissions open" not in page
+    assert "2026" not in buttons  # this year goes without saying, as elsewhere on the site
+    assert '/manage">← Back to Manage</a>' in page
+    assert f"/manage/contests/{world.contest_id}/edit\">This contest's settings</a>" in page
+    assert "Back to the settings" not in page
