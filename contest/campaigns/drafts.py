@@ -22,6 +22,7 @@ from contest.contests.model import Contest
 from contest.core.clock import to_db
 from contest.core.db import Database, Row, Transaction
 from contest.core.errors import NotFound, ValidationError
+from contest.voting.tallies import peoples_choice_award
 
 LinkMaker = Callable[[str], str]
 UNSUBSCRIBED = "unsubscribed from campaign mail"
@@ -252,6 +253,7 @@ def values_for(contest: Contest, link: str, recipient: Recipient) -> dict[str, s
         "contest": contest.title,
         "link": link,
         "hashtag": "#" + contest.settings.hashtag,
+        "peoples_choice": peoples_choice_award(contest.settings),
     }
 
 

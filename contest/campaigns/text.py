@@ -19,6 +19,8 @@ PLACEHOLDERS = {
     "contest": "the contest's title",
     "link": "the contest page, the gallery or the winners page, by kind",
     "hashtag": "the contest's hashtag",
+    "peoples_choice": "what wins People's Choice (“the most liked photo”, or the most likes on"
+    " the network the contest counts)",
 }
 MAX_SUBJECT = 200
 MAX_BODY = 10_000
@@ -38,7 +40,7 @@ DEFAULTS: dict[str, tuple[str, str]] = {
         "Thank you for taking part in {contest}. Voting is now open: see every photo and like"
         " your favourites here:\n"
         "{link}\n\n"
-        "The most-liked photo wins the People's Choice award, so invite your friends and"
+        "People's Choice goes to {peoples_choice}, so invite your friends and"
         " classmates to vote too: send them the link, or share it with {hashtag}.\n",
     ),
     "results": (

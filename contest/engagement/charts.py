@@ -6,6 +6,7 @@ CSS classes, so the strict CSP (no inline styles) holds.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -27,6 +28,7 @@ MAX_LABELS = 6  # "30 Sep" is ~50 units wide: six fit under the 346-unit plot wi
 # Linux: a digit is 8.3 units); 7.2 let "16 Feb" run into "23 Feb" in a printed report.
 CHAR_WIDTH = 8.4
 LABEL_GAP = 4  # the least space between two labels under the bars (widths are overestimated)
+ROW_STEP = 15  # a category chart whose names do not fit on one line staggers them on two
 
 
 def _label_x(centre: float, text: str) -> float:
@@ -61,6 +63,7 @@ class Label:
 
     x: float
     text: str
+    row: int = 0  # 0 on the first line under the bars, 1 on the second
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,23 @@ def _labels(bars: Sequence[Bar], shown: Sequence[str], slot: float) -> tuple[Lab
     return tuple(labels)
 
 
+def _touch(labels: Sequence[Label]) -> bool:
+    """Whether any two neighbouring labels of one line come closer than LABEL_GAP."""
+    return any(_left(b) < _right(a) + LABEL_GAP for a, b in itertools.pairwise(labels))
+
+
+def _every_label(bars: Sequence[Bar], shown: Sequence[str]) -> tuple[Label, ...]:
+    """A label under every bar (a category chart has few): on one line if they fit, else
+    alternately on two lines."""
+    labels = [
+        Label(_label_x(bar.x + bar.width / 2, text), text)
+        for bar, text in zip(bars, shown, strict=False)  # no bars: no labels
+    ]
+    if not _touch(labels):
+        return tuple(labels)
+    return tuple(replace(label, row=index % 2) for index, label in enumerate(labels))
+
+
 def _left(label: Label) -> float:
     return label.x - len(label.text) * CHAR_WIDTH / 2
 
@@ -134,18 +154,25 @@ def bar_chart(
     label_name: str,
     axis_labels: Sequence[str] = (),
     height: int = HEIGHT,
+    every_label: bool = True,
 ) -> BarChart:
-    """A vertical bar chart of labelled counts; ``axis_labels`` are shorter labels to draw."""
+    """A vertical bar chart of labelled counts; ``axis_labels`` are shorter labels to draw.
+    A category chart labels every bar; a long series (``every_label=False``) every few."""
     largest = max((value for _, value in points), default=0)
     step = nice_step(largest)
     top = max(step, step * math.ceil(largest / step))
-    plot_width, plot_height = WIDTH - LEFT - RIGHT, height - TOP - BOTTOM
+    plot_width = WIDTH - LEFT - RIGHT
     slot = plot_width / len(points) if points else plot_width
     bar_width = max(1.0, slot * 0.72)
+    xs = [LEFT + index * slot + (slot - bar_width) / 2 for index in range(len(points))]
+    shown = list(axis_labels) or [label for label, _ in points]
+    places = [Bar(x, 0, bar_width, 0, "", 0) for x in xs]
+    labels = _every_label(places, shown) if every_label else _labels(places, shown, slot)
+    bottom = BOTTOM + ROW_STEP * max((label.row for label in labels), default=0)
+    plot_height = height - TOP - bottom
     bars = []
-    for index, (label, value) in enumerate(points):
+    for x, (label, value) in zip(xs, points, strict=True):
         drawn = plot_height * value / top
-        x = LEFT + index * slot + (slot - bar_width) / 2
         bars.append(
             Bar(
                 round(x, 2),
@@ -156,8 +183,6 @@ def bar_chart(
                 value,
             )
         )
-    shown = list(axis_labels) or [label for label, _ in points]
-    labels = _labels(bars, shown, slot)
     ticks = tuple(
         Tick(round(TOP + plot_height - plot_height * value / top, 2), f"{value:,}")
         for value in range(0, top + 1, step)
@@ -177,7 +202,7 @@ def bar_chart(
         ticks,
         labels,
         height=height,
-        baseline=height - BOTTOM,
+        baseline=height - bottom,
     )
 
 
@@ -189,7 +214,15 @@ def daily_chart(
         (f"{point.day:%a} {point.day.day} {point.day:%b %Y}", point.count) for point in series
     ]
     short = [f"{point.day.day} {point.day:%b}" for point in series]
-    chart = bar_chart(title, points, unit=unit, label_name="Day", axis_labels=short, height=height)
+    chart = bar_chart(
+        title,
+        points,
+        unit=unit,
+        label_name="Day",
+        axis_labels=short,
+        height=height,
+        every_label=False,
+    )
     if series:
         first, last = series[0].day, series[-1].day
         total = sum(point.count for point in series)

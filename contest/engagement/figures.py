@@ -25,7 +25,7 @@ from contest.engagement.response import (
 )
 from contest.engagement.series import Series, daily_series
 from contest.judging.results import published_at
-from contest.voting.tallies import ENTRY_LIKES
+from contest.voting.tallies import ENTRY_LIKES, ENTRY_OUTSIDE_LIKES, counts_outside
 
 #: SQL true when ``users.id`` entered no contest whose submissions opened before ``?`` (the
 #: contest's own opening): the one meaning of "first-time participant", here and in downloads.
@@ -85,6 +85,7 @@ class Winner:
     entry_id: int
     title: str
     likes: int
+    outside_likes: int | None = None  # its latest reading on the other network, if any
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ class Engagement:
     judging: JudgingFigures
     series: Series
     winners: tuple[Winner, ...]  # empty until results are published
+    outside_network: str = ""  # the network People's Choice counts on; "" for this site
 
     def winner(self, award: str) -> Winner | None:
         """The published winner of that award, if any."""
@@ -176,13 +178,15 @@ async def winners(db: Database, contest_id: int) -> tuple[Winner, ...]:
         return ()
     rows = await db.fetch_all(
         "SELECT awards.award, entries.id, entries.title,"  # noqa: S608 - fixed SQL
-        f" {ENTRY_LIKES} AS likes"
+        f" {ENTRY_LIKES} AS likes, {ENTRY_OUTSIDE_LIKES} AS outside_likes"
         " FROM awards JOIN entries ON entries.id = awards.entry_id"
         " WHERE awards.contest_id = ? AND awards.award IN ('champion', 'peoples_choice')"
         " ORDER BY awards.award",
         (contest_id,),
     )
-    return tuple(Winner(r["award"], r["id"], r["title"], r["likes"]) for r in rows)
+    return tuple(
+        Winner(r["award"], r["id"], r["title"], r["likes"], r["outside_likes"]) for r in rows
+    )
 
 
 async def engagement(db: Database, contest: Contest, *, now: datetime) -> Engagement:
@@ -197,4 +201,7 @@ async def engagement(db: Database, contest: Contest, *, now: datetime) -> Engage
         judging=await judging_figures(db, contest),
         series=await daily_series(db, contest, now=now),
         winners=await winners(db, contest.id),
+        outside_network=contest.settings.external_network
+        if counts_outside(contest.settings)
+        else "",
     )

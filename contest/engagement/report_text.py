@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from contest.engagement.figures import Engagement
+from contest.engagement.figures import Engagement, Winner
 
 #: How each affiliation is counted in a sentence: (one, many).
 AFFILIATION_NOUNS = {
@@ -86,16 +86,26 @@ def _statuses(e: Engagement) -> str:
     return f"Of these, {join_words(parts)}."
 
 
+def _basis(e: Engagement) -> list[str]:
+    if not e.outside_network:
+        return []
+    return [
+        f"People's Choice counts likes on {e.outside_network}: the latest reading of each"
+        " photo, typed in by organizers, decides; likes on this site do not count."
+    ]
+
+
 def _public(e: Engagement) -> list[str]:
     public = e.public
-    sentences = []
+    sentences = _basis(e)
+    here = " on this site" if e.outside_network else ""
     if public.likes:
         sentences.append(
-            f"The album received {plural(public.likes, 'like', 'likes')}"
+            f"The album received {plural(public.likes, 'like', 'likes')}{here}"
             f" from {plural(public.voters, 'voter', 'voters')}."
         )
     else:
-        sentences.append("The album has no likes yet.")
+        sentences.append(f"The album has no likes{here} yet.")
     if public.picks:
         sentences.append(
             f"The library picked {plural(len(public.picked_entries), 'favourite', 'favourites')}."
@@ -118,13 +128,22 @@ def _public(e: Engagement) -> list[str]:
     return sentences
 
 
+def _favourite_likes(e: Engagement, favourite: Winner) -> str:
+    """The likes People's Choice counted: ``57 likes on Instagram`` or ``12 likes``."""
+    if e.outside_network:
+        count = favourite.outside_likes or 0
+        return f"{plural(count, 'like', 'likes')} on {e.outside_network}"
+    return plural(favourite.likes, "like", "likes")
+
+
 def _winners(e: Engagement) -> list[str]:
     champion, favourite = e.winner("champion"), e.winner("peoples_choice")
     sentences = []
     if champion is not None:
         sentences.append(
             f"The winning entry, “{champion.title}”,"
-            f" received {plural(champion.likes, 'like', 'likes')}."
+            f" received {plural(champion.likes, 'like', 'likes')}"
+            f"{' on this site' if e.outside_network else ''}."
         )
     if favourite is not None:
         if champion is not None and favourite.entry_id == champion.entry_id:
@@ -132,7 +151,7 @@ def _winners(e: Engagement) -> list[str]:
         else:
             sentences.append(
                 f"People's Choice went to “{favourite.title}”"
-                f" with {plural(favourite.likes, 'like', 'likes')}."
+                f" with {_favourite_likes(e, favourite)}."
             )
     return sentences
 

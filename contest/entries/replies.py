@@ -43,6 +43,12 @@ def friends_invitation(contest: Contest, entry_link: str, *, now: datetime) -> s
         when = f"opens on {format_local(schedule.voting_open, tz_name, with_year=True)}"
     else:
         when = f"is open until {format_local(schedule.voting_close, tz_name, with_year=True)}"
+    settings = contest.settings
+    if settings.peoples_choice_basis == "external":  # likes here do not decide it
+        return (
+            f"People's Choice voting {when}: the photo with the most likes on"
+            f" {settings.external_network} wins. Send your friends to see yours: {entry_link}"
+        )
     return (
         f"People's Choice voting {when}: the photo with the most likes wins. Invite your"
         f" friends to like yours by sending them this link: {entry_link}"

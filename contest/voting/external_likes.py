@@ -149,8 +149,11 @@ async def _ensure_open(db: Database | Transaction, contest: Contest) -> None:
         raise Conflict(PUBLISHED)
 
 
-def _network(contest: Contest) -> str:
-    return contest.settings.external_network or "the other network"
+def _likes_named(contest: Contest) -> str:
+    """The likes as the audit log names them: "Instagram likes", or before a network is
+    named "Likes elsewhere (no network named yet)"."""
+    network = contest.settings.external_network
+    return f"{network} likes" if network else "Likes elsewhere (no network named yet)"
 
 
 async def _store(
@@ -210,7 +213,7 @@ async def record_reading(
             tx, [_Checked(entry_id, count, moment)], actor_id=actor_id, source="form", now=now
         )
         details = (
-            f"{_network(contest)} likes of entry #{entry_id}: {count:,},"
+            f"{_likes_named(contest)} of entry #{entry_id}: {count:,},"
             f" read {_when(moment, contest.settings.timezone)} (typed on the form)."
         )
         await _audit(tx, contest, details, actor_id=actor_id, now=now)
@@ -322,7 +325,7 @@ async def import_readings(
         await _store(tx, checked, actor_id=actor_id, source="csv", now=now)
         listed = ", ".join(f"#{r.entry_id}: {r.likes:,}" for r in checked)
         details = (
-            f"{_network(contest)} likes imported from a CSV file, {len(checked)}"
+            f"{_likes_named(contest)} imported from a CSV file, {len(checked)}"
             f" reading{'s' if len(checked) != 1 else ''}: {listed}."
         )
         await _audit(tx, contest, details, actor_id=actor_id, now=now)

@@ -124,6 +124,23 @@ def peoples_choice_rule(settings: ContestSettings) -> str:
     return PEOPLES_CHOICE_RULE
 
 
+def peoples_choice_award(settings: ContestSettings) -> str:
+    """What People's Choice rewards, in a list of awards: "the most liked photo"."""
+    if counts_outside(settings):
+        return f"the photo with the most likes on {settings.external_network}"
+    return "the most liked photo"
+
+
+def peoples_choice_basis(settings: ContestSettings) -> str:
+    """What People's Choice counts, for a report: "likes on Instagram: the latest reading…"."""
+    if counts_outside(settings):
+        return (
+            f"likes on {settings.external_network}: the latest reading of each photo, typed in"
+            " by organizers, decides; likes on this site are shown but do not count"
+        )
+    return "likes on this site, one per voter per photo"
+
+
 def peoples_choice_note(settings: ContestSettings) -> str:
     """How People's Choice was decided, for organizers: the likes it counts and the rule."""
     counted = f"{settings.external_network} likes" if counts_outside(settings) else "public likes"

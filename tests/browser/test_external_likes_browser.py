@@ -75,6 +75,8 @@ def test_an_organizer_records_a_reading_and_sees_it_beside_the_likes_here(
     expect(page.locator("#basis")).to_contain_text("Most Facebook likes")
     _no_sideways_scroll(page, width)
     row = page.locator(f"#entry-{ids[1]}")
+    read_at = row.get_by_label("Read at").bounding_box()
+    assert read_at is not None and read_at["width"] >= 190, read_at  # was "12/0" on a phone
     row.get_by_label("Likes").fill("-5")
     row.get_by_role("button", name="Record").click()
     expect(page.locator(f"#likes-{ids[1]}-error")).to_have_text(

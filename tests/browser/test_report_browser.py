@@ -84,6 +84,7 @@ AXIS_LABELS = """svg => [...svg.querySelectorAll('text.chart-axis')].map(label =
   return {
     size: parseFloat(getComputedStyle(label).fontSize) * scale,
     left: box.left, right: box.right, top: box.top, height: box.height,
+    text: label.textContent,
   };
 })"""
 
@@ -184,6 +185,16 @@ def test_a_92_entry_contest_prints_on_two_or_three_a4_pages_with_a_cover(
         assert len(under) >= 3, title
         for before, after in itertools.pairwise(under):
             assert before["right"] < after["left"], (title, before, after)
+    shown = page.get_by_role("img", name="Share clicks per network").evaluate(AXIS_LABELS)
+    every = {"Facebook", "X", "WhatsApp", "Weibo", "LINE", "Email", "Copied", "Phone"}
+    assert every <= {label["text"] for label in shown}  # X, Weibo, Email were left out
+    for line in {label["top"] for label in shown if label["text"] in every}:
+        row = sorted(
+            (label for label in shown if label["top"] == line and label["text"] in every),
+            key=lambda label: label["left"],
+        )
+        for before, after in itertools.pairwise(row):
+            assert before["right"] < after["left"], (before, after)
     assert 2 <= pdf_pages(pdf) <= 3, pdf_pages(pdf)
 
 

@@ -15,8 +15,15 @@ from contest.campaigns import drafts, unsubscribes
 from contest.campaigns import lists as campaign_lists
 from contest.campaigns import log as campaign_log
 from contest.campaigns import send as campaign_send
-from contest.campaigns.lists import MAX_LIST_ROWS, MAX_SHOWN_TEXT, decode_list, parse_list
-from contest.campaigns.text import DEFAULTS, check_message, compose, placeholder_error
+from contest.campaigns.drafts import values_for
+from contest.campaigns.lists import (
+    MAX_LIST_ROWS,
+    MAX_SHOWN_TEXT,
+    Recipient,
+    decode_list,
+    parse_list,
+)
+from contest.campaigns.text import DEFAULTS, check_message, compose, fill, placeholder_error
 from contest.contests.model import Contest
 from contest.core import outbox as outbox_module
 from contest.core.db import Database
@@ -34,6 +41,7 @@ from tests.factories import (
     add_contest,
     add_entry,
     add_unsubscribe,
+    contest_settings,
     schedule_for,
 )
 
@@ -179,7 +187,7 @@ def test_placeholders_are_checked_and_filled() -> None:
     assert placeholder_error("Hello {name}, see {link} for {contest} {hashtag}") is None
     assert placeholder_error("Braces {{like this}}") is None
     assert placeholder_error("Hello {nmae}") == (
-        "Unknown placeholder {nmae}; use {name}, {contest}, {link}, {hashtag}."
+        "Unknown placeholder {nmae}; use {name}, {contest}, {link}, {hashtag}, {peoples_choice}."
     )
     assert "Unknown placeholder {name!r}" in str(placeholder_error("{name!r}"))
     assert "Unknown placeholder {name.__class__}" in str(placeholder_error("{name.__class__}"))
@@ -189,7 +197,8 @@ def test_placeholders_are_checked_and_filled() -> None:
         check_message("", "Hi {who}")
     assert caught.value.errors == {
         "subject": "Write a subject.",
-        "body": "Unknown placeholder {who}; use {name}, {contest}, {link}, {hashtag}.",
+        "body": "Unknown placeholder {who}; use {name}, {contest}, {link}, {hashtag},"
+        " {peoples_choice}.",
     }
     subject, body = compose(
         "{contest} news", "Hi {name}: {{x}} {link}", {"name": "Pat", "contest": "C"}, "U"
@@ -558,3 +567,19 @@ async def test_each_send_logs_only_the_bad_rows_added_since_the_last_send(
         (0, 1, 1),
     ]
     assert len(await campaign_log.problems(db, campaign.id)) == 3  # the page lists them all
+
+
+def test_the_voting_message_names_what_people_s_choice_counts() -> None:
+    _, body = DEFAULTS["voting"]
+    here = Contest(1, "light", contest_settings("voting"), START)
+    outside = contest_settings(
+        "voting", peoples_choice_basis="external", external_network="Facebook"
+    )
+    elsewhere = Contest(2, "light-2", outside, START)
+    pat = Recipient(1, "pat@uni.edu", "pat@uni.edu", "Pat")
+    assert "People's Choice goes to the most liked photo" in fill(
+        body, values_for(here, "https://x/g", pat)
+    )
+    assert "People's Choice goes to the photo with the most likes on Facebook" in fill(
+        body, values_for(elsewhere, "https://x/g", pat)
+    )

@@ -67,13 +67,34 @@ def test_labels_under_the_bars_never_touch_even_where_the_first_is_moved_in() ->
         ),
         bar_chart("Shares", [(n, 1) for n in networks], unit="Clicks", label_name="Network"),
     ):
-        edges = [
-            (label.x - len(label.text) * CHAR_WIDTH / 2, label.x + len(label.text) * CHAR_WIDTH / 2)
-            for label in chart.labels
-        ]
-        assert len(edges) >= 4, chart.title
-        for (_, right), (left, _) in itertools.pairwise(edges):
-            assert right < left, (chart.title, chart.labels)
+        for row in (0, 1):  # a line of labels, and the second line a category chart may use
+            edges = [
+                (
+                    label.x - len(label.text) * CHAR_WIDTH / 2,
+                    label.x + len(label.text) * CHAR_WIDTH / 2,
+                )
+                for label in chart.labels
+                if label.row == row
+            ]
+            assert len(edges) >= 4 or row == 1, chart.title
+            for (_, right), (left, _) in itertools.pairwise(edges):
+                assert right < left, (chart.title, chart.labels)
+
+
+def test_a_category_chart_labels_every_bar_on_two_lines_when_one_is_too_narrow() -> None:
+    networks = ["Facebook", "X", "WhatsApp", "Weibo", "LINE", "Email", "Copied", "Phone"]
+    chart = bar_chart(
+        "Shares", [(n, 1) for n in networks], unit="Clicks", label_name="Network", height=170
+    )
+    assert [label.text for label in chart.labels] == networks  # X, Weibo, Email were left out
+    assert [label.row for label in chart.labels] == [0, 1] * 4
+    assert chart.baseline == 170 - 34 - 15  # the second line has its room under the bars
+    for label in chart.labels:  # and every label stays inside the drawing
+        half = len(label.text) * CHAR_WIDTH / 2
+        assert label.x - half >= 0 and label.x + half <= chart.width, label
+    few = bar_chart("Shares", [("A", 1), ("B", 2)], unit="Clicks", label_name="Network")
+    assert [(label.text, label.row) for label in few.labels] == [("A", 0), ("B", 0)]
+    assert few.baseline == few.height - 34
 
 
 async def test_cover_shows_no_winners_until_they_are_announced(

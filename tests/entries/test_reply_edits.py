@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from contest.accounts.users import User
+from contest.contests.model import Contest
 from contest.core import outbox
 from contest.core.clock import to_db
 from contest.core.db import Database
@@ -16,7 +17,7 @@ from contest.core.outbox import SmtpSettings, deliver_waiting
 from contest.core.security import Passwords
 from contest.core.storage import LocalStorage
 from contest.entries import replies
-from tests.factories import START, add_account, add_contest, add_entry, add_reply
+from tests.factories import START, add_account, add_contest, add_entry, add_reply, contest_settings
 
 pytestmark = pytest.mark.anyio
 NOW = START
@@ -153,3 +154,17 @@ async def test_a_round_that_read_the_mail_before_a_change_sends_the_change_or_no
     claimed = await outbox._claim(db, read_before[0]["id"], now=due)
     assert claimed is not None and "Typo here" in claimed["body"]
     assert await outbox._claim(db, read_before[1]["id"], now=due) is None
+
+
+def test_the_friends_invitation_names_the_network_people_s_choice_counts() -> None:
+    here = Contest(1, "light", contest_settings("voting", now=START), START)
+    outside = contest_settings(
+        "voting", now=START, peoples_choice_basis="external", external_network="Facebook"
+    )
+    elsewhere = Contest(2, "light-2", outside, START)
+    link = "https://x/entries/1"
+    assert "the photo with the most likes wins. Invite your friends to like yours" in (
+        replies.friends_invitation(here, link, now=START)
+    )
+    told = replies.friends_invitation(elsewhere, link, now=START)
+    assert "the most likes on Facebook wins" in told and "to like yours" not in told

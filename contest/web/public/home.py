@@ -10,7 +10,7 @@ from contest.contests import store as contest_store
 from contest.contests.model import TIE_BREAKS
 from contest.gallery import covers
 from contest.judging import winners
-from contest.voting.tallies import PEOPLES_CHOICE_RULE
+from contest.voting.tallies import peoples_choice_award, peoples_choice_rule
 from contest.web.context import current_user, now, services
 from contest.web.public.voters import knows_voter
 from contest.web.rendering import STATIC_DIR, render
@@ -48,7 +48,8 @@ async def contest_page(request: Request) -> Response:
     context = {
         "contest": contest,
         "tie_rule": TIE_BREAKS[contest.settings.tie_break],
-        "peoples_choice_rule": PEOPLES_CHOICE_RULE,
+        "peoples_choice_rule": peoples_choice_rule(contest.settings),
+        "peoples_choice_award": peoples_choice_award(contest.settings),
         "voter_known": await knows_voter(request, contest),
         "cover": await covers.cover_of(services(request).db, contest.id),
     }

@@ -317,3 +317,47 @@ def test_daily_and_judging_progress_downloads_hold_the_report_numbers(
     )
     public = site.client.get(f"{base}/report/judging_progress.csv?for=publication").text
     assert public.splitlines() == ["judge,scored,in_queue", "Judge 1,2,4", "Judge 2,1,4"]
+
+
+def test_the_report_names_the_network_people_choice_counts_and_likes_here_apart(
+    site: Site, known: Known
+) -> None:
+    site.execute(
+        "UPDATE contests SET peoples_choice_basis = 'external', external_network = 'Instagram'"
+    )
+    site.execute(
+        "INSERT INTO external_like_readings (entry_id, likes, read_at, recorded_at, source)"
+        " VALUES (?, 57, '2026-03-06T08:00:00Z', '2026-03-06T08:00:00Z', 'form')",
+        (known.entries["lamplight"],),
+    )
+    path = f"/manage/contests/{known.contest.id}/report"
+    page = site.client.get(path).text
+    public = facts(page, "public-facts")
+    assert public["People's Choice counts"] == "Likes on Instagram (latest readings)"
+    assert public["Likes on this site"] == "4" and "Likes (People's Choice)" not in public
+    summary = text(page.split('id="summary">')[1].split("</div>")[0])
+    assert "People's Choice counts likes on Instagram: the latest reading of each photo" in summary
+    assert "The album received 4 likes on this site from 3 voters." in summary
+    site.run(publish_results, site.db, known)
+    summary = text(site.client.get(path).text.split('id="summary">')[1].split("</div>")[0])
+    assert "People's Choice went to “Lamplight” with 57 likes on Instagram." in summary
+    dashboard = site.client.get(f"/manage/contests/{known.contest.id}/dashboard").text
+    assert facts(dashboard, "public-facts")["Likes on this site"] == "4"
+
+
+def test_the_report_cover_says_results_are_to_be_announced_until_the_day(
+    site: Site, known: Known
+) -> None:
+    path = f"/manage/contests/{known.contest.id}/report"
+    cover = text(site.client.get(path).text.split('id="report-cover"')[1].split("</header>")[0])
+    assert "results to be announced 23 Mar 2026" in cover
+    site.clock.moment = known.contest.schedule.results_at
+    site.sign_in(ORGANIZER_EMAIL)  # the session of 16 days ago has lapsed
+    cover = text(site.client.get(path).text.split('id="report-cover"')[1].split("</header>")[0])
+    assert "results announced 23 Mar 2026" in cover and "to be announced" not in cover
+
+
+def test_manage_index_and_dashboard_link_to_likes_from_elsewhere(site: Site, known: Known) -> None:
+    link = f'/manage/contests/{known.contest.id}/likes-elsewhere">Likes from elsewhere</a>'
+    assert link in site.client.get("/manage").text
+    assert link in site.client.get(f"/manage/contests/{known.contest.id}/dashboard").text

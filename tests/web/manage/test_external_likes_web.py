@@ -188,3 +188,61 @@ def test_the_public_sees_outside_likes_only_where_like_counts_are_shown(
     assert (shown in entry_page, shown in gallery) == (not hide_counts, not hide_counts)
     site.clock.advance(days=10)  # the results are out: counts are shown to everyone
     assert shown in site.client.get(f"/entries/{first}").text
+
+
+def test_before_a_network_is_named_the_page_and_audit_say_likes_elsewhere(
+    site: Site, make_entries: Callable[..., list[int]]
+) -> None:
+    first = make_entries()[0]
+    contest_id = int(site.value("SELECT id FROM contests"))
+    site.sign_in_as("organizer")
+    shown = site.client.get(page(contest_id)).text
+    assert "shown beside them. Name the network in the contest" in shown
+    posted = site.post(
+        page(contest_id) + "/record",
+        {"entry": str(first), "likes": "15", "read_at": "2026-03-02T08:30"},
+        form_page=page(contest_id),
+        follow_redirects=False,
+    )
+    assert posted.status_code == 303
+    assert readings(site) == [(first, 15, "2026-03-02T08:30:00Z")]
+    details = site.value("SELECT details FROM audit_log WHERE action = 'external_likes'")
+    assert details == (
+        f"Likes elsewhere (no network named yet) of entry #{first}: 15,"
+        " read 2026-03-02 08:30 UTC (typed on the form)."
+    )
+    assert "the other network likes" not in site.client.get(page(contest_id)).text
+
+
+def test_the_rows_carry_their_headings_for_a_phone_that_stacks_them(
+    site: Site, contest_id: int
+) -> None:
+    site.sign_in_as("organizer")
+    shown = site.client.get(page(contest_id)).text
+    for heading in ("Entry", "Likes here", "Latest on Facebook", "New reading"):
+        assert shown.count(f'data-label="{heading}"') == 3, heading
+
+
+@pytest.mark.parametrize(
+    ("basis", "award", "rule"),
+    [
+        ("site", "the most liked photo", "the most likes; a tie goes to"),
+        (
+            "external",
+            "the photo with the most likes on Instagram",
+            "the most likes on Instagram at each photo&#39;s latest reading",
+        ),
+    ],
+)
+def test_the_contest_page_states_people_choice_on_the_likes_it_counts(
+    site: Site, make_entries: Callable[..., list[int]], basis: str, award: str, rule: str
+) -> None:
+    make_entries(peoples_choice_basis=basis, external_network="Instagram")
+    slug = site.value("SELECT slug FROM contests")
+    stored = site.rows("SELECT peoples_choice_basis, external_network FROM contests")[0]
+    assert stored == {"peoples_choice_basis": basis, "external_network": "Instagram"}
+    shown = site.client.get(f"/contests/{slug}").text
+    assert f"<li>People's Choice: {award}</li>" in shown
+    assert f"People's Choice goes to {rule}" in shown
+    if basis == "external":
+        assert "goes to the most likes;" not in shown
