@@ -340,6 +340,8 @@ NOTICES = {
     "preview_stopped": "Done: the preview is over; pages show the real time again.",
     "judges_invited": "Done: the list is sent; invitations wait in the outbox for the mail.",
     "participants_invited": "Done: the invitations are queued; each link works for 7 days.",
+    "settings_saved": "Done: the settings are saved.",
+    "scores_saved": "Done: your scores are saved.",
 }
 NOTICE_SECONDS = 60
 

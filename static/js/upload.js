@@ -72,19 +72,6 @@
       input.addEventListener("change", function () { showPreview(input); });
     }
     form.addEventListener("submit", function (event) { sendWithProgress(form, event); });
-    mirrorAltText(form);
-  }
-
-  // Alt text starts as the description and follows it until the participant edits it.
-  function mirrorAltText(form) {
-    var description = form.querySelector("#description");
-    var alt = form.querySelector("#alt_text");
-    if (!description || !alt) { return; }
-    var following = alt.value === "" || alt.value === description.value;
-    alt.addEventListener("input", function () { following = alt.value === ""; });
-    description.addEventListener("input", function () {
-      if (following) { alt.value = description.value.slice(0, 300); }
-    });
   }
 
   document.addEventListener("DOMContentLoaded", enhance);

@@ -24,6 +24,7 @@ from contest.web.context import (
     redirect,
     require_user,
     services,
+    with_notice,
 )
 from contest.web.rendering import render
 
@@ -112,7 +113,7 @@ async def edit_contest(request: Request) -> Response:
         shown = contest_form.with_settings_kept(form, contest.settings, locked)
         context = _form_context(shown, error.errors, locked=locked, contest=contest)
         return await render(request, "manage/contest_form.html", context, status_code=400)
-    return redirect(request, "contest", slug=contest.slug)
+    return with_notice(request, redirect(request, "contest", slug=contest.slug), "settings_saved")
 
 
 async def contest_judges(

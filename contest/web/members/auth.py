@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -117,8 +119,11 @@ async def sign_up(request: Request) -> Response:
         "departments": await departments.choices(svc.db),
     }
     if request.method == "GET":
-        return await render(request, "auth/sign_up.html", {**context, "form": FormValues()})
+        next_page = safe_next(request.query_params.get("next")) or ""
+        form = FormValues.of({"next": next_page})
+        return await render(request, "auth/sign_up.html", {**context, "form": form})
     form = await read_form(request)
+    after = safe_next(form.get("next"))
     try:
         # Before the account is made, alike for a taken address (see ``sign_up``).
         await departments.refuse_unlisted(svc.db, form.as_dict())
@@ -128,7 +133,7 @@ async def sign_up(request: Request) -> Response:
             fields=form.as_dict(),
             address=client_address(request),
             secret=_secret(request),
-            confirm_link_for=lambda token: absolute(request, "confirm_email", token=token),
+            confirm_link_for=lambda token: confirm_link(request, token, after),
             now=now(request),
             sign_in_link=absolute(request, "sign_in"),
         )
@@ -136,6 +141,12 @@ async def sign_up(request: Request) -> Response:
         context |= {"form": form, "errors": error.errors}
         return await render(request, "auth/sign_up.html", context, status_code=400)
     return redirect(request, "check_email")
+
+
+def confirm_link(request: Request, token: str, next_page: str | None) -> str:
+    """The mailed confirmation link; the page to go back to rides along, outside the signature."""
+    link = absolute(request, "confirm_email", token=token)
+    return f"{link}?{urlencode({'next': next_page})}" if next_page else link
 
 
 async def forgot_password(request: Request) -> Response:

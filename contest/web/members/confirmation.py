@@ -16,6 +16,7 @@ from contest.web.context import (
     read_form,
     redirect,
     require_user,
+    safe_next,
     services,
 )
 from contest.web.rendering import render
@@ -32,7 +33,13 @@ async def confirm_email(request: Request) -> Response:
     await verification.confirm(
         svc.db, svc.config.secret_key or "", request.path_params["token"], now=now(request)
     )
-    return await render(request, "auth/email_confirmed.html", {"user": await current_user(request)})
+    next_page = safe_next(request.query_params.get("next")) or ""
+    context = {
+        "user": await current_user(request),
+        "next": next_page,
+        "to_like": "like=1" in next_page,
+    }
+    return await render(request, "auth/email_confirmed.html", context)
 
 
 async def resend_confirmation(request: Request) -> Response:

@@ -90,8 +90,10 @@ async def score_entry(request: Request) -> Response:
     rows = await panel.queue(db, contest, judge)
     following = next((r for r in rows if not r["scored_by_me"]), None)
     if following is None:
-        return redirect(request, "judge_queue", contest_id=contest.id)
-    return redirect(request, "score_entry", contest_id=contest.id, entry_id=following["id"])
+        done = redirect(request, "judge_queue", contest_id=contest.id)
+    else:
+        done = redirect(request, "score_entry", contest_id=contest.id, entry_id=following["id"])
+    return with_notice(request, done, "scores_saved")
 
 
 async def declare_conflict(request: Request) -> Response:
