@@ -3,7 +3,7 @@ of what each row will do and of every bad row, then sending, all or nothing."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from contest.accounts import departments, invitations
@@ -175,7 +175,7 @@ def _with_department(person: Person, known: _Known) -> Person | str:
     )
     if code is None:
         return f"the department “{person.department}” is not on the list of departments"
-    return Person(person.line, person.email, person.mailbox, person.name, code)
+    return replace(person, department=code)
 
 
 async def _contest_title(db: Database | Transaction, role: str, contest_id: int | None) -> str:
@@ -211,7 +211,7 @@ async def plan_invitations(
         if isinstance(step, Step):
             plan.steps.append(step)
         else:
-            plan.problems.append(Problem(person.line, person.email, step))
+            plan.problems.append(Problem(person.line, person.text or person.email, step))
     plan.problems.sort(key=lambda problem: problem.line)
     return plan
 

@@ -44,6 +44,8 @@ class Person:
     mailbox: str
     name: str = ""
     department: str = ""
+    #: The row as written (shortened), to show it whole should a later check refuse it.
+    text: str = ""
 
 
 def decode_list(data: bytes) -> str:
@@ -125,12 +127,17 @@ class _Checker:
         if len(department) > MAX_DEPARTMENT:
             return self.refuse(line, text, f"department longer than {MAX_DEPARTMENT} characters")
         self.seen[box] = line
-        self.people.append(Person(line, email, box, name, department))
+        self.people.append(Person(line, email, box, name, department, _shown(text)))
         return None
 
     def refuse(self, line: int, text: str, reason: str) -> None:
         """Record a bad row."""
-        self.problems.append(Problem(line, clean_text(text).strip()[:MAX_SHOWN_TEXT], reason))
+        self.problems.append(Problem(line, _shown(text), reason))
+
+
+def _shown(text: str) -> str:
+    """A row as the preview shows it: cleaned and shortened."""
+    return clean_text(text).strip()[:MAX_SHOWN_TEXT]
 
 
 def read_people(source: str | bytes) -> tuple[list[Person], list[Problem]]:

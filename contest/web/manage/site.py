@@ -28,12 +28,14 @@ from contest.web.rendering import render
 
 
 async def people(request: Request) -> Response:
-    """Every account, with role changes and disabling; voting-only accounts apart."""
+    """Every account, with role changes and disabling; voting-only accounts apart; and the
+    participants invited who have not joined yet."""
     user = await require_user(request, "organizer")
-    groups = await directory.people_by_group(services(request).db)
-    return await render(
-        request, "manage/people.html", {"groups": groups, "roles": users.ROLES, "me": user}
-    )
+    svc = services(request)
+    groups = await directory.people_by_group(svc.db, now=now(request))
+    timezone = await site_settings.site_timezone(svc.db, svc.config.default_timezone)
+    context = {"groups": groups, "roles": users.ROLES, "me": user, "timezone": timezone}
+    return await render(request, "manage/people.html", context)
 
 
 async def change_person(request: Request) -> Response:
