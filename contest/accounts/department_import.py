@@ -4,7 +4,6 @@ without BOM; comma, semicolon or tab; a header line optional)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -22,6 +21,7 @@ from contest.accounts.departments import (
 )
 from contest.core import csv_files
 from contest.core.clock import to_db
+from contest.core.csv_files import ImportRefused, Problem
 from contest.core.db import Database
 from contest.core.errors import ValidationError
 
@@ -29,37 +29,10 @@ MAX_IMPORT_BYTES = 256 * 1024
 
 MAX_IMPORT_ROWS = departments.MAX_DEPARTMENTS
 
-#: Bad lines listed one by one; the rest are counted.
-MAX_SHOWN_PROBLEMS = 50
-
 
 CODE_HEADINGS = frozenset({"code", "departmentcode", "deptcode"})
 
 NAME_HEADINGS = frozenset({"name", "departmentname", "deptname", "department"})
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A line of an import that cannot be taken, and why."""
-
-    line: int
-    text: str
-    reason: str
-
-
-class ImportRefused(ValidationError):
-    """An import with bad lines: nothing was stored; ``problems`` says what to fix."""
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        count = len(problems)
-        super().__init__(
-            {
-                FILE_FIELD: f"Nothing was imported: {count} line{'s' if count != 1 else ''}"
-                " of the file need another look (listed below)."
-            }
-        )
-        self.problems = list(problems)[:MAX_SHOWN_PROBLEMS]
-        self.more = max(0, count - MAX_SHOWN_PROBLEMS)
 
 
 @dataclass
@@ -180,7 +153,8 @@ async def import_csv(
             if (holder := kept.get(folded_name(line.name))) is not None
         ]
         if problems:
-            raise ImportRefused(sorted(problems, key=lambda problem: problem.line))
+            in_order = sorted(problems, key=lambda problem: problem.line)
+            raise ImportRefused(in_order, field=FILE_FIELD)
         new = [line for line in lines if line.code not in listed]
         if len(listed) + len(new) > departments.MAX_DEPARTMENTS:
             raise ValidationError(

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from contest.core.errors import ValidationError
 
@@ -14,6 +15,32 @@ from contest.core.errors import ValidationError
 EXCEL_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 SAVE_AS_UTF8 = "Save the file as “CSV UTF-8” and upload it again."
 DELIMITERS = ",;\t"
+#: Bad lines of a refused import listed one by one; the rest are counted.
+MAX_SHOWN_PROBLEMS = 50
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A line of an import that cannot be taken, and why."""
+
+    line: int
+    text: str
+    reason: str
+
+
+class ImportRefused(ValidationError):
+    """An import with bad lines: nothing was stored; ``problems`` says what to fix."""
+
+    def __init__(self, problems: Sequence[Problem], *, field: str) -> None:
+        count = len(problems)
+        super().__init__(
+            {
+                field: f"Nothing was imported: {count} line{'s' if count != 1 else ''}"
+                " of the file need another look (listed below)."
+            }
+        )
+        self.problems = list(problems)[:MAX_SHOWN_PROBLEMS]
+        self.more = max(0, count - MAX_SHOWN_PROBLEMS)
 
 
 def decode(data: bytes, *, field: str, too_big: str, max_bytes: int, legacy: bool = False) -> str:

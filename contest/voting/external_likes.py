@@ -8,13 +8,14 @@ Every change goes to the contest's audit log.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from contest.contests.model import Contest
 from contest.core import csv_files
 from contest.core.clock import from_db, local_input_value, parse_local_input, to_db
+from contest.core.csv_files import ImportRefused, Problem
 from contest.core.db import Database, Row, Transaction
 from contest.core.errors import Conflict, ValidationError
 from contest.core.forms import clean_text, whole_number
@@ -23,7 +24,6 @@ from contest.voting import tallies
 MAX_LIKES = 100_000_000
 MAX_FILE_BYTES = 256 * 1024
 MAX_FILE_ROWS = 5_000
-MAX_SHOWN_PROBLEMS = 50
 MAX_SHOWN_TEXT = 120
 FILE_FIELD = "csv_file"
 #: A reading may be dated a little ahead of the server's clock (a phone's clock runs fast).
@@ -60,30 +60,6 @@ class EntryLikes:
     author: str
     site_likes: int
     latest: Reading | None
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A line of an import that cannot be taken, and why."""
-
-    line: int
-    text: str
-    reason: str
-
-
-class ImportRefused(ValidationError):
-    """An import with bad lines: nothing was stored; ``problems`` says what to fix."""
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        count = len(problems)
-        super().__init__(
-            {
-                FILE_FIELD: f"Nothing was imported: {count} line{'s' if count != 1 else ''}"
-                " of the file need another look (listed below)."
-            }
-        )
-        self.problems = list(problems)[:MAX_SHOWN_PROBLEMS]
-        self.more = max(0, count - MAX_SHOWN_PROBLEMS)
 
 
 @dataclass(frozen=True)
@@ -320,7 +296,7 @@ async def import_readings(
         now=now,
     )
     if problems:
-        raise ImportRefused(problems)
+        raise ImportRefused(problems, field=FILE_FIELD)
     async with db.transaction() as tx:
         await _store(tx, checked, actor_id=actor_id, source="csv", now=now)
         listed = ", ".join(f"#{r.entry_id}: {r.likes:,}" for r in checked)

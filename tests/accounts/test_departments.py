@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 import pytest
 
 from contest.accounts import department_import, departments, invitations, users
+from contest.core import csv_files
 from contest.core.db import Database
 from contest.core.errors import NotFound, ValidationError
 from contest.core.security import Passwords
@@ -367,7 +368,7 @@ async def test_only_the_first_problems_are_listed(db: Database) -> None:
     data = "".join(f"bad code {i},Name {i}\n" for i in range(60)).encode()
     with pytest.raises(department_import.ImportRefused) as caught:
         await department_import.import_csv(db, data, actor_id=None, now=NOW)
-    assert len(caught.value.problems) == department_import.MAX_SHOWN_PROBLEMS
+    assert len(caught.value.problems) == csv_files.MAX_SHOWN_PROBLEMS
     assert caught.value.more == 10
     assert "60 lines" in caught.value.errors["csv_file"]
 

@@ -1,9 +1,11 @@
 """The exported album: a static site of approved entries only, safe to publish anywhere."""
 
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import anyio
 import pytest
@@ -310,19 +312,16 @@ async def test_export_replaces_an_earlier_album_but_never_another_folder(
     assert not leftovers(tmp_path)
 
 
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("CONTEST_DATA_DIR", str(tmp_path))
-    return tmp_path
-
-
-def seed(data_dir: Path) -> str:
-    """The test contest in the database and media folder the command will use; its slug."""
+def seed(
+    data_dir: Path, build: Callable[[Database, Passwords, Path], Awaitable[Any]] = setup
+) -> str:
+    """A test contest (``build``'s) in the database and media folder the command will use;
+    its slug."""
 
     async def work() -> str:
         db = await Database.open(data_dir / "contest.db")
         try:
-            return (await setup(db, Passwords(fast=True), data_dir)).contest.slug
+            return str((await build(db, Passwords(fast=True), data_dir)).contest.slug)
         finally:
             await db.close()
 

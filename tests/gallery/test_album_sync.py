@@ -22,6 +22,7 @@ from contest.gallery.album_files import MANIFEST
 from contest.media.photos import share_card_of
 from contest.media.share_card import make_share_card
 from tests.factories import START, add_account, add_contest, add_entry, entry_form, photo_bytes
+from tests.gallery.test_album import seed
 
 pytestmark = pytest.mark.anyio
 NOW = START
@@ -221,29 +222,10 @@ async def test_progress_counts_every_file_up_to_the_total(
     assert [done for done, _ in heard] == sorted(done for done, _ in heard)
 
 
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("CONTEST_DATA_DIR", str(tmp_path))
-    return tmp_path
-
-
-def seed(data_dir: Path) -> str:
-    """The test site in the database and media folder the command will use; its slug."""
-
-    async def work() -> str:
-        db = await Database.open(data_dir / "contest.db")
-        try:
-            return (await site(db, Passwords(fast=True), data_dir)).contest.slug
-        finally:
-            await db.close()
-
-    return anyio.run(work)
-
-
 def test_the_command_prints_a_summary_and_nothing_but_errors_when_quiet(
     data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    slug = seed(data_dir)
+    slug = seed(data_dir, site)
     out = data_dir / "album"
     assert cli.main(["export-album", slug, str(out)]) == 0
     said = capsys.readouterr()
@@ -262,7 +244,7 @@ def test_the_command_prints_a_summary_and_nothing_but_errors_when_quiet(
 def test_the_command_shows_a_progress_bar_on_a_terminal(
     data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    slug = seed(data_dir)
+    slug = seed(data_dir, site)
     monkeypatch.setenv("FORCE_COLOR", "1")
     assert cli.main(["export-album", slug, str(data_dir / "album")]) == 0
     said = capsys.readouterr()

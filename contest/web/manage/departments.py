@@ -10,6 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from contest.accounts import department_import, departments
+from contest.core.csv_files import ImportRefused
 from contest.core.errors import NotFound, ValidationError
 from contest.core.forms import FormValues, whole_number
 from contest.web.context import (
@@ -143,7 +144,7 @@ async def import_departments(request: Request) -> Response:
         summary = await department_import.import_csv(
             services(request).db, data, actor_id=user.id, now=now(request)
         )
-    except department_import.ImportRefused as error:
+    except ImportRefused as error:
         return await _page(
             request,
             status_code=400,

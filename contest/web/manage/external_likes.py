@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from contest.contests.model import Contest
 from contest.core.clock import local_input_value
+from contest.core.csv_files import ImportRefused
 from contest.core.errors import Conflict, ValidationError
 from contest.core.forms import FormValues, whole_number
 from contest.voting import external_likes, tallies
@@ -106,7 +107,7 @@ async def import_readings(request: Request) -> Response:
             actor_id=user.id,
             now=now(request),
         )
-    except external_likes.ImportRefused as error:
+    except ImportRefused as error:
         return await _page(
             request,
             contest,
