@@ -43,7 +43,7 @@ from contest.core.clock import utcnow
 from contest.core.db import Database
 from contest.core.security import Passwords
 from contest.demo import contests as demo
-from contest.judging import panel, results
+from contest.judging import panel, results, winners
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -142,8 +142,8 @@ async def _prepare(config: Config) -> Site:
     db = await Database.open(config.database)
     try:
         finished = await _finish_contest(db)
-        winners = await results.public_winners(db, finished, now=utcnow())
-        if not winners:
+        announced = await winners.public_winners(db, finished, now=utcnow())
+        if not announced:
             raise RuntimeError("the finished demo contest shows no winners")
         await create_user(
             db,
@@ -156,7 +156,7 @@ async def _prepare(config: Config) -> Site:
             department="COMP",
             now=utcnow(),
         )
-        return Site(finished.slug, finished.id, int(winners[0]["entry_id"]), demo.DEMO_SLUG)
+        return Site(finished.slug, finished.id, int(announced[0]["entry_id"]), demo.DEMO_SLUG)
     finally:
         await db.close()
 
