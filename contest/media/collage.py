@@ -8,17 +8,8 @@ from __future__ import annotations
 
 from PIL import Image, ImageDraw, ImageOps
 
-from contest.media.share_card import (
-    ACCENT,
-    WHITE,
-    Box,
-    drawable,
-    ellipsize,
-    encode_jpeg,
-    fit_title,
-    load_font,
-    open_photo,
-)
+from contest.media.share_card import ACCENT, WHITE, Box, encode_jpeg, open_photo
+from contest.media.text import draw_text, drawable, ellipsize, fit_title, load_fonts
 
 COLLAGE_SIZE = (1080, 1080)
 MAX_PHOTOS = 6
@@ -56,15 +47,15 @@ def _header(
     """Draw "WINNERS" and the contest title centred at the top; return where the grid starts."""
     width = canvas.width
     draw = ImageDraw.Draw(canvas)
-    kicker_font = load_font(KICKER, KICKER_SIZE)
-    kicker_width = int(kicker_font.getlength(KICKER))
-    draw.text(((width - kicker_width) // 2, MARGIN), KICKER, font=kicker_font, fill=ACCENT)
+    kicker_fonts = load_fonts(KICKER_SIZE)
+    kicker_width = int(kicker_fonts.getlength(KICKER))
+    draw_text(draw, ((width - kicker_width) // 2, MARGIN), KICKER, kicker_fonts, ACCENT)
     block = fit_title(contest_title, width - 2 * MARGIN, sizes, max_lines=lines)
     y = MARGIN + KICKER_SIZE + 14
     for index, line in enumerate(block.lines):
         line_width = int(block.font.getlength(line))
         top = y + index * block.line_height
-        draw.text(((width - line_width) // 2, top), line, font=block.font, fill=WHITE)
+        draw_text(draw, ((width - line_width) // 2, top), line, block.font, WHITE)
     return y + max(block.height, block.line_height) + 18
 
 
@@ -72,12 +63,12 @@ def _label(canvas: Image.Image, box: Box, text: str) -> None:
     """The award label in a dark strip along the bottom of a cell."""
     left, _, right, bottom = box
     size = max(20, min(32, (right - left) // 16))
-    font = load_font(text, size)
-    line = ellipsize(drawable(text, font), font, right - left - size)
+    fonts = load_fonts(size)
+    line = ellipsize(drawable(text, fonts), fonts, right - left - size)
     strip_top = bottom - int(size * 1.9)
     draw = ImageDraw.Draw(canvas, "RGBA")
     draw.rectangle((left, strip_top, right, bottom), fill=(0, 0, 0, 165))
-    draw.text((left + size // 2, strip_top + int(size * 0.4)), line, font=font, fill=WHITE)
+    draw_text(draw, (left + size // 2, strip_top + int(size * 0.4)), line, fonts, WHITE)
 
 
 def _cell(canvas: Image.Image, box: Box, photo: bytes, label: str) -> None:

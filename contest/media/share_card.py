@@ -2,45 +2,33 @@
 
 The whole photo sits on a blurred, darkened enlargement of itself; the title, the hashtag and the
 contest's name sit beside it (portrait and square photos) or in a band below it (landscape).
-Pure functions: bytes in, bytes out. The text helpers are shared with the winners collage;
+Pure functions: bytes in, bytes out. Words in any mix of scripts are laid out and drawn by
+``media.text`` (each character in the first font that has it), as on the winners collage;
 ``media.photos.share_card_of`` draws an entry's card in a decoding worker, stores and records it;
 the album's export (``gallery.album``) reuses the cards kept and keeps the ones it draws.
 """
 
 from __future__ import annotations
 
-import functools
 import io
-import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont, ImageOps
+from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageOps
+
+from contest.media.text import (
+    TextBlock,
+    draw_lines,
+    draw_text,
+    drawable,
+    ellipsize,
+    fit_title,
+    load_fonts,
+)
 
 CARD_SIZE = (1200, 630)
 #: WhatsApp drops preview images much above 300 kB; lower the quality until the card fits.
 MAX_CARD_BYTES = 300_000
 QUALITIES = (85, 75, 65, 55)
-#: First font that has every character of the text wins; CJK fonts are there for servers that
-#: have them installed (Pillow ships none). Pillow's own scalable font is the last resort.
-BOLD_FONTS = (
-    "DejaVuSans-Bold.ttf",
-    "NotoSans-Bold.ttf",
-    "LiberationSans-Bold.ttf",
-    "NotoSansCJK-Bold.ttc",
-    "NotoSansCJKsc-Bold.otf",
-    "wqy-zenhei.ttc",
-    "DroidSansFallbackFull.ttf",
-)
-REGULAR_FONTS = (
-    "DejaVuSans.ttf",
-    "NotoSans-Regular.ttf",
-    "LiberationSans-Regular.ttf",
-    "NotoSansCJK-Regular.ttc",
-    "NotoSansCJKsc-Regular.otf",
-    "wqy-zenhei.ttc",
-    "DroidSansFallbackFull.ttf",
-)
 TITLE_SIZES = (54, 46, 40)
 META_SIZE = 28
 META_LINE = 38
@@ -48,168 +36,8 @@ MARGIN = 40
 WHITE = (255, 255, 255)
 ACCENT = (255, 209, 102)
 MUTED = (222, 222, 222)
-ELLIPSIS = "…"
 
-Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 Box = tuple[int, int, int, int]
-
-
-@functools.cache
-def _font_path(name: str) -> str | None:
-    """Where a font of that file name is installed (Pillow searches the system font folders)."""
-    try:
-        font = ImageFont.truetype(name, 12)
-    except OSError:
-        return None
-    return str(font.path)
-
-
-def _ink(font: Font, char: str) -> bytes:
-    """The pixels a font draws for one character (to tell a real glyph from the empty box)."""
-    path = getattr(font, "path", None)
-    if isinstance(path, str):  # a font file's glyphs never change: remember them
-        return _file_ink(path, int(getattr(font, "size", 0)), char)
-    return _draw_ink(font, char)
-
-
-@functools.lru_cache(maxsize=4096)
-def _file_ink(path: str, size: int, char: str) -> bytes:
-    """``_ink`` of a font file at a size, kept: titles share most of their characters."""
-    return _draw_ink(_font_file(path, size), char)
-
-
-@functools.lru_cache(maxsize=64)
-def _font_file(path: str, size: int) -> ImageFont.FreeTypeFont:
-    """A font file loaded at a size, kept (loading parses the whole file)."""
-    return ImageFont.truetype(path, size)
-
-
-def _draw_ink(font: Font, char: str) -> bytes:
-    """The pixels a font draws for one character."""
-    left, top, right, bottom = (int(v) for v in font.getbbox(char))
-    canvas = Image.new("L", (max(1, right - left), max(1, bottom - top)))
-    ImageDraw.Draw(canvas).text((-left, -top), char, font=font, fill=255)
-    return f"{canvas.size}".encode() + canvas.tobytes()
-
-
-def _lacks(font: Font, text: str) -> set[str]:
-    """The characters of the text the font would draw as its empty box (or not at all)."""
-    blank = _ink(font, "\uffff")
-    return {
-        char
-        for char in set(text)
-        if not char.isspace()
-        and (unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn") or _ink(font, char) == blank)
-    }
-
-
-def load_font(text: str, size: int, *, bold: bool = True) -> Font:
-    """The first installed font that can draw every character of the text (never fails)."""
-    best: Font | None = None
-    best_missing = len(text) + 1
-    for name in BOLD_FONTS if bold else REGULAR_FONTS:
-        path = _font_path(name)
-        if path is None:
-            continue
-        font = _font_file(path, size)
-        missing = len(_lacks(font, text))
-        if missing == 0:
-            return font
-        if missing < best_missing:
-            best, best_missing = font, missing
-    return best or ImageFont.load_default(size=size)
-
-
-def drawable(text: str, font: Font) -> str:
-    """The text without the characters the font lacks (emoji, usually), spaces tidied."""
-    text = unicodedata.normalize("NFC", text)
-    lacking = _lacks(font, text)
-    return " ".join("".join(char for char in text if char not in lacking).split())
-
-
-def _wide(char: str) -> bool:
-    """Whether a line may break next to this character (CJK has no spaces between words)."""
-    return unicodedata.east_asian_width(char) in ("W", "F")
-
-
-def _fitting(text: str, font: Font, width: int) -> int:
-    """How many leading characters of the text fit in the width."""
-    low, high = 0, len(text)
-    while low < high:
-        middle = (low + high + 1) // 2
-        if font.getlength(text[:middle]) <= width:
-            low = middle
-        else:
-            high = middle - 1
-    return low
-
-
-def _break_at(text: str, limit: int) -> int:
-    """The best place to break a line at or before ``limit``: a space, CJK, or mid-word."""
-    for index in range(limit, 0, -1):
-        if text[index] == " " or _wide(text[index]) or _wide(text[index - 1]):
-            return index
-    return max(limit, 1)
-
-
-def ellipsize(text: str, font: Font, width: int) -> str:
-    """The text, shortened with an ellipsis if it is wider than the width."""
-    if font.getlength(text) <= width:
-        return text
-    mark = ELLIPSIS if drawable(ELLIPSIS, font) else "..."
-    keep = _fitting(text, font, max(0, width - int(font.getlength(mark))))
-    return text[:keep].rstrip() + mark
-
-
-def wrap(text: str, font: Font, width: int, max_lines: int) -> tuple[list[str], bool]:
-    """Greedy line breaking; returns the lines and whether the text was cut short."""
-    lines: list[str] = []
-    rest = text.strip()
-    while rest and len(lines) < max_lines:
-        limit = _fitting(rest, font, width)
-        if limit >= len(rest):
-            lines.append(rest)
-            return lines, False
-        cut = _break_at(rest, limit)
-        lines.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    if rest and lines:
-        lines[-1] = ellipsize(f"{lines[-1]} {rest}", font, width)
-    return lines, bool(rest)
-
-
-@dataclass(frozen=True)
-class TextBlock:
-    """A title laid out in lines with the font that draws it."""
-
-    lines: list[str]
-    font: Font
-    line_height: int
-
-    @property
-    def height(self) -> int:
-        """The block's height in pixels."""
-        return self.line_height * len(self.lines)
-
-
-def fit_title(text: str, width: int, sizes: Sequence[int], max_lines: int = 2) -> TextBlock:
-    """The largest size at which the title fits in the lines; the smallest, cut short, if none."""
-    block = TextBlock([], ImageFont.load_default(size=sizes[-1]), 0)
-    for size in sizes:
-        font = load_font(text, size)
-        lines, cut = wrap(drawable(text, font), font, width, max_lines)
-        block = TextBlock(lines, font, round(size * 1.22))
-        if not cut:
-            break
-    return block
-
-
-def draw_lines(draw: ImageDraw.ImageDraw, block: TextBlock, x: int, y: int) -> None:
-    """Draw a text block in white with a soft shadow so it reads on any background."""
-    for index, line in enumerate(block.lines):
-        top = y + index * block.line_height
-        draw.text((x + 2, top + 2), line, font=block.font, fill=(0, 0, 0, 140))
-        draw.text((x, top), line, font=block.font, fill=WHITE)
 
 
 def open_photo(data: bytes, size: tuple[int, int]) -> Image.Image:
@@ -280,19 +108,19 @@ def _meta(
     x, y, right, _ = at
     tag = hashtag.strip().lstrip("#")
     if tag:
-        tag_font = load_font(tag, META_SIZE)
-        tag = ellipsize(drawable(f"#{tag}", tag_font), tag_font, right - x)
-        draw.text((x, y), tag, font=tag_font, fill=ACCENT)
+        tag_fonts = load_fonts(META_SIZE)
+        tag = ellipsize(drawable(f"#{tag}", tag_fonts), tag_fonts, right - x)
+        draw_text(draw, (x, y), tag, tag_fonts, ACCENT)
         if stacked:
             y += META_LINE
         else:
-            x += int(tag_font.getlength(tag)) + META_SIZE // 2
-            draw.text((x, y), "·", font=tag_font, fill=MUTED)
-            x += int(tag_font.getlength("·")) + META_SIZE // 2
-    name_font = load_font(contest_title, META_SIZE, bold=False)
+            x += int(tag_fonts.getlength(tag)) + META_SIZE // 2
+            draw_text(draw, (x, y), "·", tag_fonts, MUTED)
+            x += int(tag_fonts.getlength("·")) + META_SIZE // 2
+    name_fonts = load_fonts(META_SIZE, bold=False)
     if right - x > META_SIZE * 2:
-        name = ellipsize(drawable(contest_title, name_font), name_font, right - x)
-        draw.text((x, y), name, font=name_font, fill=MUTED)
+        name = ellipsize(drawable(contest_title, name_fonts), name_fonts, right - x)
+        draw_text(draw, (x, y), name, name_fonts, MUTED)
 
 
 def _side_layout(card: Image.Image, photo: Image.Image, title: str) -> tuple[TextBlock, Box]:

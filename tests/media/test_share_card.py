@@ -6,17 +6,10 @@ import random
 import pytest
 from PIL import Image, ImageDraw
 
-from contest.media import share_card
+from contest.media import text
 from contest.media.collage import COLLAGE_SIZE, MAX_PHOTOS, cells, make_winners_collage
-from contest.media.share_card import (
-    CARD_SIZE,
-    MAX_CARD_BYTES,
-    drawable,
-    ellipsize,
-    load_font,
-    make_share_card,
-    wrap,
-)
+from contest.media.share_card import CARD_SIZE, MAX_CARD_BYTES, make_share_card
+from contest.media.text import drawable, ellipsize, load_fonts, wrap
 
 CJK_AND_EMOJI = "東京大学図書館の夜景 🌅✨ Night at the library 📚"
 
@@ -97,7 +90,7 @@ def test_card_stays_small_enough_for_whatsapp_even_for_noise() -> None:
 
 
 def test_long_titles_wrap_to_two_lines_that_fit_and_end_with_an_ellipsis() -> None:
-    font = load_font("x", 40)
+    font = load_fonts(40)
     lines, cut = wrap("The quiet reading room at night " * 10, font, 500, 2)
     assert cut and len(lines) == 2
     assert lines[-1].endswith("…")
@@ -105,28 +98,28 @@ def test_long_titles_wrap_to_two_lines_that_fit_and_end_with_an_ellipsis() -> No
 
 
 def test_a_word_longer_than_the_line_is_broken_inside() -> None:
-    font = load_font("x", 40)
+    font = load_fonts(40)
     lines, cut = wrap("Pneumonoultramicroscopicsilicovolcanoconiosis", font, 300, 2)
     assert len(lines) == 2 and cut
     assert all(font.getlength(line) <= 300 for line in lines)
 
 
 def test_cjk_text_breaks_between_characters() -> None:
-    font = load_font("图书馆", 40)
+    font = load_fonts(40)
     text = drawable("图书馆的夜晚图书馆的夜晚图书馆的夜晚", font) or "ab" * 30
     lines, _ = wrap(text, font, 200, 2)
     assert all(font.getlength(line) <= 200 for line in lines)
 
 
 def test_characters_the_font_lacks_are_dropped_rather_than_drawn_as_boxes() -> None:
-    font = load_font("Library", 30)
+    font = load_fonts(30)
     assert drawable("Library 🦜 nights", font) == "Library nights"
     assert ellipsize("short", font, 1000) == "short"
 
 
 def test_missing_fonts_fall_back_to_pillows_own(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(share_card, "BOLD_FONTS", ("no-such-font.ttf",))
-    monkeypatch.setattr(share_card, "REGULAR_FONTS", ("no-such-font-either.ttf",))
+    monkeypatch.setattr(text, "BOLD_FONTS", ("no-such-font.ttf",))
+    monkeypatch.setattr(text, "REGULAR_FONTS", ("no-such-font-either.ttf",))
     assert card(photo(1600, 1067), "Still a card").size == CARD_SIZE
 
 
