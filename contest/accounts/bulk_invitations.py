@@ -8,12 +8,13 @@ from datetime import datetime
 
 from contest.accounts import departments, invitations
 from contest.accounts.emails import mailbox
-from contest.accounts.invitation_lists import FIELD, Person, Problem, decode_list, read_people
+from contest.accounts.invitation_lists import FIELD, Person, Problem, list_readings, read_people
 from contest.accounts.users import User
 from contest.core.clock import from_db, to_db
 from contest.core.db import Database, Row, Transaction
 from contest.core.errors import ValidationError
 from contest.core.outbox import queue_mail
+from contest.core.text_encodings import Reading
 
 ROLES = ("judge", "participant")
 #: What a row of the list does once sent.
@@ -43,6 +44,8 @@ class Plan:
     text: str
     steps: list[Step] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    #: An uploaded file's text as read (first) and the other ways it reads; empty when pasted.
+    readings: list[Reading] = field(default_factory=list)
 
     def count(self, action: str) -> int:
         """How many rows do that."""
@@ -197,12 +200,19 @@ async def plan_invitations(
     role: str,
     contest_id: int | None,
     now: datetime,
+    encoding: str = "",
 ) -> Plan:
-    """What sending the list would do: each good row's step and each bad row's reason."""
+    """What sending the list would do: each good row's step and each bad row's reason; a file
+    is read in ``encoding`` if given, else as it reads best (``Plan.readings`` has the others)."""
     title = await _contest_title(db, role, contest_id)
-    text = decode_list(source) if isinstance(source, bytes) else source
+    readings: list[Reading] = []
+    text = source if isinstance(source, str) else ""
+    if isinstance(source, bytes):
+        readings = list_readings(source, encoding=encoding)
+        text = readings[0].text
     people, problems = read_people(text)
     plan = Plan(role, contest_id if role == "judge" else None, title, text, problems=problems)
+    plan.readings = readings
     known = await _known(db, people, role=role, contest_id=plan.contest_id, now=now)
     decide = _judge_step if role == "judge" else _participant_step
     for person in people:

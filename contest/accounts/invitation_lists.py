@@ -15,6 +15,7 @@ from contest.accounts.users import MAX_DEPARTMENT, MAX_NAME
 from contest.core import csv_files
 from contest.core.errors import ValidationError
 from contest.core.forms import clean_text
+from contest.core.text_encodings import Reading
 
 #: Small enough to travel back in the confirm form's hidden field.
 MAX_LIST_BYTES = 60 * 1024
@@ -48,12 +49,18 @@ class Person:
     text: str = ""
 
 
-def decode_list(data: bytes) -> str:
-    """The text of an uploaded list: UTF-8 (with or without BOM), UTF-16, or Windows-1252."""
+def list_readings(data: bytes, *, encoding: str = "") -> list[Reading]:
+    """An uploaded list's text: UTF-8 (with or without BOM) or UTF-16, or else each legacy
+    encoding that reads it (GB18030, Big5, Windows-1252), the likeliest or ``encoding`` first."""
     too_big = f"The file is {len(data) / 1024:,.0f} KB; a list must stay under 60 KB."
-    return csv_files.decode(
-        data, field=FIELD, too_big=too_big, max_bytes=MAX_LIST_BYTES, legacy=True
+    return csv_files.readings(
+        data, field=FIELD, too_big=too_big, max_bytes=MAX_LIST_BYTES, encoding=encoding
     )
+
+
+def decode_list(data: bytes) -> str:
+    """The text of an uploaded list, as ``list_readings`` reads it first."""
+    return list_readings(data)[0].text
 
 
 @dataclass(frozen=True)

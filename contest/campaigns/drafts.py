@@ -60,10 +60,10 @@ class Preview:
 
 
 async def prepare_list(
-    db: Database, source: str | bytes, *, campaign_id: int | None = None
+    db: Database, source: str | bytes, *, campaign_id: int | None = None, encoding: str = ""
 ) -> MailingList:
-    """Read a list (file bytes or pasted text) off the event loop, refusing duplicates of the
-    campaign's list and unsubscribed mailboxes."""
+    """Read a list (file bytes in ``encoding`` if given, or pasted text) off the event loop,
+    refusing duplicates of the campaign's list and unsubscribed mailboxes."""
     existing: dict[str, str] = {}
     if campaign_id is not None:
         for row in await db.fetch_all(
@@ -71,7 +71,7 @@ async def prepare_list(
         ):
             existing[row["mailbox"]] = "a participant" if row["line"] is None else "added earlier"
     listing = await anyio.to_thread.run_sync(
-        functools.partial(read_list, source, existing=existing)
+        functools.partial(read_list, source, existing=existing, encoding=encoding)
     )
     stopped = await unsubscribed_among(db, (r.mailbox for r in listing.recipients))
     listing.drop_mailboxes(stopped, UNSUBSCRIBED)

@@ -16,6 +16,7 @@ from contest.accounts.emails import email_error, is_throwaway, mailbox
 from contest.accounts.users import MAX_NAME
 from contest.core import csv_files
 from contest.core.errors import ValidationError
+from contest.core.text_encodings import Reading
 
 MAX_LIST_BYTES = 1024 * 1024
 MAX_LIST_ROWS = 5_000
@@ -62,12 +63,24 @@ class MailingList:
         self.problems.sort(key=lambda problem: problem.line)
 
 
-def decode_list(data: bytes) -> str:
-    """The text of an uploaded list: UTF-8 (with or without BOM), UTF-16, or Windows-1252."""
+def list_readings(data: bytes, *, encoding: str = "") -> list[Reading]:
+    """An uploaded list's text: UTF-8 (with or without BOM) or UTF-16, or else each legacy
+    encoding that reads it (GB18030, Big5, Windows-1252), the likeliest or ``encoding`` first."""
     too_big = f"The file is {len(data) / 1024 / 1024:.1f} MB; lists must stay under 1 MB."
-    return csv_files.decode(
-        data, field=FIELD, too_big=too_big, max_bytes=MAX_LIST_BYTES, legacy=True
+    return csv_files.readings(
+        data, field=FIELD, too_big=too_big, max_bytes=MAX_LIST_BYTES, encoding=encoding
     )
+
+
+def decode_list(data: bytes, *, encoding: str = "") -> str:
+    """The text of an uploaded list, read as ``list_readings`` reads it first."""
+    return list_readings(data, encoding=encoding)[0].text
+
+
+def confirmed_text(data: bytes, *, encoding: str = "") -> str:
+    """The text of an uploaded list in UTF-8 or UTF-16, or in the legacy ``encoding`` the
+    organizer confirmed; a guessed one is EncodingToConfirm with every reading."""
+    return csv_files.confirmed(list_readings(data, encoding=encoding), encoding).text
 
 
 class _Reader:
@@ -172,10 +185,13 @@ def parse_list(text: str, *, existing: Mapping[str, str] | None = None) -> Maili
     return reader.result
 
 
-def read_list(source: str | bytes, *, existing: Mapping[str, str] | None = None) -> MailingList:
-    """Decode an uploaded file (bytes) or take pasted text (str), and read it as a list.
+def read_list(
+    source: str | bytes, *, existing: Mapping[str, str] | None = None, encoding: str = ""
+) -> MailingList:
+    """Decode an uploaded file (bytes; when it is not UTF-8, EncodingToConfirm until the
+    organizer confirms an ``encoding``) or take pasted text (str), and read it as a list.
 
     CPU-bound on a large file: callers on the event loop run it in a worker thread.
     """
-    text = decode_list(source) if isinstance(source, bytes) else source
+    text = confirmed_text(source, encoding=encoding) if isinstance(source, bytes) else source
     return parse_list(text, existing=existing)

@@ -1,6 +1,7 @@
 """Lists organizers upload as CSV files (recipients, invitations, departments, like readings):
-the file's text, its delimiter, its non-blank rows with the line each starts on, and headings
-compared loosely. Every refusal is a ValidationError on the form's field, saying what to do."""
+the file's text (its encoding guessed when it is not UTF-8: see text_encodings), its delimiter,
+its non-blank rows with the line each starts on, and headings compared loosely. Every refusal
+is a ValidationError on the form's field, saying what to do."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from contest.core import text_encodings
 from contest.core.errors import ValidationError
+from contest.core.text_encodings import Reading
 
 #: The first bytes of an .xlsx (a zip) and of an old .xls: a workbook, not a CSV file.
 EXCEL_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
@@ -43,30 +46,77 @@ class ImportRefused(ValidationError):
         self.more = max(0, count - MAX_SHOWN_PROBLEMS)
 
 
-def decode(data: bytes, *, field: str, too_big: str, max_bytes: int, legacy: bool = False) -> str:
-    """The text of an uploaded file: UTF-8 with or without its BOM, and, when ``legacy``, UTF-16
-    with a BOM or else Windows-1252 (older Excel's "CSV"); ``too_big`` is the message for a
-    file over ``max_bytes``. A workbook, a binary file or text in another encoding is refused."""
+class EncodingToConfirm(Exception):
+    """A file that is not UTF-8: its likeliest reading and the others, for the organizer to
+    choose from before anything is kept."""
+
+    def __init__(self, found: Sequence[Reading]) -> None:
+        super().__init__(f"The file reads best as {found[0].label}; confirm the encoding.")
+        self.readings = list(found)
+
+
+def confirmed(found: Sequence[Reading], encoding: str) -> Reading:
+    """The reading to keep: the first, unless it was guessed and ``encoding`` is empty (then
+    EncodingToConfirm, listing them all)."""
+    if found[0].legacy and not encoding:
+        raise EncodingToConfirm(found)
+    return found[0]
+
+
+def readings(
+    data: bytes, *, field: str, too_big: str, max_bytes: int, encoding: str = ""
+) -> list[Reading]:
+    """An uploaded file's text, first as it is read and then the other ways it could be: UTF-8
+    with or without its BOM and UTF-16 with a BOM are read alone; other bytes in each legacy
+    encoding that decodes them (GB18030, Big5, Windows-1252), the likeliest first, unless
+    ``encoding`` (one of them, as the organizer chose) says which comes first. ``too_big`` is
+    the message for a file over ``max_bytes``; a workbook or a binary file is refused."""
     if len(data) > max_bytes:
         raise ValidationError({field: too_big})
     if data.startswith(EXCEL_SIGNATURES):
         raise ValidationError({field: "This is a spreadsheet workbook, not CSV. " + SAVE_AS_UTF8})
-    if legacy and data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            if legacy:
-                text = data.decode("cp1252", errors="replace")
-            else:
-                line = data[: error.start].count(b"\n") + 1
-                raise ValidationError(
-                    {field: f"Line {line} is not UTF-8 text. " + SAVE_AS_UTF8}
-                ) from error
-    if "\x00" in text:
+    found = _unicode_reading(data) or text_encodings.legacy_readings(data)
+    if not found:
+        raise ValidationError(
+            {field: "The file is not text in UTF-8, GB18030, Big5 or Windows-1252. " + SAVE_AS_UTF8}
+        )
+    if encoding and encoding != found[0].encoding:
+        chosen = [reading for reading in found if reading.encoding == encoding]
+        if not chosen:
+            label = text_encodings.LABELS.get(encoding, "that encoding")
+            raise ValidationError({field: f"The file cannot be read as {label}. " + SAVE_AS_UTF8})
+        found = chosen + [reading for reading in found if reading.encoding != encoding]
+    if "\x00" in found[0].text:
         raise ValidationError({field: "This file is not plain text. " + SAVE_AS_UTF8})
-    return text
+    return found
+
+
+def _unicode_reading(data: bytes) -> list[Reading]:
+    """The file read as UTF-16 (with its BOM) or UTF-8; empty if it is neither."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return [Reading("utf-16", data.decode("utf-16"))]
+        except UnicodeDecodeError:
+            return []
+    try:
+        return [Reading("utf-8", data.decode("utf-8-sig"))]
+    except UnicodeDecodeError:
+        return []
+
+
+def decode(data: bytes, *, field: str, too_big: str, max_bytes: int, legacy: bool = False) -> str:
+    """The text of an uploaded file: UTF-8 with or without its BOM, and, when ``legacy``, UTF-16
+    with a BOM or the likeliest of GB18030, Big5 and Windows-1252 (see ``readings``); without
+    ``legacy`` text in another encoding is refused with its line."""
+    if not legacy and len(data) <= max_bytes and not data.startswith(EXCEL_SIGNATURES):
+        try:
+            data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            raise ValidationError(
+                {field: f"Line {line} is not UTF-8 text. " + SAVE_AS_UTF8}
+            ) from error
+    return readings(data, field=field, too_big=too_big, max_bytes=max_bytes)[0].text
 
 
 def delimiter_of(text: str) -> str:

@@ -260,3 +260,21 @@ async def test_a_participant_invitation_links_an_account_made_meanwhile(
     assert user_id == made.id
     assert (await users.get_user_row(db, made.id))["email_verified_at"] is not None
     assert await db.fetch_value("SELECT count(*) FROM users WHERE email = 'ana@uni.edu'") == 1
+
+
+async def test_a_big5_list_is_planned_as_read_with_the_other_readings_offered(db: Database) -> None:
+    big5 = "name,email\n陳大文,chan@uni.edu\n張偉,cheung@uni.edu\n".encode("cp950")
+    plan = await bulk_invitations.plan_invitations(
+        db, big5, role="participant", contest_id=None, now=NOW
+    )
+    assert [r.encoding for r in plan.readings] == ["cp950", "cp1252", "gb18030"]
+    assert [step.person.name for step in plan.steps] == ["陳大文", "張偉"]
+    assert plan.text.startswith("name,email\n陳大文,")
+    other = await bulk_invitations.plan_invitations(
+        db, big5, role="participant", contest_id=None, now=NOW, encoding="gb18030"
+    )
+    assert other.readings[0].encoding == "gb18030" and other.steps[0].person.name != "陳大文"
+    pasted = await bulk_invitations.plan_invitations(
+        db, "陳大文, chan@uni.edu", role="participant", contest_id=None, now=NOW
+    )
+    assert pasted.readings == [] and pasted.steps[0].person.name == "陳大文"

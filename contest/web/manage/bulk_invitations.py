@@ -3,6 +3,9 @@ pasted lines: upload, preview every row (bad ones by line), then confirm to send
 
 from __future__ import annotations
 
+import base64
+import binascii
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -35,15 +38,18 @@ async def _page(
     form: FormValues | None = None,
     errors: dict[str, str] | None = None,
     plan: bulk_invitations.Plan | None = None,
+    file_data: str = "",
     status_code: int = 200,
 ) -> Response:
-    """The upload form, or the preview of a list with its confirm button."""
+    """The upload form, or the preview of a list with its confirm button (and, for a file that
+    is not UTF-8, buttons to read its bytes, carried in ``file_data``, another way)."""
     context = {
         "role": role,
         "contest": contest,
         "form": form or FormValues(),
         "errors": errors or {},
         "plan": plan,
+        "file_data": file_data,
         "max_rows": MAX_LIST_ROWS,
         "max_kb": MAX_LIST_BYTES // 1024,
         "smtp": services(request).config.smtp is not None,
@@ -51,21 +57,35 @@ async def _page(
     return await render(request, "manage/bulk_invitations.html", context, status_code=status_code)
 
 
-def _source(form: FormValues, data: bytes) -> str | bytes:
-    """The uploaded file's bytes or the pasted text, whichever was given (not both)."""
-    pasted = form.get("addresses")
+def _source(form: FormValues, data: bytes) -> tuple[str | bytes, str]:
+    """The uploaded file's bytes (or those carried back to read them in the ``encoding``
+    chosen) or the pasted text, whichever was given (not both), and the encoding chosen."""
+    pasted, encoding = form.get("addresses"), ""
+    if not data and form.get("file_data"):
+        data, encoding = _carried(form.get("file_data")), form.get("encoding")
     if data and pasted.strip():
         raise ValidationError({FIELD: "Upload a file or paste the list, not both; keep one."})
     if not data and not pasted.strip():
         raise ValidationError({FIELD: "Choose a CSV file or paste the people to invite."})
-    return data or pasted
+    return data or pasted, encoding
+
+
+def _carried(file_data: str) -> bytes:
+    """The file's bytes from the preview's hidden field (base64)."""
+    try:
+        return base64.b64decode(file_data, validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise ValidationError(
+            {FIELD: "The file did not come back whole. Choose it again."}
+        ) from error
 
 
 async def _handle(request: Request, *, role: str, contest: Contest | None) -> Response:
     """Preview the list (``action=preview``, nothing sent) or send it as previewed."""
     user = await require_user(request, "organizer")
     svc = services(request)
-    form, data = await read_upload_form(request, FILE_FIELD)
+    # The preview's hidden fields carry the list (text, or a file's bytes in base64).
+    form, data = await read_upload_form(request, FILE_FIELD, max_field_size=2 * MAX_LIST_BYTES)
     contest_id = contest.id if contest else None
     try:
         if form.get("action") == "send":
@@ -79,10 +99,19 @@ async def _handle(request: Request, *, role: str, contest: Contest | None) -> Re
                 now=now(request),
             )
         else:
+            source, encoding = _source(form, data)
             plan = await bulk_invitations.plan_invitations(
-                svc.db, _source(form, data), role=role, contest_id=contest_id, now=now(request)
+                svc.db,
+                source,
+                role=role,
+                contest_id=contest_id,
+                now=now(request),
+                encoding=encoding,
             )
-            return await _page(request, role=role, contest=contest, form=form, plan=plan)
+            carried = base64.b64encode(source).decode() if isinstance(source, bytes) else ""
+            return await _page(
+                request, role=role, contest=contest, form=form, plan=plan, file_data=carried
+            )
     except bulk_invitations.BulkRefused as refused:
         return await _page(
             request,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -17,6 +19,7 @@ from contest.campaigns.drafts import Campaign
 from contest.campaigns.lists import MAX_LIST_BYTES, MAX_LIST_ROWS
 from contest.campaigns.text import DEFAULTS, KINDS, PLACEHOLDERS
 from contest.contests.model import Contest
+from contest.core.csv_files import EncodingToConfirm
 from contest.core.errors import ValidationError
 from contest.core.forms import FormValues
 from contest.web.context import (
@@ -61,6 +64,7 @@ def _common(request: Request) -> dict[str, Any]:
         "kinds": KINDS,
         "placeholders": PLACEHOLDERS,
         "max_rows": MAX_LIST_ROWS,
+        "readings": [],
     }
 
 
@@ -89,9 +93,12 @@ async def _read_list_form(request: Request) -> tuple[FormValues, bytes]:
     return await read_upload_form(request, FILE_FIELD, max_field_size=body_cap)
 
 
-def _list_source(form: FormValues, data: bytes) -> str | bytes:
-    """The uploaded file's bytes or the pasted text (decoded and read off the event loop)."""
-    pasted = form.get("addresses")
+def _list_source(form: FormValues, data: bytes) -> tuple[str | bytes, str]:
+    """The uploaded file's bytes (a new upload, or those carried back while the organizer
+    confirms their encoding, with the encoding chosen) or the pasted text."""
+    pasted, encoding = form.get("addresses"), ""
+    if not data and form.get("file_data"):
+        data, encoding = _carried(form.get("file_data")), form.get("encoding")
     if data and pasted.strip():
         raise ValidationError(
             {"recipients": "Upload a file or paste addresses, not both; keep one of them."}
@@ -101,7 +108,23 @@ def _list_source(form: FormValues, data: bytes) -> str | bytes:
         raise ValidationError(
             {"recipients": f"The pasted list is over {limit} MB. Split it and add it in parts."}
         )
-    return data or pasted
+    return data or pasted, encoding
+
+
+def _carried(file_data: str) -> bytes:
+    """The file's bytes from the confirm form's hidden field (base64)."""
+    try:
+        return base64.b64decode(file_data, validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise ValidationError(
+            {"recipients": "The file did not come back whole. Choose it again."}
+        ) from error
+
+
+def _confirming(form: FormValues, data: bytes, unsure: EncodingToConfirm) -> dict[str, Any]:
+    """What the list fields need to ask which reading of a file that is not UTF-8 is right."""
+    carried = data or _carried(form.get("file_data"))
+    return {"readings": unsure.readings, "file_data": base64.b64encode(carried).decode()}
 
 
 async def new_campaign(request: Request) -> Response:
@@ -117,7 +140,8 @@ async def new_campaign(request: Request) -> Response:
         return await render(request, "campaigns/new.html", context)
     form, data = await _read_list_form(request)
     try:
-        listing = await drafts.prepare_list(svc.db, _list_source(form, data))
+        source, encoding = _list_source(form, data)
+        listing = await drafts.prepare_list(svc.db, source, encoding=encoding)
         campaign_id = await drafts.create_campaign(
             svc.db,
             contest_id=contest.id,
@@ -128,6 +152,9 @@ async def new_campaign(request: Request) -> Response:
             author_id=user.id,
             now=now(request),
         )
+    except EncodingToConfirm as unsure:
+        context = {"contest": contest, "form": form, **_confirming(form, data, unsure)}
+        return await render(request, "campaigns/new.html", _common(request) | context)
     except ValidationError as error:
         context = {"contest": contest, "form": form, "errors": error.errors, **_common(request)}
         return await render(request, "campaigns/new.html", context, status_code=400)
@@ -143,8 +170,10 @@ async def _campaign_page(
     list_form: FormValues | None = None,
     errors: dict[str, str] | None = None,
     status_code: int = 200,
+    extra: dict[str, Any] | None = None,
 ) -> Response:
-    """The campaign page; ``form`` is the message form, ``list_form`` the add-addresses form."""
+    """The campaign page; ``form`` is the message form, ``list_form`` the add-addresses form
+    (``extra`` asks it which reading of an uploaded file is right)."""
     db = services(request).db
     states = await campaign_log.state_counts(db, campaign.id)
     context = {
@@ -170,6 +199,7 @@ async def _campaign_page(
         "shown_recipients": SHOWN_RECIPIENTS,
         "list_form": list_form or FormValues(),
         **_common(request),
+        **(extra or {}),
     }
     return await render(request, "campaigns/campaign.html", context, status_code=status_code)
 
@@ -230,12 +260,18 @@ async def add_addresses(request: Request) -> Response:
     _, contest, campaign = await _organizer_campaign(request)
     db = services(request).db
     form, data = await _read_list_form(request)
-
-    async def add() -> None:
-        listing = await drafts.prepare_list(db, _list_source(form, data), campaign_id=campaign.id)
-        await drafts.add_to_list(db, campaign, listing)
-
-    return await _act(request, contest, campaign, add(), done="add", list_form=form)
+    try:
+        source, encoding = _list_source(form, data)
+        listing = await drafts.prepare_list(db, source, campaign_id=campaign.id, encoding=encoding)
+    except EncodingToConfirm as unsure:
+        confirming = _confirming(form, data, unsure)
+        return await _campaign_page(request, contest, campaign, list_form=form, extra=confirming)
+    except ValidationError as error:
+        return await _campaign_page(
+            request, contest, campaign, list_form=form, errors=error.errors, status_code=400
+        )
+    adding = drafts.add_to_list(db, campaign, listing)
+    return await _act(request, contest, campaign, adding, done="add", list_form=form)
 
 
 async def _queue(request: Request, send: Callable[..., Awaitable[object]], done: str) -> Response:

@@ -181,3 +181,57 @@ def test_an_invitation_for_an_address_that_signed_up_since_links_that_account(
     assert site.value("SELECT email_verified_at FROM users WHERE id = ?", (ana,)) is not None
     assert site.value("SELECT accepted_by FROM invitations") == ana
     assert site.value("SELECT count(*) FROM users WHERE email = 'ana@uni.edu'") == 1
+
+
+BIG5_PEOPLE = "name,email\n陳大文,chan@uni.edu\n張偉,cheung@uni.edu\n".encode("cp950")
+
+
+def carried_file(response: Any) -> str:
+    """The file's bytes (base64) carried by the preview's read-it-another-way form."""
+    match = re.search(r'name="file_data" value="([^"]*)"', response.text)
+    assert match, "no other reading offered"
+    return match.group(1)
+
+
+def test_a_big5_participant_list_is_read_as_traditional_chinese_and_sent_so(site: Site) -> None:
+    site.sign_in_as("organizer")
+    page = "/manage/people/invite"
+    preview = submit(site, page, file=BIG5_PEOPLE)
+    assert preview.status_code == 200
+    assert 'Read as Chinese (Traditional, Big5): <span class="sample">陳大文 · 張偉' in preview.text
+    assert 'value="gb18030" class="button secondary">Read as Chinese (Simplified' in preview.text
+    assert "<td>2</td><td>陳大文<br>" in preview.text and "Send to 2 people" in preview.text
+    assert sent_text(preview).startswith("name,email\n陳大文,chan@uni.edu")
+    response = submit(site, page, action="send", list_text=sent_text(preview))
+    assert response.status_code == 303
+    invited = site.rows("SELECT email, display_name FROM invitations ORDER BY id")
+    assert invited == [
+        {"email": "chan@uni.edu", "display_name": "陳大文"},
+        {"email": "cheung@uni.edu", "display_name": "張偉"},
+    ]
+
+
+def test_the_organizer_can_read_the_same_file_another_way_without_choosing_it_again(
+    site: Site,
+) -> None:
+    site.sign_in_as("organizer")
+    page = "/manage/people/invite"
+    file_data = carried_file(submit(site, page, file=BIG5_PEOPLE))
+    other = submit(site, page, file_data=file_data, encoding="cp1252")
+    assert other.status_code == 200
+    assert "The file is not UTF-8. Read as Western European (Windows-1252)" in other.text
+    latin = BIG5_PEOPLE.decode("cp1252")
+    assert sent_text(other) == latin.replace("\r\n", "\n")
+    back = submit(site, page, file_data=carried_file(other), encoding="cp950")
+    assert sent_text(back).startswith("name,email\n陳大文,")
+    refused = submit(site, page, file_data=file_data, encoding="utf-7")
+    assert refused.status_code == 400 and "cannot be read as that encoding" in refused.text
+    assert site.value("SELECT count(*) FROM invitations") == 0
+
+
+def test_a_gb18030_judge_list_is_read_as_simplified_chinese(site: Site, contest_id: int) -> None:
+    site.sign_in_as("organizer")
+    gb = "name,email\n李明,li@uni.edu\n王芳,wang@uni.edu\n".encode("gb18030")
+    preview = submit(site, f"/manage/contests/{contest_id}/judges/list", file=gb)
+    assert 'Read as Chinese (Simplified, GB18030): <span class="sample">李明 · 王芳' in preview.text
+    assert sent_text(preview).startswith("name,email\n李明,li@uni.edu\n王芳,")
