@@ -12,6 +12,7 @@ from email.message import EmailMessage
 from typing import Any
 
 import anyio.to_thread
+from email_validator import EmailNotValidError, validate_email
 
 from contest.core.clock import to_db
 from contest.core.db import Database, Row, Transaction
@@ -182,11 +183,23 @@ def message_id(sender: str, message: Row) -> str:
     return f"<outbox.{message['id']}.{stamp}@{domain}>"
 
 
+def envelope_address(address: str) -> str:
+    """The address with its domain in IDNA form (``reader@例子.中国`` goes to
+    ``reader@xn--fsqu00a.xn--fiqs8s``), which every mail server accepts."""
+    if address.rpartition("@")[2].isascii():
+        return address
+    try:
+        checked = validate_email(address, check_deliverability=False)
+    except EmailNotValidError:
+        return address
+    return f"{checked.local_part}@{checked.ascii_domain}"
+
+
 def as_email(sender: str, message: Row) -> EmailMessage:
     """The outbox row as a message ready for SMTP."""
     email = EmailMessage()
     email["From"] = sender
-    email["To"] = message["recipient"]
+    email["To"] = envelope_address(message["recipient"])
     email["Subject"] = message["subject"]
     email["Message-ID"] = message_id(sender, message)
     if message["unsubscribe_url"]:
@@ -238,7 +251,7 @@ class _Connection:
         if self.client is None:
             self.client = self._open()
         try:
-            self.client.send_message(email, to_addrs=[message["recipient"]])
+            self.client.send_message(email, to_addrs=[envelope_address(message["recipient"])])
         except _MESSAGE_ERRORS:
             raise
         except BaseException:

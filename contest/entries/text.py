@@ -1,4 +1,8 @@
-"""The words that go with a photo: title, description, alt text and hashtags, checked and tidied."""
+"""The words that go with a photo: title, description, alt text and hashtags, checked and tidied.
+
+Lengths are counted by display width: a wide (Chinese, Japanese, Korean) character counts as two,
+so the two-character title 夜读 passes the minimum that "ab" fails, and a limit takes as much room
+on the page in any script."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ DESCRIPTION_MAX = 1_000
 ALT_TEXT_MAX = 300
 HASHTAG_MAX_LENGTH = 40
 MAX_HASHTAGS = 10  # the participant's own; the contest's official hashtag comes on top
+WIDE_NOTE = "a Chinese character counts as two"
 LICENCES = {
     "contest": "Only for this contest and its promotion by the organizers",
     "cc-by-4.0": "Also for anyone, with credit to me (Creative Commons BY 4.0)",
@@ -26,13 +31,55 @@ _CAMERA_NAME = re.compile(
     re.IGNORECASE,
 )
 _PLACEHOLDER_TITLES = {"untitled", "no title", "title", "image", "photo", "picture", "img", "test"}
+#: Phone and app file names: WeChat's exports (mmexport…, wx_camera_…).
+_APP_FILE_NAME = re.compile(r"^(?:mmexport|wx_camera_?|qq_?image_?)\d{6,}(?:\.\w{3,4})?$")
+#: Chinese placeholders and file names, Simplified and Traditional (matched after NFKC):
+#: 无标题/無標題, 未命名, 图片/圖片, 照片 2, 新建文件夹, 截图/截圖, 微信图片_20240512…,
+#: 屏幕截图 2024-05-12 123456, 截屏 下午3.15.
+_CHINESE_PLACEHOLDER = re.compile(
+    r"^(?:qq|微信|wechat|新浪|微博)?[\s_\-]*"
+    r"(?:无标题|無標題|未标题|未標題|无题|無題|标题|標題|未命名|无名|無名|图片|圖片|照片|相片|图像|圖像"
+    r"|影像|截图|截圖|截屏|屏幕截图|屏幕截圖|螢幕截圖|熒幕截圖|荧幕截图|屏幕快照|螢幕快照|新建文件夹|新增資料夾"
+    r"|新建資料夾|新建位图图像|测试|測試|图|圖)"
+    r"[\s_\-]*[\d\s_\-.:年月日时時分秒上下午()]*(?:\.\w{3,4})?$"
+)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE_CANDIDATE = re.compile(r"(?<![\w/])\+?\(?\d[\d\s().\-]{6,}\d(?![\w/])")
 _DATE_LIKE = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$")
-_INLINE_TAG = re.compile(rf"(?<![\w#&])#(\w{{1,{HASHTAG_MAX_LENGTH}}})")
+#: A hashtag starts with # (or the full-width U+FF03 of Chinese keyboards) not glued to a Latin word
+#: (C#, &#38;), though it may follow Chinese text directly; Weibo's closing # (#夜读#) is taken too.
+_TAG = rf"(?<![A-Za-z0-9_#\uff03&])[#\uff03](\w{{1,{HASHTAG_MAX_LENGTH}}})[#\uff03]?+"
+_INLINE_TAG = re.compile(_TAG)
 _TAG_WORD = re.compile(r"^\w+$")
-#: Hashtags that end a description (with the spaces and commas between them).
-_TRAILING_TAGS = re.compile(rf"(?:[\s,;]*(?<![\w#&])#\w{{1,{HASHTAG_MAX_LENGTH}}})+[\s,;.!]*$")
+_TAG_SEPARATORS = re.compile(r"[\s,;\uff0c\uff1b、]+")
+#: What may stand between the hashtags that end a description, and after the last.
+_BETWEEN_TAGS = " \t\r\n,;.!\uff0c\uff1b\u3002\uff01\u3001"
+_BEFORE_TAGS = " \t\r\n,;\uff0c\uff1b\u3001"
+
+
+def display_width(text: str) -> int:
+    """How many columns the text takes: wide and full-width characters count as two."""
+    return sum(2 if unicodedata.east_asian_width(character) in "WF" else 1 for character in text)
+
+
+def clip_to_width(text: str, width: int) -> str:
+    """The longest start of the text that fits in ``width`` columns."""
+    used = 0
+    for index, character in enumerate(text):
+        used += display_width(character)
+        if used > width:
+            return text[:index]
+    return text
+
+
+def _wide_note(text: str, *, before: str = " (", after: str = ")") -> str:
+    """A reminder that Chinese characters count double, when the text has any."""
+    return f"{before}{WIDE_NOTE}{after}" if display_width(text) != len(text) else ""
+
+
+def _folded(text: str) -> str:
+    """The text as compared with placeholders: NFKC (full-width letters are plain), case folded."""
+    return unicodedata.normalize("NFKC", text).casefold().strip()
 
 
 @dataclass(frozen=True)
@@ -47,7 +94,7 @@ class EntryText:
 
 def normalize_tag(text: str) -> str:
     """One spelling per hashtag: ``#Library_Nights`` and ``library_nights`` are the same tag."""
-    return unicodedata.normalize("NFKC", text).strip().lstrip("#").casefold()
+    return unicodedata.normalize("NFKC", text).strip().strip("#").casefold()
 
 
 def without_emails(text: str) -> str:
@@ -67,41 +114,70 @@ def contains_contact_details(text: str) -> str | None:
     return None
 
 
+def _without_trailing_tags(description: str) -> str:
+    """The description without the hashtags that end it (and the commas between them)."""
+    cut = len(description)
+    for match in reversed(list(_INLINE_TAG.finditer(description))):
+        if description[match.end() : cut].strip(_BETWEEN_TAGS):
+            break
+        cut = match.start()
+    return description if cut == len(description) else description[:cut].rstrip(_BEFORE_TAGS)
+
+
 def default_alt_text(title: str, description: str) -> str:
     """Alt text when none is typed: the description without its hashtags (those that end it
     dropped, those inside a sentence read as words), else the title."""
-    words = _INLINE_TAG.sub(r"\1", _TRAILING_TAGS.sub("", description)).split()
-    return " ".join(words)[:ALT_TEXT_MAX] if words else title[:ALT_TEXT_MAX]
+    words = _INLINE_TAG.sub(r"\1", _without_trailing_tags(description)).split()
+    return clip_to_width(" ".join(words) if words else title, ALT_TEXT_MAX)
+
+
+def is_placeholder_title(title: str) -> bool:
+    """Whether a title is a camera or app file name or a placeholder (IMG_1234, 无标题, 圖片)."""
+    folded = _folded(title)
+    return bool(
+        _CAMERA_NAME.match(folded)
+        or _APP_FILE_NAME.match(folded)
+        or folded in _PLACEHOLDER_TITLES
+        or _CHINESE_PLACEHOLDER.match(folded)
+    )
 
 
 def title_error(title: str) -> str | None:
     """What is wrong with a title, or None."""
     if not title:
         return "Give your photo a title."
-    if len(title) < TITLE_MIN:
-        return f"Use a title of at least {TITLE_MIN} characters that says what the photo shows."
-    if len(title) > TITLE_MAX:
-        return f"Keep the title under {TITLE_MAX} characters (it is {len(title)})."
-    if _CAMERA_NAME.match(title) or title.casefold() in _PLACEHOLDER_TITLES:
+    width = display_width(title)
+    if width < TITLE_MIN:
+        either = ", or two Chinese characters," if width != len(title) else ""
         return (
-            f"“{title}” looks like a camera file name. Give the photo a title that says what it"
-            " shows, such as “Lamplight on the reading room”."
+            f"Use a title of at least {TITLE_MIN} characters{either} that says what the photo"
+            " shows."
         )
-    return None
+    if width > TITLE_MAX:
+        note = _wide_note(title, before="; ", after="")
+        return f"Keep the title under {TITLE_MAX} characters (it is {width}{note})."
+    if not is_placeholder_title(title):
+        return None
+    camera = _CAMERA_NAME.match(_folded(title)) or _APP_FILE_NAME.match(_folded(title))
+    looks = "a camera file name" if camera else "a placeholder or a camera file name"
+    return (
+        f"“{title}” looks like {looks}. Give the photo a title that says what it shows, such as"
+        " “Lamplight on the reading room”."
+    )
 
 
 def parse_hashtags(field: str, description: str, *, official: str) -> tuple[list[str], str | None]:
     """Hashtags from the field and the description, official one first; and any problem found."""
-    words = re.split(r"[\s,;]+", field) + _INLINE_TAG.findall(description)
+    words = _TAG_SEPARATORS.split(field) + _INLINE_TAG.findall(description)
     tags: list[str] = []
     for word in words:
         tag = normalize_tag(word)
         if not tag:
             continue
-        if not _TAG_WORD.match(tag) or len(tag) > HASHTAG_MAX_LENGTH:
+        if not _TAG_WORD.match(tag) or display_width(tag) > HASHTAG_MAX_LENGTH:
             return tags, (
                 f"“{word}” is not a hashtag: use letters, digits and _ only, up to"
-                f" {HASHTAG_MAX_LENGTH} characters."
+                f" {HASHTAG_MAX_LENGTH} characters{_wide_note(tag)}."
             )
         if tag not in tags:
             tags.append(tag)
@@ -128,15 +204,19 @@ def check_entry_text(
         errors["title"] = problem
     if description_required and not description:
         errors["description"] = "Tell viewers about your photo in a sentence or two."
-    elif len(description) > DESCRIPTION_MAX:
+    elif display_width(description) > DESCRIPTION_MAX:
+        note = _wide_note(description, before="; ", after="")
         errors["description"] = (
-            f"Keep the description under {DESCRIPTION_MAX} characters (it is {len(description)})."
+            f"Keep the description under {DESCRIPTION_MAX} characters"
+            f" (it is {display_width(description)}{note})."
         )
-    if len(alt_text) > ALT_TEXT_MAX:
-        errors["alt_text"] = f"Keep the alt text under {ALT_TEXT_MAX} characters."
+    if display_width(alt_text) > ALT_TEXT_MAX:
+        errors["alt_text"] = (
+            f"Keep the alt text under {ALT_TEXT_MAX} characters{_wide_note(alt_text)}."
+        )
     # Alt text that copies the description (or is left to it) shares its error: list it once.
     # (Alt text left empty comes from the title or description, checked already.)
-    copies_description = typed_alt == " ".join(description.split())[:ALT_TEXT_MAX]
+    copies_description = typed_alt == clip_to_width(" ".join(description.split()), ALT_TEXT_MAX)
     for field, text in (("title", title), ("description", description), ("alt_text", alt_text)):
         if field == "alt_text" and (
             not typed_alt or (copies_description and "description" in errors)

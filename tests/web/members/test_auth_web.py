@@ -10,6 +10,8 @@ from contest.config import Config
 from contest.web.context import SESSION_COOKIE
 from tests.conftest import PASSWORD, FakeClock, Site
 
+PUNYCODE_READER = "reader@xn--fsqu00a.xn--fiqs8s"
+
 
 def test_sign_in_sets_a_protected_session_cookie_and_greets_the_user(site: Site) -> None:
     site.add_user("participant", "pat@uni.edu")
@@ -283,3 +285,37 @@ def test_asking_for_the_link_again_needs_a_signed_in_unconfirmed_account_and_a_t
     confirmed = site.post("/account/confirm-email", {}, form_page="/account")
     assert confirmed.status_code == 409 and "already confirmed" in confirmed.text
     assert site.value("SELECT count(*) FROM outbox") == 0
+
+
+def test_sign_up_with_a_chinese_domain_stores_it_readable_and_signs_in_either_way(
+    site: Site,
+) -> None:
+    fields = {"display_name": "陳小明", "affiliation": "student", "password": "a good password"}
+    response = site.post("/sign-up", fields | {"email": "Reader@例子.中国"}, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"].endswith("/sign-up/check-email")
+    assert site.rows("SELECT email, display_name, mailbox FROM users") == [
+        {"email": "reader@例子.中国", "display_name": "陳小明", "mailbox": PUNYCODE_READER}
+    ]
+    assert site.value("SELECT count(*) FROM outbox WHERE recipient = 'reader@例子.中国'") == 1
+    again = site.post("/sign-up", fields | {"email": PUNYCODE_READER}, follow_redirects=False)
+    assert again.status_code == 303  # answered alike, but no second account
+    assert site.value("SELECT count(*) FROM users") == 1
+    site.sign_in(PUNYCODE_READER, "a good password")
+    assert "陳小明" in site.client.get("/").text
+
+
+def test_a_mistyped_chinese_address_is_explained_and_kept(site: Site) -> None:
+    response = site.post(
+        "/sign-up",
+        {
+            "display_name": "陳小明",
+            "email": "reader@例子..中国",
+            "affiliation": "student",
+            "password": "a good password",
+        },
+    )
+    assert response.status_code == 400
+    assert "Enter an email address such as name@university.edu." in response.text
+    assert 'value="reader@例子..中国"' in response.text and 'value="陳小明"' in response.text
+    assert site.value("SELECT count(*) FROM users") == 0
