@@ -50,10 +50,13 @@ NETWORKS = {
     "line": ("LINE", "https://social-plugins.line.me/lineit/share?url={url}"),
     "email": ("Email", "mailto:?subject={text}&body={url}"),
 }
-SOURCES = (*NETWORKS, "copy", "native")
+#: WeChat has no web share address: its QR code of the tagged link is scanned instead.
+WECHAT = "wechat"
+SOURCES = (*NETWORKS, WECHAT, "copy", "native")
 #: How each share-link source is named in a table.
 SOURCE_LABELS = {
     **{key: label for key, (label, _) in NETWORKS.items()},
+    WECHAT: "WeChat",
     "copy": "Copied link",
     "native": "Phone share sheet",
 }
@@ -239,10 +242,15 @@ async def record_share(db: Database, *, entry_id: int, network: str, now: dateti
         )
 
 
+def tagged_link(url: str, source: str) -> str:
+    """A page's link tagged with where it is shared, so arrivals through it count as such."""
+    return f"{url}?src={source}"
+
+
 def share_target(network: str, *, url: str, text: str) -> str:
     """The network's share address for a page, its link tagged with the network as source."""
     _, template = NETWORKS[network]
-    tagged = f"{url}?src={network}"
+    tagged = tagged_link(url, network)
     return template.format(url=quote(tagged, safe=""), text=quote(text, safe=""))
 
 
