@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test check lint typecheck contracts audit lock mutation screenshots clean
+.PHONY: run test check lint typecheck contracts audit lock mutation screenshots translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -85,6 +85,13 @@ mutation: $(STAMP)
 # `check` or `test`; about a minute). The last line printed is a JSON summary.
 screenshots: $(STAMP)
 	$(BIN)/python bench/screenshots.py var/screenshots
+
+# Extract every marked message (babel.cfg) into the template, then merge it into each
+# language's catalog; translate what is new or fuzzy in contest/locale/*/LC_MESSAGES/messages.po
+# (the app compiles them at first use; no build step).
+translations: $(STAMP)
+	$(BIN)/pybabel extract --project=contest --no-location --sort-output -F babel.cfg -o contest/locale/messages.pot contest templates
+	$(BIN)/pybabel update --no-fuzzy-matching -i contest/locale/messages.pot -d contest/locale
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis mutants

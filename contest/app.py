@@ -39,6 +39,7 @@ from contest.web.errors import (
     handle_server_error,
     handle_storage_error,
 )
+from contest.web.language import routes as language_routes
 from contest.web.manage import bulk_invitations as manage_bulk_invitations
 from contest.web.manage import (
     campaigns,
@@ -61,7 +62,7 @@ from contest.web.middleware import (
     SecurityHeadersMiddleware,
 )
 from contest.web.preview import PreviewMiddleware
-from contest.web.public import brand_style, email_votes, gallery, likes, media
+from contest.web.public import brand_style, email_votes, gallery, likes, media, share_qr
 from contest.web.public import home as public
 from contest.web.public.like_fast_path import LikeFastPath
 from contest.web.rendering import STATIC_DIR, build_templates
@@ -174,6 +175,7 @@ def create_app(
 
     routes = [
         *public.routes,
+        *language_routes,
         *brand_style.routes,
         *auth.routes,
         *confirmation.routes,
@@ -188,6 +190,7 @@ def create_app(
         *media.routes,
         *judging.routes,
         *gallery.routes,
+        *share_qr.routes,
         *likes.routes,
         *like_review.routes,
         *email_votes.routes,

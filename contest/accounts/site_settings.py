@@ -11,10 +11,12 @@ from contest.accounts import brand
 from contest.core.clock import zone
 from contest.core.db import Database
 from contest.core.errors import ValidationError
+from contest.i18n import DEFAULT_LOCALE, LOCALES
 
 SIGNUP_DOMAINS = "signup_domains"
 SHARED_NETWORKS = "shared_networks"
 TIMEZONE = "timezone"
+LOCALE = "default_locale"
 _DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,62}\.)+[a-z]{2,63})$")
 #: The widest range accepted as one organization's network (an IPv4 /7 would be a 128th of the
 #: internet; organizations hold IPv6 /48s, registries /32s): a typo such as 0.0.0.0/0 must not
@@ -181,18 +183,35 @@ async def automatic_timezone(db: Database, default: str) -> str:
     return str(latest) if latest else default
 
 
+def parse_locale(text: str) -> str:
+    """A language as chosen from the list; ValidationError if the site does not offer it."""
+    code = text.strip()
+    if code not in LOCALES:
+        raise ValidationError({LOCALE: "Choose one of the languages in the list."})
+    return code
+
+
+async def default_locale(db: Database) -> str:
+    """The language of readers whose browser asks for none the site offers (English unless
+    the organizers chose another; a value edited by hand counts as unchosen)."""
+    stored = await get(db, LOCALE, DEFAULT_LOCALE)
+    return stored if stored in LOCALES else DEFAULT_LOCALE
+
+
 async def set_site_settings(
     db: Database,
     *,
     signup_domains: str | None,
     shared_networks: str | None,
     timezone: str | None = None,
+    locale: str | None = None,
     brand_fields: Mapping[str, str] | None = None,
 ) -> tuple[list[str], list[str]]:
     """Save the sign-up domains (empty opens sign-up to all), the shared networks, the
-    site's time zone ("" lets it follow the latest contest) and the brand's words and colours
-    (``brand.FIELDS``), all or none (None keeps a setting as it is); ValidationError naming
-    every field that is wrong. Returns the domains and the networks as they are now stored."""
+    site's time zone ("" lets it follow the latest contest), its default language and the
+    brand's words and colours (``brand.FIELDS``), all or none (None keeps a setting as it
+    is); ValidationError naming every field that is wrong. Returns the domains and the
+    networks as they are now stored."""
     errors: dict[str, str] = {}
     stored: dict[str, str] = {}
     if brand_fields is not None:
@@ -203,6 +222,11 @@ async def set_site_settings(
     if timezone is not None:
         try:
             stored[TIMEZONE] = parse_timezone(timezone)
+        except ValidationError as error:
+            errors.update(error.errors)
+    if locale is not None:
+        try:
+            stored[LOCALE] = parse_locale(locale)
         except ValidationError as error:
             errors.update(error.errors)
     values: dict[str, list[str]] = {}

@@ -29,6 +29,7 @@ MAX_LABELS = 6  # "30 Sep" is ~50 units wide: six fit under the 346-unit plot wi
 CHAR_WIDTH = 8.4
 LABEL_GAP = 4  # the least space between two labels under the bars (widths are overestimated)
 ROW_STEP = 15  # a category chart whose names do not fit on one line staggers them on two
+MAX_LABEL_ROWS = 3
 
 
 def _label_x(centre: float, text: str) -> float:
@@ -117,14 +118,17 @@ def _touch(labels: Sequence[Label]) -> bool:
 
 def _every_label(bars: Sequence[Bar], shown: Sequence[str]) -> tuple[Label, ...]:
     """A label under every bar (a category chart has few): on one line if they fit, else
-    alternately on two lines."""
+    in turn on two lines, or three (nine share networks at print width)."""
     labels = [
         Label(_label_x(bar.x + bar.width / 2, text), text)
         for bar, text in zip(bars, shown, strict=False)  # no bars: no labels
     ]
-    if not _touch(labels):
-        return tuple(labels)
-    return tuple(replace(label, row=index % 2) for index, label in enumerate(labels))
+    placed = labels
+    for rows in range(1, MAX_LABEL_ROWS + 1):
+        placed = [replace(label, row=index % rows) for index, label in enumerate(labels)]
+        if not any(_touch([label for label in placed if label.row == row]) for row in range(rows)):
+            break
+    return tuple(placed)
 
 
 def _left(label: Label) -> float:

@@ -18,28 +18,36 @@ from contest.core.errors import (
     NotSignedIn,
     Unavailable,
 )
+from contest.i18n import gettext, using_locale
+from contest.web.language import request_locale
 from contest.web.rendering import render
 
 log = logging.getLogger("contest")
 
+
+def N_(message: str) -> str:
+    """Mark a message for pybabel (keyword ``N_``); it is translated where it is shown."""
+    return message
+
+
 FRIENDLY = {
-    400: "That request could not be understood",
-    401: "Please sign in to continue",
-    403: "You don't have permission to do that",
-    404: "We couldn't find that page",
-    405: "That action isn't available here",
-    410: "That link has expired",
-    413: "That upload is too large",
-    429: "Too many attempts",
-    500: "Something went wrong on our side",
-    503: "The site is busy",
-    507: "The site is out of storage space",
+    400: N_("That request could not be understood"),
+    401: N_("Please sign in to continue"),
+    403: N_("You don't have permission to do that"),
+    404: N_("We couldn't find that page"),
+    405: N_("That action isn't available here"),
+    410: N_("That link has expired"),
+    413: N_("That upload is too large"),
+    429: N_("Too many attempts"),
+    500: N_("Something went wrong on our side"),
+    503: N_("The site is busy"),
+    507: N_("The site is out of storage space"),
 }
 EXPLANATION = {
-    404: "The address may be mistyped, or the page may have been removed.",
-    405: "Please use the buttons and forms on our pages.",
-    413: "The request was larger than this site accepts. Please send a smaller file.",
-    500: "The problem has been logged. Please try again in a moment.",
+    404: N_("The address may be mistyped, or the page may have been removed."),
+    405: N_("Please use the buttons and forms on our pages."),
+    413: N_("The request was larger than this site accepts. Please send a smaller file."),
+    500: N_("The problem has been logged. Please try again in a moment."),
 }
 
 
@@ -114,14 +122,19 @@ async def error_response(request: Request, error: ContestError) -> Response:
 async def render_error(
     request: Request, status: int, message: str, headers: dict[str, str] | None = None
 ) -> Response:
-    """The site's error page for that status."""
+    """The site's error page for that status, in the reader's language (the site's own
+    sentences; a domain error's message stays as it was written)."""
     title = FRIENDLY.get(status) or HTTPStatus(status).phrase
-    context = {
-        "status": status,
-        "title": title,
-        "message": message if message != title else EXPLANATION.get(status, ""),
-    }
+    message = message if message != title else EXPLANATION.get(status, "")
+    with using_locale(await request_locale(request)):
+        context = {"status": status, "title": gettext(title), "message": _translated(message)}
     return await render(request, "error.html", context, status_code=status, headers=headers)
+
+
+def _translated(message: str) -> str:
+    """The message in the current locale if it is one of the site's own sentences."""
+    own = set(FRIENDLY.values()) | set(EXPLANATION.values())
+    return gettext(message) if message in own else message
 
 
 async def handle_contest_error(request: Request, exc: Exception) -> Response:

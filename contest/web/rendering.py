@@ -13,10 +13,19 @@ from starlette.templating import Jinja2Templates
 
 from contest.accounts.brand import Brand
 from contest.accounts.users import AFFILIATION_LABELS
-from contest.core.clock import format_calendar_date, format_local
+from contest.core.clock import as_moment, format_calendar_date, format_local, zone
 from contest.core.forms import FormValues
 from contest.core.markdown import render_markdown
 from contest.engagement import report_text
+from contest.i18n import (
+    DEFAULT_LOCALE,
+    LOCALES,
+    current_locale,
+    gettext,
+    html_lang,
+    ngettext,
+    written_date,
+)
 from contest.web.context import (
     clear_notice,
     current_user,
@@ -25,6 +34,7 @@ from contest.web.context import (
     pending_notice,
     services,
 )
+from contest.web.language import request_locale
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
@@ -48,6 +58,14 @@ def local_time(
     """``{{ row.created_at | local_time(contest.settings.timezone) }}``: a moment (stored UTC
     text or a datetime) in that zone, ``15 May 01:30``, the year written when it is not this
     year's (or when asked)."""
+    locale = current_locale.get()
+    if locale != DEFAULT_LOCALE:
+        local = as_moment(moment).astimezone(zone(tz_name))
+        page_now = _now(context)
+        other_year = page_now is not None and page_now.astimezone(local.tzinfo).year != local.year
+        return written_date(
+            local, locale, with_year=with_year or other_year, with_time=not date_only
+        )
     return format_local(
         moment, tz_name, with_year=with_year, date_only=date_only, now=_now(context)
     )
@@ -62,7 +80,7 @@ def local_date(
     with_year: bool = False,
 ) -> str:
     """``local_time`` where only the day is meant: ``15 May``."""
-    return format_local(moment, tz_name, with_year=with_year, date_only=True, now=_now(context))
+    return local_time(context, moment, tz_name, with_year=with_year, date_only=True)
 
 
 @jinja2.pass_context
@@ -75,14 +93,19 @@ def calendar_date(
 
 
 def build_templates(directory: Path = TEMPLATES_DIR) -> Jinja2Templates:
-    """The template environment: autoescaping on, undefined names are errors."""
+    """The template environment: autoescaping on, undefined names are errors, messages
+    translated into the locale being rendered (``contest.i18n.current_locale``)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(directory),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # Whitespace inside {% trans %} collapses, as babel.cfg extracts it.
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["markdown"] = render_markdown
     env.filters["local_time"] = local_time
     env.filters["local_date"] = local_date
@@ -94,6 +117,10 @@ def build_templates(directory: Path = TEMPLATES_DIR) -> Jinja2Templates:
     # Pages that render without ``render`` (the gallery's cached pages) pass their own brand;
     # this default keeps any other one whole.
     env.globals["brand"] = Brand()
+    # Pages rendered without ``render`` (the gallery's cached pages) stay in English.
+    env.globals["locale"] = DEFAULT_LOCALE
+    env.globals["html_lang"] = html_lang(DEFAULT_LOCALE)
+    env.globals["languages"] = list(LOCALES.values())
     return Jinja2Templates(env=env)
 
 
@@ -105,9 +132,12 @@ async def render(
     status_code: int = 200,
     headers: dict[str, str] | None = None,
 ) -> Response:
-    """Render a page with what every page needs: the user, a CSRF token, the time and the
-    library's brand."""
+    """Render a page with what every page needs: the user, a CSRF token, the time, the
+    library's brand, in the reader's language."""
+    locale = await request_locale(request)
     page: dict[str, Any] = {
+        "locale": locale,
+        "html_lang": html_lang(locale),
         "user": await current_user(request),
         "csrf_token": form_token(request),
         "now": now(request),
@@ -118,8 +148,12 @@ async def render(
         "brand": await services(request).brand(),
     }
     page.update(context or {})
-    response = services(request).templates.TemplateResponse(
-        request, template, page, status_code=status_code, headers=headers
-    )
+    token = current_locale.set(locale)
+    try:
+        response = services(request).templates.TemplateResponse(
+            request, template, page, status_code=status_code, headers=headers
+        )
+    finally:
+        current_locale.reset(token)
     clear_notice(request, response)
     return response

@@ -183,6 +183,7 @@ PAGES: list[PageState] = [
 NOT_PAGES = {
     "health", "favicon", "media", "share_card", "share", "winners_card", "export_results",
     "export_audit", "campaign_messages", "report_table", "brand_css",
+    "entry_qr",
 }  # fmt: skip
 
 

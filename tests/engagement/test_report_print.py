@@ -126,3 +126,23 @@ async def test_cover_shows_each_winning_photo_once_with_all_its_awards(
         stored["display_key"],
         stored["display_width"],
     )
+
+
+def test_nine_networks_take_a_third_line_and_no_two_labels_of_a_line_touch() -> None:
+    networks = [
+        "Facebook", "X", "WhatsApp", "Weibo", "WeChat", "LINE", "Email", "Copied link",
+        "Phone share",
+    ]  # fmt: skip
+    chart = bar_chart(
+        "Shares", [(n, 1) for n in networks], unit="Clicks", label_name="Network", height=170
+    )
+    assert [label.text for label in chart.labels] == networks
+    rows = {label.row for label in chart.labels}
+    assert rows == {0, 1, 2} and chart.baseline == 170 - 34 - 2 * 15
+    for row in rows:
+        line = [label for label in chart.labels if label.row == row]
+        for before, after in itertools.pairwise(line):
+            gap = (after.x - len(after.text) * CHAR_WIDTH / 2) - (
+                before.x + len(before.text) * CHAR_WIDTH / 2
+            )
+            assert gap >= 0, (before, after)

@@ -13,6 +13,7 @@ from contest.core import outbox
 from contest.core.clock import timezone_names
 from contest.core.errors import NotFound, ValidationError
 from contest.core.forms import FormValues
+from contest.i18n import LOCALES
 from contest.media import logo
 from contest.web.context import (
     client_address,
@@ -24,6 +25,7 @@ from contest.web.context import (
     services,
     with_notice,
 )
+from contest.web.language import forget_site_default
 from contest.web.rendering import render
 
 
@@ -85,13 +87,14 @@ async def send_again(request: Request) -> Response:
 
 
 def _settings_form(
-    domains: list[str], networks: list[str], timezone: str, shown: brand.Brand
+    domains: list[str], networks: list[str], timezone: str, locale: str, shown: brand.Brand
 ) -> FormValues:
     return FormValues.of(
         {
             "signup_domains": "\n".join(domains),
             "shared_networks": "\n".join(networks),
             "timezone": timezone,
+            site_settings.LOCALE: locale,
             **brand.brand_form(shown),
         }
     )
@@ -103,7 +106,8 @@ async def _stored_form(request: Request) -> FormValues:
     networks = [str(network) for network in await site_settings.shared_networks(db)]
     domains = await site_settings.signup_domains(db)
     timezone = await site_settings.chosen_timezone(db)
-    return _settings_form(domains, networks, timezone, await brand.get_brand(db))
+    locale = await site_settings.default_locale(db)
+    return _settings_form(domains, networks, timezone, locale, await brand.get_brand(db))
 
 
 def _typed(form: FormValues, name: str) -> str | None:
@@ -127,6 +131,7 @@ async def site_settings_page(request: Request) -> Response:
             signup_domains=_typed(form, "signup_domains"),
             shared_networks=_typed(form, "shared_networks"),
             timezone=_typed(form, "timezone"),
+            locale=_typed(form, site_settings.LOCALE),
             brand_fields={key: form.get(key) for key in brand.FIELDS}
             if form.submitted(brand.NAME)
             else None,
@@ -135,10 +140,12 @@ async def site_settings_page(request: Request) -> Response:
         context["errors"] = error.errors
         return await _settings_page(request, context, status_code=400)
     svc.brand_changed()
+    forget_site_default(request)
     timezone = await site_settings.chosen_timezone(svc.db)
+    locale = await site_settings.default_locale(svc.db)
     # as stored: ranges written out
     shown = await brand.get_brand(svc.db)
-    context.update(form=_settings_form(*stored, timezone, shown), saved=True)
+    context.update(form=_settings_form(*stored, timezone, locale, shown), saved=True)
     return await _settings_page(request, context)
 
 
@@ -177,6 +184,7 @@ async def _settings_page(
         ("", f"As the latest contest (now {automatic.replace('_', ' ')})"),
         *((name, name.replace("_", " ")) for name in timezone_names()),
     ]
+    context["locales"] = [(language.code, language.name) for language in LOCALES.values()]
     return await render(request, "manage/settings.html", context, status_code=status_code)
 
 

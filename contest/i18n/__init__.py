@@ -1,0 +1,146 @@
+"""The site's languages: which one a reader gets, and the catalogs that translate into it."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+
+from babel.core import UnknownLocaleError, parse_locale
+from babel.dates import format_skeleton
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+#: The folder of catalogs: ``<locale>/LC_MESSAGES/messages.po``, the single source.
+LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
+DOMAIN = "messages"
+
+
+@dataclass(frozen=True)
+class Language:
+    """One language the site speaks: its catalog's code, BCP 47 tag and own name."""
+
+    code: str
+    tag: str
+    name: str
+
+
+#: The languages offered, in the order the switch lists them; English needs no catalog.
+LOCALES: dict[str, Language] = {
+    "en": Language("en", "en", "English"),
+    "zh_Hant": Language("zh_Hant", "zh-Hant", "繁體中文"),
+    "zh_Hans": Language("zh_Hans", "zh-Hans", "简体中文"),
+}
+DEFAULT_LOCALE = "en"
+#: Chinese regions that write Traditional characters; other Chinese is Simplified.
+TRADITIONAL_REGIONS = frozenset({"HK", "TW", "MO"})
+#: Accept-Language entries read at most (a header may be long; the first few decide).
+MAX_LANGUAGE_RANGES = 20
+
+#: The locale of what is being rendered now (a request's page, one mail): set per task.
+current_locale: ContextVar[str] = ContextVar("current_locale", default=DEFAULT_LOCALE)
+
+
+def known(locale: str | None) -> str | None:
+    """The locale if the site offers it, else None."""
+    return locale if locale in LOCALES else None
+
+
+def html_lang(locale: str) -> str:
+    """The BCP 47 tag for ``<html lang>``: ``zh-Hant``."""
+    return LOCALES.get(locale, LOCALES[DEFAULT_LOCALE]).tag
+
+
+def locale_of_tag(tag: str) -> str | None:
+    """The site's locale for one language tag (``zh-HK`` → zh_Hant), or None."""
+    try:
+        language, region, script = parse_locale(tag.strip().replace("_", "-"), sep="-")[:3]
+    except (ValueError, UnknownLocaleError):
+        return None
+    language = language.lower()
+    if language == "en":
+        return "en"
+    if language != "zh":
+        return None
+    if script:
+        return "zh_Hant" if script.title() == "Hant" else "zh_Hans"
+    return "zh_Hant" if (region or "").upper() in TRADITIONAL_REGIONS else "zh_Hans"
+
+
+def _ranges(accept_language: str) -> list[str]:
+    """The header's language tags, most wanted first (q=0 dropped, ties in written order)."""
+    weighted: list[tuple[float, int, str]] = []
+    for index, part in enumerate(accept_language.split(",")[:MAX_LANGUAGE_RANGES]):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if tag and quality > 0:
+            weighted.append((-quality, index, tag))
+    return [tag for _, _, tag in sorted(weighted)]
+
+
+def negotiate(accept_language: str, default: str) -> str:
+    """The locale an ``Accept-Language`` header asks for first among those offered, else
+    ``default``: ``zh-HK`` → zh_Hant, ``zh-CN`` → zh_Hans, ``en-GB`` → en."""
+    for tag in _ranges(accept_language):
+        if (locale := locale_of_tag(tag)) is not None:
+            return locale
+    return default
+
+
+@cache
+def translations(locale: str) -> Translations:
+    """The locale's catalog, compiled from its .po file in memory at first use (English and
+    unknown locales: none, so the messages stay as written)."""
+    po_file = LOCALE_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if locale == DEFAULT_LOCALE or known(locale) is None or not po_file.is_file():
+        return Translations()
+    with po_file.open("rb") as source:
+        catalog = read_po(source, locale=locale, domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
+
+
+def gettext(message: str) -> str:
+    """The message in the current locale."""
+    return translations(current_locale.get()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """The message for ``count`` in the current locale, by its catalog's plural forms."""
+    return translations(current_locale.get()).ngettext(singular, plural, count)
+
+
+@contextmanager
+def using_locale(locale: str) -> Iterator[None]:
+    """Render in that locale inside the block (a mail, a test), then as before."""
+    token = current_locale.set(known(locale) or DEFAULT_LOCALE)
+    try:
+        yield
+    finally:
+        current_locale.reset(token)
+
+
+def written_date(
+    local: date | datetime, locale: str, *, with_year: bool = False, with_time: bool = False
+) -> str:
+    """A day (already in the reader's zone) as the locale writes it: ``5月15日``,
+    ``2026年5月15日``, with ``18:00`` after it when asked."""
+    day = format_skeleton("yMMMd" if with_year else "MMMd", local, locale=locale)
+    if with_time and isinstance(local, datetime):
+        return f"{day} {local:%H:%M}"
+    return day
