@@ -5,6 +5,8 @@ is a ValidationError on the form's field, saying what to do."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import csv
 import io
 from collections.abc import Iterator, Sequence
@@ -147,4 +149,15 @@ def rows(text: str, *, field: str, delimiter: str | None = None) -> Iterator[tup
     except csv.Error as error:
         raise ValidationError(
             {field: f"Line {line} could not be read as CSV ({error}). " + SAVE_AS_UTF8}
+        ) from error
+
+
+def carried(file_data: str, *, field: str) -> bytes:
+    """A file's bytes as a preview carried them back in a hidden field (base64), so the
+    organizer can confirm how it is written without choosing it again."""
+    try:
+        return base64.b64decode(file_data, validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise ValidationError(
+            {field: "The file did not come back whole. Choose it again."}
         ) from error

@@ -4,7 +4,6 @@ pasted lines: upload, preview every row (bad ones by line), then confirm to send
 from __future__ import annotations
 
 import base64
-import binascii
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -13,6 +12,7 @@ from starlette.routing import Route
 from contest.accounts import bulk_invitations
 from contest.accounts.invitation_lists import FIELD, MAX_LIST_BYTES, MAX_LIST_ROWS
 from contest.contests.model import Contest
+from contest.core import csv_files
 from contest.core.errors import ValidationError
 from contest.core.forms import FormValues
 from contest.web.context import (
@@ -62,22 +62,12 @@ def _source(form: FormValues, data: bytes) -> tuple[str | bytes, str]:
     chosen) or the pasted text, whichever was given (not both), and the encoding chosen."""
     pasted, encoding = form.get("addresses"), ""
     if not data and form.get("file_data"):
-        data, encoding = _carried(form.get("file_data")), form.get("encoding")
+        data, encoding = csv_files.carried(form.get("file_data"), field=FIELD), form.get("encoding")
     if data and pasted.strip():
         raise ValidationError({FIELD: "Upload a file or paste the list, not both; keep one."})
     if not data and not pasted.strip():
         raise ValidationError({FIELD: "Choose a CSV file or paste the people to invite."})
     return data or pasted, encoding
-
-
-def _carried(file_data: str) -> bytes:
-    """The file's bytes from the preview's hidden field (base64)."""
-    try:
-        return base64.b64decode(file_data, validate=True)
-    except (binascii.Error, ValueError) as error:
-        raise ValidationError(
-            {FIELD: "The file did not come back whole. Choose it again."}
-        ) from error
 
 
 async def _handle(request: Request, *, role: str, contest: Contest | None) -> Response:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -19,6 +18,7 @@ from contest.campaigns.drafts import Campaign
 from contest.campaigns.lists import MAX_LIST_BYTES, MAX_LIST_ROWS
 from contest.campaigns.text import DEFAULTS, KINDS, PLACEHOLDERS
 from contest.contests.model import Contest
+from contest.core import csv_files
 from contest.core.csv_files import EncodingToConfirm
 from contest.core.errors import ValidationError
 from contest.core.forms import FormValues
@@ -98,7 +98,10 @@ def _list_source(form: FormValues, data: bytes) -> tuple[str | bytes, str]:
     confirms their encoding, with the encoding chosen) or the pasted text."""
     pasted, encoding = form.get("addresses"), ""
     if not data and form.get("file_data"):
-        data, encoding = _carried(form.get("file_data")), form.get("encoding")
+        data, encoding = (
+            csv_files.carried(form.get("file_data"), field="recipients"),
+            form.get("encoding"),
+        )
     if data and pasted.strip():
         raise ValidationError(
             {"recipients": "Upload a file or paste addresses, not both; keep one of them."}
@@ -111,19 +114,9 @@ def _list_source(form: FormValues, data: bytes) -> tuple[str | bytes, str]:
     return data or pasted, encoding
 
 
-def _carried(file_data: str) -> bytes:
-    """The file's bytes from the confirm form's hidden field (base64)."""
-    try:
-        return base64.b64decode(file_data, validate=True)
-    except (binascii.Error, ValueError) as error:
-        raise ValidationError(
-            {"recipients": "The file did not come back whole. Choose it again."}
-        ) from error
-
-
 def _confirming(form: FormValues, data: bytes, unsure: EncodingToConfirm) -> dict[str, Any]:
     """What the list fields need to ask which reading of a file that is not UTF-8 is right."""
-    carried = data or _carried(form.get("file_data"))
+    carried = data or csv_files.carried(form.get("file_data"), field="recipients")
     return {"readings": unsure.readings, "file_data": base64.b64encode(carried).decode()}
 
 
