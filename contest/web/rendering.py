@@ -88,7 +88,14 @@ def calendar_date(
     context: jinja2.runtime.Context, value: date | datetime | str, *, with_year: bool = False
 ) -> str:
     """A date as written where it was written, not converted (a camera's local time, a day
-    already counted in the contest's zone): ``14 May``."""
+    already counted in the contest's zone): ``14 May``, ``5月14日``."""
+    locale = current_locale.get()
+    if locale != DEFAULT_LOCALE:
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+        day = moment.date() if isinstance(moment, datetime) else moment
+        page_now = _now(context)
+        other_year = page_now is not None and page_now.year != day.year
+        return written_date(day, locale, with_year=with_year or other_year)
     return format_calendar_date(value, with_year=with_year, now=_now(context))
 
 
@@ -117,7 +124,8 @@ def build_templates(directory: Path = TEMPLATES_DIR) -> Jinja2Templates:
     # Pages that render without ``render`` (the gallery's cached pages) pass their own brand;
     # this default keeps any other one whole.
     env.globals["brand"] = Brand()
-    # Pages rendered without ``render`` (the gallery's cached pages) stay in English.
+    # Defaults for a page rendered without ``render``: the gallery's cached pages pass their
+    # own locale (each language is cached apart).
     env.globals["locale"] = DEFAULT_LOCALE
     env.globals["html_lang"] = html_lang(DEFAULT_LOCALE)
     env.globals["languages"] = list(LOCALES.values())

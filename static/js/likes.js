@@ -3,27 +3,36 @@
 (function () {
   "use strict";
 
+  // The page's words (templates/public/_like_words.html), else English.
+  var holder = document.getElementById("like-words");
+  var words = holder ? holder.dataset : {};
+  function word(name, english) { return words[name] || english; }
+
   function render(form, liked, countText) {
     var button = form.querySelector(".like-button");
     form.querySelector("input[name=action]").value = liked ? "unlike" : "like";
     button.classList.toggle("liked", liked);
     button.setAttribute("aria-pressed", liked ? "true" : "false");
     button.querySelector("[aria-hidden]").textContent = liked ? "\u2665" : "\u2661";
-    button.querySelector(".like-label").textContent = liked ? "Liked" : "Like";
+    button.querySelector(".like-label").textContent = liked ? word("liked", "Liked") : word("like", "Like");
     form.querySelector("[data-like-count]").textContent = countText;
   }
 
   function describe(count) {
-    if (count === null || count === undefined) { return "counts hidden until results"; }
-    return count + (count === 1 ? " like" : " likes");
+    if (count === null || count === undefined) { return word("hidden", "counts hidden until results"); }
+    return (count === 1 ? word("one", "{n} like") : word("many", "{n} likes")).replace("{n}", count);
   }
 
   // Screen readers hear the like and the new count once the server has it (a polite status).
   function announce(form, liked, count) {
     var status = form.querySelector("[data-like-status]");
     if (!status) { return; }
-    var counted = count === null || count === undefined ? "" : " Now " + describe(count) + ".";
-    status.textContent = (liked ? "Liked." : "Like taken back.") + counted;
+    if (count === null || count === undefined) {
+      status.textContent = liked ? word("likedStatus", "Liked.") : word("unlikedStatus", "Like taken back.");
+      return;
+    }
+    var sentence = liked ? word("likedNow", "Liked. Now {likes}.") : word("unlikedNow", "Like taken back. Now {likes}.");
+    status.textContent = sentence.replace("{likes}", describe(count));
   }
 
   function onSubmit(event) {
@@ -55,7 +64,7 @@
       });
     }).catch(function (problem) {
       render(form, before.liked, before.text);
-      error.textContent = problem.message || "The like was not saved. Please try again.";
+      error.textContent = problem.message || word("failed", "The like was not saved. Please try again.");
     }).then(function () { delete form.dataset.pending; });
   }
 

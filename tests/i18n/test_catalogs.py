@@ -21,6 +21,39 @@ TRANSLATED_TEMPLATES = (
     "templates/public/home.html",
     "templates/public/_contest_card.html",
     "templates/public/_contest_status.html",
+    "templates/public/contest.html",
+    "templates/public/gallery.html",
+    "templates/public/entry.html",
+    "templates/public/_entry_card.html",
+    "templates/public/_like_button.html",
+    "templates/public/_voting_banner.html",
+    "templates/public/_share_tools.html",
+    "templates/public/_wechat_share.html",
+    "templates/public/_outside_likes.html",
+    "templates/public/winners.html",
+    "templates/public/hashtag.html",
+    "templates/public/vote_by_email.html",
+    "templates/public/vote_confirm.html",
+    "templates/public/_social.html",
+    "templates/public/_like_words.html",
+    "templates/_forms.html",
+    "templates/_member_labels.html",
+    "templates/auth/account.html",
+    "templates/auth/check_email.html",
+    "templates/auth/email_confirmed.html",
+    "templates/auth/forgot.html",
+    "templates/auth/invitation.html",
+    "templates/auth/reset.html",
+    "templates/auth/sign_in.html",
+    "templates/auth/sign_up.html",
+    "templates/entries/form.html",
+    "templates/entries/mine.html",
+    "templates/entries/withdraw.html",
+    "templates/judging/home.html",
+    "templates/judging/queue.html",
+    "templates/judging/score.html",
+    "templates/judging/_progress.html",
+    "templates/manage/moderation.html",
 )
 #: The modules whose messages are translated so far (marked with ``N_`` or ``gettext``).
 TRANSLATED_MODULES = ("contest/web/errors.py",)
@@ -62,7 +95,8 @@ def test_every_message_marked_in_the_translated_templates_is_in_the_catalog(loca
     marked = marked_messages()
     assert "Skip to content" in marked and "See all the winners of %(title)s" in marked
     assert "We couldn't find that page" in marked
-    assert marked - {message.id for message in catalog(locale)} == set()
+    ids = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog(locale)}  # plurals: singular
+    assert marked - ids == set()
 
 
 @pytest.mark.parametrize("locale", CHINESE)

@@ -20,6 +20,7 @@ from contest.core.forms import FormValues, whole_number
 from contest.entries import replies
 from contest.entries import store as entry_store
 from contest.gallery import listing, views
+from contest.i18n import current_locale, html_lang
 from contest.media.photos import share_card_of
 from contest.voting import tallies
 from contest.voting.clicks import counts_visible
@@ -36,6 +37,7 @@ from contest.web.context import (
     services,
     with_notice,
 )
+from contest.web.language import request_locale
 from contest.web.preview import LIKES_OFF_IN_PREVIEW, previewed
 from contest.web.preview import banner as preview_banner
 from contest.web.public.gallery_pages import (
@@ -226,7 +228,8 @@ async def contest_gallery(request: Request) -> Response:
     # is the one shown, so ?page=999 and the last page share one rendering.
     first = page.entries[0]["id"] if page.entries else None
     shown = replace(query, page=page.number)
-    key = (links.root, shown, first, viewer, offer, contest.phase(now(request)))
+    locale = await request_locale(request)
+    key = (locale, links.root, shown, first, viewer, offer, contest.phase(now(request)))
     parts = snapshot.pages.get(key) if shared else None
     if parts is None:
         here = query.here(links("contest_gallery", slug=contest.slug), page.number)
@@ -243,8 +246,15 @@ async def contest_gallery(request: Request) -> Response:
             banner_next=here,
             brand=await svc.brand(),
             preview_banner=preview_banner(request),
+            locale=locale,
+            html_lang=html_lang(locale),
         )
-        parts = split_for_token(page_html(svc.templates.env, snapshot, viewer, context, links))
+        reset_to = current_locale.set(locale)
+        try:
+            html = page_html(svc.templates.env, snapshot, viewer, context, links)
+        finally:
+            current_locale.reset(reset_to)
+        parts = split_for_token(html)
         if shared:
             snapshot.keep_page(key, parts)
     token = str(escape(form_token(request))).encode()

@@ -8,7 +8,9 @@ and like nothing on it is rendered once per order, so most requests only join ca
 
 What differs between visitors is never baked into cached text: the CSRF token and the address
 to come back to are left as markers, filled in when the page is sent; links are root-relative,
-so a cached page does not depend on the Host header either.
+so a cached page does not depend on the Host header either. Cards and pages are kept per
+language: they are rendered in the current locale (``contest.i18n.current_locale``), which is
+part of their keys.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from contest.core.db import Database, Row
 from contest.entries import store as entry_store
 from contest.gallery import listing
 from contest.gallery.ribbons import Ribbons, contest_ribbons
+from contest.i18n import current_locale
 
 #: Stand-ins for the per-visitor parts of cached HTML; random, so no title can contain one.
 CSRF_MARK = f"csrf-{secrets.token_hex(16)}"
@@ -162,11 +165,12 @@ def card(
     ribbons: tuple[str, ...] = (),
 ) -> str:
     """One entry's card for this kind of viewer (with its award ribbons), rendered once per
-    snapshot."""
+    snapshot and language."""
     liked = entry["id"] in viewer.liked_ids
     own = viewer.user_id is not None and entry["participant_id"] == viewer.user_id
     key = (
         entry["id"],
+        current_locale.get(),
         url_for.root,
         liked,
         own,
