@@ -13,8 +13,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
 from contest.accounts import emails, users
+from contest.cli.progress import Progress, progress, say, warn
 from contest.config import ENVIRONMENT, Config
-from contest.console import Progress, progress, say, warn
 from contest.core import backup as backups
 from contest.core import backup_folder
 from contest.core.clock import utcnow
@@ -442,7 +442,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler: Callable[[Config, argparse.Namespace], int] = args.handler
     return handler(Config.from_environ(), args)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
