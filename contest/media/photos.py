@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import time
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
@@ -128,8 +127,9 @@ async def _in_use(db: Database, key: str) -> bool:
             " WHERE ? IN (thumb_key, display_key, master_key, source_key, share_card_key)"
             " UNION ALL SELECT 1 FROM uploads WHERE keys LIKE ?"
             " UNION ALL SELECT 1 FROM contest_covers WHERE ? IN (display_key, thumb_key)"
-            " UNION ALL SELECT 1 FROM settings WHERE key = 'brand_logo' AND value LIKE ? LIMIT 1",
-            (key, f"%{key}%", key, f"%{key}%"),
+            " UNION ALL SELECT 1 FROM settings WHERE key = 'brand_logo' AND json_valid(value)"
+            " AND json_extract(value, '$.key') = ? LIMIT 1",
+            (key, f"%{key}%", key, key),
         )
     )
 
@@ -152,8 +152,12 @@ async def _keys_in_use(db: Database) -> set[str]:
         used.update(row["keys"].split())
     covers = "SELECT display_key FROM contest_covers UNION ALL SELECT thumb_key FROM contest_covers"
     used.update(row[0] for row in await db.fetch_all(covers) if row[0])
-    logo = await db.fetch_value("SELECT value FROM settings WHERE key = 'brand_logo'")
-    used.update(re.findall(r"[0-9a-f/]{70}\.png", str(logo or "")))
+    logo = await db.fetch_value(  # the logo's setting is JSON: {"key": ..., "width": ...}
+        "SELECT json_extract(value, '$.key') FROM settings"
+        " WHERE key = 'brand_logo' AND json_valid(value)"
+    )
+    if logo:
+        used.add(str(logo))
     return used
 
 

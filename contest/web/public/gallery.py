@@ -83,7 +83,7 @@ def card_address(request: Request, entry: Row, contest: Contest) -> str:
     return absolute(request, "share_card", entry_id=entry["id"]) + f"?v={version}"
 
 
-async def _shown_entry(request: Request) -> tuple[Row, Contest]:
+async def shown_entry(request: Request) -> tuple[Row, Contest]:
     """An approved entry of a contest the visitor may see (drafts only for organizers)."""
     db = services(request).db
     entry = await listing.public_entry(db, request.path_params["entry_id"])
@@ -264,7 +264,7 @@ async def contest_gallery(request: Request) -> Response:
 async def entry_page(request: Request) -> Response:
     """One photo: large, its words, like button, share buttons, and neighbours to swipe to."""
     db = services(request).db
-    entry, contest = await _shown_entry(request)
+    entry, contest = await shown_entry(request)
     user = await current_user(request)
     await _count_view(request, contest, entry)
     snapshot = await _snapshot(request, contest)
@@ -337,7 +337,7 @@ async def _count_view(request: Request, contest: Contest, entry: Row) -> None:
 async def reply(request: Request) -> Response:
     """An organizer answers an entry: shown on its page and mailed to the author."""
     user = await require_user(request, "organizer")
-    entry, contest = await _shown_entry(request)
+    entry, contest = await shown_entry(request)
     form = await read_form(request)
     link = absolute(request, "entry_page", entry_id=entry["id"])
     invite = form.get("invite_friends") == "yes"
@@ -373,7 +373,7 @@ async def delete_reply(request: Request) -> Response:
 async def _change_reply(request: Request, change: str) -> Response:
     form = await read_form(request)
     user = await require_user(request, "organizer")
-    entry, _ = await _shown_entry(request)
+    entry, _ = await shown_entry(request)
     db, reply_id, at = services(request).db, _reply_id(form), now(request)
     if change == "edit":
         await replies.edit_reply(
@@ -390,7 +390,7 @@ async def share(request: Request) -> Response:
     if network not in views.NETWORKS:
         raise NotFound("We don't share to that network.")
     db = services(request).db
-    entry, contest = await _shown_entry(request)
+    entry, contest = await shown_entry(request)
     await views.record_share(db, entry_id=entry["id"], network=network, now=now(request))
     target = views.share_target(
         network,
@@ -403,7 +403,7 @@ async def share(request: Request) -> Response:
 async def share_card(request: Request) -> Response:
     """The entry's 1200x630 preview image, made once and kept."""
     svc = services(request)
-    entry, contest = await _shown_entry(request)
+    entry, contest = await shown_entry(request)
     key = await share_card_of(
         svc.db,
         svc.storage,
