@@ -3,7 +3,7 @@
 import hashlib
 import sqlite3
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import anyio
 import pytest
@@ -234,6 +234,13 @@ async def events(db: Database) -> list[tuple[object, ...]]:
         " ORDER BY id"
     )
     return [tuple(row) for row in rows]
+
+
+def vote(
+    entry: object, voter: str, action: str, address: str, reason: object, at: datetime
+) -> tuple[object, ...]:
+    """A public vote's line of the like log, as ``events`` reads it (no organizer acted)."""
+    return (entry, voter, "vote", action, address, reason, None, to_db(at))
 
 
 def test_a_device_key_is_a_hash_of_the_browser_id_never_the_id() -> None:
@@ -602,37 +609,10 @@ async def test_a_browser_s_likes_move_to_the_person_and_the_log_says_why(
     moved = await events(db)
     assert moved[3:] == [
         # The tablet's like of the first photo goes: the person likes it already.
-        (
-            ids[0],
-            tablet.key,
-            "vote",
-            "unlike",
-            "10.0.0.3",
-            "same person as another voter",
-            None,
-            to_db(later),
-        ),
+        vote(ids[0], tablet.key, "unlike", "10.0.0.3", "same person as another voter", later),
         # Its like of the second becomes the person's.
-        (
-            ids[1],
-            tablet.key,
-            "vote",
-            "unlike",
-            "10.0.0.3",
-            "same person as another voter",
-            None,
-            to_db(later),
-        ),
-        (
-            ids[1],
-            person.key,
-            "vote",
-            "like",
-            "10.0.0.3",
-            "moved from another key",
-            None,
-            to_db(later),
-        ),
+        vote(ids[1], tablet.key, "unlike", "10.0.0.3", "same person as another voter", later),
+        vote(ids[1], person.key, "like", "10.0.0.3", "moved from another key", later),
     ]
     assert await tallies.tallies(db, contest.id) == {ids[0]: 1, ids[1]: 1}
     assert await tallies.tallies_from_log(db, contest.id) == await tallies.tallies(db, contest.id)
@@ -792,16 +772,7 @@ async def test_a_person_s_first_click_on_a_browser_claims_it_even_when_it_is_an_
     assert (state, state.changed) == (likes.LikeState(liked=False, count=0), True)
     person = on_tablet.key
     assert (await events(db))[1:] == [
-        (
-            ids[0],
-            tablet.key,
-            "vote",
-            "unlike",
-            "10.0.0.3",
-            "same person as another voter",
-            None,
-            to_db(later),
-        ),
+        vote(ids[0], tablet.key, "unlike", "10.0.0.3", "same person as another voter", later),
         (ids[0], person, "vote", "like", "10.0.0.3", "moved from another key", None, to_db(later)),
         (ids[0], person, "vote", "unlike", "10.0.0.3", None, None, to_db(later)),
     ]
