@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from contest.accounts.users import User
 from contest.contests import store as contest_store
@@ -21,6 +21,7 @@ from contest.contests.phases import Schedule
 from contest.core.db import Database
 from contest.core.security import Passwords
 from contest.core.storage import LocalStorage
+from tests.engagement.engagement_data import at
 from tests.factories import (
     PASSWORD,
     add_account,
@@ -59,11 +60,6 @@ WORDS = (
     "Window seat",
     "Last call",
 )
-
-
-def at(text: str) -> datetime:
-    """A UTC moment from ``2026-03-02T01:00``."""
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
 CALENDAR = Schedule(
