@@ -221,15 +221,16 @@ async def add_entry(
     approved or rejected by ``moderator`` at ``now`` (needed unless ``status`` is "pending"),
     or withdrawn by its author (``status="withdrawn"``, at ``entered``)."""
     entered = entered or contest.schedule.submissions_open + timedelta(minutes=1)
+    category_id = None
     if category is not None:
         options = {
             row["name"]: row["id"] for row in await entry_store.category_options(db, contest.id)
         }
-        fields["category_id"] = str(options[category])
+        category_id = options[category]
     posted = submission.Posted(
         contest=contest,
         user=author,
-        form=entry_form(title, **fields),
+        form=entry_form(title, category_id=category_id, **fields),
         photo=photo if photo is not None else photo_bytes(zlib.crc32(title.encode()) % 251),
         now=entered,
     )
