@@ -90,7 +90,7 @@ screenshots: $(STAMP)
 # language's catalog; translate what is new or fuzzy in contest/locale/*/LC_MESSAGES/messages.po
 # (the app compiles them at first use; no build step).
 translations: $(STAMP)
-	$(BIN)/pybabel extract --project=contest --no-location --sort-output -F babel.cfg -o contest/locale/messages.pot contest templates
+	$(BIN)/pybabel extract -k Nn_:1,2 --project=contest --no-location --sort-output -F babel.cfg -o contest/locale/messages.pot contest templates
 	$(BIN)/pybabel update --no-fuzzy-matching -i contest/locale/messages.pot -d contest/locale
 
 clean:

@@ -44,8 +44,8 @@ _ADDRESS_LIKE = re.compile(r"[^\s'\"<>(),;:\[\]{}]+@[^\s'\"<>(),;:\[\]{}]+")
 
 
 INSERT_MESSAGE = (
-    "INSERT INTO outbox (recipient, subject, body, created_at, unsubscribe_url, private)"
-    " VALUES (?, ?, ?, ?, ?, ?)"
+    "INSERT INTO outbox (recipient, subject, body, created_at, unsubscribe_url, private, locale)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -63,11 +63,13 @@ def outbox_row(
     now: datetime,
     unsubscribe_url: str | None = None,
     private: bool = False,
-) -> tuple[str, str, str, str, str | None, int]:
+    locale: str = "en",
+) -> tuple[str, str, str, str, str | None, int, str]:
     """The values of ``INSERT_MESSAGE`` for one message: the address trimmed, the subject
     folded onto one line. Bulk mail passes its personal ``unsubscribe_url``, sent as a
     one-click List-Unsubscribe header. A ``private`` message carries a link that acts as its
-    recipient (a password reset, an invitation, a voting link): nobody else may read it."""
+    recipient (a password reset, an invitation, a voting link): nobody else may read it.
+    ``locale`` is the language the message was written in (its recipient's)."""
     return (
         recipient.strip(),
         _one_line_subject(subject),
@@ -75,6 +77,7 @@ def outbox_row(
         to_db(now),
         unsubscribe_url,
         int(private),
+        locale,
     )
 
 
@@ -89,6 +92,7 @@ async def queue_mail(
     private: bool = False,
     send_after: datetime | None = None,
     forget_recipient: bool = False,
+    locale: str = "en",
 ) -> int:
     """Put a message in the outbox, inside the caller's transaction; return its id (see
     ``outbox_row`` for what is done to it, and what ``private`` means). A message with
@@ -105,6 +109,7 @@ async def queue_mail(
             now=now,
             unsubscribe_url=unsubscribe_url,
             private=private,
+            locale=locale,
         ),
     )
     if send_after is not None:

@@ -7,15 +7,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from babel.core import UnknownLocaleError, parse_locale
-from babel.dates import format_skeleton
+from babel.dates import format_skeleton, format_timedelta
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
+from markupsafe import Markup, escape
 
 #: The folder of catalogs: ``<locale>/LC_MESSAGES/messages.po``, the single source.
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
@@ -144,3 +147,119 @@ def written_date(
     if with_time and isinstance(local, datetime):
         return f"{day} {local:%H:%M}"
     return day
+
+
+class Message(str):
+    """A sentence of the site whose words are translated where it is shown.
+
+    As a ``str`` it is the English text with its parameters filled in (what logs, JSON files
+    and tests compare); ``str()``, ``format()`` and a template's ``{{ }}`` give it in the
+    locale being rendered (``current_locale``). Parameters that are Messages themselves
+    translate too. Made with ``N_`` (one form) or ``Nn_`` (a count's plural forms), the
+    keywords ``make translations`` extracts."""
+
+    msgid: str
+    plural: str | None
+    quantity: int | None
+    params: dict[str, Any]
+
+    def __new__(
+        cls,
+        msgid: str,
+        params: dict[str, Any] | None = None,
+        *,
+        plural: str | None = None,
+        count: int | None = None,
+    ) -> Message:
+        english = msgid if plural is None or count == 1 else plural
+        values = dict(params or {})
+        if count is not None:
+            values.setdefault("count", count)
+        self = super().__new__(cls, _filled(english, values, translate=False))
+        self.msgid, self.plural, self.quantity, self.params = msgid, plural, count, values
+        return self
+
+    def translated(self) -> str:
+        """The sentence in the current locale, its parameters filled in (translated too)."""
+        catalog = translations(current_locale.get())
+        if self.plural is None:
+            text = catalog.gettext(self.msgid)
+        else:
+            text = catalog.ngettext(self.msgid, self.plural, self.quantity or 0)
+        return _filled(text, self.params, translate=True)
+
+    def __str__(self) -> str:
+        return self.translated()
+
+    def __format__(self, spec: str) -> str:
+        return format(self.translated(), spec)
+
+    def __html__(self) -> Markup:
+        return escape(self.translated())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuilt, (self.msgid, self.params, self.plural, self.quantity))
+
+
+def _rebuilt(msgid: str, params: dict[str, Any], plural: str | None, count: int | None) -> Message:
+    return Message(msgid, params, plural=plural, count=count)
+
+
+def _filled(text: str, params: dict[str, Any], *, translate: bool) -> str:
+    """``text % params``; Message parameters as English or translated (a text with no
+    parameters is left alone, so a lone ``%`` stays)."""
+    if not params:
+        return text
+    values = {
+        name: (value.translated() if translate else str.__str__(value))
+        if isinstance(value, Message)
+        else value
+        for name, value in params.items()
+    }
+    return text % values
+
+
+def N_(msgid: str, /, **params: Any) -> Message:
+    """Mark a sentence for the catalogs (pybabel keyword ``N_``) and keep its parameters:
+    ``N_("“%(title)s” is already taken", title=title)``; translated where it is shown."""
+    return Message(msgid, params)
+
+
+def Nn_(singular: str, plural: str, count: int, /, **params: Any) -> Message:
+    """A sentence about a number, in the plural form the reader's language gives it:
+    ``Nn_("%(count)d photo", "%(count)d photos", n)`` (``count`` is a parameter too)."""
+    return Message(singular, params, plural=plural, count=count)
+
+
+def shown(value: object) -> str:
+    """Any value as a person reads it in the current locale (Messages translated)."""
+    return value.translated() if isinstance(value, Message) else str(value)
+
+
+def number(value: float, *, locale: str | None = None) -> str:
+    """A number as the locale writes it: ``12,345``."""
+    return format_decimal(value, locale=locale or current_locale.get())
+
+
+def percent(value: float, *, locale: str | None = None, digits: int = 0) -> str:
+    """A share (0.25) as the locale writes a percentage: ``25%``."""
+    pattern = "#,##0%" if digits == 0 else "#,##0." + "0" * digits + "%"
+    return format_percent(value, pattern, locale=locale or current_locale.get())
+
+
+def relative_time(seconds: float, *, locale: str | None = None, threshold: float = 0.85) -> str:
+    """A time from now as the locale says it: ``in 3 days`` / ``3天後``, ``2 hours ago``."""
+    return format_timedelta(
+        timedelta(seconds=seconds),
+        add_direction=True,
+        threshold=threshold,
+        format="long",
+        locale=locale or current_locale.get(),
+    )
+
+
+def duration(seconds: float, *, locale: str | None = None) -> str:
+    """A length of time as the locale says it: ``3 days`` / ``3天``."""
+    return format_timedelta(
+        timedelta(seconds=seconds), threshold=0.85, locale=locale or current_locale.get()
+    )

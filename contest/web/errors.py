@@ -18,16 +18,11 @@ from contest.core.errors import (
     NotSignedIn,
     Unavailable,
 )
-from contest.i18n import gettext, using_locale
+from contest.i18n import N_, shown, using_locale
 from contest.web.language import request_locale
 from contest.web.rendering import render
 
 log = logging.getLogger("contest")
-
-
-def N_(message: str) -> str:
-    """Mark a message for pybabel (keyword ``N_``); it is translated where it is shown."""
-    return message
 
 
 FRIENDLY = {
@@ -103,15 +98,16 @@ def _headers_for(error: ContestError) -> dict[str, str]:
 
 
 def json_error(error: ContestError) -> JSONResponse:
-    """A domain error as a script is told it."""
-    body = {"error": error.message, "status": error.status_code}
+    """A domain error as a script is told it, in the current locale."""
+    body = {"error": shown(error.message), "status": error.status_code}
     return JSONResponse(body, status_code=error.status_code, headers=_headers_for(error))
 
 
 async def error_response(request: Request, error: ContestError) -> Response:
     """The response for a domain error: JSON for scripts, the site's error page for people."""
     if wants_json(request):
-        return json_error(error)
+        with using_locale(await request_locale(request)):
+            return json_error(error)
     headers = _headers_for(error)
     if isinstance(error, NotSignedIn) and request.method in ("GET", "HEAD"):
         target = request.url_for("sign_in").include_query_params(next=request.url.path)
@@ -123,18 +119,12 @@ async def render_error(
     request: Request, status: int, message: str, headers: dict[str, str] | None = None
 ) -> Response:
     """The site's error page for that status, in the reader's language (the site's own
-    sentences; a domain error's message stays as it was written)."""
+    sentences translated; a text that is not one of them shown as it is)."""
     title = FRIENDLY.get(status) or HTTPStatus(status).phrase
     message = message if message != title else EXPLANATION.get(status, "")
     with using_locale(await request_locale(request)):
-        context = {"status": status, "title": gettext(title), "message": _translated(message)}
+        context = {"status": status, "title": shown(title), "message": shown(message)}
     return await render(request, "error.html", context, status_code=status, headers=headers)
-
-
-def _translated(message: str) -> str:
-    """The message in the current locale if it is one of the site's own sentences."""
-    own = set(FRIENDLY.values()) | set(EXPLANATION.values())
-    return gettext(message) if message in own else message
 
 
 async def handle_contest_error(request: Request, exc: Exception) -> Response:
@@ -148,10 +138,12 @@ async def handle_http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     message = FRIENDLY.get(exc.status_code, exc.detail)
     if exc.status_code == 400 and exc.detail:
-        message = f"The form could not be read: {exc.detail}"
+        message = N_("The form could not be read: %(reason)s", reason=exc.detail)
     if wants_json(request):
+        with using_locale(await request_locale(request)):
+            text = shown(message)
         return JSONResponse(
-            {"error": message, "status": exc.status_code},
+            {"error": text, "status": exc.status_code},
             status_code=exc.status_code,
             headers=exc.headers,
         )

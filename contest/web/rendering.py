@@ -24,6 +24,8 @@ from contest.i18n import (
     gettext,
     html_lang,
     ngettext,
+    number,
+    relative_time,
     written_date,
 )
 from contest.web.context import (
@@ -117,6 +119,8 @@ def build_templates(directory: Path = TEMPLATES_DIR) -> Jinja2Templates:
     env.filters["local_time"] = local_time
     env.filters["local_date"] = local_date
     env.filters["calendar_date"] = calendar_date
+    env.filters["number"] = number
+    env.filters["relative_time"] = relative_time
     env.filters["percent"] = report_text.percent
     env.filters["duration"] = report_text.duration
     env.globals["AFFILIATION_LABELS"] = AFFILIATION_LABELS

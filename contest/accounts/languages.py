@@ -1,0 +1,29 @@
+"""The language each account reads: saved on the account page, used for its pages and mail."""
+
+from __future__ import annotations
+
+from contest.core.db import Database, Transaction
+from contest.core.errors import BadRequest
+from contest.i18n import DEFAULT_LOCALE, N_, known
+
+
+async def saved_locale(reader: Database | Transaction, user_id: int) -> str | None:
+    """The language the account chose, or None when it chose none."""
+    return known(await reader.fetch_value("SELECT locale FROM users WHERE id = ?", (user_id,)))
+
+
+async def mail_locale(
+    reader: Database | Transaction, user_id: int | None, default: str = DEFAULT_LOCALE
+) -> str:
+    """The language to write to an account in: its choice, else ``default`` (the language
+    the sender knows it by, else the site's)."""
+    if user_id is None:
+        return default
+    return await saved_locale(reader, user_id) or default
+
+
+async def save_locale(tx: Transaction, user_id: int, locale: str | None) -> None:
+    """Keep the account's language (None: follow the browser again)."""
+    if locale is not None and known(locale) is None:
+        raise BadRequest(N_("Choose one of the languages the site offers."))
+    await tx.execute("UPDATE users SET locale = ? WHERE id = ?", (locale, user_id))
