@@ -39,6 +39,7 @@ from contest.web.errors import (
     handle_server_error,
     handle_storage_error,
 )
+from contest.web.language import LanguageMiddleware
 from contest.web.language import routes as language_routes
 from contest.web.manage import bulk_invitations as manage_bulk_invitations
 from contest.web.manage import (
@@ -215,6 +216,8 @@ def create_app(
             clock=clock,
         ),
         Middleware(BodyLimitMiddleware, max_bytes=config.max_body_bytes, refuse=error_response),
+        # The reader's language, current for the whole request.
+        Middleware(LanguageMiddleware),
         # An organizer's rehearsal: their GETs of one contest's pages as on a chosen moment.
         Middleware(PreviewMiddleware),
     ]

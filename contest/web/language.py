@@ -8,10 +8,11 @@ from typing import cast
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from contest.accounts import site_settings
 from contest.core.errors import BadRequest
-from contest.i18n import DEFAULT_LOCALE, known, negotiate
+from contest.i18n import DEFAULT_LOCALE, current_locale, known, negotiate
 from contest.web.context import read_form, safe_next, services, set_private_cookie
 
 LANGUAGE_COOKIE = "contest_language"
@@ -50,6 +51,25 @@ async def request_locale(request: Request) -> str:
                 locale = DEFAULT_LOCALE
         state[LOCALE_STATE] = locale
     return cast(str, locale)
+
+
+class LanguageMiddleware:
+    """Finds the reader's locale before the handler runs and makes it the current locale for
+    the whole request, so the domain's sentences (errors, labels, a contest's texts in the
+    reader's language) are read in it wherever they are shown."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        token = current_locale.set(await request_locale(Request(scope)))
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            current_locale.reset(token)
 
 
 async def set_language(request: Request) -> Response:
