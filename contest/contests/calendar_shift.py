@@ -13,12 +13,14 @@ from datetime import datetime, timedelta
 
 from contest.contests.phases import Schedule
 from contest.core.clock import zone
+from contest.i18n import N_, Message, shown
 
 #: How far one move may go, either way.
 MAX_SHIFT_DAYS = 365
-SHIFT_DAYS_MESSAGE = (
-    f"Move the dates by a whole number of days from -{MAX_SHIFT_DAYS} to {MAX_SHIFT_DAYS},"
-    " not 0 (for example 7 for a week later, -7 for a week earlier)."
+SHIFT_DAYS_MESSAGE = N_(
+    "Move the dates by a whole number of days from -%(limit)d to %(limit)d,"
+    " not 0 (for example 7 for a week later, -7 for a week earlier).",
+    limit=MAX_SHIFT_DAYS,
 )
 _TRAILING_YEAR = re.compile(r"(?<!\d)((?:19|20|21)\d\d)\s*$")
 
@@ -59,14 +61,25 @@ def shift_by_a_year(schedule: Schedule, tz_name: str) -> Schedule:
 YEARS_ALLOWED = range(2000, 2201)
 
 
-def shift_problem(schedule: Schedule) -> str | None:
+def shift_problem(schedule: Schedule) -> Message | None:
     """Why a moved calendar cannot be stored, in one sentence, or None if it can."""
-    problems = list(schedule.problems().values())
+    problems: list[str] = list(schedule.problems().values())
     if any(getattr(schedule, item.name).year not in YEARS_ALLOWED for item in fields(schedule)):
-        problems.append("The dates would leave the years 2000 to 2200; move them less far.")
+        problems.append(N_("The dates would leave the years 2000 to 2200; move them less far."))
     if not problems:
         return None
-    return "The moved calendar would not work: " + " ".join(problems)
+    return N_("The moved calendar would not work: %(problems)s", problems=Sentences(problems))
+
+
+class Sentences:
+    """Sentences one after another, each in the reader's language when shown (a parameter of
+    a Message)."""
+
+    def __init__(self, sentences: list[str]) -> None:
+        self.sentences = sentences
+
+    def __str__(self) -> str:
+        return " ".join(shown(sentence) for sentence in self.sentences)
 
 
 def parse_shift_days(text: str) -> int:

@@ -8,7 +8,9 @@ from datetime import datetime, timedelta
 
 from contest.accounts.users import AFFILIATIONS
 from contest.contests.calendar_shift import next_title, shift_by_a_year
+from contest.contests.language_form import parse_texts, texts_to_form
 from contest.contests.model import (
+    DEFAULT_LICENCE,
     MAX_NETWORK_NAME,
     PEOPLES_CHOICE_BASES,
     SCORE_METHODS,
@@ -18,11 +20,16 @@ from contest.contests.model import (
     Criterion,
 )
 from contest.contests.phases import Schedule
+from contest.contests.texts import ContestTexts
 from contest.core.clock import local_input_value, parse_local_input, zone
 from contest.core.errors import ValidationError
 from contest.core.forms import FormValues
+from contest.i18n import N_, Message, shown, using_locale
 
 RUBRIC_ROWS = 6
+MAX_TITLE = 120
+MAX_THEME = 120
+MAX_CRITERION_LENGTH = 80
 MAX_CATEGORIES = 20
 MAX_CATEGORY_LENGTH = 40
 MAX_DESCRIPTION = 5_000
@@ -37,15 +44,25 @@ def normalize_hashtag(text: str) -> str:
     return re.sub(r"\s+", "", text.strip()).lstrip("#")
 
 
-def _text(form: FormValues, name: str, label: str, limit: int, errors: dict[str, str]) -> str:
+def too_long(label: Message, length: int, limit: int) -> Message:
+    """Why a text is refused for its length: ``The title is 130 characters long; ...``."""
+    return N_(
+        "%(label)s is %(length)d characters long; keep it under %(limit)d.",
+        label=label,
+        length=length,
+        limit=limit,
+    )
+
+
+def _text(form: FormValues, name: str, label: Message, limit: int, errors: dict[str, str]) -> str:
     value = form.get(name).strip()
     if len(value) > limit:
-        errors[name] = f"{label} is {len(value)} characters long; keep it under {limit}."
+        errors[name] = too_long(label, len(value), limit)
     return value
 
 
 def _whole_number(
-    form: FormValues, name: str, low: int, high: int, errors: dict[str, str], message: str
+    form: FormValues, name: str, low: int, high: int, errors: dict[str, str], message: Message
 ) -> int:
     try:
         number = int(form.get(name).strip())
@@ -64,12 +81,14 @@ def _categories(form: FormValues, errors: dict[str, str]) -> tuple[str, ...]:
         if not name:
             continue
         if len(name) > MAX_CATEGORY_LENGTH:
-            errors["categories"] = f"Keep each category under {MAX_CATEGORY_LENGTH} characters."
+            errors["categories"] = N_(
+                "Keep each category under %(limit)d characters.", limit=MAX_CATEGORY_LENGTH
+            )
         elif name.casefold() in (existing.casefold() for existing in names):
-            errors["categories"] = f"The category {name!r} is listed twice."
+            errors["categories"] = N_("The category “%(name)s” is listed twice.", name=name)
         names.append(name)
     if len(names) > MAX_CATEGORIES:
-        errors["categories"] = f"Use at most {MAX_CATEGORIES} categories."
+        errors["categories"] = N_("Use at most %(limit)d categories.", limit=MAX_CATEGORIES)
     return tuple(names)
 
 
@@ -82,25 +101,29 @@ def _criteria(form: FormValues, errors: dict[str, str]) -> tuple[Criterion, ...]
             continue
         field = f"criterion_{row}"
         if not name:
-            errors[field] = "Give this criterion a name, or clear its weight."
+            errors[field] = N_("Give this criterion a name, or clear its weight.")
             continue
         try:
             weight = float(weight_text or "1")
         except ValueError:
-            errors[field] = f"The weight of {name!r} must be a number such as 1 or 0.5."
+            errors[field] = N_(
+                "The weight of “%(name)s” must be a number such as 1 or 0.5.", name=name
+            )
             continue
         if not 0 < weight <= 100:
-            errors[field] = (
-                f"{name!r} has weight {weight_text}: a criterion must weigh more than 0"
-                " (at most 100). Remove it if it should not count."
+            errors[field] = N_(
+                "“%(name)s” has weight %(weight)s: a criterion must weigh more than 0"
+                " (at most 100). Remove it if it should not count.",
+                name=name,
+                weight=weight_text,
             )
             continue
         if any(c.name.casefold() == name.casefold() for c in criteria):
-            errors[field] = f"The criterion {name!r} is listed twice."
+            errors[field] = N_("The criterion “%(name)s” is listed twice.", name=name)
             continue
         criteria.append(Criterion(name, weight))
     if not criteria and not any(key.startswith("criterion_") for key in errors):
-        errors["criteria"] = "Add at least one judging criterion with a weight above 0."
+        errors["criteria"] = N_("Add at least one judging criterion with a weight above 0.")
     return tuple(criteria)
 
 
@@ -109,12 +132,14 @@ def _schedule(form: FormValues, tz_name: str, errors: dict[str, str]) -> Schedul
     for name in SCHEDULE_LABELS:
         text = form.get(name)
         if not text.strip():
-            errors[name] = f"Choose the date and time when {SCHEDULE_LABELS[name]}."
+            errors[name] = N_(
+                "Choose the date and time when %(moment)s.", moment=SCHEDULE_LABELS[name]
+            )
             continue
         try:
             moments[name] = parse_local_input(text, tz_name)
         except ValueError:
-            errors[name] = "Use a date and time such as 2026-05-15 18:00."
+            errors[name] = N_("Use a date and time such as 2026-05-15 18:00.")
     if len(moments) != len(SCHEDULE_LABELS):
         return None
     schedule = Schedule(**moments)
@@ -123,71 +148,109 @@ def _schedule(form: FormValues, tz_name: str, errors: dict[str, str]) -> Schedul
 
 
 SCHEDULE_LABELS = {
-    "submissions_open": "submissions open",
-    "submissions_close": "submissions close",
-    "judging_open": "judging starts",
-    "judging_close": "judging ends",
-    "voting_open": "public voting opens",
-    "voting_close": "public voting closes",
-    "results_at": "the results are announced",
+    "submissions_open": N_("submissions open"),
+    "submissions_close": N_("submissions close"),
+    "judging_open": N_("judging starts"),
+    "judging_close": N_("judging ends"),
+    "voting_open": N_("public voting opens"),
+    "voting_close": N_("public voting closes"),
+    "results_at": N_("the results are announced"),
+}
+#: Each date's label on the form and the "move every date" page: ``When judging starts``.
+SCHEDULE_FIELD_LABELS = {
+    "submissions_open": N_("When submissions open"),
+    "submissions_close": N_("When submissions close"),
+    "judging_open": N_("When judging starts"),
+    "judging_close": N_("When judging ends"),
+    "voting_open": N_("When public voting opens"),
+    "voting_close": N_("When public voting closes"),
+    "results_at": N_("When the results are announced"),
 }
 
 
 def parse_contest_form(form: FormValues) -> ContestSettings:
     """Validated settings from the contest form; ValidationError naming every bad field."""
     errors: dict[str, str] = {}
-    title = _text(form, "title", "The title", 120, errors)
+    title = _text(form, "title", N_("The title"), MAX_TITLE, errors)
     if len(title) < 3:
-        errors["title"] = "Give the contest a title of at least 3 characters."
-    theme = _text(form, "theme", "The theme", 120, errors)
-    description = _text(form, "description_md", "The description", MAX_DESCRIPTION, errors)
-    rules = _text(form, "rules_md", "The rules", MAX_RULES, errors)
-    licence_text = _text(form, "licence_text", "The licence text", MAX_LICENCE, errors)
+        errors["title"] = N_("Give the contest a title of at least 3 characters.")
+    theme = _text(form, "theme", N_("The theme"), MAX_THEME, errors)
+    description = _text(form, "description_md", N_("The description"), MAX_DESCRIPTION, errors)
+    rules = _text(form, "rules_md", N_("The rules"), MAX_RULES, errors)
+    licence_text = _text(form, "licence_text", N_("The licence text"), MAX_LICENCE, errors)
     if not licence_text:
-        errors["licence_text"] = "Say how the organizers may use the photos entrants send."
+        errors["licence_text"] = N_("Say how the organizers may use the photos entrants send.")
     hashtag = normalize_hashtag(form.get("hashtag"))
     if not _HASHTAG.match(hashtag):
-        errors["hashtag"] = (
+        errors["hashtag"] = N_(
             "Use one word of letters and digits for the hashtag, such as #DayAndNightAtTheLibrary."
         )
     tz_name = form.get("timezone").strip() or "UTC"
     try:
         zone(tz_name)
     except ValueError:
-        errors["timezone"] = f"{tz_name!r} is not a time zone; choose one from the list."
+        errors["timezone"] = N_(
+            "“%(zone)s” is not a time zone; choose one from the list.", zone=tz_name
+        )
         tz_name = "UTC"
     eligible = tuple(a for a in AFFILIATIONS if a in form.getlist("eligible_affiliations"))
     if not eligible:
-        errors["eligible_affiliations"] = "Tick at least one group of people who may enter."
+        errors["eligible_affiliations"] = N_("Tick at least one group of people who may enter.")
     max_entries = _whole_number(
         form,
         "max_entries_per_participant",
         1,
         MAX_ENTRIES_LIMIT,
         errors,
-        f"Allow between 1 and {MAX_ENTRIES_LIMIT} entries per participant.",
+        N_("Allow between 1 and %(limit)d entries per participant.", limit=MAX_ENTRIES_LIMIT),
     )
-    scale_min = _whole_number(form, "scale_min", 0, 99, errors, "Use a whole number from 0 to 99.")
-    scale_max = _whole_number(form, "scale_max", 1, 100, errors, "Use a whole number up to 100.")
+    scale_min = _whole_number(
+        form, "scale_min", 0, 99, errors, N_("Use a whole number from 0 to 99.")
+    )
+    scale_max = _whole_number(
+        form, "scale_max", 1, 100, errors, N_("Use a whole number up to 100.")
+    )
     if "scale_min" not in errors and "scale_max" not in errors and scale_min >= scale_max:
-        errors["scale_max"] = "The top of the scale must be above its bottom."
-    runners_up = _whole_number(form, "award_runners_up", 0, 2, errors, "Choose 0, 1 or 2.")
+        errors["scale_max"] = N_("The top of the scale must be above its bottom.")
+    runners_up = _whole_number(form, "award_runners_up", 0, 2, errors, N_("Choose 0, 1 or 2."))
     min_judges = _whole_number(
-        form, "min_judges_per_entry", 1, 20, errors, "Ask for between 1 and 20 judges per entry."
+        form,
+        "min_judges_per_entry",
+        1,
+        20,
+        errors,
+        N_("Ask for between 1 and 20 judges per entry."),
     )
     score_method = form.get("score_method")
     if score_method not in SCORE_METHODS:
-        errors["score_method"] = "Choose how judges' scores are combined."
+        errors["score_method"] = N_("Choose how judges' scores are combined.")
     voting_mode = form.get("voting_mode") or "accounts"
     if voting_mode not in VOTING_MODES:
-        errors["voting_mode"] = "Choose who may vote."
+        errors["voting_mode"] = N_("Choose who may vote.")
     tie_break = form.get("tie_break")
     if tie_break not in TIE_BREAKS:
-        errors["tie_break"] = "Choose how equal scores are decided."
+        errors["tie_break"] = N_("Choose how equal scores are decided.")
     basis, network = _peoples_choice_basis(form, errors)
     categories = _categories(form, errors)
     criteria = _criteria(form, errors)
     schedule = _schedule(form, tz_name, errors)
+    texts = parse_texts(
+        form,
+        main_names={
+            "categories": categories,
+            "criteria": tuple(criterion.name for criterion in criteria),
+        },
+        limits={
+            "title": MAX_TITLE,
+            "theme": MAX_THEME,
+            "description_md": MAX_DESCRIPTION,
+            "rules_md": MAX_RULES,
+            "licence_text": MAX_LICENCE,
+            "categories": MAX_CATEGORY_LENGTH,
+            "criteria": MAX_CRITERION_LENGTH,
+        },
+        errors=errors,
+    )
     if errors or schedule is None:
         raise ValidationError(errors)
     return ContestSettings(
@@ -220,6 +283,7 @@ def parse_contest_form(form: FormValues) -> ContestSettings:
         hide_counts=form.has("hide_counts"),
         peoples_choice_basis=basis,
         external_network=network,
+        texts=texts,
     )
 
 
@@ -227,15 +291,17 @@ def _peoples_choice_basis(form: FormValues, errors: dict[str, str]) -> tuple[str
     """What People's Choice counts, and the social network's name (needed to count it)."""
     basis = form.get("peoples_choice_basis") or "site"
     if basis not in PEOPLES_CHOICE_BASES:
-        errors["peoples_choice_basis"] = "Choose which likes People's Choice counts."
+        errors["peoples_choice_basis"] = N_("Choose which likes People's Choice counts.")
     network = " ".join(form.get("external_network").split())
     if len(network) > MAX_NETWORK_NAME:
-        errors["external_network"] = (
-            f"The network's name is {len(network)} characters long;"
-            f" keep it to {MAX_NETWORK_NAME}, such as Facebook."
+        errors["external_network"] = N_(
+            "The network's name is %(length)d characters long;"
+            " keep it to %(limit)d, such as Facebook.",
+            length=len(network),
+            limit=MAX_NETWORK_NAME,
         )
     elif basis == "external" and not network:
-        errors["external_network"] = (
+        errors["external_network"] = N_(
             "Name the social network whose likes People's Choice counts, such as Facebook."
         )
     return basis, network
@@ -263,6 +329,7 @@ def settings_to_form(settings: ContestSettings) -> FormValues:
         "voting_mode": settings.voting_mode,
         "peoples_choice_basis": settings.peoples_choice_basis,
         "external_network": settings.external_network,
+        **texts_to_form(settings.texts),
     }
     for name in SCHEDULE_LABELS:
         values[name] = local_input_value(getattr(settings.schedule, name), settings.timezone)
@@ -288,11 +355,16 @@ def copy_settings(settings: ContestSettings) -> ContestSettings:
     """Next year's contest as a copy of this one: the same settings, rubric, awards,
     categories and texts, every date a year later at the same local time, a year at the end
     of the title counted on, and not published."""
+    texts = settings.texts.by_locale()
+    for by_field in texts.values():
+        if "title" in by_field:
+            by_field["title"] = next_title(by_field["title"])
     return replace(
         settings,
         title=next_title(settings.title),
         schedule=shift_by_a_year(settings.schedule, settings.timezone),
         is_published=False,
+        texts=ContestTexts.of(settings.texts.main_locale, texts),
     )
 
 
@@ -326,8 +398,24 @@ def with_settings_kept(
     return FormValues.of(values)
 
 
-def default_settings(now: datetime, tz_name: str, *, title: str = "") -> ContestSettings:
-    """A sensible starting calendar and rubric for a new contest form."""
+#: A new contest's rubric, written in the organizer's language.
+DEFAULT_RUBRIC = (
+    (N_("Relevance to the theme"), 2.0),
+    (N_("Creativity"), 1.0),
+    (N_("Technical quality"), 1.0),
+)
+
+
+def default_settings(
+    now: datetime, tz_name: str, *, title: str = "", main_locale: str = "en"
+) -> ContestSettings:
+    """A sensible starting calendar and rubric for a new contest form, its texts to be written
+    in ``main_locale`` (the organizer's language)."""
+
+    def in_main(text: Message) -> str:
+        with using_locale(main_locale):
+            return shown(text)
+
     day = now.astimezone(zone(tz_name)).replace(hour=9, minute=0, second=0, microsecond=0)
     schedule = Schedule(
         submissions_open=day + timedelta(days=1),
@@ -349,9 +437,7 @@ def default_settings(now: datetime, tz_name: str, *, title: str = "") -> Contest
         max_entries_per_participant=3,
         schedule=schedule,
         categories=(),
-        criteria=(
-            Criterion("Relevance to the theme", 2),
-            Criterion("Creativity", 1),
-            Criterion("Technical quality", 1),
-        ),
+        criteria=tuple(Criterion(in_main(name), weight) for name, weight in DEFAULT_RUBRIC),
+        licence_text=in_main(DEFAULT_LICENCE),
+        texts=ContestTexts(main_locale),
     )

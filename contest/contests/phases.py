@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from contest.core.clock import describe_until, format_local
+from contest.core.clock import describe_until, format_local, zone
+from contest.i18n import DEFAULT_LOCALE, N_, Message, current_locale, relative_time, written_date
 
 
 class Phase(StrEnum):
@@ -54,17 +55,17 @@ class Schedule:
         """Each field whose date breaks the calendar's order, with what to fix."""
         errors: dict[str, str] = {}
         if self.submissions_close <= self.submissions_open:
-            errors["submissions_close"] = "Submissions must close after they open."
+            errors["submissions_close"] = N_("Submissions must close after they open.")
         if self.judging_open < self.submissions_close:
-            errors["judging_open"] = "Judging can start only once submissions have closed."
+            errors["judging_open"] = N_("Judging can start only once submissions have closed.")
         if self.judging_close <= self.judging_open:
-            errors["judging_close"] = "Judging must close after it opens."
+            errors["judging_close"] = N_("Judging must close after it opens.")
         if self.voting_open < self.submissions_open:
-            errors["voting_open"] = "Voting cannot open before submissions do."
+            errors["voting_open"] = N_("Voting cannot open before submissions do.")
         if self.voting_close <= self.voting_open:
-            errors["voting_close"] = "Voting must close after it opens."
+            errors["voting_close"] = N_("Voting must close after it opens.")
         if self.results_at < max(self.judging_close, self.voting_close):
-            errors["results_at"] = "Announce the results after judging and voting have closed."
+            errors["results_at"] = N_("Announce the results after judging and voting have closed.")
         return errors
 
 
@@ -88,34 +89,61 @@ def phase_at(schedule: Schedule, now: datetime) -> Phase:
     return Phase.AWAITING_RESULTS
 
 
-def status_line(schedule: Schedule, now: datetime, tz_name: str) -> str:
-    """One sentence for the contest's page: what is happening and until when."""
+def _written(moment: datetime, tz_name: str, *, with_year: bool = False) -> str:
+    """A moment in the contest's zone as the reader's language writes it: ``15 May 18:00``,
+    ``5月15日 18:00``."""
+    locale = current_locale.get()
+    if locale == DEFAULT_LOCALE:
+        return format_local(moment, tz_name, with_year=with_year)
+    local = moment.astimezone(zone(tz_name))
+    return written_date(local, locale, with_year=with_year, with_time=True)
+
+
+def _until(now: datetime, then: datetime) -> str:
+    """How far away a moment is, as the reader's language says it: ``in 3 days``, ``3 天後``."""
+    if current_locale.get() == DEFAULT_LOCALE:
+        return describe_until(now, then)
+    return relative_time(max((then - now).total_seconds(), 0))
+
+
+def status_line(schedule: Schedule, now: datetime, tz_name: str) -> Message:
+    """One sentence for the contest's page: what is happening and until when, in the reader's
+    language (``current_locale``) and the contest's time zone."""
     phase = phase_at(schedule, now)
 
     def when(moment: datetime) -> str:
-        return format_local(moment, tz_name)
+        return _written(moment, tz_name)
 
     if phase is Phase.UPCOMING:
-        return (
-            f"Submissions open {describe_until(now, schedule.submissions_open)}"
-            f" ({when(schedule.submissions_open)})"
+        return N_(
+            "Submissions open %(until)s (%(when)s)",
+            until=_until(now, schedule.submissions_open),
+            when=when(schedule.submissions_open),
         )
     if phase is Phase.SUBMISSIONS:
-        return (
-            f"Submissions close {describe_until(now, schedule.submissions_close)}"
-            f" ({when(schedule.submissions_close)})"
+        return N_(
+            "Submissions close %(until)s (%(when)s)",
+            until=_until(now, schedule.submissions_close),
+            when=when(schedule.submissions_close),
         )
     if phase in (Phase.VOTING, Phase.JUDGING_AND_VOTING):
-        return f"Voting is open until {when(schedule.voting_close)}"
+        return N_("Voting is open until %(when)s", when=when(schedule.voting_close))
     if phase is Phase.JUDGING:
-        return f"The judges are at work; results on {when(schedule.results_at)}"
+        return N_("The judges are at work; results on %(when)s", when=when(schedule.results_at))
     if phase is Phase.REVIEW:
         if now < schedule.voting_open:
-            return f"Submissions are closed; voting opens {when(schedule.voting_open)}"
-        return f"Submissions are closed; judging starts {when(schedule.judging_open)}"
+            return N_(
+                "Submissions are closed; voting opens %(when)s", when=when(schedule.voting_open)
+            )
+        return N_(
+            "Submissions are closed; judging starts %(when)s", when=when(schedule.judging_open)
+        )
     if phase is Phase.AWAITING_RESULTS:
-        return f"Results will be announced {describe_until(now, schedule.results_at)}"
-    return f"Winners announced on {format_local(schedule.results_at, tz_name, with_year=True)}"
+        return N_("Results will be announced %(until)s", until=_until(now, schedule.results_at))
+    return N_(
+        "Winners announced on %(when)s",
+        when=_written(schedule.results_at, tz_name, with_year=True),
+    )
 
 
 #: The phases an organizer may rehearse with one button, in calendar order.
@@ -123,14 +151,14 @@ REHEARSED_PHASES = (Phase.SUBMISSIONS, Phase.JUDGING, Phase.VOTING, Phase.RESULT
 
 #: A phase in words, for a sentence ("the site as on ... (judging and voting)").
 PHASE_WORDS = {
-    Phase.UPCOMING: "before submissions open",
-    Phase.SUBMISSIONS: "submissions open",
-    Phase.REVIEW: "submissions closed",
-    Phase.JUDGING: "judging",
-    Phase.VOTING: "voting",
-    Phase.JUDGING_AND_VOTING: "judging and voting",
-    Phase.AWAITING_RESULTS: "awaiting results",
-    Phase.RESULTS: "results",
+    Phase.UPCOMING: N_("before submissions open"),
+    Phase.SUBMISSIONS: N_("submissions open"),
+    Phase.REVIEW: N_("submissions closed"),
+    Phase.JUDGING: N_("judging"),
+    Phase.VOTING: N_("voting"),
+    Phase.JUDGING_AND_VOTING: N_("judging and voting"),
+    Phase.AWAITING_RESULTS: N_("awaiting results"),
+    Phase.RESULTS: N_("results"),
 }
 
 

@@ -11,11 +11,14 @@ import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from babel.dates import format_skeleton
+
 from contest.contests.model import Contest
 from contest.contests.phases import PHASE_WORDS, REHEARSED_PHASES, Phase, moment_in, phase_at
 from contest.core.clock import from_db, local_input_value, parse_local_input, to_db, zone
 from contest.core.errors import ValidationError
 from contest.core.security import texts_match
+from contest.i18n import DEFAULT_LOCALE, N_, Message, current_locale
 
 #: How long a preview lasts unless stopped.
 PREVIEW_LIFETIME = timedelta(hours=2)
@@ -46,21 +49,35 @@ def chosen_moment(contest: Contest, *, phase: str, typed: str) -> datetime:
     if phase in moments:
         return moments[phase]
     if phase != TYPED:
-        raise ValidationError({"at": "Choose a phase, or type a date and time."})
+        raise ValidationError({"at": N_("Choose a phase, or type a date and time.")})
     if not typed.strip():
-        raise ValidationError({"at": "Type the date and time to preview, e.g. 2027-03-12 10:00."})
+        raise ValidationError(
+            {"at": N_("Type the date and time to preview, e.g. 2027-03-12 10:00.")}
+        )
     if len(typed) > TYPED_MAX_LENGTH:
-        raise ValidationError({"at": "That date and time is too long: use 2027-03-12 10:00."})
+        raise ValidationError({"at": N_("That date and time is too long: use 2027-03-12 10:00.")})
     try:
         return parse_local_input(typed.replace(" ", "T", 1), contest.settings.timezone)
     except ValueError as error:
-        reason = str(error) if "year" in str(error) or "offset" in str(error) else ""
-        raise ValidationError(
-            {
-                "at": f"“{typed}” is not a date and time{': ' + reason if reason else ''}."
-                " Use the form 2027-03-12 10:00."
-            }
-        ) from error
+        raise ValidationError({"at": _not_a_moment(typed, str(error))}) from error
+
+
+def _not_a_moment(typed: str, reason: str) -> Message:
+    """Why a typed date and time is refused, naming the year range or the offset if that is
+    what was wrong."""
+    if "year" in reason:
+        return N_(
+            "“%(typed)s” is not a date and time: give a date between the years 2000 and 2200."
+            " Use the form 2027-03-12 10:00.",
+            typed=typed,
+        )
+    if "offset" in reason:
+        return N_(
+            "“%(typed)s” is not a date and time: give a local date and time without an offset."
+            " Use the form 2027-03-12 10:00.",
+            typed=typed,
+        )
+    return N_("“%(typed)s” is not a date and time. Use the form 2027-03-12 10:00.", typed=typed)
 
 
 def _mac(secret: str, payload: str) -> str:
@@ -96,9 +113,14 @@ def input_value(contest: Contest, moment: datetime) -> str:
 
 
 def describe(contest: Contest, moment: datetime) -> tuple[str, str]:
-    """The moment as the banner writes it (``Tue 12 Mar 2027, 10:00``) and its phase in words."""
+    """The moment as the banner writes it in the reader's language (``Tue 12 Mar 2027, 10:00``,
+    ``2027年3月12日週五 10:00``) and its phase in words."""
     local = moment.astimezone(zone(contest.settings.timezone))
-    written = f"{local:%a} {local.day} {local:%b %Y}, {local:%H:%M}"
+    locale = current_locale.get()
+    if locale == DEFAULT_LOCALE:
+        written = f"{local:%a} {local.day} {local:%b %Y}, {local:%H:%M}"
+    else:
+        written = f"{format_skeleton('yMMMdEEE', local, locale=locale)} {local:%H:%M}"
     return written, PHASE_WORDS[phase_at(contest.settings.schedule, moment)]
 
 

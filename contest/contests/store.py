@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import fields, replace
 from datetime import datetime
 from typing import Any
 
 from contest.accounts.users import AFFILIATIONS
+from contest.contests.audit_words import describe_changes
 from contest.contests.calendar_shift import (
     MAX_SHIFT_DAYS,
     SHIFT_DAYS_MESSAGE,
@@ -17,40 +16,25 @@ from contest.contests.calendar_shift import (
 )
 from contest.contests.form import SCHEDULE_LABELS
 from contest.contests.model import (
-    RESULT_RULE_LOCKED,
-    SETTING_LABELS,
     Contest,
     ContestSettings,
     Criterion,
+    result_rule_locked,
 )
 from contest.contests.phases import Schedule
-from contest.core.clock import from_db, local_input_value, to_db
+from contest.contests.slugs import fallback_slug, slug_taken, slugify, unique_slug
+from contest.contests.texts import ContestTexts
+from contest.core.clock import from_db, to_db
 from contest.core.db import Database, Row, Transaction
 from contest.core.errors import NotFound, ValidationError
+from contest.i18n import N_
 
 SCHEDULE_FIELDS = tuple(SCHEDULE_LABELS)
-RUBRIC_LOCKED = (
+RUBRIC_LOCKED = N_(
     "Judges have started scoring, so the criteria and the scale can no longer change"
     " (their weights still can)."
 )
-#: Settings whose words the audit log does not repeat (it says they were edited).
-LONG_TEXTS = frozenset({"description_md", "rules_md", "licence_text"})
-QUOTED_LENGTH = 80
-
-
-def slugify(title: str) -> str:
-    """A readable URL part from a title: ``Day & Night`` -> ``day-night``."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
-    return slug[:60].rstrip("-") or "contest"
-
-
-async def _unique_slug(tx: Transaction, title: str) -> str:
-    base = slugify(title)
-    slug, counter = base, 2
-    while await tx.fetch_value("SELECT 1 FROM contests WHERE slug = ?", (slug,)):
-        slug, counter = f"{base}-{counter}", counter + 1
-    return slug
+NO_SUCH_CONTEST = N_("There is no such contest.")
 
 
 def _columns(settings: ContestSettings) -> dict[str, Any]:
@@ -83,6 +67,7 @@ def _columns(settings: ContestSettings) -> dict[str, Any]:
         "hide_counts": int(settings.hide_counts),
         "peoples_choice_basis": settings.peoples_choice_basis,
         "external_network": settings.external_network,
+        "main_locale": settings.texts.main_locale,
     }
 
 
@@ -97,6 +82,12 @@ async def _replace_lists(tx: Transaction, contest_id: int, settings: ContestSett
         contest_id,
         [(criterion.name, {"weight": criterion.weight}) for criterion in settings.criteria],
     )
+    await tx.execute("DELETE FROM contest_texts WHERE contest_id = ?", (contest_id,))
+    for locale, field, text in settings.texts.items:
+        await tx.execute(
+            "INSERT INTO contest_texts (contest_id, locale, field, text) VALUES (?, ?, ?, ?)",
+            (contest_id, locale, field, text),
+        )
 
 
 async def _sync_named_rows(
@@ -133,10 +124,13 @@ async def _sync_named_rows(
 async def create_contest(
     db: Database, settings: ContestSettings, *, created_by: int | None, now: datetime
 ) -> Contest:
-    """Store a new contest with a unique slug and return it."""
+    """Store a new contest with a unique ASCII slug and return it: made from its title, else
+    from its English title, else ``contest-<id>`` (a Chinese-only title)."""
     columns = _columns(settings)
+    base = slugify(settings.title) or slugify(settings.texts.get("en", "title"))
     async with db.transaction() as tx:
-        slug = await _unique_slug(tx, settings.title)
+        # A title with no ASCII waits for its id under a slug no title makes (uppercase).
+        slug = await unique_slug(tx, base) if base else f"NEW-{to_db(now)}"
         columns |= {"slug": slug, "created_by": created_by}
         columns |= {"created_at": to_db(now), "updated_at": to_db(now)}
         names = ", ".join(columns)
@@ -145,6 +139,9 @@ async def create_contest(
             f"INSERT INTO contests ({names}) VALUES ({marks})",  # noqa: S608 - fixed names
             tuple(columns.values()),
         )
+        if not base:
+            slug = await unique_slug(tx, fallback_slug(contest_id))
+            await tx.execute("UPDATE contests SET slug = ? WHERE id = ?", (slug, contest_id))
         await _replace_lists(tx, contest_id, settings)
     return await get_contest(db, contest_id)
 
@@ -156,9 +153,11 @@ async def update_contest(
     *,
     now: datetime,
     actor_id: int | None = None,
+    slug: str | None = None,
 ) -> Contest:
-    """Store new settings for an existing contest (its address stays the same), and what
-    changed, by whom, in the contest's audit log.
+    """Store new settings for an existing contest, and what changed, by whom, in the
+    contest's audit log. Its address changes only when a new ``slug`` is given (already
+    checked by ``slugs.clean_slug``; one another contest has is refused).
 
     Once the results are published, the rules that decided them (``result_rules``) are
     fixed: a change to any of them is refused (ValidationError naming each) and nothing is
@@ -170,31 +169,44 @@ async def update_contest(
     async with db.transaction() as tx:
         row = await tx.fetch_one("SELECT * FROM contests WHERE id = ?", (contest_id,))
         if row is None:
-            raise NotFound("There is no such contest.")
+            raise NotFound(NO_SUCH_CONTEST)
         before = (await _assemble(tx, row)).settings
         changed = before.changed(settings)
         if row["results_published_at"] is not None:
             _ensure_result_rules_kept(before, changed)
+        new_slug = slug if slug and slug != row["slug"] else None
+        if new_slug and await slug_taken(tx, new_slug, other_than=contest_id):
+            raise ValidationError(
+                {
+                    "slug": N_(
+                        "Another contest has the address “%(slug)s”; choose another.",
+                        slug=new_slug,
+                    )
+                }
+            )
         await tx.execute(
             f"UPDATE contests SET {assignments} WHERE id = ?",  # noqa: S608 - fixed names
             (*columns.values(), contest_id),
         )
         await _replace_lists(tx, contest_id, settings)
-        if changed:
+        details = describe_changes(before, settings) if changed else ""
+        if new_slug:
+            await tx.execute("UPDATE contests SET slug = ? WHERE id = ?", (new_slug, contest_id))
+            moved = f"Address: {row['slug']} → {new_slug}."
+            details = f"{details} {moved}" if details else f"Settings changed. {moved}"
+        if details:
             await tx.execute(
                 "INSERT INTO audit_log (contest_id, actor_id, action, details, at)"
                 " VALUES (?, ?, 'settings', ?, ?)",
-                (contest_id, actor_id, describe_changes(before, settings), to_db(now)),
+                (contest_id, actor_id, details, to_db(now)),
             )
     return await get_contest(db, contest_id)
 
 
 def _ensure_result_rules_kept(before: ContestSettings, changed: list[str]) -> None:
     """Refuse a change to a rule that decided the published results, naming each one."""
-    refused = {
-        name: RESULT_RULE_LOCKED.format(label=SETTING_LABELS[name])
-        for name in before.result_rules()
-        if name in changed
+    refused: dict[str, str] = {
+        name: result_rule_locked(name) for name in before.result_rules() if name in changed
     }
     if refused:
         raise ValidationError(refused)
@@ -209,44 +221,6 @@ async def locked_rules(db: Database, contest_id: int) -> tuple[str, ...]:
     if published is None:
         return ()
     return (await get_contest(db, contest_id)).settings.result_rules()
-
-
-def _shown(settings: ContestSettings, name: str) -> str:
-    """A setting's value as the audit log quotes it."""
-    value = getattr(settings, name)
-    if isinstance(value, bool):
-        return "on" if value else "off"
-    if name == "criteria":
-        return ", ".join(f"{c.name} (weight {c.weight:.15g})" for c in settings.criteria) or "none"
-    if isinstance(value, tuple):
-        return ", ".join(value) or "none"
-    if isinstance(value, str):
-        text = value if len(value) <= QUOTED_LENGTH else value[: QUOTED_LENGTH - 1] + "…"
-        return f"“{text}”"
-    return str(value)
-
-
-def describe_changes(before: ContestSettings, after: ContestSettings) -> str:
-    """What changed between two versions of the settings, in words for the audit log."""
-    parts: list[str] = []
-    for name in before.changed(after):
-        if name == "schedule":
-            for field in SCHEDULE_FIELDS:
-                old, new = getattr(before.schedule, field), getattr(after.schedule, field)
-                if old != new:
-                    parts.append(
-                        f"When {SCHEDULE_LABELS[field]}: {_moment(old, before.timezone)}"
-                        f" → {_moment(new, after.timezone)}"
-                    )
-        elif name in LONG_TEXTS:
-            parts.append(f"{SETTING_LABELS[name]}: edited")
-        else:
-            parts.append(f"{SETTING_LABELS[name]}: {_shown(before, name)} → {_shown(after, name)}")
-    return "Settings changed. " + "; ".join(parts) + "."
-
-
-def _moment(moment: datetime, tz_name: str) -> str:
-    return f"{local_input_value(moment, tz_name).replace('T', ' ')} {tz_name}"
 
 
 async def _ensure_rubric_kept(db: Database, contest_id: int, settings: ContestSettings) -> None:
@@ -274,6 +248,10 @@ async def _assemble(db: Database | Transaction, row: Row) -> Contest:
     )
     criteria = await db.fetch_all(
         "SELECT name, weight FROM rubric_criteria WHERE contest_id = ? ORDER BY position",
+        (row["id"],),
+    )
+    texts = await db.fetch_all(
+        "SELECT locale, field, text FROM contest_texts WHERE contest_id = ? ORDER BY locale, field",
         (row["id"],),
     )
     schedule = Schedule(**{name: from_db(row[name]) for name in SCHEDULE_FIELDS})
@@ -309,6 +287,7 @@ async def _assemble(db: Database | Transaction, row: Row) -> Contest:
         hide_counts=bool(row["hide_counts"]),
         peoples_choice_basis=row["peoples_choice_basis"],
         external_network=row["external_network"],
+        texts=ContestTexts(row["main_locale"], tuple((t[0], t[1], t[2]) for t in texts)),
     )
     return Contest(
         id=row["id"], slug=row["slug"], settings=settings, created_at=from_db(row["created_at"])
@@ -319,7 +298,7 @@ async def get_contest(db: Database, contest_id: int) -> Contest:
     """The contest with that id; NotFound if there is none."""
     row = await db.fetch_one("SELECT * FROM contests WHERE id = ?", (contest_id,))
     if row is None:
-        raise NotFound("There is no such contest.")
+        raise NotFound(NO_SUCH_CONTEST)
     return await _assemble(db, row)
 
 
@@ -327,7 +306,7 @@ async def get_contest_by_slug(db: Database, slug: str, *, include_unpublished: b
     """The contest at that address; unpublished ones only for those who may see drafts."""
     row = await db.fetch_one("SELECT * FROM contests WHERE slug = ?", (slug,))
     if row is None or (not row["is_published"] and not include_unpublished):
-        raise NotFound("There is no such contest.")
+        raise NotFound(NO_SUCH_CONTEST)
     return await _assemble(db, row)
 
 
@@ -369,7 +348,7 @@ async def assign_judge(db: Database, *, contest_id: int, user_id: int) -> None:
     async with db.transaction() as tx:
         role = await tx.fetch_value("SELECT role FROM users WHERE id = ?", (user_id,))
         if role != "judge":
-            raise NotFound("Only judge accounts can join a panel.")
+            raise NotFound(N_("Only judge accounts can join a panel."))
         await tx.execute(
             "INSERT OR IGNORE INTO contest_judges (contest_id, user_id) VALUES (?, ?)",
             (contest_id, user_id),
@@ -389,7 +368,7 @@ def schedule_fingerprint(schedule: Schedule) -> str:
     return " ".join(to_db(getattr(schedule, item.name)) for item in fields(schedule))
 
 
-DATES_CHANGED = (
+DATES_CHANGED = N_(
     "The dates changed since this page showed them (perhaps this move was already made)."
     " Nothing moved: check the dates below, then show the move again."
 )

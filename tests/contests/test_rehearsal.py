@@ -17,6 +17,7 @@ from contest.contests.preview import (
     sign_preview,
 )
 from contest.core.errors import ValidationError
+from contest.i18n import using_locale
 from tests.conftest import START
 from tests.factories import contest_settings, schedule_for
 
@@ -58,6 +59,9 @@ def test_a_typed_moment_is_local_to_the_contest_and_bad_ones_name_the_field() ->
     contest = Contest(1, "light", contest_settings(timezone="Asia/Hong_Kong"), START)
     moment = chosen_moment(contest, phase="at", typed="2027-03-12 10:00")
     assert describe(contest, moment)[0] == "Fri 12 Mar 2027, 10:00"
+    with using_locale("zh_Hant"):
+        when, phase = describe(contest, moment)
+        assert (when, str(phase)) == ("2027年3月12日週五 10:00", "結果")
     assert moment.utcoffset() == timedelta(hours=8)
     for typed in ["", "soon", "2027-13-01T10:00", "1900-01-01T10:00", "2027-03-12T10:00+02:00"]:
         with pytest.raises(ValidationError) as error:

@@ -7,13 +7,24 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from contest.accounts import invitations, users
-from contest.contests import calendar_shift
+from contest.contests import calendar_shift, language_form
 from contest.contests import form as contest_form
 from contest.contests import store as contest_store
-from contest.contests.model import SCORE_METHODS, TIE_BREAKS, VOTING_MODES, Contest
-from contest.core.clock import format_local, timezone_names
+from contest.contests.model import (
+    PEOPLES_CHOICE_BASES,
+    SCORE_METHODS,
+    TIE_BREAKS,
+    VOTING_MODES,
+    Contest,
+    ContestSettings,
+    peoples_choice_basis_label,
+)
+from contest.contests.slugs import clean_slug, with_slug
+from contest.contests.texts import FIELDS
+from contest.core.clock import timezone_names
 from contest.core.errors import NotFound, ValidationError
 from contest.core.forms import FormValues
+from contest.i18n import LOCALES, N_, current_locale, html_lang
 from contest.media.photos import forget_share_cards
 from contest.voting import mode_change
 from contest.web.context import (
@@ -28,7 +39,7 @@ from contest.web.context import (
 )
 from contest.web.rendering import render
 
-LOCKED_REASON = (
+LOCKED_REASON = N_(
     "Read-only: the results are published and were decided under these rules."
     " Dates and texts can still change."
 )
@@ -47,15 +58,53 @@ def _form_context(
         "timezones": [(name, name.replace("_", " ")) for name in timezone_names()],
         "affiliations": users.AFFILIATIONS,
         "rubric_rows": range(contest_form.RUBRIC_ROWS),
-        "schedule_labels": contest_form.SCHEDULE_LABELS,
+        "schedule_labels": contest_form.SCHEDULE_FIELD_LABELS,
         "score_methods": list(SCORE_METHODS.items()),
         "tie_breaks": list(TIE_BREAKS.items()),
         "voting_modes": list(VOTING_MODES.items()),
+        "peoples_choice_bases": [
+            (basis, peoples_choice_basis_label(basis, form.get("external_network")))
+            for basis in PEOPLES_CHOICE_BASES
+        ],
+        "main_locales": [(code, language.name) for code, language in LOCALES.items()],
+        "language_sections": _language_sections(form, errors),
         "locked": locked,
         "locked_inputs": [name for setting in locked for name in contest_form.form_fields(setting)],
         "locked_reason": LOCKED_REASON,
         **extra,
     }
+
+
+def _language_sections(form: FormValues, errors: dict[str, str]) -> list[dict[str, object]]:
+    """The form's sections for the languages other than the main one: each language's own
+    name and tag, its fields' names, and whether it opens (something typed or wrong in it)."""
+    sections: list[dict[str, object]] = []
+    for locale in language_form.other_locales(language_form.main_locale_of(form)):
+        names = {field: language_form.text_field(locale, field) for field in FIELDS}
+        filled = any(form.get(name).strip() or name in errors for name in names.values())
+        sections.append(
+            {
+                "name": LOCALES[locale].name,
+                "tag": html_lang(locale),
+                "fields": names,
+                "open": filled,
+            }
+        )
+    return sections
+
+
+def _parsed(form: FormValues) -> tuple[ContestSettings, str | None]:
+    """The settings and the address an edit form gives (None: the form has no address field,
+    so it stays); ValidationError naming every bad field of both."""
+    errors: dict[str, str] = {}
+    slug = clean_slug(form.get("slug"), errors) if form.submitted("slug") else None
+    try:
+        settings = contest_form.parse_contest_form(form)
+    except ValidationError as error:
+        raise ValidationError(error.errors | errors) from error
+    if errors:
+        raise ValidationError(errors)
+    return settings, slug
 
 
 async def manage(request: Request) -> Response:
@@ -70,7 +119,9 @@ async def new_contest(request: Request) -> Response:
     user = await require_user(request, "organizer")
     svc = services(request)
     if request.method == "GET":
-        defaults = contest_form.default_settings(now(request), svc.config.default_timezone)
+        defaults = contest_form.default_settings(
+            now(request), svc.config.default_timezone, main_locale=current_locale.get()
+        )
         form = contest_form.settings_to_form(defaults)
         return await render(
             request, "manage/contest_form.html", _form_context(form, {}, contest=None)
@@ -94,26 +145,27 @@ async def edit_contest(request: Request) -> Response:
     svc = services(request)
     locked = await contest_store.locked_rules(svc.db, contest.id)
     if request.method == "GET":
-        form = contest_form.settings_to_form(contest.settings)
+        form = with_slug(contest_form.settings_to_form(contest.settings), contest.slug)
         context = _form_context(form, {}, locked=locked, contest=contest)
         return await render(request, "manage/contest_form.html", context)
     form = await read_form(request)
     try:
-        settings = contest_form.parse_contest_form(form)
+        settings, slug = _parsed(form)
         warning = await mode_change.mode_change_warning(svc.db, contest, settings.voting_mode)
         if warning and form.get("confirm_voting_mode") != "yes":
             raise ValidationError({"voting_mode": warning})
-        await contest_store.update_contest(
-            svc.db, contest.id, settings, now=now(request), actor_id=user.id
+        saved = await contest_store.update_contest(
+            svc.db, contest.id, settings, now=now(request), actor_id=user.id, slug=slug
         )
         svc.contest_changed(contest)
-        if (settings.title, settings.hashtag) != (contest.title, contest.settings.hashtag):
+        # Share cards draw the main title (never a reader's language).
+        if (settings.title, settings.hashtag) != (contest.settings.title, contest.settings.hashtag):
             await forget_share_cards(svc.db, svc.storage, contest.id)
     except ValidationError as error:
         shown = contest_form.with_settings_kept(form, contest.settings, locked)
         context = _form_context(shown, error.errors, locked=locked, contest=contest)
         return await render(request, "manage/contest_form.html", context, status_code=400)
-    return with_notice(request, redirect(request, "contest", slug=contest.slug), "settings_saved")
+    return with_notice(request, redirect(request, "contest", slug=saved.slug), "settings_saved")
 
 
 async def contest_judges(
@@ -174,7 +226,8 @@ async def change_panel(request: Request) -> Response:
     try:
         judge_id = int(form.get("user_id"))
     except ValueError:
-        return await contest_judges(request, errors={"user_id": "Choose a judge."}, status_code=400)
+        errors: dict[str, str] = {"user_id": N_("Choose a judge.")}
+        return await contest_judges(request, errors=errors, status_code=400)
     if form.get("action") == "remove":
         await contest_store.unassign_judge(svc.db, contest_id=contest.id, user_id=judge_id)
     else:
@@ -218,7 +271,7 @@ async def judges_again(request: Request) -> Response:
     panel = await contest_store.judges_of(svc.db, contest.id)
     if not (source_id.isascii() and source_id.isdigit() and len(source_id) <= 18):
         if request.method == "POST":
-            raise NotFound("There is no such contest.")
+            raise NotFound(contest_store.NO_SUCH_CONTEST)
         context = {"contest": contest, "source": None, "offered": [], "panel": panel}
         return await render(request, "manage/copy_contest.html", context)
     source = await contest_store.get_contest(svc.db, int(source_id))
@@ -254,10 +307,8 @@ def _shift_page(
     rows = [
         (
             label,
-            format_local(getattr(settings.schedule, name), settings.timezone, with_year=True),
-            format_local(getattr(moved, name), settings.timezone, with_year=True)
-            if moved is not None
-            else "",
+            getattr(settings.schedule, name),
+            getattr(moved, name) if moved is not None else None,
         )
         for name, label in contest_form.SCHEDULE_LABELS.items()
     ]
@@ -284,7 +335,7 @@ async def shift_dates(request: Request) -> Response:
     try:
         days = calendar_shift.parse_shift_days(form.get("days"))
     except ValueError as error:
-        context = _shift_page(contest, form, {"days": str(error)}, None)
+        context = _shift_page(contest, form, {"days": error.args[0]}, None)
         return await render(request, "manage/shift_dates.html", context, status_code=400)
     if form.get("confirm") != "yes":
         context = _shift_page(contest, form, {}, days)

@@ -84,7 +84,7 @@ def test_the_prize_rule_is_on_the_form_and_an_organizer_may_turn_it_off(
     edit = f"/manage/contests/{contest.id}/edit"
     page = site.client.get(edit).text
     assert re.search(r'name="one_judged_prize_per_person" value="on"\s*checked', page)
-    assert "One photo may win more than one judges&#39; award" in page
+    assert "One photo may win more than one judges' award" in page
     data = edit_form(site, contest.id)
     del data["one_judged_prize_per_person"]
     response = site.post(edit, data, follow_redirects=False)
