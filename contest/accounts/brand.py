@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from contest.accounts.emails import email_error
 from contest.core.db import Database
 from contest.core.errors import ValidationError
+from contest.i18n import LOCALES, N_, Message, shown, using_locale
 
 #: The ``settings`` keys the brand is stored under.
 NAME = "brand_name"
@@ -22,7 +23,8 @@ PRIVACY_URL = "brand_privacy_url"
 LOGO = "brand_logo"
 FIELDS = (NAME, ACCENT, HEADER, CONTACT, PRIVACY_URL)
 
-DEFAULT_NAME = "Photo contests"
+#: The name shown while the library has given none (translated where it is shown).
+DEFAULT_NAME: str = N_("Photo contests")
 #: The colours of static/css/site.css (``--accent`` and ``--night``).
 DEFAULT_ACCENT = "#1f5fbf"
 DEFAULT_HEADER = "#16213e"
@@ -42,6 +44,41 @@ MAX_CONTACT = 254
 MAX_URL = 500
 _COLOUR = re.compile(r"^#[0-9a-f]{6}$")
 _HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,62}\.)*[a-z0-9-]{1,63})(?::[0-9]{1,5})?$")
+
+
+def _colour_not_hex(field: str, example: str) -> Message:
+    if field == HEADER:
+        return N_(
+            "Write the header colour as # and six hex digits, such as %(example)s.", example=example
+        )
+    return N_(
+        "Write the accent colour as # and six hex digits, such as %(example)s.", example=example
+    )
+
+
+def _colour_too_light(field: str, colour: str, ratio: str, needed: str, suggestion: str) -> Message:
+    params = {"colour": colour, "ratio": ratio, "needed": needed, "suggestion": suggestion}
+    if field == HEADER:
+        return N_(
+            "The header colour %(colour)s has a contrast of %(ratio)s:1 with the white text and"
+            " light backgrounds it meets; at least %(needed)s:1 is needed to be readable. Try a"
+            " darker colour, such as %(suggestion)s.",
+            **params,
+        )
+    return N_(
+        "The accent colour %(colour)s has a contrast of %(ratio)s:1 with the white text and"
+        " light backgrounds it meets; at least %(needed)s:1 is needed to be readable. Try a"
+        " darker colour, such as %(suggestion)s.",
+        **params,
+    )
+
+
+def _not_web_address(field: str) -> Message:
+    if field == PRIVACY_URL:
+        return N_(
+            "Write the privacy policy's link as a web address starting with https:// (or http://)."
+        )
+    return N_("Write the contact page as a web address starting with https:// (or http://).")
 
 
 @dataclass(frozen=True)
@@ -112,32 +149,23 @@ def darker_passing(colour: str, against: str) -> str:
     return "#000000"
 
 
-def parse_colour(
-    text: str, field: str, what: str, grounds: tuple[str, ...] = ACCENT_GROUNDS
-) -> str:
+def parse_colour(text: str, field: str, grounds: tuple[str, ...] = ACCENT_GROUNDS) -> str:
     """A colour typed as ``#rrggbb`` (or ``rrggbb``, any case) that white text on it, and it on
     the light ``grounds``, read at WCAG AA; ValidationError naming the field, the ratio and a
     darker suggestion."""
     typed = text.strip().lower()
     colour = typed if typed.startswith("#") else "#" + typed
     if not _COLOUR.match(colour):
-        raise ValidationError(
-            {field: f"Write the {what} as # and six hex digits, such as {DEFAULT_ACCENT}."}
-        )
+        raise ValidationError({field: _colour_not_hex(field, DEFAULT_ACCENT)})
     ratio = min(contrast_ratio(colour, ground) for ground in grounds)
     if ratio < MIN_CONTRAST:
         suggestion = darker_passing(colour, min(grounds, key=_luminance))
-        raise ValidationError(
-            {
-                field: f"The {what} {colour} has a contrast of {ratio:.2f}:1 with the white"
-                f" text and light backgrounds it meets; at least {MIN_CONTRAST}:1 is needed to be"
-                f" readable. Try a darker colour, such as {suggestion}."
-            }
-        )
+        refusal = _colour_too_light(field, colour, f"{ratio:.2f}", f"{MIN_CONTRAST}", suggestion)
+        raise ValidationError({field: refusal})
     return colour
 
 
-def parse_web_address(text: str, field: str, what: str) -> str:
+def parse_web_address(text: str, field: str) -> str:
     """An http(s) address ("" for none); ValidationError for any other scheme or a bad host."""
     address = text.strip()
     if not address:
@@ -149,9 +177,7 @@ def parse_web_address(text: str, field: str, what: str) -> str:
         or not _HOST.match(parts.netloc.lower())
         or any(char.isspace() for char in address)
     ):
-        raise ValidationError(
-            {field: f"Write the {what} as a web address starting with https:// (or http://)."}
-        )
+        raise ValidationError({field: _not_web_address(field)})
     return address
 
 
@@ -159,12 +185,14 @@ def parse_contact(text: str) -> str:
     """A contact: an email address or a web address ("" for none); ValidationError if neither."""
     contact = text.strip()
     if not contact or "://" in contact:
-        return parse_web_address(contact, CONTACT, "contact page")
+        return parse_web_address(contact, CONTACT)
     if len(contact) > MAX_CONTACT or email_error(contact):
         raise ValidationError(
             {
-                CONTACT: "Write the contact as an email address (such as library@university.edu)"
-                " or a web address starting with https://."
+                CONTACT: N_(
+                    "Write the contact as an email address (such as library@university.edu)"
+                    " or a web address starting with https://."
+                )
             }
         )
     return contact
@@ -174,10 +202,16 @@ def parse_name(text: str) -> str:
     """The site's name, one line of at most ``MAX_NAME`` characters; ValidationError if not."""
     name = " ".join(text.split())
     if not name:
-        raise ValidationError({NAME: "Give the site a name, such as your library's."})
+        raise ValidationError({NAME: N_("Give the site a name, such as your library's.")})
     if len(name) > MAX_NAME:
         raise ValidationError(
-            {NAME: f"Keep the site's name to {MAX_NAME} characters (it has {len(name)})."}
+            {
+                NAME: N_(
+                    "Keep the site's name to %(most)d characters (it has %(count)d).",
+                    most=MAX_NAME,
+                    count=len(name),
+                )
+            }
         )
     return name
 
@@ -187,10 +221,10 @@ def parse_brand(typed: Mapping[str, str]) -> dict[str, str]:
     naming every field that is wrong."""
     parsers: dict[str, Callable[[str], str]] = {
         NAME: parse_name,
-        ACCENT: lambda text: parse_colour(text, ACCENT, "accent colour"),
-        HEADER: lambda text: parse_colour(text, HEADER, "header colour", HEADER_GROUNDS),
+        ACCENT: lambda text: parse_colour(text, ACCENT),
+        HEADER: lambda text: parse_colour(text, HEADER, HEADER_GROUNDS),
         CONTACT: parse_contact,
-        PRIVACY_URL: lambda text: parse_web_address(text, PRIVACY_URL, "privacy policy's link"),
+        PRIVACY_URL: lambda text: parse_web_address(text, PRIVACY_URL),
     }
     stored: dict[str, str] = {}
     errors: dict[str, str] = {}
@@ -201,7 +235,18 @@ def parse_brand(typed: Mapping[str, str]) -> dict[str, str]:
             errors.update(error.errors)
     if errors:
         raise ValidationError(errors)
+    if stored[NAME] in default_names():
+        stored[NAME] = ""  # kept unset, so the default name shows in each reader's language
     return stored
+
+
+def default_names() -> set[str]:
+    """The default name as each language writes it (what the settings form shows unchanged)."""
+    names = set()
+    for code in LOCALES:
+        with using_locale(code):
+            names.add(shown(DEFAULT_NAME))
+    return names
 
 
 def _lenient(parse: Callable[[str], str], text: str, default: str) -> str:
@@ -232,16 +277,16 @@ async def get_brand(db: Database) -> Brand:
     return Brand(
         name=_lenient(parse_name, stored.get(NAME, ""), DEFAULT_NAME),
         accent=_lenient(
-            lambda text: parse_colour(text, ACCENT, ""), stored.get(ACCENT, ""), DEFAULT_ACCENT
+            lambda text: parse_colour(text, ACCENT), stored.get(ACCENT, ""), DEFAULT_ACCENT
         ),
         header=_lenient(
-            lambda text: parse_colour(text, HEADER, "", HEADER_GROUNDS),
+            lambda text: parse_colour(text, HEADER, HEADER_GROUNDS),
             stored.get(HEADER, ""),
             DEFAULT_HEADER,
         ),
         contact=_lenient(parse_contact, stored.get(CONTACT, ""), ""),
         privacy_url=_lenient(
-            lambda text: parse_web_address(text, PRIVACY_URL, ""), stored.get(PRIVACY_URL, ""), ""
+            lambda text: parse_web_address(text, PRIVACY_URL), stored.get(PRIVACY_URL, ""), ""
         ),
         logo=_logo(stored.get(LOGO, "")),
     )
@@ -250,7 +295,7 @@ async def get_brand(db: Database) -> Brand:
 def brand_form(brand: Brand) -> dict[str, str]:
     """The brand's fields as the settings form shows them."""
     return {
-        NAME: brand.name,
+        NAME: shown(brand.name),
         ACCENT: brand.accent,
         HEADER: brand.header,
         CONTACT: brand.contact,

@@ -6,15 +6,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from contest.accounts import departments, invitations
+from contest.accounts import departments, invitations, site_settings
 from contest.accounts.emails import mailbox
 from contest.accounts.invitation_lists import FIELD, Person, Problem, list_readings, read_people
+from contest.accounts.languages import mail_locale
 from contest.accounts.users import User
 from contest.core.clock import from_db, to_db
 from contest.core.db import Database, Row, Transaction
 from contest.core.errors import ValidationError
 from contest.core.outbox import queue_mail
 from contest.core.text_encodings import Reading
+from contest.i18n import N_, Nn_, current_locale, known, using_locale, written_date
 
 ROLES = ("judge", "participant")
 #: What a row of the list does once sent.
@@ -67,8 +69,12 @@ class BulkRefused(ValidationError):
 
     def __init__(self, plan: Plan) -> None:
         count = len(plan.problems)
-        rows = f"{count} row{'s' if count != 1 else ''}"
-        super().__init__({FIELD: f"Nothing was sent: {rows} of the list need another look."})
+        refusal = Nn_(
+            "Nothing was sent: %(count)d row of the list needs another look.",
+            "Nothing was sent: %(count)d rows of the list need another look.",
+            count,
+        )
+        super().__init__({FIELD: refusal})
         self.plan = plan
 
 
@@ -138,20 +144,25 @@ def _judge_step(person: Person, known: _Known) -> Step | str:
     if account is None:
         if person.mailbox in known.waiting:
             until = known.waiting[person.mailbox]
-            return f"already invited to judge this contest (the link works until {until:%d %b})"
-        return Step(person, INVITE, "no account yet: invited to judge, with a link to sign up")
+            return N_(
+                "already invited to judge this contest (the link works until %(until)s)",
+                until=written_date(until, current_locale.get()),
+            )
+        note = N_("no account yet: invited to judge, with a link to sign up")
+        return Step(person, INVITE, note)
     user_id, role = int(account["id"]), account["role"]
     if account["disabled_at"] is not None:
-        return f"the account of {account['email']} is disabled"
+        return N_("the account of %(email)s is disabled", email=account["email"])
     if role == "organizer":
-        return "already an organizer (organizers do not sit on panels)"
+        return N_("already an organizer (organizers do not sit on panels)")
     if role == "judge" and user_id in known.panel:
-        return "already a judge of this contest"
+        return N_("already a judge of this contest")
     if role == "judge":
-        return Step(person, JOIN_PANEL, "has a judge account: joins the panel and is told", user_id)
+        note = N_("has a judge account: joins the panel and is told")
+        return Step(person, JOIN_PANEL, note, user_id)
     if user_id in known.entrants:
-        return "has an entry in this contest, so cannot judge it"
-    note = "has a participant account: becomes a judge, joins the panel and is told"
+        return N_("has an entry in this contest, so cannot judge it")
+    note = N_("has a participant account: becomes a judge, joins the panel and is told")
     return Step(person, BECOME_JUDGE, note, user_id)
 
 
@@ -160,13 +171,16 @@ def _participant_step(person: Person, known: _Known) -> Step | str:
     account = known.accounts.get(person.mailbox) or known.accounts.get(person.email)
     if account is None:
         if person.mailbox in known.waiting:
-            return Step(person, SKIP, "already invited and the link still works: nothing sent")
-        return Step(person, INVITE, "no account yet: invited, with a link to sign up")
+            note = N_("already invited and the link still works: nothing sent")
+            return Step(person, SKIP, note)
+        return Step(person, INVITE, N_("no account yet: invited, with a link to sign up"))
     if account["disabled_at"] is not None:
-        return f"the account of {account['email']} is disabled"
+        return N_("the account of %(email)s is disabled", email=account["email"])
     if account["role"] != "participant":
-        return f"already has a {account['role']} account; change roles on the People page"
-    return Step(person, SKIP, "already has an account: nothing sent", int(account["id"]))
+        if account["role"] == "organizer":
+            return N_("already has an organizer account; change roles on the People page")
+        return N_("already has a judge account; change roles on the People page")
+    return Step(person, SKIP, N_("already has an account: nothing sent"), int(account["id"]))
 
 
 def _with_department(person: Person, known: _Known) -> Person | str:
@@ -177,19 +191,22 @@ def _with_department(person: Person, known: _Known) -> Person | str:
         departments.folded_name(person.department)
     )
     if code is None:
-        return f"the department “{person.department}” is not on the list of departments"
+        return N_(
+            "the department “%(department)s” is not on the list of departments",
+            department=person.department,
+        )
     return replace(person, department=code)
 
 
 async def _contest_title(db: Database | Transaction, role: str, contest_id: int | None) -> str:
     """The title of a judge list's contest (checked), or empty for participants."""
     if role not in ROLES:
-        raise ValidationError({"role": "Invite judges or participants."})
+        raise ValidationError({"role": N_("Invite judges or participants.")})
     if role == "participant":
         return ""
     title = await db.fetch_value("SELECT title FROM contests WHERE id = ?", (contest_id or 0,))
     if title is None:
-        raise ValidationError({"contest_id": "Choose a contest from the list."})
+        raise ValidationError({"contest_id": N_("Choose a contest from the list.")})
     return str(title)
 
 
@@ -227,20 +244,33 @@ async def plan_invitations(
 
 
 def _panel_mail(title: str, inviter: str, *, promoted: bool) -> tuple[str, str]:
-    """The subject and body telling an existing account it joined a panel."""
-    now_judge = " Your account is now a judge's account." if promoted else ""
-    body = (
-        f"Hello,\n\n{inviter} has added you to the panel of judges of “{title}” on the photo"
-        f" contest site.{now_judge}\n\nSign in with your usual address and password; the"
-        " entries to score appear under Judging once judging opens.\n"
-    )
-    return f"You are a judge of {title}", body
+    """The subject and body telling an existing account it joined a panel (current locale)."""
+    subject = N_("You are a judge of %(contest)s", contest=title)
+    if promoted:
+        body = N_(
+            "Hello,\n\n%(inviter)s has added you to the panel of judges of “%(contest)s” on the"
+            " photo contest site. Your account is now a judge's account.\n\nSign in with your"
+            " usual address and password; the entries to score appear under Judging once"
+            " judging opens.\n",
+            inviter=inviter,
+            contest=title,
+        )
+    else:
+        body = N_(
+            "Hello,\n\n%(inviter)s has added you to the panel of judges of “%(contest)s” on the"
+            " photo contest site.\n\nSign in with your usual address and password; the entries"
+            " to score appear under Judging once judging opens.\n",
+            inviter=inviter,
+            contest=title,
+        )
+    return str(subject), str(body)
 
 
 async def _join_panel(
-    tx: Transaction, step: Step, plan: Plan, inviter: User, now: datetime
+    tx: Transaction, step: Step, plan: Plan, inviter: User, now: datetime, locale: str
 ) -> None:
-    """Put an existing account on the panel (a participant becomes a judge) and tell them."""
+    """Put an existing account on the panel (a participant becomes a judge) and tell them, in
+    their language (else ``locale``, the list's)."""
     assert step.user_id is not None and plan.contest_id is not None
     if step.action == BECOME_JUDGE:
         await tx.execute(
@@ -251,10 +281,14 @@ async def _join_panel(
         "INSERT OR IGNORE INTO contest_judges (contest_id, user_id) VALUES (?, ?)",
         (plan.contest_id, step.user_id),
     )
-    subject, body = _panel_mail(
-        plan.contest_title, inviter.display_name, promoted=step.action == BECOME_JUDGE
+    mail_in = await mail_locale(tx, step.user_id, default=locale)
+    with using_locale(mail_in):
+        subject, body = _panel_mail(
+            plan.contest_title, inviter.display_name, promoted=step.action == BECOME_JUDGE
+        )
+    await queue_mail(
+        tx, recipient=step.person.email, subject=subject, body=body, now=now, locale=mail_in
     )
-    await queue_mail(tx, recipient=step.person.email, subject=subject, body=body, now=now)
 
 
 def _summary(plan: Plan) -> str:
@@ -277,15 +311,19 @@ async def send_invitations(
     invited_by: User,
     link_for: invitations.LinkMaker,
     now: datetime,
+    locale: str | None = None,
 ) -> Plan:
     """Send the list as previewed, all or nothing: checked again inside the transaction, so
-    a bad row (perhaps one that became bad since the preview) sends nothing (BulkRefused)."""
+    a bad row (perhaps one that became bad since the preview) sends nothing (BulkRefused).
+    Invitations are written in ``locale`` (else the site's default language); people with an
+    account are told in their own."""
+    mail_in = known(locale) or await site_settings.default_locale(db)
     async with db.transaction() as tx:
         plan = await plan_invitations(tx, text, role=role, contest_id=contest_id, now=now)
         if plan.problems:
             raise BulkRefused(plan)
         if not plan.ready:
-            raise ValidationError({FIELD: "Nobody on the list needs an invitation."})
+            raise ValidationError({FIELD: N_("Nobody on the list needs an invitation.")})
         contest = (plan.contest_id, plan.contest_title) if plan.contest_id else None
         for step in plan.steps:
             if step.action == INVITE:
@@ -300,9 +338,10 @@ async def send_invitations(
                     invited_by=invited_by,
                     link_for=link_for,
                     now=now,
+                    locale=mail_in,
                 )
             elif step.action in (JOIN_PANEL, BECOME_JUDGE):
-                await _join_panel(tx, step, plan, invited_by, now)
+                await _join_panel(tx, step, plan, invited_by, now, mail_in)
         await tx.execute(
             "INSERT INTO audit_log (contest_id, actor_id, action, details, at)"
             " VALUES (?, ?, ?, ?, ?)",

@@ -24,6 +24,7 @@ from contest.core.clock import to_db
 from contest.core.csv_files import ImportRefused, Problem
 from contest.core.db import Database
 from contest.core.errors import ValidationError
+from contest.i18n import N_, number
 
 MAX_IMPORT_BYTES = 256 * 1024
 
@@ -60,10 +61,11 @@ class _Line:
 def _decode(data: bytes) -> str:
     """The file's text (UTF-8 only: department names are written in many scripts)."""
     if not data.strip():
-        raise ValidationError({FILE_FIELD: "Choose a CSV file of codes and names to import."})
-    too_big = (
-        f"The file is {len(data) / 1024:,.0f} KB; a department list must"
-        f" stay under {MAX_IMPORT_BYTES // 1024} KB."
+        raise ValidationError({FILE_FIELD: N_("Choose a CSV file of codes and names to import.")})
+    too_big = N_(
+        "The file is %(size)s KB; a department list must stay under %(limit)s KB.",
+        size=number(round(len(data) / 1024)),
+        limit=number(MAX_IMPORT_BYTES // 1024),
     )
     return csv_files.decode(data, field=FILE_FIELD, too_big=too_big, max_bytes=MAX_IMPORT_BYTES)
 
@@ -77,7 +79,11 @@ def _columns(header: list[str]) -> tuple[int, int] | None:
     name_at = next((i for i, h in enumerate(headings) if h in NAME_HEADINGS and i != code_at), None)
     if name_at is None:
         raise ValidationError(
-            {FILE_FIELD: "The first line names a code column but no name column: use code,name."}
+            {
+                FILE_FIELD: N_(
+                    "The first line names a code column but no name column: use code,name."
+                )
+            }
         )
     return code_at, name_at
 
@@ -89,25 +95,28 @@ def read_csv(data: bytes) -> tuple[list[_Line], list[Problem]]:
     delimiter = csv_files.delimiter_of(text)
     rows = list(csv_files.rows(text, field=FILE_FIELD, delimiter=delimiter))
     if not rows:
-        raise ValidationError({FILE_FIELD: "The file holds no departments."})
+        raise ValidationError({FILE_FIELD: N_("The file holds no departments.")})
     columns = _columns(rows[0][1])
     if columns is not None:
         rows = rows[1:]
     if not rows:
-        raise ValidationError({FILE_FIELD: "The file holds no departments."})
+        raise ValidationError({FILE_FIELD: N_("The file holds no departments.")})
     code_at, name_at = columns or (0, 1)
     if len(rows) > MAX_IMPORT_ROWS:
         raise ValidationError(
             {
-                FILE_FIELD: f"The file has {len(rows):,} departments; import at most"
-                f" {MAX_IMPORT_ROWS:,} at a time."
+                FILE_FIELD: N_(
+                    "The file has %(count)s departments; import at most %(most)s at a time.",
+                    count=number(len(rows)),
+                    most=number(MAX_IMPORT_ROWS),
+                )
             }
         )
     lines: list[_Line] = []
     problems: list[Problem] = []
     codes_seen: dict[str, int] = {}
     names_seen: dict[str, int] = {}
-    for number, row in rows:
+    for line_number, row in rows:
         shown = delimiter.join(row)[:MAX_SHOWN_TEXT]
         code = normalize_code(row[code_at]) if code_at < len(row) else ""
         name = normalize_name(row[name_at]) if name_at < len(row) else ""
@@ -115,23 +124,29 @@ def read_csv(data: bytes) -> tuple[list[_Line], list[Problem]]:
         if extra and columns is None:
             problems.append(
                 Problem(
-                    number,
+                    line_number,
                     shown,
-                    "more than two columns: put a name that holds a comma in double quotes",
+                    N_("more than two columns: put a name that holds a comma in double quotes"),
                 )
             )
             continue
         reason = code_error(code) or name_error(name)
         if reason is None and code in codes_seen:
-            reason = f"the code {code} is already on line {codes_seen[code]}"
+            reason = N_(
+                "the code %(code)s is already on line %(line)d", code=code, line=codes_seen[code]
+            )
         if reason is None and folded_name(name) in names_seen:
-            reason = f"the name “{name}” is already on line {names_seen[folded_name(name)]}"
+            reason = N_(
+                "the name “%(name)s” is already on line %(line)d",
+                name=name,
+                line=names_seen[folded_name(name)],
+            )
         if reason is not None:
-            problems.append(Problem(number, shown, reason))
+            problems.append(Problem(line_number, shown, reason))
             continue
-        codes_seen[code] = number
-        names_seen[folded_name(name)] = number
-        lines.append(_Line(number, shown, code, name))
+        codes_seen[code] = line_number
+        names_seen[folded_name(name)] = line_number
+        lines.append(_Line(line_number, shown, code, name))
     return lines, problems
 
 
@@ -148,7 +163,11 @@ async def import_csv(
         # Departments the file names take its names, so only the others' names can clash.
         kept = {folded_name(d.name): d.code for d in listed.values() if d.code not in in_file}
         problems += [
-            Problem(line.line, line.text, f"“{line.name}” is already the name of {holder}")
+            Problem(
+                line.line,
+                line.text,
+                N_("“%(name)s” is already the name of %(code)s", name=line.name, code=holder),
+            )
             for line in lines
             if (holder := kept.get(folded_name(line.name))) is not None
         ]
@@ -159,8 +178,11 @@ async def import_csv(
         if len(listed) + len(new) > departments.MAX_DEPARTMENTS:
             raise ValidationError(
                 {
-                    FILE_FIELD: f"The list would hold {len(listed) + len(new):,} departments;"
-                    f" it holds {departments.MAX_DEPARTMENTS:,} at most."
+                    FILE_FIELD: N_(
+                        "The list would hold %(count)s departments; it holds %(most)s at most.",
+                        count=number(len(listed) + len(new)),
+                        most=number(departments.MAX_DEPARTMENTS),
+                    )
                 }
             )
         renames = [

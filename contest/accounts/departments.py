@@ -25,6 +25,7 @@ from contest.core.clock import to_db
 from contest.core.db import Database, Row, Transaction
 from contest.core.errors import NotFound, ValidationError
 from contest.core.forms import clean_text
+from contest.i18n import N_, Message, Nn_, number
 
 MAX_CODE = 16
 MAX_NAME = 80
@@ -88,14 +89,18 @@ def normalize_name(text: str) -> str:
     return " ".join(clean_text(text).split())
 
 
-def code_error(code: str) -> str | None:
+def code_error(code: str) -> Message | None:
     """What is wrong with a (normalized) code, or None."""
     if not code:
-        return "Give the department a short code, e.g. CIVL."
+        return N_("Give the department a short code, e.g. CIVL.")
     if len(code) > MAX_CODE:
-        return f"Keep the code to {MAX_CODE} characters at most (it is {len(code)})."
+        return N_(
+            "Keep the code to %(most)d characters at most (it is %(count)d).",
+            most=MAX_CODE,
+            count=len(code),
+        )
     if not _code_letter(code[0]) or not all(_code_letter(c) or c in CODE_PUNCTUATION for c in code):
-        return (
+        return N_(
             "Use letters and digits for the code (and - _ . & / between them), no spaces,"
             " e.g. CIVL or EE&CS."
         )
@@ -106,12 +111,16 @@ def _code_letter(char: str) -> bool:
     return char.isalpha() or char in "0123456789"
 
 
-def name_error(name: str) -> str | None:
+def name_error(name: str) -> Message | None:
     """What is wrong with a (normalized) name, or None."""
     if not name:
-        return "Give the department's full name, e.g. Civil Engineering."
+        return N_("Give the department's full name, e.g. Civil Engineering.")
     if len(name) > MAX_NAME:
-        return f"Keep the name to {MAX_NAME} characters at most (it is {len(name)})."
+        return N_(
+            "Keep the name to %(most)d characters at most (it is %(count)d).",
+            most=MAX_NAME,
+            count=len(name),
+        )
     return None
 
 
@@ -208,7 +217,7 @@ async def set_user_department(db: Database, *, user_id: int, value: str) -> str:
     async with db.transaction() as tx:
         current = await tx.fetch_value("SELECT department FROM users WHERE id = ?", (user_id,))
         if current is None:
-            raise NotFound("There is no such account.")
+            raise NotFound(N_("There is no such account."))
         if department == current:
             return department
         if problem := users.department_error(department, await codes(tx)):
@@ -239,9 +248,13 @@ async def _clashes(
         if row["id"] == other_than:
             continue
         if row["code"] == code:
-            errors["code"] = f"{code} is already the code of “{row['name']}”."
+            errors["code"] = N_(
+                "%(code)s is already the code of “%(name)s”.", code=code, name=row["name"]
+            )
         if folded_name(row["name"]) == folded_name(name):
-            errors["name"] = f"“{row['name']}” is already the name of {row['code']}."
+            errors["name"] = N_(
+                "“%(name)s” is already the name of %(code)s.", name=row["name"], code=row["code"]
+            )
     return errors
 
 
@@ -280,7 +293,12 @@ async def add_department(
         count = await tx.fetch_value("SELECT count(*) FROM departments")
         if int(count) >= MAX_DEPARTMENTS:
             raise ValidationError(
-                {"code": f"The list holds {MAX_DEPARTMENTS:,} departments at most."}
+                {
+                    "code": N_(
+                        "The list holds %(most)s departments at most.",
+                        most=number(MAX_DEPARTMENTS),
+                    )
+                }
             )
         department_id = await tx.execute(
             "INSERT INTO departments (code, name, created_at) VALUES (?, ?, ?)",
@@ -302,7 +320,7 @@ async def get_department(db: Database | Transaction, department_id: int) -> Depa
     """The listed department with that id; NotFound if there is none (removed meanwhile)."""
     row = await db.fetch_one("SELECT * FROM departments WHERE id = ?", (department_id,))
     if row is None:
-        raise NotFound("That department is not on the list any more.")
+        raise NotFound(N_("That department is not on the list any more."))
     return Department.from_row(row)
 
 
@@ -378,25 +396,30 @@ async def merge_values(
     target = normalize_code(code)
     errors: dict[str, str] = {}
     if not chosen:
-        errors["values"] = "Tick the values to merge."
+        errors["values"] = N_("Tick the values to merge.")
     elif len(chosen) > MAX_MERGE_VALUES:
-        errors["values"] = f"Merge at most {MAX_MERGE_VALUES} values at once."
+        errors["values"] = N_("Merge at most %(most)d values at once.", most=MAX_MERGE_VALUES)
     if not target:
-        errors["code"] = "Choose the department to merge them into."
+        errors["code"] = N_("Choose the department to merge them into.")
     if errors:
         raise ValidationError(errors)
     async with db.transaction() as tx:
         if target not in await codes(tx):
-            raise ValidationError({"code": "Choose the department to merge them into."})
+            raise ValidationError({"code": N_("Choose the department to merge them into.")})
         held = {item.value: item.people for item in await unlisted_values(tx)}
         gone = [value for value in chosen if value not in held]
         if gone:
             shown = ", ".join(f"“{value[:MAX_SHOWN_TEXT]}”" for value in gone[:5])
             raise ValidationError(
                 {
-                    "values": f"{shown} {'is' if len(gone) == 1 else 'are'} no longer an"
-                    " unlisted value (merged or listed meanwhile); reload the page and"
-                    " choose again."
+                    "values": Nn_(
+                        "%(values)s is no longer an unlisted value (merged or listed"
+                        " meanwhile); reload the page and choose again.",
+                        "%(values)s are no longer unlisted values (merged or listed"
+                        " meanwhile); reload the page and choose again.",
+                        len(gone),
+                        values=shown,
+                    )
                 }
             )
         changed = 0

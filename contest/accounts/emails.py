@@ -15,6 +15,8 @@ import unicodedata
 import disposable_email_domains
 from email_validator import EmailNotValidError, ValidatedEmail, validate_email
 
+from contest.i18n import N_
+
 MAX_LENGTH = 254
 MAX_LOCAL_LENGTH = 64
 #: Deliberately narrower than RFC 5322 for the ASCII characters of the part before the @: no
@@ -22,7 +24,7 @@ MAX_LOCAL_LENGTH = 64
 #: recipients or break a mail header. Letters of other scripts are left to email-validator.
 _ASCII_LOCAL = re.compile(r"^[A-Za-z0-9._+'-]*$")
 _ASCII_TLD = re.compile(r"^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$")
-BAD_ADDRESS = "Enter an email address such as name@university.edu."
+BAD_ADDRESS = N_("Enter an email address such as name@university.edu.")
 GMAIL_DOMAINS = {"gmail.com", "googlemail.com"}
 #: Disposable-mail services, from the community-kept list (a throw-away address makes one
 #: person many voters); its allow-list names the look-alikes that are real providers.
@@ -64,7 +66,7 @@ def normalize_email(email: str) -> str:
 def email_error(email: str) -> str | None:
     """What is wrong with an email address, or None."""
     if not email:
-        return "Enter your email address."
+        return N_("Enter your email address.")
     if len(email) > MAX_LENGTH or "@" not in email or email != email.strip():
         return BAD_ADDRESS
     checked = _validated(email)

@@ -16,6 +16,7 @@ from contest.core import csv_files
 from contest.core.errors import ValidationError
 from contest.core.forms import clean_text
 from contest.core.text_encodings import Reading
+from contest.i18n import N_, number
 
 #: Small enough to travel back in the confirm form's hidden field.
 MAX_LIST_BYTES = 60 * 1024
@@ -52,7 +53,11 @@ class Person:
 def list_readings(data: bytes, *, encoding: str = "") -> list[Reading]:
     """An uploaded list's text: UTF-8 (with or without BOM) or UTF-16, or else each legacy
     encoding that reads it (GB18030, Big5, Windows-1252), the likeliest or ``encoding`` first."""
-    too_big = f"The file is {len(data) / 1024:,.0f} KB; a list must stay under 60 KB."
+    too_big = N_(
+        "The file is %(size)s KB; a list must stay under %(limit)s KB.",
+        size=number(round(len(data) / 1024)),
+        limit=number(MAX_LIST_BYTES // 1024),
+    )
     return csv_files.readings(
         data, field=FIELD, too_big=too_big, max_bytes=MAX_LIST_BYTES, encoding=encoding
     )
@@ -81,7 +86,12 @@ def _columns(header: list[str]) -> _Columns:
     if email_at is None:
         found = ", ".join(cell.strip() for cell in header if cell.strip())[:MAX_SHOWN_TEXT]
         raise ValidationError(
-            {FIELD: f"The first row looks like column headings ({found}) but none is “email”."}
+            {
+                FIELD: N_(
+                    "The first row looks like column headings (%(headings)s) but none is “email”.",
+                    headings=found,
+                )
+            }
         )
     return _Columns(email_at, find(NAME_HEADINGS), find(DEPARTMENT_HEADINGS))
 
@@ -115,24 +125,27 @@ class _Checker:
     def check(self, line: int, text: str, cells: tuple[str, str, str] | None) -> None:
         """Keep the row as a person, or record why not."""
         if cells is None:
-            reason = "more cells than a name, an address and a department: add a heading row"
+            reason = N_("more cells than a name, an address and a department: add a heading row")
             return self.refuse(line, text, reason)
         raw, name, department = (clean_text(cell) for cell in cells)
         email = normalize_email(raw.strip().strip('"').removeprefix("mailto:"))
         name, department = " ".join(name.split()), " ".join(department.split()).upper()
         if not email:
-            return self.refuse(line, text, "no email address")
+            return self.refuse(line, text, N_("no email address"))
         if email_error(email):
-            return self.refuse(line, text, "not a valid email address")
+            return self.refuse(line, text, N_("not a valid email address"))
         if is_throwaway(email):
-            return self.refuse(line, text, "throw-away address (disposable-mail service)")
+            return self.refuse(line, text, N_("throw-away address (disposable-mail service)"))
         box = mailbox(email)
         if box in self.seen:
-            return self.refuse(line, text, f"duplicate of line {self.seen[box]} (same mailbox)")
+            duplicate = N_("duplicate of line %(line)d (same mailbox)", line=self.seen[box])
+            return self.refuse(line, text, duplicate)
         if len(name) > MAX_NAME:
-            return self.refuse(line, text, f"name longer than {MAX_NAME} characters")
+            too_long = N_("name longer than %(most)d characters", most=MAX_NAME)
+            return self.refuse(line, text, too_long)
         if len(department) > MAX_DEPARTMENT:
-            return self.refuse(line, text, f"department longer than {MAX_DEPARTMENT} characters")
+            too_long = N_("department longer than %(most)d characters", most=MAX_DEPARTMENT)
+            return self.refuse(line, text, too_long)
         self.seen[box] = line
         self.people.append(Person(line, email, box, name, department, _shown(text)))
         return None
@@ -152,10 +165,17 @@ def read_people(source: str | bytes) -> tuple[list[Person], list[Problem]]:
     and the problems of the other rows, by line."""
     text = decode_list(source) if isinstance(source, bytes) else source
     if len(text.encode()) > MAX_LIST_BYTES:
-        raise ValidationError({FIELD: "The list is over 60 KB. Split it and invite in parts."})
+        raise ValidationError(
+            {
+                FIELD: N_(
+                    "The list is over %(limit)s KB. Split it and invite in parts.",
+                    limit=number(MAX_LIST_BYTES // 1024),
+                )
+            }
+        )
     first = next((line for line in text.splitlines() if line.strip()), None)
     if first is None:
-        raise ValidationError({FIELD: "Upload a CSV file or paste the addresses to invite."})
+        raise ValidationError({FIELD: N_("Upload a CSV file or paste the addresses to invite.")})
     delimiter = csv_files.delimiter_of(text)
     rows = csv_files.rows(text, field=FIELD, delimiter=delimiter)
     columns = None
@@ -165,9 +185,14 @@ def read_people(source: str | bytes) -> tuple[list[Person], list[Problem]]:
     for count, (line, row) in enumerate(rows, start=1):
         if count > MAX_LIST_ROWS:
             raise ValidationError(
-                {FIELD: f"The list has more than {MAX_LIST_ROWS} people; invite them in parts."}
+                {
+                    FIELD: N_(
+                        "The list has more than %(most)s people; invite them in parts.",
+                        most=number(MAX_LIST_ROWS),
+                    )
+                }
             )
         checker.check(line, delimiter.join(row), _cells(row, columns))
     if not checker.people and not checker.problems:
-        raise ValidationError({FIELD: "The list has headings but nobody to invite."})
+        raise ValidationError({FIELD: N_("The list has headings but nobody to invite.")})
     return checker.people, checker.problems

@@ -7,16 +7,31 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from contest.accounts import departments, emails, users
+from contest.accounts import departments, emails, site_settings, users
 from contest.core.clock import from_db, to_db
 from contest.core.db import Database, Row, Transaction
 from contest.core.errors import ContestError, Gone, ValidationError
 from contest.core.outbox import queue_mail
 from contest.core.security import Passwords, new_token, token_hash
+from contest.i18n import (
+    DEFAULT_LOCALE,
+    N_,
+    Message,
+    current_locale,
+    known,
+    using_locale,
+    written_date,
+)
 
 INVITATION_LIFETIME = timedelta(days=7)
 INVITABLE_ROLES = ("judge", "organizer")
 LinkMaker = Callable[[str], str]
+#: A role as a sentence names it.
+ROLE_NOUNS = {
+    "organizer": N_("organizer"),
+    "judge": N_("judge"),
+    "participant": N_("participant"),
+}
 
 
 @dataclass(frozen=True)
@@ -28,23 +43,43 @@ class Invitee:
     department: str = ""
 
 
-def _mail(
-    role: str, contest_title: str | None, inviter: str, link: str, expires: datetime
-) -> tuple[str, str]:
-    """The invitation's subject and body."""
+def _invited_to(role: str, contest_title: str | None, inviter: str) -> tuple[Message, Message]:
+    """The subject and first sentence of an invitation for its role (and contest)."""
     if role == "participant":
-        what, subject = "take part in the photo contests", "Your invitation to the photo contests"
-    elif contest_title:
-        what, subject = f"judge “{contest_title}”", f"Invitation to judge {contest_title}"
-    else:
-        what, subject = f"join as {role}", "Your invitation"
-    body = (
-        f"Hello,\n\n{inviter} invites you to {what} on the photo contest site.\n\n"
-        f"Accept the invitation and choose your password here:\n{link}\n\n"
-        f"The link works once and expires on {expires:%d %B %Y at %H:%M} UTC.\n"
-        "If you were not expecting this, you can ignore this message.\n"
+        return N_("Your invitation to the photo contests"), N_(
+            "%(inviter)s invites you to take part in the photo contests on the photo contest site.",
+            inviter=inviter,
+        )
+    if contest_title:
+        return N_("Invitation to judge %(contest)s", contest=contest_title), N_(
+            "%(inviter)s invites you to judge “%(contest)s” on the photo contest site.",
+            inviter=inviter,
+            contest=contest_title,
+        )
+    if role == "judge":
+        return N_("Your invitation"), N_(
+            "%(inviter)s invites you to join as judge on the photo contest site.", inviter=inviter
+        )
+    return N_("Your invitation"), N_(
+        "%(inviter)s invites you to join as organizer on the photo contest site.", inviter=inviter
     )
-    return subject, body
+
+
+def _mail(
+    role: str, contest_title: str | None, inviter: str, link: str, expires: datetime, locale: str
+) -> tuple[str, str]:
+    """The invitation's subject and body, in ``locale``."""
+    with using_locale(locale):
+        subject, invited = _invited_to(role, contest_title, inviter)
+        body = N_(
+            "Hello,\n\n%(invited)s\n\nAccept the invitation and choose your password here:\n"
+            "%(link)s\n\nThe link works once and expires on %(expires)s UTC.\nIf you were not"
+            " expecting this, you can ignore this message.\n",
+            invited=invited,
+            link=link,
+            expires=written_date(expires, locale, with_year=True, with_time=True),
+        )
+        return str(subject), str(body)
 
 
 async def create(
@@ -56,9 +91,11 @@ async def create(
     invited_by: users.User,
     link_for: LinkMaker,
     now: datetime,
+    locale: str = DEFAULT_LOCALE,
 ) -> str:
-    """Store an invitation (checked by the caller) and queue its private mail; return the
-    token (shown once, stored hashed). ``contest`` is the (id, title) of a judge's contest."""
+    """Store an invitation (checked by the caller) and queue its private mail, written in
+    ``locale`` (the invitee has no account to have chosen one); return the token (shown once,
+    stored hashed). ``contest`` is the (id, title) of a judge's contest."""
     token = new_token()
     expires = now + INVITATION_LIFETIME
     await tx.execute(
@@ -77,9 +114,22 @@ async def create(
         ),
     )
     subject, body = _mail(
-        role, contest[1] if contest else None, invited_by.display_name, link_for(token), expires
+        role,
+        contest[1] if contest else None,
+        invited_by.display_name,
+        link_for(token),
+        expires,
+        locale,
     )
-    await queue_mail(tx, recipient=invitee.email, subject=subject, body=body, now=now, private=True)
+    await queue_mail(
+        tx,
+        recipient=invitee.email,
+        subject=subject,
+        body=body,
+        now=now,
+        private=True,
+        locale=locale,
+    )
     return token
 
 
@@ -92,8 +142,10 @@ async def invite(
     invited_by: users.User,
     link_for: LinkMaker,
     now: datetime,
+    locale: str | None = None,
 ) -> str:
-    """Create an invitation, queue its mail, and return the token (shown once, stored hashed).
+    """Create an invitation, queue its mail (in ``locale``, else the site's default
+    language), and return the token (shown once, stored hashed).
 
     An address that already has an account is refused: that person's role is changed on the
     people page instead, so nobody ends up with two accounts.
@@ -102,13 +154,17 @@ async def invite(
     if problem := emails.email_error(address):
         raise ValidationError({"email": problem})
     if role not in INVITABLE_ROLES:
-        raise ValidationError({"role": "Invite a judge or an organizer."})
+        raise ValidationError({"role": N_("Invite a judge or an organizer.")})
     existing = await db.fetch_one("SELECT role FROM users WHERE email = ?", (address,))
     if existing is not None:
         raise ValidationError(
             {
-                "email": f"{address} already has an account ({existing['role']}); "
-                "change its role on the People page instead."
+                "email": N_(
+                    "%(email)s already has an account (%(role)s); change its role on the People"
+                    " page instead.",
+                    email=address,
+                    role=ROLE_NOUNS.get(existing["role"], existing["role"]),
+                )
             }
         )
     contest_title = None
@@ -117,7 +173,8 @@ async def invite(
             "SELECT title FROM contests WHERE id = ?", (contest_id,)
         )
         if contest_title is None:
-            raise ValidationError({"contest_id": "Choose a contest from the list."})
+            raise ValidationError({"contest_id": N_("Choose a contest from the list.")})
+    mail_in = known(locale) or await site_settings.default_locale(db)
     async with db.transaction() as tx:
         token = await create(
             tx,
@@ -127,6 +184,7 @@ async def invite(
             invited_by=invited_by,
             link_for=link_for,
             now=now,
+            locale=mail_in,
         )
     return token
 
@@ -139,9 +197,9 @@ async def open_invitation(db: Database, token: str, *, now: datetime) -> Row:
         (token_hash(token),),
     )
     if row is None or row["accepted_at"] is not None:
-        raise Gone("This invitation link was already used or is not valid.")
+        raise Gone(N_("This invitation link was already used or is not valid."))
     if from_db(row["expires_at"]) <= now:
-        raise Gone("This invitation has expired. Ask the organizers to send a new one.")
+        raise Gone(N_("This invitation has expired. Ask the organizers to send a new one."))
     return row
 
 
@@ -159,7 +217,7 @@ async def accept(
             (to_db(now), invitation["id"]),
         )
         if not used:
-            raise Gone("This invitation link was already used.")
+            raise Gone(N_("This invitation link was already used."))
         user_id = await users.create_user(
             db,
             passwords,
@@ -171,6 +229,7 @@ async def accept(
             department=fields.get("department", ""),
             now=now,
             tx=tx,
+            locale=current_locale.get(),
         )
         await tx.execute(
             "UPDATE invitations SET accepted_by = ? WHERE id = ?", (user_id, invitation["id"])
@@ -196,7 +255,7 @@ async def _link(db: Database, invitation: Row, user_id: int, *, now: datetime) -
     """Use up a participant's invitation for the account their mailbox already has: the link
     proved the address, so the account's address is confirmed; return its id."""
     if await db.fetch_value("SELECT disabled_at FROM users WHERE id = ?", (user_id,)):
-        raise ContestError("This account is disabled. Please contact the contest organizers.")
+        raise ContestError(N_("This account is disabled. Please contact the contest organizers."))
     async with db.transaction() as tx:
         used = await tx.execute_rowcount(
             "UPDATE invitations SET accepted_at = ?, accepted_by = ? WHERE id = ?"
@@ -204,7 +263,7 @@ async def _link(db: Database, invitation: Row, user_id: int, *, now: datetime) -
             (to_db(now), user_id, invitation["id"]),
         )
         if not used:
-            raise Gone("This invitation link was already used.")
+            raise Gone(N_("This invitation link was already used."))
         await tx.execute(
             "UPDATE users SET email_verified_at = ? WHERE id = ? AND email_verified_at IS NULL",
             (to_db(now), user_id),

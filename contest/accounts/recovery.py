@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from contest.accounts import emails, site_settings, users
+from contest.accounts.languages import mail_locale
 from contest.core.clock import from_db, to_db
 from contest.core.db import Database
 from contest.core.errors import Gone, RateLimited, ValidationError
 from contest.core.outbox import queue_mail
 from contest.core.security import Passwords, new_token, token_hash
+from contest.i18n import N_, current_locale, using_locale
 
 RESET_LIFETIME = timedelta(hours=1)
 
@@ -62,11 +64,6 @@ async def request_reset(
     allowed = limits.per_shared_address if shared else limits.per_address
     since = to_db(now - limits.window)
     token = new_token()
-    body = (
-        "Hello,\n\nSomeone asked to reset the password of your photo contest account.\n"
-        f"Choose a new password here (the link works once, for one hour):\n{link_for(token)}\n\n"
-        "If it was not you, ignore this message: your password stays as it is.\n"
-    )
     async with db.transaction() as tx:
         await tx.execute("DELETE FROM reset_requests WHERE at <= ?", (since,))
         asked = await tx.fetch_one(
@@ -98,13 +95,27 @@ async def request_reset(
             " VALUES (?, ?, ?, ?)",
             (token_hash(token), user["id"], to_db(now), to_db(now + RESET_LIFETIME)),
         )
+        # The account's language, else the language of the page the reset was asked on.
+        locale = await mail_locale(tx, user["id"], default=current_locale.get())
+        with using_locale(locale):
+            subject = str(N_("Reset your password"))
+            body = str(
+                N_(
+                    "Hello,\n\nSomeone asked to reset the password of your photo contest"
+                    " account.\nChoose a new password here (the link works once, for one"
+                    " hour):\n%(link)s\n\nIf it was not you, ignore this message: your password"
+                    " stays as it is.\n",
+                    link=link_for(token),
+                )
+            )
         await queue_mail(
             tx,
             recipient=recipient,
-            subject="Reset your password",
+            subject=subject,
             body=body,
             now=now,
             private=True,
+            locale=locale,
         )
 
 
@@ -114,7 +125,7 @@ async def check_reset_token(db: Database, token: str, *, now: datetime) -> int:
         "SELECT * FROM password_resets WHERE token_hash = ?", (token_hash(token),)
     )
     if row is None or row["used_at"] is not None or from_db(row["expires_at"]) <= now:
-        raise Gone("This reset link has expired or was already used. Ask for a new one.")
+        raise Gone(N_("This reset link has expired or was already used. Ask for a new one."))
     return int(row["user_id"])
 
 
@@ -132,7 +143,7 @@ async def reset_password(
             (to_db(now), token_hash(token)),
         )
         if not used:
-            raise Gone("This reset link was already used.")
+            raise Gone(N_("This reset link was already used."))
         await tx.execute(
             "UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id)
         )

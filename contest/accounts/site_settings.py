@@ -11,7 +11,7 @@ from contest.accounts import brand
 from contest.core.clock import zone
 from contest.core.db import Database
 from contest.core.errors import ValidationError
-from contest.i18n import DEFAULT_LOCALE, LOCALES
+from contest.i18n import DEFAULT_LOCALE, LOCALES, N_, Message
 
 SIGNUP_DOMAINS = "signup_domains"
 SHARED_NETWORKS = "shared_networks"
@@ -51,15 +51,18 @@ async def put(db: Database, values: Mapping[str, str]) -> None:
             )
 
 
-def _items(text: str, field: str, read: Callable[[str], str | None], what: str) -> list[str]:
+def _items(
+    text: str, field: str, read: Callable[[str], str | None], refusal: Callable[[str], Message]
+) -> list[str]:
     """Values typed one per line or separated by commas, each as ``read`` writes it (nothing
-    for ""), repeats dropped; ValidationError on the first that ``read`` does not recognise."""
+    for ""), repeats dropped; ValidationError (``refusal`` of the value) on the first that
+    ``read`` does not recognise."""
     items: dict[str, None] = {}
     for part in re.split(r"[\s,]+", text):
         item = read(part) if part else ""
         if item is None:
             shown = part if len(part) <= SHOWN_CHARACTERS else part[:SHOWN_CHARACTERS] + "…"
-            raise ValidationError({field: f"{shown!r} is not {what}."})
+            raise ValidationError({field: refusal(shown)})
         if item:
             items[item] = None
     return list(items)
@@ -89,23 +92,35 @@ def _network(part: str) -> str | None:
 
 def parse_domains(text: str) -> list[str]:
     """Email domains typed one per line or separated by commas; ValidationError if one is bad."""
-    return _items(text.lower(), SIGNUP_DOMAINS, _domain, "an email domain")
+    return _items(text.lower(), SIGNUP_DOMAINS, _domain, _not_a_domain)
+
+
+def _not_a_domain(value: str) -> Message:
+    return N_("'%(value)s' is not an email domain.", value=value)
+
+
+def _not_a_network(value: str) -> Message:
+    return N_(
+        "'%(value)s' is not a network address or range of one organization (such as"
+        " 203.0.113.7 or 203.0.113.0/24).",
+        value=value,
+    )
 
 
 def parse_networks(text: str) -> list[str]:
     """Network addresses or ranges (``203.0.113.7``, ``203.0.113.0/24``, IPv6 alike), as
     ranges, overlapping ones merged; ValidationError on anything else, on a range too wide to
     be one organization's, or on more than ``MAX_SHARED_NETWORKS``."""
-    ranges = _items(
-        text,
-        SHARED_NETWORKS,
-        _network,
-        "a network address or range of one organization (such as 203.0.113.7 or 203.0.113.0/24)",
-    )
+    ranges = _items(text, SHARED_NETWORKS, _network, _not_a_network)
     merged = [str(network) for network in _merged(ipaddress.ip_network(r) for r in ranges)]
     if len(merged) > MAX_SHARED_NETWORKS:
         raise ValidationError(
-            {SHARED_NETWORKS: f"List at most {MAX_SHARED_NETWORKS} networks (ranges count as one)."}
+            {
+                SHARED_NETWORKS: N_(
+                    "List at most %(most)d networks (ranges count as one).",
+                    most=MAX_SHARED_NETWORKS,
+                )
+            }
         )
     return merged
 
@@ -158,7 +173,12 @@ def parse_timezone(text: str) -> str:
         return name and zone(name).key
     except ValueError:
         raise ValidationError(
-            {TIMEZONE: f"{name[:SHOWN_CHARACTERS]!r} is not a time zone; choose one from the list."}
+            {
+                TIMEZONE: N_(
+                    "'%(value)s' is not a time zone; choose one from the list.",
+                    value=name[:SHOWN_CHARACTERS],
+                )
+            }
         ) from None
 
 
@@ -187,7 +207,7 @@ def parse_locale(text: str) -> str:
     """A language as chosen from the list; ValidationError if the site does not offer it."""
     code = text.strip()
     if code not in LOCALES:
-        raise ValidationError({LOCALE: "Choose one of the languages in the list."})
+        raise ValidationError({LOCALE: N_("Choose one of the languages in the list.")})
     return code
 
 

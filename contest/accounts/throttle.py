@@ -17,11 +17,14 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from contest.accounts import notices
+from contest.accounts.languages import mail_locale
 from contest.core.clock import from_db, to_db
 from contest.core.db import Database, Transaction
 from contest.core.errors import RateLimited
 from contest.core.outbox import queue_mail
 from contest.core.security import new_token, texts_match, token_hash
+from contest.i18n import DEFAULT_LOCALE, current_locale, using_locale
 
 #: How long a browser stays known after its last sign-in there.
 DEVICE_LIFETIME = timedelta(days=365)
@@ -191,9 +194,10 @@ async def send_notice_once(
     subject: str,
     body: str,
     now: datetime,
+    locale: str = DEFAULT_LOCALE,
 ) -> bool:
-    """Queue a notice to an account's owner unless one of this kind went out within ``every``;
-    whether it was queued."""
+    """Queue a notice to an account's owner (written in ``locale``) unless one of this kind
+    went out within ``every``; whether it was queued."""
     last = await tx.fetch_value(
         "SELECT sent_at FROM account_notices WHERE account = ? AND kind = ?", (account, kind)
     )
@@ -204,24 +208,8 @@ async def send_notice_once(
         " ON CONFLICT (account, kind) DO UPDATE SET sent_at = excluded.sent_at",
         (account, kind, to_db(now)),
     )
-    await queue_mail(tx, recipient=recipient, subject=subject, body=body, now=now)
+    await queue_mail(tx, recipient=recipient, subject=subject, body=body, now=now, locale=locale)
     return True
-
-
-def _lockout_body(recipient: str, failures: int, limits: Limits, sign_in_link: str) -> str:
-    minutes = int(limits.window.total_seconds() // 60)
-    where = f"\n{sign_in_link}\n" if sign_in_link else " on the sign-in page.\n"
-    return (
-        "Hello,\n\n"
-        f"Someone tried to sign in to your photo contest account ({recipient}) with a wrong"
-        f" password {failures} times in a row.\n"
-        f"To protect your account, signing in from other browsers is paused for {minutes}"
-        " minutes.\n\n"
-        "Signing in from your usual browser (one where you have signed in before) still works.\n"
-        "\nIf it was you, just wait or use your usual browser. If it was not you, your password"
-        " held; if you think someone may know it, choose a new one with"
-        f' "Forgot your password?"{where}'
-    )
 
 
 async def notify_lockout(
@@ -247,14 +235,20 @@ async def notify_lockout(
     )
     if recipient is None or failures < limits.per_account:
         return False
+    minutes = int(limits.window.total_seconds() // 60)
     async with db.transaction() as tx:
+        owner_id = await tx.fetch_value("SELECT id FROM users WHERE email = ?", (recipient,))
+        locale = await mail_locale(tx, owner_id, default=current_locale.get())
+        with using_locale(locale):
+            subject, body = notices.lockout_notice(recipient, failures, minutes, sign_in_link)
         return await send_notice_once(
             tx,
             account=account,
             kind="lockout",
             every=limits.window,
             recipient=recipient,
-            subject="Someone tried to sign in to your account",
-            body=_lockout_body(recipient, failures, limits, sign_in_link),
+            subject=subject,
+            body=body,
             now=now,
+            locale=locale,
         )

@@ -7,22 +7,27 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from contest.accounts import site_settings, throttle, verification
+from contest.accounts import notices, site_settings, throttle, verification
 from contest.accounts.emails import email_error, is_throwaway, mailbox, normalize_email
+from contest.accounts.languages import mail_locale
+from contest.accounts.profiles import AFFILIATION_LABELS as AFFILIATION_LABELS
+from contest.accounts.profiles import AFFILIATIONS as AFFILIATIONS
+from contest.accounts.profiles import MAX_DEPARTMENT as MAX_DEPARTMENT
+from contest.accounts.profiles import MAX_NAME as MAX_NAME
+from contest.accounts.profiles import MAX_PASSWORD as MAX_PASSWORD
+from contest.accounts.profiles import MIN_PASSWORD as MIN_PASSWORD
+from contest.accounts.profiles import NOT_LISTED as NOT_LISTED
+from contest.accounts.profiles import department_error as department_error
+from contest.accounts.profiles import password_error as password_error
+from contest.accounts.profiles import profile_errors as profile_errors
 from contest.core.clock import to_db
 from contest.core.db import Database, Row, Transaction
 from contest.core.errors import Conflict, ContestError, NotFound, ValidationError
 from contest.core.security import Passwords
+from contest.i18n import N_, current_locale, known, using_locale
 
 ROLES = ("organizer", "judge", "participant")
-AFFILIATIONS = ("student", "staff", "alumni", "other")
-AFFILIATION_LABELS = {"student": "Student", "staff": "Staff", "alumni": "Alumni", "other": "Other"}
-MIN_PASSWORD = 10
-MAX_PASSWORD = 256
-MAX_NAME = 80
-MAX_DEPARTMENT = 40
-
-BAD_CREDENTIALS = "That email and password don't match an account."
+BAD_CREDENTIALS = N_("That email and password don't match an account.")
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,8 @@ class User:
     #: Whether the account confirmed its address (self-made accounts must, before their
     #: likes count; invited and organizer-made accounts did by receiving the mail).
     email_verified: bool = True
+    #: The language the account chose on its account page (None: follow the browser).
+    locale: str | None = None
 
     @property
     def is_organizer(self) -> bool:
@@ -60,50 +67,11 @@ class User:
             affiliation=row["affiliation"],
             department=row["department"],
             email_verified=row["email_verified_at"] is not None,
+            locale=known(row["locale"]) if "locale" in row.keys() else None,  # noqa: SIM118
         )
 
 
-def password_error(password: str) -> str | None:
-    """What is wrong with a new password, or None."""
-    if len(password) < MIN_PASSWORD:
-        return f"Use at least {MIN_PASSWORD} characters for your password."
-    if len(password) > MAX_PASSWORD:
-        return f"Use at most {MAX_PASSWORD} characters for your password."
-    return None
-
-
-#: What a department field offered as a list says when the value is not on it.
-NOT_LISTED = "Choose your department from the list, or “Not listed” if it is not there."
-
-
-def department_error(value: str, departments: frozenset[str] = frozenset()) -> str | None:
-    """What is wrong with a department as typed or chosen, or None: with a list (the listed
-    codes, upper-case), it must be one of them or empty ("not listed"); without, any short
-    text is kept, upper-cased, as before there were lists."""
-    department = value.strip()
-    if len(department) > MAX_DEPARTMENT:
-        return f"Keep the department under {MAX_DEPARTMENT} characters."
-    if departments and department and department.upper() not in departments:
-        return NOT_LISTED
-    return None
-
-
-def profile_errors(
-    fields: dict[str, str], departments: frozenset[str] = frozenset()
-) -> dict[str, str]:
-    """Problems with a display name, affiliation and department (one of ``departments``, the
-    listed codes, when the organizers keep a list)."""
-    errors: dict[str, str] = {}
-    name = fields.get("display_name", "").strip()
-    if not name:
-        errors["display_name"] = "Enter the name to show with your photos."
-    elif len(name) > MAX_NAME:
-        errors["display_name"] = f"Keep your name under {MAX_NAME} characters."
-    if fields.get("affiliation", "") not in AFFILIATIONS:
-        errors["affiliation"] = "Choose student, staff, alumni or other."
-    if problem := department_error(fields.get("department", ""), departments):
-        errors["department"] = problem
-    return errors
+CHOOSE_ROLE = N_("Choose organizer, judge or participant.")
 
 
 def _user_errors(
@@ -118,7 +86,7 @@ def _user_errors(
     if problem := password_error(password):
         errors["password"] = problem
     if role not in ROLES:
-        errors["role"] = f"Choose one of: {', '.join(ROLES)}."
+        errors["role"] = CHOOSE_ROLE
     return errors
 
 
@@ -159,15 +127,18 @@ async def _new_user_values(
 
 INSERT_USER = (
     "INSERT INTO users (email, display_name, role, affiliation, department, password_hash,"
-    " created_at, mailbox, email_verified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " created_at, mailbox, email_verified_at, locale) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
-def _with_identity(values: tuple[Any, ...], *, verified: bool) -> tuple[Any, ...]:
-    """``INSERT_USER`` values: the account's fields, then its folded mailbox and, for an
-    address already proven, the moment it was (the account's creation)."""
+def _with_identity(
+    values: tuple[Any, ...], *, verified: bool, locale: str | None = None
+) -> tuple[Any, ...]:
+    """``INSERT_USER`` values: the account's fields, then its folded mailbox, for an address
+    already proven the moment it was (the account's creation), and the language it was made
+    in (kept as its choice, so its mail and pages stay in it)."""
     email, created_at = values[0], values[-1]
-    return (*values, mailbox_of(email), created_at if verified else None)
+    return (*values, mailbox_of(email), created_at if verified else None, known(locale))
 
 
 def mailbox_of(email: str) -> str:
@@ -187,8 +158,10 @@ async def create_user(
     department: str = "",
     now: datetime,
     tx: Transaction | None = None,
+    locale: str | None = None,
 ) -> int:
-    """Create an account after checking every field; return its id.
+    """Create an account after checking every field; return its id. ``locale``: the language
+    it was made in (an accepted invitation's page), kept as the account's choice.
 
     For organizers, invitations and the command line, which may say that an address is
     taken; the public sign-up form goes through ``sign_up``, which never does."""
@@ -203,36 +176,28 @@ async def create_user(
         now=now,
     )
     if tx is not None:
-        user_id = await _insert_user(tx, values)
+        user_id = await _insert_user(tx, values, locale)
     else:
         async with db.transaction() as own:
-            user_id = await _insert_user(own, values)
+            user_id = await _insert_user(own, values, locale)
     return user_id
 
 
-async def _insert_user(tx: Transaction, values: tuple[Any, ...]) -> int:
+async def _insert_user(tx: Transaction, values: tuple[Any, ...], locale: str | None) -> int:
     before = await tx.fetch_value("SELECT id FROM users WHERE email = ?", (values[0],))
     if before is not None:
         raise ValidationError(
-            {"email": "An account with this email already exists. Sign in or reset your password."}
+            {
+                "email": N_(
+                    "An account with this email already exists. Sign in or reset your password."
+                )
+            }
         )
-    return await tx.execute(INSERT_USER, _with_identity(values, verified=True))
+    return await tx.execute(INSERT_USER, _with_identity(values, verified=True, locale=locale))
 
 
 #: How often the owner of an address is told that someone tried to sign up with it.
 SIGN_UP_NOTICE_EVERY = timedelta(hours=1)
-
-
-def _sign_up_notice(email: str, sign_in_link: str) -> str:
-    where = f":\n{sign_in_link}\n" if sign_in_link else " on the site's sign-in page.\n"
-    return (
-        "Hello,\n\n"
-        f"Someone tried to sign up for the photo contests with your address ({email}),"
-        " which already has an account, so no new account was made.\n\n"
-        "If it was you, sign in with your password, or reset your password there if you have"
-        f' forgotten it ("Forgot your password?"){where}'
-        "\nIf it was not you, ignore this message: nothing has changed.\n"
-    )
 
 
 async def sign_up(
@@ -260,10 +225,16 @@ async def sign_up(
     domains = await site_settings.signup_domains(db)
     if domains and not email_error(email) and email.rsplit("@", 1)[1] not in domains:
         allowed = ", ".join("@" + domain for domain in domains)
-        raise ValidationError({"email": f"Sign-up is open to addresses ending in {allowed}."})
+        raise ValidationError(
+            {"email": N_("Sign-up is open to addresses ending in %(domains)s.", domains=allowed)}
+        )
     if not email_error(email) and is_throwaway(email):
         raise ValidationError(
-            {"email": "Please use your everyday email address; throw-away addresses can't sign up."}
+            {
+                "email": N_(
+                    "Please use your everyday email address; throw-away addresses can't sign up."
+                )
+            }
         )
     values = await _new_user_values(
         passwords,
@@ -286,20 +257,28 @@ async def sign_up(
             (email, folded),
         )
         if owner is None:
-            user_id = await tx.execute(INSERT_USER, _with_identity(values, verified=False))
+            made_in = current_locale.get()
+            user_id = await tx.execute(
+                INSERT_USER, _with_identity(values, verified=False, locale=made_in)
+            )
             await verification.queue_confirmation(
                 tx, user_id=user_id, email=email, secret=secret, link_for=confirm_link_for, now=now
             )
             return user_id
+        owner_id = await tx.fetch_value("SELECT id FROM users WHERE email = ?", (owner,))
+        locale = await mail_locale(tx, owner_id, default=current_locale.get())
+        with using_locale(locale):
+            subject, body = notices.sign_up_notice(str(owner), sign_in_link)
         await throttle.send_notice_once(
             tx,
             account=str(owner),
             kind="sign_up",
             every=SIGN_UP_NOTICE_EVERY,
             recipient=str(owner),
-            subject="Someone tried to sign up with your address",
-            body=_sign_up_notice(str(owner), sign_in_link),
+            subject=subject,
+            body=body,
             now=now,
+            locale=locale,
         )
     return None
 
@@ -316,7 +295,7 @@ async def resend_confirmation(
     """Mail a signed-in, unconfirmed account its confirmation link again (paced like
     sign-ups, per address and mailbox)."""
     if user.email_verified:
-        raise Conflict("Your address is already confirmed.")
+        raise Conflict(N_("Your address is already confirmed."))
     shared = site_settings.in_networks(address, await site_settings.shared_networks(db))
     async with db.transaction() as tx:
         await verification.claim_sign_up(
@@ -364,7 +343,7 @@ async def authenticate(
             )
         raise ContestError(BAD_CREDENTIALS)
     if row["disabled_at"] is not None:
-        raise ContestError("This account is disabled. Please contact the contest organizers.")
+        raise ContestError(N_("This account is disabled. Please contact the contest organizers."))
     async with db.transaction() as tx:
         await throttle.forget_failures(tx, account=account, device=device, now=now)
     return User.from_row(row)
@@ -374,7 +353,7 @@ async def get_user_row(db: Database, user_id: int) -> Row:
     """The ``users`` row with that id; NotFound if there is none."""
     row = await db.fetch_one("SELECT * FROM users WHERE id = ?", (user_id,))
     if row is None:
-        raise NotFound("There is no such account.")
+        raise NotFound(N_("There is no such account."))
     return row
 
 
@@ -393,15 +372,15 @@ async def list_users(db: Database, *, role: str | None = None) -> list[Row]:
 async def set_role(db: Database, *, user_id: int, role: str, acting_user_id: int) -> None:
     """Change an account's role; an organizer cannot demote themselves (someone must remain)."""
     if role not in ROLES:
-        raise ValidationError({"role": f"Choose one of: {', '.join(ROLES)}."})
+        raise ValidationError({"role": CHOOSE_ROLE})
     if user_id == acting_user_id:
-        raise Conflict("You cannot change your own role; ask another organizer.")
+        raise Conflict(N_("You cannot change your own role; ask another organizer."))
     async with db.transaction() as tx:
         changed = await tx.execute_rowcount(
             "UPDATE users SET role = ? WHERE id = ?", (role, user_id)
         )
         if not changed:
-            raise NotFound("There is no such account.")
+            raise NotFound(N_("There is no such account."))
 
 
 async def set_disabled(
@@ -409,14 +388,14 @@ async def set_disabled(
 ) -> None:
     """Disable an account (ending all its sessions at once) or enable it again."""
     if user_id == acting_user_id:
-        raise Conflict("You cannot disable your own account.")
+        raise Conflict(N_("You cannot disable your own account."))
     async with db.transaction() as tx:
         changed = await tx.execute_rowcount(
             "UPDATE users SET disabled_at = ? WHERE id = ?",
             (to_db(now) if disabled else None, user_id),
         )
         if not changed:
-            raise NotFound("There is no such account.")
+            raise NotFound(N_("There is no such account."))
         if disabled:
             await tx.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))
 

@@ -18,11 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from contest.accounts.languages import mail_locale
 from contest.core.clock import from_db, to_db
 from contest.core.db import Database, Transaction
 from contest.core.errors import Gone, RateLimited
 from contest.core.outbox import queue_mail
 from contest.core.security import texts_match
+from contest.i18n import N_, current_locale, using_locale
 
 LINK_LIFETIME = timedelta(days=7)
 _TOKEN = re.compile(r"([0-9]{1,18})\.([0-9]{1,12})\.([0-9a-f]{64})")
@@ -62,7 +64,9 @@ async def confirm(db: Database, secret: str, token: str, *, now: datetime) -> in
     """Mark the account of a genuine, unexpired token confirmed; return its id. Gone if the
     token is forged, expired, or its address has changed since it was sent."""
     match = _TOKEN.fullmatch(token or "")
-    problem = Gone("This confirmation link is not valid any more. Sign in to ask for a new one.")
+    problem = Gone(
+        N_("This confirmation link is not valid any more. Sign in to ask for a new one.")
+    )
     if match is None:
         raise problem
     user_id, expires, mac = int(match[1]), int(match[2]), match[3]
@@ -89,19 +93,21 @@ async def queue_confirmation(
     now: datetime,
 ) -> None:
     """Mail the account's owner the link that confirms their address (a private message: the
-    Outbox page never shows its link)."""
+    Outbox page never shows its link), in the account's language (else the page's)."""
     link = link_for(confirmation_token(secret, user_id=user_id, email=email, now=now))
+    locale = await mail_locale(tx, user_id, default=current_locale.get())
+    with using_locale(locale):
+        subject = str(N_("Confirm your email address"))
+        body = str(
+            N_(
+                "Hello,\n\nPlease confirm that this is your address, so your likes count in the"
+                " photo contests:\n%(link)s\n\nThe link works for 7 days. If you did not sign"
+                " up, ignore this message: the account stays unconfirmed.\n",
+                link=link,
+            )
+        )
     await queue_mail(
-        tx,
-        recipient=email,
-        subject="Confirm your email address",
-        body=(
-            "Hello,\n\nPlease confirm that this is your address, so your likes count in the"
-            f" photo contests:\n{link}\n\nThe link works for 7 days. If you did not sign up,"
-            " ignore this message: the account stays unconfirmed.\n"
-        ),
-        now=now,
-        private=True,
+        tx, recipient=email, subject=subject, body=body, now=now, private=True, locale=locale
     )
 
 
@@ -129,7 +135,7 @@ async def claim_sign_up(
             free_at = from_db(row["oldest"]) + limits.window
             raise RateLimited(
                 max(1, int((free_at - now).total_seconds())),
-                "Too many sign-ups from here in the last hour. Please try again later.",
+                N_("Too many sign-ups from here in the last hour. Please try again later."),
             )
     await tx.execute(
         "INSERT INTO sign_up_requests (mailbox, address, at) VALUES (?, ?, ?)",

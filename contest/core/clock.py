@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from contest.i18n import N_, Nn_
+
 DB_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
@@ -101,12 +103,16 @@ def format_calendar_date(
 
 
 def describe_until(now: datetime, then: datetime) -> str:
-    """How far away a future moment is, in words: ``in 3 days``, ``in 5 hours``."""
+    """How far away a future moment is, in words: ``in 3 days``, ``in 5 hours`` (translated
+    where it is shown)."""
     delta = then - now
     if delta <= timedelta(0):
-        return "now"
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        count = int(delta.total_seconds() // size)
-        if count >= 1:
-            return f"in {count} {unit}{'s' if count != 1 else ''}"
-    return "in less than a minute"
+        return N_("now")
+    days, hours, minutes = (int(delta.total_seconds() // size) for size in (86400, 3600, 60))
+    if days >= 1:
+        return Nn_("in %(count)d day", "in %(count)d days", days)
+    if hours >= 1:
+        return Nn_("in %(count)d hour", "in %(count)d hours", hours)
+    if minutes >= 1:
+        return Nn_("in %(count)d minute", "in %(count)d minutes", minutes)
+    return N_("in less than a minute")

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from contest.core import text_encodings
 from contest.core.errors import ValidationError
 from contest.core.text_encodings import Reading
+from contest.i18n import N_, Nn_
 
 #: The first bytes of an .xlsx (a zip) and of an old .xls: a workbook, not a CSV file.
 EXCEL_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
-SAVE_AS_UTF8 = "Save the file as “CSV UTF-8” and upload it again."
 DELIMITERS = ",;\t"
 #: Bad lines of a refused import listed one by one; the rest are counted.
 MAX_SHOWN_PROBLEMS = 50
@@ -40,8 +40,13 @@ class ImportRefused(ValidationError):
         count = len(problems)
         super().__init__(
             {
-                field: f"Nothing was imported: {count} line{'s' if count != 1 else ''}"
-                " of the file need another look (listed below)."
+                field: Nn_(
+                    "Nothing was imported: %(count)d line of the file needs another look"
+                    " (listed below).",
+                    "Nothing was imported: %(count)d lines of the file need another look"
+                    " (listed below).",
+                    count,
+                )
             }
         )
         self.problems = list(problems)[:MAX_SHOWN_PROBLEMS]
@@ -76,20 +81,48 @@ def readings(
     if len(data) > max_bytes:
         raise ValidationError({field: too_big})
     if data.startswith(EXCEL_SIGNATURES):
-        raise ValidationError({field: "This is a spreadsheet workbook, not CSV. " + SAVE_AS_UTF8})
+        raise ValidationError(
+            {
+                field: N_(
+                    "This is a spreadsheet workbook, not CSV. Save the file as “CSV UTF-8” and"
+                    " upload it again."
+                )
+            }
+        )
     found = _unicode_reading(data) or text_encodings.legacy_readings(data)
     if not found:
         raise ValidationError(
-            {field: "The file is not text in UTF-8, GB18030, Big5 or Windows-1252. " + SAVE_AS_UTF8}
+            {
+                field: N_(
+                    "The file is not text in UTF-8, GB18030, Big5 or Windows-1252. Save the file"
+                    " as “CSV UTF-8” and upload it again."
+                )
+            }
         )
     if encoding and encoding != found[0].encoding:
         chosen = [reading for reading in found if reading.encoding == encoding]
         if not chosen:
-            label = text_encodings.LABELS.get(encoding, "that encoding")
-            raise ValidationError({field: f"The file cannot be read as {label}. " + SAVE_AS_UTF8})
+            label = text_encodings.LABELS.get(encoding)
+            refusal = N_(
+                "The file cannot be read as %(encoding)s. Save the file as “CSV UTF-8” and upload"
+                " it again.",
+                encoding=label,
+            )
+            if label is None:
+                refusal = N_(
+                    "The file cannot be read as that encoding. Save the file as “CSV UTF-8” and"
+                    " upload it again."
+                )
+            raise ValidationError({field: refusal})
         found = chosen + [reading for reading in found if reading.encoding != encoding]
     if "\x00" in found[0].text:
-        raise ValidationError({field: "This file is not plain text. " + SAVE_AS_UTF8})
+        raise ValidationError(
+            {
+                field: N_(
+                    "This file is not plain text. Save the file as “CSV UTF-8” and upload it again."
+                )
+            }
+        )
     return found
 
 
@@ -116,7 +149,13 @@ def decode(data: bytes, *, field: str, too_big: str, max_bytes: int, legacy: boo
         except UnicodeDecodeError as error:
             line = data[: error.start].count(b"\n") + 1
             raise ValidationError(
-                {field: f"Line {line} is not UTF-8 text. " + SAVE_AS_UTF8}
+                {
+                    field: N_(
+                        "Line %(line)d is not UTF-8 text. Save the file as “CSV UTF-8” and upload"
+                        " it again.",
+                        line=line,
+                    )
+                }
             ) from error
     return readings(data, field=field, too_big=too_big, max_bytes=max_bytes)[0].text
 
@@ -148,7 +187,14 @@ def rows(text: str, *, field: str, delimiter: str | None = None) -> Iterator[tup
             line = reader.line_num + 1
     except csv.Error as error:
         raise ValidationError(
-            {field: f"Line {line} could not be read as CSV ({error}). " + SAVE_AS_UTF8}
+            {
+                field: N_(
+                    "Line %(line)d could not be read as CSV (%(error)s). Save the file as"
+                    " “CSV UTF-8” and upload it again.",
+                    line=line,
+                    error=str(error),
+                )
+            }
         ) from error
 
 
@@ -159,5 +205,5 @@ def carried(file_data: str, *, field: str) -> bytes:
         return base64.b64decode(file_data, validate=True)
     except (binascii.Error, ValueError) as error:
         raise ValidationError(
-            {field: "The file did not come back whole. Choose it again."}
+            {field: N_("The file did not come back whole. Choose it again.")}
         ) from error

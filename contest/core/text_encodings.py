@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from contest.i18n import N_
+
 #: The candidates, in the order a tie is broken, with the words an organizer reads.
-LEGACY = {
-    "gb18030": "Chinese (Simplified, GB18030)",
-    "cp950": "Chinese (Traditional, Big5)",
-    "cp1252": "Western European (Windows-1252)",
+LEGACY: dict[str, str] = {
+    "gb18030": N_("Chinese (Simplified, GB18030)"),
+    "cp950": N_("Chinese (Traditional, Big5)"),
+    "cp1252": N_("Western European (Windows-1252)"),
 }
-LABELS = {"utf-8": "UTF-8", "utf-16": "UTF-16", **LEGACY}
+LABELS: dict[str, str] = {"utf-8": "UTF-8", "utf-16": "UTF-16", **LEGACY}
 #: Ideographs: the unified block, extension A and the compatibility block (else the planes 2-3).
 _IDEOGRAPHS = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF))
 #: CJK punctuation and full-width forms: usual in Chinese text, telling nothing either way.

@@ -17,31 +17,31 @@ def test_an_accent_readable_on_white_but_not_on_a_secondary_button_is_refused() 
     assert brand.contrast_ratio("#5f6f8f", "#ffffff") >= 4.5
     assert brand.contrast_ratio("#5f6f8f", "#e8eefb") < 4.5
     with pytest.raises(ValidationError):
-        brand.parse_colour("#5f6f8f", brand.ACCENT, "accent colour")
-    assert brand.parse_colour("#5f6f8f", brand.HEADER, "header colour", brand.HEADER_GROUNDS)
+        brand.parse_colour("#5f6f8f", brand.ACCENT)
+    assert brand.parse_colour("#5f6f8f", brand.HEADER, brand.HEADER_GROUNDS)
 
 
 def test_the_stylesheets_own_colours_pass_the_check() -> None:
-    assert brand.parse_colour(brand.DEFAULT_ACCENT, "a", "accent colour") == "#1f5fbf"
-    assert brand.parse_colour("16213E", "h", "header colour") == "#16213e"
+    assert brand.parse_colour(brand.DEFAULT_ACCENT, "a") == "#1f5fbf"
+    assert brand.parse_colour("16213E", "h") == "#16213e"
 
 
 def test_a_light_colour_is_refused_with_its_ratio_and_a_darker_suggestion() -> None:
     with pytest.raises(ValidationError) as refused:
-        brand.parse_colour("#7fb2ff", brand.ACCENT, "accent colour")
+        brand.parse_colour("#7fb2ff", brand.ACCENT)
     message = refused.value.errors[brand.ACCENT]
     ratio = min(brand.contrast_ratio("#7fb2ff", ground) for ground in brand.ACCENT_GROUNDS)
     assert f"{ratio:.2f}:1" in message
     assert "4.5:1" in message
     suggestion = message.rsplit("such as ", 1)[1].rstrip(".")
     assert all(brand.contrast_ratio(suggestion, g) >= 4.5 for g in brand.ACCENT_GROUNDS)
-    assert brand.parse_colour(suggestion, brand.ACCENT, "accent colour") == suggestion
+    assert brand.parse_colour(suggestion, brand.ACCENT) == suggestion
 
 
 @pytest.mark.parametrize("typed", ["red", "#12345", "#1234567", "#ggg000", "rgb(0,0,0)", ""])
 def test_a_colour_not_written_as_six_hex_digits_is_refused(typed: str) -> None:
     with pytest.raises(ValidationError) as refused:
-        brand.parse_colour(typed, brand.HEADER, "header colour")
+        brand.parse_colour(typed, brand.HEADER)
     assert "six hex digits" in refused.value.errors[brand.HEADER]
 
 

@@ -124,13 +124,14 @@ def test_error_pages_speak_the_readers_language(site: Site) -> None:
     assert "網址可能輸入有誤" in page.text and "couldn" not in page.text
 
 
-def test_a_domain_errors_own_message_is_shown_as_written(site: Site) -> None:
+def test_a_refused_forms_message_is_in_the_readers_language(site: Site) -> None:
     page = site.client.post(
         "/language", data={"locale": "fr"}, headers={"Accept-Language": "zh-CN"}
     )
     assert page.status_code == 400
     assert '<html lang="zh-Hans">' in page.text and "<h1>无法理解这个请求</h1>" in page.text
-    assert "This form has expired" in page.text
+    assert "此表单已过期，或来自其他网站。请返回上一页，刷新后再试。" in page.text  # noqa: RUF001
+    assert "This form has expired" not in page.text
 
 
 def test_the_gallerys_shared_cached_page_stays_whole_in_one_language(

@@ -9,12 +9,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from contest.accounts import bulk_invitations
+from contest.accounts import bulk_invitations, site_settings
 from contest.accounts.invitation_lists import FIELD, MAX_LIST_BYTES, MAX_LIST_ROWS
 from contest.contests.model import Contest
 from contest.core import csv_files
 from contest.core.errors import ValidationError
 from contest.core.forms import FormValues
+from contest.i18n import LOCALES, N_
 from contest.web.context import (
     absolute,
     now,
@@ -53,6 +54,8 @@ async def _page(
         "max_rows": MAX_LIST_ROWS,
         "max_kb": MAX_LIST_BYTES // 1024,
         "smtp": services(request).config.smtp is not None,
+        "languages": list(LOCALES.values()),
+        "mail_locale": await site_settings.default_locale(services(request).db),
     }
     return await render(request, "manage/bulk_invitations.html", context, status_code=status_code)
 
@@ -64,9 +67,9 @@ def _source(form: FormValues, data: bytes) -> tuple[str | bytes, str]:
     if not data and form.get("file_data"):
         data, encoding = csv_files.carried(form.get("file_data"), field=FIELD), form.get("encoding")
     if data and pasted.strip():
-        raise ValidationError({FIELD: "Upload a file or paste the list, not both; keep one."})
+        raise ValidationError({FIELD: N_("Upload a file or paste the list, not both; keep one.")})
     if not data and not pasted.strip():
-        raise ValidationError({FIELD: "Choose a CSV file or paste the people to invite."})
+        raise ValidationError({FIELD: N_("Choose a CSV file or paste the people to invite.")})
     return data or pasted, encoding
 
 
@@ -87,6 +90,7 @@ async def _handle(request: Request, *, role: str, contest: Contest | None) -> Re
                 invited_by=user,
                 link_for=lambda token: absolute(request, "accept_invitation", token=token),
                 now=now(request),
+                locale=form.get("mail_locale") or None,
             )
         else:
             source, encoding = _source(form, data)

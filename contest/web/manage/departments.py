@@ -13,6 +13,7 @@ from contest.accounts import department_import, departments
 from contest.core.csv_files import ImportRefused
 from contest.core.errors import NotFound, ValidationError
 from contest.core.forms import FormValues, whole_number
+from contest.i18n import N_, Message, Nn_
 from contest.web.context import (
     now,
     read_form,
@@ -24,33 +25,49 @@ from contest.web.context import (
 from contest.web.rendering import render
 
 TEMPLATE = "manage/departments.html"
-#: What the page says after each change (the redirect names it; counts come as numbers).
-NOTICES = {
-    "added": "Department added.",
-    "changed": "Department saved.",
-    "removed": "Department removed.",
-    "imported": "Imported the file: {a} added, {r} renamed, {u} unchanged.",
-    "merged": "Merged: {n} {people} now have the department.",
+#: What the page says after each change without a count (the redirect names it).
+NOTICES: dict[str, Message] = {
+    "added": N_("Department added."),
+    "changed": N_("Department saved."),
+    "removed": N_("Department removed."),
 }
 
 
 def _notice(request: Request) -> str:
-    """The message of the change just made, from the redirect's query."""
-    template = NOTICES.get(request.query_params.get("done", ""), "")
+    """The message of the change just made, from the redirect's query (counts as numbers)."""
+    done = request.query_params.get("done", "")
     counts = {
         key: whole_number(request.query_params.get(key, "0")) or 0 for key in ("a", "r", "u", "n")
     }
     moved = counts["n"]
-    message = template.format(**counts, people="person" if moved == 1 else "people")
-    done = request.query_params.get("done")
     if done == "changed" and moved:
-        message += f" {moved} {'person' if moved == 1 else 'people'} moved to the new code."
-    if done == "removed" and moved:
-        message += (
-            f" {moved} {'person keeps' if moved == 1 else 'people keep'} its code, now unlisted:"
-            " merge them into another department below."
+        return Nn_(
+            "Department saved. %(count)d person moved to the new code.",
+            "Department saved. %(count)d people moved to the new code.",
+            moved,
         )
-    return message
+    if done == "removed" and moved:
+        return Nn_(
+            "Department removed. %(count)d person keeps its code, now unlisted: merge them into"
+            " another department below.",
+            "Department removed. %(count)d people keep its code, now unlisted: merge them into"
+            " another department below.",
+            moved,
+        )
+    if done == "imported":
+        return N_(
+            "Imported the file: %(added)d added, %(renamed)d renamed, %(unchanged)d unchanged.",
+            added=counts["a"],
+            renamed=counts["r"],
+            unchanged=counts["u"],
+        )
+    if done == "merged":
+        return Nn_(
+            "Merged: %(count)d person now has the department.",
+            "Merged: %(count)d people now have the department.",
+            moved,
+        )
+    return NOTICES.get(done, "")
 
 
 async def _page(request: Request, *, status_code: int = 200, **context: Any) -> Response:
@@ -107,7 +124,7 @@ async def change_department(request: Request) -> Response:
     db = services(request).db
     department_id = whole_number(form.get("department_id"))
     if department_id is None:
-        raise NotFound("That department is not on the list any more.")
+        raise NotFound(N_("That department is not on the list any more."))
     action = form.get("action")
     if action == "remove":
         held = await departments.remove_department(
@@ -115,7 +132,7 @@ async def change_department(request: Request) -> Response:
         )
         return redirect(request, "departments", query={"done": "removed", "n": held})
     if action != "save":
-        raise ValidationError({"action": "Choose whether to save or remove the department."})
+        raise ValidationError({"action": N_("Choose whether to save or remove the department.")})
     try:
         moved = await departments.change_department(
             db,

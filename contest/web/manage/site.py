@@ -13,7 +13,7 @@ from contest.core import outbox
 from contest.core.clock import timezone_names
 from contest.core.errors import NotFound, ValidationError
 from contest.core.forms import FormValues
-from contest.i18n import LOCALES
+from contest.i18n import LOCALES, N_
 from contest.media import logo
 from contest.web.context import (
     client_address,
@@ -60,7 +60,7 @@ async def change_person(request: Request) -> Response:
             now=now(request),
         )
     else:
-        raise ValidationError({"action": "Choose what to change."})
+        raise ValidationError({"action": N_("Choose what to change.")})
     return redirect(request, "people")
 
 
@@ -82,7 +82,7 @@ async def send_again(request: Request) -> Response:
     await require_user(request, "organizer")
     await read_form(request)
     if not await outbox.send_again(services(request).db, request.path_params["message_id"]):
-        raise NotFound("That message has been sent already, or there is no such message.")
+        raise NotFound(N_("That message has been sent already, or there is no such message."))
     return redirect(request, "outbox")
 
 
@@ -181,7 +181,7 @@ async def _settings_page(
     context["brand_now"] = await brand.get_brand(svc.db)
     context["logo_limit_mb"] = logo.MAX_LOGO_BYTES // 1024 // 1024
     context["timezones"] = [
-        ("", f"As the latest contest (now {automatic.replace('_', ' ')})"),
+        ("", N_("As the latest contest (now %(zone)s)", zone=automatic.replace("_", " "))),
         *((name, name.replace("_", " ")) for name in timezone_names()),
     ]
     context["locales"] = [(language.code, language.name) for language in LOCALES.values()]

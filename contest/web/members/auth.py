@@ -11,6 +11,7 @@ from starlette.routing import Route
 from contest.accounts import (
     departments,
     invitations,
+    languages,
     recovery,
     sessions,
     site_settings,
@@ -19,6 +20,7 @@ from contest.accounts import (
 )
 from contest.core.errors import ContestError, RateLimited, ValidationError
 from contest.core.forms import FormValues
+from contest.i18n import LOCALES, known
 from contest.web.context import (
     SESSION_COOKIE,
     absolute,
@@ -34,6 +36,7 @@ from contest.web.context import (
     set_private_cookie,
 )
 from contest.web.errors import error_response
+from contest.web.language import LANGUAGE_COOKIE, LANGUAGE_SECONDS
 from contest.web.rendering import render
 
 HOME_BY_ROLE = {"organizer": "manage", "judge": "judge_home", "participant": "home"}
@@ -233,6 +236,9 @@ async def _account_page(
         "department_name": await departments.name_of(db, user.department),
         "form": FormValues.of({"department": user.department}),
         "saved": request.query_params.get("saved") == "department",
+        "languages": list(LOCALES.values()),
+        "chosen_locale": user.locale or "",
+        "language_saved": request.query_params.get("saved") == "language",
     }
     return await render(request, "auth/account.html", page | context, status_code=status_code)
 
@@ -261,6 +267,24 @@ async def change_department(request: Request) -> Response:
     return redirect(request, "account", query={"saved": "department"})
 
 
+async def change_language(request: Request) -> Response:
+    """Choose the language of one's pages and mail ("" follows the browser again). A chosen
+    language is also kept in the switch's cookie, so it stays after signing out; following
+    the browser drops that cookie."""
+    user = await require_user(request)
+    form = await read_form(request)
+    locale = known(form.get("locale")) if form.get("locale") else None
+    async with services(request).db.transaction() as tx:
+        await languages.save_locale(tx, user.id, form.get("locale") or None)
+    forget_user(request)
+    response = redirect(request, "account", query={"saved": "language"})
+    if locale is None:
+        response.delete_cookie(LANGUAGE_COOKIE)
+    else:
+        set_private_cookie(request, response, LANGUAGE_COOKIE, locale, max_age=LANGUAGE_SECONDS)
+    return response
+
+
 async def sign_out_everywhere(request: Request) -> Response:
     """End every session of the signed-in person, on all their devices."""
     await read_form(request)
@@ -278,6 +302,7 @@ routes = [
     Route("/sign-up", sign_up, methods=["GET", "POST"], name="sign_up"),
     Route("/account", account, name="account"),
     Route("/account/department", change_department, methods=["POST"], name="account_department"),
+    Route("/account/language", change_language, methods=["POST"], name="account_language"),
     Route(
         "/account/sign-out-everywhere",
         sign_out_everywhere,
