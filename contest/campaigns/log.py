@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from contest.campaigns.drafts import READER_LOCALE
+from contest.campaigns.lists import message_from_json
 from contest.core.clock import to_db
 from contest.core.db import Database, Row
 from contest.core.outbox import MAX_ATTEMPTS
+from contest.i18n import N_, Message
 
 #: The state of a message whose reader unsubscribed after the send and before delivery.
 LATE_UNSUBSCRIBE = "unsubscribed before delivery"
@@ -26,6 +29,17 @@ _STATE = f"""CASE
     WHEN o.attempts >= {MAX_ATTEMPTS} THEN 'failed'
     WHEN o.last_error IS NOT NULL THEN 'retrying'
     ELSE 'waiting in the outbox' END"""
+#: Each state as people read it (the states themselves stay English: the CSV and tests).
+STATE_LABELS: dict[str, Message] = {
+    NOT_SENT_YET: N_("not sent yet"),
+    LATE_UNSUBSCRIBE: N_("unsubscribed before delivery"),
+    "skipped: unsubscribed": N_("skipped: unsubscribed"),
+    "removed from the outbox": N_("removed from the outbox"),
+    "sent": N_("sent"),
+    "failed": N_("failed"),
+    "retrying": N_("retrying"),
+    "waiting in the outbox": N_("waiting in the outbox"),
+}
 
 
 async def send_log(db: Database, contest_id: int, *, campaign_id: int | None = None) -> list[Row]:
@@ -39,17 +53,25 @@ async def send_log(db: Database, contest_id: int, *, campaign_id: int | None = N
     )
 
 
-async def problems(db: Database, campaign_id: int) -> list[Row]:
-    """The rows of the campaign's lists that were not kept, and why, in line order."""
-    return await db.fetch_all(
+async def problems(db: Database, campaign_id: int) -> list[dict[str, object]]:
+    """The rows of the campaign's lists that were not kept, and why (a Message, shown in the
+    reader's language), in line order."""
+    rows = await db.fetch_all(
         "SELECT * FROM campaign_problems WHERE campaign_id = ? ORDER BY id", (campaign_id,)
     )
+    return [
+        dict(row) | {"reason": message_from_json(row["reason_message"], row["reason"])}
+        for row in rows
+    ]
 
 
 async def recipients(db: Database, campaign_id: int, *, limit: int = 500) -> list[Row]:
-    """The campaign's recipients with how each message is doing in the outbox."""
+    """The campaign's recipients with how each message is doing in the outbox, and the
+    language each reads (``reader_locale``: their message's, else their account's or list
+    row's; None when unknown)."""
     return await db.fetch_all(
-        f"SELECT r.*, {_STATE} AS state, o.sent_at, o.last_error"  # noqa: S608 - fixed SQL
+        f"SELECT r.*, {_STATE} AS state, o.sent_at, o.last_error,"  # noqa: S608 - fixed SQL
+        f" coalesce(o.locale, {READER_LOCALE}) AS reader_locale"
         " FROM campaign_recipients r"
         f"{_JOINS} WHERE r.campaign_id = ? ORDER BY r.id LIMIT ?",
         (campaign_id, limit),
@@ -68,10 +90,11 @@ async def state_counts(db: Database, campaign_id: int) -> dict[str, int]:
 
 
 async def messages(db: Database, campaign_id: int) -> list[dict[str, str]]:
-    """Every queued message of the campaign, for a mail merge when no mail server is set up
-    (one whose reader unsubscribed before delivery has left the outbox)."""
+    """Every queued message of the campaign, with the language it is written in, for a mail
+    merge when no mail server is set up (one whose reader unsubscribed before delivery has left
+    the outbox)."""
     rows = await db.fetch_all(
-        f"SELECT o.recipient, r.name, {_STATE} AS state, o.subject, o.body"  # noqa: S608 - fixed SQL
+        f"SELECT o.recipient, r.name, {_STATE} AS state, o.locale, o.subject, o.body"  # noqa: S608
         f" FROM campaign_recipients r{_JOINS}"
         " WHERE r.campaign_id = ? AND o.id IS NOT NULL ORDER BY r.id",
         (campaign_id,),
@@ -81,6 +104,7 @@ async def messages(db: Database, campaign_id: int) -> list[dict[str, str]]:
             "email": row["recipient"],
             "name": row["name"],
             "state": row["state"],
+            "language": row["locale"],
             "subject": row["subject"],
             "body": row["body"],
         }

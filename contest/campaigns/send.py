@@ -14,6 +14,7 @@ from datetime import datetime
 from contest.accounts.emails import mailbox
 from contest.accounts.users import User
 from contest.campaigns.drafts import (
+    READER_LOCALE,
     Campaign,
     LinkMaker,
     message_for,
@@ -25,13 +26,21 @@ from contest.campaigns.lists import Recipient
 from contest.campaigns.text import fill
 from contest.campaigns.unsubscribes import INSERT_LINK, new_link
 from contest.contests.model import Contest
-from contest.core.clock import format_local, to_db
+from contest.core.clock import as_moment, format_local, to_db, zone
 from contest.core.db import Database, Transaction
 from contest.core.errors import ValidationError
 from contest.core.outbox import INSERT_MESSAGE, outbox_row, queue_mail
+from contest.i18n import (
+    DEFAULT_LOCALE,
+    N_,
+    Message,
+    current_locale,
+    gettext,
+    using_locale,
+    written_date,
+)
 from contest.judging import winners
 
-TEST_PREFIX = "[Test] "
 #: Messages queued per write transaction while sending.
 SEND_BATCH = 200
 
@@ -84,19 +93,32 @@ async def _log_send(
     )
 
 
-async def send_problem(db: Database, campaign: Campaign, contest: Contest, now: datetime) -> str:
+def _written(moment: datetime, tz_name: str) -> str:
+    """A moment in the contest's zone as the current locale writes it, with its year."""
+    locale = current_locale.get()
+    if locale == DEFAULT_LOCALE:
+        return format_local(moment, tz_name, with_year=True)
+    local = as_moment(moment).astimezone(zone(tz_name))
+    return written_date(local, locale, with_year=True, with_time=True)
+
+
+async def send_problem(
+    db: Database, campaign: Campaign, contest: Contest, now: datetime
+) -> Message | str:
     """Why the campaign cannot be sent now ("" when it can): its link would mislead."""
-    schedule, zone = contest.schedule, contest.settings.timezone
+    schedule, tz_name = contest.schedule, contest.settings.timezone
     if not contest.settings.is_published:
-        return "Publish the contest first: the link in the message would lead nowhere."
+        return N_("Publish the contest first: the link in the message would lead nowhere.")
     if campaign.kind == "invite" and now >= schedule.submissions_close:
-        return "Submissions have closed, so there is nothing left to invite people to."
+        return N_("Submissions have closed, so there is nothing left to invite people to.")
     if campaign.kind == "voting" and not schedule.voting_is_open(now):
-        opens = format_local(schedule.voting_open, zone, with_year=True)
-        closes = format_local(schedule.voting_close, zone, with_year=True)
-        return f"Voting is not open: it runs from {opens} to {closes}."
+        return N_(
+            "Voting is not open: it runs from %(opens)s to %(closes)s.",
+            opens=_written(schedule.voting_open, tz_name),
+            closes=_written(schedule.voting_close, tz_name),
+        )
     if campaign.kind == "results" and not await winners.winners_are_public(db, contest, now=now):
-        return "The winners page is empty until the results are published and announced."
+        return N_("The winners page is empty until the results are published and announced.")
     return ""
 
 
@@ -110,19 +132,38 @@ async def send_test(
     unsubscribe_link_for: LinkMaker,
     now: datetime,
 ) -> None:
-    """Queue the first recipient's message to the organizer (``actor``) only, logged as a test."""
-    sample = (await pending(db, campaign)).first or Recipient(
-        0, actor.email, "", actor.display_name
-    )
-    token, link_row = new_link(mailbox(actor.email), campaign.id, now)
-    subject, body = message_for(campaign, contest, link, sample, unsubscribe_link_for(token))
-    async with db.transaction() as tx:
-        await tx.execute(INSERT_LINK, link_row)
-        await queue_mail(
-            tx, recipient=actor.email, subject=TEST_PREFIX + subject, body=body, now=now
+    """Queue to the organizer (``actor``) only the message of the first recipient of each
+    language the messages are written in (the main version's when nobody waits), logged as
+    one test."""
+    waiting = await pending(db, campaign)
+    readers = list(waiting.by_reader_locale.items()) or [
+        (None, (Recipient(0, actor.email, "", actor.display_name), 1))
+    ]
+    tests: dict[str, tuple[str, str, tuple[object, ...]]] = {}
+    for reader_locale, (sample, _) in readers:
+        token, link_row = new_link(mailbox(actor.email), campaign.id, now)
+        subject, body, locale = message_for(
+            campaign, contest, link, sample, unsubscribe_link_for(token), reader_locale
         )
+        with using_locale(locale):
+            # Translators: before a test message's subject; keep the space after it.
+            prefix = gettext("[Test]") + " "
+        tests.setdefault(locale, (prefix + subject, body, link_row))
+    async with db.transaction() as tx:
+        for locale, (subject, body, link_row) in tests.items():
+            await tx.execute(INSERT_LINK, link_row)
+            await queue_mail(
+                tx, recipient=actor.email, subject=subject, body=body, now=now, locale=locale
+            )
         await _log_send(
-            tx, campaign, contest, link, actor=actor, now=now, test_recipient=actor.email
+            tx,
+            campaign,
+            contest,
+            link,
+            actor=actor,
+            now=now,
+            report=SendReport(len(tests), 0, 0),
+            test_recipient=actor.email,
         )
 
 
@@ -149,7 +190,7 @@ async def _send_batch(
     it adds its counts to the send's log row, so a send cut short is logged as far as it got.
     """
     rows = await db.fetch_all(
-        "SELECT r.id, r.mailbox, r.email, r.name,"
+        f"SELECT r.id, r.mailbox, r.email, r.name, {READER_LOCALE} AS reader,"  # noqa: S608
         " EXISTS (SELECT 1 FROM unsubscribes u WHERE u.mailbox = r.mailbox) AS stopped"
         " FROM campaign_recipients r WHERE r.campaign_id = ? AND r.status = 'listed'"
         " ORDER BY r.id LIMIT ?",
@@ -164,10 +205,15 @@ async def _send_batch(
             continue
         token, link_row = new_link(row["mailbox"], campaign.id, now)
         url = unsubscribe_link_for(token)
-        recipient = Recipient(0, row["email"], row["mailbox"], row["name"])
-        subject, body = message_for(campaign, contest, link, recipient, url)
+        recipient = Recipient(0, row["email"], row["mailbox"], row["name"], row["reader"])
+        subject, body, locale = message_for(campaign, contest, link, recipient, url, row["reader"])
         message = outbox_row(
-            recipient=row["email"], subject=subject, body=body, now=now, unsubscribe_url=url
+            recipient=row["email"],
+            subject=subject,
+            body=body,
+            now=now,
+            unsubscribe_url=url,
+            locale=locale,
         )
         messages[row["id"]] = (message, link_row)
     ids = [row["id"] for row in rows]
@@ -246,9 +292,9 @@ async def send(
         people = await participants(db, contest.id)
         async with db.transaction() as tx:
             await tx.execute_many(
-                "INSERT OR IGNORE INTO campaign_recipients (campaign_id, mailbox, email, name)"
-                " VALUES (?, ?, ?, ?)",
-                [(campaign.id, p.mailbox, p.email, p.name) for p in people],
+                "INSERT OR IGNORE INTO campaign_recipients (campaign_id, mailbox, email, name,"
+                " locale) VALUES (?, ?, ?, ?, ?)",
+                [(campaign.id, p.mailbox, p.email, p.name, p.locale) for p in people],
             )
     async with db.transaction() as tx:  # logged first: each batch adds what it queued
         bad_rows = await _new_bad_rows(tx, campaign.id)

@@ -14,6 +14,7 @@ from contest.core.clock import to_db
 from contest.core.db import Database, Row, Transaction
 from contest.core.errors import NotFound
 from contest.core.security import new_token, token_hash
+from contest.i18n import N_
 
 INSERT_LINK = (
     "INSERT INTO unsubscribe_links (token_hash, mailbox, campaign_id, created_at)"
@@ -27,17 +28,31 @@ def new_link(mailbox: str, campaign_id: int, now: datetime) -> tuple[str, tuple[
     return token, (token_hash(token), mailbox, campaign_id, to_db(now))
 
 
+#: The language the reader of link ``l`` reads: their account's choice, else the language of
+#: the campaign's message to them, else their list row's, else the campaign's main language.
+_READER_LOCALE = """ coalesce(
+    (SELECT u.locale FROM users u WHERE u.mailbox = l.mailbox AND u.locale IS NOT NULL LIMIT 1),
+    (SELECT o.locale FROM campaign_recipients r JOIN outbox o ON o.id = r.outbox_id
+     WHERE r.campaign_id = l.campaign_id AND r.mailbox = l.mailbox),
+    (SELECT r.locale FROM campaign_recipients r
+     WHERE r.campaign_id = l.campaign_id AND r.mailbox = l.mailbox),
+    (SELECT c.locale FROM campaigns c WHERE c.id = l.campaign_id))"""
+
+
 async def open_link(db: Database, token: str) -> Row:
-    """The mailbox behind an unsubscribe link, and when it unsubscribed (if it has)."""
+    """The mailbox behind an unsubscribe link, when it unsubscribed (if it has), and the
+    ``locale`` its reader reads (None if the campaign is gone)."""
     row = await db.fetch_one(
-        "SELECT unsubscribe_links.mailbox, unsubscribe_links.campaign_id,"
-        " unsubscribes.at AS unsubscribed_at"
-        " FROM unsubscribe_links LEFT JOIN unsubscribes USING (mailbox)"
+        "SELECT l.mailbox, l.campaign_id, unsubscribes.at AS unsubscribed_at,"  # noqa: S608
+        + _READER_LOCALE
+        + " AS locale FROM unsubscribe_links l LEFT JOIN unsubscribes USING (mailbox)"
         " WHERE token_hash = ?",
         (token_hash(token),),
     )
     if row is None:
-        raise NotFound("This unsubscribe link is not valid. Copy the whole link from the message.")
+        raise NotFound(
+            N_("This unsubscribe link is not valid. Copy the whole link from the message.")
+        )
     return row
 
 

@@ -16,12 +16,14 @@ from contest.campaigns import log as campaign_log
 from contest.campaigns import send as campaign_send
 from contest.campaigns.drafts import Campaign
 from contest.campaigns.lists import MAX_LIST_BYTES, MAX_LIST_ROWS
-from contest.campaigns.text import DEFAULTS, KINDS, PLACEHOLDERS
+from contest.campaigns.log import STATE_LABELS
+from contest.campaigns.text import KINDS, PLACEHOLDERS, default_text, is_chinese, other_language
 from contest.contests.model import Contest
 from contest.core import csv_files
 from contest.core.csv_files import EncodingToConfirm
 from contest.core.errors import ValidationError
 from contest.core.forms import FormValues
+from contest.i18n import DEFAULT_LOCALE, LOCALES, N_, current_locale, gettext, known, using_locale
 from contest.web.context import (
     absolute,
     check_form_token,
@@ -34,6 +36,7 @@ from contest.web.context import (
     services,
 )
 from contest.web.downloads import rows_download
+from contest.web.language import LANGUAGE_COOKIE, LOCALE_STATE
 from contest.web.rendering import render
 
 #: Where each kind of message points its reader.
@@ -65,7 +68,15 @@ def _common(request: Request) -> dict[str, Any]:
         "placeholders": PLACEHOLDERS,
         "max_rows": MAX_LIST_ROWS,
         "readings": [],
+        "language_choices": [(code, language.name) for code, language in LOCALES.items()],
+        "language_names": {code: language.name for code, language in LOCALES.items()},
+        "state_labels": STATE_LABELS,
     }
+
+
+def _other_is_chinese(main_locale: str) -> bool:
+    """Whether a campaign in that main language has its second version in Chinese."""
+    return not is_chinese(main_locale)
 
 
 async def campaign_list(request: Request) -> Response:
@@ -104,12 +115,17 @@ def _list_source(form: FormValues, data: bytes) -> tuple[str | bytes, str]:
         )
     if data and pasted.strip():
         raise ValidationError(
-            {"recipients": "Upload a file or paste addresses, not both; keep one of them."}
+            {"recipients": N_("Upload a file or paste addresses, not both; keep one of them.")}
         )
     if len(pasted.encode()) > MAX_LIST_BYTES:
         limit = MAX_LIST_BYTES // (1024 * 1024)
         raise ValidationError(
-            {"recipients": f"The pasted list is over {limit} MB. Split it and add it in parts."}
+            {
+                "recipients": N_(
+                    "The pasted list is over %(limit)d MB. Split it and add it in parts.",
+                    limit=limit,
+                )
+            }
         )
     return data or pasted, encoding
 
@@ -121,17 +137,42 @@ def _confirming(form: FormValues, data: bytes, unsure: EncodingToConfirm) -> dic
 
 
 async def new_campaign(request: Request) -> Response:
-    """Write a new campaign and give its list; storing it leads to the preview."""
+    """Write a new campaign and give its list; storing it leads to the preview.
+
+    Its texts start in the organizer's language, the second version in the other one."""
     user, contest = await organizer_contest(request)
     svc = services(request)
     if request.method == "GET":
         kind = request.query_params.get("kind", "invite")
         kind = kind if kind in KINDS else "invite"
-        subject, body = DEFAULTS[kind]
-        form = FormValues.of({"kind": kind, "subject": subject, "body": body})
-        context = {"contest": contest, "form": form, **_common(request)}
+        organizer_locale = current_locale.get()
+        main = known(request.query_params.get("locale")) or organizer_locale
+        subject, body = default_text(kind, main)
+        other_subject, other_body = default_text(kind, other_language(main, organizer_locale))
+        form = FormValues.of(
+            {
+                "kind": kind,
+                "locale": main,
+                "subject": subject,
+                "body": body,
+                "other_subject": other_subject,
+                "other_body": other_body,
+            }
+        )
+        context = {
+            "contest": contest,
+            "form": form,
+            "other_is_chinese": _other_is_chinese(main),
+            **_common(request),
+        }
         return await render(request, "campaigns/new.html", context)
     form, data = await _read_list_form(request)
+    main_locale = form.get("locale") or DEFAULT_LOCALE
+    form_context = {
+        "contest": contest,
+        "form": form,
+        "other_is_chinese": _other_is_chinese(main_locale),
+    }
     try:
         source, encoding = _list_source(form, data)
         listing = await drafts.prepare_list(svc.db, source, encoding=encoding)
@@ -144,12 +185,15 @@ async def new_campaign(request: Request) -> Response:
             listing=listing,
             author_id=user.id,
             now=now(request),
+            locale=main_locale,
+            other_subject=form.get("other_subject"),
+            other_body=form.get("other_body"),
         )
     except EncodingToConfirm as unsure:
-        context = {"contest": contest, "form": form, **_confirming(form, data, unsure)}
+        context = form_context | _confirming(form, data, unsure)
         return await render(request, "campaigns/new.html", _common(request) | context)
     except ValidationError as error:
-        context = {"contest": contest, "form": form, "errors": error.errors, **_common(request)}
+        context = form_context | {"errors": error.errors, **_common(request)}
         return await render(request, "campaigns/new.html", context, status_code=400)
     return redirect(request, "campaign", contest_id=contest.id, campaign_id=campaign_id)
 
@@ -186,7 +230,16 @@ async def _campaign_page(
         "recipients": await campaign_log.recipients(db, campaign.id, limit=SHOWN_RECIPIENTS),
         "states": states,
         "log": await campaign_log.send_log(db, contest.id, campaign_id=campaign.id),
-        "form": form or FormValues.of({"subject": campaign.subject, "body": campaign.body}),
+        "form": form
+        or FormValues.of(
+            {
+                "subject": campaign.subject,
+                "body": campaign.body,
+                "other_subject": campaign.other_subject,
+                "other_body": campaign.other_body,
+            }
+        ),
+        "other_is_chinese": _other_is_chinese(campaign.locale),
         "errors": errors or {},
         "done": request.query_params.get("done", ""),
         "shown_recipients": SHOWN_RECIPIENTS,
@@ -243,6 +296,9 @@ async def edit_campaign(request: Request) -> Response:
         campaign,
         subject=form.get("subject"),
         body=form.get("body"),
+        # A form without the other version's fields keeps it as it is.
+        other_subject=form.get("other_subject") if form.submitted("other_subject") else None,
+        other_body=form.get("other_body") if form.submitted("other_body") else None,
         now=now(request),
     )
     return await _act(request, contest, campaign, update, done="edit", form=form)
@@ -317,9 +373,11 @@ async def campaign_messages(request: Request) -> Response:
 
 
 async def unsubscribe(request: Request) -> Response:
-    """A confirm button (mail scanners open links; a GET changes nothing), then the record."""
+    """A confirm button (mail scanners open links; a GET changes nothing), then the record;
+    in the language the reader chose on the site, else the language of their mail."""
     db = services(request).db
     token = request.path_params["token"]
+    one_click = False
     if request.method == "POST":
         form = await read_fields(request)
         # RFC 8058: a mail provider's server posts this with no cookie and no CSRF token; the
@@ -327,13 +385,16 @@ async def unsubscribe(request: Request) -> Response:
         one_click = form.get("List-Unsubscribe") == "One-Click"
         if not one_click:
             check_form_token(request, form)
-        mailbox = await unsubscribes.unsubscribe(db, token, now=now(request))
+    link = await unsubscribes.open_link(db, token)
+    reader_locale = known(request.cookies.get(LANGUAGE_COOKIE)) or known(link["locale"])
+    if reader_locale is not None:
+        request.scope.setdefault("state", {})[LOCALE_STATE] = reader_locale
+    mailbox, done = link["mailbox"], link["unsubscribed_at"] is not None
+    if request.method == "POST":
+        mailbox, done = await unsubscribes.unsubscribe(db, token, now=now(request)), True
         if one_click:
-            return PlainTextResponse("Unsubscribed.\n")
-        done = True
-    else:
-        row = await unsubscribes.open_link(db, token)
-        mailbox, done = row["mailbox"], row["unsubscribed_at"] is not None
+            with using_locale(reader_locale or current_locale.get()):
+                return PlainTextResponse(gettext("Unsubscribed.") + "\n")
     context = {"token": token, "address": unsubscribes.masked(mailbox), "done": done}
     return await render(request, "campaigns/unsubscribe.html", context)
 
