@@ -177,6 +177,7 @@ def cmd_export_album(config: Config, args: argparse.Namespace) -> int:
             now=utcnow(),
             base_url=args.base_url,
             on_progress=on_progress,
+            locale=args.lang,
         )
 
     started = time.monotonic()
@@ -407,6 +408,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--base-url", default=None, help="where the album will be hosted, for link previews"
     )
+    export.add_argument("--lang", choices=("en", "zh_Hant", "zh_Hans"), help="default: the site's")
     _quiet_option(export)
     export.set_defaults(handler=cmd_export_album)
 

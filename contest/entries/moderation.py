@@ -5,12 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from contest.accounts.languages import mail_locale
+from contest.accounts.site_settings import default_locale
 from contest.accounts.users import User
 from contest.contests.model import Contest
 from contest.core.clock import parse_local_input, to_db
 from contest.core.db import Database, Row, Transaction
 from contest.core.errors import ValidationError
 from contest.core.outbox import queue_mail
+from contest.entries.moments import WrittenMoment
+from contest.entries.store import affiliation_word
+from contest.i18n import N_, Message, Nn_, using_locale
 
 MAX_REASON = 500
 ACTIONS = ("approve", "reject")
@@ -22,10 +27,10 @@ class QueueItem:
 
     entry: Row
     hashtags: list[str]
-    flags: list[str]
+    flags: list[Message]
 
 
-def capture_date_flag(entry: Row, contest: Contest) -> str | None:
+def capture_date_flag(entry: Row, contest: Contest) -> Message | None:
     """A warning when the camera says the photo was taken outside the submission window."""
     if not entry["captured_at"]:
         return None
@@ -35,7 +40,10 @@ def capture_date_flag(entry: Row, contest: Contest) -> str | None:
         return None
     schedule = contest.schedule
     if taken < schedule.submissions_open or taken > schedule.submissions_close:
-        return f"Taken on {taken:%d %b %Y}, outside the submission window"
+        return N_(
+            "Taken on %(date)s, outside the submission window",
+            date=WrittenMoment(taken, f"{taken:%d %b %Y}"),
+        )
     return None
 
 
@@ -58,13 +66,23 @@ async def queue_for(db: Database, contest: Contest, *, status: str = "pending") 
         tags = await db.fetch_all(
             "SELECT tag FROM entry_hashtags WHERE entry_id = ? ORDER BY rowid", (row["id"],)
         )
-        flags = []
+        flags: list[Message] = []
         if row["near_duplicate_of"]:
-            flags.append(f"Looks like entry #{row['near_duplicate_of']} by another participant")
+            flags.append(
+                N_(
+                    "Looks like entry #%(number)s by another participant",
+                    number=row["near_duplicate_of"],
+                )
+            )
         if (warning := capture_date_flag(row, contest)) is not None:
             flags.append(warning)
         if not contest.admits(row["author_affiliation"]):
-            flags.append(f"Author is {row['author_affiliation']}, not eligible for this contest")
+            flags.append(
+                N_(
+                    "Author is %(affiliation)s, not eligible for this contest",
+                    affiliation=affiliation_word(row["author_affiliation"]),
+                )
+            )
         items.append(QueueItem(row, [tag["tag"] for tag in tags], flags))
     return items
 
@@ -84,10 +102,42 @@ async def _ensure_room_for(tx: Transaction, contest: Contest, entry: Row) -> Non
     if int(active) >= limit:
         raise ValidationError(
             {
-                "entry_ids": f"“{entry['title']}” cannot be approved again: {entry['display_name']}"
-                f" already has {limit} entries in this contest, the limit. Nothing was changed."
+                "entry_ids": Nn_(
+                    "“%(title)s” cannot be approved again: %(name)s already has %(count)d entry"
+                    " in this contest, the limit. Nothing was changed.",
+                    "“%(title)s” cannot be approved again: %(name)s already has %(count)d entries"
+                    " in this contest, the limit. Nothing was changed.",
+                    limit,
+                    title=entry["title"],
+                    name=entry["display_name"],
+                )
             }
         )
+
+
+def _notice(row: Row, contest: Contest, *, status: str, reason: str) -> tuple[str, str]:
+    """The author's mail about the decision, in the current locale: subject and body."""
+    title, name = row["title"], row["display_name"]
+    if status == "approved":
+        subject = N_("Your photo “%(title)s” is in the contest", title=title)
+        body = N_(
+            "Hello %(name)s,\n\nGood news: your photo “%(title)s” was approved for %(contest)s.\n",
+            name=name,
+            title=title,
+            contest=contest.title,
+        )
+    else:
+        subject = N_("Your photo “%(title)s” was not accepted", title=title)
+        body = N_(
+            "Hello %(name)s,\n\nYour photo “%(title)s” was not accepted for %(contest)s.\n\n"
+            "The organizers say: %(reason)s\n\nWhile submissions are open you can edit the entry"
+            " or replace the photo from “My entries”.\n",
+            name=name,
+            title=title,
+            contest=contest.title,
+            reason=reason,
+        )
+    return str(subject), str(body)
 
 
 async def moderate(
@@ -103,14 +153,19 @@ async def moderate(
     """Approve or reject entries of the contest and tell each author; return how many changed."""
     reason = " ".join(reason.split())
     if action not in ACTIONS:
-        raise ValidationError({"action": "Choose approve or reject."})
+        raise ValidationError({"action": N_("Choose approve or reject.")})
     if not entry_ids:
-        raise ValidationError({"entry_ids": "Tick at least one entry."})
+        raise ValidationError({"entry_ids": N_("Tick at least one entry.")})
     if action == "reject" and not reason:
-        raise ValidationError({"reason": "Tell the participant why the photo was not accepted."})
+        raise ValidationError(
+            {"reason": N_("Tell the participant why the photo was not accepted.")}
+        )
     if len(reason) > MAX_REASON:
-        raise ValidationError({"reason": f"Keep the reason under {MAX_REASON} characters."})
+        raise ValidationError(
+            {"reason": N_("Keep the reason under %(maximum)d characters.", maximum=MAX_REASON)}
+        )
     status = "approved" if action == "approve" else "rejected"
+    site_locale = await default_locale(db)
     changed = 0
     async with db.transaction() as tx:
         for entry_id in entry_ids:
@@ -139,22 +194,11 @@ async def moderate(
                     entry_id,
                 ),
             )
-            if status == "approved":
-                subject = f"Your photo “{row['title']}” is in the contest"
-                body = f"Good news: your photo “{row['title']}” was approved for {contest.title}.\n"
-            else:
-                subject = f"Your photo “{row['title']}” was not accepted"
-                body = (
-                    f"Your photo “{row['title']}” was not accepted for {contest.title}.\n\n"
-                    f"The organizers say: {reason}\n\nWhile submissions are open you can edit"
-                    " the entry or replace the photo from “My entries”.\n"
-                )
+            locale = await mail_locale(tx, row["participant_id"], default=site_locale)
+            with using_locale(locale):
+                subject, body = _notice(row, contest, status=status, reason=reason)
             await queue_mail(
-                tx,
-                recipient=row["email"],
-                subject=subject,
-                body=f"Hello {row['display_name']},\n\n{body}",
-                now=now,
+                tx, recipient=row["email"], subject=subject, body=body, now=now, locale=locale
             )
             changed += 1
     return changed

@@ -6,6 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
+from contest.accounts.languages import mail_locale
 from contest.accounts.users import User
 from contest.contests.model import Contest
 from contest.contests.store import get_contest
@@ -16,6 +17,7 @@ from contest.core.forms import FormValues
 from contest.core.outbox import queue_mail
 from contest.core.storage import LocalStorage
 from contest.entries.text import LICENCES, EntryText
+from contest.i18n import N_, Message, Nn_, current_locale, using_locale
 from contest.media.images import hamming_distance
 from contest.media.photos import KEY_COLUMNS, StoredPhoto, release_files
 
@@ -23,10 +25,10 @@ from contest.media.photos import KEY_COLUMNS, StoredPhoto, release_files
 NEAR_DUPLICATE_BITS = 6
 COUNTED_STATUSES = ("pending", "approved")
 STATUS_LABELS = {
-    "pending": "Waiting for review",
-    "approved": "Approved",
-    "rejected": "Not accepted",
-    "withdrawn": "Withdrawn",
+    "pending": N_("Waiting for review"),
+    "approved": N_("Approved"),
+    "rejected": N_("Not accepted"),
+    "withdrawn": N_("Withdrawn"),
 }
 
 
@@ -39,28 +41,68 @@ class Choices:
     credit: str = "name"
 
 
-def limit_message(limit: int) -> str:
-    """What to tell a participant who has entered as many photos as the contest allows."""
-    return (
-        f"You have entered {limit} photo{'s' if limit != 1 else ''}, the most this contest allows."
+def limit_message(limit: int, *, then: str = "") -> Message:
+    """What to tell a participant who has entered as many photos as the contest allows
+    (``then``: "resubmit" or "restore", the way out said after it)."""
+    if then == "resubmit":
+        return Nn_(
+            "You have entered %(count)d photo, the most this contest allows. Withdraw another"
+            " entry to resubmit this one.",
+            "You have entered %(count)d photos, the most this contest allows. Withdraw another"
+            " entry to resubmit this one.",
+            limit,
+        )
+    if then == "restore":
+        return Nn_(
+            "You have entered %(count)d photo, the most this contest allows. Withdraw another"
+            " entry to restore this one.",
+            "You have entered %(count)d photos, the most this contest allows. Withdraw another"
+            " entry to restore this one.",
+            limit,
+        )
+    return Nn_(
+        "You have entered %(count)d photo, the most this contest allows.",
+        "You have entered %(count)d photos, the most this contest allows.",
+        limit,
     )
 
 
-def submission_problem(contest: Contest, user: User | None, now: datetime) -> str | None:
+#: Affiliations as a sentence names them (lowercase), translated where shown.
+AFFILIATION_WORDS = {
+    "student": N_("student"),
+    "staff": N_("staff"),
+    "alumni": N_("alumni"),
+    "other": N_("other"),
+}
+
+
+def affiliation_word(code: str) -> Message:
+    """One affiliation as a sentence names it."""
+    return AFFILIATION_WORDS.get(code) or Message(code)
+
+
+def _affiliations(codes: tuple[str, ...] | list[str]) -> Message:
+    """Affiliations listed with commas, each one translated where the list is shown."""
+    names = {f"a{index}": affiliation_word(code) for index, code in enumerate(codes)}
+    return Message(", ".join(f"%({name})s" for name in names), names)
+
+
+def submission_problem(contest: Contest, user: User | None, now: datetime) -> Message | None:
     """Why this person cannot submit to the contest right now, or None (entry limit aside)."""
     if user is None:
-        return "Sign in or create an account to enter a photo."
+        return N_("Sign in or create an account to enter a photo.")
     if user.role != "participant":
-        return "Only participants can enter photos; organizers and judges cannot."
+        return N_("Only participants can enter photos; organizers and judges cannot.")
     if not contest.admits(user.affiliation):
-        groups = ", ".join(contest.settings.eligible_affiliations)
-        return (
-            f"This contest is open to: {groups}. Your account is registered as {user.affiliation}."
+        return N_(
+            "This contest is open to: %(groups)s. Your account is registered as %(affiliation)s.",
+            groups=_affiliations(contest.settings.eligible_affiliations),
+            affiliation=affiliation_word(user.affiliation),
         )
     if now < contest.schedule.submissions_open:
-        return "Submissions are not open yet."
+        return N_("Submissions are not open yet.")
     if not contest.schedule.submissions_are_open(now):
-        return "Submissions for this contest have closed."
+        return N_("Submissions for this contest have closed.")
     return None
 
 
@@ -90,14 +132,14 @@ async def check_choices(
     categories = {str(row["id"]): row["id"] for row in await category_options(db, contest.id)}
     category_id = categories.get(form.get("category_id"))
     if categories and category_id is None:
-        errors["category_id"] = "Choose the category your photo fits."
+        errors["category_id"] = N_("Choose the category your photo fits.")
     licence = form.get("licence")
     if licence not in LICENCES:
-        errors["licence"] = "Choose how the photo may be used."
+        errors["licence"] = N_("Choose how the photo may be used.")
     if not form.has("consent_own_work"):
-        errors["consent_own_work"] = "Confirm that you took this photo yourself."
+        errors["consent_own_work"] = N_("Confirm that you took this photo yourself.")
     if not form.has("consent_people"):
-        errors["consent_people"] = "Confirm that people who can be recognised agreed to appear."
+        errors["consent_people"] = N_("Confirm that people who can be recognised agreed to appear.")
     credit = form.get("credit") if form.get("credit") in ("name", "initials") else "name"
     return Choices(category_id, licence if licence in LICENCES else "contest", credit), errors
 
@@ -183,19 +225,24 @@ async def submit_entry(
             )
         except sqlite3.IntegrityError as error:
             raise ValidationError(
-                {"photo": "You have already entered this photo in this contest."}
+                {"photo": N_("You have already entered this photo in this contest.")}
             ) from error
         await _save_hashtags(tx, entry_id, text.hashtags)
+        # The author's saved language, else the language of the page they entered it from.
+        locale = await mail_locale(tx, user.id, default=current_locale.get())
+        with using_locale(locale):
+            subject = str(N_("We received your photo “%(title)s”", title=text.title))
+            body = str(
+                N_(
+                    "Hello %(name)s,\n\nThank you for entering “%(title)s” in %(contest)s. The"
+                    " organizers will review it soon and we will tell you when it is approved.\n",
+                    name=user.display_name,
+                    title=text.title,
+                    contest=contest.title,
+                )
+            )
         await queue_mail(
-            tx,
-            recipient=user.email,
-            subject=f"We received your photo “{text.title}”",
-            body=(
-                f"Hello {user.display_name},\n\nThank you for entering “{text.title}” in"
-                f" {contest.title}. The organizers will review it soon and we will tell you"
-                " when it is approved.\n"
-            ),
-            now=now,
+            tx, recipient=user.email, subject=subject, body=body, now=now, locale=locale
         )
     return entry_id
 
@@ -204,7 +251,7 @@ async def get_entry(db: Database, entry_id: int) -> Row:
     """The entry with that id; NotFound if there is none."""
     row = await db.fetch_one("SELECT * FROM entries WHERE id = ?", (entry_id,))
     if row is None:
-        raise NotFound("There is no such entry.")
+        raise NotFound(N_("There is no such entry."))
     return row
 
 
@@ -237,18 +284,18 @@ async def _keys_now(tx: Transaction, entry_id: int) -> list[str]:
     return [] if row is None else [row[column] for column in KEY_COLUMNS if row[column]]
 
 
-def withdraw_problem(entry: Row, contest: Contest, now: datetime) -> str | None:
+def withdraw_problem(entry: Row, contest: Contest, now: datetime) -> Message | None:
     """Why the entry cannot be changed or withdrawn right now, or None."""
     if not contest.schedule.submissions_are_open(now):
-        return "Submissions have closed, so entries can no longer be changed or withdrawn."
+        return N_("Submissions have closed, so entries can no longer be changed or withdrawn.")
     if entry["status"] == "withdrawn":
-        return "This entry was withdrawn and can no longer be changed."
+        return N_("This entry was withdrawn and can no longer be changed.")
     return None
 
 
 def _ensure_changeable(entry: Row, contest: Contest, user: User, now: datetime) -> None:
     if entry["participant_id"] != user.id:
-        raise Forbidden("You can only change your own entries.")
+        raise Forbidden(N_("You can only change your own entries."))
     if problem := withdraw_problem(entry, contest, now):
         raise Conflict(problem)
 
@@ -284,7 +331,7 @@ async def update_entry(
         limit = contest.settings.max_entries_per_participant
         counted = await count_entries(tx, contest_id=contest.id, user_id=user.id)
         if entry["status"] == "rejected" and counted >= limit:
-            raise Conflict(limit_message(limit) + " Withdraw another entry to resubmit this one.")
+            raise Conflict(limit_message(limit, then="resubmit"))
         if photo is not None:
             # The old photo's files as they are now (the master job may have recorded a master
             # since the caller read the entry); the new one's master starts afresh.
@@ -305,7 +352,7 @@ async def update_entry(
             )
         except sqlite3.IntegrityError as error:
             raise ValidationError(
-                {"photo": "You have already entered this photo in this contest."}
+                {"photo": N_("You have already entered this photo in this contest.")}
             ) from error
         await _save_hashtags(tx, entry["id"], text.hashtags)
     # The old share card (its title or photo changed) and, with a new photo, the old files.
@@ -325,10 +372,10 @@ async def withdraw_entry(
         )
 
 
-def restore_problem(contest: Contest, now: datetime) -> str | None:
+def restore_problem(contest: Contest, now: datetime) -> Message | None:
     """Why a withdrawn entry of this contest cannot be restored right now, or None."""
     if not contest.schedule.submissions_are_open(now):
-        return (
+        return N_(
             "Submissions for this contest have closed, so a withdrawn entry can no longer be"
             " restored."
         )
@@ -357,28 +404,28 @@ async def restore_entry(
     counts toward the entry limit again, so a participant at the limit is refused.
     """
     if entry["participant_id"] != user.id:
-        raise Forbidden("You can only restore your own entries.")
+        raise Forbidden(N_("You can only restore your own entries."))
     if problem := restore_problem(contest, now):
         raise Conflict(problem)
     async with db.transaction() as tx:
         limit = contest.settings.max_entries_per_participant
         if await count_entries(tx, contest_id=contest.id, user_id=user.id) >= limit:
-            raise Conflict(limit_message(limit) + " Withdraw another entry to restore this one.")
+            raise Conflict(limit_message(limit, then="restore"))
         changed = await tx.execute_rowcount(
             "UPDATE entries SET status = 'pending', rejection_reason = NULL, updated_at = ?"
             " WHERE id = ? AND status = 'withdrawn'",
             (to_db(now), entry["id"]),
         )
         if changed != 1:
-            raise Conflict("This entry is not withdrawn, so there is nothing to restore.")
+            raise Conflict(N_("This entry is not withdrawn, so there is nothing to restore."))
 
 
 async def delete_entry(db: Database, storage: LocalStorage, *, entry: Row, user: User) -> None:
     """Remove a withdrawn or rejected entry for good, with every file it used."""
     if entry["participant_id"] != user.id and not user.is_organizer:
-        raise Forbidden("You can only delete your own entries.")
+        raise Forbidden(N_("You can only delete your own entries."))
     if entry["status"] not in ("withdrawn", "rejected") and not user.is_organizer:
-        raise Conflict("Withdraw the entry before deleting it.")
+        raise Conflict(N_("Withdraw the entry before deleting it."))
     async with db.transaction() as tx:
         # The files as they are now: the master job may have recorded a master since the
         # caller read the entry.

@@ -24,6 +24,7 @@ from contest.core.forms import FormValues
 from contest.core.storage import LocalStorage
 from contest.entries import store
 from contest.entries.text import EntryText, check_entry_text
+from contest.i18n import N_
 from contest.media.photos import (
     StoredPhoto,
     forget_upload,
@@ -34,8 +35,8 @@ from contest.media.photos import (
 )
 
 T = TypeVar("T")
-DUPLICATE_OF_OWN = "You have already entered this photo in this contest."
-NO_PHOTO = "Choose a photo to upload."
+DUPLICATE_OF_OWN = N_("You have already entered this photo in this contest.")
+NO_PHOTO = N_("Choose a photo to upload.")
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ async def own_entry(db: Database, entry_id: int, user: User) -> tuple[Row, Conte
     """An entry of the participant's own, and its contest; Forbidden for anyone else's."""
     entry = await store.get_entry(db, entry_id)
     if entry["participant_id"] != user.id:
-        raise Forbidden("You can only change your own entries.")
+        raise Forbidden(N_("You can only change your own entries."))
     return entry, await get_contest(db, entry["contest_id"])
 
 
@@ -101,7 +102,7 @@ async def entry_form(
     if entry is not None:
         problem = None
         if not contest.schedule.submissions_are_open(now):
-            problem = "Submissions have closed, so this entry can no longer be changed."
+            problem = N_("Submissions have closed, so this entry can no longer be changed.")
         values = _values_of(entry, await store.hashtags_of(db, entry["id"]), contest)
         return EntryForm(problem=problem, categories=categories, values=values)
     problem = store.submission_problem(contest, user, now)

@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from contest.core.forms import FormValues
+from contest.i18n import N_, Message
 
 TITLE_MIN = 3
 TITLE_MAX = 80
@@ -18,10 +19,9 @@ DESCRIPTION_MAX = 1_000
 ALT_TEXT_MAX = 300
 HASHTAG_MAX_LENGTH = 40
 MAX_HASHTAGS = 10  # the participant's own; the contest's official hashtag comes on top
-WIDE_NOTE = "a Chinese character counts as two"
 LICENCES = {
-    "contest": "Only for this contest and its promotion by the organizers",
-    "cc-by-4.0": "Also for anyone, with credit to me (Creative Commons BY 4.0)",
+    "contest": N_("Only for this contest and its promotion by the organizers"),
+    "cc-by-4.0": N_("Also for anyone, with credit to me (Creative Commons BY 4.0)"),
 }
 
 _CAMERA_NAME = re.compile(
@@ -72,9 +72,9 @@ def clip_to_width(text: str, width: int) -> str:
     return text
 
 
-def _wide_note(text: str, *, before: str = " (", after: str = ")") -> str:
-    """A reminder that Chinese characters count double, when the text has any."""
-    return f"{before}{WIDE_NOTE}{after}" if display_width(text) != len(text) else ""
+def _has_wide(text: str) -> bool:
+    """Whether the text has wide characters, which the sentences remind count as two."""
+    return display_width(text) != len(text)
 
 
 def _folded(text: str) -> str:
@@ -142,31 +142,53 @@ def is_placeholder_title(title: str) -> bool:
     )
 
 
-def title_error(title: str) -> str | None:
+def title_error(title: str) -> Message | None:
     """What is wrong with a title, or None."""
     if not title:
-        return "Give your photo a title."
+        return N_("Give your photo a title.")
     width = display_width(title)
     if width < TITLE_MIN:
-        either = ", or two Chinese characters," if width != len(title) else ""
-        return (
-            f"Use a title of at least {TITLE_MIN} characters{either} that says what the photo"
-            " shows."
+        if _has_wide(title):
+            return N_(
+                "Use a title of at least %(minimum)d characters, or two Chinese characters, that"
+                " says what the photo shows.",
+                minimum=TITLE_MIN,
+            )
+        return N_(
+            "Use a title of at least %(minimum)d characters that says what the photo shows.",
+            minimum=TITLE_MIN,
         )
     if width > TITLE_MAX:
-        note = _wide_note(title, before="; ", after="")
-        return f"Keep the title under {TITLE_MAX} characters (it is {width}{note})."
+        if _has_wide(title):
+            return N_(
+                "Keep the title under %(maximum)d characters (it is %(width)d; a Chinese"
+                " character counts as two).",
+                maximum=TITLE_MAX,
+                width=width,
+            )
+        return N_(
+            "Keep the title under %(maximum)d characters (it is %(width)d).",
+            maximum=TITLE_MAX,
+            width=width,
+        )
     if not is_placeholder_title(title):
         return None
-    camera = _CAMERA_NAME.match(_folded(title)) or _APP_FILE_NAME.match(_folded(title))
-    looks = "a camera file name" if camera else "a placeholder or a camera file name"
-    return (
-        f"“{title}” looks like {looks}. Give the photo a title that says what it shows, such as"
-        " “Lamplight on the reading room”."
+    if _CAMERA_NAME.match(_folded(title)) or _APP_FILE_NAME.match(_folded(title)):
+        return N_(
+            "“%(title)s” looks like a camera file name. Give the photo a title that says what it"
+            " shows, such as “Lamplight on the reading room”.",
+            title=title,
+        )
+    return N_(
+        "“%(title)s” looks like a placeholder or a camera file name. Give the photo a title that"
+        " says what it shows, such as “Lamplight on the reading room”.",
+        title=title,
     )
 
 
-def parse_hashtags(field: str, description: str, *, official: str) -> tuple[list[str], str | None]:
+def parse_hashtags(
+    field: str, description: str, *, official: str
+) -> tuple[list[str], Message | None]:
     """Hashtags from the field and the description, official one first; and any problem found."""
     words = _TAG_SEPARATORS.split(field) + _INLINE_TAG.findall(description)
     tags: list[str] = []
@@ -175,20 +197,60 @@ def parse_hashtags(field: str, description: str, *, official: str) -> tuple[list
         if not tag:
             continue
         if not _TAG_WORD.match(tag) or display_width(tag) > HASHTAG_MAX_LENGTH:
-            return tags, (
-                f"“{word}” is not a hashtag: use letters, digits and _ only, up to"
-                f" {HASHTAG_MAX_LENGTH} characters{_wide_note(tag)}."
+            if _has_wide(tag):
+                return tags, N_(
+                    "“%(word)s” is not a hashtag: use letters, digits and _ only, up to"
+                    " %(maximum)d characters (a Chinese character counts as two).",
+                    word=word,
+                    maximum=HASHTAG_MAX_LENGTH,
+                )
+            return tags, N_(
+                "“%(word)s” is not a hashtag: use letters, digits and _ only, up to"
+                " %(maximum)d characters.",
+                word=word,
+                maximum=HASHTAG_MAX_LENGTH,
             )
         if tag not in tags:
             tags.append(tag)
     official_tag = normalize_tag(official)
     own = [tag for tag in tags if tag != official_tag]
     if len(own) > MAX_HASHTAGS:
-        return (
-            tags,
-            f"Use at most {MAX_HASHTAGS} hashtags besides #{official} (you gave {len(own)}).",
+        return tags, N_(
+            "Use at most %(maximum)d hashtags besides #%(official)s (you gave %(count)d).",
+            maximum=MAX_HASHTAGS,
+            official=official,
+            count=len(own),
         )
     return [official_tag, *own], None
+
+
+#: What to say when a text holds contact details, by what it holds.
+CONTACT_DETAILS_FOUND = {
+    "an email address": N_(
+        "This contains an email address. Your photo and its words are public, so please keep"
+        " contact details out."
+    ),
+    "a phone number": N_(
+        "This contains a phone number. Your photo and its words are public, so please keep"
+        " contact details out."
+    ),
+}
+
+
+def _too_long_description(description: str) -> Message:
+    width = display_width(description)
+    if _has_wide(description):
+        return N_(
+            "Keep the description under %(maximum)d characters (it is %(width)d; a Chinese"
+            " character counts as two).",
+            maximum=DESCRIPTION_MAX,
+            width=width,
+        )
+    return N_(
+        "Keep the description under %(maximum)d characters (it is %(width)d).",
+        maximum=DESCRIPTION_MAX,
+        width=width,
+    )
 
 
 def check_entry_text(
@@ -203,16 +265,18 @@ def check_entry_text(
     if problem := title_error(title):
         errors["title"] = problem
     if description_required and not description:
-        errors["description"] = "Tell viewers about your photo in a sentence or two."
+        errors["description"] = N_("Tell viewers about your photo in a sentence or two.")
     elif display_width(description) > DESCRIPTION_MAX:
-        note = _wide_note(description, before="; ", after="")
-        errors["description"] = (
-            f"Keep the description under {DESCRIPTION_MAX} characters"
-            f" (it is {display_width(description)}{note})."
-        )
+        errors["description"] = _too_long_description(description)
     if display_width(alt_text) > ALT_TEXT_MAX:
         errors["alt_text"] = (
-            f"Keep the alt text under {ALT_TEXT_MAX} characters{_wide_note(alt_text)}."
+            N_(
+                "Keep the alt text under %(maximum)d characters (a Chinese character counts as"
+                " two).",
+                maximum=ALT_TEXT_MAX,
+            )
+            if _has_wide(alt_text)
+            else N_("Keep the alt text under %(maximum)d characters.", maximum=ALT_TEXT_MAX)
         )
     # Alt text that copies the description (or is left to it) shares its error: list it once.
     # (Alt text left empty comes from the title or description, checked already.)
@@ -223,10 +287,7 @@ def check_entry_text(
         ):
             continue
         if field not in errors and (found := contains_contact_details(text)):
-            errors[field] = (
-                f"This contains {found}. Your photo and its words are public, so please keep"
-                " contact details out."
-            )
+            errors[field] = CONTACT_DETAILS_FOUND[found]
     hashtags, problem = parse_hashtags(form.get("hashtags"), description, official=official_hashtag)
     if problem:
         errors["hashtags"] = problem

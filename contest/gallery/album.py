@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import anyio
-import jinja2
 
+from contest.accounts.site_settings import default_locale
 from contest.contests.model import Contest
 from contest.core.clock import format_local, zone
 from contest.core.db import Database, Row
@@ -27,38 +27,20 @@ from contest.core.errors import ContestError
 from contest.core.storage import LocalStorage
 from contest.entries.text import normalize_tag
 from contest.gallery.album_files import Card, Progress, Wanted, source_of, sync_folder
+from contest.gallery.album_pages import STYLE, award_line, environment, local_day, page_words
 from contest.gallery.listing import credit
+from contest.i18n import DEFAULT_LOCALE, N_, known, using_locale
 from contest.judging.winners import public_winners
-from contest.media.collage import COLLAGE_SIZE, MAX_PHOTOS, make_winners_collage
+from contest.media.collage import COLLAGE_SIZE, KICKER_WORDS, MAX_PHOTOS, make_winners_collage
 from contest.media.photos import release_files
 from contest.media.share_card import CARD_SIZE
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "album"
 #: Left in every album so a later export may replace the folder (and no other folder).
 MARKER = ".contest-album"
 COLLAGE = "winners-collage.jpg"
 DESCRIPTION_PREVIEW = 200
 #: Threads storing the share cards drawn for the album (each store waits on the disk).
 STORING_THREADS = 4
-STYLE = """\
-:root { color-scheme: light dark; --ink: #1d1d1f; --muted: #5f6368; --paper: #fafaf7;
-  --accent: #8a6200; --line: #e3e1da; }
-@media (prefers-color-scheme: dark) { :root { --ink: #f2f2f2; --muted: #b0b0b0;
-  --paper: #161618; --accent: #ffd166; --line: #2e2e33; } }
-* { box-sizing: border-box; }
-body { margin: 0; font: 16px/1.5 system-ui, sans-serif; color: var(--ink);
-  background: var(--paper); }
-header, main, footer { max-width: 72rem; margin: 0 auto; padding: 1rem; }
-a { color: inherit; } nav a { margin-right: 1rem; } .muted { color: var(--muted); }
-.hashtag, .award { color: var(--accent); font-weight: 600; } .description { white-space: pre-line; }
-.grid { display: grid; gap: 1rem; padding: 0; list-style: none;
-  grid-template-columns: repeat(auto-fill, minmax(14rem, 1fr)); }
-img { display: block; max-width: 100%; height: auto; border-radius: 4px; background: var(--line); }
-.grid img { width: 100%; aspect-ratio: 1; object-fit: cover; }
-.grid h2 { font-size: 1rem; margin: .5rem 0 0; } .grid p { margin: 0; }
-.winner { border-top: 1px solid var(--line); padding: 1rem 0; } blockquote { margin: .5rem 0; }
-footer { border-top: 1px solid var(--line); font-size: .875rem; color: var(--muted); }
-"""
 
 
 class AlbumError(ContestError):
@@ -118,7 +100,10 @@ class _Plan:
     entries: list[AlbumEntry]
     winners: list[dict[str, Any]] | None
     base_url: str | None
-    generated: str
+    #: When the album was made, in the contest's zone.
+    generated: datetime
+    #: The language its pages (and the words drawn on its pictures) are in.
+    locale: str = DEFAULT_LOCALE
 
 
 async def _approved(db: Database, contest: Contest) -> list[Row]:
@@ -154,20 +139,6 @@ async def _hashtags(db: Database, contest: Contest) -> dict[int, list[str]]:
     return tags
 
 
-def _likes_text(count: int) -> str:
-    """``207 likes``, ``1 like``."""
-    return f"{count} like{'' if count == 1 else 's'}"
-
-
-def _award_line(winner: dict[str, Any]) -> str:
-    """An award as an entry's page names it, People's Choice with its likes when the contest
-    shows counts: ``People's Choice · 207 likes``."""
-    if winner["likes"] is None:
-        return str(winner["award"])
-    network = f" on {winner['network']}" if winner.get("network") else ""
-    return f"{winner['award']} · {_likes_text(winner['likes'])}{network}"
-
-
 def _entry(row: Row, hashtags: list[str], awards: list[str], *, named: bool) -> AlbumEntry:
     """An entry row as the album shows it (authors only once judging has closed)."""
     return AlbumEntry(
@@ -194,7 +165,7 @@ def _base_url(base_url: str | None) -> str | None:
         return None
     base = base_url.strip().rstrip("/")
     if not base.startswith(("https://", "http://")) or any(c.isspace() for c in base):
-        raise AlbumError("The base URL must be an http:// or https:// address.")
+        raise AlbumError(N_("The base URL must be an http:// or https:// address."))
     return base
 
 
@@ -205,20 +176,12 @@ def _check_target(out_dir: Path) -> Path:
         out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MARKER).is_file()
     ):
         raise AlbumError(
-            f"{out_dir} is not empty and holds no earlier album; choose a new or empty folder."
+            N_(
+                "%(folder)s is not empty and holds no earlier album; choose a new or empty folder.",
+                folder=out_dir,
+            )
         )
     return out_dir
-
-
-def _environment() -> jinja2.Environment:
-    """Templates with autoescaping on; undefined names are errors."""
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
 
 
 def _og(plan: _Plan, page: str, cover: _Image | None, **text: str) -> dict[str, Any]:
@@ -253,9 +216,11 @@ def _image_files(plan: _Plan, storage: LocalStorage) -> list[Wanted]:
             wanted.append(
                 Wanted(f"{images}-{kind}.jpg", source_of("copy", key), copy=storage.path(key))
             )
-        words = (entry.title, settings.hashtag, settings.title)
+        words = (entry.title, settings.hashtag, plan.contest.title)
         source = source_of("card", entry.display_key, *words)
-        if entry.card_key and storage.exists(entry.card_key):
+        # The card kept in storage names the contest in its main language (see share_card_of).
+        main = plan.contest.title == settings.title
+        if entry.card_key and main and storage.exists(entry.card_key):
             wanted.append(Wanted(f"{images}-card.jpg", source, copy=storage.path(entry.card_key)))
         else:
             card = Card(storage.path(entry.display_key), *words)
@@ -271,12 +236,13 @@ def _collage_file(plan: _Plan, storage: LocalStorage) -> Wanted | None:
         (winner["display_key"], f"{winner['award']} · {winner['title']}")
         for winner in plan.winners[:MAX_PHOTOS]
     ]
+    title, kicker = plan.contest.title, str(KICKER_WORDS)
 
     def make() -> bytes:
         photos = [(storage.read(key), label) for key, label in shown]
-        return make_winners_collage(photos, contest_title=plan.contest.title)
+        return make_winners_collage(photos, contest_title=title, kicker=kicker)
 
-    return Wanted(COLLAGE, source_of("collage", shown, plan.contest.title), make=make)
+    return Wanted(COLLAGE, source_of("collage", shown, title, kicker), make=make)
 
 
 def _text_file(path: str, text: str) -> Wanted:
@@ -301,26 +267,32 @@ def _entry_og(plan: _Plan, entry: AlbumEntry) -> dict[str, Any]:
 
 def _pages(plan: _Plan, *, collage: bool) -> dict[str, str]:
     """Every HTML page of the album by its path: index, winners, one per entry."""
-    env, contest, cover = _environment(), plan.contest, _cover(plan, collage=collage)
-    common = {"contest": contest, "generated": plan.generated, "collage": collage, "root": ""}
-    common["results_on"] = format_local(
-        contest.schedule.results_at, contest.settings.timezone, with_year=True
+    env, contest, cover = environment(), plan.contest, _cover(plan, collage=collage)
+    title = contest.title
+    common = {"contest": contest, "collage": collage, "root": "", **page_words()}
+    made, tz_name = plan.generated, contest.settings.timezone
+    common["generated"] = local_day(made, f"{made.day} {made:%B %Y}")
+    results_at = contest.schedule.results_at
+    common["results_on"] = local_day(
+        results_at.astimezone(zone(tz_name)),
+        format_local(results_at, tz_name, with_year=True),
+        with_time=True,
     )
     about = {
-        "description": contest.settings.theme or f"Photos from {contest.title}",
-        "alt": f"Photos from {contest.title}",
+        "description": contest.theme or str(N_("Photos from %(contest)s", contest=title)),
+        "alt": str(N_("Photos from %(contest)s", contest=title)),
     }
     pages = {
         "index.html": env.get_template("index.html").render(
             common,
             entries=plan.entries,
-            og=_og(plan, "index.html", cover, title=contest.title, **about),
+            og=_og(plan, "index.html", cover, title=title, **about),
         ),
         "winners.html": env.get_template("winners.html").render(
             common,
             winners=plan.winners,
             by_id={entry.id: entry for entry in plan.entries},
-            og=_og(plan, "winners.html", cover, title=f"Winners · {contest.title}", **about),
+            og=_og(plan, "winners.html", cover, title=f"{N_('Winners')} · {title}", **about),
         ),
     }
     entry_page = env.get_template("entry.html")
@@ -336,6 +308,13 @@ def _build(
 ) -> tuple[AlbumReport, list[tuple[Wanted, str]]]:
     """Bring the album in the target folder up to date; the report and the share cards drawn
     now, stored, with their storage keys."""
+    with using_locale(plan.locale):  # a worker thread: the pages' and pictures' language
+        return _build_in_locale(plan, storage, out_dir, workers, on_progress)
+
+
+def _build_in_locale(
+    plan: _Plan, storage: LocalStorage, out_dir: Path, workers: int, on_progress: Progress | None
+) -> tuple[AlbumReport, list[tuple[Wanted, str]]]:
     _check_target(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     out_dir.chmod(0o755)
@@ -395,20 +374,22 @@ async def _keep_cards(
     await release_files(db, storage, unused)
 
 
-async def _plan(db: Database, contest: Contest, *, now: datetime, base_url: str | None) -> _Plan:
+async def _plan(
+    db: Database, contest: Contest, *, now: datetime, base_url: str | None, locale: str
+) -> _Plan:
     """What the album shows at ``now``, read from the database."""
     rows = await _approved(db, contest)
     tags = await _hashtags(db, contest)
     winners = await public_winners(db, contest, now=now)
     awards: dict[int, list[str]] = defaultdict(list)
     for winner in winners or []:
-        awards[winner["entry_id"]].append(_award_line(winner))
+        awards[winner["entry_id"]].append(award_line(winner))
     named = contest.names_authors(now)
     entries = [
         _entry(row, tags.get(row["id"], []), awards.get(row["id"], []), named=named) for row in rows
     ]
     local = now.astimezone(zone(contest.settings.timezone))
-    return _Plan(contest, entries, winners, base_url, f"{local.day} {local:%B %Y}")
+    return _Plan(contest, entries, winners, base_url, local, locale)
 
 
 async def export_album(
@@ -421,13 +402,16 @@ async def export_album(
     base_url: str | None = None,
     workers: int | None = None,
     on_progress: Progress | None = None,
+    locale: str | None = None,
 ) -> AlbumReport:
     """Write the contest's album (approved entries, winners once announced) into ``out_dir``,
     or bring the album there up to date; share cards are drawn by ``workers`` processes (one
-    per core by default). ``on_progress(done, total)`` hears of each file settled."""
+    per core by default). ``on_progress(done, total)`` hears of each file settled. The album
+    is in ``locale`` (by default the site's language)."""
     base = _base_url(base_url)
     out_dir = await anyio.to_thread.run_sync(_check_target, out_dir)
-    plan = await _plan(db, contest, now=now, base_url=base)
+    locale = known(locale) or await default_locale(db)
+    plan = await _plan(db, contest, now=now, base_url=base, locale=locale)
     workers = workers or os.cpu_count() or 1
     report, kept = await anyio.to_thread.run_sync(
         _build, plan, storage, out_dir, workers, on_progress

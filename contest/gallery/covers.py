@@ -12,6 +12,7 @@ from contest.core.clock import to_db
 from contest.core.db import Database, Row, Transaction
 from contest.core.errors import ValidationError
 from contest.core.storage import LocalStorage
+from contest.i18n import N_
 from contest.media import photos
 
 MAX_ALT = 250
@@ -124,7 +125,7 @@ async def choose_entry(
             (entry_id, contest_id),
         )
         if not found:
-            raise ValidationError({"entry_id": "Choose one of the contest's approved photos."})
+            raise ValidationError({"entry_id": N_("Choose one of the contest's approved photos.")})
         released = await _replace(
             tx, contest_id, {"entry_id": entry_id, "chosen_by": user_id, "chosen_at": to_db(now)}
         )
@@ -137,11 +138,17 @@ def check_alt_text(text: str) -> str:
     alt = " ".join(text.split())
     if not alt:
         raise ValidationError(
-            {"alt_text": "Describe the photo for people who cannot see it (its alt text)."}
+            {"alt_text": N_("Describe the photo for people who cannot see it (its alt text).")}
         )
     if len(alt) > MAX_ALT:
         raise ValidationError(
-            {"alt_text": f"Keep the description to {MAX_ALT} characters (it has {len(alt)})."}
+            {
+                "alt_text": N_(
+                    "Keep the description to %(maximum)d characters (it has %(count)d).",
+                    maximum=MAX_ALT,
+                    count=len(alt),
+                )
+            }
         )
     return alt
 

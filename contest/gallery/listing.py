@@ -10,6 +10,7 @@ from contest.contests.model import Contest
 from contest.core.db import Database, Row
 from contest.core.errors import NotFound
 from contest.entries.text import normalize_tag
+from contest.i18n import N_
 from contest.voting.tallies import ENTRY_LIKES, ENTRY_NETWORK, ENTRY_OUTSIDE_LIKES, ENTRY_PICKS
 
 PAGE_SIZE = 24
@@ -146,7 +147,7 @@ async def public_entry(db: Database, entry_id: int) -> Row:
         (entry_id,),
     )
     if row is None:
-        raise NotFound("This photo is not on show (it may be waiting for review or withdrawn).")
+        raise NotFound(N_("This photo is not on show (it may be waiting for review or withdrawn)."))
     return row
 
 

@@ -29,9 +29,10 @@ from urllib.parse import quote, urlsplit
 from contest.accounts.users import User
 from contest.core.clock import to_db, zone
 from contest.core.db import Database, Transaction
+from contest.i18n import N_
 
 #: What the dashboard says a view is, next to the figure.
-DEFINITION = (
+DEFINITION = N_(
     "A view is one browser opening an entry's page on a day; crawlers, link previews and"
     " staff (organizers, judges, the entry's author) are not counted."
 )
@@ -48,7 +49,7 @@ NETWORKS = {
     "whatsapp": ("WhatsApp", "https://wa.me/?text={text}%20{url}"),
     "weibo": ("Weibo", "https://service.weibo.com/share/share.php?url={url}&title={text}"),
     "line": ("LINE", "https://social-plugins.line.me/lineit/share?url={url}"),
-    "email": ("Email", "mailto:?subject={text}&body={url}"),
+    "email": (N_("Email"), "mailto:?subject={text}&body={url}"),
 }
 #: WeChat has no web share address: its QR code of the tagged link is scanned instead.
 WECHAT = "wechat"
@@ -57,8 +58,8 @@ SOURCES = (*NETWORKS, WECHAT, "copy", "native")
 SOURCE_LABELS = {
     **{key: label for key, (label, _) in NETWORKS.items()},
     WECHAT: "WeChat",
-    "copy": "Copied link",
-    "native": "Phone share sheet",
+    "copy": N_("Copied link"),
+    "native": N_("Phone share sheet"),
 }
 STAFF_ROLES = ("organizer", "judge")
 _UTM = re.compile(r"[^a-z0-9._-]+")

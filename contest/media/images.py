@@ -16,10 +16,11 @@ from io import BytesIO
 import pillow_heif
 from PIL import Image, ImageChops, ImageCms, UnidentifiedImageError
 
+from contest.i18n import N_, Message
 from contest.media import jpeg_strip
 
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
-ACCEPTED_LABEL = "JPEG, PNG, WebP or HEIC"
+ACCEPTED_LABEL = N_("JPEG, PNG, WebP or HEIC")
 MAX_PIXELS = 50_000_000
 DISPLAY_EDGE = 1600
 THUMB_EDGE = 400
@@ -36,19 +37,19 @@ THUMB_SUBSAMPLING = 2
 RESAMPLE_AFTER_DRAFT = Image.Resampling.HAMMING
 RESAMPLE = Image.Resampling.BICUBIC
 
-_EMPTY = f"The file is empty. Please choose a {ACCEPTED_LABEL} photo."
-_DAMAGED = (
-    "The photo file is incomplete or damaged, so it cannot be read. "
-    f"Please upload it again, or export it as a {ACCEPTED_LABEL} photo."
+_EMPTY = N_("The file is empty. Please choose a %(formats)s photo.", formats=ACCEPTED_LABEL)
+_DAMAGED = N_(
+    "The photo file is incomplete or damaged, so it cannot be read. Please upload it again, or"
+    " export it as a %(formats)s photo.",
+    formats=ACCEPTED_LABEL,
 )
-_PLEASE = f"Please upload a {ACCEPTED_LABEL} photo."
 #: Known signatures, to name what was uploaded instead of an accepted photo.
 _SIGNATURES = (
-    (re.compile(rb"GIF8"), "GIF images"),
-    (re.compile(rb"II\*\x00|MM\x00\*"), "TIFF images"),
-    (re.compile(rb"BM"), "BMP images"),
-    (re.compile(rb"....ftypavi[fs]", re.S), "AVIF images"),
-    (re.compile(rb"%PDF"), "PDF documents"),
+    (re.compile(rb"GIF8"), N_("GIF images")),
+    (re.compile(rb"II\*\x00|MM\x00\*"), N_("TIFF images")),
+    (re.compile(rb"BM"), N_("BMP images")),
+    (re.compile(rb"....ftypavi[fs]", re.S), N_("AVIF images")),
+    (re.compile(rb"%PDF"), N_("PDF documents")),
 )
 #: Signatures of accepted formats: such a file that cannot be opened is damaged.
 _ACCEPTED_SIGNATURE = re.compile(
@@ -168,21 +169,39 @@ def _open(data: bytes, max_pixels: int) -> Iterator[Image.Image]:
         yield im
 
 
-def _too_many_pixels(size: tuple[int, int] | None, max_pixels: int) -> str:
+def _too_many_pixels(size: tuple[int, int] | None, max_pixels: int) -> Message:
     """The message for a photo over the pixel cap."""
-    found = f" ({size[0]} x {size[1]})" if size else ""
-    limit = f"the limit is {max_pixels / 1_000_000:g} megapixels"
-    return f"The photo has too many pixels{found}; {limit}. Please upload a smaller copy."
+    limit = f"{max_pixels / 1_000_000:g}"
+    if size:
+        return N_(
+            "The photo has too many pixels (%(width)d x %(height)d); the limit is %(limit)s"
+            " megapixels. Please upload a smaller copy.",
+            width=size[0],
+            height=size[1],
+            limit=limit,
+        )
+    return N_(
+        "The photo has too many pixels; the limit is %(limit)s megapixels. Please upload a"
+        " smaller copy.",
+        limit=limit,
+    )
 
 
-def _unidentified(data: bytes) -> str:
+def _unidentified(data: bytes) -> Message:
     """The message for a file Pillow could not identify as an accepted format."""
     for signature, what in _SIGNATURES:
         if signature.match(data):
-            return f"{what} are not accepted. {_PLEASE}"
+            return N_(
+                "%(what)s are not accepted. Please upload a %(formats)s photo.",
+                what=what,
+                formats=ACCEPTED_LABEL,
+            )
     if _ACCEPTED_SIGNATURE.match(data):
         return _DAMAGED
-    return f"This file is not a photo in a format we accept. {_PLEASE}"
+    return N_(
+        "This file is not a photo in a format we accept. Please upload a %(formats)s photo.",
+        formats=ACCEPTED_LABEL,
+    )
 
 
 def _process_jpeg(im: Image.Image, data: bytes) -> ProcessedPhoto:

@@ -15,13 +15,14 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 from contest.core.db import Database
 from contest.core.errors import ValidationError
 from contest.core.storage import LocalStorage
+from contest.i18n import N_, Message
 from contest.media import decoding, photos
 from contest.media.decoding import DecodingFailed
 
 log = logging.getLogger("contest")
 
 LOGO_FORMATS = ("PNG", "JPEG", "WEBP")
-LOGO_LABEL = "PNG, JPEG or WebP"
+LOGO_LABEL = N_("PNG, JPEG or WebP")
 #: A logo file is small; a bigger upload is a photo or a mistake.
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 MAX_LOGO_PIXELS = 25_000_000
@@ -31,7 +32,7 @@ MAX_HEIGHT = 120
 FIELD = "logo"
 #: The ``settings`` key of the logo (read by ``accounts.brand``): its key and size as JSON.
 LOGO_SETTING = "brand_logo"
-_DAMAGED = "The logo file is damaged or incomplete, so it cannot be read; export it again."
+_DAMAGED = N_("The logo file is damaged or incomplete, so it cannot be read; export it again.")
 _READ_ERRORS = (OSError, ValueError, SyntaxError, EOFError, struct.error, IndexError)
 _ACCEPTED_SIGNATURE = re.compile(rb"\xff\xd8\xff|\x89PNG\r\n\x1a\n|RIFF....WEBP", re.S)
 _SVG = re.compile(rb"^\s*(?:<\?xml|<svg|<!DOCTYPE svg)", re.IGNORECASE)
@@ -68,37 +69,56 @@ def _to_srgb(im: Image.Image) -> Image.Image:
     return rgb
 
 
-def _refusal(data: bytes) -> str:
+def _refusal(data: bytes) -> Message:
     """The message for a file that is not a logo in an accepted format."""
     if _SVG.match(data[:256]):
-        return f"SVG images are not accepted (they can carry scripts). Upload a {LOGO_LABEL} image."
+        return N_(
+            "SVG images are not accepted (they can carry scripts). Upload a %(formats)s image.",
+            formats=LOGO_LABEL,
+        )
     if _ACCEPTED_SIGNATURE.match(data):
         return _DAMAGED
-    return f"This file is not an image in a format we accept. Upload a {LOGO_LABEL} image."
+    return N_(
+        "This file is not an image in a format we accept. Upload a %(formats)s image.",
+        formats=LOGO_LABEL,
+    )
 
 
 def process_logo(data: bytes) -> ProcessedLogo:
     """Check, orient, clean and shrink an uploaded logo; LogoRejected if it is not usable."""
     if not data:
-        raise LogoRejected(f"Choose a {LOGO_LABEL} image for the logo (the file was empty).")
-    if len(data) > MAX_LOGO_BYTES:
         raise LogoRejected(
-            f"The logo file is {len(data) / 1024 / 1024:.1f} MB; upload one of at most"
-            f" {MAX_LOGO_BYTES // 1024 // 1024} MB."
+            N_(
+                "Choose a %(formats)s image for the logo (the file was empty).",
+                formats=LOGO_LABEL,
+            )
+        )
+    if len(data) > MAX_LOGO_BYTES:
+        megabytes = f"{len(data) / 1024 / 1024:.1f}"
+        raise LogoRejected(
+            N_(
+                "The logo file is %(size)s MB; upload one of at most %(maximum)d MB.",
+                size=megabytes,
+                maximum=MAX_LOGO_BYTES // 1024 // 1024,
+            )
         )
     try:
         with Image.open(BytesIO(data), formats=LOGO_FORMATS) as im:
             if im.width * im.height > MAX_LOGO_PIXELS:
                 raise LogoRejected(
-                    f"The logo has too many pixels ({im.width} x {im.height});"
-                    " upload a smaller copy."
+                    N_(
+                        "The logo has too many pixels (%(width)d x %(height)d); upload a smaller"
+                        " copy.",
+                        width=im.width,
+                        height=im.height,
+                    )
                 )
             im.load()
             logo = _to_srgb(ImageOps.exif_transpose(im))
     except UnidentifiedImageError as error:
         raise LogoRejected(_refusal(data)) from error
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise LogoRejected("The logo has too many pixels; upload a smaller copy.") from error
+        raise LogoRejected(N_("The logo has too many pixels; upload a smaller copy.")) from error
     except _READ_ERRORS as error:
         raise LogoRejected(_DAMAGED) from error
     logo.thumbnail((MAX_WIDTH, MAX_HEIGHT), Image.Resampling.LANCZOS)
@@ -162,11 +182,11 @@ async def upload_logo(
     try:
         logo = await decoding.run(process_logo, data, limiter=limiter)
     except LogoRejected as rejected:
-        raise ValidationError({FIELD: str(rejected)}) from rejected
+        raise ValidationError({FIELD: rejected.args[0]}) from rejected
     except DecodingFailed as failed:
         log.warning("a logo of %s bytes could not be processed: %s", len(data), failed)
         raise ValidationError(
-            {FIELD: "This logo could not be processed; it may be damaged."}
+            {FIELD: N_("This logo could not be processed; it may be damaged.")}
         ) from failed
     key = await anyio.to_thread.run_sync(storage.put, logo.data, "png")
     return StoredLogo(key=key, width=logo.width, height=logo.height)

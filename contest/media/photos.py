@@ -16,6 +16,7 @@ from contest.core.db import Database, Row
 from contest.core.errors import ValidationError
 from contest.core.security import new_token, token_hash
 from contest.core.storage import LocalStorage
+from contest.i18n import N_
 from contest.media import decoding
 from contest.media.decoding import DecodingFailed
 from contest.media.images import ImageRejected, ProcessedPhoto, process_photo
@@ -29,7 +30,7 @@ UPLOAD_LIFETIME = timedelta(hours=24)
 #: stored before its entry or held upload refers to them.
 UNREFERENCED_FILE_AGE = timedelta(hours=1)
 #: Told a participant whose photo crashed its worker, outgrew its memory or took too long.
-PROCESSING_FAILED = "This photo could not be processed; it may be too large or damaged."
+PROCESSING_FAILED = N_("This photo could not be processed; it may be too large or damaged.")
 KEY_COLUMNS = ("thumb_key", "display_key", "master_key", "source_key", "share_card_key")
 
 
@@ -107,11 +108,11 @@ async def process_upload(
     """Decode and clean an uploaded photo in a worker process, then store its files off the
     event loop; ValidationError if it is refused or could not be processed."""
     if not data:
-        raise ValidationError({"photo": "Choose a photo to upload (the file was empty)."})
+        raise ValidationError({"photo": N_("Choose a photo to upload (the file was empty).")})
     try:
         photo = await decoding.run(process_photo, data, limiter=limiter)
     except ImageRejected as rejected:
-        raise ValidationError({"photo": str(rejected)}) from rejected
+        raise ValidationError({"photo": rejected.args[0]}) from rejected
     except DecodingFailed as failed:
         log.warning("an upload of %s bytes could not be processed: %s", len(data), failed)
         raise ValidationError({"photo": PROCESSING_FAILED}) from failed

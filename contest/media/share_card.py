@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageOps
 
 from contest.media.text import (
     TextBlock,
+    chinese_script,
     draw_lines,
     draw_text,
     drawable,
@@ -102,13 +103,19 @@ def _contain(photo: Image.Image, size: tuple[int, int]) -> Image.Image:
 
 
 def _meta(
-    draw: ImageDraw.ImageDraw, hashtag: str, contest_title: str, at: Box, stacked: bool
+    draw: ImageDraw.ImageDraw,
+    hashtag: str,
+    contest_title: str,
+    at: Box,
+    *,
+    stacked: bool,
+    script: str,
 ) -> None:
     """``#hashtag · Contest name`` on one line (or two, stacked), shortened to fit."""
     x, y, right, _ = at
     tag = hashtag.strip().lstrip("#")
     if tag:
-        tag_fonts = load_fonts(META_SIZE)
+        tag_fonts = load_fonts(META_SIZE, script=script)
         tag = ellipsize(drawable(f"#{tag}", tag_fonts), tag_fonts, right - x)
         draw_text(draw, (x, y), tag, tag_fonts, ACCENT)
         if stacked:
@@ -117,28 +124,32 @@ def _meta(
             x += int(tag_fonts.getlength(tag)) + META_SIZE // 2
             draw_text(draw, (x, y), "·", tag_fonts, MUTED)
             x += int(tag_fonts.getlength("·")) + META_SIZE // 2
-    name_fonts = load_fonts(META_SIZE, bold=False)
+    name_fonts = load_fonts(META_SIZE, bold=False, script=script)
     if right - x > META_SIZE * 2:
         name = ellipsize(drawable(contest_title, name_fonts), name_fonts, right - x)
         draw_text(draw, (x, y), name, name_fonts, MUTED)
 
 
-def _side_layout(card: Image.Image, photo: Image.Image, title: str) -> tuple[TextBlock, Box]:
+def _side_layout(
+    card: Image.Image, photo: Image.Image, title: str, script: str
+) -> tuple[TextBlock, Box]:
     """Portrait and square photos: photo on the left, words in a column on the right."""
     width, height = CARD_SIZE
     photo_box = _place_photo(card, photo, (MARGIN, MARGIN, width // 2, height - MARGIN))
     left = photo_box[2] + MARGIN + 8
     shade = Image.linear_gradient("L").rotate(90).resize((width - photo_box[2], height))
     card.paste((0, 0, 0), (photo_box[2], 0), shade.point(lambda value: value * 150 // 255))
-    block = fit_title(title, width - MARGIN - left, TITLE_SIZES)
+    block = fit_title(title, width - MARGIN - left, TITLE_SIZES, script=script)
     top = (height - block.height - 2 * META_LINE) // 2
     return block, (left, top, width - MARGIN, height - MARGIN)
 
 
-def _band_layout(card: Image.Image, photo: Image.Image, title: str) -> tuple[TextBlock, Box]:
+def _band_layout(
+    card: Image.Image, photo: Image.Image, title: str, script: str
+) -> tuple[TextBlock, Box]:
     """Landscape photos: photo above, words in a dark band across the bottom."""
     width, height = CARD_SIZE
-    block = fit_title(title, width - 2 * MARGIN, TITLE_SIZES)
+    block = fit_title(title, width - 2 * MARGIN, TITLE_SIZES, script=script)
     band_top = height - (block.height + META_LINE + 56)
     _place_photo(card, photo, (MARGIN, 28, width - MARGIN, band_top - 16))
     ImageDraw.Draw(card, "RGBA").rectangle((0, band_top, width, height), fill=(0, 0, 0, 150))
@@ -167,15 +178,20 @@ def _photo_bound(photo_jpeg: bytes) -> tuple[int, int]:
 
 
 def make_share_card(photo_jpeg: bytes, *, title: str, hashtag: str, contest_title: str) -> bytes:
-    """A 1200x630 progressive JPEG of the photo with its title, hashtag and contest; no metadata."""
+    """A 1200x630 progressive JPEG of the photo with its title, hashtag and contest; no metadata.
+    Chinese is drawn in the regional face of its script (Traditional when any of the words
+    has characters only Traditional writes, see ``media.text.chinese_script``)."""
+    script = chinese_script(f"{title} {hashtag} {contest_title}")
     photo = open_photo(photo_jpeg, _photo_bound(photo_jpeg))
     card = _backdrop(photo)
     landscape = photo.width >= photo.height * 1.2
-    block, (x, y, right, bottom) = (_band_layout if landscape else _side_layout)(card, photo, title)
+    layout = _band_layout if landscape else _side_layout
+    block, (x, y, right, bottom) = layout(card, photo, title, script)
     draw = ImageDraw.Draw(card, "RGBA")
     draw_lines(draw, block, x, y)
     meta_top = y + block.height + (12 if block.lines else 0)
-    _meta(draw, hashtag, contest_title, (x, meta_top, right, bottom), stacked=not landscape)
+    meta_box = (x, meta_top, right, bottom)
+    _meta(draw, hashtag, contest_title, meta_box, stacked=not landscape, script=script)
     return encode_jpeg(card, QUALITIES, MAX_CARD_BYTES)
 
 

@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 from PIL import Image, ImageDraw, ImageFont
 
 #: Font files by name (Pillow searches the system's font folders), first choice first; a
-#: ``#n`` suffix picks the n-th face of a collection: face 2 of Debian's fonts-noto-cjk
-#: (``NotoSansCJK-*.ttc``) is Noto Sans CJK SC. Pillow's own font is the last resort.
+#: ``#n`` suffix picks the n-th face of a collection, a ``#SC`` suffix the face whose family
+#: ends so (Debian's fonts-noto-cjk ``NotoSansCJK-*.ttc`` holds Noto Sans CJK JP, KR, SC, TC
+#: and HK). Pillow's own font is the last resort.
 BOLD_FONTS = (
     "DejaVuSans-Bold.ttf",
     "NotoSans-Bold.ttf",
     "LiberationSans-Bold.ttf",
-    "NotoSansCJK-Bold.ttc#2",
+    "NotoSansCJK-Bold.ttc#SC",
     "NotoSansCJKsc-Bold.otf",
     "wqy-zenhei.ttc",
     "DroidSansFallbackFull.ttf",
@@ -32,11 +33,17 @@ REGULAR_FONTS = (
     "DejaVuSans.ttf",
     "NotoSans-Regular.ttf",
     "LiberationSans-Regular.ttf",
-    "NotoSansCJK-Regular.ttc#2",
+    "NotoSansCJK-Regular.ttc#SC",
     "NotoSansCJKsc-Regular.otf",
     "wqy-zenhei.ttc",
     "DroidSansFallbackFull.ttf",
 )
+#: Chinese in Simplified or Traditional characters: which regional face of Noto Sans CJK draws
+#: it (the glyphs of one character differ by region; Hong Kong's for Traditional, as the site
+#: writes Hong Kong usage).
+CJK_FACES = {"Hans": "#SC", "Hant": "#HK"}
+#: Faces a font collection is searched for a face by its name.
+MAX_FACES = 32
 ELLIPSIS = "…"
 #: The size glyphs are checked at (whether a font has a character does not depend on size).
 CHECK_SIZE = 24
@@ -47,12 +54,44 @@ Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 Run = tuple[str, Font]
 
 
+def chinese_script(text: str) -> str:
+    """``Hant`` if the text has characters only Traditional Chinese writes (讀, 圖: in Big5 but
+    not in GB2312, the Simplified standard), else ``Hans``."""
+    for char in text:
+        if ord(char) < 0x2E80:
+            continue
+        try:
+            char.encode("big5")
+        except UnicodeEncodeError:
+            continue
+        try:
+            char.encode("gb2312")
+        except UnicodeEncodeError:
+            return "Hant"
+    return "Hans"
+
+
+def _face_named(file: str, region: str) -> int | None:
+    """The index of a collection's face whose family name ends with the region (``SC``)."""
+    for index in range(MAX_FACES):
+        try:
+            family = ImageFont.truetype(file, CHECK_SIZE, index=index).getname()[0] or ""
+        except OSError:
+            return None
+        if family.endswith(f" {region}") and "Mono" not in family:
+            return index
+    return None
+
+
 @functools.cache
 def _font_source(name: str) -> tuple[str, int] | None:
-    """The installed file and face of a font name such as ``NotoSansCJK-Bold.ttc#2``."""
+    """The installed file and face of a font name such as ``NotoSansCJK-Bold.ttc#2`` or
+    ``NotoSansCJK-Bold.ttc#HK``."""
     file, _, face = name.partition("#")
-    index = int(face or 0)
     try:
+        index = int(face or 0) if face.isdigit() or not face else _face_named(file, face)
+        if index is None:
+            return None
         font = ImageFont.truetype(file, CHECK_SIZE, index=index)
     except OSError:
         return None
@@ -147,9 +186,12 @@ def _chain(names: tuple[str, ...], size: int) -> Fonts:
     return Fonts(fonts or (ImageFont.load_default(size=size),), size)
 
 
-def load_fonts(size: int, *, bold: bool = True) -> Fonts:
-    """Every installed card font at a size, bold or regular, first choice first."""
-    return _chain(BOLD_FONTS if bold else REGULAR_FONTS, size)
+def load_fonts(size: int, *, bold: bool = True, script: str = "Hans") -> Fonts:
+    """Every installed card font at a size, bold or regular, first choice first, Chinese drawn
+    with the face of its script (``Hans`` or ``Hant``, see ``chinese_script``)."""
+    names = BOLD_FONTS if bold else REGULAR_FONTS
+    face = CJK_FACES.get(script, CJK_FACES["Hans"])
+    return _chain(tuple(name.replace(CJK_FACES["Hans"], face) for name in names), size)
 
 
 def drawable(text: str, fonts: Fonts) -> str:
@@ -242,11 +284,15 @@ class TextBlock:
         return self.line_height * len(self.lines)
 
 
-def fit_title(text: str, width: int, sizes: Sequence[int], max_lines: int = 2) -> TextBlock:
-    """The largest size at which the title fits in the lines; the smallest, cut short, if none."""
-    block = TextBlock([], load_fonts(sizes[-1]), 0)
+def fit_title(
+    text: str, width: int, sizes: Sequence[int], max_lines: int = 2, *, script: str = ""
+) -> TextBlock:
+    """The largest size at which the title fits in the lines; the smallest, cut short, if none
+    (Chinese in the face of ``script``, by default the title's own)."""
+    script = script or chinese_script(text)
+    block = TextBlock([], load_fonts(sizes[-1], script=script), 0)
     for size in sizes:
-        fonts = load_fonts(size)
+        fonts = load_fonts(size, script=script)
         lines, cut = wrap(drawable(text, fonts), fonts, width, max_lines)
         block = TextBlock(lines, fonts, round(size * 1.22))
         if not cut:

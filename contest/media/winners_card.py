@@ -19,7 +19,7 @@ import anyio.to_thread
 from contest.core.cache import BytesCache
 from contest.core.storage import LocalStorage
 from contest.media import decoding
-from contest.media.collage import MAX_PHOTOS, draw_collage
+from contest.media.collage import KICKER, KICKER_WORDS, MAX_PHOTOS, draw_collage
 from contest.media.decoding import DecodingFailed
 from contest.media.share_card import CARD_SIZE, MAX_CARD_BYTES, QUALITIES, encode_jpeg
 
@@ -32,12 +32,16 @@ CARD_HEADER_SIZES = (44, 38, 32)
 Winner = Mapping[str, Any]
 
 
-def make_winners_card(photos: list[tuple[bytes, str]], *, contest_title: str) -> bytes:
+def make_winners_card(
+    photos: list[tuple[bytes, str]], *, contest_title: str, kicker: str = KICKER
+) -> bytes:
     """A 1200x630 progressive JPEG of up to six winners' photos with their award labels, under
-    "WINNERS" and the contest's title on one line; no metadata, small enough for WhatsApp."""
+    the kicker ("WINNERS") and the contest's title on one line; no metadata, small enough for
+    WhatsApp."""
     canvas = draw_collage(
         photos,
         contest_title=contest_title,
+        kicker=kicker,
         size=CARD_SIZE,
         layouts=CARD_LAYOUTS,
         header_sizes=CARD_HEADER_SIZES,
@@ -46,9 +50,11 @@ def make_winners_card(photos: list[tuple[bytes, str]], *, contest_title: str) ->
     return encode_jpeg(canvas, QUALITIES, MAX_CARD_BYTES)
 
 
-def winners_card_for(photos: list[tuple[bytes, str]], contest_title: str) -> bytes:
+def winners_card_for(
+    photos: list[tuple[bytes, str]], contest_title: str, kicker: str = KICKER
+) -> bytes:
     """``make_winners_card`` with positional arguments, for a decoding worker to run."""
-    return make_winners_card(photos, contest_title=contest_title)
+    return make_winners_card(photos, contest_title=contest_title, kicker=kicker)
 
 
 def _drawn(winners: Sequence[Winner]) -> list[Winner]:
@@ -56,9 +62,9 @@ def _drawn(winners: Sequence[Winner]) -> list[Winner]:
 
 
 def card_version(contest_title: str, winners: Sequence[Winner]) -> str:
-    """A short digest of everything drawn on the card: the contest's title and each winner's
-    award, photo and title."""
-    drawn = [contest_title] + [
+    """A short digest of everything drawn on the card: the kicker and the contest's title (in
+    the current locale) and each winner's award, photo and title."""
+    drawn = [str(KICKER_WORDS), contest_title] + [
         f"{w['award']}|{w['entry_id']}|{w['display_key']}|{w['title']}" for w in _drawn(winners)
     ]
     return hashlib.sha256("\n".join(drawn).encode()).hexdigest()[:12]
@@ -91,7 +97,8 @@ async def winners_card(
         for w in _drawn(winners)
     ]
     try:
-        card = await decoding.run(winners_card_for, photos, contest_title, limiter=limiter)
+        kicker = str(KICKER_WORDS)  # in the reader's language, as the labels are
+        card = await decoding.run(winners_card_for, photos, contest_title, kicker, limiter=limiter)
     except DecodingFailed as failed:
         log.warning("the winners card of contest %s could not be drawn: %s", contest_id, failed)
         return photos[0][0]

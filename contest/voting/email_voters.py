@@ -21,6 +21,7 @@ from contest.core.errors import Gone, ValidationError
 from contest.core.forms import whole_number
 from contest.core.outbox import queue_mail
 from contest.core.security import new_token, texts_match, token_hash
+from contest.i18n import N_, current_locale, using_locale
 
 LINK_LIFETIME = timedelta(hours=24)
 LINKS_PER_HOUR = 3
@@ -33,7 +34,11 @@ def normalize_voter_email(address: str) -> str:
         raise ValidationError({"email": problem})
     if is_throwaway(address):
         raise ValidationError(
-            {"email": "Please use your everyday email address; throw-away addresses can't vote."}
+            {
+                "email": N_(
+                    "Please use your everyday email address; throw-away addresses can't vote."
+                )
+            }
         )
     return mailbox(address)
 
@@ -57,7 +62,7 @@ async def send_link(
     of the folded mailbox is stored for the vote; the typed address goes no further than the
     outbox message, which forgets it once it is sent or given up."""
     if not contest.schedule.voting_is_open(now):
-        raise ValidationError({"email": "Voting is not open, so no voting links are sent."})
+        raise ValidationError({"email": N_("Voting is not open, so no voting links are sent.")})
     normalized = normalize_voter_email(address)
     voter = voter_key(secret, normalized)
     recent = await db.fetch_value(
@@ -66,9 +71,25 @@ async def send_link(
     )
     if int(recent) >= LINKS_PER_HOUR:
         raise ValidationError(
-            {"email": "We have sent this address several links in the last hour; please use one."}
+            {
+                "email": N_(
+                    "We have sent this address several links in the last hour; please use one."
+                )
+            }
         )
     token = new_token()
+    # In the language of the page that asked for the link (nothing else is known of the voter).
+    locale = current_locale.get()
+    with using_locale(locale):
+        subject = str(N_("Your link to vote in %(contest)s", contest=contest.title))
+        body = str(
+            N_(
+                "Hello,\n\nOpen this link to like photos in %(contest)s:\n%(link)s\n\nIt works"
+                " once, for 24 hours, on the device where you open it.\n",
+                contest=contest.title,
+                link=link_for(token),
+            )
+        )
     async with db.transaction() as tx:
         await tx.execute(
             "INSERT INTO voter_links (token_hash, contest_id, voter, created_at, expires_at)"
@@ -84,15 +105,12 @@ async def send_link(
         await queue_mail(
             tx,
             recipient=address.strip(),
-            subject=f"Your link to vote in {contest.title}",
-            body=(
-                f"Hello,\n\nOpen this link to like photos in {contest.title}:\n"
-                f"{link_for(token)}\n\n"
-                "It works once, for 24 hours, on the device where you open it.\n"
-            ),
+            subject=subject,
+            body=body,
             now=now,
             private=True,
             forget_recipient=True,
+            locale=locale,
         )
 
 
@@ -100,7 +118,7 @@ async def check_link(db: Database, token: str, *, now: datetime) -> int:
     """The contest a usable voting link is for; Gone if it is unknown, used or expired."""
     row = await db.fetch_one("SELECT * FROM voter_links WHERE token_hash = ?", (token_hash(token),))
     if row is None or row["used_at"] is not None or from_db(row["expires_at"]) <= now:
-        raise Gone("This voting link has expired or was already used. Ask for a new one.")
+        raise Gone(N_("This voting link has expired or was already used. Ask for a new one."))
     return int(row["contest_id"])
 
 
@@ -115,7 +133,7 @@ async def redeem_link(db: Database, token: str, *, now: datetime) -> tuple[int, 
             (to_db(now), token_hash(token)),
         )
     if not used:
-        raise Gone("This voting link was already used.")
+        raise Gone(N_("This voting link was already used."))
     return int(row["contest_id"]), str(row["voter"])
 
 

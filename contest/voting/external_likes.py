@@ -19,6 +19,7 @@ from contest.core.csv_files import ImportRefused, Problem
 from contest.core.db import Database, Row, Transaction
 from contest.core.errors import Conflict, ValidationError
 from contest.core.forms import clean_text, whole_number
+from contest.i18n import N_, Message, Nn_, number
 from contest.voting import tallies
 
 MAX_LIKES = 100_000_000
@@ -31,7 +32,7 @@ CLOCK_SLACK = timedelta(minutes=5)
 ENTRY_HEADINGS = frozenset({"entry", "entrynumber", "entryno", "number", "no", "id", "entryid"})
 COUNT_HEADINGS = frozenset({"count", "likes", "likecount", "likescount"})
 READ_HEADINGS = frozenset({"readat", "read", "time", "date", "when", "readon"})
-PUBLISHED = (
+PUBLISHED = N_(
     "The results are published and People's Choice was decided on the readings as they were,"
     " so no reading can be added."
 )
@@ -69,32 +70,38 @@ class _Checked:
     read_at: datetime
 
 
-def _likes_problem(text: str) -> tuple[int | None, str]:
+def _likes_problem(text: str) -> tuple[int | None, Message | None]:
     """The count typed, or why it cannot be one."""
     text = text.strip().replace(",", "").replace("_", "")
     if not text:
-        return None, "type the number of likes"
+        return None, N_("Type the number of likes.")
     if text.startswith("-") and whole_number(text[1:]) is not None:
-        return None, "a count of likes cannot be negative"
+        return None, N_("A count of likes cannot be negative.")
     count = whole_number(text)
     if count is None:
-        return None, "the count of likes must be a whole number, such as 120"
+        return None, N_("The count of likes must be a whole number, such as 120.")
     if count > MAX_LIKES:
-        return None, f"{count:,} likes is more than any photo gets (at most {MAX_LIKES:,})"
-    return count, ""
+        return None, N_(
+            "%(count)s likes is more than any photo gets (at most %(maximum)s).",
+            count=number(count, locale="en"),
+            maximum=number(MAX_LIKES, locale="en"),
+        )
+    return count, None
 
 
-def _read_at_problem(text: str, tz_name: str, now: datetime) -> tuple[datetime | None, str]:
+def _read_at_problem(
+    text: str, tz_name: str, now: datetime
+) -> tuple[datetime | None, Message | None]:
     """The moment typed (in the contest's time zone), or why it cannot be one."""
     if not text.strip():
-        return None, "give the date and time the count was read"
+        return None, N_("Give the date and time the count was read.")
     try:
         moment = parse_local_input(text, tz_name)
     except ValueError:
-        return None, "use a date and time such as 2026-05-15 18:00"
+        return None, N_("Use a date and time such as 2026-05-15 18:00.")
     if moment > now + CLOCK_SLACK:
-        return None, "that moment is still to come: give the time the count was read"
-    return moment, ""
+        return None, N_("That moment is still to come: give the time the count was read.")
+    return moment, None
 
 
 async def _entries(db: Database | Transaction, contest_id: int) -> dict[int, str]:
@@ -106,14 +113,22 @@ async def _entries(db: Database | Transaction, contest_id: int) -> dict[int, str
     return {row["id"]: row["title"] for row in rows}
 
 
-def _entry_problem(text: str, entries: dict[int, str]) -> tuple[int | None, str]:
+def _entry_problem(text: str, entries: dict[int, str]) -> tuple[int | None, Message | None]:
     """The entry number typed, or why it names no entry of this contest's gallery."""
-    number = whole_number(text.strip().lstrip("#"))
-    if number is None:
-        return None, "give the entry's number, such as 16 or #16"
-    if number not in entries:
-        return None, f"#{number} is not an entry in this contest's gallery"
-    return number, ""
+    entry_id = whole_number(text.strip().lstrip("#"))
+    if entry_id is None:
+        return None, N_("Give the entry's number, such as 16 or #16.")
+    if entry_id not in entries:
+        return None, N_("#%(number)s is not an entry in this contest's gallery.", number=entry_id)
+    return entry_id, None
+
+
+def _one_after_another(reasons: list[Message]) -> Message:
+    """Sentences one after another (with a space in English, none in Chinese)."""
+    joined = reasons[0]
+    for reason in reasons[1:]:
+        joined = N_("%(first)s %(then)s", first=joined, then=reason)
+    return joined
 
 
 async def _ensure_open(db: Database | Transaction, contest: Contest) -> None:
@@ -175,13 +190,13 @@ async def record_reading(
     errors: dict[str, str] = {}
     entry_id, problem = _entry_problem(entry, await _entries(db, contest.id))
     if problem:
-        errors["entry"] = problem[0].upper() + problem[1:] + "."
+        errors["entry"] = problem
     count, problem = _likes_problem(likes)
     if problem:
-        errors["likes"] = problem[0].upper() + problem[1:] + "."
+        errors["likes"] = problem
     moment, problem = _read_at_problem(read_at, contest.settings.timezone, now)
     if problem:
-        errors["read_at"] = problem[0].upper() + problem[1:] + "."
+        errors["read_at"] = problem
     if errors or entry_id is None or count is None or moment is None:
         raise ValidationError(errors)
     async with db.transaction() as tx:
@@ -199,8 +214,12 @@ async def record_reading(
 def _decode(data: bytes) -> str:
     """The text of an uploaded file, or a ValidationError saying why it cannot be read."""
     if not data.strip():
-        raise ValidationError({FILE_FIELD: "Choose a CSV file of entry numbers and counts."})
-    too_big = f"The file is {len(data) / 1024:,.0f} KB; keep it under {MAX_FILE_BYTES // 1024} KB."
+        raise ValidationError({FILE_FIELD: N_("Choose a CSV file of entry numbers and counts.")})
+    too_big = N_(
+        "The file is %(size)s KB; keep it under %(maximum)s KB.",
+        size=number(round(len(data) / 1024), locale="en"),
+        maximum=number(MAX_FILE_BYTES // 1024, locale="en"),
+    )
     text = csv_files.decode(data, field=FILE_FIELD, too_big=too_big, max_bytes=MAX_FILE_BYTES)
     return clean_text(text)
 
@@ -251,9 +270,15 @@ def _check_rows(
         )
         reasons = [reason for reason in (problem, count_problem, time_problem) if reason]
         if entry_id is not None and moment is not None and (entry_id, moment) in seen:
-            reasons.append(f"#{entry_id} at this time is already on line {seen[entry_id, moment]}")
+            reasons.append(
+                N_(
+                    "#%(number)s at this time is already on line %(line)s.",
+                    number=entry_id,
+                    line=seen[entry_id, moment],
+                )
+            )
         if reasons or entry_id is None or count is None or moment is None:
-            problems.append(Problem(line, text, "; ".join(reasons) + "."))
+            problems.append(Problem(line, text, _one_after_another(reasons)))
             continue
         seen[entry_id, moment] = line
         checked.append(_Checked(entry_id, count, moment))
@@ -275,7 +300,7 @@ async def import_readings(
     await _ensure_open(db, contest)
     rows = list(_rows(_decode(data)))
     if not rows:
-        raise ValidationError({FILE_FIELD: "The file has no lines with counts."})
+        raise ValidationError({FILE_FIELD: N_("The file has no lines with counts.")})
     columns = _columns(rows[0][1])
     if columns is None:
         columns = (0, 1, 2)
@@ -283,10 +308,16 @@ async def import_readings(
         rows = rows[1:]
     if len(rows) > MAX_FILE_ROWS:
         raise ValidationError(
-            {FILE_FIELD: f"The file has {len(rows):,} lines; at most {MAX_FILE_ROWS:,} at once."}
+            {
+                FILE_FIELD: N_(
+                    "The file has %(count)s lines; at most %(maximum)s at once.",
+                    count=number(len(rows), locale="en"),
+                    maximum=number(MAX_FILE_ROWS, locale="en"),
+                )
+            }
         )
     if not rows:
-        raise ValidationError({FILE_FIELD: "The file has headings but no lines with counts."})
+        raise ValidationError({FILE_FIELD: N_("The file has headings but no lines with counts.")})
     checked, problems = _check_rows(
         rows,
         columns,
@@ -300,9 +331,13 @@ async def import_readings(
     async with db.transaction() as tx:
         await _store(tx, checked, actor_id=actor_id, source="csv", now=now)
         listed = ", ".join(f"#{r.entry_id}: {r.likes:,}" for r in checked)
-        details = (
-            f"{_likes_named(contest)} imported from a CSV file, {len(checked)}"
-            f" reading{'s' if len(checked) != 1 else ''}: {listed}."
+        # The audit log keeps English (a Message's str value).
+        details = Nn_(
+            "%(likes)s imported from a CSV file, %(count)d reading: %(listed)s.",
+            "%(likes)s imported from a CSV file, %(count)d readings: %(listed)s.",
+            len(checked),
+            likes=_likes_named(contest),
+            listed=listed,
         )
         await _audit(tx, contest, details, actor_id=actor_id, now=now)
     return len(checked)

@@ -12,16 +12,15 @@ from contest.accounts.users import User
 from contest.contests.model import Contest
 from contest.core.clock import to_db
 from contest.core.db import Database
-from contest.core.errors import (
-    Conflict,
-    Forbidden,
-    NotFound,
-    NotSignedIn,
-    ValidationError,
-)
+from contest.core.errors import Conflict, Forbidden, NotFound, NotSignedIn, ValidationError
+from contest.i18n import N_
 from contest.voting import pace
 
 MAX_VOID_REASON = 300
+UNCONFIRMED = N_(
+    "Confirm your email address to like photos: follow the link we mailed you (your account page"
+    " can send it again)."
+)
 
 
 @dataclass(frozen=True)
@@ -98,16 +97,16 @@ def voter_for(
     if mode == "device" and device:
         return Voter(device, "vote", None, address, signature, device=device)
     if mode == "email":
-        raise NotSignedIn("Confirm your email address (or sign in) to like photos.")
-    raise NotSignedIn("Sign in to like photos in this contest.")
+        raise NotSignedIn(N_("Confirm your email address (or sign in) to like photos."))
+    raise NotSignedIn(N_("Sign in to like photos in this contest."))
 
 
 def ensure_voting_open(contest: Contest, now: datetime) -> None:
     """Refuse a like or unlike outside the voting phase."""
     if not contest.schedule.voting_is_open(now):
         if now < contest.schedule.voting_open:
-            raise Conflict("Voting has not opened yet.")
-        raise Conflict("Voting has closed.")
+            raise Conflict(N_("Voting has not opened yet."))
+        raise Conflict(N_("Voting has closed."))
 
 
 #: A voter's standing People's Choice likes of one entry (organizers' picks and voids apart).
@@ -130,7 +129,7 @@ def _approved_entry(
         (entry_id, contest_id),
     ).fetchone()
     if entry is None:
-        raise NotFound("There is no such photo in this contest.")
+        raise NotFound(N_("There is no such photo in this contest."))
     return entry[0], entry[1]
 
 
@@ -255,10 +254,7 @@ def _refuse_unconfirmed(connection: sqlite3.Connection, voter: Voter) -> None:
         "SELECT email_verified_at IS NOT NULL FROM users WHERE id = ?", (voter.user_id,)
     ).fetchone() or (False,)
     if not confirmed:
-        raise Forbidden(
-            "Confirm your email address to like photos: follow the link we mailed you"
-            " (your account page can send it again)."
-        )
+        raise Forbidden(UNCONFIRMED)
 
 
 def apply_like(connection: sqlite3.Connection, request: LikeRequest) -> LikeState:
@@ -276,7 +272,7 @@ def apply_like(connection: sqlite3.Connection, request: LikeRequest) -> LikeStat
         and author_email is not None
         and voter.key == request.author_key(author_email)
     ):
-        raise Forbidden("You cannot like your own photo.")
+        raise Forbidden(N_("You cannot like your own photo."))
     if request.device_limits is not None and voter.key.startswith("device:"):
         pace.keep_device_pace(
             connection,
@@ -421,7 +417,7 @@ async def void_like(
     """An organizer voids a suspicious like, with a recorded reason."""
     reason = " ".join(reason.split())
     if not reason or len(reason) > MAX_VOID_REASON:
-        raise ValidationError({"reason": "Give a short reason for voiding the like."})
+        raise ValidationError({"reason": N_("Give a short reason for voiding the like.")})
     at = to_db(now)
 
     def void(connection: sqlite3.Connection) -> None:
@@ -432,7 +428,7 @@ async def void_like(
             (at, reason, entry_id, voter_key),
         ).rowcount
         if not changed:
-            raise NotFound("That like is not there (or was already voided).")
+            raise NotFound(N_("That like is not there (or was already voided)."))
         _log(
             connection,
             entry_id=entry_id,

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from contest.core.clock import to_db
 from contest.core.errors import RateLimited
+from contest.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -33,9 +34,9 @@ class DeviceLimits:
 
 #: Why a like was refused, as the like review explains it to organizers.
 REFUSAL_RULES = {
-    "new_devices": "too many new browsers from one network address within a minute",
-    "device_pace": "one browser liking faster than a person looks at photos",
-    "address_hour": "the network address reached its hourly cap of anonymous likes",
+    "new_devices": N_("too many new browsers from one network address within a minute"),
+    "device_pace": N_("one browser liking faster than a person looks at photos"),
+    "address_hour": N_("the network address reached its hourly cap of anonymous likes"),
 }
 
 
@@ -67,10 +68,12 @@ def keep_device_pace(
         ).fetchone()
         if fresh >= limits.new_devices_per_minute:
             raise LikeRefused(
-                "new_devices",
-                60,
-                "Many new browsers are liking from your network just now."
-                " Please try again in a minute.",
+                rule="new_devices",
+                retry_after=60,
+                message=N_(
+                    "Many new browsers are liking from your network just now."
+                    " Please try again in a minute."
+                ),
             )
         connection.execute(
             "INSERT INTO devices (device, address, first_at) VALUES (?, ?, ?)",
@@ -80,7 +83,11 @@ def keep_device_pace(
         "SELECT count(*) FROM likes WHERE voter = ? AND created_at > ?", (device, minute_ago)
     ).fetchone()
     if paced >= limits.likes_per_device_minute:
-        raise LikeRefused("device_pace", 60, "You are liking very fast. Please slow down a little.")
+        raise LikeRefused(
+            rule="device_pace",
+            retry_after=60,
+            message=N_("You are liking very fast. Please slow down a little."),
+        )
     if limits.likes_per_address_hour is not None:
         (recent,) = connection.execute(
             "SELECT count(*) FROM likes WHERE address = ? AND created_at > ?"
@@ -89,7 +96,7 @@ def keep_device_pace(
         ).fetchone()
         if recent >= limits.likes_per_address_hour:
             raise LikeRefused(
-                "address_hour",
-                3600,
-                "Too many likes from your network in the last hour. Please try later.",
+                rule="address_hour",
+                retry_after=3600,
+                message=N_("Too many likes from your network in the last hour. Please try later."),
             )

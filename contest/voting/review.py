@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from contest.core.clock import from_db
 from contest.core.db import Database, Row
+from contest.i18n import N_, Nn_
 from contest.voting.pace import REFUSAL_RULES
 
 BURST_WINDOW = timedelta(minutes=10)
@@ -61,7 +62,9 @@ def _bursts(rows: list[Row]) -> list[Cluster]:
     if size < BURST_SIZE:
         return []
     minutes = int(BURST_WINDOW.total_seconds() // 60)
-    return [Cluster(f"{size} likes within {minutes} minutes", ordered[best[0] : best[1]])]
+    # At least BURST_SIZE likes, so always the plural.
+    reason = N_("%(count)d likes within %(minutes)d minutes", count=size, minutes=minutes)
+    return [Cluster(reason, ordered[best[0] : best[1]])]
 
 
 def _grouped(rows: list[Row], key: Callable[[Row], object | None]) -> list[list[Row]]:
@@ -80,7 +83,14 @@ def _voters(rows: list[Row]) -> int:
 def _shared_addresses(rows: list[Row]) -> list[Cluster]:
     """Many voters from one network address within one hour."""
     return [
-        Cluster(f"{_voters(group)} voters from one network address within an hour", group)
+        Cluster(
+            Nn_(
+                "%(count)d voter from one network address within an hour",
+                "%(count)d voters from one network address within an hour",
+                _voters(group),
+            ),
+            group,
+        )
         for group in _grouped(rows, lambda row: (row["address"], row["created_at"][:13]))
         if _voters(group) >= ADDRESS_VOTERS
     ]
@@ -89,7 +99,14 @@ def _shared_addresses(rows: list[Row]) -> list[Cluster]:
 def _shared_signatures(rows: list[Row]) -> list[Cluster]:
     """Many voters from one address whose browsers look exactly alike."""
     return [
-        Cluster(f"{_voters(group)} voters with one browser signature on one address", group)
+        Cluster(
+            Nn_(
+                "%(count)d voter with one browser signature on one address",
+                "%(count)d voters with one browser signature on one address",
+                _voters(group),
+            ),
+            group,
+        )
         for group in _grouped(
             rows, lambda row: (row["address"], row["signature"]) if row["signature"] else None
         )
@@ -106,7 +123,12 @@ def _fresh_single_purpose(rows: list[Row], single_purpose: set[str]) -> list[Clu
         and from_db(row["created_at"]) - from_db(row["account_created_at"]) < NEW_ACCOUNT_AGE
     ]
     if len(fresh) >= 3:
-        return [Cluster(f"{len(fresh)} brand-new accounts that liked only this photo", fresh)]
+        reason = Nn_(
+            "%(count)d brand-new account that liked only this photo",
+            "%(count)d brand-new accounts that liked only this photo",
+            len(fresh),
+        )
+        return [Cluster(reason, fresh)]
     return []
 
 
@@ -188,5 +210,7 @@ def describe_voter(voter: str) -> str:
     person's key is their mailbox's hash: an account or an email link, never the address)."""
     kind, _, rest = voter.partition(":")
     if kind == "user":
-        return f"account #{rest}"
-    return f"{'person' if kind == 'email' else 'browser'} {rest[:8]}…"
+        return N_("account #%(number)s", number=rest)
+    if kind == "email":
+        return N_("person %(key)s…", key=rest[:8])
+    return N_("browser %(key)s…", key=rest[:8])

@@ -7,12 +7,9 @@ from collections import defaultdict
 
 from contest.contests.model import Contest, ContestSettings
 from contest.core.db import Database
+from contest.i18n import N_, Message
 
-PEOPLES_CHOICE_RULE = "the most likes; a tie goes to the photo that reached its total first"
-OUTSIDE_RULE = (
-    "the most likes on {network} at each photo's latest reading; a tie goes to the photo"
-    " whose readings showed that total first"
-)
+PEOPLES_CHOICE_RULE = N_("the most likes; a tie goes to the photo that reached its total first")
 
 #: Each approved entry's latest outside reading (the latest read, then the last typed), as a
 #: query on ``entries`` joined to ``external_like_readings AS readings``.
@@ -117,41 +114,51 @@ def counts_outside(settings: ContestSettings) -> bool:
     return settings.peoples_choice_basis == "external"
 
 
-def peoples_choice_rule(settings: ContestSettings) -> str:
+def peoples_choice_rule(settings: ContestSettings) -> Message:
     """How People's Choice is decided under the contest's basis, in words."""
     if counts_outside(settings):
-        return OUTSIDE_RULE.format(network=settings.external_network)
+        return N_(
+            "the most likes on %(network)s at each photo's latest reading; a tie goes to the"
+            " photo whose readings showed that total first",
+            network=settings.external_network,
+        )
     return PEOPLES_CHOICE_RULE
 
 
-def peoples_choice_award(settings: ContestSettings) -> str:
+def peoples_choice_award(settings: ContestSettings) -> Message:
     """What People's Choice rewards, in a list of awards: "the most liked photo"."""
     if counts_outside(settings):
-        return f"the photo with the most likes on {settings.external_network}"
-    return "the most liked photo"
+        return N_("the photo with the most likes on %(network)s", network=settings.external_network)
+    return N_("the most liked photo")
 
 
-def peoples_choice_basis(settings: ContestSettings) -> str:
+def peoples_choice_basis(settings: ContestSettings) -> Message:
     """What People's Choice counts, for a report: "likes on Instagram: the latest reading…"."""
     if counts_outside(settings):
-        return (
-            f"likes on {settings.external_network}: the latest reading of each photo, typed in"
-            " by organizers, decides; likes on this site are shown but do not count"
+        return N_(
+            "likes on %(network)s: the latest reading of each photo, typed in by organizers,"
+            " decides; likes on this site are shown but do not count",
+            network=settings.external_network,
         )
-    return "likes on this site, one per voter per photo"
+    return N_("likes on this site, one per voter per photo")
 
 
-def peoples_choice_note(settings: ContestSettings) -> str:
+def peoples_choice_note(settings: ContestSettings) -> Message:
     """How People's Choice was decided, for organizers: the likes it counts and the rule."""
-    counted = f"{settings.external_network} likes" if counts_outside(settings) else "public likes"
-    return f"Decided by {counted}: {peoples_choice_rule(settings)}."
+    if counts_outside(settings):
+        return N_(
+            "Decided by %(network)s likes: %(rule)s.",
+            network=settings.external_network,
+            rule=peoples_choice_rule(settings),
+        )
+    return N_("Decided by public likes: %(rule)s.", rule=peoples_choice_rule(settings))
 
 
 def peoples_choice_wording(settings: ContestSettings) -> str:
     """What the award was for, naming the count it used: "Most likes", "Most Facebook likes"."""
     if counts_outside(settings):
-        return f"Most {settings.external_network} likes"
-    return "Most likes"
+        return N_("Most %(network)s likes", network=settings.external_network)
+    return N_("Most likes")
 
 
 async def outside_tallies(db: Database, contest_id: int) -> dict[int, int]:

@@ -12,6 +12,7 @@ from contest.contests.model import Contest
 from contest.core.errors import ValidationError
 from contest.core.forms import FormValues, whole_number
 from contest.gallery import covers
+from contest.i18n import N_
 from contest.web.context import (
     now,
     organizer_contest,
@@ -85,7 +86,7 @@ async def change_cover(request: Request) -> Response:
                 svc.db, svc.storage, contest_id=contest.id, user_id=user.id, now=moment
             )
         else:
-            raise ValidationError({"action": "Choose what to do with the cover."})
+            raise ValidationError({"action": N_("Choose what to do with the cover.")})
     except ValidationError as error:
         return await _page(request, contest, form=form, errors=error.errors)
     notice = "cover_removed" if action == "remove" else "cover_saved"

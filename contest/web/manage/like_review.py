@@ -10,6 +10,7 @@ from contest.accounts import site_settings
 from contest.core.errors import ValidationError
 from contest.core.forms import whole_number
 from contest.gallery import views
+from contest.i18n import N_
 from contest.voting import likes, tallies
 from contest.voting import review as like_review
 from contest.web.context import now, organizer_contest, read_form, redirect, services
@@ -46,7 +47,7 @@ async def void_likes(request: Request) -> Response:
     chosen = [value.split("|", 1) for value in form.getlist("likes") if "|" in value]
     try:
         if not chosen:
-            raise ValidationError({"likes": "Tick the likes to void."})
+            raise ValidationError({"likes": N_("Tick the likes to void.")})
         for entry_id, voter in chosen:
             await likes.void_like(
                 db,

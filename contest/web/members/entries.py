@@ -17,6 +17,7 @@ from contest.entries import store as entry_store
 from contest.entries import submission
 from contest.entries.submission import EntryForm, Refusal
 from contest.entries.text import LICENCES
+from contest.i18n import N_
 from contest.web.context import (
     current_user,
     now,
@@ -49,8 +50,8 @@ async def _form_page(
         "held": refusal.held if refusal else None,
         "upload_token": refusal.upload_token if refusal else "",
         "problem": page.problem,
-        "category_choices": [("", "Choose…")]
-        + [(str(row["id"]), row["name"]) for row in page.categories],
+        "category_choices": [("", N_("Choose…"))]
+        + [(str(row["id"]), contest.category_name(row["name"])) for row in page.categories],
         "licences": LICENCES,
         "accept": ACCEPT_ATTRIBUTE,
         "max_upload_mb": services(request).config.max_body_bytes // (1024 * 1024),

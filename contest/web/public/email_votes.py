@@ -9,6 +9,7 @@ from starlette.routing import Route
 from contest.contests import store as contest_store
 from contest.core.errors import NotFound, ValidationError
 from contest.core.forms import FormValues, whole_number
+from contest.i18n import N_
 from contest.voting import email_voters
 from contest.web.context import (
     absolute,
@@ -29,7 +30,7 @@ async def vote_by_email(request: Request) -> Response:
         db, request.path_params["slug"], include_unpublished=False
     )
     if contest.settings.voting_mode != "email":
-        raise NotFound("This contest does not use email voting.")
+        raise NotFound(N_("This contest does not use email voting."))
     photo = whole_number(request.query_params.get("entry", ""))
     context = {"contest": contest, "sent": False, "form": FormValues(), "photo": photo}
     if request.method == "GET":

@@ -20,7 +20,7 @@ from contest.core.forms import FormValues, whole_number
 from contest.entries import replies
 from contest.entries import store as entry_store
 from contest.gallery import listing, views
-from contest.i18n import current_locale, html_lang
+from contest.i18n import N_, current_locale, html_lang
 from contest.media.photos import share_card_of
 from contest.voting import tallies
 from contest.voting.clicks import counts_visible
@@ -78,7 +78,10 @@ async def counts_shown(contest: Contest, request: Request) -> bool:
 
 def card_address(request: Request, entry: Row, contest: Contest) -> str:
     """The share card's address, versioned by what is drawn on it so previews never go stale."""
-    drawn = f"{entry['title']}|{entry['display_key']}|{contest.title}|{contest.settings.hashtag}"
+    drawn = (
+        f"{entry['title']}|{entry['display_key']}|{contest.settings.title}"
+        f"|{contest.settings.hashtag}"
+    )
     version = hashlib.sha256(drawn.encode()).hexdigest()[:12]
     return absolute(request, "share_card", entry_id=entry["id"]) + f"?v={version}"
 
@@ -274,7 +277,7 @@ async def entry_page(request: Request) -> Response:
     like_context = await _like_context(request, contest, [entry])
     own = user is not None and user.id == entry["participant_id"]
     if own:
-        like_context |= {"can_vote": False, "vote_note": "This is your photo."}
+        like_context |= {"can_vote": False, "vote_note": N_("This is your photo.")}
     # Back from signing in to like this photo (?like=1): one pre-focused button confirms the
     # like, a CSRF-checked POST like any other (a GET never likes).
     confirm_like = (
@@ -356,7 +359,7 @@ async def reply(request: Request) -> Response:
 def _reply_id(form: FormValues) -> int:
     reply_id = whole_number(form.get("reply_id"))
     if reply_id is None:
-        raise NotFound("There is no such reply.")
+        raise NotFound(N_("There is no such reply."))
     return reply_id
 
 
@@ -388,7 +391,7 @@ async def share(request: Request) -> Response:
     """Count a share click, then hand over to the network's share page."""
     network = request.path_params["network"]
     if network not in views.NETWORKS:
-        raise NotFound("We don't share to that network.")
+        raise NotFound(N_("We don't share to that network."))
     db = services(request).db
     entry, contest = await shown_entry(request)
     await views.record_share(db, entry_id=entry["id"], network=network, now=now(request))
@@ -401,7 +404,8 @@ async def share(request: Request) -> Response:
 
 
 async def share_card(request: Request) -> Response:
-    """The entry's 1200x630 preview image, made once and kept."""
+    """The entry's 1200x630 preview image, made once and kept: in the contest's main language
+    whoever asks first (link previews are shown to everyone; the album draws its own)."""
     svc = services(request)
     entry, contest = await shown_entry(request)
     key = await share_card_of(
@@ -409,7 +413,7 @@ async def share_card(request: Request) -> Response:
         svc.storage,
         entry,
         hashtag=contest.settings.hashtag,
-        contest_title=contest.title,
+        contest_title=contest.settings.title,
         limiter=svc.image_limiter,
     )
     return FileResponse(

@@ -27,13 +27,14 @@ import re
 import sqlite3
 
 from starlette.datastructures import Headers
-from starlette.requests import cookie_parser
+from starlette.requests import Request, cookie_parser
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from contest.core.errors import ContestError, Forbidden, RateLimited
 from contest.core.forms import whole_number
 from contest.core.security import csrf_token_valid, token_hash
+from contest.i18n import using_locale
 from contest.voting.clicks import Caller, click_like
 from contest.voting.likes import SessionChanged
 from contest.web.context import (
@@ -44,6 +45,7 @@ from contest.web.context import (
     urlencoded_fields,
 )
 from contest.web.errors import accepts_json, json_error, storage_json
+from contest.web.language import request_locale
 from contest.web.middleware import (
     is_cross_site,
     known_browser_id,
@@ -186,8 +188,9 @@ class LikeFastPath:
             if session is not None:
                 svc.session_cache.forget(session)
             return None
-        except WRITE_REFUSALS as refusal:
-            return json_error(refusal)
+        except WRITE_REFUSALS as refusal:  # in the reader's language, as the route says it
+            with using_locale(await request_locale(Request(scope))):
+                return json_error(refusal)
         except ContestError:
             return None
         except (sqlite3.OperationalError, OSError) as failure:  # a busy database, a full disk
