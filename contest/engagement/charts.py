@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import itertools
 import math
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import date
+
+from babel.dates import format_skeleton
 
 from contest.engagement.series import DayCount
+from contest.i18n import DEFAULT_LOCALE, N_, Nn_, current_locale, number
 
 # A narrow drawing (400 units) with 13-unit text: on a 375 px phone the chart is about 340 px
 # wide, so labels render at about 11 px (a 640-unit drawing with 12-unit text gave 6 px);
@@ -27,14 +32,23 @@ MAX_LABELS = 6  # "30 Sep" is ~50 units wide: six fit under the 346-unit plot wi
 # A 13-unit character of the widest common sans-serif (DejaVu Sans, Chromium's system-ui on
 # Linux: a digit is 8.3 units); 7.2 let "16 Feb" run into "23 Feb" in a printed report.
 CHAR_WIDTH = 8.4
+WIDE_CHAR_WIDTH = 13.0  # a Chinese character fills the whole 13-unit em: "3月16日" is wide
 LABEL_GAP = 4  # the least space between two labels under the bars (widths are overestimated)
 ROW_STEP = 15  # a category chart whose names do not fit on one line staggers them on two
 MAX_LABEL_ROWS = 3
 
 
+def text_width(text: str) -> float:
+    """About how wide a label is drawn, in chart units (a Chinese character counts a full em)."""
+    return sum(
+        WIDE_CHAR_WIDTH if unicodedata.east_asian_width(char) in "WF" else CHAR_WIDTH
+        for char in text
+    )
+
+
 def _label_x(centre: float, text: str) -> float:
     """Where a centred label goes: under its bar, moved in so it is never cut at an edge."""
-    half = len(text) * CHAR_WIDTH / 2
+    half = text_width(text) / 2
     return round(min(max(centre, LEFT + half), WIDTH - half), 2)
 
 
@@ -97,7 +111,7 @@ class BarChart:
 def _labels(bars: Sequence[Bar], shown: Sequence[str], slot: float) -> tuple[Label, ...]:
     """The labels under every few bars, spaced for the widest, moved in from the edges; where
     two would then touch, the earlier one is left out for the last, else the later one."""
-    widest = max((len(text) for text in shown), default=0) * CHAR_WIDTH
+    widest = max((text_width(text) for text in shown), default=0.0)
     every = max(math.ceil(len(bars) / MAX_LABELS), math.ceil((widest + LABEL_GAP) / slot), 1)
     labels: list[Label] = []
     for index in range(0, len(bars), every):
@@ -132,11 +146,11 @@ def _every_label(bars: Sequence[Bar], shown: Sequence[str]) -> tuple[Label, ...]
 
 
 def _left(label: Label) -> float:
-    return label.x - len(label.text) * CHAR_WIDTH / 2
+    return label.x - text_width(label.text) / 2
 
 
 def _right(label: Label) -> float:
-    return label.x + len(label.text) * CHAR_WIDTH / 2
+    return label.x + text_width(label.text) / 2
 
 
 def nice_step(largest: int, *, most_ticks: int = 4) -> int:
@@ -188,14 +202,21 @@ def bar_chart(
             )
         )
     ticks = tuple(
-        Tick(round(TOP + plot_height - plot_height * value / top, 2), f"{value:,}")
+        Tick(round(TOP + plot_height - plot_height * value / top, 2), number(value))
         for value in range(0, top + 1, step)
     )
     total = sum(value for _, value in points)
     description = (
-        f"{len(points)} bars, {total:,} in all; the highest is {largest:,}."
+        Nn_(
+            "%(count)s bar, %(total)s in all; the highest is %(largest)s.",
+            "%(count)s bars, %(total)s in all; the highest is %(largest)s.",
+            len(points),
+            count=number(len(points)),
+            total=number(total),
+            largest=number(largest),
+        )
         if points
-        else "No data yet."
+        else N_("No data yet.")
     )
     return BarChart(
         title,
@@ -210,30 +231,44 @@ def bar_chart(
     )
 
 
+def day_label(day: date, *, full: bool = False) -> str:
+    """A day as the reader's locale writes it under a bar (``16 Feb``, ``2月16日``) or in the
+    table (``Mon 16 Feb 2026``, ``2026年2月16日 週一``)."""
+    locale = current_locale.get()
+    if locale == DEFAULT_LOCALE:
+        return f"{day:%a} {day.day} {day:%b %Y}" if full else f"{day.day} {day:%b}"
+    return format_skeleton("yMMMEd" if full else "MMMd", day, locale=locale)
+
+
 def daily_chart(
     title: str, series: Sequence[DayCount], *, unit: str, height: int = HEIGHT
 ) -> BarChart:
-    """A bar per day; the table names each day in full, the axis in short."""
-    points = [
-        (f"{point.day:%a} {point.day.day} {point.day:%b %Y}", point.count) for point in series
-    ]
-    short = [f"{point.day.day} {point.day:%b}" for point in series]
+    """A bar per day; the table names each day in full, the axis in short (in the reader's
+    locale)."""
+    points = [(day_label(point.day, full=True), point.count) for point in series]
+    short = [day_label(point.day) for point in series]
     chart = bar_chart(
         title,
         points,
         unit=unit,
-        label_name="Day",
+        label_name=N_("Day"),
         axis_labels=short,
         height=height,
         every_label=False,
     )
     if series:
-        first, last = series[0].day, series[-1].day
-        total = sum(point.count for point in series)
         largest = max(series, key=lambda point: point.count)
         chart = replace(
             chart,
-            description=f"{unit} per day from {first.day} {first:%b} to {last.day} {last:%b}:"
-            f" {total:,} in all, at most {largest.count:,} on {largest.day.day} {largest.day:%b}.",
+            description=N_(
+                "%(unit)s per day from %(first)s to %(last)s: %(total)s in all, at most"
+                " %(largest)s on %(day)s.",
+                unit=unit,
+                first=day_label(series[0].day),
+                last=day_label(series[-1].day),
+                total=number(sum(point.count for point in series)),
+                largest=number(largest.count),
+                day=day_label(largest.day),
+            ),
         )
     return chart

@@ -24,6 +24,7 @@ from contest.engagement.response import (
     reply_figures,
 )
 from contest.engagement.series import Series, daily_series
+from contest.i18n import N_
 from contest.judging.results import published_at
 from contest.voting.tallies import ENTRY_LIKES, ENTRY_OUTSIDE_LIKES, counts_outside
 
@@ -34,8 +35,8 @@ FIRST_TIME = (
     " JOIN contests ON contests.id = earlier.contest_id"
     " WHERE earlier.participant_id = users.id AND contests.submissions_open < ?)"
 )
-NO_DEPARTMENT = "Not given"
-NO_CATEGORY = "No category"
+NO_DEPARTMENT = N_("Not given")
+NO_CATEGORY = N_("No category")
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from contest.contests.model import Contest
 from contest.core.db import Database
 from contest.engagement.figures import Engagement, engagement
 from contest.engagement.series import Series
+from contest.judging.award_labels import listed
 from contest.judging.winners import public_winners
 
 #: The daily table prints as up to this many blocks side by side (a month fits in three of
@@ -84,10 +85,10 @@ async def cover_winners(
         entry_id = int(w["entry_id"])
         if entry_id in by_entry:
             earlier = by_entry[entry_id]
-            by_entry[entry_id] = replace(earlier, award=f"{earlier.award} and {w['award']}")
+            by_entry[entry_id] = replace(earlier, award=listed([earlier.award, w["award"]]))
             continue
         by_entry[entry_id] = CoverWinner(
-            award=str(w["award"]),
+            award=w["award"],  # a Message: named in the reader's language
             entry_id=entry_id,
             title=str(w["title"]),
             author=str(w["author"]),

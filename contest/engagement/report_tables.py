@@ -22,6 +22,7 @@ from contest.engagement.figures import FIRST_TIME
 from contest.engagement.report_scope import Cell, Scope, Table
 from contest.engagement.response import judge_progress, seconds_since_approval
 from contest.entries.text import without_emails
+from contest.i18n import N_
 from contest.judging import result_exports, results
 from contest.voting.tallies import ENTRY_LIKES, ENTRY_PICKS
 
@@ -257,7 +258,18 @@ _BUILDERS: dict[str, Callable[[Database, Scope], Awaitable[Table]]] = {
     "judging_progress": _judging_progress,
     "judging": _judging,
 }
-TABLES = tuple(_BUILDERS)
+#: The tables by name, with the name a person reads on the report's download list.
+TABLES: dict[str, str] = {
+    "daily": N_("Daily"),
+    "entries": N_("Entries"),
+    "participants": N_("Participants"),
+    "likes_by_day": N_("Likes by day"),
+    "views": N_("Views"),
+    "shares": N_("Shares"),
+    "replies": N_("Replies"),
+    "judging_progress": N_("Judging progress"),
+    "judging": N_("Judging"),
+}
 
 
 async def build_table(
@@ -267,5 +279,10 @@ async def build_table(
     builder = _BUILDERS.get(name)
     if builder is None:
         # The name from the address is not echoed back: the page lists the real ones.
-        raise NotFound(f"There is no such report table. The tables are: {', '.join(TABLES)}.")
+        raise NotFound(
+            N_(
+                "There is no such report table. The tables are: %(tables)s.",
+                tables=", ".join(TABLES),
+            )
+        )
     return await builder(db, Scope(contest, publication, now))

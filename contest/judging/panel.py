@@ -5,14 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from contest.accounts.languages import mail_locale
 from contest.accounts.users import User
 from contest.contests.model import Contest
 from contest.contests.store import get_contest
-from contest.core.clock import format_local, to_db
+from contest.core.clock import format_local, to_db, zone
 from contest.core.db import Database, Row, Transaction
 from contest.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from contest.core.forms import FormValues
 from contest.core.outbox import queue_mail
+from contest.i18n import DEFAULT_LOCALE, N_, Nn_, number, using_locale, written_date
 
 MAX_NOTE = 2_000
 MAX_CONFLICT_REASON = 300
@@ -55,7 +57,7 @@ async def panel_contest(db: Database, contest_id: int, judge: User) -> Contest:
         "SELECT 1 FROM contest_judges WHERE contest_id = ? AND user_id = ?", (contest_id, judge.id)
     )
     if not on_panel:
-        raise Forbidden("You are not on the judging panel of this contest.")
+        raise Forbidden(N_("You are not on the judging panel of this contest."))
     return await get_contest(db, contest_id)
 
 
@@ -93,7 +95,7 @@ async def entry_for_judge(db: Database, contest: Contest, judge: User, entry_id:
         (contest.id, judge.id, judge.id, entry_id),
     )
     if row is None:
-        raise NotFound("That entry is not in your judging queue.")
+        raise NotFound(N_("That entry is not in your judging queue."))
     return row
 
 
@@ -130,23 +132,33 @@ def parse_scores(
         try:
             value = float(text)
         except ValueError:
-            errors[field] = f"Give “{criterion['name']}” a score from {low} to {high}."
+            errors[field] = N_(
+                "Give “%(criterion)s” a score from %(low)s to %(high)s.",
+                criterion=criterion["name"],
+                low=low,
+                high=high,
+            )
             continue
         if not low <= value <= high:
-            errors[field] = f"Scores for “{criterion['name']}” go from {low} to {high}."
+            errors[field] = N_(
+                "Scores for “%(criterion)s” go from %(low)s to %(high)s.",
+                criterion=criterion["name"],
+                low=low,
+                high=high,
+            )
             continue
         scores[criterion["id"]] = value
     note = form.get("note").strip()
     if len(note) > MAX_NOTE:
-        errors["note"] = f"Keep the note under {MAX_NOTE} characters."
+        errors["note"] = N_("Keep the note under %(limit)s characters.", limit=number(MAX_NOTE))
     return scores, note, errors
 
 
 def _ensure_judging_open(contest: Contest, now: datetime) -> None:
     if not contest.schedule.judging_is_open(now):
         if now < contest.schedule.judging_open:
-            raise Conflict("Judging has not started yet; scores open with the judging phase.")
-        raise Conflict("Judging has closed, so scores are now read-only.")
+            raise Conflict(N_("Judging has not started yet; scores open with the judging phase."))
+        raise Conflict(N_("Judging has closed, so scores are now read-only."))
 
 
 async def save_review(
@@ -164,10 +176,12 @@ async def save_review(
     await entry_for_judge(db, contest, judge, entry_id)
     criteria = {row["id"] for row in await criteria_of(db, contest.id)}
     if set(scores) != criteria:
-        raise ValidationError({"scores": "Score every criterion of the rubric."})
+        raise ValidationError({"scores": N_("Score every criterion of the rubric.")})
     low, high = contest.settings.scale_min, contest.settings.scale_max
     if not all(low <= value <= high for value in scores.values()):
-        raise ValidationError({"scores": f"Scores go from {low} to {high}."})
+        raise ValidationError(
+            {"scores": N_("Scores go from %(low)s to %(high)s.", low=low, high=high)}
+        )
     async with db.transaction() as tx:
         await tx.execute(
             "INSERT INTO reviews (entry_id, judge_id, note, created_at, updated_at)"
@@ -205,10 +219,10 @@ async def declare_conflict(
     """Take an entry out of the judge's queue (dropping any scores) and record why."""
     reason = " ".join(reason.split())
     if not reason:
-        raise ValidationError({"reason": "Say briefly why, e.g. “I know the photographer”."})
+        raise ValidationError({"reason": N_("Say briefly why, e.g. “I know the photographer”.")})
     if len(reason) > MAX_CONFLICT_REASON:
         raise ValidationError(
-            {"reason": f"Keep the reason under {MAX_CONFLICT_REASON} characters."}
+            {"reason": N_("Keep the reason under %(limit)s characters.", limit=MAX_CONFLICT_REASON)}
         )
     _ensure_judging_open(contest, now)
     await entry_for_judge(db, contest, judge, entry_id)
@@ -253,24 +267,53 @@ async def entry_coverage(db: Database, contest: Contest) -> list[Row]:
     )
 
 
+def _closing_time(contest: Contest, locale: str) -> str:
+    """When judging closes, in the contest's zone, as the mail's reader writes dates."""
+    close, tz_name = contest.schedule.judging_close, contest.settings.timezone
+    if locale == DEFAULT_LOCALE:
+        return format_local(close, tz_name, with_year=True)
+    local = close.astimezone(zone(tz_name))
+    return written_date(local, locale, with_year=True, with_time=True)
+
+
+def reminder_mail(
+    contest: Contest, *, name: str, state: Progress, link: str, locale: str
+) -> tuple[str, str]:
+    """A reminder's subject and body in the judge's language."""
+    with using_locale(locale):
+        subject = Nn_(
+            "%(count)s photo is waiting for your scores",
+            "%(count)s photos are waiting for your scores",
+            state.remaining,
+            count=number(state.remaining),
+        )
+        body = N_(
+            "Hello %(name)s,\n\nYou have scored %(scored)s of %(total)s entries in"
+            " %(contest)s. Judging closes on %(closes)s.\n\nContinue here: %(link)s\n",
+            name=name,
+            scored=number(state.scored),
+            total=number(state.total),
+            contest=contest.title,
+            closes=_closing_time(contest, locale),
+            link=link,
+        )
+        return str(subject), str(body)
+
+
 async def remind_judges(db: Database, *, contest: Contest, link: str, now: datetime) -> list[str]:
-    """Mail every judge with entries left to score; return their addresses."""
+    """Mail every judge with entries left to score, each in their saved language; return
+    their addresses."""
     reminded = []
     async with db.transaction() as tx:
         for judge, state in await panel_progress(db, contest):
             if state.remaining <= 0:
                 continue
+            locale = await mail_locale(tx, judge["id"])
+            subject, body = reminder_mail(
+                contest, name=judge["display_name"], state=state, link=link, locale=locale
+            )
             await queue_mail(
-                tx,
-                recipient=judge["email"],
-                subject=f"{state.remaining} photos are waiting for your scores",
-                body=(
-                    f"Hello {judge['display_name']},\n\nYou have scored {state.scored} of"
-                    f" {state.total} entries in {contest.title}. Judging closes on"
-                    f" {format_local(contest.schedule.judging_close, contest.settings.timezone)}."
-                    f"\n\nContinue here: {link}\n"
-                ),
-                now=now,
+                tx, recipient=judge["email"], subject=subject, body=body, now=now, locale=locale
             )
             reminded.append(judge["email"])
     return reminded

@@ -11,14 +11,21 @@ from contest.contests.model import Contest, ContestSettings
 from contest.core.clock import to_db
 from contest.core.db import Database, Row
 from contest.core.errors import Conflict, ValidationError
+from contest.i18n import N_
 from contest.judging.aggregation import EntryResult, aggregate
+from contest.judging.award_labels import (
+    NO_LIKES_YET,
+    PEOPLES_CHOICE,
+    PEOPLES_CHOICE_LABEL,
+    award_slots,
+    second_prize_warning,
+    skip_reason,
+)
 from contest.judging.panel import criteria_of, record
 from contest.voting import tallies
 
 MAX_CITATION = 1_000
 MAX_OVERRIDE_REASON = 500
-PEOPLES_CHOICE = "peoples_choice"
-ONE_JUDGED_PRIZE = "one judged prize per person"
 
 
 @dataclass(frozen=True)
@@ -118,9 +125,9 @@ def publish_gaps(results: Results) -> PublishGaps:
 def publish_blocker(contest: Contest, *, published: str | None, now: datetime) -> str | None:
     """Why the results cannot be published now, or None when they can."""
     if published is not None:
-        return "The results are already published."
+        return N_("The results are already published.")
     if now < max(contest.schedule.judging_close, contest.schedule.voting_close):
-        return "Judging and public voting have not both closed yet."
+        return N_("Judging and public voting have not both closed yet.")
     return None
 
 
@@ -145,18 +152,6 @@ async def published_at(db: Database, contest_id: int) -> str | None:
     return None if value is None else str(value)
 
 
-def award_slots(contest: Contest, categories: list[Row]) -> list[tuple[str, str]]:
-    settings = contest.settings
-    slots: list[tuple[str, str]] = []
-    if settings.award_champion:
-        slots.append(("champion", "Champion"))
-    for place in range(1, settings.award_runners_up + 1):
-        slots.append((f"runner_up_{place}", f"{'1st' if place == 1 else '2nd'} runner-up"))
-    if settings.award_per_category:
-        slots += [(f"category_{row['id']}", f"Best {row['name']}") for row in categories]
-    return slots
-
-
 def _peoples_choice(
     decided: dict[str, Row],
     most_liked: int | None,
@@ -164,10 +159,10 @@ def _peoples_choice(
     settings: ContestSettings,
 ) -> Award:
     """People's Choice goes to the most liked photo; it is not the judges' to override."""
-    award = Award(PEOPLES_CHOICE, "People's Choice", most_liked, most_liked)
+    award = Award(PEOPLES_CHOICE, PEOPLES_CHOICE_LABEL, most_liked, most_liked)
     award.note = tallies.peoples_choice_note(settings)
     if most_liked is None:
-        award.note = "No likes yet."
+        award.note = NO_LIKES_YET
     if PEOPLES_CHOICE in decided:
         award.entry_id = decided[PEOPLES_CHOICE]["entry_id"]
         award.citation = decided[PEOPLES_CHOICE]["citation"]
@@ -189,10 +184,7 @@ def _skip_reason(
     for key, entry_id in others.items():
         holder = by_entry.get(entry_id)
         if key in labels and holder is not None and holder.entry["participant_id"] == author:
-            return (
-                f"{standing.entry['author_name']} already wins {labels[key]}"
-                f" (#{entry_id}): {ONE_JUDGED_PRIZE}."
-            )
+            return skip_reason(standing.entry["author_name"], labels[key], entry_id)
     return None
 
 
@@ -211,10 +203,7 @@ def _second_prize_warnings(awards: list[Award], by_entry: dict[int, Standing]) -
             and by_entry[other.entry_id].entry["participant_id"] == standing.entry["participant_id"]
         ]
         if also:
-            award.warning = (
-                f"{standing.entry['author_name']} also wins {', '.join(also)}, although the"
-                f" rule “{ONE_JUDGED_PRIZE}” is on."
-            )
+            award.warning = second_prize_warning(standing.entry["author_name"], also)
 
 
 def propose(
@@ -365,18 +354,18 @@ async def decide_award(
     results = await compute(db, contest)
     award = next((a for a in results.awards if a.key == award_key), None)
     if award is None:
-        raise ValidationError({"award": "There is no such award in this contest."})
+        raise ValidationError({"award": N_("There is no such award in this contest.")})
     if entry_id is not None and entry_id not in results.by_entry:
-        raise ValidationError({"entry_id": "Choose an approved entry of this contest."})
+        raise ValidationError({"entry_id": N_("Choose an approved entry of this contest.")})
     reason, citation = " ".join(reason.split()), citation.strip()
     overriding = entry_id != award.proposed
     if overriding and not reason:
         raise ValidationError(
-            {"reason": "Give the reason for choosing differently from the ranking."}
+            {"reason": N_("Give the reason for choosing differently from the ranking.")}
         )
     if len(reason) > MAX_OVERRIDE_REASON or len(citation) > MAX_CITATION:
         raise ValidationError(
-            {"citation": "Keep the reason and citation short (under 500 and 1,000 characters)."}
+            {"citation": N_("Keep the reason and citation short (under 500 and 1,000 characters).")}
         )
     async with db.transaction() as tx:
         await tx.execute(
@@ -402,8 +391,8 @@ async def decide_award(
                 contest_id=contest.id,
                 actor_id=actor.id,
                 action="override",
-                details=(
-                    f"{award.label}: entry #{entry_id} instead of "
+                details=(  # in English, as the log keeps every line
+                    f"{str.__str__(award.label)}: entry #{entry_id} instead of "
                     + (f"#{award.proposed}" if award.proposed is not None else "none proposed")
                     + f". Reason: {reason}"
                 ),
@@ -415,7 +404,7 @@ async def publish(db: Database, *, contest: Contest, actor: User, now: datetime)
     """Fix the awards as they stand and make the winners page public at the announcement time."""
     closes = max(contest.schedule.judging_close, contest.schedule.voting_close)
     if now < closes:
-        raise Conflict("Publish the results once judging and public voting have both closed.")
+        raise Conflict(N_("Publish the results once judging and public voting have both closed."))
     results = await compute(db, contest)
     async with db.transaction() as tx:
         for award in results.awards:

@@ -9,7 +9,13 @@ from typing import Any
 
 from contest.contests.model import Contest
 from contest.core.db import Database
-from contest.judging.results import PEOPLES_CHOICE, award_slots, compute, published_at
+from contest.judging.award_labels import (
+    CHAMPION,
+    PEOPLES_CHOICE,
+    PEOPLES_CHOICE_LABEL,
+    award_slots,
+)
+from contest.judging.results import compute, published_at
 from contest.voting import tallies
 
 
@@ -73,7 +79,7 @@ async def published_awards(db: Database, contest: Contest) -> dict[int, tuple[st
     )
     slots = award_slots(contest, categories)
     if contest.settings.award_peoples_choice:
-        slots.append((PEOPLES_CHOICE, "People's Choice"))
+        slots.append((PEOPLES_CHOICE, PEOPLES_CHOICE_LABEL))
     winners = {
         row["award"]: row["entry_id"]
         for row in await db.fetch_all(
@@ -101,7 +107,7 @@ class Headline:
     alt_text: str
 
 
-HEADLINE_AWARDS = {"champion": "Champion", PEOPLES_CHOICE: "People's Choice"}
+HEADLINE_AWARDS = {"champion": CHAMPION, PEOPLES_CHOICE: PEOPLES_CHOICE_LABEL}
 
 
 async def finished_contests(

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from contest.core.db import Database
 from contest.core.security import Passwords
@@ -202,3 +202,67 @@ def test_pages_of_a_pdf_are_counted_without_its_page_tree() -> None:
     tree = b"<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>"
     pages = b"<< /Type /Page /Parent 2 0 R >> << /Type/Page/Parent 2 0 R >>"
     assert pdf_pages(tree + pages) == 2
+
+
+KEY_NUMBERS = (
+    "() => [...document.querySelectorAll('#report-key-figures .key-number')]"
+    ".map(n => n.textContent)"
+)
+#: The axis labels under the bars of every chart, per chart: their text and box.
+UNDER_BARS = """() => [...document.querySelectorAll('svg.chart')].map(svg => {
+  const labels = [...svg.querySelectorAll('text.chart-axis')].map(label => {
+    const box = label.getBoundingClientRect();
+    return {text: label.textContent, left: box.left, right: box.right, top: box.top};
+  });
+  const bottom = Math.max(...labels.map(label => label.top));
+  return labels.filter(label => label.top > bottom - 40 && label.text.match(/\\D/));
+})"""
+
+
+def printed_report(page: Page, contest_id: int, tmp_path: Path, name: str) -> tuple[list[str], int]:
+    """The report's key figures as shown, and how many A4 pages it prints on."""
+    page.goto(f"/manage/contests/{contest_id}/report")
+    figures = page.evaluate(KEY_NUMBERS)
+    page.set_viewport_size({"width": PRINTED_WIDTH, "height": 1000})
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4", print_background=True)
+    (tmp_path / f"report-{name}.pdf").write_bytes(pdf)
+    outside = page.evaluate(LABELS_OUTSIDE)
+    assert outside == [], (name, [(o["text"], round(o["top"])) for o in outside])
+    for labels in page.evaluate(UNDER_BARS):  # day labels such as 3月16日 do not run together
+        for line in {label["top"] for label in labels}:
+            row = sorted((lb for lb in labels if lb["top"] == line), key=lambda lb: lb["left"])
+            for before, after in itertools.pairwise(row):
+                assert before["right"] < after["left"], (name, before, after)
+    return figures, pdf_pages(pdf)
+
+
+@pytest.mark.parametrize(
+    ("locale", "words", "champion"),
+    [("zh-HK", "參與報告", "冠軍"), ("zh-CN", "参与情况报告", "冠军")],
+)
+def test_the_chinese_report_prints_the_same_key_figures_on_at_most_three_pages(
+    live_site: LiveSite,
+    new_context: NewContext,
+    tmp_path: Path,
+    locale: str,
+    words: str,
+    champion: str,
+) -> None:
+    contest_id = run_in_own_thread(_seed_director(live_site))
+    english = new_context(viewport={"width": 1366, "height": 900}, locale="en-GB").new_page()
+    sign_in(english, director_report_data.ORGANIZER_EMAIL, PASSWORD)
+    english_figures, english_pages = printed_report(english, contest_id, tmp_path, "en")
+
+    chinese = new_context(viewport={"width": 1366, "height": 900}, locale=locale).new_page()
+    chinese.context.add_cookies(english.context.cookies())  # type: ignore[arg-type] # same fields
+    chinese.goto(f"/manage/contests/{contest_id}/report")
+    expect(chinese.locator("html")).to_have_attribute("lang", re.compile("^zh-"))
+    expect(chinese.locator("#report-cover")).to_contain_text(words)
+    expect(chinese.locator("#summary")).to_contain_text("92 件作品")
+    expect(chinese.locator(".report-winners")).to_contain_text(champion)
+    chinese_figures, chinese_pages = printed_report(chinese, contest_id, tmp_path, locale)
+    assert "92" in english_figures
+    assert chinese_figures == english_figures  # the same numbers, written the same way
+    assert chinese_pages <= 3, chinese_pages
+    assert english_pages <= 3, english_pages

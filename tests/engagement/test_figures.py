@@ -10,7 +10,14 @@ from contest.core.db import Database
 from contest.core.security import Passwords
 from contest.core.storage import LocalStorage
 from contest.engagement import report_text
-from contest.engagement.charts import CHAR_WIDTH, LEFT, bar_chart, daily_chart, nice_step
+from contest.engagement.charts import (
+    CHAR_WIDTH,
+    LEFT,
+    bar_chart,
+    daily_chart,
+    nice_step,
+    text_width,
+)
 from contest.engagement.figures import (
     CategoryCount,
     Count,
@@ -19,6 +26,8 @@ from contest.engagement.figures import (
 )
 from contest.engagement.response import NetworkShares, RankedEntry, WaitingEntry
 from contest.engagement.series import DayCount, daily_series, fill_days
+from contest.i18n import using_locale
+from contest.judging.award_labels import listed
 from tests.engagement.engagement_data import NOW, build, empty_contest, publish_results
 from tests.factories import add_account, add_contest, add_entry, schedule_for
 
@@ -251,16 +260,31 @@ def test_fill_days_puts_zero_on_quiet_days() -> None:
 
 
 def test_words_have_the_right_plurals_and_units() -> None:
-    assert report_text.plural(1, "entry", "entries") == "1 entry"
-    assert report_text.plural(2, "entry", "entries") == "2 entries"
-    assert report_text.plural(1204, "like", "likes") == "1,204 likes"
-    assert report_text.join_words(["a", "b", "c"]) == "a, b and c"
+    assert report_text.entries(1) == "1 entry"
+    assert report_text.entries(2) == "2 entries"
+    assert report_text.likes(1204) == "1,204 likes"
+    assert listed(["a", "b", "c"]) == "a, b and c"
     assert report_text.duration(timedelta(days=1, hours=3, minutes=5)) == "1 day 3 hours"
     assert report_text.duration(timedelta(minutes=45)) == "45 minutes"
     assert report_text.duration(timedelta(seconds=20)) == "under a minute"
+    assert report_text.duration(None) == "no data yet"
     assert report_text.percent(2 / 3) == "67%"
+    assert report_text.percent(0.174, 1) == "17.4%"
     assert report_text._first_time(5, 5) == "All 5 participants took part for the first time."
     assert report_text._first_time(0, 1) == "The participant came back."
+
+
+def test_words_in_chinese_use_measure_words_and_babel_units() -> None:
+    with using_locale("zh_Hant"):
+        assert str(report_text.entries(1204)) == "1,204 件作品"
+        assert str(listed(["甲", "乙", "丙"])) == "甲、乙及丙"
+        assert str(report_text.duration(timedelta(hours=23, minutes=30))) == "23 小時 30 分鐘"
+        assert report_text.percent(0.174, 1) == "17.4%"
+        assert str(report_text._first_time(5, 5)) == "全部 5 位參加者都是首次參加。"
+        assert str(report_text.duration(None)) == "暫無數據"
+    with using_locale("zh_Hans"):
+        assert str(report_text.entries(3)) == "3 件作品"
+        assert str(report_text.duration(timedelta(days=2, minutes=5))) == "2天5分钟"
 
 
 def test_bar_heights_follow_the_values_on_a_round_scale() -> None:
@@ -320,3 +344,17 @@ def test_day_labels_stay_inside_the_drawing_at_both_ends() -> None:
         half = len(label.text) * CHAR_WIDTH / 2
         assert label.x - half >= LEFT and label.x + half <= chart.width, label
     assert chart.labels[-1].text == "29 Nov"
+
+
+def test_daily_chart_names_days_as_a_chinese_reader_writes_them() -> None:
+    series = days(date(2026, 3, 1), list(range(20)))
+    with using_locale("zh_Hant"):
+        chart = daily_chart("每日瀏覽", series, unit="瀏覽")
+        description = str(chart.description)
+    assert chart.rows[0] == ("2026年3月1日週日", 0)
+    assert chart.labels[0].text == "3月1日"
+    assert description == "3月1日至3月20日每日瀏覽：合共 190，最多為3月20日的 19。"  # noqa: RUF001
+    lefts = [label.x - text_width(label.text) / 2 for label in chart.labels]
+    rights = [label.x + text_width(label.text) / 2 for label in chart.labels]
+    assert all(right < left for right, left in zip(rights, lefts[1:], strict=False))
+    assert text_width("3月1日") > 5 * CHAR_WIDTH  # a Chinese character is wider than a digit

@@ -9,6 +9,7 @@ from starlette.routing import Route
 from contest.core import tabular
 from contest.core.errors import BadRequest, NotFound
 from contest.engagement import report_tables
+from contest.i18n import N_
 from contest.web.context import now, organizer_contest, services
 from contest.web.downloads import MEDIA_TYPES, download
 
@@ -22,10 +23,10 @@ async def report_table(request: Request) -> Response:
     db = services(request).db
     name, fmt = request.path_params["table"], request.path_params["fmt"]
     if fmt not in MEDIA_TYPES:
-        raise NotFound("Report tables can be downloaded as .csv or .json.")
+        raise NotFound(N_("Report tables can be downloaded as .csv or .json."))
     audience = request.query_params.get("for", "")
     if audience not in AUDIENCES:
-        raise BadRequest("Add ?for=publication for the version without emails, or nothing.")
+        raise BadRequest(N_("Add ?for=publication for the version without emails, or nothing."))
     publication = audience == "publication"
     table = await report_tables.build_table(  # NotFound for an unknown table
         db, contest, name, publication=publication, now=now(request)

@@ -11,6 +11,7 @@ from contest.contests.model import TIE_BREAKS
 from contest.core.errors import NotFound, ValidationError
 from contest.core.forms import whole_number
 from contest.gallery import views
+from contest.i18n import N_
 from contest.judging import panel, result_exports, results
 from contest.judging import winners as public_results
 from contest.media import winners_card
@@ -137,7 +138,7 @@ async def export(request: Request) -> Response:
     )
     fmt = request.path_params["fmt"]
     if fmt not in MEDIA_TYPES:
-        raise NotFound("Results can be downloaded as .csv or .json.")
+        raise NotFound(N_("Results can be downloaded as .csv or .json."))
     return rows_download(rows, fmt, f"{contest.slug}-results")
 
 
@@ -160,7 +161,9 @@ async def winners(request: Request) -> Response:
     )
     announced = await public_results.public_winners(db, contest, now=now(request))
     page_url = absolute(request, "winners", slug=contest.slug)
-    text = f"Winners: {contest.title} #{contest.settings.hashtag}"
+    text = str(
+        N_("Winners: %(title)s #%(hashtag)s", title=contest.title, hashtag=contest.settings.hashtag)
+    )
     context = {
         "contest": contest,
         "winners": announced,
@@ -187,7 +190,7 @@ async def winners_preview(request: Request) -> Response:
     )
     announced = await public_results.public_winners(svc.db, contest, now=now(request))
     if not announced:
-        raise NotFound("The winners are not announced yet.")
+        raise NotFound(N_("The winners are not announced yet."))
     card = await winners_card.winners_card(
         svc.storage,
         svc.media_cache,
