@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from babel.core import UnknownLocaleError, parse_locale
-from babel.dates import format_skeleton, format_timedelta
+from babel.dates import format_skeleton, format_timedelta, get_timezone, get_timezone_location
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
@@ -263,3 +263,12 @@ def duration(seconds: float, *, locale: str | None = None) -> str:
     return format_timedelta(
         timedelta(seconds=seconds), threshold=0.85, locale=locale or current_locale.get()
     )
+
+
+def zone_place(tz_name: str, *, locale: str | None = None) -> str:
+    """The place a time zone is named after, as the locale writes it: ``Hong Kong`` / ``香港``."""
+    try:
+        zone = get_timezone(tz_name)
+    except LookupError:
+        return tz_name.rsplit("/", 1)[-1].replace("_", " ")
+    return get_timezone_location(zone, locale=locale or current_locale.get(), return_city=True)

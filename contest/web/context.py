@@ -29,6 +29,7 @@ from contest.core.forms import FormValues
 from contest.core.security import Passwords, csrf_token, csrf_token_valid, token_hash
 from contest.core.storage import LocalStorage
 from contest.entries import store as entry_store
+from contest.i18n import N_, Message
 from contest.voting.writer import LikeWriter
 
 SESSION_COOKIE = "contest_session"
@@ -183,13 +184,24 @@ def forget_user(request: Request) -> None:
         services(request).session_cache.forget(key)
 
 
+#: Why a page refuses someone without the role it is for (by the roles it names).
+PAGE_FOR_ROLES: dict[tuple[str, ...], Message] = {
+    ("organizer",): N_("This page is for organizers."),
+    ("judge",): N_("This page is for judges."),
+    ("participant",): N_("This page is for participants."),
+    ("judge", "organizer"): N_("This page is for judges and organizers."),
+    ("organizer", "judge"): N_("This page is for organizers and judges."),
+}
+PAGE_FOR_OTHERS = N_("This page is for other people's accounts.")
+
+
 async def require_user(request: Request, *roles: str) -> User:
     """The signed-in user, who must hold one of the roles when any are named."""
     user = await current_user(request)
     if user is None:
         raise NotSignedIn()
     if roles and user.role not in roles:
-        raise Forbidden("This page is for " + " and ".join(f"{role}s" for role in roles) + ".")
+        raise Forbidden(PAGE_FOR_ROLES.get(roles, PAGE_FOR_OTHERS))
     return user
 
 
@@ -204,8 +216,10 @@ def check_form_token(request: Request, values: FormValues) -> None:
     config = services(request).config
     if not csrf_token_valid(config.secret_key or "", browser_id(request), values.get("csrf_token")):
         raise BadRequest(
-            "This form has expired or came from another site. Please go back, reload the page"
-            " and try again."
+            N_(
+                "This form has expired or came from another site. Please go back, reload the"
+                " page and try again."
+            )
         )
 
 
@@ -217,10 +231,15 @@ def urlencoded_fields(body: bytes) -> FormValues:
         )
     except ValueError as error:
         raise BadRequest(
-            f"Too many fields. Maximum number of fields is {FORM_MAX_FIELDS}."
+            N_("Too many fields: a form has %(count)d at most.", count=FORM_MAX_FIELDS)
         ) from error
     if any(len(name) + len(value) > FORM_MAX_PART_SIZE for name, value in pairs):
-        raise BadRequest(f"Field exceeded maximum size of {FORM_MAX_PART_SIZE // 1024}KB.")
+        raise BadRequest(
+            N_(
+                "A field of this form is longer than this site accepts (%(size)d KB at most).",
+                size=FORM_MAX_PART_SIZE // 1024,
+            )
+        )
     return FormValues(pairs)
 
 
@@ -282,8 +301,10 @@ def check_free_space(config: Config) -> None:
         folder = folder.parent
     if shutil.disk_usage(folder).free < config.min_free_bytes:
         raise InsufficientStorage(
-            message="The site is nearly out of storage space, so it cannot take uploads at the"
-            " moment. Nothing was saved; please try again later."
+            message=N_(
+                "The site is nearly out of storage space, so it cannot take uploads at the"
+                " moment. Nothing was saved; please try again later."
+            )
         )
 
 
@@ -325,23 +346,23 @@ def set_private_cookie(
 #: The "done" notices a redirect may carry to the next page (by key, so no text from a
 #: request is ever shown): set by ``with_notice``, shown once by ``base.html``.
 NOTICE_COOKIE = "contest_notice"
-NOTICES = {
-    "moderated": "Done: the entries are moderated.",
-    "replied": "Done: your reply is posted and mailed to the author.",
-    "award_saved": "Done: the award is saved.",
-    "published": "Done: the results are published.",
-    "conflict_declared": "Done: the conflict is recorded and the entry has left your queue.",
-    "reading_recorded": "Done: the reading is recorded; the latest reading counts.",
-    "readings_imported": "Done: every reading of the file is recorded.",
-    "logo_saved": "Done: the new logo is in the header of every page.",
-    "logo_removed": "Done: the logo is removed; the header shows the site's name.",
-    "cover_saved": "Done: the cover photo is saved.",
-    "cover_removed": "Done: the contest has no cover photo now.",
-    "preview_stopped": "Done: the preview is over; pages show the real time again.",
-    "judges_invited": "Done: the list is sent; invitations wait in the outbox for the mail.",
-    "participants_invited": "Done: the invitations are queued; each link works for 7 days.",
-    "settings_saved": "Done: the settings are saved.",
-    "scores_saved": "Done: your scores are saved.",
+NOTICES: dict[str, Message] = {
+    "moderated": N_("Done: the entries are moderated."),
+    "replied": N_("Done: your reply is posted and mailed to the author."),
+    "award_saved": N_("Done: the award is saved."),
+    "published": N_("Done: the results are published."),
+    "conflict_declared": N_("Done: the conflict is recorded and the entry has left your queue."),
+    "reading_recorded": N_("Done: the reading is recorded; the latest reading counts."),
+    "readings_imported": N_("Done: every reading of the file is recorded."),
+    "logo_saved": N_("Done: the new logo is in the header of every page."),
+    "logo_removed": N_("Done: the logo is removed; the header shows the site's name."),
+    "cover_saved": N_("Done: the cover photo is saved."),
+    "cover_removed": N_("Done: the contest has no cover photo now."),
+    "preview_stopped": N_("Done: the preview is over; pages show the real time again."),
+    "judges_invited": N_("Done: the list is sent; invitations wait in the outbox for the mail."),
+    "participants_invited": N_("Done: the invitations are queued; each link works for 7 days."),
+    "settings_saved": N_("Done: the settings are saved."),
+    "scores_saved": N_("Done: your scores are saved."),
 }
 NOTICE_SECONDS = 60
 
@@ -354,7 +375,7 @@ def with_notice(request: Request, response: Response, key: str) -> Response:
     return response
 
 
-def pending_notice(request: Request) -> str | None:
+def pending_notice(request: Request) -> Message | None:
     """The notice a redirect left for this page, if it names a known one."""
     return NOTICES.get(request.cookies.get(NOTICE_COOKIE, ""))
 

@@ -16,11 +16,13 @@ from contest.core.clock import utcnow
 from contest.core.errors import ContestError, Forbidden, PayloadTooLarge
 from contest.core.forms import whole_number
 from contest.core.security import new_token
+from contest.i18n import N_, Nn_
+from contest.i18n import Message as Sentence
 from contest.web.context import BROWSER_COOKIE, FORM_MAX_BODY_BYTES, UPLOAD_BODY
 
 log = logging.getLogger("contest")
 ErrorRenderer = Callable[[Request, ContestError], Awaitable[Response]]
-CROSS_SITE_MESSAGE = (
+CROSS_SITE_MESSAGE = N_(
     "This form was sent from another site, so it was refused. Please use the form on our own pages."
 )
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -186,10 +188,13 @@ class CrossSiteRequestMiddleware:
         await response(scope, receive, send)
 
 
-def _size(count: int) -> str:
+def _size(count: int) -> str | Sentence:
+    """A size as people read it: ``25 MB``, ``512 KB`` (the units are the same in Chinese)."""
     if count >= 1024 * 1024:
         return f"{count / (1024 * 1024):g} MB"
-    return f"{count // 1024} KB" if count >= 1024 else f"{count} bytes"
+    if count >= 1024:
+        return f"{count // 1024} KB"
+    return Nn_("%(count)d byte", "%(count)d bytes", count)
 
 
 class BodyLimitMiddleware:
@@ -218,16 +223,17 @@ class BodyLimitMiddleware:
         self.form_max_bytes = min(form_max_bytes, max_bytes)
         self.refuse = refuse
 
-    def _message(self) -> str:
-        return (
-            f"This site accepts requests of up to {_size(self.max_bytes)}."
-            " Please send a smaller file."
+    def _message(self) -> Sentence:
+        return N_(
+            "This site accepts requests of up to %(size)s. Please send a smaller file.",
+            size=_size(self.max_bytes),
         )
 
-    def _form_message(self) -> str:
-        return (
-            f"This form is larger than this site accepts ({_size(self.form_max_bytes)} at most)."
-            " Please shorten what you typed and try again."
+    def _form_message(self) -> Sentence:
+        return N_(
+            "This form is larger than this site accepts (%(size)s at most). Please shorten what"
+            " you typed and try again.",
+            size=_size(self.form_max_bytes),
         )
 
     def _too_large(self, state: MutableMapping[str, Any], size: int) -> PayloadTooLarge | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from starlette.requests import Request, cookie_parser
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -20,6 +21,7 @@ from contest.contests.model import Contest
 from contest.contests.preview import PreviewChoice, describe, is_results_phase, read_preview
 from contest.core.errors import ContestError
 from contest.entries import store as entry_store
+from contest.i18n import N_
 from contest.judging.results import published_at
 from contest.web.context import PREVIEW_MOMENT, SESSION_COOKIE, Services
 
@@ -30,7 +32,7 @@ PREVIEW_STATE = "preview"
 CONTEST_PAGE = re.compile(r"/contests/(?P<slug>[^/]+)(?:/gallery|/winners)?/?")
 ENTRY_PAGE = re.compile(r"/entries/(?P<entry_id>[0-9]{1,18})/?")
 #: The note by a like button on a previewed page: a like would post at the real time.
-LIKES_OFF_IN_PREVIEW = "Likes are off in a preview"
+LIKES_OFF_IN_PREVIEW = N_("Likes are off in a preview")
 
 
 @dataclass(frozen=True)
@@ -40,8 +42,10 @@ class PreviewBanner:
     contest_id: int
     contest_title: str
     contest_slug: str
-    when: str  # "Tue 12 Mar 2027, 10:00"
-    phase: str  # "judging and voting"
+    when: str  # "Tue 12 Mar 2027, 10:00" (English; other languages write ``moment``)
+    phase: str  # "judging and voting" (translated where it is shown)
+    moment: datetime  # the chosen moment, written in the contest's ``timezone``
+    timezone: str
     applies: bool  # this page is the contest's and shows the chosen moment
     results_unpublished: bool  # previewing the results before they are published
 
@@ -117,6 +121,8 @@ async def _banner(
         contest_slug=contest.slug,
         when=when,
         phase=phase,
+        moment=choice.moment,
+        timezone=contest.settings.timezone,
         applies=applies,
         results_unpublished=unpublished,
     )

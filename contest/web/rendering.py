@@ -21,13 +21,13 @@ from contest.i18n import (
     DEFAULT_LOCALE,
     LOCALES,
     current_locale,
-    gettext,
     html_lang,
-    ngettext,
     number,
     relative_time,
     written_date,
+    zone_place,
 )
+from contest.i18n.jinja import translated_environment
 from contest.web.context import (
     clear_notice,
     current_user,
@@ -104,23 +104,14 @@ def calendar_date(
 def build_templates(directory: Path = TEMPLATES_DIR) -> Jinja2Templates:
     """The template environment: autoescaping on, undefined names are errors, messages
     translated into the locale being rendered (``contest.i18n.current_locale``)."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(directory),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        extensions=["jinja2.ext.i18n"],
-    )
-    # Whitespace inside {% trans %} collapses, as babel.cfg extracts it.
-    env.policies["ext.i18n.trimmed"] = True
-    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env = translated_environment(directory)
     env.filters["markdown"] = render_markdown
     env.filters["local_time"] = local_time
     env.filters["local_date"] = local_date
     env.filters["calendar_date"] = calendar_date
     env.filters["number"] = number
     env.filters["relative_time"] = relative_time
+    env.filters["zone_place"] = zone_place
     env.filters["percent"] = report_text.percent
     env.filters["duration"] = report_text.duration
     env.globals["AFFILIATION_LABELS"] = AFFILIATION_LABELS

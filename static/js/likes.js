@@ -3,10 +3,11 @@
 (function () {
   "use strict";
 
-  // The page's words (templates/public/_like_words.html), else English.
-  var holder = document.getElementById("like-words");
+  // The page's words in the reader's language (templates/_script_words.html, in the head of the pages that load it):
+  // this script holds no sentences of its own.
+  var holder = document.getElementById("script-words");
   var words = holder ? holder.dataset : {};
-  function word(name, english) { return words[name] || english; }
+  function word(name) { return words[name] || ""; }
 
   function render(form, liked, countText) {
     var button = form.querySelector(".like-button");
@@ -14,13 +15,13 @@
     button.classList.toggle("liked", liked);
     button.setAttribute("aria-pressed", liked ? "true" : "false");
     button.querySelector("[aria-hidden]").textContent = liked ? "\u2665" : "\u2661";
-    button.querySelector(".like-label").textContent = liked ? word("liked", "Liked") : word("like", "Like");
+    button.querySelector(".like-label").textContent = liked ? word("liked") : word("like");
     form.querySelector("[data-like-count]").textContent = countText;
   }
 
   function describe(count) {
-    if (count === null || count === undefined) { return word("hidden", "counts hidden until results"); }
-    return (count === 1 ? word("one", "{n} like") : word("many", "{n} likes")).replace("{n}", count);
+    if (count === null || count === undefined) { return word("hidden"); }
+    return (count === 1 ? word("one") : word("many")).replace("{n}", count);
   }
 
   // Screen readers hear the like and the new count once the server has it (a polite status).
@@ -28,10 +29,10 @@
     var status = form.querySelector("[data-like-status]");
     if (!status) { return; }
     if (count === null || count === undefined) {
-      status.textContent = liked ? word("likedStatus", "Liked.") : word("unlikedStatus", "Like taken back.");
+      status.textContent = liked ? word("likedStatus") : word("unlikedStatus");
       return;
     }
-    var sentence = liked ? word("likedNow", "Liked. Now {likes}.") : word("unlikedNow", "Like taken back. Now {likes}.");
+    var sentence = liked ? word("likedNow") : word("unlikedNow");
     status.textContent = sentence.replace("{likes}", describe(count));
   }
 
@@ -58,13 +59,13 @@
       credentials: "same-origin"
     }).then(function (response) {
       return response.json().then(function (data) {
-        if (!response.ok) { throw new Error(data.error || "The like was not saved."); }
+        if (!response.ok) { throw new Error(data.error || word("failed")); }
         render(form, data.liked, describe(data.count));
         announce(form, data.liked, data.count);
       });
     }).catch(function (problem) {
       render(form, before.liked, before.text);
-      error.textContent = problem.message || word("failed", "The like was not saved. Please try again.");
+      error.textContent = problem.message || word("failed");
     }).then(function () { delete form.dataset.pending; });
   }
 

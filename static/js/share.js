@@ -1,13 +1,16 @@
 // "Copy link" and the phone's own share sheet, where the browser offers them.
 (function () {
   "use strict";
+  // The page's words in the reader's language (templates/_script_words.html).
+  var holder = document.getElementById("script-words");
+  var words = holder ? holder.dataset : {};
   document.addEventListener("DOMContentLoaded", function () {
     var copy = document.querySelector("[data-copy-link]");
     if (copy && navigator.clipboard) {
       copy.hidden = false;
       copy.addEventListener("click", function () {
         navigator.clipboard.writeText(copy.dataset.copyLink).then(function () {
-          copy.textContent = "Link copied";
+          copy.textContent = words.linkCopied || copy.textContent;
         });
       });
     }

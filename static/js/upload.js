@@ -3,6 +3,12 @@
 (function () {
   "use strict";
 
+  // The page's words in the reader's language (templates/_script_words.html): this script
+  // holds no sentences of its own.
+  var holder = document.getElementById("script-words");
+  var words = holder ? holder.dataset : {};
+  function word(name) { return words[name] || ""; }
+
   function showPreview(input) {
     var target = document.getElementById(input.dataset.previewTarget);
     if (!target || !input.files || !input.files[0]) { return; }
@@ -18,10 +24,10 @@
     target.onerror = function () {
       target.hidden = true;
       target.removeAttribute("src");
-      if (status) { status.textContent = "This file does not look like a photo we can show."; }
+      if (status) { status.textContent = word("notAPhoto"); }
     };
     target.onload = function () { target.hidden = false; };
-    target.alt = "Preview of the photo you chose";
+    target.alt = word("photoPreview");
     target.hidden = true;
     target.src = URL.createObjectURL(file);
   }
@@ -39,7 +45,7 @@
       if (progress.lengthComputable) {
         bar.hidden = false;
         bar.value = Math.round((100 * progress.loaded) / progress.total);
-        status.textContent = "Uploading… " + bar.value + "%";
+        status.textContent = word("uploadingPercent").replace("{percent}", bar.value + "%");
       }
     });
     request.addEventListener("load", function () {
@@ -56,11 +62,11 @@
       if (summary) { summary.scrollIntoView(); }
     });
     request.addEventListener("error", function () {
-      status.textContent = "The upload failed. Check your connection and try again.";
+      status.textContent = word("uploadFailed");
       button.disabled = false;
     });
     button.disabled = true;
-    status.textContent = "Uploading…";
+    status.textContent = word("uploading");
     request.send(new FormData(form));
   }
 

@@ -31,7 +31,7 @@ def sign_in(page: Page, email: str = ORGANIZER_EMAIL, password: str = PASSWORD) 
 def fill_contest_basics(page: Page) -> None:
     """Type a title and hashtag on the contest form, keeping its prefilled calendar and rubric."""
     expect(page.get_by_role("heading", name="Create a contest")).to_be_visible()
-    page.get_by_label("Title", exact=True).fill(TITLE)
+    page.get_by_role("textbox", name="Title", exact=True).fill(TITLE)
     page.get_by_label("Official hashtag").fill(HASHTAG)
 
 
@@ -148,5 +148,5 @@ def test_a_bad_calendar_is_explained_beside_the_field_and_the_title_is_kept(
     expect(field.locator(".field-error")).to_have_text(message)
     expect(voting_close).to_have_attribute("aria-invalid", "true")
     expect(voting_close).to_have_accessible_description(re.compile(re.escape(message)))
-    expect(page.get_by_label("Title", exact=True)).to_have_value(TITLE)
+    expect(page.get_by_role("textbox", name="Title", exact=True)).to_have_value(TITLE)
     assert live_site.rows("SELECT id FROM contests") == []

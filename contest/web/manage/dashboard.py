@@ -13,6 +13,7 @@ from contest.engagement.charts import HEIGHT, PRINTED_HEIGHT, BarChart, bar_char
 from contest.engagement.figures import Engagement, engagement
 from contest.engagement.report_print import printed_report
 from contest.gallery import views
+from contest.i18n import N_
 from contest.web.context import now, organizer_contest, services
 from contest.web.rendering import render
 
@@ -25,24 +26,29 @@ def charts(figures: Engagement, *, height: int = HEIGHT) -> list[tuple[str, BarC
     return [
         (
             "entries-per-day",
-            daily_chart("Entries per day", series.entries, unit="Entries", height=height),
+            daily_chart(N_("Entries per day"), series.entries, unit=N_("Entries"), height=height),
         ),
-        ("likes-per-day", daily_chart("Likes per day", series.likes, unit="Likes", height=height)),
+        (
+            "likes-per-day",
+            daily_chart(N_("Likes per day"), series.likes, unit=N_("Likes"), height=height),
+        ),
         (
             "views-per-day",
-            daily_chart("Entry views per day", series.views, unit="Views", height=height),
+            daily_chart(N_("Entry views per day"), series.views, unit=N_("Views"), height=height),
         ),
         (
             "shares-per-day",
-            daily_chart("Share clicks per day", series.shares, unit="Share clicks", height=height),
+            daily_chart(
+                N_("Share clicks per day"), series.shares, unit=N_("Share clicks"), height=height
+            ),
         ),
         (
             "shares-by-network",
             bar_chart(
-                "Share clicks per network",
+                N_("Share clicks per network"),
                 networks if figures.public.shares else [],
-                unit="Share clicks",
-                label_name="Network",
+                unit=N_("Share clicks"),
+                label_name=N_("Network"),
                 axis_labels=[name.split()[0] for name, _ in networks],
                 height=height,
             ),

@@ -16,9 +16,9 @@ from contest.contests import preview as rehearsal
 from contest.contests.model import Contest
 from contest.contests.phases import Phase
 from contest.contests.store import get_contest
-from contest.core.clock import format_local
 from contest.core.errors import ContestError, ValidationError
 from contest.core.forms import FormValues
+from contest.i18n import N_, Message
 from contest.web.context import (
     now,
     organizer_contest,
@@ -33,21 +33,21 @@ from contest.web.preview import PREVIEW_COOKIE
 from contest.web.rendering import render
 
 #: A phase's button: the moment it previews lies inside the phase, not at its start.
-BUTTON_WORDS = {
-    Phase.SUBMISSIONS.value: "During submissions",
-    Phase.JUDGING.value: "During judging",
-    Phase.VOTING.value: "During voting",
-    Phase.RESULTS.value: "After the results",
+BUTTON_WORDS: dict[str, Message] = {
+    Phase.SUBMISSIONS.value: N_("During submissions"),
+    Phase.JUDGING.value: N_("During judging"),
+    Phase.VOTING.value: N_("During voting"),
+    Phase.RESULTS.value: N_("After the results"),
 }
 
 
 def _page(
     request: Request, contest: Contest, form: FormValues, errors: dict[str, str]
 ) -> dict[str, object]:
-    """What the preview page shows: a button per phase (with its moment) and the typed one."""
-    tz_name, today = contest.settings.timezone, now(request)
+    """What the preview page shows: a button per phase (with its moment, which the template
+    writes in the contest's zone and the reader's language) and the typed one."""
     buttons = [
-        (phase, BUTTON_WORDS[phase], format_local(moment, tz_name, now=today))
+        (phase, BUTTON_WORDS[phase], moment)
         for phase, moment in rehearsal.phase_moments(contest).items()
     ]
     return {
