@@ -12,6 +12,7 @@ from babel.messages.pofile import read_po
 from contest.i18n import LOCALE_DIR
 from tests.i18n.marking import CHINESE, report, unmarked_in_template
 
+
 def catalog(locale: str):  # type: ignore[no-untyped-def]
     with (LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po").open("rb") as source:
         return read_po(source, locale=locale)
