@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from contest.accounts import invitations, users
+from contest.accounts import invitations, site_settings, users
 from contest.contests import calendar_shift, language_form
 from contest.contests import form as contest_form
 from contest.contests import store as contest_store
@@ -24,7 +24,7 @@ from contest.contests.texts import FIELDS
 from contest.core.clock import timezone_names
 from contest.core.errors import NotFound, ValidationError
 from contest.core.forms import FormValues
-from contest.i18n import LOCALES, N_, current_locale, html_lang
+from contest.i18n import LOCALES, N_, current_locale, html_lang, known
 from contest.media.photos import forget_share_cards
 from contest.voting import mode_change
 from contest.web.context import (
@@ -194,6 +194,8 @@ async def contest_judges(
         "form": form or FormValues(),
         "errors": errors or {},
         "smtp": svc.config.smtp is not None,
+        "mail_locale": known((form or FormValues()).get("mail_locale"))
+        or await site_settings.default_locale(svc.db),
     }
     return await render(request, "manage/judges.html", context, status_code=status_code)
 
@@ -212,6 +214,7 @@ async def invite_judge(request: Request) -> Response:
             invited_by=user,
             link_for=lambda token: absolute(request, "accept_invitation", token=token),
             now=now(request),
+            locale=known(form.get("mail_locale")),
         )
     except ValidationError as error:
         return await contest_judges(request, errors=error.errors, form=form, status_code=400)

@@ -24,3 +24,33 @@ def test_the_judges_page_does_not_promise_a_link_the_outbox_hides(site: Site) ->
     assert link is not None
     outbox = site.client.get("/manage/outbox").text
     assert link[1] not in outbox and "so it is not shown here" in outbox
+
+
+def test_a_judge_is_invited_in_the_language_the_organizer_picks(site: Site) -> None:
+    site.sign_in_as("organizer")
+    site.post("/manage/contests/new", contest_form(site), follow_redirects=False)
+    contest_id = site.value("SELECT id FROM contests")
+    judges = f"/manage/contests/{contest_id}/judges"
+    page = site.client.get(judges).text
+    assert '<option value="en" lang="en" selected>English</option>' in page  # the site default
+
+    for email, chosen in (("mei@uni.edu", "zh_Hant"), ("ann@uni.edu", "en"), ("x@uni.edu", "fr")):
+        response = site.post(
+            f"{judges}/invite",
+            {"email": email, "mail_locale": chosen},
+            form_page=judges,
+            follow_redirects=False,
+        )
+        assert response.status_code == 303
+    rows = {
+        row["recipient"]: row["locale"] for row in site.rows("SELECT recipient, locale FROM outbox")
+    }
+    assert rows == {"mei@uni.edu": "zh_Hant", "ann@uni.edu": "en", "x@uni.edu": "en"}
+    subject = site.value("SELECT subject FROM outbox WHERE recipient = 'mei@uni.edu'")
+    assert "評審" in subject and "Invitation" not in subject
+
+    refused = site.post(
+        f"{judges}/invite", {"email": "not-an-address", "mail_locale": "zh_Hans"}, form_page=judges
+    )
+    assert refused.status_code == 400
+    assert '<option value="zh_Hans" lang="zh-Hans" selected>' in refused.text  # kept as chosen
