@@ -224,7 +224,9 @@ def _image_files(plan: _Plan, storage: LocalStorage) -> list[Wanted]:
             wanted.append(Wanted(f"{images}-card.jpg", source, copy=storage.path(entry.card_key)))
         else:
             card = Card(storage.path(entry.display_key), *words)
-            wanted.append(Wanted(f"{images}-card.jpg", source, card=card, entry_id=entry.id))
+            # Only a card naming the contest in its main language may become the site's card.
+            keeper = entry.id if main else None
+            wanted.append(Wanted(f"{images}-card.jpg", source, card=card, entry_id=keeper))
     return wanted
 
 
@@ -329,13 +331,19 @@ def _build_in_locale(
     wanted += [_text_file("style.css", STYLE), _text_file(MARKER, marker)]
     with ThreadPoolExecutor(max_workers=STORING_THREADS) as threads:  # fsync runs meanwhile
         storing: list[tuple[Wanted, Future[str]]] = []
+
+        def keep(item: Wanted, data: bytes) -> None:
+            """Store a drawn card that may become its entry's (one in the main language)."""
+            if item.entry_id is not None:
+                storing.append((item, threads.submit(storage.put, data)))
+
         synced = sync_folder(
             out_dir,
             wanted,
             folders=("entries", "images"),
             workers=workers,
             on_progress=on_progress,
-            on_drawn=lambda item, data: storing.append((item, threads.submit(storage.put, data))),
+            on_drawn=keep,
         )
         kept = [(item, stored.result()) for item, stored in storing]
     images = 3 * len(plan.entries) + int(collage is not None)

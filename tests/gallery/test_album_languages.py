@@ -142,3 +142,26 @@ async def test_a_chinese_title_gets_share_cards_of_its_own_and_keeps_the_sites(
         row["id"]: row["share_card_key"] for row in await db.fetch_all("SELECT * FROM entries")
     }
     assert after == kept  # the site's cards (in the main language) stay the entries' own
+
+
+async def test_an_album_exported_first_in_chinese_leaves_the_sites_cards_to_the_main_language(
+    db: Database, passwords: Passwords, tmp_path: Path
+) -> None:
+    s = await setup(db, passwords, tmp_path)
+    texts = ContestTexts.of("en", {"zh_Hant": {"title": "圖書館之光"}})
+    contest = replace(s.contest, settings=replace(s.contest.settings, texts=texts))
+    files_before = {path.name for path in s.storage.root.rglob("*") if path.is_file()}
+
+    await export_album(db, s.storage, contest, tmp_path / "zh", now=NOW, locale="zh_Hant")
+
+    shown = "SELECT share_card_key FROM entries WHERE status = 'approved'"
+    keys = [row["share_card_key"] for row in await db.fetch_all(shown)]
+    assert len(keys) == 3 and set(keys) == {None}  # the Chinese cards are the album's only
+    files_after = {path.name for path in s.storage.root.rglob("*") if path.is_file()}
+    assert files_after == files_before  # nor stored for nothing
+    await export_album(db, s.storage, contest, tmp_path / "en", now=NOW, locale="en")
+    english = (tmp_path / "en" / "images").glob("*-card.jpg")
+    for card in english:
+        assert card.read_bytes() != (tmp_path / "zh" / "images" / card.name).read_bytes()
+    keys = [row["share_card_key"] for row in await db.fetch_all(shown)]
+    assert None not in keys
