@@ -26,6 +26,8 @@ from contest.web.context import (
 
 LANGUAGE_COOKIE = "contest_language"
 LANGUAGE_SECONDS = 365 * 24 * 3600
+#: Files that are the same in every language: no need to find the reader's.
+STATIC_PREFIX = "/static/"
 #: Where a request keeps the locale once found.
 LOCALE_STATE = "locale"
 #: The key of the site's default locale in the brand's five-second cache.
@@ -95,7 +97,7 @@ class LanguageMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["path"].startswith(STATIC_PREFIX):
             await self.app(scope, receive, send)
             return
         token = current_locale.set(await request_locale(Request(scope)))

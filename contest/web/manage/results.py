@@ -11,7 +11,7 @@ from contest.contests.model import TIE_BREAKS
 from contest.core.errors import NotFound, ValidationError
 from contest.core.forms import whole_number
 from contest.gallery import views
-from contest.i18n import N_
+from contest.i18n import N_, current_locale, known, using_locale
 from contest.judging import panel, result_exports, results
 from contest.judging import winners as public_results
 from contest.media import winners_card
@@ -175,6 +175,7 @@ async def winners(request: Request) -> Response:
         },
         "card_url": absolute(request, "winners_card", slug=contest.slug)
         + f"?v={winners_card.card_version(contest.title, announced)}"
+        + f"&lang={current_locale.get()}"
         if announced
         else None,
     }
@@ -182,23 +183,27 @@ async def winners(request: Request) -> Response:
 
 
 async def winners_preview(request: Request) -> Response:
-    """The winners page's 1200x630 link preview: the winners' collage, drawn once per version."""
+    """The winners page's 1200x630 link preview: the winners' collage, drawn once per version,
+    in the language its address names (the page's reader's; else the contest's main one), so a
+    shared cache never holds one language's card under another's address."""
     svc = services(request)
     user = await current_user(request)
     contest = await contest_store.get_contest_by_slug(
         svc.db, request.path_params["slug"], include_unpublished=bool(user and user.is_organizer)
     )
-    announced = await public_results.public_winners(svc.db, contest, now=now(request))
-    if not announced:
-        raise NotFound(N_("The winners are not announced yet."))
-    card = await winners_card.winners_card(
-        svc.storage,
-        svc.media_cache,
-        announced,
-        contest_id=contest.id,
-        contest_title=contest.title,
-        limiter=svc.image_limiter,
-    )
+    drawn_in = known(request.query_params.get("lang")) or contest.settings.texts.main_locale
+    with using_locale(drawn_in):
+        announced = await public_results.public_winners(svc.db, contest, now=now(request))
+        if not announced:
+            raise NotFound(N_("The winners are not announced yet."))
+        card = await winners_card.winners_card(
+            svc.storage,
+            svc.media_cache,
+            announced,
+            contest_id=contest.id,
+            contest_title=contest.title,
+            limiter=svc.image_limiter,
+        )
     return Response(card, media_type="image/jpeg", headers={"Cache-Control": CARD_CACHE})
 
 

@@ -98,6 +98,21 @@ def test_the_preview_is_the_winners_collage_at_1200_by_630(site: Site) -> None:
     assert site.client.get(image.removeprefix(HOST)).content == card.content
 
 
+def test_each_languages_page_names_its_own_card_and_no_reader_changes_it(site: Site) -> None:
+    ranked = announce(site)
+    page = f"/contests/{ranked.contest.slug}/winners"
+    english = meta(site.client.get(page).text)["og:image"].removeprefix(HOST)
+    chinese = meta(site.client.get(page, headers={"Accept-Language": "zh-HK"}).text)["og:image"]
+    chinese = chinese.removeprefix(HOST)
+    assert english.endswith("&lang=en") and chinese.endswith("&lang=zh_Hant")
+    # Whoever asks (an English crawler, a Chinese reader), an address draws one card.
+    for address in (english, chinese):
+        as_english = site.client.get(address, headers={"Accept-Language": "en"}).content
+        as_chinese = site.client.get(address, headers={"Accept-Language": "zh-HK"}).content
+        assert as_english == as_chinese
+    assert site.client.get(english).content != site.client.get(chinese).content
+
+
 def test_the_preview_address_changes_when_the_winners_change(site: Site) -> None:
     ranked = announce(site)
     page = f"/contests/{ranked.contest.slug}/winners"
