@@ -59,7 +59,7 @@ def test_the_rehearsal_form_and_banner_are_in_traditional_chinese(site: Site) ->
     assert "<h1>預覽「Light at the Library」</h1>" in form.text
     assert "← 返回管理" in form.text and "預覽此時刻" in form.text
     # The phase buttons: their words and their moment, as Chinese writes a date.
-    assert re.search(r"<span>投票期間</span> <small>\(\d+月\d+日 \d\d:\d\d\)</small>", form.text)
+    assert re.search(r"<span>投票期間</span><small>（\d+月\d+日 \d\d:\d\d）</small>", form.text)
     assert "During voting" not in form.text
 
     site.client.headers.update(HONG_KONG)

@@ -54,13 +54,13 @@ def test_visitors_read_the_contest_in_their_language_with_the_other_script_as_fa
     hong_kong = site.client.get("/contests/spring-light", headers=HK).text
     assert "<h1>春之光</h1>" in hong_kong and "<title>春之光 · " in hong_kong
     assert "拍下<strong>春天</strong>的光。" in hong_kong
-    assert "組別：日間、夜間" in hong_kong and "創意 (25%)" in hong_kong
+    assert "組別：日間、夜間" in hong_kong and "創意（25%）" in hong_kong
     assert "Spring Light" not in hong_kong and "Creativity" not in hong_kong
 
     mainland = site.client.get("/contests/spring-light", headers=CN).text
     assert "<h1>春之光（简体）</h1>" in mainland and "类别：日间、夜间" in mainland
     # No Simplified description or criteria were written: the Traditional ones come next.
-    assert "拍下<strong>春天</strong>的光。" in mainland and "創意 (25%)" in mainland
+    assert "拍下<strong>春天</strong>的光。" in mainland and "創意（25%）" in mainland
 
     english = site.client.get("/contests/spring-light", headers=EN).text
     assert "<h1>Spring Light</h1>" in english and "Categories: Day, Night" in english
