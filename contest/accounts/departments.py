@@ -18,8 +18,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from contest.accounts import users
+from contest.accounts.department_history import described
 from contest.accounts.emails import email_error, normalize_email
 from contest.core.clock import to_db
 from contest.core.db import Database, Row, Transaction
@@ -178,15 +180,18 @@ async def unlisted_values(db: Database | Transaction) -> list[Unlisted]:
     return [Unlisted(str(row["value"]), int(row["people"])) for row in rows]
 
 
-async def history(db: Database, *, limit: int = 20) -> list[Row]:
-    """The latest changes to the list and merges, newest first, with who made them."""
-    return await db.fetch_all(
+async def history(db: Database, *, limit: int = 20) -> list[dict[str, Any]]:
+    """The latest changes to the list and merges, newest first, with who made them (no
+    ``actor_id``: the system, e.g. the demo's seeding); ``details`` is shown in the reader's
+    language (``department_history``), its ``str`` value the English kept in the log."""
+    rows = await db.fetch_all(
         "SELECT audit_log.*, users.display_name AS actor FROM audit_log"
         " LEFT JOIN users ON users.id = audit_log.actor_id"
         " WHERE audit_log.contest_id IS NULL AND audit_log.action LIKE 'department%'"
         " ORDER BY audit_log.id DESC LIMIT ?",
         (limit,),
     )
+    return [dict(row) | {"details": described(row["details"])} for row in rows]
 
 
 # People's choice.

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from contest.core.clock import describe_until, format_local, zone
-from contest.i18n import DEFAULT_LOCALE, N_, Message, current_locale, relative_time, written_date
+from contest.i18n import DEFAULT_LOCALE, N_, Message, current_locale, written_date
 
 
 class Phase(StrEnum):
@@ -100,10 +100,9 @@ def _written(moment: datetime, tz_name: str, *, with_year: bool = False) -> str:
 
 
 def _until(now: datetime, then: datetime) -> str:
-    """How far away a moment is, as the reader's language says it: ``in 3 days``, ``3 天後``."""
-    if current_locale.get() == DEFAULT_LOCALE:
-        return describe_until(now, then)
-    return relative_time(max((then - now).total_seconds(), 0))
+    """How far away a moment is, as the reader's language says it: ``in 11 days``,
+    ``11 天後``; one rule in every language (days stay days, never rounded to weeks)."""
+    return describe_until(now, then)
 
 
 def status_line(schedule: Schedule, now: datetime, tz_name: str) -> Message:

@@ -44,11 +44,11 @@ BOT_AGENT = re.compile(
     re.IGNORECASE,
 )
 NETWORKS = {
-    "facebook": ("Facebook", "https://www.facebook.com/sharer/sharer.php?u={url}"),
-    "x": ("X", "https://twitter.com/intent/tweet?url={url}&text={text}"),
-    "whatsapp": ("WhatsApp", "https://wa.me/?text={text}%20{url}"),
-    "weibo": ("Weibo", "https://service.weibo.com/share/share.php?url={url}&title={text}"),
-    "line": ("LINE", "https://social-plugins.line.me/lineit/share?url={url}"),
+    "facebook": (N_("Facebook"), "https://www.facebook.com/sharer/sharer.php?u={url}"),
+    "x": (N_("X"), "https://twitter.com/intent/tweet?url={url}&text={text}"),
+    "whatsapp": (N_("WhatsApp"), "https://wa.me/?text={text}%20{url}"),
+    "weibo": (N_("Weibo"), "https://service.weibo.com/share/share.php?url={url}&title={text}"),
+    "line": (N_("LINE"), "https://social-plugins.line.me/lineit/share?url={url}"),
     "email": (N_("Email"), "mailto:?subject={text}&body={url}"),
 }
 #: WeChat has no web share address: its QR code of the tagged link is scanned instead.
@@ -57,9 +57,14 @@ SOURCES = (*NETWORKS, WECHAT, "copy", "native")
 #: How each share-link source is named in a table.
 SOURCE_LABELS = {
     **{key: label for key, (label, _) in NETWORKS.items()},
-    WECHAT: "WeChat",
+    WECHAT: N_("WeChat"),
     "copy": N_("Copied link"),
     "native": N_("Phone share sheet"),
+}
+#: The same names where a chart's bars leave little room, keyed by the table's name.
+SHORT_SOURCE_LABELS: dict[str, str] = {
+    SOURCE_LABELS["copy"]: N_("Copied"),
+    SOURCE_LABELS["native"]: N_("Phone"),
 }
 STAFF_ROLES = ("organizer", "judge")
 _UTM = re.compile(r"[^a-z0-9._-]+")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from babel.core import UnknownLocaleError, parse_locale
+from babel.core import Locale, UnknownLocaleError, parse_locale
 from babel.dates import format_skeleton, format_timedelta, get_timezone, get_timezone_location
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -248,7 +249,18 @@ def percent(value: float, *, locale: str | None = None, digits: int = 0) -> str:
 
 
 def relative_time(seconds: float, *, locale: str | None = None, threshold: float = 0.85) -> str:
-    """A time from now as the locale says it: ``in 3 days`` / ``3天後``, ``2 hours ago``."""
+    """A time from now as the locale says it: ``in 3 days`` / ``3天後``, ``2 hours ago``. A
+    day or more is written in whole days (``in 11 days``, never rounded to ``in 2 weeks``)."""
+    days = int(abs(seconds) // 86400)
+    if days >= 1:
+        return format_timedelta(
+            timedelta(days=days if seconds >= 0 else -days),
+            add_direction=True,
+            granularity="day",
+            threshold=float("inf"),
+            format="long",
+            locale=locale or current_locale.get(),
+        )
     return format_timedelta(
         timedelta(seconds=seconds),
         add_direction=True,
@@ -272,3 +284,60 @@ def zone_place(tz_name: str, *, locale: str | None = None) -> str:
     except LookupError:
         return tz_name.rsplit("/", 1)[-1].replace("_", " ")
     return get_timezone_location(zone, locale=locale or current_locale.get(), return_city=True)
+
+
+#: The IANA name's first part as a territory of the CLDR (``Asia`` → 142 → 亞洲); the oceans
+#: and the pole, which are no territory, as Messages.
+_ZONE_REGIONS: dict[str, str | Message] = {
+    "Africa": "002",
+    "America": "019",
+    "Antarctica": "AQ",
+    "Asia": "142",
+    "Australia": "AU",
+    "Brazil": "BR",
+    "Canada": "CA",
+    "Chile": "CL",
+    "Europe": "150",
+    "Mexico": "MX",
+    "US": "US",
+    "Arctic": N_("Arctic"),
+    "Atlantic": N_("Atlantic"),
+    "Indian": N_("Indian Ocean"),
+    "Pacific": N_("Pacific"),
+}
+
+
+#: Chinese writes a slash between words full-width.
+_WIDE_SLASH = "\uff0f"
+
+
+def zone_label(tz_name: str, *, locale: str | None = None) -> str:
+    """A time zone as a picker shows it: ``Asia/Hong Kong`` in English; in Chinese its region
+    and its place in the reader's words, with a full-width slash between (亞洲, 香港); ``UTC``
+    as it is."""
+    locale = locale or current_locale.get()
+    if locale == DEFAULT_LOCALE:
+        return tz_name.replace("_", " ")
+    region, _, rest = tz_name.partition("/")
+    place = zone_place(tz_name, locale=locale)
+    known_region = _ZONE_REGIONS.get(region)
+    if not rest or known_region is None:
+        return place
+    if isinstance(known_region, Message):
+        with using_locale(locale):
+            return f"{known_region.translated()}{_WIDE_SLASH}{place}"
+    territories = Locale.parse(locale).territories
+    return f"{territories.get(known_region, region)}{_WIDE_SLASH}{place}"
+
+
+def zone_choices(tz_names: Iterable[str], *, locale: str | None = None) -> list[tuple[str, str]]:
+    """(IANA name, label) for a time-zone picker, in the IANA names' order (grouped by
+    region); two names of one place (an old alias) get their IANA name after the label."""
+    locale = locale or current_locale.get()
+    labelled = [(name, zone_label(name, locale=locale)) for name in tz_names]
+    seen = Counter(label for _, label in labelled)
+    aside = "{label} ({name})" if locale == DEFAULT_LOCALE else "{label}\uff08{name}\uff09"
+    return [
+        (name, aside.format(label=label, name=name) if seen[label] > 1 else label)
+        for name, label in labelled
+    ]

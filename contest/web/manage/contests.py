@@ -24,7 +24,7 @@ from contest.contests.texts import FIELDS
 from contest.core.clock import timezone_names
 from contest.core.errors import NotFound, ValidationError
 from contest.core.forms import FormValues
-from contest.i18n import LOCALES, N_, current_locale, html_lang, known
+from contest.i18n import LOCALES, N_, current_locale, html_lang, known, zone_choices
 from contest.media.photos import forget_share_cards
 from contest.voting import mode_change
 from contest.web.context import (
@@ -55,7 +55,7 @@ def _form_context(
     return {
         "form": form,
         "errors": errors,
-        "timezones": [(name, name.replace("_", " ")) for name in timezone_names()],
+        "timezones": zone_choices(timezone_names()),
         "affiliations": users.AFFILIATIONS,
         "rubric_rows": range(contest_form.RUBRIC_ROWS),
         "schedule_labels": contest_form.SCHEDULE_FIELD_LABELS,
@@ -313,7 +313,7 @@ def _shift_page(
             getattr(settings.schedule, name),
             getattr(moved, name) if moved is not None else None,
         )
-        for name, label in contest_form.SCHEDULE_LABELS.items()
+        for name, label in contest_form.SCHEDULE_FIELD_LABELS.items()
     ]
     return {
         "contest": contest,

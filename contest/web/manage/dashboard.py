@@ -13,7 +13,7 @@ from contest.engagement.charts import HEIGHT, PRINTED_HEIGHT, BarChart, bar_char
 from contest.engagement.figures import Engagement, engagement
 from contest.engagement.report_print import printed_report
 from contest.gallery import views
-from contest.i18n import N_
+from contest.i18n import N_, shown
 from contest.web.context import now, organizer_contest, services
 from contest.web.rendering import render
 
@@ -49,7 +49,9 @@ def charts(figures: Engagement, *, height: int = HEIGHT) -> list[tuple[str, BarC
                 networks if figures.public.shares else [],
                 unit=N_("Share clicks"),
                 label_name=N_("Network"),
-                axis_labels=[name.split()[0] for name, _ in networks],
+                axis_labels=[
+                    shown(views.SHORT_SOURCE_LABELS.get(name, name)) for name, _ in networks
+                ],
                 height=height,
             ),
         ),

@@ -13,7 +13,7 @@ from contest.core import outbox
 from contest.core.clock import timezone_names
 from contest.core.errors import NotFound, ValidationError
 from contest.core.forms import FormValues
-from contest.i18n import LOCALES, N_
+from contest.i18n import LOCALES, N_, zone_choices, zone_label
 from contest.media import logo
 from contest.web.context import (
     client_address,
@@ -181,8 +181,8 @@ async def _settings_page(
     context["brand_now"] = await brand.get_brand(svc.db)
     context["logo_limit_mb"] = logo.MAX_LOGO_BYTES // 1024 // 1024
     context["timezones"] = [
-        ("", N_("As the latest contest (now %(zone)s)", zone=automatic.replace("_", " "))),
-        *((name, name.replace("_", " ")) for name in timezone_names()),
+        ("", N_("As the latest contest (now %(zone)s)", zone=zone_label(automatic))),
+        *zone_choices(timezone_names()),
     ]
     context["locales"] = [(language.code, language.name) for language in LOCALES.values()]
     return await render(request, "manage/settings.html", context, status_code=status_code)
