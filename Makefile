@@ -91,7 +91,7 @@ screenshots: $(STAMP)
 # (the app compiles them at first use; no build step).
 translations: $(STAMP)
 	$(BIN)/pybabel extract -k Nn_:1,2 --project=contest --no-location --sort-output -F babel.cfg -o contest/locale/messages.pot contest templates
-	$(BIN)/pybabel update --no-fuzzy-matching -i contest/locale/messages.pot -d contest/locale
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i contest/locale/messages.pot -d contest/locale
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis mutants

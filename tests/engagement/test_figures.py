@@ -353,7 +353,7 @@ def test_daily_chart_names_days_as_a_chinese_reader_writes_them() -> None:
         description = str(chart.description)
     assert chart.rows[0] == ("2026年3月1日週日", 0)
     assert chart.labels[0].text == "3月1日"
-    assert description == "3月1日至3月20日每日瀏覽：合共 190，最多為3月20日的 19。"  # noqa: RUF001
+    assert description == "3月1日 至 3月20日 每日瀏覽：合共 190，最多為 3月20日 的 19。"  # noqa: RUF001
     lefts = [label.x - text_width(label.text) / 2 for label in chart.labels]
     rights = [label.x + text_width(label.text) / 2 for label in chart.labels]
     assert all(right < left for right, left in zip(rights, lefts[1:], strict=False))

@@ -62,7 +62,7 @@ async def test_an_approval_reaches_its_author_in_the_language_they_saved(
     [notice] = await mail(db, "%Lamplight」已成功參賽")
     assert notice["locale"] == "zh_Hant"
     assert notice["subject"] == "你的相片「Lamplight」已成功參賽"
-    assert notice["body"].startswith("Pat Lee 你好：\n\n好消息！你的相片「Lamplight」已通過審核")
+    assert notice["body"].startswith("Pat Lee，你好：\n\n好消息！你的相片「Lamplight」已通過審核")
     assert "Good news" not in notice["body"]
 
 
@@ -132,7 +132,7 @@ async def test_an_entry_is_acknowledged_in_the_language_of_the_page_it_came_from
     [to_pat] = await mail(db, "%夜读%")
     assert to_pat["locale"] == "zh_Hans"
     assert to_pat["subject"] == "我们已收到你的照片“夜读”"
-    assert "感谢你以“夜读”参加Light at the Library。主办方会尽快审核" in to_pat["body"]
+    assert "感谢你以“夜读”参加 Light at the Library。主办方会尽快审核" in to_pat["body"]
     [to_ann] = await mail(db, "%晨光%")
     assert to_ann["locale"] == "zh_Hant"
     assert to_ann["subject"] == "我們已收到你的相片「晨光」"
@@ -164,7 +164,7 @@ async def test_a_reply_and_its_invitation_to_vote_reach_the_author_in_their_lang
     assert reply["locale"] == "zh_Hant"
     assert reply["subject"] == "主辦單位回覆了「Lamplight」"
     assert reply["body"].startswith(
-        "Pat Lee 你好：\n\nOlga 就你的相片「Lamplight」留言：\n\n光線很美！"
+        "Pat Lee，你好：\n\nOlga 就你的相片「Lamplight」留言：\n\n光線很美！"
     )
     closes = contest.schedule.voting_close.astimezone(zone("Asia/Hong_Kong"))
     assert (
@@ -195,8 +195,8 @@ async def test_a_voting_link_is_mailed_in_the_language_of_the_page_that_asked_fo
 
     [chinese] = await mail(db, "你的%投票連結")
     assert chinese["locale"] == "zh_Hant"
-    assert chinese["subject"] == "你的Light at the Library投票連結"
-    assert "請開啟以下連結，為Light at the Library的相片讚好" in chinese["body"]
+    assert chinese["subject"] == "你的 Light at the Library 投票連結"
+    assert "請開啟以下連結，為 Light at the Library 的相片讚好" in chinese["body"]
     [english] = await mail(db, "Your link to vote%")
     assert english["locale"] == "en"
     assert "Open this link to like photos in Light at the Library" in english["body"]

@@ -51,11 +51,11 @@ async def test_a_traditional_chinese_album_speaks_it_on_every_page(
     local = out_at.astimezone(zone(s.contest.settings.timezone))
     made = written_date(local, "zh_Hant", with_year=True)
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert f"Light at the Library相集，截至 {made}。所有相片的版權均屬其作者" in index
+    assert f"Light at the Library 相集，截至 {made}。所有相片的版權均屬其作者" in index
     assert "3 張相片" in index and ">得獎作品</a>" in index
     winners = (out / "winners.html").read_text(encoding="utf-8")
     assert "<h1>得獎作品</h1>" in winners and "冠軍" in winners and "Champion" not in winners
-    assert 'alt="Light at the Library的得獎相片"' in winners
+    assert 'alt="Light at the Library 的得獎相片"' in winners
     assert "作者：Maya Chen（CIVL）" in winners
 
 

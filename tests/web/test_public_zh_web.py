@@ -55,7 +55,7 @@ def test_the_gallery_reads_in_simplified_chinese_with_a_measure_word_for_likes(
     assert page.status_code == 200 and '<html lang="zh-Hans">' in page.text
     assert "<h1>参赛作品</h1>" in page.text and "为你随机排列" in page.text
     assert "3 个赞" in page.text and "0 个赞" in page.text
-    assert "点 ♥ 即可点赞，无需账号。" in page.text
+    assert "点 ♥ 即可点赞，无需账户。" in page.text
     for english in ("The photos", "Shuffled for you", " likes", "Tap ♥", "Author revealed"):
         assert english not in page.text
     # The English gallery, cached beside it, keeps its words and plurals.

@@ -135,7 +135,7 @@ def test_reminders_reach_each_judge_in_the_judges_own_language(
     chinese, english = mail["judge0@uni.edu"], mail["judge1@uni.edu"]
     assert chinese["locale"] == "zh_Hant"
     assert chinese["subject"] == "尚有 2 張相片等候你評分"
-    assert chinese["body"].startswith("Judge 0 你好：\n\n在「")
+    assert chinese["body"].startswith("Judge 0，你好：\n\n在「")
     assert "的 2 件作品中，你已評分 0 件。評審將於 " in chinese["body"]
     assert "年" in chinese["body"] and "請按此繼續評分：http" in chinese["body"]
     assert english["locale"] == "en"

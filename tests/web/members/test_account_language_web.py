@@ -161,4 +161,4 @@ def test_sign_in_and_sign_up_refusals_are_in_the_readers_language(site: Site) ->
     assert short.status_code == 400
     for sentence in ("密码至少需要 10 个字符。", "请输入在你的照片旁显示的名字。"):
         assert sentence in short.text
-    assert "请输入电子邮件地址，例如 name@university.edu。" in short.text
+    assert "请输入邮箱地址，例如 name@university.edu。" in short.text

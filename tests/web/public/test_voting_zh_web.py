@@ -44,7 +44,7 @@ def test_a_voting_link_is_mailed_in_the_language_of_the_page(site: Site) -> None
     assert "請使用你日常使用的電郵地址；臨時電郵地址不能投票。" in refused.text
     [mail] = site.rows("SELECT subject, body, locale FROM outbox WHERE subject LIKE '你的%'")
     assert mail["locale"] == "zh_Hant"
-    assert mail["subject"] == "你的Light at the Library投票連結"
+    assert mail["subject"] == "你的 Light at the Library 投票連結"
     assert "連結只可使用一次，有效期為 24 小時" in mail["body"]
 
 
