@@ -192,7 +192,7 @@ def _sign_in(page: Page, email: str, password: str) -> None:
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
     with page.expect_navigation():
-        page.click("form button[type=submit]")
+        page.click("main form button[type=submit]")
     if "/sign-in" in page.url:
         raise RuntimeError(f"could not sign in as {email}")
 
