@@ -37,8 +37,9 @@ async def mail_locale(
     return await saved_locale(reader, user_id) or default
 
 
-async def save_locale(tx: Transaction, user_id: int, locale: str | None) -> None:
+async def save_locale(db: Database, user_id: int, locale: str | None) -> None:
     """Keep the account's language (None: follow the browser again)."""
     if locale is not None and known(locale) is None:
         raise BadRequest(N_("Choose one of the languages the site offers."))
-    await tx.execute("UPDATE users SET locale = ? WHERE id = ?", (locale, user_id))
+    async with db.transaction() as tx:
+        await tx.execute("UPDATE users SET locale = ? WHERE id = ?", (locale, user_id))

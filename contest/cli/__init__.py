@@ -23,6 +23,7 @@ from contest.core.errors import ValidationError
 from contest.core.security import Passwords
 from contest.core.storage import LocalStorage
 from contest.demo import contests as demo
+from contest.i18n import LOCALES
 
 T = TypeVar("T")
 
@@ -408,7 +409,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--base-url", default=None, help="where the album will be hosted, for link previews"
     )
-    export.add_argument("--lang", choices=("en", "zh_Hant", "zh_Hans"), help="default: the site's")
+    export.add_argument("--lang", choices=tuple(LOCALES), help="default: the site's")
     _quiet_option(export)
     export.set_defaults(handler=cmd_export_album)
 

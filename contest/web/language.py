@@ -116,8 +116,7 @@ async def set_language(request: Request) -> Response:
     if locale is None:
         raise BadRequest(N_("Choose one of the languages the site offers."))
     if (user := await current_user(request)) is not None:
-        async with services(request).db.transaction() as tx:
-            await languages.save_locale(tx, user.id, locale)
+        await languages.save_locale(services(request).db, user.id, locale)
         forget_user(request)
     target = safe_next(form.get("next")) or str(request.url_for("home").path)
     response = RedirectResponse(target, status_code=303)

@@ -33,8 +33,7 @@ def link(token: str) -> str:
 
 
 async def choose(db: Database, user_id: int, locale: str | None) -> None:
-    async with db.transaction() as tx:
-        await languages.save_locale(tx, user_id, locale)
+    await languages.save_locale(db, user_id, locale)
 
 
 async def last_mail(db: Database) -> dict[str, str]:

@@ -84,8 +84,7 @@ async def bilingual_campaign(
 
 async def choose_language(db: Database, user: users.User, locale: str) -> None:
     """The account's own choice of language, saved as the account page saves it."""
-    async with db.transaction() as tx:
-        await save_locale(tx, user.id, locale)
+    await save_locale(db, user.id, locale)
 
 
 async def send(

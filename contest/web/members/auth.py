@@ -273,9 +273,9 @@ async def change_language(request: Request) -> Response:
     the browser drops that cookie."""
     user = await require_user(request)
     form = await read_form(request)
-    locale = known(form.get("locale")) if form.get("locale") else None
-    async with services(request).db.transaction() as tx:
-        await languages.save_locale(tx, user.id, form.get("locale") or None)
+    chosen = form.get("locale") or None
+    await languages.save_locale(services(request).db, user.id, chosen)
+    locale = known(chosen)
     forget_user(request)
     response = redirect(request, "account", query={"saved": "language"})
     if locale is None:
