@@ -34,8 +34,11 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $(NODE_STAMP)
 
+# The whole suite on SQLite, then again on PostgreSQL in a throw-away cluster where its server
+# programs are installed (tests/on_postgres.sh says so and stops where they are not).
 test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest
+	tests/on_postgres.sh
 
 check: $(STAMP) lint typecheck contracts audit
 

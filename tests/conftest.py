@@ -19,6 +19,7 @@ from contest.core.db import Database
 from contest.core.security import Passwords
 from contest.core.storage import LocalStorage
 from contest.voting.clicks import mailbox_key
+from tests import postgres
 
 T = TypeVar("T")
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -155,10 +156,42 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """On PostgreSQL, skip the tests of SQLite's own machinery."""
+    if postgres.on_postgres():
+        skip = pytest.mark.skip(reason="tests SQLite itself; this run uses PostgreSQL")
+        for item in items:
+            if item.get_closest_marker("sqlite_only"):
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def postgres_template() -> Iterator[None]:
+    """On PostgreSQL, the migrated template every test's database is copied from."""
+    if postgres.on_postgres():
+        postgres.make_template()
+        yield
+        postgres.drop_template()
+    else:
+        yield
+
+
 @pytest.fixture
-def config(tmp_path: Path) -> Config:
+def database_url(tmp_path: Path) -> Iterator[str | None]:
+    """The test's own PostgreSQL database when the suite runs on PostgreSQL, else None."""
+    if postgres.on_postgres():
+        with postgres.fresh_database() as url:
+            postgres.remember_media_folder(url, tmp_path / "media")
+            yield url
+    else:
+        yield None
+
+
+@pytest.fixture
+def config(tmp_path: Path, database_url: str | None) -> Config:
     return Config(
         data_dir=tmp_path,
+        database_url=database_url,
         base_url="http://testserver",
         secret_key="test-secret-key",
         draw_cards_ahead=False,  # tests that want it say so: it is CPU in the background
@@ -179,8 +212,8 @@ def site(config: Config, clock: FakeClock, client_address: tuple[str, int]) -> I
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> Any:
-    database = await Database.open(tmp_path / "test.db")
+async def db(tmp_path: Path, database_url: str | None) -> Any:
+    database = await Database.open(database_url or tmp_path / "test.db")
     yield database
     await database.close()
 

@@ -30,6 +30,7 @@ from contest.contests.model import Contest, ContestSettings, Criterion
 from contest.contests.phases import Phase, Schedule
 from contest.core.db import Database
 from contest.core.forms import FormValues
+from contest.core.postgres_database import PostgresDatabase
 from contest.core.security import Passwords
 from contest.core.storage import LocalStorage
 from contest.entries import moderation, replies, submission
@@ -37,6 +38,7 @@ from contest.entries import store as entry_store
 from contest.gallery import views
 from contest.judging import panel, results
 from contest.voting import email_voters, likes
+from tests import postgres
 
 #: The tests' fixed clock starts here (a Monday morning).
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -155,6 +157,8 @@ async def add_departments(
 async def storage_beside(db: Database) -> LocalStorage:
     """The media folder beside the database file (where the app of a web test keeps photos),
     for builders that are handed only the database."""
+    if isinstance(db, PostgresDatabase):
+        return LocalStorage(postgres.media_folder(db.url))
     rows = await db.fetch_all("PRAGMA database_list")
     main = next(row["file"] for row in rows if row["name"] == "main")
     return LocalStorage(Path(main).parent / "media")

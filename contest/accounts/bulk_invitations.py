@@ -278,7 +278,7 @@ async def _join_panel(
             (step.user_id,),
         )
     await tx.execute(
-        "INSERT OR IGNORE INTO contest_judges (contest_id, user_id) VALUES (?, ?)",
+        "INSERT INTO contest_judges (contest_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
         (plan.contest_id, step.user_id),
     )
     mail_in = await mail_locale(tx, step.user_id, default=locale)

@@ -305,7 +305,7 @@ async def add_department(
                     )
                 }
             )
-        department_id = await tx.execute(
+        department_id = await tx.insert(
             "INSERT INTO departments (code, name, created_at) VALUES (?, ?, ?)",
             (code, name, to_db(now)),
         )

@@ -236,7 +236,8 @@ async def accept(
         )
         if invitation["contest_id"] is not None:
             await tx.execute(
-                "INSERT OR IGNORE INTO contest_judges (contest_id, user_id) VALUES (?, ?)",
+                "INSERT INTO contest_judges (contest_id, user_id) VALUES (?, ?)"
+                " ON CONFLICT DO NOTHING",
                 (invitation["contest_id"], user_id),
             )
     return user_id

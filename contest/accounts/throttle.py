@@ -157,7 +157,7 @@ async def claim_attempt(
                 now=now,
                 window=limits.window,
             )
-        return await tx.execute(
+        return await tx.insert(
             "INSERT INTO auth_failures (account, address, device, at) VALUES (?, ?, ?, ?)",
             (account, address, device, to_db(now)),
         )

@@ -193,7 +193,7 @@ async def _insert_user(tx: Transaction, values: tuple[Any, ...], locale: str | N
                 )
             }
         )
-    return await tx.execute(INSERT_USER, _with_identity(values, verified=True, locale=locale))
+    return await tx.insert(INSERT_USER, _with_identity(values, verified=True, locale=locale))
 
 
 #: How often the owner of an address is told that someone tried to sign up with it.
@@ -258,7 +258,7 @@ async def sign_up(
         )
         if owner is None:
             made_in = current_locale.get()
-            user_id = await tx.execute(
+            user_id = await tx.insert(
                 INSERT_USER, _with_identity(values, verified=False, locale=made_in)
             )
             await verification.queue_confirmation(

@@ -138,8 +138,8 @@ async def prepare_list(
 
 async def _store_list(tx: Transaction, campaign_id: int, listing: MailingList) -> None:
     await tx.execute_many(
-        "INSERT OR IGNORE INTO campaign_recipients (campaign_id, mailbox, email, name, line,"
-        " locale) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO campaign_recipients (campaign_id, mailbox, email, name, line, locale)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         [(campaign_id, r.mailbox, r.email, r.name, r.line, r.locale) for r in listing.recipients],
     )
     await tx.execute_many(
@@ -186,7 +186,7 @@ async def create_campaign(
     if errors:
         raise ValidationError(errors)
     async with db.transaction() as tx:
-        campaign_id = await tx.execute(
+        campaign_id = await tx.insert(
             "INSERT INTO campaigns (contest_id, kind, subject, body, locale, other_subject,"
             " other_body, created_by, created_at, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -337,7 +337,7 @@ async def pending(db: Database, campaign: Campaign) -> Pending:
     """
     groups = await db.fetch_all(
         f"SELECT reader, count(*) AS n, min(id) AS first_id FROM (SELECT r.id,"  # noqa: S608
-        f" {READER_LOCALE} AS reader" + _WAITING + ") GROUP BY reader ORDER BY first_id",
+        f" {READER_LOCALE} AS reader" + _WAITING + ") AS waiting GROUP BY reader ORDER BY first_id",
         (campaign.id,),
     )
     by_locale: dict[str | None, tuple[Recipient, int]] = {}

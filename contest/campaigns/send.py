@@ -7,7 +7,6 @@ mails only the people added since.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,7 +26,7 @@ from contest.campaigns.text import fill
 from contest.campaigns.unsubscribes import INSERT_LINK, new_link
 from contest.contests.model import Contest
 from contest.core.clock import as_moment, format_local, to_db, zone
-from contest.core.db import Database, Transaction
+from contest.core.db import Connection, Database, Transaction
 from contest.core.errors import ValidationError
 from contest.core.outbox import INSERT_MESSAGE, outbox_row, queue_mail
 from contest.i18n import (
@@ -75,7 +74,7 @@ async def _log_send(
     """Log a send (with its report so far) or a test (one message, to ``test_recipient``);
     return the log row's id."""
     counts = report or SendReport(queued=1, unsubscribed=0, bad_rows=0)
-    return await tx.execute(
+    return await tx.insert(
         "INSERT INTO campaign_sends (campaign_id, is_test, actor_id, subject, queued,"
         " skipped_unsubscribed, skipped_bad, test_recipient, at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -218,7 +217,7 @@ async def _send_batch(
         messages[row["id"]] = (message, link_row)
     ids = [row["id"] for row in rows]
 
-    def write(connection: sqlite3.Connection) -> tuple[int, int]:
+    def write(connection: Connection) -> tuple[int, int]:
         # Read again under the write lock: rows another send has taken are left alone, and
         # a mailbox that unsubscribed since the read above is not queued.
         marks = ",".join("?" * len(ids))
@@ -238,7 +237,7 @@ async def _send_batch(
             if found[1] or found[0] not in messages:
                 continue
             message, link_row = messages[found[0]]
-            outbox_id = connection.execute(INSERT_MESSAGE, message).lastrowid
+            outbox_id = connection.execute(INSERT_MESSAGE + " RETURNING id", message).fetchone()[0]
             connection.execute(_MARK, ("queued", outbox_id, at, found[0]))
             connection.execute(INSERT_LINK, link_row)
             queued += 1
@@ -292,8 +291,8 @@ async def send(
         people = await participants(db, contest.id)
         async with db.transaction() as tx:
             await tx.execute_many(
-                "INSERT OR IGNORE INTO campaign_recipients (campaign_id, mailbox, email, name,"
-                " locale) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO campaign_recipients (campaign_id, mailbox, email, name, locale)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 [(campaign.id, p.mailbox, p.email, p.name, p.locale) for p in people],
             )
     async with db.transaction() as tx:  # logged first: each batch adds what it queued

@@ -64,7 +64,8 @@ async def unsubscribe(db: Database, token: str, *, now: datetime) -> str:
     mailbox = str(link["mailbox"])
     async with db.transaction() as tx:
         await tx.execute(
-            "INSERT OR IGNORE INTO unsubscribes (mailbox, campaign_id, at) VALUES (?, ?, ?)",
+            "INSERT INTO unsubscribes (mailbox, campaign_id, at) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
             (mailbox, link["campaign_id"], to_db(now)),
         )
         await tx.execute(

@@ -135,7 +135,7 @@ async def create_contest(
         columns |= {"created_at": to_db(now), "updated_at": to_db(now)}
         names = ", ".join(columns)
         marks = ", ".join("?" * len(columns))
-        contest_id = await tx.execute(
+        contest_id = await tx.insert(
             f"INSERT INTO contests ({names}) VALUES ({marks})",  # noqa: S608 - fixed names
             tuple(columns.values()),
         )
@@ -350,7 +350,7 @@ async def assign_judge(db: Database, *, contest_id: int, user_id: int) -> None:
         if role != "judge":
             raise NotFound(N_("Only judge accounts can join a panel."))
         await tx.execute(
-            "INSERT OR IGNORE INTO contest_judges (contest_id, user_id) VALUES (?, ?)",
+            "INSERT INTO contest_judges (contest_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
             (contest_id, user_id),
         )
 

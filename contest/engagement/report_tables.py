@@ -103,7 +103,7 @@ async def _entries(db: Database, scope: Scope) -> Table:
     for tag in await db.fetch_all(
         "SELECT entry_hashtags.entry_id, entry_hashtags.tag FROM entry_hashtags"
         " JOIN entries ON entries.id = entry_hashtags.entry_id WHERE entries.contest_id = ?"
-        " ORDER BY entry_hashtags.rowid",
+        " ORDER BY entry_hashtags.entry_id, entry_hashtags.position",
         (contest_id,),
     ):
         tags[tag["entry_id"]].append(f"#{tag['tag']}")

@@ -64,7 +64,7 @@ async def queue_for(db: Database, contest: Contest, *, status: str = "pending") 
     items = []
     for row in rows:
         tags = await db.fetch_all(
-            "SELECT tag FROM entry_hashtags WHERE entry_id = ? ORDER BY rowid", (row["id"],)
+            "SELECT tag FROM entry_hashtags WHERE entry_id = ? ORDER BY position", (row["id"],)
         )
         flags: list[Message] = []
         if row["near_duplicate_of"]:

@@ -133,7 +133,7 @@ async def add_reply(
             send_after=now + MAIL_DELAY,
             locale=locale,
         )
-        reply_id = await tx.execute(
+        reply_id = await tx.insert(
             "INSERT INTO replies (entry_id, author_id, body, created_at, outbox_id)"
             " VALUES (?, ?, ?, ?, ?)",
             (entry_id, author.id, body, to_db(now), message_id),

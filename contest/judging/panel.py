@@ -228,8 +228,8 @@ async def declare_conflict(
     await entry_for_judge(db, contest, judge, entry_id)
     async with db.transaction() as tx:
         await tx.execute(
-            "INSERT OR IGNORE INTO conflicts (entry_id, judge_id, reason, declared_at)"
-            " VALUES (?, ?, ?, ?)",
+            "INSERT INTO conflicts (entry_id, judge_id, reason, declared_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (entry_id, judge.id, reason, to_db(now)),
         )
         await tx.execute(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -11,7 +10,7 @@ from datetime import datetime
 from contest.accounts.users import User
 from contest.contests.model import Contest
 from contest.core.clock import to_db
-from contest.core.db import Database
+from contest.core.db import Connection, Database
 from contest.core.errors import Conflict, Forbidden, NotFound, NotSignedIn, ValidationError
 from contest.i18n import N_
 from contest.voting import pace
@@ -119,7 +118,7 @@ LIKE_STATE = (
 
 
 def _approved_entry(
-    connection: sqlite3.Connection, contest_id: int, entry_id: int
+    connection: Connection, contest_id: int, entry_id: int
 ) -> tuple[int | None, str | None]:
     """The author and their email of an approved entry of the contest; NotFound otherwise."""
     entry = connection.execute(
@@ -134,7 +133,7 @@ def _approved_entry(
 
 
 def _log(
-    connection: sqlite3.Connection,
+    connection: Connection,
     *,
     entry_id: int,
     voter: str,
@@ -179,7 +178,7 @@ class SessionChanged(Exception):
     """The session a like came with has ended or its account changed: look it up afresh."""
 
 
-def _session_stands(connection: sqlite3.Connection, request: LikeRequest, at: str) -> bool:
+def _session_stands(connection: Connection, request: LikeRequest, at: str) -> bool:
     """Whether the like's session is live, its account enabled, and its role as assumed."""
     row = connection.execute(
         "SELECT users.role FROM sessions JOIN users ON users.id = sessions.user_id"
@@ -190,7 +189,7 @@ def _session_stands(connection: sqlite3.Connection, request: LikeRequest, at: st
     return row is not None and row[0] == request.role
 
 
-def _absorb(connection: sqlite3.Connection, old: str, voter: Voter, at: str) -> None:
+def _absorb(connection: Connection, old: str, voter: Voter, at: str) -> None:
     """Make the standing likes given under ``old`` the person's (``voter.key``): moved, or
     dropped where the person already likes that entry. Logged, so replays agree."""
     rows = connection.execute(
@@ -223,7 +222,7 @@ def _absorb(connection: sqlite3.Connection, old: str, voter: Voter, at: str) -> 
             )
 
 
-def _person(connection: sqlite3.Connection, voter: Voter, at: str) -> Voter:
+def _person(connection: Connection, voter: Voter, at: str) -> Voter:
     """The voter as the person behind the click: a browser a person used votes as them, and
     a person's click claims their browser and gathers what they liked under other keys."""
     if voter.key.startswith("device:"):
@@ -235,7 +234,7 @@ def _person(connection: sqlite3.Connection, voter: Voter, at: str) -> Voter:
         claimed = connection.execute(
             "INSERT INTO devices (device, address, first_at, person) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (device) DO UPDATE SET person = excluded.person"
-            " WHERE person IS NOT excluded.person",
+            " WHERE devices.person IS NOT excluded.person",
             (voter.device, voter.address, at, voter.key),
         ).rowcount
         if claimed:
@@ -245,7 +244,7 @@ def _person(connection: sqlite3.Connection, voter: Voter, at: str) -> Voter:
     return voter
 
 
-def _refuse_unconfirmed(connection: sqlite3.Connection, voter: Voter) -> None:
+def _refuse_unconfirmed(connection: Connection, voter: Voter) -> None:
     """An account's like counts only once its address is confirmed (read afresh: the session
     cache may not know yet)."""
     if voter.verified or voter.user_id is None or voter.kind != "vote":
@@ -257,7 +256,7 @@ def _refuse_unconfirmed(connection: sqlite3.Connection, voter: Voter) -> None:
         raise Forbidden(UNCONFIRMED)
 
 
-def apply_like(connection: sqlite3.Connection, request: LikeRequest) -> LikeState:
+def apply_like(connection: Connection, request: LikeRequest) -> LikeState:
     """Check and store one like on the writer's thread, inside the caller's transaction.
 
     The entry's standing, the author, the voter's person and the device pace are read inside
@@ -300,7 +299,7 @@ def apply_like(connection: sqlite3.Connection, request: LikeRequest) -> LikeStat
     return LikeState(liked=bool(liked), count=int(count), changed=bool(added))
 
 
-def _apply_one(connection: sqlite3.Connection, request: LikeRequest) -> LikeState:
+def _apply_one(connection: Connection, request: LikeRequest) -> LikeState:
     """One like or unlike, after checking that a session taken from a cache still stands."""
     at = to_db(request.now)
     if request.session_hash is not None and not _session_stands(connection, request, at):
@@ -309,9 +308,7 @@ def _apply_one(connection: sqlite3.Connection, request: LikeRequest) -> LikeStat
     return apply(connection, request)
 
 
-def apply_likes(
-    connection: sqlite3.Connection, requests: list[LikeRequest]
-) -> list[LikeState | Exception]:
+def apply_likes(connection: Connection, requests: list[LikeRequest]) -> list[LikeState | Exception]:
     """Store a batch of likes in one transaction; each one stands or falls on its own."""
     outcomes: list[LikeState | Exception] = []
     for request in requests:
@@ -327,7 +324,7 @@ def apply_likes(
     return outcomes
 
 
-def _record_refusal(connection: sqlite3.Connection, request: LikeRequest, rule: str) -> None:
+def _record_refusal(connection: Connection, request: LikeRequest, rule: str) -> None:
     """Keep a refused like's who, where and why, for the like review (nothing else of it)."""
     connection.execute(
         "INSERT INTO like_refusals (contest_id, entry_id, voter, address, rule, at)"
@@ -381,7 +378,7 @@ async def unlike(
     return await db.write_in_thread(lambda connection: apply_unlike(connection, request))
 
 
-def apply_unlike(connection: sqlite3.Connection, request: LikeRequest) -> LikeState:
+def apply_unlike(connection: Connection, request: LikeRequest) -> LikeState:
     """Take one like back on the writer's thread, inside the caller's transaction."""
     entry_id, at = request.entry_id, to_db(request.now)
     _approved_entry(connection, request.contest_id, entry_id)
@@ -420,7 +417,7 @@ async def void_like(
         raise ValidationError({"reason": N_("Give a short reason for voiding the like.")})
     at = to_db(now)
 
-    def void(connection: sqlite3.Connection) -> None:
+    def void(connection: Connection) -> None:
         _approved_entry(connection, contest.id, entry_id)
         changed = connection.execute(
             "UPDATE likes SET voided_at = ?, void_reason = ? WHERE entry_id = ? AND voter = ?"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from contest.core.clock import to_db
+from contest.core.db import Connection
 from contest.core.errors import RateLimited
 from contest.i18n import N_
 
@@ -50,7 +50,7 @@ class LikeRefused(RateLimited):
 
 
 def keep_device_pace(
-    connection: sqlite3.Connection,
+    connection: Connection,
     *,
     device: str,
     address: str,

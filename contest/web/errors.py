@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import errno
 import logging
-import sqlite3
 from http import HTTPStatus
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from contest.core.db import trouble
 from contest.core.errors import (
     ContestError,
     InsufficientStorage,
@@ -58,22 +58,18 @@ def wants_json(request: Request) -> bool:
     )
 
 
-#: How SQLite words a database held by another process, and a disk it cannot write.
-BUSY_WORDS = ("database is locked", "database table is locked", "database is busy")
-FULL_WORDS = ("database or disk is full", "disk i/o error")
 FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
 
 
 def storage_failure(exc: BaseException) -> ContestError | None:
     """What a failure of the database or disk means to the caller: a busy database is
     Unavailable (503), a full disk InsufficientStorage (507); None for anything else."""
-    if isinstance(exc, sqlite3.OperationalError):
-        words = str(exc).lower()
-        if any(busy in words for busy in BUSY_WORDS):
-            return Unavailable()
-        if any(full in words for full in FULL_WORDS):
-            return InsufficientStorage()
-    elif isinstance(exc, OSError) and exc.errno in FULL_ERRNOS:
+    condition = trouble(exc)
+    if condition == "busy":
+        return Unavailable()
+    if condition == "full":
+        return InsufficientStorage()
+    if isinstance(exc, OSError) and exc.errno in FULL_ERRNOS:
         return InsufficientStorage()
     return None
 
@@ -156,10 +152,11 @@ async def handle_overflow(request: Request, exc: Exception) -> Response:
 
 
 async def handle_storage_error(request: Request, exc: Exception) -> Response:
-    """Exception handler for ``sqlite3.OperationalError`` and ``OSError``: a busy database is a
-    503 and a full disk a 507, each with Retry-After and one warning line; anything else is the
-    calm 500. Registered for those classes, it answers inside the router, so the connection is
-    kept (the handler for ``Exception`` answers, then lets the error reach the server)."""
+    """Exception handler for the database's operational errors and ``OSError``: a busy or
+    unreachable database is a 503 and a full disk a 507, each with Retry-After and one warning
+    line; anything else is the calm 500. Registered for those classes, it answers inside the
+    router, so the connection is kept (the handler for ``Exception`` answers, then lets the
+    error reach the server)."""
     failure = storage_failure(exc)
     if failure is None:
         return await _server_error(request, exc)

@@ -66,11 +66,22 @@ class LiveSite:
         return self.config.base_url
 
     def rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
-        """Query the app's database file read-only, as it is right now."""
-        uri = self.config.database.resolve().as_uri() + "?mode=ro"
+        """Query the app's database, as it is right now (a SQLite file read-only)."""
+        database = self.config.database
+        if not isinstance(database, Path):
+            return run_in_own_thread(_read(database, sql, params))
+        uri = database.resolve().as_uri() + "?mode=ro"
         with closing(sqlite3.connect(uri, uri=True)) as connection:
             connection.row_factory = sqlite3.Row
             return [dict(row) for row in connection.execute(sql, params)]
+
+
+async def _read(url: str, sql: str, params: tuple[Any, ...]) -> list[dict[str, Any]]:
+    db = await Database.open(url)
+    try:
+        return [dict(row) for row in await db.fetch_all(sql, params)]
+    finally:
+        await db.close()
 
 
 def run_in_own_thread(work: Coroutine[Any, Any, T]) -> T:
@@ -116,13 +127,16 @@ def live_clock() -> Callable[[], datetime]:
 
 
 @pytest.fixture
-def live_site(tmp_path: Path, live_clock: Callable[[], datetime]) -> Iterator[LiveSite]:
+def live_site(
+    tmp_path: Path, live_clock: Callable[[], datetime], database_url: str | None
+) -> Iterator[LiveSite]:
     """The app with one organizer account, served by uvicorn in a background thread."""
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))  # a free port, held until uvicorn takes the socket over
         port = listener.getsockname()[1]
         config = Config(
             data_dir=tmp_path,
+            database_url=database_url,
             base_url=f"http://127.0.0.1:{port}",
             secret_key="x" * 32,
             draw_cards_ahead=False,

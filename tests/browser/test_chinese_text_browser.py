@@ -97,6 +97,6 @@ def test_a_chinese_title_and_hashtag_go_through_after_a_placeholder_is_refused(
     [entry] = live_site.rows("SELECT id, title, alt_text FROM entries")
     assert (entry["title"], entry["alt_text"]) == ("夜读", "深夜的自修室。")
     tags = live_site.rows(
-        "SELECT tag FROM entry_hashtags WHERE entry_id = ? ORDER BY rowid", (entry["id"],)
+        "SELECT tag FROM entry_hashtags WHERE entry_id = ? ORDER BY position", (entry["id"],)
     )
     assert [row["tag"] for row in tags][1:] == ["夜读", "图书馆"]

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import anyio
+import psycopg
 import pytest
 
 from contest.accounts import users
@@ -26,9 +27,10 @@ from contest.campaigns.lists import (
 from contest.campaigns.text import DEFAULTS, check_message, compose, fill, placeholder_error
 from contest.contests.model import Contest
 from contest.core import outbox as outbox_module
-from contest.core.db import Database
+from contest.core.db import INTEGRITY_ERRORS, Database
 from contest.core.errors import ValidationError
 from contest.core.outbox import SmtpSettings
+from contest.core.postgres_database import PostgresDatabase
 from contest.core.security import Passwords, token_hash
 from contest.core.storage import LocalStorage
 from contest.judging import results
@@ -300,7 +302,7 @@ async def test_the_schema_refuses_a_second_row_for_one_mailbox(
 ) -> None:
     me = await organizer(db, passwords)
     campaign = await new_campaign(db, await new_contest(db), me, "pat@uni.edu")
-    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+    with pytest.raises(INTEGRITY_ERRORS, match=r"(?i)unique"):
         async with db.transaction() as tx:  # raw: the test is about the schema's constraint
             await tx.execute(
                 "INSERT INTO campaign_recipients (campaign_id, mailbox, email)"
@@ -487,10 +489,16 @@ async def test_unsubscribing_while_a_batch_is_composed_is_honoured(
     def message_then_unsubscribe_sam(*args, **kwargs):  # type: ignore[no-untyped-def]
         # Sam unsubscribes (another request) after the batch was read, before it is written:
         # raw, from another connection, as this hook runs inside the send and cannot await.
-        with sqlite3.connect(tmp_path / "test.db") as other:
-            other.execute(
-                "INSERT OR IGNORE INTO unsubscribes (mailbox, at) VALUES ('sam@uni.edu', 'x')"
-            )
+        unsubscribe = (
+            "INSERT INTO unsubscribes (mailbox, at) VALUES ('sam@uni.edu', 'x')"
+            " ON CONFLICT DO NOTHING"
+        )
+        if isinstance(db, PostgresDatabase):
+            with psycopg.connect(db.url, autocommit=True) as other_server:
+                other_server.execute(unsubscribe)
+        else:
+            with sqlite3.connect(tmp_path / "test.db") as other:
+                other.execute(unsubscribe)
         return real_message_for(*args, **kwargs)
 
     monkeypatch.setattr(campaign_send, "message_for", message_then_unsubscribe_sam)

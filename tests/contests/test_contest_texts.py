@@ -5,7 +5,6 @@ language."""
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -15,7 +14,7 @@ from contest.contests import store as contest_store
 from contest.contests.form import copy_settings, parse_contest_form, settings_to_form
 from contest.contests.phases import Phase, status_line
 from contest.contests.texts import ContestTexts, reading_order
-from contest.core.db import Database
+from contest.core.db import INTEGRITY_ERRORS, Database
 from contest.core.errors import ValidationError
 from contest.core.forms import FormValues
 from contest.i18n import using_locale
@@ -66,7 +65,7 @@ async def test_the_migration_keeps_texts_per_language_and_field_and_refuses_bad_
     contest = await add_contest(db)
     assert await db.fetch_value("SELECT main_locale FROM contests") == "en"
     for bad in (("fr", "title", "Lumière"), ("zh_Hant", "hashtag", "光"), ("zh_Hant", "title", "")):
-        with pytest.raises(sqlite3.IntegrityError):
+        with pytest.raises(INTEGRITY_ERRORS):
             async with db.transaction() as tx:
                 await tx.execute(
                     "INSERT INTO contest_texts (contest_id, locale, field, text)"

@@ -23,7 +23,8 @@ from contest.media import photos
 from contest.voting import likes
 from tests.factories import START, add_account, add_contest, add_entry, add_like, photo_bytes
 
-pytestmark = pytest.mark.anyio
+# Backups copy the SQLite file (a site on PostgreSQL moves with `contest copy-data`).
+pytestmark = [pytest.mark.anyio, pytest.mark.sqlite_only]
 KEY = "a-secret-key-for-signing-things"
 
 

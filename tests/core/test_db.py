@@ -6,7 +6,7 @@ import anyio
 import anyio.lowlevel
 import pytest
 
-from contest.core.db import Database
+from contest.core.db import INTEGRITY_ERRORS, Database
 from contest.core.migrations import (
     MIGRATIONS,
     Migration,
@@ -39,10 +39,11 @@ async def test_reopening_applies_only_new_migrations(tmp_path: Path) -> None:
     await db.close()
 
 
+@pytest.mark.sqlite_only
 async def test_wal_and_foreign_keys_are_on(db: Database) -> None:
     assert await db.fetch_value("PRAGMA journal_mode") == "wal"
     assert await db.fetch_value("PRAGMA foreign_keys") == 1
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(INTEGRITY_ERRORS):
         async with db.transaction() as tx:
             await tx.execute(
                 "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)"
@@ -116,7 +117,7 @@ async def test_a_closed_database_refuses_writes(tmp_path: Path) -> None:
 
 
 async def test_schema_refuses_impossible_contest_dates(db: Database) -> None:
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(INTEGRITY_ERRORS):
         async with db.transaction() as tx:
             await tx.execute(
                 "INSERT INTO contests (slug, title, hashtag, timezone, eligible_affiliations,"
@@ -213,6 +214,7 @@ def test_schema_numbers_that_skip_or_repeat_are_refused(
         load(tmp_path)
 
 
+@pytest.mark.sqlite_only
 async def test_every_commit_is_synced_to_disk(db: Database) -> None:
     assert await db.fetch_value("PRAGMA synchronous") == 2  # FULL: a power cut loses no commit
 

@@ -42,6 +42,7 @@ async def test_a_new_entry_never_takes_the_number_of_a_deleted_one(
     assert await tallies.tallies(db, contest.id) == {second: 0}
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("table", OUTSIDE_IDS)
 async def test_every_table_whose_ids_leave_the_database_counts_up_for_good(
     db: Database, table: str

@@ -203,6 +203,7 @@ async def test_a_round_of_delivery_drains_a_whole_campaign_but_stops_at_a_failur
     assert await outbox.count_waiting(db) == 71
 
 
+@pytest.mark.sqlite_only
 async def test_campaign_recipients_are_found_by_outbox_message_through_an_index(
     db: Database,
 ) -> None:

@@ -1,7 +1,6 @@
 """Likes at the domain level: uniqueness by schema, phases, own photos, picks, voids, the log."""
 
 import hashlib
-import sqlite3
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -11,7 +10,7 @@ import pytest
 from contest.accounts.users import User
 from contest.contests.model import Contest
 from contest.core.clock import to_db
-from contest.core.db import Database
+from contest.core.db import INTEGRITY_ERRORS, Database
 from contest.core.errors import (
     Conflict,
     ContestError,
@@ -97,7 +96,7 @@ async def test_log_is_append_only(
     await likes.like(db, contest=contest, entry_id=ids[0], voter=fan, now=NOW)
     # raw statements: the test is about the schema's append-only trigger
     for statement in ("UPDATE like_events SET action = 'unlike'", "DELETE FROM like_events"):
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        with pytest.raises(INTEGRITY_ERRORS, match="append-only"):
             async with db.transaction() as tx:
                 await tx.execute(statement)
 

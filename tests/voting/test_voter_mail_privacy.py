@@ -13,6 +13,7 @@ from contest.core.db import Database
 from contest.core.migrations import MIGRATIONS
 from contest.core.outbox import SmtpSettings
 from contest.voting.email_voters import normalize_voter_email, voter_key
+from tests import postgres
 from tests.core.test_outbox import FakeSMTP
 from tests.factories import START, add_contest, add_voting_link_request
 
@@ -30,12 +31,11 @@ async def deliver(db: Database) -> int:
 async def stored_anywhere(db: Database, text: str) -> list[str]:
     """Every table.column whose stored text holds ``text`` (in any case)."""
     found = []
-    tables = await db.fetch_all("SELECT name FROM sqlite_master WHERE type = 'table'")
-    for table in (row["name"] for row in tables):
-        columns = await db.fetch_all(f"PRAGMA table_info({table})")
-        for column in (row["name"] for row in columns):
+    for table, columns in (await postgres.tables_and_columns(db)).items():
+        for column in columns:
             hits = await db.fetch_value(
-                f'SELECT count(*) FROM "{table}" WHERE instr(lower(CAST("{column}" AS TEXT)), ?)',
+                f'SELECT count(*) FROM "{table}"'
+                f' WHERE instr(lower(CAST("{column}" AS TEXT)), ?) > 0',
                 (text.lower(),),
             )
             if hits:

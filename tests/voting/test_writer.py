@@ -10,7 +10,7 @@ import pytest
 
 from contest.accounts import sessions
 from contest.contests.model import Contest
-from contest.core.db import Database
+from contest.core.db import INTEGRITY_ERRORS, Database
 from contest.core.errors import Forbidden, NotFound
 from contest.core.security import Passwords, token_hash
 from contest.core.storage import LocalStorage
@@ -72,10 +72,22 @@ async def test_a_like_that_fails_midway_is_undone_alone_and_the_batch_stands(
 ) -> None:
     contest, _, ids = await setup(db, passwords, storage, mode="device")
     async with db.transaction() as tx:  # the log refuses one voter, after its like is inserted
-        await tx.execute(
-            "CREATE TRIGGER refuse_one BEFORE INSERT ON like_events WHEN NEW.voter = 'device:bad'"
-            " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
-        )
+        if db.kind == "postgresql":
+            await tx.execute(
+                "CREATE FUNCTION refuse_one() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                " IF NEW.voter = 'device:bad' THEN RAISE EXCEPTION 'refused by the test'"
+                " USING ERRCODE = 'integrity_constraint_violation'; END IF; RETURN NEW; END $$"
+            )
+            await tx.execute(
+                "CREATE TRIGGER refuse_one BEFORE INSERT ON like_events"
+                " FOR EACH ROW EXECUTE FUNCTION refuse_one()"
+            )
+        else:
+            await tx.execute(
+                "CREATE TRIGGER refuse_one BEFORE INSERT ON like_events"
+                " WHEN NEW.voter = 'device:bad'"
+                " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+            )
     writer = LikeWriter(db)
     outcomes = await asyncio.gather(
         *(
@@ -87,7 +99,7 @@ async def test_a_like_that_fails_midway_is_undone_alone_and_the_batch_stands(
 
     assert writer.batches == 1
     assert outcomes[0] == likes.LikeState(liked=True, count=1)
-    assert isinstance(outcomes[1], sqlite3.IntegrityError)
+    assert isinstance(outcomes[1], INTEGRITY_ERRORS)
     assert outcomes[2] == likes.LikeState(liked=True, count=2)
     assert await stored(db) == {(ids[0], "device:a"), (ids[0], "device:b")}
     assert await tallies.tallies(db, contest.id) == await tallies.tallies_from_log(db, contest.id)

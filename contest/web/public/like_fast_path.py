@@ -24,13 +24,13 @@ replayed, so the route answers it as it always has.
 from __future__ import annotations
 
 import re
-import sqlite3
 
 from starlette.datastructures import Headers
 from starlette.requests import Request, cookie_parser
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from contest.core.db import OPERATIONAL_ERRORS
 from contest.core.errors import ContestError, Forbidden, RateLimited
 from contest.core.forms import whole_number
 from contest.core.security import csrf_token_valid, token_hash
@@ -56,6 +56,8 @@ from contest.web.public.likes import like_json
 from contest.web.public.voters import carried_voter
 
 LIKE_PATH = re.compile(r"/entries/([1-9][0-9]{0,17})/like")
+#: A busy or unreachable database, a full disk: answered as JSON with Retry-After.
+FAILURES: tuple[type[Exception], ...] = (*OPERATIONAL_ERRORS, OSError)
 #: A like's form is about a hundred bytes; anything larger (or over the site's own body limit,
 #: should that be smaller) is left to the full stack.
 MAX_FORM_BYTES = 4096
@@ -193,7 +195,7 @@ class LikeFastPath:
                 return json_error(refusal)
         except ContestError:
             return None
-        except (sqlite3.OperationalError, OSError) as failure:  # a busy database, a full disk
+        except FAILURES as failure:  # a busy database, a full disk
             busy = storage_json("POST", scope["path"], failure)
             if busy is None:
                 raise

@@ -115,7 +115,9 @@ def test_participant_submits_a_photo_that_waits_for_review(site: Site, contest_s
     # Alt text left empty is the description without its hashtags.
     assert entry["camera"] == "Apple iPhone 15"
     assert entry["alt_text"] == "The last hour before closing."
-    tags = [r["tag"] for r in site.rows("SELECT tag FROM entry_hashtags ORDER BY rowid")]
+    tags = [
+        r["tag"] for r in site.rows("SELECT tag FROM entry_hashtags ORDER BY entry_id, position")
+    ]
     assert tags == ["librarylight", "studyspace", "nightowls"]  # the contest's own comes first
     finish_masters(site)
     entry = site.rows("SELECT * FROM entries")[0]

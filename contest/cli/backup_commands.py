@@ -1,0 +1,125 @@
+"""The commands that copy a site's SQLite database, photo files and secret key to a backup
+folder and back."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import time
+from pathlib import Path
+
+from contest.cli.progress import progress, say, warn
+from contest.config import Config
+from contest.core import backup as backups
+from contest.core import backup_folder
+from contest.core.clock import utcnow
+
+
+def _sqlite_file(config: Config, command: str) -> Path:
+    """The SQLite file a backup reads or a restore writes; a clear refusal on PostgreSQL."""
+    database = config.database
+    if not isinstance(database, Path):
+        raise SystemExit(
+            f"`contest {command}` copies a SQLite database; this site uses PostgreSQL. Back it"
+            " up with pg_dump, or copy it to SQLite with `contest copy-data`."
+        )
+    return database
+
+
+def _size(count: int) -> str:
+    """A byte count as people read it."""
+    if count < 1024:
+        return f"{count} bytes"
+    size = count / 1024
+    for unit in ("KB", "MB"):
+        if size < 1024:
+            return f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GB"
+
+
+def _describe(report: backup_folder.BackupReport) -> str:
+    tables = report.tables
+    return (
+        f"the database ({_size(report.database_bytes)}, {len(tables)} tables; users"
+        f" {tables.get('users', 0)}, contests {tables.get('contests', 0)}, entries"
+        f" {tables.get('entries', 0)}, likes {tables.get('likes', 0)}), {report.files} photo files"
+        f" ({_size(report.media_bytes)})" + (", the secret key" if report.secret_key else "")
+    )
+
+
+def cmd_backup(config: Config, args: argparse.Namespace) -> int:
+    """Copy the live database (a consistent snapshot, safe while the site runs), every photo
+    file and the secret key into a new or empty folder, with a manifest, and check the copy."""
+    key_file = config.data_dir / backup_folder.KEY_FILE
+    started = time.monotonic()
+    try:
+        with progress("Copying photo files", quiet=args.quiet) as on_progress:
+            report = asyncio.run(
+                backups.backup(
+                    _sqlite_file(config, "backup"),
+                    config.media,
+                    Path(args.dir),
+                    secret_key_file=key_file,
+                    now=utcnow(),
+                    on_progress=on_progress,
+                )
+            )
+    except backup_folder.BackupError as error:
+        raise SystemExit(f"No backup made: {error.message}") from error
+    say(
+        args.quiet,
+        f"Backed up to {report.path}: {_describe(report)}.",
+        "Checked: SQLite's integrity check, row counts, and every file's SHA-256"
+        f" ({time.monotonic() - started:.1f} s in all).",
+    )
+    if report.left_out:
+        warn(
+            args.quiet,
+            f"Left out {len(report.left_out)} damaged photo files no entry uses"
+            f" (listed in the manifest), e.g. {report.left_out[0]}.",
+        )
+    if not report.secret_key:
+        warn(
+            args.quiet,
+            f"The secret key is not in {config.data_dir} (CONTEST_SECRET_KEY?): keep a copy"
+            " of it with the backup, or voting links and voter cookies stop working.",
+        )
+    return 0
+
+
+def cmd_restore(config: Config, args: argparse.Namespace) -> int:
+    """Check a backup, copy it into an empty or missing data folder (CONTEST_DATA_DIR), and
+    check the copy. The site must not be running on that folder."""
+    started = time.monotonic()
+    try:
+        with progress("Copying photo files", quiet=args.quiet) as on_progress:
+            report = asyncio.run(
+                backups.restore(
+                    Path(args.dir),
+                    config.data_dir,
+                    database=_sqlite_file(config, "restore"),
+                    media=config.media,
+                    secret_key_file=config.data_dir / backup_folder.KEY_FILE,
+                    on_progress=on_progress,
+                )
+            )
+    except backup_folder.BackupError as error:
+        raise SystemExit(f"Nothing restored: {error.message}") from error
+    say(
+        args.quiet,
+        f"Restored the backup of {report.created_at} into {report.path}: {_describe(report)}.",
+        "Checked before and after copying: integrity, row counts, every file's SHA-256"
+        f" ({time.monotonic() - started:.1f} s in all).",
+    )
+    if config.secret_key and report.secret_key:
+        given = hashlib.sha256(config.secret_key.encode()).hexdigest()
+        if given != report.secret_key_sha256:
+            warn(
+                args.quiet,
+                "Warning: CONTEST_SECRET_KEY is set and differs from the restored key file;"
+                " the site will use CONTEST_SECRET_KEY.",
+            )
+    say(args.quiet, "Start the site with `contest serve`.")
+    return 0
