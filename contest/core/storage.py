@@ -1,4 +1,6 @@
-"""Where photo files live: a local folder, files named by the hash of their content."""
+"""Where photo files live, named by the hash of their content: what every store offers
+(``Storage``), a local folder (``LocalStorage``), and the choice between it and an
+S3-compatible bucket (``open_storage``; the bucket is ``contest.core.s3_storage``)."""
 
 from __future__ import annotations
 
@@ -6,10 +8,15 @@ import contextlib
 import hashlib
 import os
 import re
+import shutil
 import stat
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from contest.core.s3_storage import S3Settings
 
 #: The prefix of a file being written (renamed to its key once complete).
 TEMPORARY_PREFIX = ".incoming-"
@@ -29,8 +36,94 @@ def is_valid_key(key: str) -> bool:
     return bool(KEY_PATTERN.match(key))
 
 
+class Storage(Protocol):
+    """What callers may do with stored files, wherever they live. Every method blocks (call it
+    in a worker thread); a key that is not one we issue is refused with ValueError.
+
+    The rules on disk hold for every store: a file is written (atomically) before the row that
+    names it; storing the same bytes again gives the same key and makes the file young again,
+    so the sweep of old unreferenced files (``stale_keys``, ``delete_if_stale``) leaves it to
+    the upload on its way to a row.
+    """
+
+    #: Whether ``exists`` is a local check cheap enough to make on the event loop.
+    quick_checks: bool
+
+    def put(self, data: bytes, extension: str = "jpg") -> str:
+        """Store the bytes (once: same content, same key) and return their key."""
+        ...
+
+    def put_all(self, blobs: Sequence[bytes]) -> list[str]:
+        """Store several JPEG files, all or none; their keys in order."""
+        ...
+
+    def exists(self, key: str) -> bool:
+        """Whether a file is stored under the key."""
+        ...
+
+    def read(self, key: str) -> bytes:
+        """The stored bytes; FileNotFoundError when there is no such file."""
+        ...
+
+    def delete(self, key: str) -> None:
+        """Remove the file if it is there."""
+        ...
+
+    def all_keys(self) -> list[str]:
+        """Every stored key, sorted."""
+        ...
+
+    def stale_keys(self, *, before: float) -> list[str]:
+        """The keys of files last stored before ``before`` (seconds since the epoch)."""
+        ...
+
+    def delete_if_stale(self, key: str, *, before: float) -> bool:
+        """Remove the file if it was last stored before ``before``; whether it was removed."""
+        ...
+
+    def delete_stale_temporaries(self, *, before: float) -> list[str]:
+        """Remove half-written files older than ``before``; what was removed."""
+        ...
+
+    def free_bytes(self) -> int | None:
+        """Space left for new files; None when the store cannot tell or has no bound."""
+        ...
+
+
+def open_storage(location: Path | S3Settings) -> Storage:
+    """The store a setting names: a local folder, or a bucket (see ``S3Settings``)."""
+    if isinstance(location, Path):
+        return LocalStorage(location)
+    # Imported here: the local folder, the zero-setup default, needs no S3 client.
+    from contest.core.s3_storage import S3Storage
+
+    return S3Storage(location)
+
+
+def put_all_or_none(storage: Storage, blobs: Sequence[bytes]) -> list[str]:
+    """Store several JPEG files, all or none: when one cannot be written (a full disk, an
+    unreachable bucket), the files this call created are removed again before the error goes
+    on (files that were there before stay: another row may name them)."""
+    created: list[str] = []
+    keys: list[str] = []
+    try:
+        for data in blobs:
+            existed = storage.exists(key_for(data, "jpg"))
+            keys.append(storage.put(data))
+            if not existed:
+                created.append(keys[-1])
+    except BaseException:
+        for key in created:
+            with contextlib.suppress(Exception):  # the first error is the one to tell
+                storage.delete(key)
+        raise
+    return keys
+
+
 class LocalStorage:
     """Photo files in a local directory; writes are atomic (temporary file, then rename)."""
+
+    quick_checks = True
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -66,21 +159,8 @@ class LocalStorage:
         return key
 
     def put_all(self, blobs: Sequence[bytes]) -> list[str]:
-        """Store several files, all or none: when one cannot be written (a full disk), the
-        files this call created are removed again before the error goes on."""
-        created: list[Path] = []
-        keys: list[str] = []
-        try:
-            for data in blobs:
-                existed = self.path(key_for(data, "jpg")).exists()
-                keys.append(self.put(data))
-                if not existed:
-                    created.append(self.path(keys[-1]))
-        except BaseException:
-            for path in created:
-                path.unlink(missing_ok=True)
-            raise
-        return keys
+        """Store several files, all or none (``put_all_or_none``)."""
+        return put_all_or_none(self, blobs)
 
     def exists(self, key: str) -> bool:
         """Whether a file is stored under the key."""
@@ -128,6 +208,13 @@ class LocalStorage:
                 path.unlink(missing_ok=True)
                 removed.append(str(path.relative_to(self.root)))
         return sorted(removed)
+
+    def free_bytes(self) -> int:
+        """Free space on the disk of the folder (or of its nearest existing parent)."""
+        folder = self.root.absolute()
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        return shutil.disk_usage(folder).free
 
 
 def _modified_before(path: Path, moment: float) -> bool:

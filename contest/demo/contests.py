@@ -14,7 +14,7 @@ from contest.contests.model import Contest, ContestSettings, Criterion
 from contest.contests.phases import Schedule
 from contest.core.db import Database
 from contest.core.security import Passwords
-from contest.core.storage import LocalStorage
+from contest.core.storage import Storage
 from contest.demo.engagement import seed_engagement
 from contest.demo.photos import library_scene
 from contest.entries import moderation
@@ -203,7 +203,7 @@ def judging_demo_settings(now: datetime, tz_name: str) -> ContestSettings:
 
 async def _seed_entries(
     db: Database,
-    storage: LocalStorage,
+    storage: Storage,
     contest: Contest,
     ids: dict[str, int],
     *,
@@ -251,7 +251,7 @@ async def _user(db: Database, user_id: int) -> User:
 async def seed_demo(
     db: Database,
     passwords: Passwords,
-    storage: LocalStorage,
+    storage: Storage,
     *,
     now: datetime,
     tz_name: str,

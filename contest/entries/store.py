@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,11 +10,11 @@ from contest.accounts.users import User
 from contest.contests.model import Contest
 from contest.contests.store import get_contest
 from contest.core.clock import to_db
-from contest.core.db import Database, Row, Transaction
+from contest.core.db import INTEGRITY_ERRORS, Database, Row, Transaction
 from contest.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from contest.core.forms import FormValues
 from contest.core.outbox import queue_mail
-from contest.core.storage import LocalStorage
+from contest.core.storage import Storage
 from contest.entries.text import LICENCES, EntryText
 from contest.i18n import N_, Message, Nn_, current_locale, using_locale
 from contest.media.images import hamming_distance
@@ -177,8 +176,8 @@ async def _near_duplicate(
 async def _save_hashtags(tx: Transaction, entry_id: int, hashtags: tuple[str, ...]) -> None:
     await tx.execute("DELETE FROM entry_hashtags WHERE entry_id = ?", (entry_id,))
     await tx.execute_many(
-        "INSERT INTO entry_hashtags (entry_id, tag) VALUES (?, ?)",
-        [(entry_id, tag) for tag in hashtags],
+        "INSERT INTO entry_hashtags (entry_id, tag, position) VALUES (?, ?, ?)",
+        [(entry_id, tag, position) for position, tag in enumerate(hashtags)],
     )
 
 
@@ -219,11 +218,11 @@ async def submit_entry(
         names = ", ".join(columns)
         marks = ", ".join("?" * len(columns))
         try:
-            entry_id = await tx.execute(
+            entry_id = await tx.insert(
                 f"INSERT INTO entries ({names}) VALUES ({marks})",  # noqa: S608 - fixed names
                 tuple(columns.values()),
             )
-        except sqlite3.IntegrityError as error:
+        except INTEGRITY_ERRORS as error:
             raise ValidationError(
                 {"photo": N_("You have already entered this photo in this contest.")}
             ) from error
@@ -258,7 +257,7 @@ async def get_entry(db: Database, entry_id: int) -> Row:
 async def hashtags_of(db: Database, entry_id: int) -> list[str]:
     """An entry's hashtags, official one first (as stored)."""
     rows = await db.fetch_all(
-        "SELECT tag FROM entry_hashtags WHERE entry_id = ? ORDER BY rowid", (entry_id,)
+        "SELECT tag FROM entry_hashtags WHERE entry_id = ? ORDER BY position", (entry_id,)
     )
     return [row["tag"] for row in rows]
 
@@ -302,7 +301,7 @@ def _ensure_changeable(entry: Row, contest: Contest, user: User, now: datetime) 
 
 async def update_entry(
     db: Database,
-    storage: LocalStorage,
+    storage: Storage,
     *,
     entry: Row,
     contest: Contest,
@@ -350,7 +349,7 @@ async def update_entry(
                 f"UPDATE entries SET {assignments} WHERE id = ?",  # noqa: S608 - fixed names
                 (*columns.values(), entry["id"]),
             )
-        except sqlite3.IntegrityError as error:
+        except INTEGRITY_ERRORS as error:
             raise ValidationError(
                 {"photo": N_("You have already entered this photo in this contest.")}
             ) from error
@@ -420,7 +419,7 @@ async def restore_entry(
             raise Conflict(N_("This entry is not withdrawn, so there is nothing to restore."))
 
 
-async def delete_entry(db: Database, storage: LocalStorage, *, entry: Row, user: User) -> None:
+async def delete_entry(db: Database, storage: Storage, *, entry: Row, user: User) -> None:
     """Remove a withdrawn or rejected entry for good, with every file it used."""
     if entry["participant_id"] != user.id and not user.is_organizer:
         raise Forbidden(N_("You can only delete your own entries."))

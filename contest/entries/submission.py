@@ -21,7 +21,7 @@ from contest.contests.store import get_contest
 from contest.core.db import Database, Row
 from contest.core.errors import ContestError, Forbidden, ValidationError
 from contest.core.forms import FormValues
-from contest.core.storage import LocalStorage
+from contest.core.storage import Storage
 from contest.entries import store
 from contest.entries.text import EntryText, check_entry_text
 from contest.i18n import N_
@@ -133,7 +133,7 @@ def _values_of(entry: Row, hashtags: list[str], contest: Contest) -> FormValues:
 
 
 async def submit_photo(
-    db: Database, storage: LocalStorage, posted: Posted, *, limiter: anyio.CapacityLimiter
+    db: Database, storage: Storage, posted: Posted, *, limiter: anyio.CapacityLimiter
 ) -> int | Refusal:
     """Enter a photo in the contest: the new entry's id, or why it was refused."""
     checked = await _check(db, storage, posted, limiter=limiter)
@@ -155,7 +155,7 @@ async def submit_photo(
 
 async def change_entry(
     db: Database,
-    storage: LocalStorage,
+    storage: Storage,
     posted: Posted,
     *,
     entry: Row,
@@ -182,7 +182,7 @@ async def change_entry(
 
 async def _photo(
     db: Database,
-    storage: LocalStorage,
+    storage: Storage,
     posted: Posted,
     *,
     limiter: anyio.CapacityLimiter,
@@ -214,7 +214,7 @@ async def _photo(
 
 async def _check(
     db: Database,
-    storage: LocalStorage,
+    storage: Storage,
     posted: Posted,
     *,
     limiter: anyio.CapacityLimiter,
@@ -245,9 +245,7 @@ async def _refuse(db: Database, checked: _Checked) -> Refusal:
     )
 
 
-async def _saving(
-    db: Database, storage: LocalStorage, checked: _Checked, saving: Awaitable[T]
-) -> T:
+async def _saving(db: Database, storage: Storage, checked: _Checked, saving: Awaitable[T]) -> T:
     """Store the entry; on refusal drop the new photo's files, on success the held upload."""
     try:
         result = await saving

@@ -14,6 +14,7 @@ from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from contest.contests.model import Contest
 from contest.core.clock import format_local, zone
 from contest.core.db import Database, Row
 from contest.core.errors import ContestError
-from contest.core.storage import LocalStorage
+from contest.core.storage import Storage
 from contest.entries.text import normalize_tag
 from contest.gallery.album_files import Card, Progress, Wanted, source_of, sync_folder
 from contest.gallery.album_pages import STYLE, award_line, environment, local_day, page_words
@@ -205,7 +206,7 @@ def _cover(plan: _Plan, *, collage: bool) -> _Image | None:
     return None
 
 
-def _image_files(plan: _Plan, storage: LocalStorage) -> list[Wanted]:
+def _image_files(plan: _Plan, storage: Storage) -> list[Wanted]:
     """Each entry's thumbnail and display copy, unchanged, and its share card: the one kept in
     storage, or one to draw."""
     settings = plan.contest.settings
@@ -213,24 +214,24 @@ def _image_files(plan: _Plan, storage: LocalStorage) -> list[Wanted]:
     for entry in plan.entries:
         images = f"images/{entry.id}"
         for kind, key in (("thumb", entry.thumb_key), ("display", entry.display_key)):
-            wanted.append(
-                Wanted(f"{images}-{kind}.jpg", source_of("copy", key), copy=storage.path(key))
-            )
+            copy = partial(storage.read, key)
+            wanted.append(Wanted(f"{images}-{kind}.jpg", source_of("copy", key), make=copy))
         words = (entry.title, settings.hashtag, plan.contest.title)
         source = source_of("card", entry.display_key, *words)
         # The card kept in storage names the contest in its main language (see share_card_of).
         main = plan.contest.title == settings.title
         if entry.card_key and main and storage.exists(entry.card_key):
-            wanted.append(Wanted(f"{images}-card.jpg", source, copy=storage.path(entry.card_key)))
+            kept = partial(storage.read, entry.card_key)
+            wanted.append(Wanted(f"{images}-card.jpg", source, make=kept))
         else:
-            card = Card(storage.path(entry.display_key), *words)
+            card = Card(storage, entry.display_key, *words)
             # Only a card naming the contest in its main language may become the site's card.
             keeper = entry.id if main else None
             wanted.append(Wanted(f"{images}-card.jpg", source, card=card, entry_id=keeper))
     return wanted
 
 
-def _collage_file(plan: _Plan, storage: LocalStorage) -> Wanted | None:
+def _collage_file(plan: _Plan, storage: Storage) -> Wanted | None:
     """The winners collage, drawn only when what it shows changed; None before the winners."""
     if not plan.winners:
         return None
@@ -306,7 +307,7 @@ def _pages(plan: _Plan, *, collage: bool) -> dict[str, str]:
 
 
 def _build(
-    plan: _Plan, storage: LocalStorage, out_dir: Path, workers: int, on_progress: Progress | None
+    plan: _Plan, storage: Storage, out_dir: Path, workers: int, on_progress: Progress | None
 ) -> tuple[AlbumReport, list[tuple[Wanted, str]]]:
     """Bring the album in the target folder up to date; the report and the share cards drawn
     now, stored, with their storage keys."""
@@ -315,7 +316,7 @@ def _build(
 
 
 def _build_in_locale(
-    plan: _Plan, storage: LocalStorage, out_dir: Path, workers: int, on_progress: Progress | None
+    plan: _Plan, storage: Storage, out_dir: Path, workers: int, on_progress: Progress | None
 ) -> tuple[AlbumReport, list[tuple[Wanted, str]]]:
     _check_target(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -361,7 +362,7 @@ def _build_in_locale(
 
 
 async def _keep_cards(
-    db: Database, storage: LocalStorage, plan: _Plan, kept: list[tuple[Wanted, str]]
+    db: Database, storage: Storage, plan: _Plan, kept: list[tuple[Wanted, str]]
 ) -> None:
     """Record the share cards drawn for the album on their entries, for the site and the next
     export; a card whose entry changed meanwhile (or got one) is not kept."""
@@ -402,7 +403,7 @@ async def _plan(
 
 async def export_album(
     db: Database,
-    storage: LocalStorage,
+    storage: Storage,
     contest: Contest,
     out_dir: Path,
     *,

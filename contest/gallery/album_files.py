@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from contest.media.share_card import card_from_file
+from contest.core.storage import Storage
+from contest.media.share_card import card_from_storage
 
 MANIFEST = ".album-manifest.json"
 FORMAT = "contest-album/1"
@@ -38,9 +39,10 @@ Drawn = Callable[["Wanted", bytes], None]
 
 @dataclass(frozen=True)
 class Card:
-    """A share card to draw: the display image's file and the words on the card."""
+    """A share card to draw: where the display image is stored and the words on the card."""
 
-    display: Path
+    storage: Storage
+    display_key: str
     title: str
     hashtag: str
     contest_title: str
@@ -146,9 +148,9 @@ def _content(wanted: Wanted) -> bytes:
     raise ValueError(f"{wanted.path}: nothing says how to make it")
 
 
-def _draw_args(card: Card) -> tuple[str, str, str, str]:
-    """A card's arguments for ``card_from_file``."""
-    return (str(card.display), card.title, card.hashtag, card.contest_title)
+def _draw_args(card: Card) -> tuple[Storage, str, str, str, str]:
+    """A card's arguments for ``card_from_storage``."""
+    return (card.storage, card.display_key, card.title, card.hashtag, card.contest_title)
 
 
 def _drawn(cards: list[Wanted], workers: int) -> Iterator[tuple[Wanted, bytes]]:
@@ -157,7 +159,7 @@ def _drawn(cards: list[Wanted], workers: int) -> Iterator[tuple[Wanted, bytes]]:
     if workers <= 1 or len(cards) <= 1:
         for wanted in cards:
             assert wanted.card is not None
-            yield wanted, card_from_file(*_draw_args(wanted.card))
+            yield wanted, card_from_storage(*_draw_args(wanted.card))
         return
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=min(workers, len(cards)), mp_context=context)
@@ -165,7 +167,7 @@ def _drawn(cards: list[Wanted], workers: int) -> Iterator[tuple[Wanted, bytes]]:
         futures: dict[Future[bytes], Wanted] = {}
         for wanted in cards:
             assert wanted.card is not None
-            futures[pool.submit(card_from_file, *_draw_args(wanted.card))] = wanted
+            futures[pool.submit(card_from_storage, *_draw_args(wanted.card))] = wanted
         for future in as_completed(list(futures)):
             yield futures.pop(future), future.result()
     finally:

@@ -11,7 +11,7 @@ import anyio
 from contest.core.clock import to_db
 from contest.core.db import Database, Row, Transaction
 from contest.core.errors import ValidationError
-from contest.core.storage import LocalStorage
+from contest.core.storage import Storage
 from contest.i18n import N_
 from contest.media import photos
 
@@ -111,7 +111,7 @@ async def _audit(
 
 async def choose_entry(
     db: Database,
-    storage: LocalStorage,
+    storage: Storage,
     *,
     contest_id: int,
     entry_id: int | None,
@@ -155,7 +155,7 @@ def check_alt_text(text: str) -> str:
 
 async def upload_cover(
     db: Database,
-    storage: LocalStorage,
+    storage: Storage,
     data: bytes,
     *,
     contest_id: int,
@@ -197,7 +197,7 @@ async def upload_cover(
 
 
 async def remove_cover(
-    db: Database, storage: LocalStorage, *, contest_id: int, user_id: int, now: datetime
+    db: Database, storage: Storage, *, contest_id: int, user_id: int, now: datetime
 ) -> None:
     """Take the contest's cover away (an uploaded photo's files go too)."""
     async with db.transaction() as tx:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import anyio
 
 from contest.core.db import Database
-from contest.core.storage import LocalStorage
+from contest.core.storage import Storage
 from contest.media.photos import share_card_of
 
 #: Cards drawn per look: the worker looks again at once while there are more.
@@ -16,7 +16,7 @@ BATCH = 20
 
 async def draw_missing_cards(
     db: Database,
-    storage: LocalStorage,
+    storage: Storage,
     *,
     limiter: anyio.CapacityLimiter,
     after: int = 0,
@@ -45,7 +45,7 @@ async def draw_missing_cards(
 
 
 async def draw_all_missing_cards(
-    db: Database, storage: LocalStorage, *, limiter: anyio.CapacityLimiter
+    db: Database, storage: Storage, *, limiter: anyio.CapacityLimiter
 ) -> None:
     """Draw every missing card, batch by batch (each entry at most once per call)."""
     after: int | None = 0

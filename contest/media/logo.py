@@ -14,7 +14,7 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from contest.core.db import Database
 from contest.core.errors import ValidationError
-from contest.core.storage import LocalStorage
+from contest.core.storage import Storage
 from contest.i18n import N_, Message
 from contest.media import decoding, photos
 from contest.media.decoding import DecodingFailed
@@ -156,7 +156,7 @@ async def _store_setting(db: Database, logo: StoredLogo | None) -> str | None:
 
 
 async def save_logo(
-    db: Database, storage: LocalStorage, data: bytes, *, limiter: anyio.CapacityLimiter
+    db: Database, storage: Storage, data: bytes, *, limiter: anyio.CapacityLimiter
 ) -> StoredLogo:
     """Make an uploaded image the library's logo (the old one's file goes); ValidationError
     (on ``logo``) if it cannot be one, with nothing changed."""
@@ -167,7 +167,7 @@ async def save_logo(
     return logo
 
 
-async def remove_logo(db: Database, storage: LocalStorage) -> None:
+async def remove_logo(db: Database, storage: Storage) -> None:
     """Take the logo away (the header shows the site's name again) and delete its file."""
     old = await _store_setting(db, None)
     if old:
@@ -175,7 +175,7 @@ async def remove_logo(db: Database, storage: LocalStorage) -> None:
 
 
 async def upload_logo(
-    storage: LocalStorage, data: bytes, *, limiter: anyio.CapacityLimiter
+    storage: Storage, data: bytes, *, limiter: anyio.CapacityLimiter
 ) -> StoredLogo:
     """Process an uploaded logo in a worker process, then store it off the event loop;
     ValidationError (on ``logo``) if it is refused or could not be processed."""

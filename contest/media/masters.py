@@ -19,7 +19,7 @@ import anyio.to_thread
 
 from contest.core.clock import from_db, to_db, utcnow
 from contest.core.db import Database
-from contest.core.storage import LocalStorage
+from contest.core.storage import Storage
 from contest.media import decoding
 from contest.media.images import make_master
 from contest.media.photos import release_files
@@ -60,7 +60,7 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 async def _build_master(
-    storage: LocalStorage, source_key: str, orientation: int, *, limiter: anyio.CapacityLimiter
+    storage: Storage, source_key: str, orientation: int, *, limiter: anyio.CapacityLimiter
 ) -> str:
     """Read the source and store the master in threads, make it in a decoding worker."""
     source = await anyio.to_thread.run_sync(storage.read, source_key, limiter=limiter)
@@ -97,7 +97,7 @@ async def _record_failure(
 
 async def complete_pending_masters(
     db: Database,
-    storage: LocalStorage,
+    storage: Storage,
     *,
     limiter: anyio.CapacityLimiter,
     batch: int = 20,

@@ -15,7 +15,7 @@ from contest.core.clock import to_db
 from contest.core.db import Database, Row
 from contest.core.errors import ValidationError
 from contest.core.security import new_token, token_hash
-from contest.core.storage import LocalStorage
+from contest.core.storage import Storage
 from contest.i18n import N_
 from contest.media import decoding
 from contest.media.decoding import DecodingFailed
@@ -74,7 +74,7 @@ class StoredPhoto:
         return cls(**{name: row[name] for name in cls.__dataclass_fields__})
 
 
-def _store(storage: LocalStorage, photo: ProcessedPhoto) -> StoredPhoto:
+def _store(storage: Storage, photo: ProcessedPhoto) -> StoredPhoto:
     """Write the photo's files, all or none (a disk that fills midway leaves nothing behind)."""
     extra = [blob for blob in (photo.master, photo.source) if blob is not None]
     thumb_key, display_key, *extra_keys = storage.put_all(
@@ -103,7 +103,7 @@ def _store(storage: LocalStorage, photo: ProcessedPhoto) -> StoredPhoto:
 
 
 async def process_upload(
-    storage: LocalStorage, data: bytes, *, limiter: anyio.CapacityLimiter
+    storage: Storage, data: bytes, *, limiter: anyio.CapacityLimiter
 ) -> StoredPhoto:
     """Decode and clean an uploaded photo in a worker process, then store its files off the
     event loop; ValidationError if it is refused or could not be processed."""
@@ -135,7 +135,7 @@ async def _in_use(db: Database, key: str) -> bool:
     )
 
 
-async def release_files(db: Database, storage: LocalStorage, keys: list[str]) -> None:
+async def release_files(db: Database, storage: Storage, keys: list[str]) -> None:
     """Delete the files no entry and no waiting upload uses any more."""
     for key in set(keys):
         if not await _in_use(db, key):
@@ -163,13 +163,13 @@ async def _keys_in_use(db: Database) -> set[str]:
 
 
 async def sweep_unreferenced_files(
-    db: Database, storage: LocalStorage, *, min_age: timedelta = UNREFERENCED_FILE_AGE
+    db: Database, storage: Storage, *, min_age: timedelta = UNREFERENCED_FILE_AGE
 ) -> list[str]:
     """Remove files nothing uses and half-written temporaries, once older than ``min_age``
     (younger ones may belong to an upload whose entry is not stored yet); return what went.
 
     What a crash, or a race the code lost, left behind goes here. A file counts as young
-    again when it is stored again (``LocalStorage.put``), and each one is checked again
+    again when it is stored again (``Storage.put``), and each one is checked again
     just before it goes, so an entry recorded meanwhile keeps its file.
     """
     before = time.time() - min_age.total_seconds()
@@ -225,7 +225,7 @@ async def held_upload(
     return None if row is None else StoredPhoto(**json.loads(row["photo"]))
 
 
-async def forget_upload(db: Database, storage: LocalStorage, token: str) -> None:
+async def forget_upload(db: Database, storage: Storage, token: str) -> None:
     """Drop a held upload once the form is through; its files go unless an entry uses them
     (the participant may have picked another photo in the end)."""
     async with db.transaction() as tx:
@@ -237,7 +237,7 @@ async def forget_upload(db: Database, storage: LocalStorage, token: str) -> None
         await release_files(db, storage, str(keys).split())
 
 
-async def sweep_expired_uploads(db: Database, storage: LocalStorage, *, now: datetime) -> int:
+async def sweep_expired_uploads(db: Database, storage: Storage, *, now: datetime) -> int:
     """Remove uploads abandoned for a day, and their files; return how many went."""
     cutoff = to_db(now - UPLOAD_LIFETIME)
     rows = await db.fetch_all("SELECT id, keys FROM uploads WHERE created_at <= ?", (cutoff,))
@@ -249,7 +249,7 @@ async def sweep_expired_uploads(db: Database, storage: LocalStorage, *, now: dat
     return len(rows)
 
 
-async def forget_share_cards(db: Database, storage: LocalStorage, contest_id: int) -> None:
+async def forget_share_cards(db: Database, storage: Storage, contest_id: int) -> None:
     """Drop the contest's share cards (its name or hashtag changed); they are redrawn on demand."""
     async with db.transaction() as tx:
         rows = await tx.fetch_all(
@@ -265,7 +265,7 @@ async def forget_share_cards(db: Database, storage: LocalStorage, contest_id: in
 
 async def share_card_of(
     db: Database,
-    storage: LocalStorage,
+    storage: Storage,
     entry: Row,
     *,
     hashtag: str,
@@ -277,7 +277,8 @@ async def share_card_of(
     stands in (nothing is recorded, so the next visit tries again); should the entry be gone,
     retitled or given another photo by the time the card is stored, the card is not kept."""
     key: str | None = entry["share_card_key"]
-    if key and storage.exists(key):
+    kept: bool = await anyio.to_thread.run_sync(storage.exists, key) if key else False
+    if key and kept:
         return key
     display = await anyio.to_thread.run_sync(storage.read, entry["display_key"])
     try:

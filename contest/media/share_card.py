@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageOps
 
+from contest.core.storage import Storage
 from contest.media.text import (
     TextBlock,
     chinese_script,
@@ -200,8 +201,9 @@ def card_for(photo_jpeg: bytes, title: str, hashtag: str, contest_title: str) ->
     return make_share_card(photo_jpeg, title=title, hashtag=hashtag, contest_title=contest_title)
 
 
-def card_from_file(photo: str, title: str, hashtag: str, contest_title: str) -> bytes:
-    """``card_for`` of a stored display image read by path: a worker process reads the photo
-    itself, so only a path travels to it (the album's export draws many at once)."""
-    with open(photo, "rb") as handle:
-        return card_for(handle.read(), title, hashtag, contest_title)
+def card_from_storage(
+    storage: Storage, photo_key: str, title: str, hashtag: str, contest_title: str
+) -> bytes:
+    """``card_for`` of a stored display image: a worker process reads the photo itself, from
+    the folder or the bucket, so only a key travels to it (the album draws many at once)."""
+    return card_for(storage.read(photo_key), title, hashtag, contest_title)

@@ -17,7 +17,7 @@ import anyio
 import anyio.to_thread
 
 from contest.core.cache import BytesCache
-from contest.core.storage import LocalStorage
+from contest.core.storage import Storage
 from contest.media import decoding
 from contest.media.collage import KICKER, KICKER_WORDS, MAX_PHOTOS, draw_collage
 from contest.media.decoding import DecodingFailed
@@ -76,7 +76,7 @@ def label_of(winner: Winner) -> str:
 
 
 async def winners_card(
-    storage: LocalStorage,
+    storage: Storage,
     cache: BytesCache,
     winners: Sequence[Winner],
     *,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -27,7 +26,7 @@ from contest.core.db import Database
 from contest.core.errors import BadRequest, Forbidden, InsufficientStorage, NotSignedIn
 from contest.core.forms import FormValues
 from contest.core.security import Passwords, csrf_token, csrf_token_valid, token_hash
-from contest.core.storage import LocalStorage
+from contest.core.storage import Storage
 from contest.entries import store as entry_store
 from contest.i18n import N_, Message
 from contest.voting.writer import LikeWriter
@@ -60,7 +59,7 @@ class Services:
     passwords: Passwords
     templates: Jinja2Templates
     clock: Callable[[], datetime]
-    storage: LocalStorage
+    storage: Storage
     image_limiter: anyio.CapacityLimiter
     gallery_cache: TTLCache = field(default_factory=lambda: TTLCache(0))
     media_cache: BytesCache = field(default_factory=BytesCache)
@@ -277,7 +276,8 @@ async def read_upload_form(
     to one file and a few fields of at most ``max_field_size`` bytes each. While the media
     folder's disk is below CONTEST_MIN_FREE_MB, it refuses the upload (507) before reading it.
     """
-    check_free_space(services(request).config)
+    svc = services(request)
+    await check_free_space(svc.storage, svc.config.min_free_bytes)
     request.scope.setdefault("state", {})[UPLOAD_BODY] = True
     async with request.form(
         max_files=UPLOAD_MAX_FILES, max_fields=UPLOAD_MAX_FIELDS, max_part_size=max_field_size
@@ -291,15 +291,13 @@ async def read_upload_form(
     return values, data
 
 
-def check_free_space(config: Config) -> None:
-    """Refuse an upload (InsufficientStorage, 507) while the disk of the media folder (or of
-    its nearest existing parent) has less free space than the configured floor."""
-    if config.min_free_bytes <= 0:
+async def check_free_space(storage: Storage, min_free_bytes: int) -> None:
+    """Refuse an upload (InsufficientStorage, 507) while the store has less free space than
+    the configured floor (a folder's disk; a bucket, with no space to check, never)."""
+    if min_free_bytes <= 0:
         return
-    folder = config.media.absolute()
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
-    if shutil.disk_usage(folder).free < config.min_free_bytes:
+    free = await anyio.to_thread.run_sync(storage.free_bytes)
+    if free is not None and free < min_free_bytes:
         raise InsufficientStorage(
             message=N_(
                 "The site is nearly out of storage space, so it cannot take uploads at the"

@@ -28,6 +28,7 @@ from contest.i18n import (
     zone_place,
 )
 from contest.i18n.jinja import translated_environment
+from contest.web import media_links
 from contest.web.context import (
     clear_notice,
     current_user,
@@ -124,6 +125,7 @@ def build_templates(directory: Path = TEMPLATES_DIR) -> Jinja2Templates:
     env.globals["locale"] = DEFAULT_LOCALE
     env.globals["html_lang"] = html_lang(DEFAULT_LOCALE)
     env.globals["languages"] = list(LOCALES.values())
+    media_links.install(env)  # photo files linked at CONTEST_MEDIA_PUBLIC_URL when set
     return Jinja2Templates(env=env)
 
 

@@ -6,9 +6,10 @@ import hashlib
 from dataclasses import replace
 from typing import Any, cast
 
+import anyio.to_thread
 from markupsafe import escape
 from starlette.requests import Request
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from contest.contests import store as contest_store
@@ -49,6 +50,7 @@ from contest.web.public.gallery_pages import (
     page_html,
     split_for_token,
 )
+from contest.web.public.media import etag_of
 from contest.web.public.voters import email_voter, request_voter
 from contest.web.rendering import render
 
@@ -416,9 +418,9 @@ async def share_card(request: Request) -> Response:
         contest_title=contest.settings.title,
         limiter=svc.image_limiter,
     )
-    return FileResponse(
-        svc.storage.path(key), media_type="image/jpeg", headers={"Cache-Control": CARD_CACHE}
-    )
+    data = await anyio.to_thread.run_sync(svc.storage.read, key)  # a folder's or a bucket's
+    headers = {"Cache-Control": CARD_CACHE, "ETag": etag_of(key)}
+    return Response(data, media_type="image/jpeg", headers=headers)
 
 
 async def hashtag_page(request: Request) -> Response:

@@ -31,6 +31,7 @@ from contest.entries import store as entry_store
 from contest.gallery import listing
 from contest.gallery.ribbons import Ribbons, contest_ribbons
 from contest.i18n import current_locale
+from contest.web import media_links
 
 #: Stand-ins for the per-visitor parts of cached HTML; random, so no title can contain one.
 CSRF_MARK = f"csrf-{secrets.token_hex(16)}"
@@ -138,8 +139,13 @@ class Links:
     def __init__(self, request: Request) -> None:
         self.root = str(request.scope.get("root_path", ""))
         self._router = request.app.router
+        self._request = request
 
     def __call__(self, name: str, /, **params: Any) -> str:
+        if name == media_links.MEDIA_ROUTE:  # at CONTEST_MEDIA_PUBLIC_URL when set
+            public = media_links.media_href(self._request, str(params.get("key", "")))
+            if public is not None:
+                return public
         return self.root + str(self._router.url_path_for(name, **params))
 
 

@@ -4,12 +4,12 @@ Keys are hashes of the content, so a response never changes: it may be cached fo
 and its ETag is the hash. Files small enough to keep (thumbnails, mostly) are answered from
 memory by ``MediaFastPath`` before the rest of the middleware runs; the first request for a
 key, and any key not in memory, goes through the ordinary route below, which checks the key's
-shape before touching the disk and fills the memory cache.
+shape before touching the store and fills the memory cache. The bytes come through the storage
+protocol, so a bucket is served the same way as a folder (where CONTEST_MEDIA_PUBLIC_URL names a
+CDN, pages link there instead, and this route stays for anything else).
 """
 
 from __future__ import annotations
-
-import os
 
 import anyio.to_thread
 from starlette.requests import Request
@@ -18,6 +18,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from contest.core.errors import NotFound
+from contest.core.storage import Storage, is_valid_key
 from contest.web.context import Services, services
 from contest.web.middleware import protective_headers
 
@@ -56,31 +57,36 @@ async def media(request: Request) -> Response:
     headers = {"Cache-Control": IMMUTABLE, "ETag": etag}
     if etag_matches(request.headers.get("if-none-match", ""), etag):
         return Response(status_code=304, headers=headers)
-    try:
-        path = svc.storage.path(key)
-    except ValueError as error:
-        raise NotFound() from error
+    if not is_valid_key(key):
+        raise NotFound()
     data = svc.media_cache.get(key)
-    if data is not None and not path.exists():
+    if data is not None and not await _exists(svc.storage, key):
         svc.media_cache.drop(key)  # deleted since: a withdrawn photo must not linger in memory
         data = None
     if data is None:
         try:
-            data = await anyio.to_thread.run_sync(path.read_bytes)
+            data = await anyio.to_thread.run_sync(svc.storage.read, key)
         except FileNotFoundError as error:
             raise NotFound() from error
         svc.media_cache.put(key, data)
     return Response(data, media_type=media_type_of(key), headers=headers)
 
 
+async def _exists(storage: Storage, key: str) -> bool:
+    """Whether the key's file is still stored: a local stat right here (far cheaper than a
+    trip to a worker thread), a bucket's HEAD in a worker thread (it must not block the loop)."""
+    if storage.quick_checks:
+        return storage.exists(key)
+    return await anyio.to_thread.run_sync(storage.exists, key)
+
+
 class _Prepared:
     """The headers for one file held in memory, worked out once (the bytes stay in the cache,
     so a file the cache lets go of is not kept alive here)."""
 
-    __slots__ = ("etag", "full", "not_modified", "path")
+    __slots__ = ("etag", "full", "not_modified")
 
-    def __init__(self, key: str, size: int, path: str, protective: Headers) -> None:
-        self.path = path
+    def __init__(self, key: str, size: int, protective: Headers) -> None:
         self.etag = etag_of(key)
         common = [
             (b"cache-control", IMMUTABLE.encode()),
@@ -98,9 +104,9 @@ class _Prepared:
 class MediaFastPath:
     """ASGI middleware that answers GET and HEAD for files already in memory, at once.
 
-    The key from the URL is only looked up in the memory cache, never turned into a path; the
-    cache holds only keys the route above validated and read. Each answer still checks that the
-    file exists (one stat), so a deleted photo stops being served at once, in every process.
+    The key from the URL is only looked up in the memory cache; the cache holds only keys the
+    route above validated and read. Each answer still checks that the file exists (one stat, or
+    a bucket's HEAD), so a deleted photo stops being served at once, in every process.
     Anything else (a key not in memory, another method, an odd path) goes on down the stack.
     No browser-id cookie is set on these answers: images need no CSRF token.
     """
@@ -120,7 +126,7 @@ class MediaFastPath:
             await self.app(scope, receive, send)
             return
         svc: Services = scope["app"].state.services
-        found = self._find(svc, path[len(PREFIX) :])
+        found = await self._find(svc, path[len(PREFIX) :])
         if found is None:
             await self.app(scope, receive, send)
             return
@@ -142,13 +148,9 @@ class MediaFastPath:
         body = data if scope["method"] == "GET" else b""
         await send({"type": "http.response.body", "body": body})
 
-    def _find(self, svc: Services, key: str) -> tuple[_Prepared, bytes] | None:
-        """The prepared headers and bytes for a key in memory whose file still exists.
-
-        Not async on purpose: the one blocking call is a stat of a local file, far cheaper
-        than a trip to a worker thread. Files are named by their content, so a key's bytes
-        (and their length) never change.
-        """
+    async def _find(self, svc: Services, key: str) -> tuple[_Prepared, bytes] | None:
+        """The prepared headers and bytes for a key in memory whose file still exists (files
+        are named by their content, so a key's bytes, and their length, never change)."""
         data = svc.media_cache.get(key)
         if data is None:
             self._prepared.pop(key, None)
@@ -158,9 +160,9 @@ class MediaFastPath:
             if len(self._prepared) >= PREPARED_KEPT:
                 self._prepared.clear()
             protective = protective_headers(svc.config.https)
-            prepared = _Prepared(key, len(data), str(svc.storage.path(key)), protective)
+            prepared = _Prepared(key, len(data), protective)
             self._prepared[key] = prepared
-        if not os.path.exists(prepared.path):
+        if not await _exists(svc.storage, key):
             svc.media_cache.drop(key)
             del self._prepared[key]
             return None
