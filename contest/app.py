@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import sqlite3
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 
@@ -22,10 +21,11 @@ from contest.config import Config
 from contest.core import outbox
 from contest.core.cache import TTLCache
 from contest.core.clock import utcnow
-from contest.core.db import Database
+from contest.core.db import OPERATIONAL_ERRORS, Database
 from contest.core.errors import ContestError
 from contest.core.security import Passwords
-from contest.core.storage import LocalStorage
+from contest.core.site_copy import IncompleteCopy, ensure_complete
+from contest.core.storage import open_storage
 from contest.media import decoding
 from contest.media.card_backlog import draw_all_missing_cards
 from contest.media.masters import complete_pending_masters, next_master_try
@@ -74,8 +74,9 @@ MAIL_INTERVAL_SECONDS = 30
 MEDIA_SWEEP_SECONDS = 600
 #: How often the worker looks for files nothing refers to (and at start-up).
 FILE_SWEEP_SECONDS = 3600
-#: Photos decoded at once: one per core, keeping a core free for page views when there are two.
-IMAGE_WORKERS = max(1, (os.cpu_count() or 2) - 1)
+#: Photos decoded at once: one per core, keeping a core free for page views when there are two
+#: (`serve --workers N` shares them out through CONTEST_IMAGE_WORKERS).
+IMAGE_WORKERS = int(os.environ.get("CONTEST_IMAGE_WORKERS") or max(1, (os.cpu_count() or 2) - 1))
 
 
 async def _deliver_mail_forever(services: Services) -> None:
@@ -148,6 +149,11 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         db = await Database.open(config.database)
+        try:
+            await ensure_complete(db)  # never serve half a site that copy-data left
+        except IncompleteCopy:
+            await db.close()
+            raise
         await users.fill_mailboxes(db)
         services = Services(
             config=config,
@@ -155,7 +161,7 @@ def create_app(
             passwords=passwords,
             templates=templates,
             clock=clock,
-            storage=LocalStorage(config.media),
+            storage=open_storage(config.media_location),
             image_limiter=anyio.CapacityLimiter(IMAGE_WORKERS),
             # Aged by the app's clock, so tests can move a like past the staleness bound.
             gallery_cache=TTLCache(config.gallery_cache_seconds, clock=lambda: clock().timestamp()),
@@ -229,10 +235,16 @@ def create_app(
             HTTPException: handle_http_exception,
             OverflowError: handle_overflow,
             # A busy database or a full disk: 503/507 with Retry-After, connection kept.
-            sqlite3.OperationalError: handle_storage_error,
+            **dict.fromkeys(OPERATIONAL_ERRORS, handle_storage_error),
             OSError: handle_storage_error,
             Exception: handle_server_error,
         },
     )
     app.router = IndexedRouter(routes, lifespan=lifespan)
     return app
+
+
+def app_from_environ() -> Starlette:
+    """The app of one worker of `contest serve --workers N`, built from the environment (which
+    the command filled in before starting the workers)."""
+    return create_app(Config.from_environ().with_secret_key())

@@ -10,15 +10,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from contest.core.db import is_postgres_url, sqlite_path
 from contest.core.outbox import SmtpSettings
+from contest.core.s3_storage import S3Settings
 
 MEGABYTE = 1024 * 1024
 
 #: Environment variables understood by :meth:`Config.from_environ`, with what each sets.
 ENVIRONMENT = {
     "CONTEST_DATA_DIR": "folder for the database, the secret key and media (default ./var)",
-    "CONTEST_DATABASE": "SQLite database file (default DATA_DIR/contest.db)",
-    "CONTEST_MEDIA_DIR": "folder for photo files (default DATA_DIR/media)",
+    "CONTEST_DATABASE": "SQLite database file, or a postgresql://user:password@host/name URL"
+    " (default DATA_DIR/contest.db)",
+    "CONTEST_MEDIA_DIR": "folder for photo files (default DATA_DIR/media), or an S3-compatible"
+    " bucket: s3://bucket/prefix",
+    "CONTEST_MEDIA_PUBLIC_URL": "http(s) address (a CDN or the bucket's) that serves the photo"
+    " files by key; pages link there instead of /media (default unset)",
+    "AWS_ENDPOINT_URL": "S3-compatible server of an s3:// media bucket (default: AWS itself)",
+    "AWS_ACCESS_KEY_ID": "access key of the media bucket (default: obstore's usual sources)",
+    "AWS_SECRET_ACCESS_KEY": "secret key of the media bucket",
+    "AWS_REGION": "region of the media bucket (default us-east-1)",
+    "CONTEST_S3_ALLOW_HTTP": "1 to allow plain HTTP to the bucket (default: only for an"
+    " http:// AWS_ENDPOINT_URL)",
     "CONTEST_BASE_URL": "public address used in absolute links (default http://127.0.0.1:8000)",
     "CONTEST_SECRET_KEY": "signing key; generated and kept in DATA_DIR/secret_key if unset",
     "CONTEST_ALLOWED_HOSTS": "comma-separated host names accepted (default: the base URL's host)",
@@ -42,7 +54,13 @@ class Config:
 
     data_dir: Path = Path("var")
     database_path: Path | None = None
+    #: A PostgreSQL server's URL; when set, it is the database instead of a SQLite file.
+    database_url: str | None = field(default=None, repr=False)
     media_dir: Path | None = None
+    #: Photo files in an S3-compatible bucket instead of ``media_dir`` (s3:// CONTEST_MEDIA_DIR).
+    media_s3: S3Settings | None = None
+    #: Where pages link photo files: an http(s) address serving them by key (a CDN).
+    media_public_url: str | None = None
     base_url: str = "http://127.0.0.1:8000"
     secret_key: str | None = field(default=None, repr=False)
     allowed_hosts: tuple[str, ...] = ()
@@ -58,14 +76,24 @@ class Config:
     debug: bool = False
 
     @property
-    def database(self) -> Path:
-        """The SQLite database file."""
-        return self.database_path or self.data_dir / "contest.db"
+    def database(self) -> str | Path:
+        """The database: a PostgreSQL URL, or the SQLite file."""
+        return self.database_url or self.database_path or self.data_dir / "contest.db"
 
     @property
     def media(self) -> Path:
-        """The folder that holds photo files."""
+        """The folder that holds photo files (when they are not in a bucket)."""
         return self.media_dir or self.data_dir / "media"
+
+    @property
+    def media_location(self) -> Path | S3Settings:
+        """Where photo files live: the bucket when one is set, else the folder."""
+        return self.media_s3 or self.media
+
+    def __post_init__(self) -> None:
+        public = self.media_public_url
+        if public is not None and urlsplit(public).scheme not in ("http", "https"):
+            raise ValueError(f"CONTEST_MEDIA_PUBLIC_URL must be an http(s) address: {public!r}")
 
     @property
     def https(self) -> bool:
@@ -119,10 +147,16 @@ class Config:
         hosts = tuple(
             h.strip() for h in env.get("CONTEST_ALLOWED_HOSTS", "").split(",") if h.strip()
         )
+        database = env.get("CONTEST_DATABASE", "")
         return cls(
             data_dir=path("CONTEST_DATA_DIR") or Path("var"),
-            database_path=path("CONTEST_DATABASE"),
-            media_dir=path("CONTEST_MEDIA_DIR"),
+            database_path=sqlite_path(database)
+            if database and not is_postgres_url(database)
+            else None,
+            database_url=database if is_postgres_url(database) else None,
+            media_dir=None if _is_bucket(env) else path("CONTEST_MEDIA_DIR"),
+            media_s3=_media_bucket(env),
+            media_public_url=env.get("CONTEST_MEDIA_PUBLIC_URL") or None,
             base_url=env.get("CONTEST_BASE_URL", cls.base_url),
             secret_key=env.get("CONTEST_SECRET_KEY") or None,
             allowed_hosts=hosts,
@@ -134,3 +168,24 @@ class Config:
             gallery_cache_seconds=float(env.get("CONTEST_GALLERY_CACHE_SECONDS", "1")),
             draw_cards_ahead=env.get("CONTEST_DRAW_CARDS_AHEAD", "1") != "0",
         )
+
+
+def _is_bucket(env: Mapping[str, str]) -> bool:
+    """Whether CONTEST_MEDIA_DIR names a bucket (s3://...) rather than a folder."""
+    return env.get("CONTEST_MEDIA_DIR", "").startswith("s3://")
+
+
+def _media_bucket(env: Mapping[str, str]) -> S3Settings | None:
+    """The media bucket CONTEST_MEDIA_DIR names, with the usual AWS_* settings; None for a
+    folder."""
+    if not _is_bucket(env):
+        return None
+    allow_http = env.get("CONTEST_S3_ALLOW_HTTP")
+    return S3Settings(
+        url=env["CONTEST_MEDIA_DIR"],
+        endpoint=env.get("AWS_ENDPOINT_URL") or None,
+        access_key_id=env.get("AWS_ACCESS_KEY_ID") or None,
+        secret_access_key=env.get("AWS_SECRET_ACCESS_KEY") or None,
+        region=env.get("AWS_REGION") or None,
+        allow_http=None if allow_http is None else allow_http == "1",
+    )

@@ -13,15 +13,16 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
 from contest.accounts import emails, users
-from contest.cli.progress import Progress, progress, say, warn
+from contest.cli.backup_commands import cmd_backup, cmd_restore
+from contest.cli.copy_command import add_copy_options, cmd_copy_data
+from contest.cli.progress import Progress, progress, say
+from contest.cli.serve_command import cmd_serve, default_connection_limit
 from contest.config import ENVIRONMENT, Config
-from contest.core import backup as backups
-from contest.core import backup_folder
 from contest.core.clock import utcnow
 from contest.core.db import Database
 from contest.core.errors import ValidationError
 from contest.core.security import Passwords
-from contest.core.storage import LocalStorage
+from contest.core.storage import open_storage
 from contest.demo import contests as demo
 from contest.i18n import LOCALES
 
@@ -72,44 +73,6 @@ def _add_user(config: Config, args: argparse.Namespace, role: str) -> int:
     return 0
 
 
-def cmd_serve(config: Config, args: argparse.Namespace) -> int:
-    """Run the web server."""
-    import uvicorn
-
-    from contest.app import create_app
-
-    print(f"Serving on http://{args.host}:{args.port} (public address {config.base_url})")
-    uvicorn.run(
-        create_app(config),
-        host=args.host,
-        port=args.port,
-        proxy_headers=args.proxy_headers,
-        forwarded_allow_ips=args.forwarded_allow_ips,
-        log_level="info",
-        access_log=args.access_log,
-        limit_concurrency=args.limit_concurrency,
-        backlog=args.backlog,
-        timeout_keep_alive=args.timeout_keep_alive,
-        timeout_graceful_shutdown=args.timeout_graceful_shutdown,
-    )
-    return 0
-
-
-def default_connection_limit() -> int:
-    """The default of ``serve --limit-concurrency``: 1000 connections, or fewer where the
-    open-file limit would run out first (each connection holds a file; the database, photos
-    being read and the listening socket need some too)."""
-    try:
-        import resource
-
-        soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
-    except (ImportError, OSError, ValueError):
-        return 1000
-    if soft == resource.RLIM_INFINITY:
-        return 1000
-    return max(16, min(1000, soft - 128))
-
-
 def cmd_init(config: Config, args: argparse.Namespace) -> int:
     """Create the database (applying migrations) and the first organizer."""
     config = config.with_secret_key()
@@ -132,7 +95,7 @@ def cmd_demo(config: Config, args: argparse.Namespace) -> int:
         return await demo.seed_demo(
             db,
             Passwords(),
-            LocalStorage(config.media),
+            open_storage(config.media_location),
             now=utcnow(),
             tz_name=config.default_timezone,
             base_url=config.base_url,
@@ -172,7 +135,7 @@ def cmd_export_album(config: Config, args: argparse.Namespace) -> int:
             return None
         return await album.export_album(
             db,
-            LocalStorage(config.media),
+            open_storage(config.media_location),
             contest,
             Path(args.dir),
             now=utcnow(),
@@ -201,109 +164,6 @@ def cmd_export_album(config: Config, args: argparse.Namespace) -> int:
             args.quiet,
             "Link previews need absolute addresses: export again with --base-url once hosted.",
         )
-    return 0
-
-
-def _size(count: int) -> str:
-    """A byte count as people read it."""
-    if count < 1024:
-        return f"{count} bytes"
-    size = count / 1024
-    for unit in ("KB", "MB"):
-        if size < 1024:
-            return f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{size:.1f} GB"
-
-
-def _describe(report: backup_folder.BackupReport) -> str:
-    tables = report.tables
-    return (
-        f"the database ({_size(report.database_bytes)}, {len(tables)} tables; users"
-        f" {tables.get('users', 0)}, contests {tables.get('contests', 0)}, entries"
-        f" {tables.get('entries', 0)}, likes {tables.get('likes', 0)}), {report.files} photo files"
-        f" ({_size(report.media_bytes)})" + (", the secret key" if report.secret_key else "")
-    )
-
-
-def cmd_backup(config: Config, args: argparse.Namespace) -> int:
-    """Copy the live database (a consistent snapshot, safe while the site runs), every photo
-    file and the secret key into a new or empty folder, with a manifest, and check the copy."""
-    from pathlib import Path
-
-    key_file = config.data_dir / backup_folder.KEY_FILE
-    started = time.monotonic()
-    try:
-        with progress("Copying photo files", quiet=args.quiet) as on_progress:
-            report = asyncio.run(
-                backups.backup(
-                    config.database,
-                    config.media,
-                    Path(args.dir),
-                    secret_key_file=key_file,
-                    now=utcnow(),
-                    on_progress=on_progress,
-                )
-            )
-    except backup_folder.BackupError as error:
-        raise SystemExit(f"No backup made: {error.message}") from error
-    say(
-        args.quiet,
-        f"Backed up to {report.path}: {_describe(report)}.",
-        "Checked: SQLite's integrity check, row counts, and every file's SHA-256"
-        f" ({time.monotonic() - started:.1f} s in all).",
-    )
-    if report.left_out:
-        warn(
-            args.quiet,
-            f"Left out {len(report.left_out)} damaged photo files no entry uses"
-            f" (listed in the manifest), e.g. {report.left_out[0]}.",
-        )
-    if not report.secret_key:
-        warn(
-            args.quiet,
-            f"The secret key is not in {config.data_dir} (CONTEST_SECRET_KEY?): keep a copy"
-            " of it with the backup, or voting links and voter cookies stop working.",
-        )
-    return 0
-
-
-def cmd_restore(config: Config, args: argparse.Namespace) -> int:
-    """Check a backup, copy it into an empty or missing data folder (CONTEST_DATA_DIR), and
-    check the copy. The site must not be running on that folder."""
-    import hashlib
-    from pathlib import Path
-
-    started = time.monotonic()
-    try:
-        with progress("Copying photo files", quiet=args.quiet) as on_progress:
-            report = asyncio.run(
-                backups.restore(
-                    Path(args.dir),
-                    config.data_dir,
-                    database=config.database,
-                    media=config.media,
-                    secret_key_file=config.data_dir / backup_folder.KEY_FILE,
-                    on_progress=on_progress,
-                )
-            )
-    except backup_folder.BackupError as error:
-        raise SystemExit(f"Nothing restored: {error.message}") from error
-    say(
-        args.quiet,
-        f"Restored the backup of {report.created_at} into {report.path}: {_describe(report)}.",
-        "Checked before and after copying: integrity, row counts, every file's SHA-256"
-        f" ({time.monotonic() - started:.1f} s in all).",
-    )
-    if config.secret_key and report.secret_key:
-        given = hashlib.sha256(config.secret_key.encode()).hexdigest()
-        if given != report.secret_key_sha256:
-            warn(
-                args.quiet,
-                "Warning: CONTEST_SECRET_KEY is set and differs from the restored key file;"
-                " the site will use CONTEST_SECRET_KEY.",
-            )
-    say(args.quiet, "Start the site with `contest serve`.")
     return 0
 
 
@@ -344,6 +204,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
     )
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="server processes sharing the port (default 1); several need the same"
+        " database and media for all, and CONTEST_SECRET_KEY on every host",
+    )
     serve.add_argument(
         "--proxy-headers", action="store_true", help="trust X-Forwarded-For from the proxy"
     )
@@ -430,6 +298,15 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("dir", metavar="DIR", help="a folder written by `contest backup`")
     _quiet_option(restore)
     restore.set_defaults(handler=cmd_restore)
+
+    copy_data = commands.add_parser(
+        "copy-data",
+        help="copy a site between SQLite + a folder and PostgreSQL + a bucket, checked",
+        description=cmd_copy_data.__doc__,
+    )
+    add_copy_options(copy_data)
+    _quiet_option(copy_data)
+    copy_data.set_defaults(handler=cmd_copy_data)
 
     user = commands.add_parser("user", help="manage accounts", description="Manage accounts.")
     user_commands = user.add_subparsers(dest="user_command", required=True, metavar="ACTION")
