@@ -100,7 +100,7 @@ async def queue_mail(
     ``forget_recipient`` message (a voting link: its recipient is a voter whose address the
     site promised not to keep) never shows its address to organizers, and its address is
     erased once it is sent or given up."""
-    message = await tx.execute(
+    message = await tx.insert(
         INSERT_MESSAGE,
         outbox_row(
             recipient=recipient,
