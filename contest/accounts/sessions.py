@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from contest.accounts.users import User
+from contest.core import changes
 from contest.core.clock import from_db, to_db
 from contest.core.db import Database
 from contest.core.security import new_token, token_hash
@@ -15,6 +16,7 @@ SESSION_LIFETIME = timedelta(days=14)
 #: How long this process may trust a session it looked up without asking the database again.
 #: Only the like path uses the cache, and its write checks the session, account and role
 #: again, so a sign-out or change is never missed there; this bounds how stale it may be.
+#: Ending sessions is announced (``core.changes``), so every process forgets them at once.
 SESSION_CACHE_SECONDS = 5.0
 SESSION_CACHE_SIZE = 10_000
 
@@ -46,8 +48,18 @@ class SessionCache:
         return user
 
     def forget(self, key: str) -> None:
-        """Drop one session (found stale where it was used)."""
+        """Drop one session (found stale where it was used, or ended)."""
         self._users.pop(key, None)
+
+    def forget_user(self, user_id: int) -> None:
+        """Drop every session of one account (its role or standing changed, or it signed
+        out everywhere): rare, so a look at every session held is cheap enough."""
+        for key in [key for key, (user, _, _) in self._users.items() if user.id == user_id]:
+            del self._users[key]
+
+    def clear(self) -> None:
+        """Drop every session held (when this process may have missed a change)."""
+        self._users.clear()
 
     def put(self, key: str, user: User, *, expires_at: datetime) -> None:
         """Remember a live session's user."""
@@ -63,7 +75,9 @@ async def start_session(
     token = new_token()
     async with db.transaction() as tx:
         if replacing:
-            await tx.execute("DELETE FROM sessions WHERE token_hash = ?", (token_hash(replacing),))
+            ended = token_hash(replacing)
+            await tx.execute("DELETE FROM sessions WHERE token_hash = ?", (ended,))
+            await changes.announce(db, changes.SESSION, ended, tx=tx)
         await tx.execute("DELETE FROM sessions WHERE expires_at <= ?", (to_db(now),))
         await tx.execute(
             "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)"
@@ -98,15 +112,19 @@ async def session_user(
 
 
 async def end_session(db: Database, token: str | None) -> None:
-    """Sign this browser out."""
+    """Sign this browser out, in every process at once."""
     if not token:
         return
+    ended = token_hash(token)
     async with db.transaction() as tx:
-        await tx.execute("DELETE FROM sessions WHERE token_hash = ?", (token_hash(token),))
+        await tx.execute("DELETE FROM sessions WHERE token_hash = ?", (ended,))
+        await changes.announce(db, changes.SESSION, ended, tx=tx)
 
 
 async def end_all_sessions(db: Database, *, user_id: int) -> int:
-    """Sign the user out everywhere; return how many sessions ended."""
+    """Sign the user out everywhere (every process forgets their sessions at once); return
+    how many sessions ended."""
     async with db.transaction() as tx:
         ended = await tx.execute_rowcount("DELETE FROM sessions WHERE user_id = ?", (user_id,))
+        await changes.announce(db, changes.USER, user_id, tx=tx)
     return ended

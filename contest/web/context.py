@@ -21,6 +21,7 @@ from contest.accounts.users import User
 from contest.config import Config
 from contest.contests.model import Contest
 from contest.contests.store import get_contest
+from contest.core import changes
 from contest.core.cache import BytesCache, TTLCache
 from contest.core.db import Database
 from contest.core.errors import BadRequest, Forbidden, InsufficientStorage, NotSignedIn
@@ -48,11 +49,21 @@ UPLOAD_BODY = "upload_body"
 #: Limits on the photo form: one photo, and about fifteen text fields.
 UPLOAD_MAX_FILES = 1
 UPLOAD_MAX_FIELDS = 40
+#: The first part of the gallery cache's keys of a contest found by its address.
+GALLERY_CONTEST = "gallery-contest"
 
 
 @dataclass
 class Services:
-    """The long-lived objects the app builds at start-up."""
+    """The long-lived objects the app builds at start-up.
+
+    Its caches are this process's own. A change readers must see at once is forgotten here
+    and announced (``core.changes``, in a small transaction of its own right after the
+    change's: should the process die between the two, the caches' own seconds still bound
+    how stale other processes may be); ``change_feed`` forgets in this process what the
+    others announce. A visitor's like is not announced (it is the hot path): it forgets this
+    process's gallery, and other processes' pages show it within the gallery's seconds.
+    """
 
     config: Config
     db: Database
@@ -62,22 +73,36 @@ class Services:
     storage: Storage
     image_limiter: anyio.CapacityLimiter
     gallery_cache: TTLCache = field(default_factory=lambda: TTLCache(0))
+    #: Photo files: each serving checks the file still exists, so a deleted one is dropped
+    #: there, in every process, with no announcement (web/public/media.py).
     media_cache: BytesCache = field(default_factory=BytesCache)
     #: Contest settings change rarely; hot paths (likes) may read them two seconds old.
     contest_cache: TTLCache = field(default_factory=lambda: TTLCache(2.0))
     media_wakeup: anyio.Event = field(default_factory=anyio.Event)
     #: Who a session belongs to, for a few seconds (see contest/sessions.py for the bound).
     session_cache: sessions.SessionCache = field(default_factory=sessions.SessionCache)
-    #: The library's brand, read by every page: an organizer's change shows here at once,
-    #: in other processes within five seconds.
+    #: The library's brand and default language, read by every page: an organizer's change
+    #: shows at once, here and (through the change feed) in other processes.
     brand_cache: TTLCache = field(default_factory=lambda: TTLCache(5.0))
     like_writer: LikeWriter = field(init=False)
+    change_feed: changes.ChangeFeed = field(init=False)
 
     def __post_init__(self) -> None:
         self.like_writer = LikeWriter(self.db, on_change=self.likes_changed)
+        self.change_feed = changes.ChangeFeed(
+            self.db,
+            {
+                changes.CONTEST: lambda key: self._forget_contest(int(key)),
+                changes.BRAND: lambda key: self._forget_brand(),
+                changes.GALLERY: lambda key: self.likes_changed(int(key)),
+                changes.SESSION: self.session_cache.forget,
+                changes.USER: lambda key: self.session_cache.forget_user(int(key)),
+            },
+            forget_all=self.forget_everything,
+        )
 
     async def contest(self, contest_id: int) -> Contest:
-        """The contest, from a two-second cache that this process forgets when it is edited."""
+        """The contest, from a two-second cache that every process forgets when it is edited."""
         contest: Contest = await self.contest_cache.get(
             ("contest", contest_id), lambda: get_contest(self.db, contest_id)
         )
@@ -89,26 +114,54 @@ class Services:
             int((await entry_store.get_entry(self.db, entry_id))["contest_id"])
         )
 
-    def contest_changed(self, contest: Contest) -> None:
-        """Forget what this process cached of a contest (its row, and its gallery's contest
-        and snapshots), so an organizer's edit shows here at once."""
-        self.contest_cache.forget_group(("contest", contest.id))
-        self.gallery_cache.forget_group(("gallery-contest", contest.slug))
-        self.gallery_cache.forget_group(("gallery", contest.id))
+    async def contest_changed(self, contest: Contest) -> None:
+        """Forget what every process cached of a contest (its row, and its gallery's contest
+        and snapshots), so an organizer's edit shows everywhere at once."""
+        self._forget_contest(contest.id)
+        await changes.announce(self.db, changes.CONTEST, contest.id)
+
+    def _forget_contest(self, contest_id: int) -> None:
+        self.contest_cache.forget_group(("contest", contest_id))
+        # By address, whose slug may just have changed: every contest's (a rare, cheap look).
+        self.gallery_cache.forget(lambda key: isinstance(key, tuple) and key[0] == GALLERY_CONTEST)
+        self.gallery_cache.forget_group(("gallery", contest_id))
 
     async def brand(self) -> Brand:
         """The library's brand, from a five-second cache that an organizer's change forgets."""
         found: Brand = await self.brand_cache.get("brand", lambda: get_brand(self.db))
         return found
 
-    def brand_changed(self) -> None:
-        """Forget the cached brand, so the organizer's change shows at once."""
-        self.brand_cache.forget_group("brand")
+    async def brand_changed(self) -> None:
+        """Forget the cached brand and default language in every process, so the
+        organizer's change shows everywhere at once."""
+        self._forget_brand()
+        await changes.announce(self.db, changes.BRAND)
+
+    def _forget_brand(self) -> None:
+        self.brand_cache.forget(lambda key: True)
 
     def likes_changed(self, contest_id: int) -> None:
-        """Forget the contest's cached gallery pages, so a liker sees their own like at once
-        (other visitors' pages may be a moment old anyway)."""
+        """Forget the contest's cached gallery pages in this process, so a liker sees their
+        own like at once (other visitors' pages may be a moment old anyway)."""
         self.gallery_cache.forget_group(("gallery", contest_id))
+
+    async def gallery_changed(self, contest_id: int) -> None:
+        """Forget the contest's cached gallery pages in every process (an organizer changed
+        what they show, such as the likes read from a social network)."""
+        self.likes_changed(contest_id)
+        await changes.announce(self.db, changes.GALLERY, contest_id)
+
+    async def user_changed(self, user_id: int) -> None:
+        """Forget an account's sessions in every process (its role or standing changed)."""
+        self.session_cache.forget_user(user_id)
+        await changes.announce(self.db, changes.USER, user_id)
+
+    def forget_everything(self) -> None:
+        """Forget every cache but the photo files (which check themselves): for when this
+        process may have missed a change."""
+        for cache in (self.contest_cache, self.gallery_cache, self.brand_cache):
+            cache.forget(lambda key: True)
+        self.session_cache.clear()
 
     def wake_media_worker(self) -> None:
         """Ask the background worker to make pending masters now."""

@@ -157,7 +157,7 @@ async def edit_contest(request: Request) -> Response:
         saved = await contest_store.update_contest(
             svc.db, contest.id, settings, now=now(request), actor_id=user.id, slug=slug
         )
-        svc.contest_changed(contest)
+        await svc.contest_changed(contest)
         # Share cards draw the main title (never a reader's language).
         if (settings.title, settings.hashtag) != (contest.settings.title, contest.settings.hashtag):
             await forget_share_cards(svc.db, svc.storage, contest.id)
@@ -352,7 +352,7 @@ async def shift_dates(request: Request) -> Response:
         current = await contest_store.get_contest(svc.db, contest.id)
         context = _shift_page(current, form, error.errors, days)
         return await render(request, "manage/shift_dates.html", context, status_code=400)
-    svc.contest_changed(contest)
+    await svc.contest_changed(contest)
     return redirect(request, "edit_contest", contest_id=contest.id)
 
 

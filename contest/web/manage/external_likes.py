@@ -89,7 +89,7 @@ async def record_reading(request: Request) -> Response:
         )
     except Conflict as error:
         return await _page(request, contest, status_code=409, blocker=error.message)
-    services(request).likes_changed(contest.id)  # gallery cards show the latest reading
+    await services(request).gallery_changed(contest.id)  # gallery cards show the latest reading
     target = redirect(request, "external_likes", contest_id=contest.id)
     return with_notice(request, target, "reading_recorded")
 
@@ -123,7 +123,7 @@ async def import_readings(request: Request) -> Response:
         )
     except Conflict as error:
         return await _page(request, contest, status_code=409, blocker=error.message)
-    services(request).likes_changed(contest.id)
+    await services(request).gallery_changed(contest.id)
     target = redirect(request, "external_likes", contest_id=contest.id)
     return with_notice(request, target, "readings_imported")
 

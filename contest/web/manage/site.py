@@ -61,6 +61,7 @@ async def change_person(request: Request) -> Response:
         )
     else:
         raise ValidationError({"action": N_("Choose what to change.")})
+    await svc.user_changed(person_id)  # every process forgets their sessions at once
     return redirect(request, "people")
 
 
@@ -139,7 +140,7 @@ async def site_settings_page(request: Request) -> Response:
     except ValidationError as error:
         context["errors"] = error.errors
         return await _settings_page(request, context, status_code=400)
-    svc.brand_changed()
+    await svc.brand_changed()
     forget_site_default(request)
     timezone = await site_settings.chosen_timezone(svc.db)
     locale = await site_settings.default_locale(svc.db)
@@ -156,7 +157,7 @@ async def site_logo(request: Request) -> Response:
     form, data = await read_upload_form(request, "logo")
     if form.get("action") == "remove":
         await logo.remove_logo(svc.db, svc.storage)
-        svc.brand_changed()
+        await svc.brand_changed()
         return with_notice(request, redirect(request, "site_settings"), "logo_removed")
     try:
         await logo.save_logo(svc.db, svc.storage, data, limiter=svc.image_limiter)
@@ -168,7 +169,7 @@ async def site_logo(request: Request) -> Response:
             "form": await _stored_form(request),
         }
         return await _settings_page(request, context, status_code=400)
-    svc.brand_changed()
+    await svc.brand_changed()
     return with_notice(request, redirect(request, "site_settings"), "logo_saved")
 
 

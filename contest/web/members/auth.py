@@ -190,6 +190,7 @@ async def reset_password(request: Request) -> Response:
         return await render(
             request, "auth/reset.html", {"token": token, "errors": error.errors}, status_code=400
         )
+    await svc.user_changed(user_id)  # the reset ended their sessions: in every process
     row = await users.get_user_row(svc.db, user_id)
     return await _signed_in_response(request, user_id, row["role"], None)
 
