@@ -6,7 +6,7 @@ import contextlib
 import logging
 import os
 from collections.abc import AsyncIterator, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import anyio
 from starlette.applications import Starlette
@@ -29,7 +29,7 @@ from contest.core.storage import open_storage
 from contest.media import decoding
 from contest.media.card_backlog import draw_all_missing_cards
 from contest.media.masters import complete_pending_masters, next_master_try
-from contest.media.photos import sweep_expired_uploads, sweep_unreferenced_files
+from contest.media.photos import sweep_expired_uploads_once, sweep_unreferenced_files_once
 from contest.web.context import Services
 from contest.web.errors import (
     error_response,
@@ -95,16 +95,24 @@ async def _deliver_mail_forever(services: Services) -> None:
 
 async def _make_media_once(services: Services, *, sweep_files: bool) -> None:
     """Make every master that is due and every share card missing, drop abandoned uploads and,
-    if asked, files nothing uses."""
+    if asked, files nothing uses. Every worker process does this; each piece is claimed in the
+    database first (``core.claims``), so it is done by one of them."""
     while await complete_pending_masters(
         services.db, services.storage, limiter=services.image_limiter, now=services.clock()
     ):
         pass
     if services.config.draw_cards_ahead:
-        await draw_all_missing_cards(services.db, services.storage, limiter=services.image_limiter)
-    await sweep_expired_uploads(services.db, services.storage, now=services.clock())
+        await draw_all_missing_cards(
+            services.db, services.storage, limiter=services.image_limiter, clock=services.clock
+        )
+    await sweep_expired_uploads_once(services.db, services.storage, now=services.clock())
     if sweep_files:
-        await sweep_unreferenced_files(services.db, services.storage)
+        await sweep_unreferenced_files_once(
+            services.db,
+            services.storage,
+            now=services.clock(),
+            every=timedelta(seconds=FILE_SWEEP_SECONDS),
+        )
 
 
 async def _media_pause(services: Services) -> float:
@@ -172,6 +180,8 @@ def create_app(
         await anyio.to_thread.run_sync(decoding.start, IMAGE_WORKERS)
         try:
             async with anyio.create_task_group() as tasks:
+                # What other processes change, forgotten here (started before serving).
+                await tasks.start(services.change_feed.run)
                 if config.smtp is not None:
                     tasks.start_soon(_deliver_mail_forever, services)
                 tasks.start_soon(_make_media_forever, services)

@@ -27,8 +27,10 @@ from contest.core.dialect import to_postgres
 T = TypeVar("T")
 
 #: Tables of the database's own bookkeeping rather than of the site: never copied or compared
-#: (the target records its own migrations, and carries its own mark while being filled).
-BOOKKEEPING = frozenset({"migrations", "copy_in_progress"})
+#: (the target records its own migrations, and carries its own mark while being filled; the
+#: leases of background rounds name the source's worker processes; the change feed's rows are
+#: news for the source's own processes).
+BOOKKEEPING = frozenset({"migrations", "copy_in_progress", "leases", "changes"})
 
 _SQLITE_TABLES = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
 _SQLITE_COLUMNS = "SELECT name FROM pragma_table_info(?) ORDER BY cid"

@@ -6,6 +6,10 @@ it from the same source: a photo deleted or replaced meanwhile wins, and the fil
 made is removed again. A master that cannot be made (a full disk, a file that will not
 decode) leaves the entry as it was, source and all; the attempt, the error and the time of
 the next try are recorded on the entry, each wait twice the one before, up to a ceiling.
+Every worker process runs the job, so each master is claimed on its entry first
+(``master_claimed_by``/``master_claimed_until``, a conditional UPDATE only one process wins)
+and the claim is cleared with the outcome: a master is made once, however many workers run,
+and one whose worker died is taken by another once the claim has run out (``MASTER_CLAIM``).
 ``pending_masters`` lists the entries still waiting, for organizers.
 """
 
@@ -17,6 +21,7 @@ from datetime import datetime, timedelta
 
 import anyio.to_thread
 
+from contest.core.claims import this_process
 from contest.core.clock import from_db, to_db, utcnow
 from contest.core.db import Database
 from contest.core.storage import Storage
@@ -32,6 +37,14 @@ FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=6)
 #: How much of a failure's message is kept on the entry.
 ERROR_CHARS = 500
+#: How long a worker's claim on a master holds, from the start of its batch: far longer than
+#: making one takes, so that only a worker that died loses it.
+MASTER_CLAIM = timedelta(minutes=15)
+#: An entry still waiting for its master whose try is due, and nobody's claim is running.
+_DUE = (
+    "master_key IS NULL AND (master_retry_at IS NULL OR master_retry_at <= ?)"
+    " AND (master_claimed_until IS NULL OR master_claimed_until <= ?)"
+)
 
 
 @dataclass(frozen=True)
@@ -68,11 +81,41 @@ async def _build_master(
     return await anyio.to_thread.run_sync(storage.put, master, limiter=limiter)
 
 
+async def _claim(db: Database, entry_id: int, *, holder: str, now: datetime) -> bool:
+    """Take the entry's master for ``holder`` if it is still due and unclaimed; return whether
+    it was taken (another worker may have claimed it since the batch was read)."""
+    async with db.transaction() as tx:
+        claimed = await tx.execute_rowcount(
+            "UPDATE entries SET master_claimed_by = ?, master_claimed_until = ?"  # noqa: S608
+            f" WHERE id = ? AND {_DUE}",
+            (holder, to_db(now + MASTER_CLAIM), entry_id, to_db(now), to_db(now)),
+        )
+    return claimed == 1
+
+
+async def _release_claim(db: Database, entry_id: int, *, holder: str) -> None:
+    """Clear the entry's claim if it is still ``holder``'s (its photo changed meanwhile)."""
+    async with db.transaction() as tx:
+        await tx.execute(
+            "UPDATE entries SET master_claimed_by = NULL, master_claimed_until = NULL"
+            " WHERE id = ? AND master_claimed_by = ?",
+            (entry_id, holder),
+        )
+
+
 async def _record_failure(
-    db: Database, *, entry_id: int, source_key: str, attempts: int, error: Exception, now: datetime
+    db: Database,
+    *,
+    entry_id: int,
+    source_key: str,
+    attempts: int,
+    error: Exception,
+    now: datetime,
+    holder: str,
 ) -> None:
-    """Count the failed try (``attempts`` in all) and say when the next one is due; the
-    source stays."""
+    """Count the failed try (``attempts`` in all), say when the next one is due and lift the
+    claim; the source stays. Not if the claim ran out and another worker holds it now: its
+    outcome is the one recorded."""
     next_try = now + retry_delay(attempts)
     log.error(
         "could not make the master of entry %s (attempt %s; next try at %s; its source is kept)",
@@ -83,14 +126,16 @@ async def _record_failure(
     )
     async with db.transaction() as tx:
         await tx.execute(
-            "UPDATE entries SET master_attempts = ?, master_retry_at = ?, master_error = ?"
-            " WHERE id = ? AND source_key = ? AND master_key IS NULL",
+            "UPDATE entries SET master_attempts = ?, master_retry_at = ?, master_error = ?,"
+            " master_claimed_by = NULL, master_claimed_until = NULL"
+            " WHERE id = ? AND source_key = ? AND master_key IS NULL AND master_claimed_by = ?",
             (
                 attempts,
                 to_db(next_try),
                 f"{type(error).__name__}: {error}"[:ERROR_CHARS],
                 entry_id,
                 source_key,
+                holder,
             ),
         )
 
@@ -102,18 +147,24 @@ async def complete_pending_masters(
     limiter: anyio.CapacityLimiter,
     batch: int = 20,
     now: datetime | None = None,
+    holder: str | None = None,
 ) -> int:
-    """Make the masters still missing whose try is due at ``now`` (oldest first); return how
-    many entries were tried (0: nothing is due)."""
+    """Make the masters still missing whose try is due at ``now`` and that no other worker
+    has claimed (oldest first), each claimed for ``holder`` (this process) first; return how
+    many entries this call tried (0: nothing is due that is not another worker's)."""
     now = now or utcnow()
+    holder = holder or this_process()
     rows = await db.fetch_all(
-        "SELECT id, source_key, source_orientation, master_attempts FROM entries"
-        " WHERE master_key IS NULL AND (master_retry_at IS NULL OR master_retry_at <= ?)"
-        " ORDER BY id LIMIT ?",
-        (to_db(now), batch),
+        "SELECT id, source_key, source_orientation, master_attempts FROM entries"  # noqa: S608
+        f" WHERE {_DUE} ORDER BY id LIMIT ?",
+        (to_db(now), to_db(now), batch),
     )
+    tried = 0
     for row in rows:
         entry_id, source_key = row["id"], row["source_key"]
+        if not await _claim(db, entry_id, holder=holder, now=now):
+            continue  # another worker took it since the batch was read
+        tried += 1
         try:
             master_key = await _build_master(
                 storage, source_key, row["source_orientation"], limiter=limiter
@@ -126,12 +177,14 @@ async def complete_pending_masters(
                 attempts=row["master_attempts"] + 1,
                 error=error,
                 now=now,
+                holder=holder,
             )
             continue
         async with db.transaction() as tx:
             recorded = await tx.execute_rowcount(
                 "UPDATE entries SET master_key = ?, source_key = NULL, master_attempts = 0,"
-                " master_retry_at = NULL, master_error = NULL"
+                " master_retry_at = NULL, master_error = NULL,"
+                " master_claimed_by = NULL, master_claimed_until = NULL"
                 " WHERE id = ? AND source_key = ? AND master_key IS NULL",
                 (master_key, entry_id, source_key),
             )
@@ -139,15 +192,19 @@ async def complete_pending_masters(
             await release_files(db, storage, [source_key])
         else:  # deleted or given another photo meanwhile: the master is nobody's
             log.info("entry %s changed while its master was made; master dropped", entry_id)
+            await _release_claim(db, entry_id, holder=holder)
             await release_files(db, storage, [master_key, source_key])
-    return len(rows)
+    return tried
 
 
 async def next_master_try(db: Database) -> datetime | None:
-    """When the earliest failed master is due to be tried again, if one is waiting."""
+    """When the earliest failed master is due to be tried again, or the earliest claim of
+    another worker runs out (it may have died), if one is waiting: whichever is later for
+    each entry."""
     value = await db.fetch_value(
-        "SELECT min(master_retry_at) FROM entries WHERE master_key IS NULL"
-        " AND master_retry_at IS NOT NULL"
+        "SELECT min(CASE WHEN master_claimed_until > coalesce(master_retry_at, '')"
+        " THEN master_claimed_until ELSE master_retry_at END)"
+        " FROM entries WHERE master_key IS NULL"
     )
     return None if value is None else from_db(value)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import time
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
@@ -11,11 +12,12 @@ from functools import partial
 
 import anyio.to_thread
 
+from contest.core.claims import run_once_per
 from contest.core.clock import to_db
 from contest.core.db import Database, Row
 from contest.core.errors import ValidationError
 from contest.core.security import new_token, token_hash
-from contest.core.storage import Storage
+from contest.core.storage import LocalStorage, Storage
 from contest.i18n import N_
 from contest.media import decoding
 from contest.media.decoding import DecodingFailed
@@ -32,6 +34,9 @@ UNREFERENCED_FILE_AGE = timedelta(hours=1)
 #: Told a participant whose photo crashed its worker, outgrew its memory or took too long.
 PROCESSING_FAILED = N_("This photo could not be processed; it may be too large or damaged.")
 KEY_COLUMNS = ("thumb_key", "display_key", "master_key", "source_key", "share_card_key")
+#: How often, at most, the site's workers sweep abandoned uploads between them: they expire
+#: after a day, so a few minutes late costs nothing.
+UPLOAD_SWEEP_EVERY = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -196,6 +201,31 @@ async def sweep_unreferenced_files(
     return removed + temporaries
 
 
+def file_sweep_lease(storage: Storage) -> str:
+    """The lease a file sweep of ``storage`` runs under. A folder is this host's own (each
+    host of a site keeps its photos in a folder of its own, and only it can sweep it): one
+    lease per host and folder, shared by that host's workers. A bucket is the whole site's:
+    one lease, so two hosts never list and sweep it at once."""
+    if isinstance(storage, LocalStorage):
+        return f"file sweep {socket.gethostname()}:{storage.root.absolute()}"
+    return "file sweep"
+
+
+async def sweep_unreferenced_files_once(
+    db: Database, storage: Storage, *, now: datetime, every: timedelta, holder: str | None = None
+) -> list[str] | None:
+    """``sweep_unreferenced_files``, unless another worker swept the same storage within
+    ``every`` of ``now`` (or is sweeping it): then None."""
+    return await run_once_per(
+        db,
+        file_sweep_lease(storage),
+        partial(sweep_unreferenced_files, db, storage),
+        now=now,
+        every=every,
+        holder=holder,
+    )
+
+
 async def keep_upload(db: Database, *, photo: StoredPhoto, user_id: int, now: datetime) -> str:
     """Hold a photo whose form had errors, so the participant need not pick it again."""
     token = new_token()
@@ -247,6 +277,23 @@ async def sweep_expired_uploads(db: Database, storage: Storage, *, now: datetime
         await tx.execute("DELETE FROM uploads WHERE created_at <= ?", (cutoff,))
     await release_files(db, storage, [key for row in rows for key in row["keys"].split()])
     return len(rows)
+
+
+async def sweep_expired_uploads_once(
+    db: Database, storage: Storage, *, now: datetime, holder: str | None = None
+) -> int | None:
+    """``sweep_expired_uploads``, unless a worker of the site swept them within
+    ``UPLOAD_SWEEP_EVERY`` of ``now`` (or is sweeping them): then None. The uploads are the
+    site's rows, so one lease serves every host; a host whose folder holds a swept upload's
+    files finds them unreferenced at its own file sweep."""
+    return await run_once_per(
+        db,
+        "upload sweep",
+        partial(sweep_expired_uploads, db, storage, now=now),
+        now=now,
+        every=UPLOAD_SWEEP_EVERY,
+        holder=holder,
+    )
 
 
 async def forget_share_cards(db: Database, storage: Storage, contest_id: int) -> None:
