@@ -32,6 +32,8 @@ WRITE_LOCK = 0x636F6E74  # "cont"
 LOCK_TIMEOUT = "5s"
 #: Readers kept open per process.
 READERS = 8
+#: How long a request waits for a connection (a reader from the pool, or a new one).
+WAIT_SECONDS = 5
 
 
 class DatabaseUnreachable(Exception):
@@ -129,7 +131,11 @@ class _WriterConnection:
 
     def _connect(self) -> psycopg.Connection[Any]:
         raw = psycopg.connect(
-            self._url, autocommit=True, cursor_factory=ClientCursor, row_factory=_rows
+            self._url,
+            autocommit=True,
+            cursor_factory=ClientCursor,
+            row_factory=_rows,
+            connect_timeout=WAIT_SECONDS,
         )
         _adapt(raw)
         raw.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
@@ -139,11 +145,18 @@ class _WriterConnection:
     def in_transaction(self) -> bool:
         return self._raw.info.transaction_status != TransactionStatus.IDLE
 
-    def ready(self) -> None:
-        """Reconnect if the connection was lost (the server restarted): called between
-        transactions, so a transaction never spans two connections."""
+    def begin(self) -> None:
+        """Begin a transaction, on a fresh connection if this one was lost (the server
+        restarted): a lost connection often shows only when used, and nothing of a
+        transaction has been sent yet, so one more try is safe."""
         if self._raw.closed or self._raw.broken:
             self._raw = self._connect()
+        try:
+            self._raw.execute("BEGIN")
+        except psycopg.OperationalError:
+            self._raw.close()
+            self._raw = self._connect()
+            self._raw.execute("BEGIN")
 
     def execute(self, sql: str, parameters: Params = (), /) -> psycopg.Cursor[Any]:
         return self._raw.execute(to_postgres(sql), parameters)
@@ -192,6 +205,9 @@ class PostgresDatabase(Database):
             open=False,
             kwargs={"autocommit": True, "cursor_factory": psycopg.AsyncClientCursor},
             configure=_configure_reader,
+            # A request waits this long for a reader while the server is away, then gets
+            # its 503 (SQLite's busy timeout is as long).
+            timeout=WAIT_SECONDS,
         )
         await pool.open(wait=True, timeout=10)
         database = cls(url, pool, writer)
@@ -203,13 +219,13 @@ class PostgresDatabase(Database):
         when the first one turns out to have been lost)."""
         query = to_postgres(sql)
         for attempt in (1, 2):
-            try:
-                async with self._pool.connection() as connection:
+            async with self._pool.connection() as connection:
+                try:
                     cursor = await connection.execute(query, params)
                     return list(await cursor.fetchall()) if cursor.description else []
-            except psycopg.OperationalError:
-                if attempt == 2:
-                    raise
+                except psycopg.OperationalError:
+                    if attempt == 2 or not connection.broken:
+                        raise
         raise AssertionError("unreachable")
 
     async def close(self) -> None:
@@ -219,8 +235,9 @@ class PostgresDatabase(Database):
 
     def _begin(self, connection: Connection) -> None:
         if isinstance(connection, _WriterConnection):
-            connection.ready()
-        connection.execute("BEGIN")
+            connection.begin()
+        else:
+            connection.execute("BEGIN")
         connection.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
 
     def _statements(self, migration: Migration) -> list[str]:
