@@ -2,9 +2,13 @@
 connection, and a database-wide advisory lock that makes writes take turns as on SQLite.
 
 The queries are SQLite's (``dialect`` rewrites them); values behave as SQLite's do, so a page
-cannot tell the databases apart: parameters are bound on the client as untyped literals
+cannot tell the databases apart: readers bind parameters on the client as untyped literals
 (SQLite's loose typing: ``? IS NULL``, ``OR ?`` with a flag, a number into a text column),
 ``sum()`` of integers is an ``int``, ``avg()`` a ``float`` and a comparison ``1`` or ``0``.
+The writer sends its parameters apart, untyped, to statements prepared once per connection
+(PostgreSQL takes each parameter's type from its column or comparison): the like hot path's
+statements are then parsed and planned once, not at every like, which halves the server's
+work per like.
 """
 
 from __future__ import annotations
@@ -16,7 +20,6 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
-from psycopg import ClientCursor
 from psycopg.abc import AdaptContext
 from psycopg.adapt import Dumper, Loader
 from psycopg.pq import TransactionStatus
@@ -133,9 +136,9 @@ class _WriterConnection:
         raw = psycopg.connect(
             self._url,
             autocommit=True,
-            cursor_factory=ClientCursor,
             row_factory=_rows,
             connect_timeout=WAIT_SECONDS,
+            prepare_threshold=0,
         )
         _adapt(raw)
         raw.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
@@ -168,7 +171,7 @@ class _WriterConnection:
 
     def run_script(self, sql: str) -> None:
         """Run SQL as written, several statements, no parameters (no rewriting either)."""
-        self._raw.execute(sql.encode())
+        self._raw.execute(sql.encode(), prepare=False)
 
     def close(self) -> None:
         self._raw.close()
