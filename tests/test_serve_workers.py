@@ -125,3 +125,17 @@ def test_an_unreachable_database_stops_serve_with_its_name(
         cli.main(["serve", "--port", str(_free_port())])
     message = str(stopped.value)
     assert "postgresql://app:***@127.0.0.1:1/contest" in message and "s3cret" not in message
+
+
+def test_every_command_names_an_unreachable_database_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CONTEST_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv(
+        "CONTEST_DATABASE", "postgresql://app:s3cret@127.0.0.1:1/contest?connect_timeout=2"
+    )
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["demo"])
+    message = str(stopped.value)
+    assert message.startswith("contest demo: cannot reach the PostgreSQL database at")
+    assert "postgresql://app:***@127.0.0.1:1/contest" in message and "s3cret" not in message

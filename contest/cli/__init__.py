@@ -21,6 +21,7 @@ from contest.config import ENVIRONMENT, Config
 from contest.core.clock import utcnow
 from contest.core.db import Database
 from contest.core.errors import ValidationError
+from contest.core.postgres_database import DatabaseUnreachable
 from contest.core.security import Passwords
 from contest.core.storage import open_storage
 from contest.demo import contests as demo
@@ -321,4 +322,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``contest`` command."""
     args = build_parser().parse_args(argv)
     handler: Callable[[Config, argparse.Namespace], int] = args.handler
-    return handler(Config.from_environ(), args)
+    try:
+        return handler(Config.from_environ(), args)
+    except DatabaseUnreachable as error:  # any command: one line naming the server, exit 1
+        raise SystemExit(f"contest {args.command}: {error}") from error
