@@ -53,6 +53,4 @@ SETTINGS
 export CONTEST_TEST_DATABASE="postgresql://postgres@/postgres?host=$folder&port=5432"
 export CONTEST_TEST_PGCTL="${as_owner[*]:+${as_owner[*]} }$bindir/pg_ctl -D $folder/data -l $folder/server.log"
 echo "Running the suite on PostgreSQL ($("$bindir/postgres" --version))"
-# The browser tests drive pages whose every query the HTTP tests already send; on PostgreSQL
-# they are too slow yet for CI's hour (issue #18 goes on), so this run leaves them out.
-.venv/bin/python -m pytest -m "not browser" "$@"
+.venv/bin/python -m pytest "$@"

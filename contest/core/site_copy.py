@@ -162,14 +162,19 @@ def _reason(error: Exception) -> str:
     return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
-async def _open_source(source: SiteLocation) -> Snapshot:
+async def _snapshot(location: SiteLocation, side: str) -> Snapshot | None:
+    """A snapshot of the source's or the target's database (None if there is none yet)."""
     try:
-        snapshot = await Snapshot.open(source.database)
+        return await Snapshot.open(location.database)
     except psycopg.OperationalError as error:
         raise CopyError(
-            f"cannot reach the source database {_shown(source.database)}: {_reason(error)}",
+            f"cannot reach the {side} database {_shown(location.database)}: {_reason(error)}",
             target_marked=False,
         ) from error
+
+
+async def _open_source(source: SiteLocation) -> Snapshot:
+    snapshot = await _snapshot(source, "source")
     if snapshot is None:
         raise CopyError(f"there is no database at {source.database}", target_marked=False)
     return snapshot
@@ -203,13 +208,7 @@ async def _check_source(snapshot: Snapshot, source: SiteLocation) -> None:
 
 async def _check_target(target: SiteLocation) -> bool:
     """Whether the target is an unfinished copy; CopyError if it holds a site's data."""
-    try:
-        snapshot = await Snapshot.open(target.database)
-    except psycopg.OperationalError as error:
-        raise CopyError(
-            f"cannot reach the target database {_shown(target.database)}: {_reason(error)}",
-            target_marked=False,
-        ) from error
+    snapshot = await _snapshot(target, "target")
     if snapshot is None:
         return False
     try:
