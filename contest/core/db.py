@@ -13,6 +13,7 @@ written once, in SQLite's words; ``dialect`` translates them for PostgreSQL.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
@@ -239,8 +240,10 @@ class Database(_Reads):
     async def transaction(self) -> AsyncIterator[Transaction]:
         """A write transaction: committed on success, rolled back on any exception."""
         async with self._write_lock:
-            await self._writer.run(self._begin)
             try:
+                # Inside the try: a begin that fails half-way (the lock not granted in time)
+                # is rolled back too, so the writer's connection is left ready for the next.
+                await self._writer.run(self._begin)
                 yield Transaction(self._writer)
             except BaseException:
                 await self._writer.run(_roll_back)
@@ -259,8 +262,8 @@ class Database(_Reads):
 
     def _in_transaction(self, connection: Connection, work: Callable[[Connection], T]) -> T:
         """Run ``work`` in a write transaction: committed if it returns, rolled back if not."""
-        self._begin(connection)
         try:
+            self._begin(connection)
             result = work(connection)
             connection.execute("COMMIT")
         except BaseException:
@@ -270,8 +273,11 @@ class Database(_Reads):
 
 
 def _roll_back(connection: Connection) -> None:
-    if connection.in_transaction:
-        connection.execute("ROLLBACK")
+    """Undo an open transaction; a connection already lost has nothing left to undo (and the
+    error that lost it is the one to report)."""
+    with contextlib.suppress(*OPERATIONAL_ERRORS):
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
 
 
 def is_postgres_url(target: str | Path) -> bool:

@@ -154,6 +154,8 @@ class _WriterConnection:
         transaction has been sent yet, so one more try is safe."""
         if self._raw.closed or self._raw.broken:
             self._raw = self._connect()
+        elif self.in_transaction:  # left open by a task cancelled half-way: undo it first
+            self._raw.execute("ROLLBACK")
         try:
             self._raw.execute("BEGIN")
         except psycopg.OperationalError:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import asyncio
 
+import psycopg
 import pytest
 
-from contest.core.db import INTEGRITY_ERRORS, OPERATIONAL_ERRORS, Database
-from contest.core.postgres_database import DatabaseUnreachable, redacted
+from contest.core.db import INTEGRITY_ERRORS, OPERATIONAL_ERRORS, Database, trouble
+from contest.core.postgres_database import WRITE_LOCK, DatabaseUnreachable, redacted
 from tests import postgres
 
 pytestmark = [
@@ -109,3 +110,29 @@ async def test_the_database_comes_back_after_the_server_restarts(db: Database) -
         await tx.execute("INSERT INTO settings (key, value) VALUES ('after', '1')")
     rows = await db.fetch_all("SELECT key FROM settings ORDER BY key")
     assert [row["key"] for row in rows] == ["after", "before"]
+
+
+async def test_a_write_that_waited_too_long_for_the_lock_leaves_the_writer_ready(
+    db: Database, database_url: str
+) -> None:
+    """Another process holding the write lock past the timeout: this write gets the busy
+    error (a 503), and the next one, once the lock is free, goes through."""
+    with psycopg.connect(database_url, autocommit=True) as other:
+        other.execute("BEGIN")
+        other.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+        with pytest.raises(OPERATIONAL_ERRORS) as busy:
+            async with db.transaction() as tx:
+                await tx.execute("INSERT INTO settings (key, value) VALUES ('refused', '1')")
+        assert trouble(busy.value) == "busy"
+        with pytest.raises(OPERATIONAL_ERRORS):
+            await db.write_in_thread(
+                lambda c: c.execute("INSERT INTO settings (key, value) VALUES ('also', '1')")
+            )
+        other.execute("ROLLBACK")
+    async with db.transaction() as tx:
+        await tx.execute("INSERT INTO settings (key, value) VALUES ('after', '1')")
+    await db.write_in_thread(
+        lambda c: c.execute("INSERT INTO settings (key, value) VALUES ('again', '1')")
+    )
+    rows = await db.fetch_all("SELECT key FROM settings ORDER BY key")
+    assert [row["key"] for row in rows] == ["after", "again"]
