@@ -23,6 +23,7 @@ from contest.core.db import Database
 from contest.core.errors import ValidationError
 from contest.core.postgres_database import DatabaseUnreachable
 from contest.core.security import Passwords
+from contest.core.site_copy import shown_database
 from contest.core.storage import open_storage
 from contest.demo import contests as demo
 from contest.i18n import LOCALES
@@ -80,7 +81,7 @@ def cmd_init(config: Config, args: argparse.Namespace) -> int:
     organizers = _with_database(
         config, lambda db: db.fetch_value("SELECT count(*) FROM users WHERE role = 'organizer'")
     )
-    print(f"Database ready at {config.database}.")
+    print(f"Database ready at {shown_database(config.database)}.")
     if organizers and not args.email:
         print("An organizer already exists; nothing else to do.")
         return 0

@@ -65,10 +65,10 @@ class SiteLocation:
     def describe(self) -> str:
         """The location in one line, fit to print (a database password is hidden)."""
         media = self.media if isinstance(self.media, Path) else self.media.url
-        return f"{_shown(self.database)} with photos in {media}"
+        return f"{shown_database(self.database)} with photos in {media}"
 
 
-def _shown(database: str | Path) -> str:
+def shown_database(database: str | Path) -> str:
     """A database setting fit to print: a server's password hidden."""
     return (
         redacted(database)
@@ -168,7 +168,8 @@ async def _snapshot(location: SiteLocation, side: str) -> Snapshot | None:
         return await Snapshot.open(location.database)
     except psycopg.OperationalError as error:
         raise CopyError(
-            f"cannot reach the {side} database {_shown(location.database)}: {_reason(error)}",
+            f"cannot reach the {side} database {shown_database(location.database)}:"
+            f" {_reason(error)}",
             target_marked=False,
         ) from error
 
@@ -176,31 +177,37 @@ async def _snapshot(location: SiteLocation, side: str) -> Snapshot | None:
 async def _open_source(source: SiteLocation) -> Snapshot:
     snapshot = await _snapshot(source, "source")
     if snapshot is None:
-        raise CopyError(f"there is no database at {source.database}", target_marked=False)
+        raise CopyError(
+            f"there is no database at {shown_database(source.database)}", target_marked=False
+        )
     return snapshot
 
 
 async def _check_source(snapshot: Snapshot, source: SiteLocation) -> None:
     """The source must be a finished site of this very version (the same schema)."""
+    name = shown_database(source.database)
     tables = await snapshot.table_names()
     if "migrations" not in tables:
-        raise CopyError(f"{source.database} is not a contest site's database", target_marked=False)
+        raise CopyError(
+            f"{name} is not a contest site's database",
+            target_marked=False,
+        )
     if "copy_in_progress" in tables and await snapshot.count("copy_in_progress"):
         raise CopyError(
-            f"{source.database} is itself an unfinished copy: finish that copy first",
+            f"{name} is itself an unfinished copy: finish that copy first",
             target_marked=False,
         )
     recorded = {str(row[0]) for row in await snapshot.query("SELECT name FROM migrations")}
     known = {step.name for step in MIGRATIONS}
     if recorded - known:
         raise CopyError(
-            f"{source.database} was made by a newer version of the site (migration"
+            f"{name} was made by a newer version of the site (migration"
             f" {min(recorded - known)}): copy it with that version",
             target_marked=False,
         )
     if known - recorded:
         raise CopyError(
-            f"{source.database} lacks migration {min(known - recorded)}: start the site on it"
+            f"{name} lacks migration {min(known - recorded)}: start the site on it"
             " with this version once (or run `contest init`), then copy",
             target_marked=False,
         )
@@ -224,9 +231,8 @@ async def _check_target(target: SiteLocation) -> bool:
         await snapshot.close()
     if filled:
         raise CopyError(
-            f"the target database {_shown(target.database)} already holds data, in {filled[0]}"
-            + and_more(len(filled))
-            + ": copy only into an empty database",
+            f"the target database {shown_database(target.database)} already holds data,"
+            f" in {filled[0]}" + and_more(len(filled)) + ": copy only into an empty database",
             target_marked=False,
         )
     return False
