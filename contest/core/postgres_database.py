@@ -44,12 +44,19 @@ class DatabaseUnreachable(Exception):
 
 
 def redacted(url: str) -> str:
-    """A database URL fit for a message: the password replaced by ``***``."""
+    """A database URL fit for a message: the password replaced by ``***``, whether it is
+    written before the host or as libpq's ``password=`` parameter."""
     parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urlunsplit(parts._replace(netloc=netloc))
+    netloc = parts.netloc
+    if parts.password is not None:
+        netloc = netloc.replace(f":{parts.password}@", ":***@", 1)
+    query = "&".join(
+        "password=***" if pair.split("=", 1)[0].lower() == "password" else pair
+        for pair in parts.query.split("&")
+    )
+    if (netloc, query) == (parts.netloc, parts.query):
+        return url  # (urlunsplit would drop the empty host of postgresql:///name)
+    return urlunsplit(parts._replace(netloc=netloc, query=query))
 
 
 class _Untyped(Dumper):

@@ -23,6 +23,9 @@ def test_a_password_never_reaches_a_message() -> None:
         "postgresql://app:***@db.example:5432/contest"
     )
     assert redacted("postgresql:///contest?host=/tmp") == "postgresql:///contest?host=/tmp"
+    assert redacted("postgresql://db/contest?user=app&password=s3cret&sslmode=require") == (
+        "postgresql://db/contest?user=app&password=***&sslmode=require"
+    )
 
 
 async def test_an_unreachable_server_is_named_without_its_password() -> None:
