@@ -16,6 +16,8 @@ from contest.i18n import N_
 from contest.voting import pace
 
 MAX_VOID_REASON = 300
+NO_SUCH_PHOTO = N_("There is no such photo in this contest.")
+OWN_PHOTO = N_("You cannot like your own photo.")
 UNCONFIRMED = N_(
     "Confirm your email address to like photos: follow the link we mailed you (your account page"
     " can send it again)."
@@ -116,6 +118,17 @@ LIKE_STATE = (
     " (SELECT count(*) FROM counted_likes WHERE entry_id = ?)"
 )
 
+#: One like, as stored (entry, voter key, kind, account, address, signature, when).
+STORE_LIKE = (
+    "INSERT INTO likes (entry_id, voter, kind, user_id, address, signature, created_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+#: One line of the like log (entry, voter key, kind, action, address, reason, actor, when).
+LOG_EVENT = (
+    "INSERT INTO like_events (entry_id, voter, kind, action, address, reason, actor_id, at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
 
 def _approved_entry(
     connection: Connection, contest_id: int, entry_id: int
@@ -128,7 +141,7 @@ def _approved_entry(
         (entry_id, contest_id),
     ).fetchone()
     if entry is None:
-        raise NotFound(N_("There is no such photo in this contest."))
+        raise NotFound(NO_SUCH_PHOTO)
     return entry[0], entry[1]
 
 
@@ -145,11 +158,7 @@ def _log(
     actor_id: int | None = None,
 ) -> None:
     """Append one like, unlike or void to the log (the tallies are replayed from it)."""
-    connection.execute(
-        "INSERT INTO like_events (entry_id, voter, kind, action, address, reason, actor_id, at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (entry_id, voter, kind, action, address, reason, actor_id, at),
-    )
+    connection.execute(LOG_EVENT, (entry_id, voter, kind, action, address, reason, actor_id, at))
 
 
 @dataclass(frozen=True)
@@ -244,10 +253,27 @@ def _person(connection: Connection, voter: Voter, at: str) -> Voter:
     return voter
 
 
+def is_own_photo(
+    request: LikeRequest, voter: Voter, author: int | None, author_email: str | None
+) -> bool:
+    """Whether the voter is the photo's author: by account, or by the key their account's
+    email would vote under."""
+    return (author is not None and voter.user_id == author) or (
+        request.author_key is not None
+        and author_email is not None
+        and voter.key == request.author_key(author_email)
+    )
+
+
+def must_confirm(voter: Voter) -> bool:
+    """Whether the like waits on the account confirming its address (read in the write)."""
+    return not voter.verified and voter.user_id is not None and voter.kind == "vote"
+
+
 def _refuse_unconfirmed(connection: Connection, voter: Voter) -> None:
     """An account's like counts only once its address is confirmed (read afresh: the session
     cache may not know yet)."""
-    if voter.verified or voter.user_id is None or voter.kind != "vote":
+    if not must_confirm(voter):
         return
     (confirmed,) = connection.execute(
         "SELECT email_verified_at IS NOT NULL FROM users WHERE id = ?", (voter.user_id,)
@@ -266,12 +292,8 @@ def apply_like(connection: Connection, request: LikeRequest) -> LikeState:
     author, author_email = _approved_entry(connection, request.contest_id, entry_id)
     _refuse_unconfirmed(connection, request.voter)
     voter = _person(connection, request.voter, at)
-    if (author is not None and voter.user_id == author) or (
-        request.author_key is not None
-        and author_email is not None
-        and voter.key == request.author_key(author_email)
-    ):
-        raise Forbidden(N_("You cannot like your own photo."))
+    if is_own_photo(request, voter, author, author_email):
+        raise Forbidden(OWN_PHOTO)
     if request.device_limits is not None and voter.key.startswith("device:"):
         pace.keep_device_pace(
             connection,
@@ -281,8 +303,7 @@ def apply_like(connection: Connection, request: LikeRequest) -> LikeState:
             now=request.now,
         )
     added = connection.execute(
-        "INSERT INTO likes (entry_id, voter, kind, user_id, address, signature, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (entry_id, voter) DO NOTHING",
+        f"{STORE_LIKE} ON CONFLICT (entry_id, voter) DO NOTHING",
         (entry_id, voter.key, voter.kind, voter.user_id, voter.address, voter.signature, at),
     ).rowcount
     if added:
@@ -299,45 +320,13 @@ def apply_like(connection: Connection, request: LikeRequest) -> LikeState:
     return LikeState(liked=bool(liked), count=int(count), changed=bool(added))
 
 
-def _apply_one(connection: Connection, request: LikeRequest) -> LikeState:
+def apply_one(connection: Connection, request: LikeRequest) -> LikeState:
     """One like or unlike, after checking that a session taken from a cache still stands."""
     at = to_db(request.now)
     if request.session_hash is not None and not _session_stands(connection, request, at):
         raise SessionChanged()
     apply = apply_unlike if request.action == "unlike" else apply_like
     return apply(connection, request)
-
-
-def apply_likes(connection: Connection, requests: list[LikeRequest]) -> list[LikeState | Exception]:
-    """Store a batch of likes in one transaction; each one stands or falls on its own."""
-    outcomes: list[LikeState | Exception] = []
-    for request in requests:
-        connection.execute("SAVEPOINT one_like")
-        try:
-            outcomes.append(_apply_one(connection, request))
-        except Exception as error:  # refused or failed: undo this like alone, keep the batch
-            connection.execute("ROLLBACK TO one_like")
-            if isinstance(error, pace.LikeRefused):
-                _record_refusal(connection, request, error.rule)
-            outcomes.append(error)
-        connection.execute("RELEASE one_like")
-    return outcomes
-
-
-def _record_refusal(connection: Connection, request: LikeRequest, rule: str) -> None:
-    """Keep a refused like's who, where and why, for the like review (nothing else of it)."""
-    connection.execute(
-        "INSERT INTO like_refusals (contest_id, entry_id, voter, address, rule, at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (
-            request.contest_id,
-            request.entry_id,
-            request.voter.key,
-            request.voter.address,
-            rule,
-            to_db(request.now),
-        ),
-    )
 
 
 def click_request(

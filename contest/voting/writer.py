@@ -6,7 +6,8 @@ import asyncio
 from collections.abc import Callable
 
 from contest.core.db import Database
-from contest.voting.likes import LikeRequest, LikeState, apply_likes
+from contest.voting.batch import apply_likes
+from contest.voting.likes import LikeRequest, LikeState
 
 #: Likes stored in one transaction at most; more wait for the next trip.
 MAX_BATCH = 256

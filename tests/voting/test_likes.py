@@ -22,6 +22,7 @@ from contest.core.errors import (
 from contest.core.security import Passwords
 from contest.core.storage import LocalStorage
 from contest.voting import likes, pace, tallies
+from contest.voting.batch import apply_likes
 from tests.factories import START, add_account, add_contest, add_entry
 
 pytestmark = pytest.mark.anyio
@@ -217,7 +218,7 @@ async def apply(db: Database, request: likes.LikeRequest) -> likes.LikeState:
 
 async def batch(db: Database, *requests: likes.LikeRequest) -> list[likes.LikeState | Exception]:
     """Requests stored together in one write, as the group commit stores them."""
-    return await db.write_in_thread(lambda connection: likes.apply_likes(connection, [*requests]))
+    return await db.write_in_thread(lambda connection: apply_likes(connection, [*requests]))
 
 
 def device(name: str, address: str = "10.0.0.7") -> likes.Voter:

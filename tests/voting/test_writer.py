@@ -57,8 +57,16 @@ async def test_one_batch_answers_each_like_with_its_own_outcome(
     )
 
     assert writer.batches == 1 and writer.written == 5
-    assert outcomes[0] == likes.LikeState(liked=True, count=1)
-    assert outcomes[1] == likes.LikeState(liked=True, count=1)
+    # The count each voter is shown is the entry's once the batch is stored.
+    assert outcomes[0] == likes.LikeState(liked=True, count=2)
+    assert outcomes[1] == likes.LikeState(liked=True, count=2)
+    assert [getattr(outcome, "changed", None) for outcome in outcomes] == [
+        True,
+        False,
+        None,
+        None,
+        True,
+    ]
     assert isinstance(outcomes[2], Forbidden)
     assert isinstance(outcomes[3], NotFound)
     assert outcomes[4] == likes.LikeState(liked=True, count=2)
@@ -67,15 +75,25 @@ async def test_one_batch_answers_each_like_with_its_own_outcome(
     assert await tallies.tallies(db, contest.id) == await tallies.tallies_from_log(db, contest.id)
 
 
+def email_voter(name: str) -> likes.Voter:
+    return likes.Voter(f"mailbox:{name}", "vote", None, "10.0.0.7")
+
+
+@pytest.mark.parametrize(
+    "voter",
+    [device, email_voter],
+    ids=["likes stored one by one", "likes checked and stored together"],
+)
 async def test_a_like_that_fails_midway_is_undone_alone_and_the_batch_stands(
-    db: Database, passwords: Passwords, storage: LocalStorage
+    db: Database, passwords: Passwords, storage: LocalStorage, voter: Any
 ) -> None:
     contest, _, ids = await setup(db, passwords, storage, mode="device")
+    bad = voter("bad").key
     async with db.transaction() as tx:  # the log refuses one voter, after its like is inserted
         if db.kind == "postgresql":
             await tx.execute(
                 "CREATE FUNCTION refuse_one() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-                " IF NEW.voter = 'device:bad' THEN RAISE EXCEPTION 'refused by the test'"
+                f" IF NEW.voter = '{bad}' THEN RAISE EXCEPTION 'refused by the test'"
                 " USING ERRCODE = 'integrity_constraint_violation'; END IF; RETURN NEW; END $$"
             )
             await tx.execute(
@@ -85,13 +103,13 @@ async def test_a_like_that_fails_midway_is_undone_alone_and_the_batch_stands(
         else:
             await tx.execute(
                 "CREATE TRIGGER refuse_one BEFORE INSERT ON like_events"
-                " WHEN NEW.voter = 'device:bad'"
+                f" WHEN NEW.voter = '{bad}'"
                 " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
             )
     writer = LikeWriter(db)
     outcomes = await asyncio.gather(
         *(
-            click(writer, contest, entry_id=ids[0], voter=device(name), now=NOW)
+            click(writer, contest, entry_id=ids[0], voter=voter(name), now=NOW)
             for name in ("a", "bad", "b")
         ),
         return_exceptions=True,
@@ -101,7 +119,7 @@ async def test_a_like_that_fails_midway_is_undone_alone_and_the_batch_stands(
     assert outcomes[0] == likes.LikeState(liked=True, count=1)
     assert isinstance(outcomes[1], INTEGRITY_ERRORS)
     assert outcomes[2] == likes.LikeState(liked=True, count=2)
-    assert await stored(db) == {(ids[0], "device:a"), (ids[0], "device:b")}
+    assert await stored(db) == {(ids[0], voter("a").key), (ids[0], voter("b").key)}
     assert await tallies.tallies(db, contest.id) == await tallies.tallies_from_log(db, contest.id)
 
 
