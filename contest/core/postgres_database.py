@@ -31,6 +31,12 @@ from contest.core.migrations import Migration
 
 #: The advisory lock every write transaction holds: SQLite's one-writer rule, database-wide.
 WRITE_LOCK = 0x636F6E74  # "cont"
+#: A write transaction's start: the isolation the lock is reasoned for (each statement sees
+#: what was committed before it, so a check made under the lock sees every earlier write),
+#: and the lock itself, sent as one message.
+BEGIN_WRITE = (
+    f"BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock({WRITE_LOCK})"
+).encode()
 #: How long a write waits for the lock before it gives up as busy (SQLite's busy_timeout).
 LOCK_TIMEOUT = "5s"
 #: Readers kept open per process.
@@ -156,19 +162,22 @@ class _WriterConnection:
         return self._raw.info.transaction_status != TransactionStatus.IDLE
 
     def begin(self) -> None:
-        """Begin a transaction, on a fresh connection if this one was lost (the server
-        restarted): a lost connection often shows only when used, and nothing of a
-        transaction has been sent yet, so one more try is safe."""
+        """Begin a write transaction holding the write lock, in one round trip; on a fresh
+        connection if this one was lost (the server restarted): a lost connection often
+        shows only when used, and nothing of a transaction has been sent yet, so one more
+        try is safe. (A lock not had in time is an error to report, not to retry.)"""
         if self._raw.closed or self._raw.broken:
             self._raw = self._connect()
         elif self.in_transaction:  # left open by a task cancelled half-way: undo it first
             self._raw.execute("ROLLBACK")
         try:
-            self._raw.execute("BEGIN")
+            self._raw.execute(BEGIN_WRITE, prepare=False)
         except psycopg.OperationalError:
+            if not (self._raw.closed or self._raw.broken):
+                raise
             self._raw.close()
             self._raw = self._connect()
-            self._raw.execute("BEGIN")
+            self._raw.execute(BEGIN_WRITE, prepare=False)
 
     def execute(self, sql: str, parameters: Params = (), /) -> psycopg.Cursor[Any]:
         return self._raw.execute(to_postgres(sql), parameters)
@@ -246,11 +255,9 @@ class PostgresDatabase(Database):
         await self._writer.close()
 
     def _begin(self, connection: Connection) -> None:
-        if isinstance(connection, _WriterConnection):
-            connection.begin()
-        else:
-            connection.execute("BEGIN")
-        connection.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
+        if not isinstance(connection, _WriterConnection):
+            raise TypeError("PostgreSQL's writes go through the writer's own connection")
+        connection.begin()
 
     def _statements(self, migration: Migration) -> list[str]:
         """The migration's PostgreSQL twin if it has one, else its statements translated."""

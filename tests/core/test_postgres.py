@@ -139,3 +139,25 @@ async def test_a_write_that_waited_too_long_for_the_lock_leaves_the_writer_ready
     )
     rows = await db.fetch_all("SELECT key FROM settings ORDER BY key")
     assert [row["key"] for row in rows] == ["after", "again"]
+
+
+async def test_writes_run_read_committed_whatever_the_server_defaults_to(
+    database_url: str,
+) -> None:
+    """The write lock makes a check under it see every earlier write only at READ COMMITTED:
+    a server (or database) set to another default isolation does not change a write's."""
+    with psycopg.connect(database_url, autocommit=True) as admin:
+        name = admin.execute("SELECT current_database()").fetchone()
+        assert name is not None
+        admin.execute(
+            f"ALTER DATABASE \"{name[0]}\" SET default_transaction_isolation = 'serializable'"
+        )
+    db = await Database.open(database_url)
+    try:
+        reads = await db.fetch_value("SELECT current_setting('transaction_isolation')")
+        writes = await db.write_in_thread(
+            lambda c: c.execute("SELECT current_setting('transaction_isolation')").fetchone()[0]
+        )
+    finally:
+        await db.close()
+    assert (reads, writes) == ("serializable", "read committed")
