@@ -20,10 +20,8 @@ from contest.core.db import Connection, Row
 from contest.core.errors import Forbidden, NotFound
 from contest.voting import pace
 from contest.voting.likes import (
-    LOG_EVENT,
     NO_SUCH_PHOTO,
     OWN_PHOTO,
-    STORE_LIKE,
     UNCONFIRMED,
     LikeRequest,
     LikeState,
@@ -39,7 +37,8 @@ Outcome = LikeState | Exception
 #: one JSON array, so the statement's text, prepared once, fits any number of them). Each fact
 #: is a lookup by key, so the plan stays one index probe per like however large the tables:
 #: a join here would let PostgreSQL, which cannot tell how many likes the array holds, hash
-#: every approved entry of the site instead.
+#: every approved entry of the site instead (and ``LIMIT 1`` would let it scan all likes for
+#: the first of a key it expects to be common).
 FACTS = """
 WITH asked AS MATERIALIZED (
     SELECT CAST(json_extract(value, '$.place') AS BIGINT) AS place,
@@ -65,11 +64,28 @@ SELECT asked.place,
     (SELECT users.email_verified_at IS NOT NULL FROM users
         WHERE users.id = asked.user_id) AS confirmed,
     (SELECT devices.person FROM devices WHERE devices.device = asked.device) AS device_person,
-    (SELECT 1 FROM likes WHERE likes.voter = asked.alias AND likes.voided_at IS NULL
-        LIMIT 1) AS alias_liked,
+    (SELECT count(*) FROM likes
+        WHERE likes.voter = asked.alias AND likes.voided_at IS NULL) AS alias_likes,
     (SELECT likes.voided_at IS NULL FROM likes
         WHERE likes.entry_id = asked.entry_id AND likes.voter = asked.voter) AS standing
 FROM asked
+"""
+
+#: New likes (a JSON array of them, as ``_insert`` writes it), stored and logged in order.
+STORE_NEW_LIKES = """
+INSERT INTO likes (entry_id, voter, kind, user_id, address, signature, created_at)
+SELECT CAST(json_extract(value, '$.entry') AS BIGINT), json_extract(value, '$.voter'),
+    json_extract(value, '$.kind'), CAST(json_extract(value, '$.user') AS BIGINT),
+    json_extract(value, '$.address'), json_extract(value, '$.signature'),
+    json_extract(value, '$.at')
+FROM json_each(?)
+"""
+LOG_NEW_LIKES = """
+INSERT INTO like_events (entry_id, voter, kind, action, address, at)
+SELECT CAST(json_extract(value, '$.entry') AS BIGINT), json_extract(value, '$.voter'),
+    json_extract(value, '$.kind'), 'like', json_extract(value, '$.address'),
+    json_extract(value, '$.at')
+FROM json_each(?)
 """
 
 #: The counted likes of each entry named (a JSON array of entry ids).
@@ -220,7 +236,7 @@ def _decide(request: LikeRequest, facts: Row, new: set[tuple[int, str]]) -> _Che
     claims_browser = (
         voter.device is not None and voter.kind == "vote" and facts["device_person"] != voter.key
     )
-    if claims_browser or facts["alias_liked"]:
+    if claims_browser or facts["alias_likes"]:
         return _Checked(alone=True)  # earlier likes to gather first: apply_like does that
     if is_own_photo(request, voter, facts["author"], facts["author_email"]):
         return _Checked(refusal=Forbidden(OWN_PHOTO))
@@ -232,30 +248,26 @@ def _decide(request: LikeRequest, facts: Row, new: set[tuple[int, str]]) -> _Che
 
 
 def _insert(connection: Connection, stored: list[LikeRequest]) -> None:
-    """Store new likes and log them (a like already there fails the statement: the caller
-    then stores each alone)."""
+    """Store new likes and log them, each by one statement (a like already there fails the
+    statement: the caller then stores each alone)."""
     if not stored:
         return
-    rows = []
-    events = []
-    for request in stored:
-        voter, at = request.voter, to_db(request.now)
-        rows.append(
-            (
-                request.entry_id,
-                voter.key,
-                voter.kind,
-                voter.user_id,
-                voter.address,
-                voter.signature,
-                at,
-            )
-        )
-        events.append(
-            (request.entry_id, voter.key, voter.kind, "like", voter.address, None, None, at)
-        )
-    connection.executemany(STORE_LIKE, rows)
-    connection.executemany(LOG_EVENT, events)
+    new = json.dumps(
+        [
+            {
+                "entry": request.entry_id,
+                "voter": request.voter.key,
+                "kind": request.voter.kind,
+                "user": request.voter.user_id,
+                "address": request.voter.address,
+                "signature": request.voter.signature,
+                "at": to_db(request.now),
+            }
+            for request in stored
+        ]
+    )
+    connection.execute(STORE_NEW_LIKES, (new,))
+    connection.execute(LOG_NEW_LIKES, (new,))
 
 
 def _counts(connection: Connection, entries: set[int]) -> dict[int, int]:
