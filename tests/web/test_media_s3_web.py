@@ -14,6 +14,7 @@ import pytest
 from contest.config import Config
 from contest.contests import store as contest_store
 from contest.core.s3_storage import S3Settings
+from contest.core.storage import open_storage
 from contest.entries import moderation
 from contest.gallery.album import export_album
 from contest.web.public.media import IMMUTABLE, etag_of
@@ -152,6 +153,21 @@ def test_an_unreachable_bucket_fails_the_upload_clearly_and_stores_no_row(
         assert "retry-after" in response.headers
         assert broken.rows("SELECT id FROM entries") == []
         assert broken.rows("SELECT id FROM uploads") == []
+
+
+def test_a_photo_in_memory_is_a_503_not_a_500_when_the_bucket_goes_out_of_reach(
+    site: Site, contest_slug: str, unreachable: Config
+) -> None:
+    site.sign_in_as("participant")
+    submit(site, contest_slug, photo_bytes())
+    thumb = str(_entry(site)["thumb_key"])
+    assert site.client.get(f"/media/{thumb}").status_code == 200  # now in memory too
+    assert unreachable.media_s3 is not None
+    site.client.app.state.services.storage = open_storage(unreachable.media_s3)  # type: ignore[attr-defined]
+    for method in ("GET", "HEAD"):
+        response = site.client.request(method, f"/media/{thumb}")
+        assert response.status_code == 503
+        assert "retry-after" in response.headers
 
 
 @pytest.mark.parametrize("public", [CDN, CDN + "/"])

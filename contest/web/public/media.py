@@ -17,7 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from contest.core.errors import NotFound
+from contest.core.errors import NotFound, Unavailable
 from contest.core.storage import Storage, is_valid_key
 from contest.web.context import Services, services
 from contest.web.middleware import protective_headers
@@ -126,7 +126,10 @@ class MediaFastPath:
             await self.app(scope, receive, send)
             return
         svc: Services = scope["app"].state.services
-        found = await self._find(svc, path[len(PREFIX) :])
+        try:
+            found = await self._find(svc, path[len(PREFIX) :])
+        except Unavailable:  # the bucket is out of reach: the route answers with its 503 page
+            found = None
         if found is None:
             await self.app(scope, receive, send)
             return
