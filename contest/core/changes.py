@@ -90,6 +90,8 @@ class ChangeFeed:
         self._wakeup = anyio.Event()
         self._last_read = -math.inf
         self._last_pruned = -math.inf
+        #: Whether the last read failed (the failure is logged once, not at every poll).
+        self._failing = False
         #: Set once the feed listens on PostgreSQL (for tests).
         self.listening = anyio.Event()
 
@@ -123,9 +125,17 @@ class ChangeFeed:
         try:
             while await self._read() == BATCH:
                 pass
-        except Exception:  # the database failed: the caches may miss what it said meanwhile
-            log.exception("reading the changes failed; forgetting every cache")
+        except Exception as error:  # the database failed: the caches may miss what it said
+            if not self._failing:  # told once per outage, not four times a second
+                log.exception("reading the changes failed; forgetting every cache until it works")
+            else:
+                log.debug("reading the changes still fails: %s", error)
+            self._failing = True
             self.forget_all()
+        else:
+            if self._failing:
+                log.warning("reading the changes works again")
+            self._failing = False
 
     async def _read(self) -> int:
         """Handle the next batch of changes; return how many there were."""

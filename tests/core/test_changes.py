@@ -121,3 +121,29 @@ async def test_a_running_feed_hears_a_change_without_being_asked(db: Database) -
             await recorder.heard.wait()
         tasks.cancel_scope.cancel()
     assert recorder.seen == [("contest", "5")]
+
+
+async def test_an_outage_is_logged_once_and_every_failed_read_forgets_everything(
+    db: Database, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    recorder = Recorder()
+    feed = recorder.feed(db)
+    await feed.start()
+    working = db.fetch_all
+
+    async def down(*args: Any) -> Any:
+        raise OSError("the database went away")
+
+    monkeypatch.setattr(db, "fetch_all", down)
+    with caplog.at_level("DEBUG", logger=changes.log.name):
+        for _ in range(5):  # five polls while the database is away
+            await feed._read_safely()
+        monkeypatch.setattr(db, "fetch_all", working)
+        await changes.announce(db, changes.CONTEST, 3)
+        await feed._read_safely()
+    told = [(record.levelname, record.getMessage()) for record in caplog.records]
+    assert [line for line in told if line[0] != "DEBUG"] == [
+        ("ERROR", "reading the changes failed; forgetting every cache until it works"),
+        ("WARNING", "reading the changes works again"),
+    ]
+    assert recorder.forgot_all >= 5 and recorder.seen == [("contest", "3")]
