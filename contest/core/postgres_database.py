@@ -23,7 +23,7 @@ import psycopg
 from psycopg.abc import AdaptContext
 from psycopg.adapt import Dumper, Loader
 from psycopg.pq import TransactionStatus
-from psycopg_pool import AsyncConnectionPool
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from contest.core.db import Connection, Database, Params, Row, WriterThread
 from contest.core.dialect import ddl, postgres_twin, sqlite_functions, to_postgres
@@ -39,6 +39,16 @@ BEGIN_WRITE = (
 ).encode()
 #: How long a write waits for the lock before it gives up as busy (SQLite's busy_timeout).
 LOCK_TIMEOUT = "5s"
+#: libpq's TCP settings for every connection: one whose server vanished without a word (a
+#: network dropped, a host powered off) fails within about a minute, instead of leaving the
+#: writer waiting for the system's default of some fifteen. (Unix sockets ignore them.)
+ALIVE: dict[str, Any] = {
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 60_000,  # milliseconds unacknowledged before the connection is dropped
+}
 #: Readers kept open per process.
 READERS = 8
 #: How long a request waits for a connection (a reader from the pool, or a new one).
@@ -152,6 +162,7 @@ class _WriterConnection:
             row_factory=_rows,
             connect_timeout=WAIT_SECONDS,
             prepare_threshold=0,
+            **ALIVE,
         )
         _adapt(raw)
         raw.execute(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
@@ -209,30 +220,34 @@ class PostgresDatabase(Database):
     @classmethod
     async def connect(cls, url: str) -> PostgresDatabase:
         """Connect the writer and the readers; DatabaseUnreachable, naming the server (not
-        its password), when it does not answer."""
+        its password), when it does not answer (nothing is left open then)."""
         writer = WriterThread()
-        try:
-            await writer.open(lambda: _WriterConnection(url))
-        except psycopg.OperationalError as error:
-            await writer.close()
-            reason = str(error).strip().splitlines()[0] if str(error).strip() else "no answer"
-            raise DatabaseUnreachable(
-                f"cannot reach the PostgreSQL database at {redacted(url)}: {reason}"
-            ) from error
         pool: AsyncConnectionPool[Any] = AsyncConnectionPool(
             url,
             min_size=1,
             max_size=READERS,
             open=False,
-            kwargs={"autocommit": True, "cursor_factory": psycopg.AsyncClientCursor},
+            kwargs={"autocommit": True, "cursor_factory": psycopg.AsyncClientCursor, **ALIVE},
             configure=_configure_reader,
             # A request waits this long for a reader while the server is away, then gets
             # its 503 (SQLite's busy timeout is as long).
             timeout=WAIT_SECONDS,
         )
-        await pool.open(wait=True, timeout=10)
-        database = cls(url, pool, writer)
-        await writer.run(lambda connection: database._in_transaction(connection, _define_functions))
+        try:
+            await writer.open(lambda: _WriterConnection(url))
+            await pool.open(wait=True, timeout=10)
+            database = cls(url, pool, writer)
+            await writer.run(
+                lambda connection: database._in_transaction(connection, _define_functions)
+            )
+        except (psycopg.OperationalError, PoolTimeout) as error:
+            await pool.close()
+            await writer.close()
+            text = str(error).strip()
+            reason = text.splitlines()[0] if text else "no answer"
+            raise DatabaseUnreachable(
+                f"cannot reach the PostgreSQL database at {redacted(url)}: {reason}"
+            ) from error
         return database
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:

@@ -4,9 +4,11 @@ turns across processes, and recovery after the server restarts."""
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import psycopg
 import pytest
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from contest.core.db import INTEGRITY_ERRORS, OPERATIONAL_ERRORS, Database, trouble
 from contest.core.postgres_database import WRITE_LOCK, DatabaseUnreachable, redacted
@@ -161,3 +163,28 @@ async def test_writes_run_read_committed_whatever_the_server_defaults_to(
     finally:
         await db.close()
     assert (reads, writes) == ("serializable", "read committed")
+
+
+async def test_readers_that_cannot_connect_leave_nothing_open(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer connected, then the readers' pool did not fill in time (the server's
+    connection slots taken, say): one clear error, and the writer's connection closed."""
+
+    def connections() -> int:
+        with psycopg.connect(database_url, autocommit=True) as probe:
+            row = probe.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid()"
+            ).fetchone()
+            assert row is not None
+            return int(row[0])
+
+    async def slow_open(self: AsyncConnectionPool[Any], **options: Any) -> None:
+        raise PoolTimeout("pool initialization incomplete after 10.0 sec")
+
+    before = connections()
+    monkeypatch.setattr(AsyncConnectionPool, "open", slow_open)
+    with pytest.raises(DatabaseUnreachable, match="pool initialization incomplete"):
+        await Database.open(database_url)
+    assert connections() == before
