@@ -61,6 +61,18 @@ def s3_settings(s3_endpoint: str) -> S3Settings:
     )
 
 
+def environment(settings: S3Settings) -> dict[str, str]:
+    """The settings a site reads to keep its photos in this bucket (CONTEST_MEDIA_DIR and the
+    usual AWS_* variables)."""
+    return {
+        "CONTEST_MEDIA_DIR": settings.url,
+        "AWS_ENDPOINT_URL": settings.endpoint or "",
+        "AWS_ACCESS_KEY_ID": settings.access_key_id or "",
+        "AWS_SECRET_ACCESS_KEY": settings.secret_access_key or "",
+        "AWS_REGION": settings.region or "",
+    }
+
+
 def bucket_keys(settings: S3Settings) -> list[str]:
     """Every object name in the settings' bucket, as the server holds them (with the prefix)."""
     bucket = s3_backends[DEFAULT_ACCOUNT_ID]["aws"].buckets[settings.bucket]

@@ -94,11 +94,7 @@ def balanced(tmp_path: Path, database_url: str | None, s3_settings: S3Settings) 
         **os.environ,
         "CONTEST_DATA_DIR": str(tmp_path / "host"),
         "CONTEST_DATABASE": database_url or str(tmp_path / "contest.db"),
-        "CONTEST_MEDIA_DIR": s3_settings.url,
-        "AWS_ENDPOINT_URL": s3_settings.endpoint or "",
-        "AWS_ACCESS_KEY_ID": s3_settings.access_key_id or "",
-        "AWS_SECRET_ACCESS_KEY": s3_settings.secret_access_key or "",
-        "AWS_REGION": s3_settings.region or "",
+        **s3_server.environment(s3_settings),
         "CONTEST_SECRET_KEY": "the-same-long-random-key-on-every-host-0123456789",
         "CONTEST_BASE_URL": address,
     }

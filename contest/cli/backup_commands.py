@@ -1,5 +1,5 @@
-"""The commands that copy a site's SQLite database, photo files and secret key to a backup
-folder and back."""
+"""The commands that copy a site's database, photo files and secret key to a backup folder
+(a SQLite file and a photo folder, whatever the site runs on) and back."""
 
 from __future__ import annotations
 
@@ -14,17 +14,34 @@ from contest.config import Config
 from contest.core import backup as backups
 from contest.core import backup_folder
 from contest.core.clock import utcnow
+from contest.core.site_backup import backup_site
+from contest.core.site_copy import SiteLocation
 
 
-def _sqlite_file(config: Config, command: str) -> Path:
-    """The SQLite file a backup reads or a restore writes; a clear refusal on PostgreSQL."""
-    database = config.database
-    if not isinstance(database, Path):
-        raise SystemExit(
-            f"`contest {command}` copies a SQLite database; this site uses PostgreSQL. Back it"
-            " up with pg_dump, or copy it to SQLite with `contest copy-data`."
+def _local_site(config: Config) -> tuple[Path, Path] | None:
+    """The SQLite file and photo folder of a site kept on this machine; None for a site on
+    PostgreSQL or with its photos in a bucket."""
+    database, media = config.database, config.media_location
+    if isinstance(database, Path) and isinstance(media, Path):
+        return database, media
+    return None
+
+
+async def _back_up(
+    config: Config, target: Path, on_progress: backups.Progress | None
+) -> backup_folder.BackupReport:
+    """A SQLite site through SQLite's online backup; any other through copy-data."""
+    key_file = config.data_dir / backup_folder.KEY_FILE
+    local = _local_site(config)
+    if local is None:
+        site = SiteLocation(config.database, config.media_location)
+        return await backup_site(
+            site, target, secret_key_file=key_file, now=utcnow(), on_progress=on_progress
         )
-    return database
+    database, media = local
+    return await backups.backup(
+        database, media, target, secret_key_file=key_file, now=utcnow(), on_progress=on_progress
+    )
 
 
 def _size(count: int) -> str:
@@ -52,20 +69,10 @@ def _describe(report: backup_folder.BackupReport) -> str:
 def cmd_backup(config: Config, args: argparse.Namespace) -> int:
     """Copy the live database (a consistent snapshot, safe while the site runs), every photo
     file and the secret key into a new or empty folder, with a manifest, and check the copy."""
-    key_file = config.data_dir / backup_folder.KEY_FILE
     started = time.monotonic()
     try:
         with progress("Copying photo files", quiet=args.quiet) as on_progress:
-            report = asyncio.run(
-                backups.backup(
-                    _sqlite_file(config, "backup"),
-                    config.media,
-                    Path(args.dir),
-                    secret_key_file=key_file,
-                    now=utcnow(),
-                    on_progress=on_progress,
-                )
-            )
+            report = asyncio.run(_back_up(config, Path(args.dir), on_progress))
     except backup_folder.BackupError as error:
         raise SystemExit(f"No backup made: {error.message}") from error
     say(
@@ -92,6 +99,15 @@ def cmd_backup(config: Config, args: argparse.Namespace) -> int:
 def cmd_restore(config: Config, args: argparse.Namespace) -> int:
     """Check a backup, copy it into an empty or missing data folder (CONTEST_DATA_DIR), and
     check the copy. The site must not be running on that folder."""
+    local = _local_site(config)
+    if local is None:
+        raise SystemExit(
+            "`contest restore` makes a site on SQLite with its photos in a folder; this one"
+            " uses PostgreSQL or a bucket. Restore into a new data folder (CONTEST_DATA_DIR,"
+            " without CONTEST_DATABASE or CONTEST_MEDIA_DIR), then move it there with"
+            " `contest copy-data`."
+        )
+    database, media = local
     started = time.monotonic()
     try:
         with progress("Copying photo files", quiet=args.quiet) as on_progress:
@@ -99,8 +115,8 @@ def cmd_restore(config: Config, args: argparse.Namespace) -> int:
                 backups.restore(
                     Path(args.dir),
                     config.data_dir,
-                    database=_sqlite_file(config, "restore"),
-                    media=config.media,
+                    database=database,
+                    media=media,
                     secret_key_file=config.data_dir / backup_folder.KEY_FILE,
                     on_progress=on_progress,
                 )

@@ -144,10 +144,23 @@ def _backup(
             break
     else:
         _fail_on_missing(missing, damaged, media)
+    return seal(target, copied, secret_key_file, left_out=sorted(damaged - named), now=now)
+
+
+def seal(
+    target: Path,
+    copied: Mapping[str, CopiedFile],
+    secret_key_file: Path | None,
+    *,
+    left_out: list[str],
+    now: datetime,
+) -> BackupReport:
+    """Finish a backup folder whose database and photo files are in place: copy the secret
+    key, write the manifest last, and check the whole folder against it."""
     secret = None
     if secret_key_file is not None and secret_key_file.is_file():
         secret = copy_file(secret_key_file, target / KEY_FILE, mode=0o600)
-    manifest = _manifest(snapshot, copied, secret, left_out=sorted(damaged - named), now=now)
+    manifest = _manifest(target / DATABASE_FILE, copied, secret, left_out=left_out, now=now)
     partial = target / (MANIFEST_FILE + ".partial")
     partial.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     os.replace(partial, target / MANIFEST_FILE)
