@@ -34,23 +34,25 @@ from contest.voting.likes import (
 Outcome = LikeState | Exception
 
 #: What the checks of plain likes read, for all of them in one statement (the likes passed as
-#: one JSON array, so the statement's text, prepared once, fits any number of them). Each fact
+#: one JSON array, so the statement's text, prepared once, fits any number of them; each like
+#: is parsed once, by ``json``, and its fields read from that). Each fact
 #: is a lookup by key, so the plan stays one index probe per like however large the tables:
 #: a join here would let PostgreSQL, which cannot tell how many likes the array holds, hash
 #: every approved entry of the site instead (and ``LIMIT 1`` would let it scan all likes for
 #: the first of a key it expects to be common).
 FACTS = """
-WITH asked AS MATERIALIZED (
-    SELECT CAST(json_extract(value, '$.place') AS BIGINT) AS place,
-        CAST(json_extract(value, '$.contest') AS BIGINT) AS contest_id,
-        CAST(json_extract(value, '$.entry') AS BIGINT) AS entry_id,
-        json_extract(value, '$.voter') AS voter,
-        CAST(json_extract(value, '$.user') AS BIGINT) AS user_id,
-        json_extract(value, '$.session') AS session_hash,
-        json_extract(value, '$.device') AS device,
-        json_extract(value, '$.alias') AS alias,
-        json_extract(value, '$.at') AS at
-    FROM json_each(?)
+WITH item AS MATERIALIZED (SELECT json(value) AS fields FROM json_each(?)),
+asked AS MATERIALIZED (
+    SELECT CAST(json_extract(fields, '$.place') AS BIGINT) AS place,
+        CAST(json_extract(fields, '$.contest') AS BIGINT) AS contest_id,
+        CAST(json_extract(fields, '$.entry') AS BIGINT) AS entry_id,
+        json_extract(fields, '$.voter') AS voter,
+        CAST(json_extract(fields, '$.user') AS BIGINT) AS user_id,
+        json_extract(fields, '$.session') AS session_hash,
+        json_extract(fields, '$.device') AS device,
+        json_extract(fields, '$.alias') AS alias,
+        json_extract(fields, '$.at') AS at
+    FROM item
 )
 SELECT asked.place,
     (SELECT users.role FROM sessions JOIN users ON users.id = sessions.user_id
@@ -73,19 +75,21 @@ FROM asked
 
 #: New likes (a JSON array of them, as ``_insert`` writes it), stored and logged in order.
 STORE_NEW_LIKES = """
+WITH item AS MATERIALIZED (SELECT json(value) AS fields FROM json_each(?))
 INSERT INTO likes (entry_id, voter, kind, user_id, address, signature, created_at)
-SELECT CAST(json_extract(value, '$.entry') AS BIGINT), json_extract(value, '$.voter'),
-    json_extract(value, '$.kind'), CAST(json_extract(value, '$.user') AS BIGINT),
-    json_extract(value, '$.address'), json_extract(value, '$.signature'),
-    json_extract(value, '$.at')
-FROM json_each(?)
+SELECT CAST(json_extract(fields, '$.entry') AS BIGINT), json_extract(fields, '$.voter'),
+    json_extract(fields, '$.kind'), CAST(json_extract(fields, '$.user') AS BIGINT),
+    json_extract(fields, '$.address'), json_extract(fields, '$.signature'),
+    json_extract(fields, '$.at')
+FROM item
 """
 LOG_NEW_LIKES = """
+WITH item AS MATERIALIZED (SELECT json(value) AS fields FROM json_each(?))
 INSERT INTO like_events (entry_id, voter, kind, action, address, at)
-SELECT CAST(json_extract(value, '$.entry') AS BIGINT), json_extract(value, '$.voter'),
-    json_extract(value, '$.kind'), 'like', json_extract(value, '$.address'),
-    json_extract(value, '$.at')
-FROM json_each(?)
+SELECT CAST(json_extract(fields, '$.entry') AS BIGINT), json_extract(fields, '$.voter'),
+    json_extract(fields, '$.kind'), 'like', json_extract(fields, '$.address'),
+    json_extract(fields, '$.at')
+FROM item
 """
 
 #: The counted likes of each entry named (a JSON array of entry ids).

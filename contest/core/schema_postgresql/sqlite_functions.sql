@@ -60,5 +60,14 @@ EXCEPTION WHEN others THEN
 END $$;
 CREATE OR REPLACE FUNCTION json_extract(document text, path text) RETURNS text
     LANGUAGE sql IMMUTABLE AS $$ SELECT document::json ->> substr(path, 3) $$;
+-- json(document): SQLite checks a JSON text and gives it back minified; here it is parsed
+-- once into jsonb, so json_extract reads each field of it without parsing the text again.
+CREATE OR REPLACE FUNCTION json(document text) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE AS $$ SELECT document::jsonb $$;
+CREATE OR REPLACE FUNCTION json_extract(document jsonb, path text) RETURNS text
+    LANGUAGE sql IMMUTABLE AS $$ SELECT document ->> substr(path, 3) $$;
+-- (json(...) of a literal is PostgreSQL's own cast to its json type: read that as well.)
+CREATE OR REPLACE FUNCTION json_extract(document json, path text) RETURNS text
+    LANGUAGE sql IMMUTABLE AS $$ SELECT document ->> substr(path, 3) $$;
 CREATE OR REPLACE FUNCTION json_each(document text) RETURNS TABLE (value text)
     LANGUAGE sql IMMUTABLE AS $$ SELECT json_array_elements_text(document::json) $$;
