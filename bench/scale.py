@@ -7,13 +7,13 @@ Run: .venv/bin/python bench/scale.py   (the last line printed is a JSON summary)
 Each like run starts `contest serve --workers N` on a fresh database seeded alike (a contest in
 its voting phase, 500 approved entries, 64 signed-in voters) and sends the same 6,000 like
 requests from 64 keep-alive clients (a fifth replaying earlier ones), then counts what was
-stored against what was acknowledged; each run is made three times and the median round
-(by CPU per like) is reported, with the other two beside it. CPU per like is the app's
-processes' CPU time, plus, on PostgreSQL, the database server's own processes (on SQLite the
-database works inside the app), over the likes answered. PostgreSQL runs in a throw-away
-cluster in a temporary folder with its default durability (fsync and synchronous commits on),
-as SQLite runs with synchronous=FULL.
-The machine has two cores shared by the load generator, the workers and PostgreSQL: that, not
+stored against what was acknowledged; each run is made three times, the rounds alternating
+between the databases, and the median round (by CPU per like) is reported, with the other
+two beside it. CPU per like is the app's processes' CPU time, plus, on PostgreSQL, the
+database server's own processes (on SQLite the database works inside the app), over the
+likes answered. PostgreSQL runs in a throw-away cluster in a temporary folder with its default
+durability (fsync and synchronous commits on), as SQLite runs with synchronous=FULL. The
+machine has two cores shared by the load generator, the workers and PostgreSQL: that, not
 the app, bounds what a second worker can add.
 """
 
@@ -483,29 +483,27 @@ def middle(rounds: list[LikeRun]) -> LikeRun:
 
 
 def main() -> None:
-    runs: list[LikeRun] = []
-    spread: dict[tuple[str, int], list[float]] = {}
-    with tempfile.TemporaryDirectory() as folder:
-        for workers in WORKER_COUNTS:
-            rounds = [
-                like_run("sqlite", str(Path(folder) / f"w{workers}r{n}.db"), workers, None)
-                for n in range(ROUNDS)
-            ]
-            spread["sqlite", workers] = sorted(run.cpu_us for run in rounds)
-            runs.append(middle(rounds))
-        twice_sqlite, sent_sqlite = mail_sent_twice(str(Path(folder) / "mail.db"))
-    with postgres_cluster() as (server, postmaster):
-        for workers in WORKER_COUNTS:
-            rounds = []
-            for n in range(ROUNDS):
+    rounds: dict[tuple[str, int], list[LikeRun]] = {}
+    with tempfile.TemporaryDirectory() as folder, postgres_cluster() as (server, postmaster):
+        # Rounds alternate between the databases, so a slow spell of the machine weighs on
+        # both alike rather than on whichever ran then.
+        for n in range(ROUNDS):
+            for workers in WORKER_COUNTS:
+                target = str(Path(folder) / f"w{workers}r{n}.db")
+                rounds.setdefault(("sqlite", workers), []).append(
+                    like_run("sqlite", target, workers, None)
+                )
                 name = f"bench_w{workers}r{n}"
                 _admin(server, f"CREATE DATABASE {name}")
                 target = server.replace("/postgres?", f"/{name}?")
-                rounds.append(like_run("postgresql", target, workers, postmaster))
-            spread["postgresql", workers] = sorted(run.cpu_us for run in rounds)
-            runs.append(middle(rounds))
+                rounds.setdefault(("postgresql", workers), []).append(
+                    like_run("postgresql", target, workers, postmaster)
+                )
+        twice_sqlite, sent_sqlite = mail_sent_twice(str(Path(folder) / "mail.db"))
         _admin(server, "CREATE DATABASE bench_mail")
         twice_pg, sent_pg = mail_sent_twice(server.replace("/postgres?", "/bench_mail?"))
+    runs = [middle(each) for each in rounds.values()]
+    spread = {key: sorted(run.cpu_us for run in each) for key, each in rounds.items()}
     for run in runs:
         t = run.timings
         each = ", ".join(f"{cpu:.0f}" for cpu in spread[run.backend, run.workers])
