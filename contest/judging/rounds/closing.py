@@ -1,0 +1,207 @@
+"""Closing a round: where each photo stands, what each way of advancing would send on, and the
+close itself (decisions stop; the chosen photos go on to the next round).
+
+A yes/no photo's score is how many of its jurors said yes; a rating photo's, the average of
+its stars; a ranking round's order is the Schulze method's over the jurors' orders (the full
+pairwise table kept for audit). Everything is read from the round's tasks in a few grouped
+queries, so a round of 60,000 tasks closes in well under a second or two.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from contest.accounts.users import User
+from contest.core.clock import to_db
+from contest.core.db import Connection, Database
+from contest.core.errors import Conflict, ValidationError
+from contest.i18n import N_
+from contest.judging.rounds.advancing import TopCut, by_threshold, threshold_counts, top
+from contest.judging.rounds.audit import record
+from contest.judging.rounds.model import Round
+from contest.judging.rounds.schulze import SchulzeResult, schulze
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One photo's standing in a round."""
+
+    entry_id: int
+    tasks: int
+    decided: int
+    #: yes/no: the yes count; rating: the average stars; None until someone decided.
+    score: float | None
+    favourites: int
+    flags: int
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What each way of advancing would send on, before the organizer chooses."""
+
+    standings: tuple[Standing, ...]
+    #: (threshold, photos it advances): yes counts 1..quorum, or stars 1 to 5 by halves.
+    thresholds: tuple[tuple[float, int], ...]
+    #: The organizer's top N, with its tie at the cut (None until they ask for a number).
+    top: TopCut | None
+    undecided_tasks: int
+
+
+@dataclass(frozen=True)
+class AdvanceRule:
+    """How the organizer advances: ``threshold`` (at least ``value``) or ``top`` (the best
+    ``value``, with the photos tied at the cut if ``with_ties``)."""
+
+    how: str
+    value: float
+    with_ties: bool = False
+
+    def describe(self, kind: str) -> str:
+        """The rule as the audit log and the round page say it."""
+        if self.how == "top":
+            ties = "with" if self.with_ties else "without"
+            return f"top {int(self.value)}, {ties} the photos tied at the cut"
+        unit = "yes" if kind == "yes_no" else "stars on average"
+        return f"at least {self.value:g} {unit}"
+
+
+async def standings(db: Database, round_: Round) -> list[Standing]:
+    """Every photo of the round with its score, best first (then by id)."""
+    rows = await db.fetch_all(
+        "SELECT round_entries.entry_id, count(round_tasks.id) AS tasks,"
+        " count(round_tasks.decided_at) AS decided,"
+        " sum(round_tasks.value) AS total, avg(round_tasks.value) AS mean,"
+        " sum(round_tasks.favourite) AS favourites,"
+        " count(round_tasks.flag) AS flags"
+        " FROM round_entries LEFT JOIN round_tasks"
+        "   ON round_tasks.round_id = round_entries.round_id"
+        "   AND round_tasks.entry_id = round_entries.entry_id"
+        " WHERE round_entries.round_id = ? GROUP BY round_entries.entry_id",
+        (round_.id,),
+    )
+    made = [
+        Standing(
+            entry_id=int(row["entry_id"]),
+            tasks=int(row["tasks"]),
+            decided=int(row["decided"]),
+            score=_score(round_.kind, row["total"], row["mean"], int(row["decided"])),
+            favourites=int(row["favourites"] or 0),
+            flags=int(row["flags"]),
+        )
+        for row in rows
+    ]
+    return sorted(made, key=lambda each: (each.score is None, -(each.score or 0), each.entry_id))
+
+
+def _score(kind: str, total: object, mean: object, decided: int) -> float | None:
+    if not decided:
+        return None
+    if kind == "yes_no":
+        return float(total)  # type: ignore[arg-type]
+    return round(float(mean), 4)  # type: ignore[arg-type]
+
+
+async def preview(db: Database, round_: Round, *, top_n: int | None = None) -> Preview:
+    """The round's standings, and how many photos each threshold (and the top ``top_n``)
+    would advance."""
+    if round_.kind == "ranking":
+        raise Conflict(N_("A ranking round ends with its final order; nothing advances."))
+    rows = await standings(db, round_)
+    scores = {each.entry_id: each.score for each in rows}
+    if round_.kind == "yes_no":
+        steps = [float(count) for count in range(1, round_.quorum + 1)]
+    else:
+        steps = [half / 2 for half in range(2, 11)]
+    undecided = sum(each.tasks - each.decided for each in rows)
+    return Preview(
+        tuple(rows),
+        tuple(threshold_counts(scores, steps)),
+        top(scores, top_n) if top_n else None,
+        undecided,
+    )
+
+
+async def final_order(db: Database, round_: Round) -> SchulzeResult:
+    """A ranking round's combined order: the Schulze method over every juror's order (a
+    photo a juror has not placed yet ranks below all they placed, tied)."""
+    entries = [
+        int(row[0])
+        for row in await db.fetch_all(
+            "SELECT entry_id FROM round_entries WHERE round_id = ?", (round_.id,)
+        )
+    ]
+    placed: dict[int, dict[float, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for row in await db.fetch_all(
+        "SELECT juror_id, entry_id, value FROM round_tasks WHERE round_id = ?"
+        " AND value IS NOT NULL",
+        (round_.id,),
+    ):
+        placed[int(row["juror_id"])][float(row["value"])].append(int(row["entry_id"]))
+    ballots = [
+        [sorted(groups[place]) for place in sorted(groups)] for _, groups in sorted(placed.items())
+    ]
+    return schulze(entries, ballots)
+
+
+async def close(
+    db: Database,
+    round_: Round,
+    *,
+    rule: AdvanceRule | None,
+    actor: User,
+    now: datetime,
+) -> tuple[int, ...]:
+    """Close the round: decisions stop, and the photos the rule picks (none without a rule,
+    as for the last round) go on to the next round. The photos advanced."""
+    if round_.kind == "ranking" and rule is not None:
+        raise ValidationError({"rule": N_("A ranking round ends with its final order.")})
+    if rule is not None and rule.how not in ("threshold", "top"):
+        raise ValidationError({"rule": N_("Advance by a threshold or by the top photos.")})
+    chosen: tuple[int, ...] = ()
+    if rule is not None:
+        scores = {each.entry_id: each.score for each in await standings(db, round_)}
+        if rule.how == "threshold":
+            chosen = by_threshold(scores, rule.value)
+        else:
+            cut = top(scores, int(rule.value))
+            chosen = cut.sure + (cut.tied if rule.with_ties or not cut.split else ())
+        if not chosen:
+            raise ValidationError({"rule": N_("That would advance no photos.")})
+    said = rule.describe(round_.kind) if rule is not None else None
+    await db.write_in_thread(lambda c: _close(c, round_, chosen, said, actor, now))
+    return chosen
+
+
+def _close(
+    connection: Connection,
+    round_: Round,
+    chosen: tuple[int, ...],
+    said: str | None,
+    actor: User,
+    now: datetime,
+) -> None:
+    closed = connection.execute(
+        "UPDATE rounds SET status = 'closed', closed_at = ?, advanced_by = ?"
+        " WHERE id = ? AND status = 'open'",
+        (to_db(now), said, round_.id),
+    ).rowcount
+    if not closed:
+        raise Conflict(N_("This round is already closed."))
+    if chosen:
+        connection.execute(
+            "UPDATE round_entries SET advanced = 1 WHERE round_id = ?"
+            " AND entry_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))",
+            (round_.id, json.dumps(list(chosen))),
+        )
+    record(
+        connection,
+        contest_id=round_.contest_id,
+        actor_id=actor.id,
+        action="round closed",
+        details=f"Round {round_.number} closed"
+        + (f"; {len(chosen)} photos advanced ({said})" if said else "; nothing advanced"),
+        now=now,
+    )

@@ -1,0 +1,284 @@
+"""A juror's side of a round: the next photo, deciding, undoing, favourites and flags.
+
+A juror sees only their own tasks, one photo at a time in their own order, blind (the same
+columns as the single-stage queue: nothing that names or points to the author). Every
+decision and undo is appended to ``round_decisions`` in the transaction that changes the
+task, so an undo always knows what to put back and organizers see who decided what.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from contest.accounts.users import User
+from contest.core.clock import to_db
+from contest.core.db import Connection, Database, Row
+from contest.core.errors import Conflict, Forbidden, NotFound, ValidationError
+from contest.i18n import N_
+from contest.judging.panel import BLIND_COLUMNS
+from contest.judging.rounds.model import DECISIONS, FLAGS, MAX_FLAG_NOTE, Progress, Round
+
+#: How many of the next photos a page names, so the browser fetches them ahead.
+PRELOADED = 3
+
+_TASK = (
+    f"SELECT round_tasks.id AS task_id, round_tasks.position, round_tasks.value,"  # noqa: S608
+    f" round_tasks.favourite, round_tasks.flag, round_tasks.flag_note, {BLIND_COLUMNS}"
+    " FROM round_tasks JOIN entries ON entries.id = round_tasks.entry_id"
+    " LEFT JOIN categories ON categories.id = entries.category_id"
+    " WHERE round_tasks.round_id = ? AND round_tasks.juror_id = ?"
+)
+
+
+@dataclass(frozen=True)
+class Task:
+    """One photo of a juror's queue, as the judging page shows it."""
+
+    row: Row
+    previous: int | None  #: the task before it in the juror's order
+    following: int | None  #: the task after it
+    #: The next few photos' display keys, for the browser to fetch ahead.
+    upcoming: tuple[str, ...]
+
+    @property
+    def id(self) -> int:
+        """The task's id (what the page posts back)."""
+        return int(self.row["task_id"])
+
+    @property
+    def value(self) -> float | None:
+        """The juror's current decision, if any."""
+        value = self.row["value"]
+        return None if value is None else float(value)
+
+
+async def rounds_of(db: Database, juror: User) -> list[tuple[Round, Progress]]:
+    """The open rounds the juror works in, with how far they have got."""
+    rows = await db.fetch_all(
+        "SELECT rounds.* FROM rounds JOIN round_jurors ON round_jurors.round_id = rounds.id"
+        " WHERE round_jurors.juror_id = ? AND round_jurors.active = 1"
+        " AND rounds.status = 'open' ORDER BY rounds.opens_at, rounds.id",
+        (juror.id,),
+    )
+    return [(Round.from_row(row), await progress(db, int(row["id"]), juror.id)) for row in rows]
+
+
+async def juror_round(db: Database, round_id: int, juror: User) -> Round:
+    """The round, if the juror works in it; Forbidden otherwise (NotFound if no such round)."""
+    row = await db.fetch_one("SELECT * FROM rounds WHERE id = ?", (round_id,))
+    if row is None:
+        raise NotFound(N_("There is no such judging round."))
+    active = await db.fetch_value(
+        "SELECT active FROM round_jurors WHERE round_id = ? AND juror_id = ?",
+        (round_id, juror.id),
+    )
+    if active is None:
+        raise Forbidden(N_("You are not a juror of this round."))
+    if not active:
+        raise Forbidden(N_("Your photos in this round were given to other jurors."))
+    return Round.from_row(row)
+
+
+async def progress(db: Database, round_id: int, juror_id: int) -> Progress:
+    """The juror's decided tasks out of all of theirs in the round."""
+    row = await db.fetch_one(
+        "SELECT count(decided_at), count(*) FROM round_tasks WHERE round_id = ? AND juror_id = ?",
+        (round_id, juror_id),
+    )
+    assert row is not None
+    return Progress(decided=int(row[0]), total=int(row[1]))
+
+
+async def next_task(db: Database, round_: Round, juror: User) -> Task | None:
+    """The first photo the juror has not decided yet, in their order; None when done."""
+    row = await db.fetch_one(
+        f"{_TASK} AND round_tasks.decided_at IS NULL ORDER BY round_tasks.position LIMIT 1",
+        (round_.id, juror.id),
+    )
+    return None if row is None else await _with_neighbours(db, round_, juror, row)
+
+
+async def task(db: Database, round_: Round, juror: User, task_id: int) -> Task:
+    """One of the juror's tasks (going back to a photo); NotFound if it is not theirs."""
+    row = await db.fetch_one(f"{_TASK} AND round_tasks.id = ?", (round_.id, juror.id, task_id))
+    if row is None:
+        raise NotFound(N_("That photo is not among yours in this round."))
+    return await _with_neighbours(db, round_, juror, row)
+
+
+async def _with_neighbours(db: Database, round_: Round, juror: User, row: Row) -> Task:
+    position = int(row["position"])
+    before = await db.fetch_value(
+        "SELECT id FROM round_tasks WHERE round_id = ? AND juror_id = ? AND position < ?"
+        " ORDER BY position DESC LIMIT 1",
+        (round_.id, juror.id, position),
+    )
+    after = await db.fetch_all(
+        "SELECT round_tasks.id, entries.display_key FROM round_tasks"
+        " JOIN entries ON entries.id = round_tasks.entry_id"
+        " WHERE round_tasks.round_id = ? AND round_tasks.juror_id = ?"
+        " AND round_tasks.position > ? ORDER BY round_tasks.position LIMIT ?",
+        (round_.id, juror.id, position, PRELOADED),
+    )
+    return Task(
+        row,
+        previous=None if before is None else int(before),
+        following=int(after[0]["id"]) if after else None,
+        upcoming=tuple(str(each["display_key"]) for each in after if each["display_key"]),
+    )
+
+
+async def decide(
+    db: Database, round_: Round, juror: User, task_id: int, value: float, now: datetime
+) -> None:
+    """Record the juror's decision on one of their photos (a change of mind replaces it)."""
+    if round_.kind not in DECISIONS or value not in DECISIONS[round_.kind]:
+        raise ValidationError({"value": N_("That is not a decision this round takes.")})
+    _ensure_open(round_, now)
+
+    def write(connection: Connection) -> None:
+        before = _own_task(connection, round_, juror, task_id)
+        connection.execute(
+            "UPDATE round_tasks SET value = ?, decided_at = ? WHERE id = ?",
+            (value, to_db(now), task_id),
+        )
+        _log(connection, round_, juror, task_id, "decide", value, before, None, now)
+
+    await db.write_in_thread(write)
+
+
+async def undo(db: Database, round_: Round, juror: User, now: datetime) -> int | None:
+    """Take back the juror's last decision in the round not yet taken back: the task gets
+    what it held before. The task's id, or None when there is nothing to undo."""
+    _ensure_open(round_, now)
+
+    def write(connection: Connection) -> int | None:
+        last = connection.execute(
+            "SELECT id, task_id, previous FROM round_decisions"
+            " WHERE round_id = ? AND juror_id = ? AND action = 'decide'"
+            " AND id NOT IN (SELECT undoes FROM round_decisions WHERE undoes IS NOT NULL"
+            "   AND round_id = ? AND juror_id = ?)"
+            " ORDER BY id DESC LIMIT 1",
+            (round_.id, juror.id, round_.id, juror.id),
+        ).fetchone()
+        if last is None:
+            return None
+        task_id, previous = int(last["task_id"]), last["previous"]
+        current = _own_task(connection, round_, juror, task_id)
+        connection.execute(
+            "UPDATE round_tasks SET value = ?, decided_at = ? WHERE id = ?",
+            (previous, None if previous is None else to_db(now), task_id),
+        )
+        _log(connection, round_, juror, task_id, "undo", previous, current, int(last["id"]), now)
+        return task_id
+
+    return await db.write_in_thread(write)
+
+
+async def mark(
+    db: Database,
+    round_: Round,
+    juror: User,
+    task_id: int,
+    *,
+    favourite: bool,
+    flag: str | None,
+    note: str = "",
+    now: datetime,
+) -> None:
+    """Set the juror's favourite mark and flag (with its reason) on one of their photos."""
+    note = " ".join(note.split())
+    if flag is not None and flag not in FLAGS:
+        raise ValidationError({"flag": N_("Choose copyright, out of scope or duplicate.")})
+    if len(note) > MAX_FLAG_NOTE:
+        raise ValidationError(
+            {"flag_note": N_("Keep the note under %(limit)d characters.", limit=MAX_FLAG_NOTE)}
+        )
+    _ensure_open(round_, now)
+
+    def write(connection: Connection) -> None:
+        _own_task(connection, round_, juror, task_id)
+        connection.execute(
+            "UPDATE round_tasks SET favourite = ?, flag = ?, flag_note = ? WHERE id = ?",
+            (int(favourite), flag, (note or None) if flag else None, task_id),
+        )
+
+    await db.write_in_thread(write)
+
+
+async def rank(
+    db: Database, round_: Round, juror: User, order: Sequence[int], now: datetime
+) -> None:
+    """A ranking round: the juror's order of all their photos, best first (task ids); each
+    task takes its place (1 = best), and each changed place is logged."""
+    if round_.kind != "ranking":
+        raise Conflict(N_("Only a ranking round takes an order of photos."))
+    _ensure_open(round_, now)
+
+    def write(connection: Connection) -> None:
+        held = {
+            int(row["id"]): row["value"]
+            for row in connection.execute(
+                "SELECT id, value FROM round_tasks WHERE round_id = ? AND juror_id = ?",
+                (round_.id, juror.id),
+            ).fetchall()
+        }
+        if len(order) != len(set(order)) or set(order) != set(held):
+            raise ValidationError({"order": N_("Put each of your photos in the order once.")})
+        for place, task_id in enumerate(order, start=1):
+            before = _own_task(connection, round_, juror, task_id)
+            if before == place:
+                continue
+            connection.execute(
+                "UPDATE round_tasks SET value = ?, decided_at = ? WHERE id = ?",
+                (place, to_db(now), task_id),
+            )
+            _log(connection, round_, juror, task_id, "decide", place, before, None, now)
+
+    await db.write_in_thread(write)
+
+
+def _ensure_open(round_: Round, now: datetime) -> None:
+    if not round_.is_open:
+        raise Conflict(N_("This round is closed: its decisions can no longer change."))
+    if now < round_.opens_at:
+        raise Conflict(N_("This round has not opened yet."))
+
+
+def _own_task(connection: Connection, round_: Round, juror: User, task_id: int) -> float | None:
+    """The task's current value; NotFound if it is not the juror's in this round (read in
+    the write, with the round's state: a round closed meanwhile refuses the change)."""
+    row = connection.execute(
+        "SELECT round_tasks.value, rounds.status FROM round_tasks"
+        " JOIN rounds ON rounds.id = round_tasks.round_id"
+        " JOIN round_jurors ON round_jurors.round_id = round_tasks.round_id"
+        "   AND round_jurors.juror_id = round_tasks.juror_id"
+        " WHERE round_tasks.id = ? AND round_tasks.round_id = ? AND round_tasks.juror_id = ?"
+        " AND round_jurors.active = 1",
+        (task_id, round_.id, juror.id),
+    ).fetchone()
+    if row is None:
+        raise NotFound(N_("That photo is not among yours in this round."))
+    if row["status"] != "open":
+        raise Conflict(N_("This round is closed: its decisions can no longer change."))
+    return None if row["value"] is None else float(row["value"])
+
+
+def _log(
+    connection: Connection,
+    round_: Round,
+    juror: User,
+    task_id: int,
+    action: str,
+    value: float | None,
+    previous: float | None,
+    undoes: int | None,
+    now: datetime,
+) -> None:
+    connection.execute(
+        "INSERT INTO round_decisions (round_id, task_id, juror_id, action, value, previous,"
+        " undoes, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (round_.id, task_id, juror.id, action, value, previous, undoes, to_db(now)),
+    )

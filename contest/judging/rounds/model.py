@@ -1,0 +1,98 @@
+"""A judging round as the rest of the code reads it, and the vocabulary of rounds.
+
+Plain values, no database: ``setup`` builds rounds from what an organizer chose, ``juror``
+and ``closing`` read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from contest.core.clock import from_db
+from contest.i18n import N_
+
+KINDS = {
+    "yes_no": N_("Yes or no: keep the photo or drop it (one key per decision)"),
+    "rating": N_("Rating: 1 to 5 stars"),
+    "ranking": N_("Ranking: each juror puts the round's photos in order"),
+}
+#: What a juror may flag a photo for; organizers see the flags.
+FLAGS = {
+    "copyright": N_("Copyright: not the entrant's own work"),
+    "out_of_scope": N_("Out of scope: not what the contest asks for"),
+    "duplicate": N_("Duplicate of another entry"),
+}
+#: What a decision of each kind may be.
+DECISIONS: dict[str, tuple[float, ...]] = {
+    "yes_no": (0.0, 1.0),
+    "rating": (1.0, 2.0, 3.0, 4.0, 5.0),
+}
+MAX_DIRECTIONS = 4000
+MAX_FLAG_NOTE = 300
+#: A ranking round's photos: each juror orders all of them, so they must stay few.
+MAX_RANKED = 100
+
+
+@dataclass(frozen=True)
+class Round:
+    """One round of a contest's judging."""
+
+    id: int
+    contest_id: int
+    number: int
+    kind: str
+    quorum: int
+    opens_at: datetime
+    closes_at: datetime
+    directions: str
+    show_description: bool
+    status: str
+    advanced_by: str | None
+    closed_at: datetime | None
+
+    @classmethod
+    def from_row(cls, row: Any) -> Round:
+        """A round from its ``rounds`` row."""
+        return cls(
+            id=int(row["id"]),
+            contest_id=int(row["contest_id"]),
+            number=int(row["number"]),
+            kind=str(row["kind"]),
+            quorum=int(row["quorum"]),
+            opens_at=from_db(row["opens_at"]),
+            closes_at=from_db(row["closes_at"]),
+            directions=str(row["directions"]),
+            show_description=bool(row["show_description"]),
+            status=str(row["status"]),
+            advanced_by=row["advanced_by"],
+            closed_at=from_db(row["closed_at"]) if row["closed_at"] else None,
+        )
+
+    @property
+    def is_open(self) -> bool:
+        """Whether jurors may still decide (until the organizer closes it)."""
+        return self.status == "open"
+
+    def accepts_decisions(self, now: datetime) -> bool:
+        """Whether a juror's decision counts now: open, and within its dates."""
+        return self.is_open and self.opens_at <= now
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a juror (or everyone) has got in a round."""
+
+    decided: int
+    total: int
+
+    @property
+    def remaining(self) -> int:
+        """Tasks still to decide."""
+        return self.total - self.decided
+
+    @property
+    def percent(self) -> int:
+        """Decided, as a whole percentage (100 for a juror with nothing to do)."""
+        return 100 if not self.total else self.decided * 100 // self.total

@@ -1,0 +1,131 @@
+"""A juror drops out: their unfinished photos go to the round's other jurors in one action,
+shown before it is applied.
+
+Each unfinished photo goes to the least-loaded remaining juror who may take it (not already
+on it, no conflict, not its author), so the round stays balanced and does not stall waiting
+for someone who left. What the juror already decided stays theirs. A photo nobody left may
+take is named, not silently dropped.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from contest.accounts.users import User
+from contest.core.db import Connection, Database
+from contest.core.errors import Conflict, NotFound
+from contest.i18n import N_
+from contest.judging.rounds.assignment import queue_positions, reassign
+from contest.judging.rounds.audit import record
+from contest.judging.rounds.model import Round
+from contest.judging.rounds.setup import barred_pairs
+
+
+@dataclass(frozen=True)
+class Handover:
+    """Where a leaving juror's unfinished photos go."""
+
+    leaving: int
+    #: (entry, the juror who takes it over)
+    moves: tuple[tuple[int, int], ...]
+    #: Photos no remaining juror may take (they stay undecided).
+    stuck: tuple[int, ...]
+
+    @property
+    def received(self) -> dict[int, int]:
+        """How many photos each remaining juror takes over."""
+        return dict(Counter(juror for _, juror in self.moves))
+
+
+async def plan_handover(db: Database, round_: Round, leaving: int) -> Handover:
+    """What dropping the juror would do, without doing it."""
+    return await db.write_in_thread(lambda c: _plan(c, round_, leaving, apply=False))
+
+
+async def hand_over(
+    db: Database, round_: Round, leaving: int, *, actor: User, now: datetime
+) -> Handover:
+    """Drop the juror from the round and move their unfinished photos (planned again inside
+    the write, so a decision made since the preview is kept, not moved)."""
+
+    def write(connection: Connection) -> Handover:
+        handover = _plan(connection, round_, leaving, apply=True)
+        record(
+            connection,
+            contest_id=round_.contest_id,
+            actor_id=actor.id,
+            action="round juror dropped",
+            details=f"Round {round_.number}: juror #{leaving} dropped out;"
+            f" {len(handover.moves)} unfinished photos moved to"
+            f" {len(handover.received)} other jurors"
+            + (f"; {len(handover.stuck)} could not be moved" if handover.stuck else ""),
+            now=now,
+        )
+        return handover
+
+    return await db.write_in_thread(write)
+
+
+def _plan(connection: Connection, round_: Round, leaving: int, *, apply: bool) -> Handover:
+    if not round_.is_open:
+        raise Conflict(N_("This round is closed: its photos can no longer move."))
+    jurors = {
+        int(row["juror_id"]): bool(row["active"])
+        for row in connection.execute(
+            "SELECT juror_id, active FROM round_jurors WHERE round_id = ?", (round_.id,)
+        ).fetchall()
+    }
+    if not jurors.get(leaving):
+        raise NotFound(N_("That juror is not working in this round."))
+    remaining = sorted(juror for juror, active in jurors.items() if active and juror != leaving)
+    tasks = connection.execute(
+        "SELECT id, entry_id, juror_id, decided_at FROM round_tasks WHERE round_id = ?",
+        (round_.id,),
+    ).fetchall()
+    assigned: dict[int, set[int]] = defaultdict(set)
+    load = dict.fromkeys(remaining, 0)
+    unfinished: dict[int, int] = {}  # entry -> the leaving juror's task
+    for task in tasks:
+        entry, juror = int(task["entry_id"]), int(task["juror_id"])
+        assigned[entry].add(juror)
+        if juror in load:
+            load[juror] += 1
+        if juror == leaving and task["decided_at"] is None:
+            unfinished[entry] = int(task["id"])
+    entries = sorted(unfinished)
+    plan = reassign(
+        entries,
+        leaving,
+        remaining,
+        assigned=assigned,
+        load=load,
+        barred=barred_pairs(connection, entries, remaining),
+        seed=round_.id * 1_000_003 + leaving,
+    )
+    handover = Handover(leaving, plan.moves, plan.stuck)
+    if apply:
+        _apply(connection, round_, handover, unfinished)
+    return handover
+
+
+def _apply(
+    connection: Connection, round_: Round, handover: Handover, unfinished: dict[int, int]
+) -> None:
+    start = {
+        int(row[0]): int(row[1]) + 1
+        for row in connection.execute(
+            "SELECT juror_id, max(position) FROM round_tasks WHERE round_id = ? GROUP BY juror_id",
+            (round_.id,),
+        ).fetchall()
+    }
+    positions = queue_positions(handover.moves, seed=round_.id, start=start)
+    connection.executemany(
+        "UPDATE round_tasks SET juror_id = ?, position = ? WHERE id = ?",
+        [(juror, positions[entry, juror], unfinished[entry]) for entry, juror in handover.moves],
+    )
+    connection.execute(
+        "UPDATE round_jurors SET active = 0 WHERE round_id = ? AND juror_id = ?",
+        (round_.id, handover.leaving),
+    )
