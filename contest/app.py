@@ -55,8 +55,10 @@ from contest.web.manage import cover as manage_cover
 from contest.web.manage import departments as manage_departments
 from contest.web.manage import external_likes as manage_external_likes
 from contest.web.manage import preview as manage_preview
+from contest.web.manage import rounds as manage_rounds
 from contest.web.manage import site as manage_site
 from contest.web.members import auth, confirmation, entries, judging
+from contest.web.members import rounds as juror_rounds
 from contest.web.middleware import (
     BodyLimitMiddleware,
     CrossSiteRequestMiddleware,
@@ -206,6 +208,8 @@ def create_app(
         *moderation.routes,
         *media.routes,
         *judging.routes,
+        *juror_rounds.routes,
+        *manage_rounds.routes,
         *gallery.routes,
         *share_qr.routes,
         *likes.routes,
