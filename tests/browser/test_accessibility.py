@@ -23,6 +23,8 @@ from contest.contests.phases import Phase
 from contest.core.db import Database
 from contest.core.security import Passwords
 from contest.core.storage import LocalStorage
+from contest.judging.rounds import setup
+from contest.judging.rounds.setup import RoundPlan
 from tests.browser.conftest import PHONE, LiveSite, run_in_own_thread
 from tests.browser.test_organizer_journey import sign_in
 from tests.conftest import FakeClock
@@ -74,6 +76,9 @@ class Seeded:
     entry: int  # approved, in the live contest, with hashtags
     own_pending: int  # Ann's entry awaiting review in the open contest
     campaign: int
+    round_id: int  # a yes/no round of the live contest, judged by judge@uni.edu
+    ranking_round_id: int  # a ranking round of the winners' contest, by the same judge
+    judge_id: int
 
 
 def failed(button: str) -> Callable[[Page], None]:
@@ -158,6 +163,8 @@ PAGES: list[PageState] = [
     PageState("judge queue", "judge", "judge_queue", lambda s: f"/judging/{s.live_id}"),
     PageState("score", "judge", "score_entry", lambda s: f"/judging/{s.live_id}/entries/{s.entry}"),
     PageState("score failed", "judge", "score_entry", lambda s: f"/judging/{s.live_id}/entries/{s.entry}", failed("Save and next")),
+    PageState("round photo", "judge", "round_task", lambda s: f"/judging/rounds/{s.round_id}"),  # round_home redirects to it
+    PageState("ranking order", "judge", "round_order", lambda s: f"/judging/rounds/{s.ranking_round_id}/order"),
     PageState("manage", "organizer", "manage", lambda s: "/manage"),
     PageState("entry with replies", "organizer", "entry_page", lambda s: f"/entries/{s.entry}"),
     PageState("new contest", "organizer", "new_contest", lambda s: "/manage/contests/new"),
@@ -188,6 +195,14 @@ PAGES: list[PageState] = [
     PageState("departments", "organizer", "departments", lambda s: "/manage/departments"),
     PageState("likes elsewhere", "organizer", "external_likes", lambda s: f"/manage/contests/{s.live_id}/likes-elsewhere"),
     PageState("likes elsewhere history", "organizer", "external_likes_history", lambda s: f"/manage/contests/{s.live_id}/likes-elsewhere/history"),
+    PageState("rounds", "organizer", "manage_rounds", lambda s: f"/manage/contests/{s.live_id}/rounds"),
+    PageState("open a round failed", "organizer", "manage_rounds", lambda s: f"/manage/contests/{s.open_id}/rounds", failed("Open the round")),
+    PageState("round", "organizer", "manage_round", lambda s: f"/manage/rounds/{s.round_id}"),
+    PageState("ranking round", "organizer", "manage_round", lambda s: f"/manage/rounds/{s.ranking_round_id}"),
+    PageState("pairwise table", "organizer", "manage_round_pairwise", lambda s: f"/manage/rounds/{s.ranking_round_id}/pairwise"),
+    PageState("juror handover", "organizer", "manage_round_handover", lambda s: f"/manage/rounds/{s.round_id}/handover?juror={s.judge_id}"),
+    PageState("close round", "organizer", "manage_round_close", lambda s: f"/manage/rounds/{s.round_id}/close?top=1"),
+    PageState("close ranking round", "organizer", "manage_round_close", lambda s: f"/manage/rounds/{s.ranking_round_id}/close"),
 ]
 # fmt: on
 
@@ -219,7 +234,7 @@ CHINESE_PAGES: list[PageState] = [
 NOT_PAGES = {
     "health", "favicon", "media", "share_card", "share", "winners_card", "export_results",
     "export_audit", "campaign_messages", "report_table", "brand_css",
-    "entry_qr",
+    "entry_qr", "manage_round_decisions", "manage_round_ranking", "round_home",
 }  # fmt: skip
 
 
@@ -263,6 +278,13 @@ async def _seed(config: Config) -> Seeded:
             db, opened, org, addresses="a.very.long.address.for.testing@library.example.edu\n"
             "second.reader@uni.edu, not-an-address", now=NOW,
         )  # fmt: skip
+        rounds = [
+            await setup.open_round(
+                db, contest=contest, actor=org, now=NOW,
+                plan=RoundPlan(kind, 1, (judge_id,), NOW, NOW + 7 * DAY, "Look for the light."),
+            )
+            for contest, kind in ((live, "yes_no"), (ranked.contest, "ranking"))
+        ]  # fmt: skip
         return Seeded(
             winners=ranked.contest.slug,
             live=live.slug,
@@ -272,6 +294,9 @@ async def _seed(config: Config) -> Seeded:
             entry=entry,
             own_pending=own,
             campaign=campaign.id,
+            round_id=rounds[0].round.id,
+            ranking_round_id=rounds[1].round.id,
+            judge_id=judge_id,
         )
     finally:
         await db.close()

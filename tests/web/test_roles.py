@@ -7,8 +7,10 @@ from starlette.routing import Route
 
 from contest.campaigns import drafts
 from contest.campaigns.lists import MailingList
+from contest.judging.rounds import setup
+from contest.judging.rounds.setup import RoundPlan
 from tests.conftest import Site
-from tests.factories import add_contest
+from tests.factories import DAY, add_account, add_contest, add_entry, add_judge
 
 
 def organizer_routes(site: Site) -> list[tuple[str, str]]:
@@ -38,6 +40,19 @@ def routes(site: Site) -> list[tuple[str, str]]:
             author_id=None,
             now=site.clock(),
         )
+        # A ranking round, so every page and download of a round has one to show.
+        organizer = await add_account(
+            site.db, site.passwords, email="round-org@uni.edu", role="organizer"
+        )
+        author = await add_account(site.db, site.passwords, email="round-author@uni.edu")
+        await add_entry(site.db, site.storage, contest, author, moderator=organizer)
+        juror = await add_judge(site.db, site.passwords, contest, email="round-juror@uni.edu")
+        plan = RoundPlan("ranking", 1, (juror.id,), site.clock(), site.clock() + DAY)
+        await setup.open_round(
+            site.db, contest=contest, plan=plan, actor=organizer, now=site.clock()
+        )
+        async with site.db.transaction() as tx:  # the entry's mails: these tests count new ones
+            await tx.execute("DELETE FROM outbox")
 
     site.run(create)
     found = organizer_routes(site)

@@ -21,7 +21,7 @@ from contest.core.errors import Conflict, ValidationError
 from contest.i18n import N_
 from contest.judging.rounds.advancing import TopCut, by_threshold, threshold_counts, top
 from contest.judging.rounds.audit import record
-from contest.judging.rounds.model import Round
+from contest.judging.rounds.model import AdvanceRule, Round
 from contest.judging.rounds.schulze import SchulzeResult, schulze
 
 
@@ -48,24 +48,6 @@ class Preview:
     #: The organizer's top N, with its tie at the cut (None until they ask for a number).
     top: TopCut | None
     undecided_tasks: int
-
-
-@dataclass(frozen=True)
-class AdvanceRule:
-    """How the organizer advances: ``threshold`` (at least ``value``) or ``top`` (the best
-    ``value``, with the photos tied at the cut if ``with_ties``)."""
-
-    how: str
-    value: float
-    with_ties: bool = False
-
-    def describe(self, kind: str) -> str:
-        """The rule as the audit log and the round page say it."""
-        if self.how == "top":
-            ties = "with" if self.with_ties else "without"
-            return f"top {int(self.value)}, {ties} the photos tied at the cut"
-        unit = "yes" if kind == "yes_no" else "stars on average"
-        return f"at least {self.value:g} {unit}"
 
 
 async def standings(db: Database, round_: Round) -> list[Standing]:
@@ -170,8 +152,7 @@ async def close(
             chosen = cut.sure + (cut.tied if rule.with_ties or not cut.split else ())
         if not chosen:
             raise ValidationError({"rule": N_("That would advance no photos.")})
-    said = rule.describe(round_.kind) if rule is not None else None
-    await db.write_in_thread(lambda c: _close(c, round_, chosen, said, actor, now))
+    await db.write_in_thread(lambda c: _close(c, round_, chosen, rule, actor, now))
     return chosen
 
 
@@ -179,14 +160,14 @@ def _close(
     connection: Connection,
     round_: Round,
     chosen: tuple[int, ...],
-    said: str | None,
+    rule: AdvanceRule | None,
     actor: User,
     now: datetime,
 ) -> None:
     closed = connection.execute(
         "UPDATE rounds SET status = 'closed', closed_at = ?, advanced_by = ?"
         " WHERE id = ? AND status = 'open'",
-        (to_db(now), said, round_.id),
+        (to_db(now), rule.stored() if rule else None, round_.id),
     ).rowcount
     if not closed:
         raise Conflict(N_("This round is already closed."))
@@ -202,6 +183,10 @@ def _close(
         actor_id=actor.id,
         action="round closed",
         details=f"Round {round_.number} closed"
-        + (f"; {len(chosen)} photos advanced ({said})" if said else "; nothing advanced"),
+        + (
+            f"; {len(chosen)} photos advanced ({rule.in_english(round_.kind)})"
+            if rule
+            else "; nothing advanced"
+        ),
         now=now,
     )

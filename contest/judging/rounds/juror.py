@@ -19,6 +19,7 @@ from contest.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from contest.i18n import N_
 from contest.judging.panel import BLIND_COLUMNS
 from contest.judging.rounds.model import DECISIONS, FLAGS, MAX_FLAG_NOTE, Progress, Round
+from contest.judging.rounds.store import get_round
 
 #: How many of the next photos a page names, so the browser fetches them ahead.
 PRELOADED = 3
@@ -67,9 +68,7 @@ async def rounds_of(db: Database, juror: User) -> list[tuple[Round, Progress]]:
 
 async def juror_round(db: Database, round_id: int, juror: User) -> Round:
     """The round, if the juror works in it; Forbidden otherwise (NotFound if no such round)."""
-    row = await db.fetch_one("SELECT * FROM rounds WHERE id = ?", (round_id,))
-    if row is None:
-        raise NotFound(N_("There is no such judging round."))
+    round_ = await get_round(db, round_id)
     active = await db.fetch_value(
         "SELECT active FROM round_jurors WHERE round_id = ? AND juror_id = ?",
         (round_id, juror.id),
@@ -78,7 +77,7 @@ async def juror_round(db: Database, round_id: int, juror: User) -> Round:
         raise Forbidden(N_("You are not a juror of this round."))
     if not active:
         raise Forbidden(N_("Your photos in this round were given to other jurors."))
-    return Round.from_row(row)
+    return round_
 
 
 async def progress(db: Database, round_id: int, juror_id: int) -> Progress:
@@ -106,6 +105,12 @@ async def task(db: Database, round_: Round, juror: User, task_id: int) -> Task:
     if row is None:
         raise NotFound(N_("That photo is not among yours in this round."))
     return await _with_neighbours(db, round_, juror, row)
+
+
+async def all_tasks(db: Database, round_: Round, juror: User) -> list[Row]:
+    """Every photo of the juror's in the round, blind, in their own order: a ranking juror
+    orders them all on one page (a ranking round holds ``MAX_RANKED`` photos at most)."""
+    return await db.fetch_all(f"{_TASK} ORDER BY round_tasks.position", (round_.id, juror.id))
 
 
 async def _with_neighbours(db: Database, round_: Round, juror: User, row: Row) -> Task:

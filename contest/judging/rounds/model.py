@@ -6,12 +6,13 @@ and ``closing`` read them.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from contest.core.clock import from_db
-from contest.i18n import N_
+from contest.i18n import N_, Message
 
 KINDS = {
     "yes_no": N_("Yes or no: keep the photo or drop it (one key per decision)"),
@@ -33,6 +34,45 @@ MAX_DIRECTIONS = 4000
 MAX_FLAG_NOTE = 300
 #: A ranking round's photos: each juror orders all of them, so they must stay few.
 MAX_RANKED = 100
+
+
+@dataclass(frozen=True)
+class AdvanceRule:
+    """How the organizer advances: ``threshold`` (at least ``value``) or ``top`` (the best
+    ``value``, with the photos tied at the cut if ``with_ties``)."""
+
+    how: str
+    value: float
+    with_ties: bool = False
+
+    def stored(self) -> str:
+        """The rule as the round keeps it (worded when shown, in the reader's language)."""
+        return json.dumps({"how": self.how, "value": self.value, "with_ties": self.with_ties})
+
+    @classmethod
+    def from_stored(cls, text: str) -> AdvanceRule:
+        """A rule the round kept."""
+        fields = json.loads(text)
+        return cls(str(fields["how"]), float(fields["value"]), bool(fields["with_ties"]))
+
+    def worded(self, kind: str) -> Message:
+        """The rule as a page says it."""
+        count = int(self.value)
+        if self.how == "top" and self.with_ties:
+            return N_("the top %(count)d, with the photos tied at the cut", count=count)
+        if self.how == "top":
+            return N_("the top %(count)d, without the photos tied at the cut", count=count)
+        if kind == "yes_no":
+            return N_("at least %(count)d yes", count=count)
+        return N_("at least %(stars)s stars on average", stars=f"{self.value:g}")
+
+    def in_english(self, kind: str) -> str:
+        """The rule as the audit log says it (the log is kept in one language)."""
+        if self.how == "top":
+            ties = "with" if self.with_ties else "without"
+            return f"top {int(self.value)}, {ties} the photos tied at the cut"
+        unit = "yes" if kind == "yes_no" else "stars on average"
+        return f"at least {self.value:g} {unit}"
 
 
 @dataclass(frozen=True)
@@ -69,6 +109,13 @@ class Round:
             advanced_by=row["advanced_by"],
             closed_at=from_db(row["closed_at"]) if row["closed_at"] else None,
         )
+
+    @property
+    def advanced(self) -> Message | None:
+        """How the round advanced its photos, in the reader's language; None if it did not."""
+        if not self.advanced_by:
+            return None
+        return AdvanceRule.from_stored(self.advanced_by).worded(self.kind)
 
     @property
     def is_open(self) -> bool:

@@ -10,6 +10,7 @@ from contest.core.errors import ValidationError
 from contest.core.forms import FormValues, whole_number
 from contest.entries import moderation
 from contest.entries.store import STATUS_LABELS
+from contest.judging.rounds import setup
 from contest.web.context import (
     now,
     organizer_contest,
@@ -49,7 +50,13 @@ async def moderation_queue(request: Request) -> Response:
         except ValidationError as error:
             errors = error.errors
         else:
-            done = redirect(request, "moderation", contest_id=contest.id, query={"status": status})
+            query: dict[str, str | int] = {"status": status}
+            if form.get("action") == "approve":
+                # Photos approved while a first round runs join it, with its quorum.
+                joined = await setup.admit_late_entries(svc.db, contest=contest, now=now(request))
+                if joined:
+                    query["joined"] = joined
+            done = redirect(request, "moderation", contest_id=contest.id, query=query)
             return with_notice(request, done, "moderated")
     items = await moderation.queue_for(svc.db, contest, status=status)
     context = {
@@ -60,6 +67,7 @@ async def moderation_queue(request: Request) -> Response:
         "labels": STATUS_LABELS,
         "form": form,
         "errors": errors,
+        "joined": whole_number(request.query_params.get("joined", "")),
     }
     return await render(
         request, "manage/moderation.html", context, status_code=400 if errors else 200

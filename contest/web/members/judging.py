@@ -10,6 +10,7 @@ from contest.core.errors import ValidationError
 from contest.core.forms import FormValues
 from contest.judging import panel
 from contest.web.context import now, read_form, redirect, require_user, services, with_notice
+from contest.web.members.rounds import open_rounds
 from contest.web.rendering import render
 
 
@@ -21,7 +22,8 @@ async def judge_home(request: Request) -> Response:
         (contest, await panel.progress(db, contest, judge))
         for contest in await panel.contests_judged_by(db, judge.id)
     ]
-    return await render(request, "judging/home.html", {"panels": panels})
+    rounds = await open_rounds(request, judge)
+    return await render(request, "judging/home.html", {"panels": panels, "rounds": rounds})
 
 
 async def judge_queue(request: Request) -> Response:

@@ -18,7 +18,7 @@ from contest.core.storage import LocalStorage
 from contest.entries import moderation
 from contest.judging import panel
 from contest.judging.rounds import closing, juror, reassigning, setup
-from contest.judging.rounds.closing import AdvanceRule
+from contest.judging.rounds.model import AdvanceRule
 from contest.judging.rounds.setup import RoundPlan
 from tests.factories import START, add_account, add_contest, add_entry, add_judge
 
