@@ -228,8 +228,12 @@ async def _ensure_rubric_kept(db: Database, contest_id: int, settings: ContestSe
     every stored review incomplete or off the scale."""
     scored = await db.fetch_value(
         "SELECT 1 FROM review_scores JOIN entries ON entries.id = review_scores.entry_id"
-        " WHERE entries.contest_id = ? LIMIT 1",
-        (contest_id,),
+        " WHERE entries.contest_id = ?"
+        " UNION ALL SELECT 1 FROM round_task_scores"  # a rubric round's scores alike
+        " JOIN round_tasks ON round_tasks.id = round_task_scores.task_id"
+        " JOIN rounds ON rounds.id = round_tasks.round_id WHERE rounds.contest_id = ?"
+        " LIMIT 1",
+        (contest_id, contest_id),
     )
     if not scored:
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -154,6 +155,18 @@ def parse_scores(
     return scores, note, errors
 
 
+def check_scores(scores: Mapping[int, float], criteria: list[Row], contest: Contest) -> None:
+    """ValidationError unless ``scores`` gives every criterion of the rubric, and only those,
+    a score on the contest's scale (the single-stage review and a rubric round alike)."""
+    if set(scores) != {row["id"] for row in criteria}:
+        raise ValidationError({"scores": N_("Score every criterion of the rubric.")})
+    low, high = contest.settings.scale_min, contest.settings.scale_max
+    if not all(low <= value <= high for value in scores.values()):
+        raise ValidationError(
+            {"scores": N_("Scores go from %(low)s to %(high)s.", low=low, high=high)}
+        )
+
+
 def _ensure_judging_open(contest: Contest, now: datetime) -> None:
     if not contest.schedule.judging_is_open(now):
         if now < contest.schedule.judging_open:
@@ -174,14 +187,7 @@ async def save_review(
     """Store (or revise) the judge's scores for an entry during the judging phase."""
     _ensure_judging_open(contest, now)
     await entry_for_judge(db, contest, judge, entry_id)
-    criteria = {row["id"] for row in await criteria_of(db, contest.id)}
-    if set(scores) != criteria:
-        raise ValidationError({"scores": N_("Score every criterion of the rubric.")})
-    low, high = contest.settings.scale_min, contest.settings.scale_max
-    if not all(low <= value <= high for value in scores.values()):
-        raise ValidationError(
-            {"scores": N_("Scores go from %(low)s to %(high)s.", low=low, high=high)}
-        )
+    check_scores(scores, await criteria_of(db, contest.id), contest)
     async with db.transaction() as tx:
         await tx.execute(
             "INSERT INTO reviews (entry_id, judge_id, note, created_at, updated_at)"

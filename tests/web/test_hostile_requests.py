@@ -34,6 +34,8 @@ from contest.app import create_app
 from contest.config import Config
 from contest.contests.phases import Phase
 from contest.core.security import csrf_token
+from contest.judging.rounds import setup as rounds_setup
+from contest.judging.rounds.setup import RoundPlan
 from contest.web.context import BROWSER_COOKIE, FORM_MAX_FIELDS, FORM_MAX_PART_SIZE, SESSION_COOKIE
 from tests.conftest import PASSWORD, FakeClock, Site
 from tests.factories import (
@@ -167,6 +169,22 @@ def build(site: Site) -> World:
         )
         entry = await add_entry(db, site.storage, voting, ann, moderator=organizer, now=now)
         judge = await add_judge(db, pw, voting, email="judge@uni.edu")
+        judged = await rounds_setup.open_round(
+            db,
+            contest=voting,
+            plan=RoundPlan(
+                kind="yes_no",
+                quorum=1,
+                jurors=(judge.id,),
+                opens_at=now,
+                closes_at=now + timedelta(days=7),
+            ),
+            actor=organizer,
+            now=now,
+        )
+        task = await db.fetch_value(
+            "SELECT id FROM round_tasks WHERE round_id = ?", (judged.round.id,)
+        )
         campaign = await add_campaign(db, voting, organizer, addresses="friend@uni.edu", now=now)
         own_entry = await add_entry(
             db, site.storage, open_contest, pat, title="Pat's own", status="pending", now=now
@@ -196,6 +214,8 @@ def build(site: Site) -> World:
             tag="x",
             fmt="csv",
             table="entries",
+            round_id=judged.round.id,
+            task_id=task,
         )
         world.ids["open_contest_id"] = open_contest.id
         world.overrides = {

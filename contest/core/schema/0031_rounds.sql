@@ -15,11 +15,15 @@ CREATE TABLE rounds (
     directions TEXT NOT NULL DEFAULT '' CHECK (length(directions) <= 4000),
     show_description INTEGER NOT NULL DEFAULT 0 CHECK (show_description IN (0, 1)),
     status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+    -- How a rating round rates: 1 to 5 stars, or a score per criterion of the contest's
+    -- rubric (the task's value is then their weighted mean). NULL for the other kinds.
+    scale TEXT CHECK (scale IN ('stars', 'rubric')),
     -- How the organizer advanced its entries when closing it, as they read it.
     advanced_by TEXT,
     created_at TEXT NOT NULL,
     closed_at TEXT,
-    UNIQUE (contest_id, number)
+    UNIQUE (contest_id, number),
+    CHECK ((kind = 'rating') = (scale IS NOT NULL))
 );
 CREATE TABLE round_jurors (
     round_id INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
@@ -42,7 +46,8 @@ CREATE TABLE round_tasks (
     juror_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     -- The task's place in its juror's queue (each juror sees the photos in an order of their own).
     position INTEGER NOT NULL,
-    -- yes/no: 1 or 0, rating: 1 to 5 stars, ranking: the place the juror gave it (1 = best).
+    -- yes/no: 1 or 0, rating: 1 to 5 stars or the weighted mean of the rubric's scores,
+    -- ranking: the place the juror gave it (1 = best).
     value REAL,
     decided_at TEXT,
     favourite INTEGER NOT NULL DEFAULT 0 CHECK (favourite IN (0, 1)),
@@ -56,6 +61,14 @@ CREATE INDEX round_tasks_waiting ON round_tasks(round_id, juror_id, position)
     WHERE decided_at IS NULL;
 CREATE INDEX round_tasks_queue ON round_tasks(round_id, juror_id, position);
 CREATE INDEX round_tasks_entry ON round_tasks(round_id, entry_id);
+CREATE TABLE round_task_scores (
+    -- A rubric round's scores: the juror's score for each criterion of one task, on the
+    -- contest's scale (the task's value is their weighted mean).
+    task_id INTEGER NOT NULL REFERENCES round_tasks(id) ON DELETE CASCADE,
+    criterion_id INTEGER NOT NULL REFERENCES rubric_criteria(id) ON DELETE CASCADE,
+    value REAL NOT NULL,
+    PRIMARY KEY (task_id, criterion_id)
+);
 CREATE TABLE round_decisions (
     id INTEGER PRIMARY KEY,
     round_id INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
@@ -67,6 +80,9 @@ CREATE TABLE round_decisions (
     previous REAL,
     -- The decision an undo takes back.
     undoes INTEGER REFERENCES round_decisions(id) ON DELETE CASCADE,
+    -- A rubric round's line: the task's scores before it, as JSON (criterion id to score,
+    -- empty when it had none), so an undo puts back the scores with the value.
+    scores TEXT,
     at TEXT NOT NULL
 );
 CREATE INDEX round_decisions_juror ON round_decisions(round_id, juror_id, id);

@@ -10,13 +10,16 @@ queries, so a round of 60,000 tasks closes in well under a second or two.
 from __future__ import annotations
 
 import json
+import math
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from contest.accounts.users import User
+from contest.contests.store import get_contest
 from contest.core.clock import to_db
-from contest.core.db import Connection, Database
+from contest.core.db import Connection, Database, Row
 from contest.core.errors import Conflict, ValidationError
 from contest.i18n import N_
 from contest.judging.rounds.advancing import TopCut, by_threshold, threshold_counts, top
@@ -43,27 +46,37 @@ class Preview:
     """What each way of advancing would send on, before the organizer chooses."""
 
     standings: tuple[Standing, ...]
-    #: (threshold, photos it advances): yes counts 1..quorum, or stars 1 to 5 by halves.
+    #: (threshold, photos it advances): yes counts 1..quorum, or average scores
+    #: (``threshold_steps``: stars 1 to 5 by halves, a rubric round's on the contest's scale).
     thresholds: tuple[tuple[float, int], ...]
     #: The organizer's top N, with its tie at the cut (None until they ask for a number).
     top: TopCut | None
     undecided_tasks: int
 
 
+#: Each photo of a round still approved (a photo rejected or withdrawn since drops out) with
+#: its tasks' counts and sums.
+STANDINGS = (
+    "SELECT round_entries.entry_id, count(round_tasks.id) AS tasks,"
+    " count(round_tasks.decided_at) AS decided,"
+    " sum(round_tasks.value) AS total, avg(round_tasks.value) AS mean,"
+    " sum(round_tasks.favourite) AS favourites,"
+    " count(round_tasks.flag) AS flags"
+    " FROM round_entries JOIN entries ON entries.id = round_entries.entry_id"
+    "   AND entries.status = 'approved'"
+    " LEFT JOIN round_tasks"
+    "   ON round_tasks.round_id = round_entries.round_id"
+    "   AND round_tasks.entry_id = round_entries.entry_id"
+    " WHERE round_entries.round_id = ? GROUP BY round_entries.entry_id"
+)
+
+
 async def standings(db: Database, round_: Round) -> list[Standing]:
     """Every photo of the round with its score, best first (then by id)."""
-    rows = await db.fetch_all(
-        "SELECT round_entries.entry_id, count(round_tasks.id) AS tasks,"
-        " count(round_tasks.decided_at) AS decided,"
-        " sum(round_tasks.value) AS total, avg(round_tasks.value) AS mean,"
-        " sum(round_tasks.favourite) AS favourites,"
-        " count(round_tasks.flag) AS flags"
-        " FROM round_entries LEFT JOIN round_tasks"
-        "   ON round_tasks.round_id = round_entries.round_id"
-        "   AND round_tasks.entry_id = round_entries.entry_id"
-        " WHERE round_entries.round_id = ? GROUP BY round_entries.entry_id",
-        (round_.id,),
-    )
+    return _ranked(round_, await db.fetch_all(STANDINGS, (round_.id,)))
+
+
+def _ranked(round_: Round, rows: Sequence[Row]) -> list[Standing]:
     made = [
         Standing(
             entry_id=int(row["entry_id"]),
@@ -95,8 +108,11 @@ async def preview(db: Database, round_: Round, *, top_n: int | None = None) -> P
     scores = {each.entry_id: each.score for each in rows}
     if round_.kind == "yes_no":
         steps = [float(count) for count in range(1, round_.quorum + 1)]
+    elif round_.by_rubric:
+        settings = (await get_contest(db, round_.contest_id)).settings
+        steps = threshold_steps(settings.scale_min, settings.scale_max)
     else:
-        steps = [half / 2 for half in range(2, 11)]
+        steps = threshold_steps(1, 5)
     undecided = sum(each.tasks - each.decided for each in rows)
     return Preview(
         tuple(rows),
@@ -104,6 +120,21 @@ async def preview(db: Database, round_: Round, *, top_n: int | None = None) -> P
         top(scores, top_n) if top_n else None,
         undecided,
     )
+
+
+#: The most thresholds a preview lists: a wide scale (0 to 100) is stepped more coarsely.
+MAX_THRESHOLDS = 20
+
+
+def threshold_steps(low: float, high: float) -> list[float]:
+    """The average scores a rating preview offers as thresholds, from ``low`` to ``high``: by
+    halves (stars: 1, 1.5 ... 5), or by 1, 2, 5, 10 ... points when halves would be more than
+    ``MAX_THRESHOLDS`` rows."""
+    for step in (0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0):
+        if (high - low) / step <= MAX_THRESHOLDS:
+            break
+    first = math.ceil(low / step) * step  # round numbers: 5, 10 ... on a 1 to 100 scale
+    return [first + step * n for n in range(int((high - first) // step) + 1)]
 
 
 async def final_order(db: Database, round_: Round) -> SchulzeResult:
@@ -137,33 +168,25 @@ async def close(
     now: datetime,
 ) -> tuple[int, ...]:
     """Close the round: decisions stop, and the photos the rule picks (none without a rule,
-    as for the last round) go on to the next round. The photos advanced."""
+    as for the last round) go on to the next round. The photos advanced.
+
+    The round is closed first and its standings read after, in the same write: a decision
+    saved while the organizer was looking at the preview counts, and none can land between
+    the count and the close."""
     if round_.kind == "ranking" and rule is not None:
         raise ValidationError({"rule": N_("A ranking round ends with its final order.")})
     if rule is not None and rule.how not in ("threshold", "top"):
         raise ValidationError({"rule": N_("Advance by a threshold or by the top photos.")})
-    chosen: tuple[int, ...] = ()
-    if rule is not None:
-        scores = {each.entry_id: each.score for each in await standings(db, round_)}
-        if rule.how == "threshold":
-            chosen = by_threshold(scores, rule.value)
-        else:
-            cut = top(scores, int(rule.value))
-            chosen = cut.sure + (cut.tied if rule.with_ties or not cut.split else ())
-        if not chosen:
-            raise ValidationError({"rule": N_("That would advance no photos.")})
-    await db.write_in_thread(lambda c: _close(c, round_, chosen, rule, actor, now))
-    return chosen
+    return await db.write_in_thread(lambda c: _close(c, round_, rule, actor, now))
 
 
 def _close(
     connection: Connection,
     round_: Round,
-    chosen: tuple[int, ...],
     rule: AdvanceRule | None,
     actor: User,
     now: datetime,
-) -> None:
+) -> tuple[int, ...]:
     closed = connection.execute(
         "UPDATE rounds SET status = 'closed', closed_at = ?, advanced_by = ?"
         " WHERE id = ? AND status = 'open'",
@@ -171,6 +194,7 @@ def _close(
     ).rowcount
     if not closed:
         raise Conflict(N_("This round is already closed."))
+    chosen = _chosen(round_, rule, connection.execute(STANDINGS, (round_.id,)).fetchall())
     if chosen:
         connection.execute(
             "UPDATE round_entries SET advanced = 1 WHERE round_id = ?"
@@ -184,9 +208,25 @@ def _close(
         action="round closed",
         details=f"Round {round_.number} closed"
         + (
-            f"; {len(chosen)} photos advanced ({rule.in_english(round_.kind)})"
+            f"; {len(chosen)} photos advanced ({rule.in_english(round_.kind, round_.scale)})"
             if rule
             else "; nothing advanced"
         ),
         now=now,
     )
+    return chosen
+
+
+def _chosen(round_: Round, rule: AdvanceRule | None, rows: Sequence[Row]) -> tuple[int, ...]:
+    """The photos the rule advances (ValidationError, undoing the close, if none would)."""
+    if rule is None:
+        return ()
+    scores = {each.entry_id: each.score for each in _ranked(round_, rows)}
+    if rule.how == "threshold":
+        chosen = by_threshold(scores, rule.value)
+    else:
+        cut = top(scores, int(rule.value))
+        chosen = cut.sure + (cut.tied if rule.with_ties or not cut.split else ())
+    if not chosen:
+        raise ValidationError({"rule": N_("That would advance no photos.")})
+    return chosen

@@ -8,28 +8,39 @@ task, so an undo always knows what to put back and organizers see who decided wh
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from contest.accounts.users import User
+from contest.contests.store import get_contest
 from contest.core.clock import to_db
 from contest.core.db import Connection, Database, Row
 from contest.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from contest.i18n import N_
-from contest.judging.panel import BLIND_COLUMNS
+from contest.judging.aggregation import weighted_total
+from contest.judging.panel import BLIND_COLUMNS, check_scores, criteria_of
 from contest.judging.rounds.model import DECISIONS, FLAGS, MAX_FLAG_NOTE, Progress, Round
 from contest.judging.rounds.store import get_round
 
 #: How many of the next photos a page names, so the browser fetches them ahead.
 PRELOADED = 3
 
+#: A task stays the juror's while its photo is approved (not rejected or withdrawn since)
+#: and the juror has declared no conflict on it since the round opened.
+_STILL_THEIRS = (
+    "entries.status = 'approved' AND NOT EXISTS (SELECT 1 FROM conflicts"
+    " WHERE conflicts.entry_id = round_tasks.entry_id"
+    " AND conflicts.judge_id = round_tasks.juror_id)"
+)
 _TASK = (
     f"SELECT round_tasks.id AS task_id, round_tasks.position, round_tasks.value,"  # noqa: S608
     f" round_tasks.favourite, round_tasks.flag, round_tasks.flag_note, {BLIND_COLUMNS}"
     " FROM round_tasks JOIN entries ON entries.id = round_tasks.entry_id"
     " LEFT JOIN categories ON categories.id = entries.category_id"
     " WHERE round_tasks.round_id = ? AND round_tasks.juror_id = ?"
+    f" AND {_STILL_THEIRS}"
 )
 
 
@@ -77,13 +88,21 @@ async def juror_round(db: Database, round_id: int, juror: User) -> Round:
         raise Forbidden(N_("You are not a juror of this round."))
     if not active:
         raise Forbidden(N_("Your photos in this round were given to other jurors."))
+    on_panel = await db.fetch_value(
+        "SELECT 1 FROM contest_judges WHERE contest_id = ? AND user_id = ?",
+        (round_.contest_id, juror.id),
+    )
+    if not on_panel:
+        raise Forbidden(N_("You are no longer on this contest's judging panel."))
     return round_
 
 
 async def progress(db: Database, round_id: int, juror_id: int) -> Progress:
     """The juror's decided tasks out of all of theirs in the round."""
     row = await db.fetch_one(
-        "SELECT count(decided_at), count(*) FROM round_tasks WHERE round_id = ? AND juror_id = ?",
+        "SELECT count(round_tasks.decided_at), count(*) FROM round_tasks"  # noqa: S608 - fixed
+        " JOIN entries ON entries.id = round_tasks.entry_id"
+        f" WHERE round_tasks.round_id = ? AND round_tasks.juror_id = ? AND {_STILL_THEIRS}",
         (round_id, juror_id),
     )
     assert row is not None
@@ -115,16 +134,17 @@ async def all_tasks(db: Database, round_: Round, juror: User) -> list[Row]:
 
 async def _with_neighbours(db: Database, round_: Round, juror: User, row: Row) -> Task:
     position = int(row["position"])
+    neighbours = (
+        "SELECT round_tasks.id, entries.display_key FROM round_tasks"  # noqa: S608 - fixed text
+        " JOIN entries ON entries.id = round_tasks.entry_id"
+        f" WHERE round_tasks.round_id = ? AND round_tasks.juror_id = ? AND {_STILL_THEIRS}"
+    )
     before = await db.fetch_value(
-        "SELECT id FROM round_tasks WHERE round_id = ? AND juror_id = ? AND position < ?"
-        " ORDER BY position DESC LIMIT 1",
+        f"{neighbours} AND round_tasks.position < ? ORDER BY round_tasks.position DESC LIMIT 1",
         (round_.id, juror.id, position),
     )
     after = await db.fetch_all(
-        "SELECT round_tasks.id, entries.display_key FROM round_tasks"
-        " JOIN entries ON entries.id = round_tasks.entry_id"
-        " WHERE round_tasks.round_id = ? AND round_tasks.juror_id = ?"
-        " AND round_tasks.position > ? ORDER BY round_tasks.position LIMIT ?",
+        f"{neighbours} AND round_tasks.position > ? ORDER BY round_tasks.position LIMIT ?",
         (round_.id, juror.id, position, PRELOADED),
     )
     return Task(
@@ -139,6 +159,8 @@ async def decide(
     db: Database, round_: Round, juror: User, task_id: int, value: float, now: datetime
 ) -> None:
     """Record the juror's decision on one of their photos (a change of mind replaces it)."""
+    if round_.by_rubric:
+        raise ValidationError({"value": N_("This round takes a score for each criterion.")})
     if round_.kind not in DECISIONS or value not in DECISIONS[round_.kind]:
         raise ValidationError({"value": N_("That is not a decision this round takes.")})
     _ensure_open(round_, now)
@@ -154,14 +176,88 @@ async def decide(
     await db.write_in_thread(write)
 
 
+async def score(
+    db: Database,
+    round_: Round,
+    juror: User,
+    task_id: int,
+    scores: Mapping[int, float],
+    now: datetime,
+) -> float:
+    """A rubric round: the juror's score for each criterion of one of their photos, on the
+    contest's scale (the single-stage review's rules, ``panel.check_scores``); the task's value
+    becomes their mean weighted as the contest weighs its criteria. Logged like ``decide``,
+    with the scores it replaces, so an undo puts back both. The value."""
+    if not round_.by_rubric:
+        raise ValidationError({"value": N_("This round takes stars, not the rubric's scores.")})
+    _ensure_open(round_, now)
+    contest = await get_contest(db, round_.contest_id)
+    criteria = await criteria_of(db, contest.id)
+    check_scores(scores, criteria, contest)
+    value = weighted_total(scores, {int(row["id"]): float(row["weight"]) for row in criteria})
+
+    def write(connection: Connection) -> None:
+        before = _own_task(connection, round_, juror, task_id)
+        replaced = _replace_scores(connection, task_id, scores)
+        connection.execute(
+            "UPDATE round_tasks SET value = ?, decided_at = ? WHERE id = ?",
+            (value, to_db(now), task_id),
+        )
+        _log(connection, round_, juror, task_id, "decide", value, before, None, now, replaced)
+
+    await db.write_in_thread(write)
+    return value
+
+
+async def task_scores(db: Database, task: Task) -> dict[int, float]:
+    """A rubric round: the juror's current score for each criterion of the task (none yet:
+    empty). The task is one ``task`` or ``next_task`` gave, so it is the juror's own."""
+    rows = await db.fetch_all(
+        "SELECT criterion_id, value FROM round_task_scores WHERE task_id = ?", (task.id,)
+    )
+    return {int(row["criterion_id"]): float(row["value"]) for row in rows}
+
+
+def _replace_scores(
+    connection: Connection, task_id: int, scores: Mapping[int, float]
+) -> dict[int, float]:
+    """Give the task these scores (a criterion removed from the rubric since is left out);
+    the scores it held before."""
+    held = {
+        int(row[0]): float(row[1])
+        for row in connection.execute(
+            "SELECT criterion_id, value FROM round_task_scores WHERE task_id = ?", (task_id,)
+        ).fetchall()
+    }
+    connection.execute("DELETE FROM round_task_scores WHERE task_id = ?", (task_id,))
+    if not scores:
+        return held
+    connection.executemany(
+        "INSERT INTO round_task_scores (task_id, criterion_id, value)"
+        " SELECT ?, id, ? FROM rubric_criteria WHERE id = ?",
+        [(task_id, value, criterion) for criterion, value in sorted(scores.items())],
+    )
+    return held
+
+
+def _to_json(scores: Mapping[int, float]) -> str:
+    return json.dumps({str(criterion): value for criterion, value in sorted(scores.items())})
+
+
+def _from_json(text: str) -> dict[int, float]:
+    return {int(criterion): float(value) for criterion, value in json.loads(text).items()}
+
+
 async def undo(db: Database, round_: Round, juror: User, now: datetime) -> int | None:
     """Take back the juror's last decision in the round not yet taken back: the task gets
     what it held before. The task's id, or None when there is nothing to undo."""
+    if round_.kind == "ranking":  # a saved order changes many places at once: reorder instead
+        raise Conflict(N_("In a ranking round, change the order and save it again."))
     _ensure_open(round_, now)
 
     def write(connection: Connection) -> int | None:
         last = connection.execute(
-            "SELECT id, task_id, previous FROM round_decisions"
+            "SELECT id, task_id, previous, scores FROM round_decisions"
             " WHERE round_id = ? AND juror_id = ? AND action = 'decide'"
             " AND id NOT IN (SELECT undoes FROM round_decisions WHERE undoes IS NOT NULL"
             "   AND round_id = ? AND juror_id = ?)"
@@ -172,11 +268,25 @@ async def undo(db: Database, round_: Round, juror: User, now: datetime) -> int |
             return None
         task_id, previous = int(last["task_id"]), last["previous"]
         current = _own_task(connection, round_, juror, task_id)
+        scores = None
+        if last["scores"] is not None:  # a rubric decision: its scores go back too
+            scores = _replace_scores(connection, task_id, _from_json(last["scores"]))
         connection.execute(
             "UPDATE round_tasks SET value = ?, decided_at = ? WHERE id = ?",
             (previous, None if previous is None else to_db(now), task_id),
         )
-        _log(connection, round_, juror, task_id, "undo", previous, current, int(last["id"]), now)
+        _log(
+            connection,
+            round_,
+            juror,
+            task_id,
+            "undo",
+            previous,
+            current,
+            int(last["id"]),
+            now,
+            scores=scores,
+        )
         return task_id
 
     return await db.write_in_thread(write)
@@ -256,12 +366,15 @@ def _own_task(connection: Connection, round_: Round, juror: User, task_id: int) 
     """The task's current value; NotFound if it is not the juror's in this round (read in
     the write, with the round's state: a round closed meanwhile refuses the change)."""
     row = connection.execute(
-        "SELECT round_tasks.value, rounds.status FROM round_tasks"
+        "SELECT round_tasks.value, rounds.status FROM round_tasks"  # noqa: S608 - fixed text
         " JOIN rounds ON rounds.id = round_tasks.round_id"
+        " JOIN entries ON entries.id = round_tasks.entry_id"
         " JOIN round_jurors ON round_jurors.round_id = round_tasks.round_id"
         "   AND round_jurors.juror_id = round_tasks.juror_id"
+        " JOIN contest_judges ON contest_judges.contest_id = rounds.contest_id"
+        "   AND contest_judges.user_id = round_tasks.juror_id"
         " WHERE round_tasks.id = ? AND round_tasks.round_id = ? AND round_tasks.juror_id = ?"
-        " AND round_jurors.active = 1",
+        f" AND round_jurors.active = 1 AND {_STILL_THEIRS}",
         (task_id, round_.id, juror.id),
     ).fetchone()
     if row is None:
@@ -281,9 +394,21 @@ def _log(
     previous: float | None,
     undoes: int | None,
     now: datetime,
+    scores: Mapping[int, float] | None = None,
 ) -> None:
+    """Append a line; ``scores``: a rubric round's scores the task held before it."""
     connection.execute(
         "INSERT INTO round_decisions (round_id, task_id, juror_id, action, value, previous,"
-        " undoes, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (round_.id, task_id, juror.id, action, value, previous, undoes, to_db(now)),
+        " undoes, at, scores) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            round_.id,
+            task_id,
+            juror.id,
+            action,
+            value,
+            previous,
+            undoes,
+            to_db(now),
+            None if scores is None else _to_json(scores),
+        ),
     )

@@ -16,8 +16,18 @@ from contest.i18n import N_, Message
 
 KINDS = {
     "yes_no": N_("Yes or no: keep the photo or drop it (one key per decision)"),
-    "rating": N_("Rating: 1 to 5 stars"),
+    "rating": N_("Rating: 1 to 5 stars, or a score per criterion of the contest's rubric"),
     "ranking": N_("Ranking: each juror puts the round's photos in order"),
+}
+#: How a rating round rates (``rounds.scale``); the other kinds have none.
+SCALES = {
+    "stars": N_("1 to 5 stars per photo"),
+    "rubric": N_("The contest's rubric: a score per criterion, combined by their weights"),
+}
+#: A rating round's kind in words, by its scale (a juror's list of rounds says it).
+RATING_KINDS = {
+    "stars": N_("Rating: 1 to 5 stars"),
+    "rubric": N_("Rating: a score per criterion of the contest's rubric"),
 }
 #: What a juror may flag a photo for; organizers see the flags.
 FLAGS = {
@@ -55,8 +65,8 @@ class AdvanceRule:
         fields = json.loads(text)
         return cls(str(fields["how"]), float(fields["value"]), bool(fields["with_ties"]))
 
-    def worded(self, kind: str) -> Message:
-        """The rule as a page says it."""
+    def worded(self, kind: str, scale: str | None = None) -> Message:
+        """The rule as a page says it (a rubric round's threshold is a score, not stars)."""
         count = int(self.value)
         if self.how == "top" and self.with_ties:
             return N_("the top %(count)d, with the photos tied at the cut", count=count)
@@ -64,13 +74,17 @@ class AdvanceRule:
             return N_("the top %(count)d, without the photos tied at the cut", count=count)
         if kind == "yes_no":
             return N_("at least %(count)d yes", count=count)
+        if scale == "rubric":
+            return N_("an average score of at least %(score)s", score=f"{self.value:g}")
         return N_("at least %(stars)s stars on average", stars=f"{self.value:g}")
 
-    def in_english(self, kind: str) -> str:
+    def in_english(self, kind: str, scale: str | None = None) -> str:
         """The rule as the audit log says it (the log is kept in one language)."""
         if self.how == "top":
             ties = "with" if self.with_ties else "without"
             return f"top {int(self.value)}, {ties} the photos tied at the cut"
+        if scale == "rubric":
+            return f"an average score of at least {self.value:g}"
         unit = "yes" if kind == "yes_no" else "stars on average"
         return f"at least {self.value:g} {unit}"
 
@@ -91,6 +105,8 @@ class Round:
     status: str
     advanced_by: str | None
     closed_at: datetime | None
+    #: A rating round's ``stars`` or ``rubric``; None for the other kinds.
+    scale: str | None = None
 
     @classmethod
     def from_row(cls, row: Any) -> Round:
@@ -108,6 +124,7 @@ class Round:
             status=str(row["status"]),
             advanced_by=row["advanced_by"],
             closed_at=from_db(row["closed_at"]) if row["closed_at"] else None,
+            scale=row["scale"],
         )
 
     @property
@@ -115,7 +132,19 @@ class Round:
         """How the round advanced its photos, in the reader's language; None if it did not."""
         if not self.advanced_by:
             return None
-        return AdvanceRule.from_stored(self.advanced_by).worded(self.kind)
+        return AdvanceRule.from_stored(self.advanced_by).worded(self.kind, self.scale)
+
+    @property
+    def kind_words(self) -> Message:
+        """What kind of round it is, in words (a rating round's by its scale)."""
+        if self.kind == "rating" and self.scale in RATING_KINDS:
+            return RATING_KINDS[self.scale]
+        return KINDS[self.kind]
+
+    @property
+    def by_rubric(self) -> bool:
+        """Whether jurors score each criterion of the contest's rubric (not stars)."""
+        return self.scale == "rubric"
 
     @property
     def is_open(self) -> bool:

@@ -80,6 +80,8 @@ def _plan(connection: Connection, round_: Round, leaving: int, *, apply: bool) -
     if not jurors.get(leaving):
         raise NotFound(N_("That juror is not working in this round."))
     remaining = sorted(juror for juror, active in jurors.items() if active and juror != leaving)
+    if not remaining:
+        raise Conflict(N_("This is the round's last juror: nobody is left to take their photos."))
     tasks = connection.execute(
         "SELECT id, entry_id, juror_id, decided_at FROM round_tasks WHERE round_id = ?",
         (round_.id,),

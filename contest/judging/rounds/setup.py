@@ -23,7 +23,7 @@ from contest.core.errors import Conflict, ValidationError
 from contest.i18n import N_
 from contest.judging.rounds.assignment import assign, queue_positions
 from contest.judging.rounds.audit import record
-from contest.judging.rounds.model import KINDS, MAX_DIRECTIONS, MAX_RANKED, Round
+from contest.judging.rounds.model import KINDS, MAX_DIRECTIONS, MAX_RANKED, SCALES, Round
 
 #: New tasks written per statement (one JSON array each, parsed once per task).
 TASKS_PER_STATEMENT = 5_000
@@ -48,6 +48,13 @@ class RoundPlan:
     closes_at: datetime
     directions: str = ""
     show_description: bool = False
+    #: How a rating round rates (``model.SCALES``); the other kinds ignore it.
+    scale: str = "stars"
+
+    @property
+    def stored_scale(self) -> str | None:
+        """The scale as the round keeps it: a rating round's, None for the other kinds."""
+        return self.scale if self.kind == "rating" else None
 
 
 @dataclass(frozen=True)
@@ -61,11 +68,18 @@ class Opened:
     short: dict[int, int]
 
 
-def check_plan(plan: RoundPlan, panel: Sequence[int]) -> None:
-    """ValidationError naming each field that is wrong (nothing is written then)."""
+def check_plan(plan: RoundPlan, panel: Sequence[int], *, criteria: int = 0) -> None:
+    """ValidationError naming each field that is wrong (nothing is written then); a rubric
+    round needs the contest's rubric (``criteria``: how many criteria it has)."""
     errors: dict[str, str] = {}
     if plan.kind not in KINDS:
         errors["kind"] = N_("Choose yes/no, rating or ranking.")
+    elif plan.kind == "rating" and plan.scale not in SCALES:
+        errors["scale"] = N_("Choose stars or the contest's rubric.")
+    elif plan.kind == "rating" and plan.scale == "rubric" and not criteria:
+        errors["scale"] = N_(
+            "The contest has no judging criteria yet: add them to its rubric, or rate by stars."
+        )
     if not plan.jurors:
         errors["jurors"] = N_("Choose at least one juror from the panel.")
     elif not set(plan.jurors) <= set(panel):
@@ -97,7 +111,7 @@ async def open_round(
             "SELECT user_id FROM contest_judges WHERE contest_id = ?", (contest.id,)
         )
     ]
-    check_plan(plan, panel)
+    check_plan(plan, panel, criteria=len(contest.settings.criteria))
     return await db.write_in_thread(lambda c: _open(c, contest, plan, actor, now))
 
 
@@ -117,7 +131,7 @@ def _open(
         raise Conflict(
             N_("There are no approved photos to judge yet.")
             if last is None
-            else N_("The last round advanced no photos: advance some before the next round.")
+            else N_("The last round advanced no photos, so no photos are left for another round.")
         )
     if plan.kind == "ranking" and len(entries) > MAX_RANKED:
         raise ValidationError(
@@ -134,13 +148,14 @@ def _open(
     quorum = len(plan.jurors) if plan.kind == "ranking" else plan.quorum
     round_id = int(
         connection.execute(
-            "INSERT INTO rounds (contest_id, number, kind, quorum, opens_at, closes_at,"
-            " directions, show_description, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            "INSERT INTO rounds (contest_id, number, kind, scale, quorum, opens_at, closes_at,"
+            " directions, show_description, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " RETURNING id",
             (
                 contest.id,
                 number,
                 plan.kind,
+                plan.stored_scale,
                 quorum,
                 to_db(plan.opens_at),
                 to_db(plan.closes_at),
@@ -160,7 +175,7 @@ def _open(
         contest_id=contest.id,
         actor_id=actor.id,
         action="round opened",
-        details=f"Round {number} ({plan.kind}) opened: {len(entries)} photos,"
+        details=f"Round {number} ({plan.kind}{_scale_words(plan)}) opened: {len(entries)} photos,"
         f" {len(plan.jurors)} jurors, each photo seen by {quorum}; {made} tasks"
         + (f"; {len(short)} photos short of jurors" if short else ""),
         now=now,
@@ -169,8 +184,14 @@ def _open(
     return Opened(Round.from_row(row), len(entries), made, short)
 
 
+def _scale_words(plan: RoundPlan) -> str:
+    """A rating round's scale as the audit log says it (in English, as the log is kept)."""
+    return {"stars": ", 1 to 5 stars", "rubric": ", by the rubric"}.get(plan.stored_scale or "", "")
+
+
 def _entries_for(connection: Connection, contest_id: int, previous: int | None) -> list[int]:
-    """The first round's photos (approved entries) or those the previous round advanced."""
+    """The first round's photos (approved entries) or those the previous round advanced
+    (still approved: one rejected or withdrawn since goes no further)."""
     if previous is None:
         rows = connection.execute(
             "SELECT id FROM entries WHERE contest_id = ? AND status = 'approved' ORDER BY id",
@@ -178,8 +199,10 @@ def _entries_for(connection: Connection, contest_id: int, previous: int | None) 
         ).fetchall()
     else:
         rows = connection.execute(
-            "SELECT entry_id FROM round_entries WHERE round_id = ? AND advanced = 1"
-            " ORDER BY entry_id",
+            "SELECT round_entries.entry_id FROM round_entries"
+            " JOIN entries ON entries.id = round_entries.entry_id"
+            " WHERE round_entries.round_id = ? AND round_entries.advanced = 1"
+            " AND entries.status = 'approved' ORDER BY round_entries.entry_id",
             (previous,),
         ).fetchall()
     return [int(row[0]) for row in rows]

@@ -20,7 +20,7 @@ from contest.core.errors import Conflict, ValidationError
 from contest.core.forms import FormValues, whole_number
 from contest.i18n import N_
 from contest.judging.rounds import closing, overview, setup
-from contest.judging.rounds.model import FLAGS, KINDS
+from contest.judging.rounds.model import FLAGS, KINDS, SCALES
 from contest.web.context import now, organizer_contest, read_form, redirect, services
 from contest.web.manage import round_closing, round_exports
 from contest.web.manage.round_access import organizer_round
@@ -39,6 +39,7 @@ def _blank_form(contest: Contest, panel: list[int], moment_now: datetime) -> For
     return FormValues.of(
         {
             "kind": "yes_no",
+            "scale": "stars",
             "quorum": str(min(3, max(len(panel), 1))),
             "jurors": [str(juror) for juror in panel],
             "opens_at": local_input_value(moment_now, tz),
@@ -65,12 +66,13 @@ def parse_plan(form: FormValues, contest: Contest) -> setup.RoundPlan:
         raise ValidationError(errors)
     return setup.RoundPlan(
         kind=form.get("kind"),
-        quorum=quorum or 1,
+        quorum=quorum if quorum is not None else 0,
         jurors=tuple(juror for juror in jurors if juror is not None),
         opens_at=moments["opens_at"],
         closes_at=moments["closes_at"],
         directions=form.get("directions").strip(),
         show_description=form.has("show_description"),
+        scale=form.get("scale") or "stars",
     )
 
 
@@ -103,6 +105,7 @@ async def rounds_page(request: Request) -> Response:
         "open_round": next((each.round for each in rounds if each.round.is_open), None),
         "panel": panel,
         "kinds": KINDS,
+        "scales": SCALES,
         "form": form,
         "errors": errors,
         "conflict": conflict,

@@ -19,10 +19,11 @@ from starlette.routing import Route
 from contest.accounts.users import User
 from contest.contests.model import Contest
 from contest.core.errors import Conflict, ContestError, ValidationError
-from contest.core.forms import FormValues
+from contest.core.forms import FormValues, whole_number
 from contest.i18n import N_, Message
+from contest.judging import panel
 from contest.judging.rounds import juror
-from contest.judging.rounds.model import FLAGS, KINDS, Progress, Round
+from contest.judging.rounds.model import FLAGS, Progress, Round
 from contest.web.context import now, read_form, redirect, require_user, services
 from contest.web.rendering import render
 
@@ -35,6 +36,9 @@ NOTICES: dict[str, Message] = {
 }
 #: A ranking juror's place for a photo is posted as ``place_<task id>``.
 PLACE = "place_"
+#: A rubric round's score for a criterion is posted as ``score_<criterion id>`` (the names
+#: ``panel.parse_scores`` reads, as on the single-stage score page).
+SCORE = "score_"
 
 
 @dataclass(frozen=True)
@@ -66,8 +70,8 @@ class JurorRound:
 
     @property
     def kind(self) -> Message:
-        """What kind of round it is, in words."""
-        return KINDS[self.round.kind]
+        """What kind of round it is, in words (a rating round's by its scale)."""
+        return self.round.kind_words
 
 
 async def open_rounds(request: Request, judge: User) -> list[JurorRound]:
@@ -135,19 +139,29 @@ async def _task_page(
     form: FormValues | None = None,
     status_code: int = 200,
 ) -> Response:
-    task = await juror.task(services(request).db, round_, judge, task_id)
-    if form is None:
-        form = FormValues.of(
-            {"flag": task.row["flag"] or "", "flag_note": task.row["flag_note"] or ""}
-        )
+    db = services(request).db
+    task = await juror.task(db, round_, judge, task_id)
+    stored: dict[str, str] = {
+        "flag": task.row["flag"] or "",
+        "flag_note": task.row["flag_note"] or "",
+    }
+    criteria = await panel.criteria_of(db, round_.contest_id) if round_.by_rubric else []
+    if criteria:  # every criterion's field, with the juror's score if they gave one
+        scores = {f"{SCORE}{c}": f"{v:g}" for c, v in (await juror.task_scores(db, task)).items()}
+        stored |= {f"{SCORE}{row['id']}": scores.get(f"{SCORE}{row['id']}", "") for row in criteria}
+    if form is not None:  # what was typed in the form posted; the rest as stored
+        stored |= {name: form.get(name) for name in stored if form.submitted(name)}
+    errors = errors or {}
     context = {
         "task": task,
         "entry": task.row,
         "choices": YES_NO if round_.kind == "yes_no" else RATING,
+        "criteria": criteria,
         "flags": FLAGS,
         "problem": problem,
-        "errors": errors or {},
-        "form": form,
+        "errors": errors,
+        "score_errors": {name: text for name, text in errors.items() if name.startswith(SCORE)},
+        "form": FormValues.of(stored),
     }
     template = "judging/round_task.html"
     return await _page(request, template, judge, round_, context, status_code=status_code)
@@ -199,25 +213,56 @@ async def decide(request: Request) -> Response:
     return await _after_decision(request, judge, round_)
 
 
+async def score(request: Request) -> Response:
+    """A rubric round: save the juror's score for each criterion of one photo (read as the
+    single-stage score page reads them) and go to the next undecided one; a score missing or
+    off the scale shows the photo again with what was typed."""
+    judge, round_ = await _juror_and_round(request)
+    task_id = request.path_params["task_id"]
+    form = await read_form(request)
+    svc = services(request)
+    contest = await svc.contest(round_.contest_id)
+    scores, _, errors = panel.parse_scores(
+        form, await panel.criteria_of(svc.db, contest.id), contest
+    )
+    if errors and round_.by_rubric:
+        return await _task_page(
+            request, judge, round_, task_id, errors=errors, form=form, status_code=400
+        )
+    try:
+        await juror.score(svc.db, round_, judge, task_id, scores, now(request))
+    except (Conflict, ValidationError) as error:
+        return await _task_page(
+            request,
+            judge,
+            round_,
+            task_id,
+            problem=_problem(error),
+            form=form,
+            status_code=error.status_code,
+        )
+    return await _after_decision(request, judge, round_)
+
+
 async def undo(request: Request) -> Response:
     """Take back the juror's last decision and show that photo again."""
     judge, round_ = await _juror_and_round(request)
     form = await read_form(request)
-    back = form.get("task")
+    back = whole_number(form.get("task"))
     try:
         undone = await juror.undo(services(request).db, round_, judge, now(request))
     except Conflict as error:
-        if not back.isdigit():
+        if back is None:
             raise
         return await _task_page(
-            request, judge, round_, int(back), problem=_problem(error), status_code=409
+            request, judge, round_, back, problem=_problem(error), status_code=409
         )
     if undone is not None:
         query = _notice_query("undone")
         return redirect(request, "round_task", round_id=round_.id, task_id=undone, query=query)
     query = _notice_query("nothing_to_undo")
-    if back.isdigit():
-        return redirect(request, "round_task", round_id=round_.id, task_id=int(back), query=query)
+    if back is not None:
+        return redirect(request, "round_task", round_id=round_.id, task_id=back, query=query)
     return redirect(request, "round_home", round_id=round_.id, query=query)
 
 
@@ -259,9 +304,9 @@ def _order_from_places(form: FormValues, task_ids: list[int]) -> list[int]:
     errors: dict[str, str] = {}
     places: dict[int, int] = {}
     for task_id in task_ids:
-        typed = form.get(f"{PLACE}{task_id}").strip()
-        if typed.isdigit() and 1 <= int(typed) <= len(task_ids):
-            places[task_id] = int(typed)
+        typed = whole_number(form.get(f"{PLACE}{task_id}"))
+        if typed is not None and 1 <= typed <= len(task_ids):
+            places[task_id] = typed
         else:
             errors[f"{PLACE}{task_id}"] = N_(
                 "Give this photo a place from 1 to %(count)d.", count=len(task_ids)
@@ -280,15 +325,17 @@ def _order_from_places(form: FormValues, task_ids: list[int]) -> list[int]:
 async def round_order(request: Request) -> Response:
     """A ranking juror's photos with their places: typed (or moved with keys) and saved."""
     judge, round_ = await _juror_and_round(request)
+    # A post's token is checked before anything about the round is said.
+    form = await read_form(request) if request.method == "POST" else None
     if round_.kind != "ranking":
-        if request.method == "GET":
+        if form is None:
             return redirect(request, "round_home", round_id=round_.id)
         raise Conflict(N_("Only a ranking round takes an order of photos."))
     db = services(request).db
     tasks = _ranked_first(await juror.all_tasks(db, round_, judge))
-    form, errors, problem, status = None, {}, None, 200
-    if request.method == "POST":
-        form = await read_form(request)
+    errors: dict[str, str] = {}
+    problem, status = None, 200
+    if form is not None:
         try:
             order = _order_from_places(form, [int(row["task_id"]) for row in tasks])
             await juror.rank(db, round_, judge, order, now(request))
@@ -324,6 +371,12 @@ routes = [
         decide,
         methods=["POST"],
         name="round_decide",
+    ),
+    Route(
+        "/judging/rounds/{round_id:int}/tasks/{task_id:int}/score",
+        score,
+        methods=["POST"],
+        name="round_score",
     ),
     Route(
         "/judging/rounds/{round_id:int}/tasks/{task_id:int}/mark",

@@ -4,13 +4,14 @@ apart, a juror deciding, undoing, marking, late photos, closing and advancing, r
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 import pytest
 
 from contest.accounts.users import User
-from contest.contests.model import Contest
+from contest.contests import store as contest_store
+from contest.contests.model import Contest, Criterion
 from contest.core.db import Database
 from contest.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from contest.core.security import Passwords
@@ -401,3 +402,162 @@ async def test_a_juror_who_drops_out_hands_unfinished_photos_to_others_shown_fir
         "juror #" in row["details"] and "moved to 3 other jurors" in row["details"]
         for row in await panel.audit_log(db, j.contest.id)
     )
+
+
+async def test_a_rating_round_keeps_its_scale_and_a_rubric_round_needs_the_contests_rubric(
+    db: Database, passwords: Passwords, storage: LocalStorage
+) -> None:
+    j = await jury(db, passwords, storage, photos=2, jurors=2)
+    rubric = plan(j, "rating", quorum=1, scale="rubric")
+    with pytest.raises(ValidationError) as refused:  # a contest without criteria
+        setup.check_plan(rubric, [each.id for each in j.jurors], criteria=0)
+    assert set(refused.value.errors) == {"scale"}
+    with pytest.raises(ValidationError) as refused:
+        setup.check_plan(
+            plan(j, "rating", quorum=1, scale="thumbs"), [each.id for each in j.jurors], criteria=2
+        )
+    assert set(refused.value.errors) == {"scale"}
+    first = await setup.open_round(
+        db, contest=j.contest, plan=plan(j, quorum=1, scale="rubric"), actor=j.organizer, now=NOW
+    )
+    assert first.round.scale is None  # a yes/no round has no scale, whatever the form said
+    stored = await db.fetch_value("SELECT scale FROM rounds WHERE id = ?", (first.round.id,))
+    assert stored is None
+    await closing.close(db, first.round, rule=None, actor=j.organizer, now=NOW)
+    async with db.transaction() as tx:  # let the next round take the same photos
+        await tx.execute("UPDATE round_entries SET advanced = 1")
+    second = await setup.open_round(db, contest=j.contest, plan=rubric, actor=j.organizer, now=NOW)
+    assert second.round.scale == "rubric" and second.round.by_rubric
+    [line] = [row for row in await panel.audit_log(db, j.contest.id) if "Round 2" in row["details"]]
+    assert "Round 2 (rating, by the rubric) opened" in line["details"]
+
+
+async def test_a_rubric_round_scores_each_criterion_weighted_and_undo_puts_the_scores_back(
+    db: Database, passwords: Passwords, storage: LocalStorage
+) -> None:
+    j = await jury(db, passwords, storage, photos=2, jurors=1)
+    round_ = (
+        await setup.open_round(
+            db,
+            contest=j.contest,
+            plan=plan(j, "rating", quorum=1, scale="rubric"),
+            actor=j.organizer,
+            now=NOW,
+        )
+    ).round
+    me = j.jurors[0]
+    relevance, creativity = (int(row["id"]) for row in await panel.criteria_of(db, j.contest.id))
+    task = await juror.next_task(db, round_, me)
+    assert task is not None and await juror.task_scores(db, task) == {}
+
+    # Relevance weighs 2, creativity 1: (2 x 8 + 5) / 3 = 7.
+    assert await juror.score(db, round_, me, task.id, {relevance: 8, creativity: 5}, NOW) == 7.0
+    assert (await juror.task(db, round_, me, task.id)).value == 7.0
+    assert await juror.task_scores(db, task) == {relevance: 8.0, creativity: 5.0}
+    await juror.score(db, round_, me, task.id, {relevance: 10, creativity: 4}, NOW)
+    assert (await juror.task(db, round_, me, task.id)).value == 8.0
+
+    for bad in ({relevance: 8}, {relevance: 8, creativity: 11}, {relevance: 8, creativity: 0.5}):
+        with pytest.raises(ValidationError):  # a criterion missing, off the 1 to 10 scale
+            await juror.score(db, round_, me, task.id, bad, NOW)
+    with pytest.raises(ValidationError):  # stars are not this round's decisions
+        await juror.decide(db, round_, me, task.id, 4.0, NOW)
+    assert await juror.task_scores(db, task) == {relevance: 10.0, creativity: 4.0}
+
+    assert await juror.undo(db, round_, me, NOW) == task.id
+    assert (await juror.task(db, round_, me, task.id)).value == 7.0
+    assert await juror.task_scores(db, task) == {relevance: 8.0, creativity: 5.0}
+    assert await juror.undo(db, round_, me, NOW) == task.id
+    undone = await juror.task(db, round_, me, task.id)
+    assert undone.value is None and await juror.task_scores(db, task) == {}
+    assert (await juror.progress(db, round_.id, me.id)).decided == 0
+    log = await db.fetch_all(
+        "SELECT action, value, previous, scores FROM round_decisions ORDER BY id"
+    )
+    assert [tuple(row) for row in log] == [
+        ("decide", 7.0, None, "{}"),
+        ("decide", 8.0, 7.0, f'{{"{relevance}": 8.0, "{creativity}": 5.0}}'),
+        ("undo", 7.0, 8.0, f'{{"{relevance}": 10.0, "{creativity}": 4.0}}'),
+        ("undo", None, 7.0, f'{{"{relevance}": 8.0, "{creativity}": 5.0}}'),
+    ]
+
+
+async def test_a_stars_round_refuses_rubric_scores(
+    db: Database, passwords: Passwords, storage: LocalStorage
+) -> None:
+    j = await jury(db, passwords, storage, photos=1, jurors=1)
+    round_ = (
+        await setup.open_round(
+            db, contest=j.contest, plan=plan(j, "rating", quorum=1), actor=j.organizer, now=NOW
+        )
+    ).round
+    assert round_.scale == "stars"
+    task = await juror.next_task(db, round_, j.jurors[0])
+    assert task is not None
+    [criterion, _] = await panel.criteria_of(db, j.contest.id)
+    with pytest.raises(ValidationError):
+        await juror.score(db, round_, j.jurors[0], task.id, {int(criterion["id"]): 5}, NOW)
+    assert await db.fetch_value("SELECT count(*) FROM round_task_scores") == 0
+
+
+async def test_a_rubric_rounds_preview_follows_the_contests_scale_and_closing_says_score(
+    db: Database, passwords: Passwords, storage: LocalStorage
+) -> None:
+    j = await jury(db, passwords, storage, photos=3, jurors=2)
+    round_ = (
+        await setup.open_round(
+            db,
+            contest=j.contest,
+            plan=plan(j, "rating", quorum=2, scale="rubric"),
+            actor=j.organizer,
+            now=NOW,
+        )
+    ).round
+    criteria = [int(row["id"]) for row in await panel.criteria_of(db, j.contest.id)]
+    given = dict(zip(j.entries, (9, 6, 2), strict=True))  # every criterion, both jurors
+    for each in j.jurors:
+        while (task := await juror.next_task(db, round_, each)) is not None:
+            points = given[int(task.row["id"])]
+            await juror.score(db, round_, each, task.id, dict.fromkeys(criteria, points), NOW)
+
+    shown = await closing.preview(db, round_)
+    steps = [value for value, _ in shown.thresholds]
+    assert steps == [half / 2 for half in range(2, 21)]  # the contest's 1 to 10, by halves
+    assert dict(shown.thresholds)[6.0] == 2 and dict(shown.thresholds)[9.5] == 0
+    assert [each.score for each in shown.standings] == [9.0, 6.0, 2.0]
+    advanced = await closing.close(
+        db, round_, rule=AdvanceRule("threshold", 6), actor=j.organizer, now=NOW
+    )
+    assert sorted(advanced) == sorted(j.entries[:2])
+    log = [row["details"] for row in await panel.audit_log(db, j.contest.id)]
+    assert any("2 photos advanced (an average score of at least 6)" in line for line in log)
+    closed = await juror.juror_round(db, round_.id, j.jurors[0])
+    assert str(closed.advanced) == "an average score of at least 6"
+    assert closing.threshold_steps(0, 100)[:3] == [0.0, 5.0, 10.0]  # a wide scale: coarser
+
+
+async def test_once_a_rubric_round_has_scores_the_contests_rubric_and_scale_are_fixed(
+    db: Database, passwords: Passwords, storage: LocalStorage
+) -> None:
+    j = await jury(db, passwords, storage, photos=1, jurors=1)
+    round_ = (
+        await setup.open_round(
+            db,
+            contest=j.contest,
+            plan=plan(j, "rating", quorum=1, scale="rubric"),
+            actor=j.organizer,
+            now=NOW,
+        )
+    ).round
+    heavier = replace(j.contest.settings, criteria=(Criterion("Relevance to the theme", 5),))
+    await contest_store.update_contest(db, j.contest.id, heavier, now=NOW)  # no scores yet
+    await contest_store.update_contest(db, j.contest.id, j.contest.settings, now=NOW)
+    task = await juror.next_task(db, round_, j.jurors[0])
+    assert task is not None
+    criteria = [int(row["id"]) for row in await panel.criteria_of(db, j.contest.id)]
+    await juror.score(db, round_, j.jurors[0], task.id, dict.fromkeys(criteria, 6), NOW)
+    for changed in (heavier, replace(j.contest.settings, scale_max=5)):
+        with pytest.raises(ValidationError) as refused:  # the stored means would go stale
+            await contest_store.update_contest(db, j.contest.id, changed, now=NOW)
+        assert set(refused.value.errors) == {"criteria"}
+    assert await juror.task_scores(db, task) == dict.fromkeys(criteria, 6.0)

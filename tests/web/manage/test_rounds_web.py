@@ -9,6 +9,7 @@ import io
 import json
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -33,13 +34,16 @@ class Built:
     entries: list[int]
 
 
-def build(site: Site, *, photos: int = 4, jurors: int = 3) -> Built:
+def build(site: Site, *, photos: int = 4, jurors: int = 3, **settings: Any) -> Built:
     """A contest in judging (Hong Kong time) with approved photos by two authors, a pending
-    one, and a panel of named jurors; the organizer is signed in."""
+    one, and a panel of named jurors; the organizer is signed in. ``settings``: the
+    contest's, other than the factory's."""
     now = site.clock()
 
     async def work() -> Built:
-        contest = await add_contest(site.db, Phase.JUDGING_AND_VOTING, now=now, timezone=ZONE)
+        contest = await add_contest(
+            site.db, Phase.JUDGING_AND_VOTING, now=now, timezone=ZONE, **settings
+        )
         organizer = await add_account(
             site.db, site.passwords, email="org@uni.edu", role="organizer", name="Olive Org"
         )
@@ -444,3 +448,52 @@ def test_the_top_cut_of_a_round_nobody_decided_offers_nothing_to_close_with(site
     page = site.client.get(f"/manage/rounds/{round_.id}/close?top=1").text
     assert "No photo has a score yet: nothing would advance." in page
     assert 'name="how" value="top"' not in page and 'value="threshold"' not in page
+
+
+def test_a_rating_round_rates_by_the_rubric_when_the_organizer_chooses_it(site: Site) -> None:
+    b = build(site, photos=3, jurors=2)
+    path = f"/manage/contests/{b.contest.id}/rounds"
+    page = site.client.get(path).text
+    assert 'name="scale" value="stars" checked' in page and 'name="scale" value="rubric"' in page
+    assert "Relevance to the theme: 67% of the score" in page
+    assert "Creativity: 33% of the score" in page
+
+    opened = site.post(path, form(b, kind="rating", scale="rubric"), follow_redirects=False)
+    assert opened.status_code == 303
+    [row] = site.rows("SELECT * FROM rounds")
+    assert (row["kind"], row["scale"]) == ("rating", "rubric")
+    round_page = site.client.get(opened.headers["location"]).text
+    assert "Rating by the rubric" in round_page
+    assert "each the weighted mean of the rubric's criteria (1 to 10)" in round_page
+    assert "Rating by the rubric" in site.client.get(path).text
+
+    round_ = Round.from_row(row)
+    criteria = [int(c["id"]) for c in site.rows("SELECT id FROM rubric_criteria")]
+    points = dict(zip(b.entries, (9, 7, 3), strict=True))
+    for each in b.jurors:
+        while (task := site.run(juror.next_task, site.db, round_, each)) is not None:
+            given = dict.fromkeys(criteria, points[int(task.row["id"])])
+            site.run(juror.score, site.db, round_, each, task.id, given, site.clock())
+    close = site.client.get(f"/manage/rounds/{round_.id}/close").text
+    rows = close.split("<tbody>")[1]
+    assert "an average score of 7.5</td>\n    <td>1</td>" in rows  # the 1 to 10 scale, by halves
+    assert "an average score of 10</td>" in rows and "stars" not in rows
+    closed = site.post(f"/manage/rounds/{round_.id}/close", {"how": "threshold", "value": "7"})
+    assert "Done: the round is closed; 2 photos advanced." in closed.text
+    assert "2 photos (an average score of at least 7)" in site.client.get(path).text
+
+
+def test_a_stars_round_is_the_default_and_a_rubric_needs_the_contests_criteria(
+    site: Site,
+) -> None:
+    b = build(site, photos=2, jurors=2, criteria=())
+    path = f"/manage/contests/{b.contest.id}/rounds"
+    assert "The contest has no judging criteria yet" in site.client.get(path).text
+    refused = site.post(path, form(b, kind="rating", scale="rubric"))
+    assert refused.status_code == 400
+    assert "The contest has no judging criteria yet: add them to its rubric" in refused.text
+    assert 'name="scale" value="rubric" checked' in refused.text
+    assert site.value("SELECT count(*) FROM rounds") == 0
+    opened = site.post(path, form(b, kind="rating"), follow_redirects=False)
+    assert opened.status_code == 303
+    assert site.value("SELECT scale FROM rounds") == "stars"

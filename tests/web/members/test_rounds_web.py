@@ -50,6 +50,7 @@ async def seed_round(
     quorum: int | None = None,
     show_description: bool = False,
     sizes: Sequence[tuple[int, int]] = ((96, 64),),
+    scale: str = "stars",
 ) -> Seeded:
     """``photos`` approved photos by two authors (of ``sizes`` in turn), ``jurors`` judges
     (juror0@uni.edu, ...), and the contest's first round open now, each photo seen by
@@ -84,6 +85,7 @@ async def seed_round(
         closes_at=now + timedelta(days=7),
         directions=DIRECTIONS,
         show_description=show_description,
+        scale=scale,
     )
     opened = await setup.open_round(db, contest=contest, plan=plan, actor=organizer, now=now)
     return Seeded(opened.round, organizer, panel, entries)
@@ -398,3 +400,115 @@ def test_a_juror_reads_the_round_in_chinese(
     assert on_home in site.client.get("/judging").text
     refused = decide(site, seeded, second["id"], "7")  # the domain's refusal, in Chinese too
     assert refused.status_code == 400 and words[-1] + "不接受" in refused.text
+
+
+def criteria_ids(site: Site) -> tuple[int, int]:
+    """The contest's two criteria: relevance (weight 2) and creativity (weight 1)."""
+    rows = site.rows("SELECT id FROM rubric_criteria ORDER BY position")
+    return int(rows[0]["id"]), int(rows[1]["id"])
+
+
+def score(site: Site, seeded: Seeded, task_id: int, values: dict[str, str]) -> Any:
+    url = task_url(seeded, task_id)
+    return site.post(f"{url}/score", values, form_page=url, follow_redirects=False)
+
+
+def scores_of(site: Site, task_id: int) -> dict[int, float]:
+    rows = site.rows(
+        "SELECT criterion_id, value FROM round_task_scores WHERE task_id = ?", (task_id,)
+    )
+    return {int(row["criterion_id"]): float(row["value"]) for row in rows}
+
+
+def test_a_rubric_juror_scores_each_criterion_and_a_bad_score_keeps_what_was_typed(
+    site: Site,
+) -> None:
+    seeded = make_round(site, kind="rating", scale="rubric", photos=2)
+    first, second = my_tasks(site, seeded)
+    relevance, creativity = criteria_ids(site)
+    url = task_url(seeded, first["id"])
+    site.sign_in("juror0@uni.edu")
+    page = site.client.get(url).text
+    for name in (f"score_{relevance}", f"score_{creativity}"):
+        assert f'<input id="{name}" name="{name}" type="number" value=""' in page
+        assert f'aria-describedby="{name}-hint" min="1" max="10" step="any"' in page
+    assert "Relevance to the theme" in page and "Creativity" in page
+    assert "Weight 2 (67% of the score); from 1 to 10" in page
+    assert "Weight 1 (33% of the score); from 1 to 10" in page
+    assert "Save the scores" in page and "5 stars" not in page and "/decide" not in page
+    assert "<kbd>Tab</kbd> from one score to the next" in page
+
+    typed = {f"score_{relevance}": "12", f"score_{creativity}": ""}
+    refused = score(site, seeded, first["id"], typed)
+    assert refused.status_code == 400
+    assert "Scores for “Relevance to the theme” go from 1 to 10." in refused.text
+    assert "Give “Creativity” a score from 1 to 10." in refused.text
+    assert 'value="12"' in refused.text and "Please correct 2 fields" in refused.text
+    assert first["value"] is None and scores_of(site, first["id"]) == {}
+    assert site.value("SELECT count(*) FROM round_decisions") == 0
+
+    saved = score(
+        site, seeded, first["id"], {f"score_{relevance}": "8", f"score_{creativity}": "5"}
+    )
+    assert saved.status_code == 303
+    assert saved.headers["location"].endswith(task_url(seeded, second["id"]))
+    assert my_tasks(site, seeded)[0]["value"] == 7.0  # (2 x 8 + 5) / 3
+    assert scores_of(site, first["id"]) == {relevance: 8.0, creativity: 5.0}
+    again = site.client.get(url).text
+    assert "Your score: 7, the weighted mean of your scores below." in again
+    assert f'name="score_{relevance}" type="number" value="8"' in again
+    assert f'name="score_{creativity}" type="number" value="5"' in again and "1 of 2" in again
+
+    stars = site.post(f"{url}/decide", {"value": "4"}, form_page=url)
+    assert stars.status_code == 400 and "This round takes a score for each criterion." in stars.text
+    score(site, seeded, first["id"], {f"score_{relevance}": "10", f"score_{creativity}": "7.5"})
+    assert my_tasks(site, seeded)[0]["value"] == 9.166666666666666
+    back = undo(site, seeded, first["id"])
+    assert back.headers["location"].endswith(f"{url}?notice=undone")
+    assert scores_of(site, first["id"]) == {relevance: 8.0, creativity: 5.0}
+    assert my_tasks(site, seeded)[0]["value"] == 7.0
+
+
+def test_rubric_scores_go_only_to_a_rubric_round_and_the_jurors_own_photo(site: Site) -> None:
+    seeded = make_round(site, kind="rating", photos=2, jurors=2, quorum=1)
+    relevance, creativity = criteria_ids(site)
+    values = {f"score_{relevance}": "8", f"score_{creativity}": "5"}
+    mine, theirs = my_tasks(site, seeded, 0)[0], my_tasks(site, seeded, 1)[0]
+    site.sign_in("juror0@uni.edu")
+    assert "score_" not in site.client.get(task_url(seeded, mine["id"])).text
+    refused = score(site, seeded, mine["id"], values)
+    assert refused.status_code == 400
+    assert "This round takes stars, not the rubric&#39;s scores." in refused.text
+    assert score(site, seeded, theirs["id"], values).status_code == 404
+    assert site.value("SELECT count(*) FROM round_task_scores") == 0
+    assert site.value("SELECT count(*) FROM round_decisions") == 0
+
+
+def test_a_closed_rubric_round_shows_the_jurors_scores_without_a_form(site: Site) -> None:
+    seeded = make_round(site, kind="rating", scale="rubric", photos=1, jurors=1)
+    [task] = my_tasks(site, seeded)
+    relevance, creativity = criteria_ids(site)
+    site.sign_in("juror0@uni.edu")
+    score(site, seeded, task["id"], {f"score_{relevance}": "6", f"score_{creativity}": "9"})
+    site.run(
+        closing.close, site.db, seeded.round, rule=None, actor=seeded.organizer, now=site.clock()
+    )
+    page = site.client.get(task_url(seeded, task["id"])).text
+    assert "Relevance to the theme: <strong>6</strong>" in page
+    assert "Creativity: <strong>9</strong>" in page
+    assert "/score" not in page and "Save the scores" not in page
+    refused = score(
+        site, seeded, task["id"], {f"score_{relevance}": "7", f"score_{creativity}": "7"}
+    )
+    assert refused.status_code == 409 and "This round is closed" in refused.text
+    assert scores_of(site, task["id"]) == {relevance: 6.0, creativity: 9.0}
+
+
+def test_a_rubric_round_reads_in_chinese(site: Site) -> None:
+    seeded = make_round(site, kind="rating", scale="rubric", photos=1, jurors=1)
+    [task] = my_tasks(site, seeded)
+    site.sign_in("juror0@uni.edu")
+    site.client.headers["Accept-Language"] = "zh-HK"
+    page = site.client.get(task_url(seeded, task["id"])).text
+    assert "儲存分數" in page and "Save the scores" not in page and "Weight 2" not in page
+    assert "按比賽的評分準則逐項評分" in site.client.get("/judging").text
