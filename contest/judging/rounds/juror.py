@@ -311,6 +311,8 @@ async def mark(
         raise ValidationError(
             {"flag_note": N_("Keep the note under %(limit)d characters.", limit=MAX_FLAG_NOTE)}
         )
+    if note and flag is None:  # a note with no reason would be lost: say so rather than drop it
+        raise ValidationError({"flag": N_("Choose why you flag the photo, to keep the note.")})
     _ensure_open(round_, now)
 
     def write(connection: Connection) -> None:

@@ -1,6 +1,10 @@
-"""Reading a round by its id, for jurors' and organizers' pages alike."""
+"""Reading a round by its id, for jurors' and organizers' pages alike, and which contests are
+judged in rounds."""
 
 from __future__ import annotations
+
+import json
+from collections.abc import Iterable
 
 from contest.core.db import Database
 from contest.core.errors import NotFound
@@ -14,3 +18,13 @@ async def get_round(db: Database, round_id: int) -> Round:
     if row is None:
         raise NotFound(N_("There is no such judging round."))
     return Round.from_row(row)
+
+
+async def judged_in_rounds(db: Database, contest_ids: Iterable[int]) -> set[int]:
+    """Those of the contests that have rounds (their single-stage queue no longer counts)."""
+    rows = await db.fetch_all(
+        "SELECT DISTINCT contest_id FROM rounds"
+        " WHERE contest_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))",
+        (json.dumps(sorted(set(contest_ids))),),
+    )
+    return {int(row[0]) for row in rows}

@@ -103,6 +103,8 @@ async def rounds_page(request: Request) -> Response:
         "contest": contest,
         "rounds": rounds,
         "open_round": next((each.round for each in rounds if each.round.is_open), None),
+        # The last round closed without advancing anything: judging is over, no form.
+        "finished": bool(rounds) and not rounds[-1].round.is_open and not rounds[-1].advanced,
         "panel": panel,
         "kinds": KINDS,
         "scales": SCALES,

@@ -9,6 +9,7 @@ from starlette.routing import Route
 from contest.core.errors import ValidationError
 from contest.core.forms import FormValues
 from contest.judging import panel
+from contest.judging.rounds import store as rounds_store
 from contest.web.context import now, read_form, redirect, require_user, services, with_notice
 from contest.web.members.rounds import open_rounds
 from contest.web.rendering import render
@@ -18,9 +19,12 @@ async def judge_home(request: Request) -> Response:
     """The contests the judge sits on, with progress in each."""
     judge = await require_user(request, "judge")
     db = services(request).db
-    panels = [
+    contests = await panel.contests_judged_by(db, judge.id)
+    in_rounds = await rounds_store.judged_in_rounds(db, (contest.id for contest in contests))
+    panels = [  # a contest judged in rounds is judged on the rounds' pages only
         (contest, await panel.progress(db, contest, judge))
-        for contest in await panel.contests_judged_by(db, judge.id)
+        for contest in contests
+        if contest.id not in in_rounds
     ]
     rounds = await open_rounds(request, judge)
     return await render(request, "judging/home.html", {"panels": panels, "rounds": rounds})

@@ -11,7 +11,7 @@ import pytest
 
 from contest.contests import store as contest_store
 from contest.core.db import Database
-from contest.core.errors import Conflict, Forbidden, NotFound
+from contest.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from contest.core.security import Passwords
 from contest.core.storage import LocalStorage
 from contest.entries import moderation
@@ -148,3 +148,17 @@ async def test_a_decision_saved_while_the_close_waits_for_the_writer_is_counted(
         db, first, rule=AdvanceRule("threshold", 1), actor=j.organizer, now=NOW
     )
     assert advanced == (int(late.row["id"]),)
+
+
+async def test_a_flag_note_without_a_reason_is_refused_not_dropped(
+    db: Database, passwords: Passwords, storage: LocalStorage
+) -> None:
+    j = await jury(db, passwords, storage, photos=1, jurors=1)
+    first = await opened(db, j)
+    task = await juror.next_task(db, first, j.jurors[0])
+    assert task is not None
+    with pytest.raises(ValidationError) as refused:
+        await juror.mark(
+            db, first, j.jurors[0], task.id, favourite=False, flag=None, note="same as #3", now=NOW
+        )
+    assert set(refused.value.errors) == {"flag"}

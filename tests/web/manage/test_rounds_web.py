@@ -402,6 +402,9 @@ def test_a_ranking_round_shows_its_final_order_and_pairwise_table_and_exports_th
     assert "keep its final order" in close.text
     done = site.post(f"/manage/rounds/{round_.id}/close", {"how": "none"})
     assert "0 photos advanced" in done.text and site.value("SELECT status FROM rounds") == "closed"
+    listing = site.client.get(f"/manage/contests/{b.contest.id}/rounds").text
+    assert "judging in rounds is over for this contest" in listing
+    assert "Open the next round" not in listing  # nothing is left to judge in another
 
 
 def test_a_photo_approved_late_joins_the_open_first_round_from_the_moderation_page(

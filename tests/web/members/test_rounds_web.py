@@ -165,6 +165,16 @@ def test_a_juror_goes_to_their_next_photo_decides_and_moves_on(site: Site) -> No
     assert f"/judging/rounds/{seeded.round.id}" in home
 
 
+def test_a_contest_judged_in_rounds_shows_its_rounds_not_its_single_stage_queue(
+    site: Site,
+) -> None:
+    make_round(site)
+    site.sign_in("juror0@uni.edu")
+    home = site.client.get("/judging").text
+    assert "0 of 3 decided" in home
+    assert "scored" not in home  # the panel's own queue for that contest no longer counts
+
+
 def test_undo_takes_back_the_last_decision_and_says_when_nothing_is_left(site: Site) -> None:
     seeded = make_round(site)
     first, second, _ = my_tasks(site, seeded)
