@@ -22,7 +22,7 @@ from contest.i18n import N_
 from contest.judging.aggregation import weighted_total
 from contest.judging.panel import BLIND_COLUMNS, check_scores, criteria_of
 from contest.judging.rounds.model import DECISIONS, FLAGS, MAX_FLAG_NOTE, Progress, Round
-from contest.judging.rounds.store import get_round
+from contest.judging.rounds.store import NO_SUCH_ROUND
 
 #: How many of the next photos a page names, so the browser fetches them ahead.
 PRELOADED = 3
@@ -78,23 +78,26 @@ async def rounds_of(db: Database, juror: User) -> list[tuple[Round, Progress]]:
 
 
 async def juror_round(db: Database, round_id: int, juror: User) -> Round:
-    """The round, if the juror works in it; Forbidden otherwise (NotFound if no such round)."""
-    round_ = await get_round(db, round_id)
-    active = await db.fetch_value(
-        "SELECT active FROM round_jurors WHERE round_id = ? AND juror_id = ?",
-        (round_id, juror.id),
+    """The round, if the juror works in it; Forbidden otherwise (NotFound if no such round).
+    One query: every juror page asks it first."""
+    row = await db.fetch_one(
+        "SELECT rounds.*, round_jurors.active AS juror_active,"
+        " (SELECT 1 FROM contest_judges WHERE contest_judges.contest_id = rounds.contest_id"
+        "   AND contest_judges.user_id = ?) AS on_panel"
+        " FROM rounds LEFT JOIN round_jurors ON round_jurors.round_id = rounds.id"
+        "   AND round_jurors.juror_id = ?"
+        " WHERE rounds.id = ?",
+        (juror.id, juror.id, round_id),
     )
-    if active is None:
+    if row is None:
+        raise NotFound(NO_SUCH_ROUND)
+    if row["juror_active"] is None:
         raise Forbidden(N_("You are not a juror of this round."))
-    if not active:
+    if not row["juror_active"]:
         raise Forbidden(N_("Your photos in this round were given to other jurors."))
-    on_panel = await db.fetch_value(
-        "SELECT 1 FROM contest_judges WHERE contest_id = ? AND user_id = ?",
-        (round_.contest_id, juror.id),
-    )
-    if not on_panel:
+    if not row["on_panel"]:
         raise Forbidden(N_("You are no longer on this contest's judging panel."))
-    return round_
+    return Round.from_row(row)
 
 
 async def progress(db: Database, round_id: int, juror_id: int) -> Progress:

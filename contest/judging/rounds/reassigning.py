@@ -20,7 +20,7 @@ from contest.i18n import N_
 from contest.judging.rounds.assignment import queue_positions, reassign
 from contest.judging.rounds.audit import record
 from contest.judging.rounds.model import Round
-from contest.judging.rounds.setup import barred_pairs
+from contest.judging.rounds.setup import barred_pairs, queue_ends
 
 
 @dataclass(frozen=True)
@@ -115,13 +115,7 @@ def _plan(connection: Connection, round_: Round, leaving: int, *, apply: bool) -
 def _apply(
     connection: Connection, round_: Round, handover: Handover, unfinished: dict[int, int]
 ) -> None:
-    start = {
-        int(row[0]): int(row[1]) + 1
-        for row in connection.execute(
-            "SELECT juror_id, max(position) FROM round_tasks WHERE round_id = ? GROUP BY juror_id",
-            (round_.id,),
-        ).fetchall()
-    }
+    start = queue_ends(connection, round_.id)
     positions = queue_positions(handover.moves, seed=round_.id, start=start)
     connection.executemany(
         "UPDATE round_tasks SET juror_id = ?, position = ? WHERE id = ?",

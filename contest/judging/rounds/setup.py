@@ -222,14 +222,7 @@ def _assign(
     assignment = assign(entries, list(jurors), quorum, barred=barred, load=load, seed=round_id)
     start = None
     if load is not None:
-        start = {
-            int(row[0]): int(row[1]) + 1
-            for row in connection.execute(
-                "SELECT juror_id, max(position) FROM round_tasks WHERE round_id = ?"
-                " GROUP BY juror_id",
-                (round_id,),
-            ).fetchall()
-        }
+        start = queue_ends(connection, round_id)
     positions = queue_positions(assignment.tasks, seed=round_id, start=start)
     connection.executemany(
         "INSERT INTO round_entries (round_id, entry_id) VALUES (?, ?)",
@@ -243,6 +236,17 @@ def _assign(
         chunk = json.dumps(tasks[start_at : start_at + TASKS_PER_STATEMENT])
         connection.execute(INSERT_TASKS, (chunk, round_id))
     return len(tasks), dict(assignment.short)
+
+
+def queue_ends(connection: Connection, round_id: int) -> dict[int, int]:
+    """Where each juror's queue in the round ends: new tasks take their places from there."""
+    return {
+        int(row[0]): int(row[1]) + 1
+        for row in connection.execute(
+            "SELECT juror_id, max(position) FROM round_tasks WHERE round_id = ? GROUP BY juror_id",
+            (round_id,),
+        ).fetchall()
+    }
 
 
 def barred_pairs(

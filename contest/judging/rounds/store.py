@@ -11,12 +11,14 @@ from contest.core.errors import NotFound
 from contest.i18n import N_
 from contest.judging.rounds.model import Round
 
+NO_SUCH_ROUND = N_("There is no such judging round.")
+
 
 async def get_round(db: Database, round_id: int) -> Round:
     """The round; NotFound if there is none (the caller checks who may see it)."""
     row = await db.fetch_one("SELECT * FROM rounds WHERE id = ?", (round_id,))
     if row is None:
-        raise NotFound(N_("There is no such judging round."))
+        raise NotFound(NO_SUCH_ROUND)
     return Round.from_row(row)
 
 

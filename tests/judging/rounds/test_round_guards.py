@@ -16,19 +16,11 @@ from contest.core.security import Passwords
 from contest.core.storage import LocalStorage
 from contest.entries import moderation
 from contest.judging import panel
-from contest.judging.rounds import closing, juror, reassigning, setup
-from contest.judging.rounds.model import AdvanceRule, Round
-from tests.judging.rounds.test_rounds import NOW, Jury, jury, plan
+from contest.judging.rounds import closing, juror, reassigning
+from contest.judging.rounds.model import AdvanceRule
+from tests.judging.rounds.test_rounds import NOW, jury, opened
 
 pytestmark = pytest.mark.anyio
-
-
-async def opened(db: Database, j: Jury, kind: str = "yes_no", quorum: int = 1) -> Round:
-    """The jury's contest's first round, opened by its organizer."""
-    made = await setup.open_round(
-        db, contest=j.contest, plan=plan(j, kind, quorum), actor=j.organizer, now=NOW
-    )
-    return made.round
 
 
 async def test_a_photo_rejected_after_the_round_opened_is_judged_and_advanced_no_more(

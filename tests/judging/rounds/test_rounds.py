@@ -19,7 +19,7 @@ from contest.core.storage import LocalStorage
 from contest.entries import moderation
 from contest.judging import panel
 from contest.judging.rounds import closing, juror, reassigning, setup
-from contest.judging.rounds.model import AdvanceRule
+from contest.judging.rounds.model import AdvanceRule, Round
 from contest.judging.rounds.setup import RoundPlan
 from tests.factories import START, add_account, add_contest, add_entry, add_judge
 
@@ -72,6 +72,16 @@ def plan(jury_: Jury, kind: str = "yes_no", quorum: int = 3, **more: object) -> 
         closes_at=NOW + timedelta(days=7),
         **more,  # type: ignore[arg-type]
     )
+
+
+async def opened(
+    db: Database, j: Jury, kind: str = "yes_no", quorum: int = 1, **more: object
+) -> Round:
+    """The jury's contest's next round, opened by its organizer."""
+    made = await setup.open_round(
+        db, contest=j.contest, plan=plan(j, kind, quorum, **more), actor=j.organizer, now=NOW
+    )
+    return made.round
 
 
 async def tasks_of(db: Database, round_id: int) -> list[tuple[int, int, int]]:
@@ -257,11 +267,7 @@ async def test_closing_advances_by_threshold_and_the_next_round_takes_exactly_th
     db: Database, passwords: Passwords, storage: LocalStorage
 ) -> None:
     j = await jury(db, passwords, storage, photos=6, jurors=3)
-    first = (
-        await setup.open_round(
-            db, contest=j.contest, plan=plan(j, quorum=3), actor=j.organizer, now=NOW
-        )
-    ).round
+    first = await opened(db, j, quorum=3)
     yes_count = dict(zip(j.entries, (3, 2, 2, 1, 0, 0), strict=True))
     for each in j.jurors:
         while (task := await juror.next_task(db, first, each)) is not None:
@@ -294,11 +300,7 @@ async def test_top_n_keeps_or_drops_the_photos_tied_at_the_cut_as_the_organizer_
     db: Database, passwords: Passwords, storage: LocalStorage
 ) -> None:
     j = await jury(db, passwords, storage, photos=4, jurors=2)
-    first = (
-        await setup.open_round(
-            db, contest=j.contest, plan=plan(j, quorum=2), actor=j.organizer, now=NOW
-        )
-    ).round
+    first = await opened(db, j, quorum=2)
     yes_count = dict(zip(j.entries, (2, 1, 1, 0), strict=True))
     for each in j.jurors:
         while (task := await juror.next_task(db, first, each)) is not None:
@@ -344,11 +346,7 @@ async def test_a_ranking_round_combines_the_jurors_orders_by_schulze(
     db: Database, passwords: Passwords, storage: LocalStorage
 ) -> None:
     j = await jury(db, passwords, storage, photos=3, jurors=3)
-    ranking = (
-        await setup.open_round(
-            db, contest=j.contest, plan=plan(j, "ranking", quorum=1), actor=j.organizer, now=NOW
-        )
-    ).round
+    ranking = await opened(db, j, "ranking", quorum=1)
     assert ranking.quorum == 3  # every juror orders every photo
     a, b, c = j.entries
     orders = [(a, b, c), (b, a, c), (a, c, b)]
@@ -436,15 +434,7 @@ async def test_a_rubric_round_scores_each_criterion_weighted_and_undo_puts_the_s
     db: Database, passwords: Passwords, storage: LocalStorage
 ) -> None:
     j = await jury(db, passwords, storage, photos=2, jurors=1)
-    round_ = (
-        await setup.open_round(
-            db,
-            contest=j.contest,
-            plan=plan(j, "rating", quorum=1, scale="rubric"),
-            actor=j.organizer,
-            now=NOW,
-        )
-    ).round
+    round_ = await opened(db, j, "rating", quorum=1, scale="rubric")
     me = j.jurors[0]
     relevance, creativity = (int(row["id"]) for row in await panel.criteria_of(db, j.contest.id))
     task = await juror.next_task(db, round_, me)
@@ -486,11 +476,7 @@ async def test_a_stars_round_refuses_rubric_scores(
     db: Database, passwords: Passwords, storage: LocalStorage
 ) -> None:
     j = await jury(db, passwords, storage, photos=1, jurors=1)
-    round_ = (
-        await setup.open_round(
-            db, contest=j.contest, plan=plan(j, "rating", quorum=1), actor=j.organizer, now=NOW
-        )
-    ).round
+    round_ = await opened(db, j, "rating", quorum=1)
     assert round_.scale == "stars"
     task = await juror.next_task(db, round_, j.jurors[0])
     assert task is not None
@@ -504,15 +490,7 @@ async def test_a_rubric_rounds_preview_follows_the_contests_scale_and_closing_sa
     db: Database, passwords: Passwords, storage: LocalStorage
 ) -> None:
     j = await jury(db, passwords, storage, photos=3, jurors=2)
-    round_ = (
-        await setup.open_round(
-            db,
-            contest=j.contest,
-            plan=plan(j, "rating", quorum=2, scale="rubric"),
-            actor=j.organizer,
-            now=NOW,
-        )
-    ).round
+    round_ = await opened(db, j, "rating", quorum=2, scale="rubric")
     criteria = [int(row["id"]) for row in await panel.criteria_of(db, j.contest.id)]
     given = dict(zip(j.entries, (9, 6, 2), strict=True))  # every criterion, both jurors
     for each in j.jurors:
@@ -540,15 +518,7 @@ async def test_once_a_rubric_round_has_scores_the_contests_rubric_and_scale_are_
     db: Database, passwords: Passwords, storage: LocalStorage
 ) -> None:
     j = await jury(db, passwords, storage, photos=1, jurors=1)
-    round_ = (
-        await setup.open_round(
-            db,
-            contest=j.contest,
-            plan=plan(j, "rating", quorum=1, scale="rubric"),
-            actor=j.organizer,
-            now=NOW,
-        )
-    ).round
+    round_ = await opened(db, j, "rating", quorum=1, scale="rubric")
     heavier = replace(j.contest.settings, criteria=(Criterion("Relevance to the theme", 5),))
     await contest_store.update_contest(db, j.contest.id, heavier, now=NOW)  # no scores yet
     await contest_store.update_contest(db, j.contest.id, j.contest.settings, now=NOW)
