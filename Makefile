@@ -27,7 +27,8 @@ run: $(STAMP)
 	@echo "Serving the demo on http://$(HOST):$(PORT)  (Ctrl+C stops it)"
 	$(BIN)/contest serve --host $(HOST) --port $(PORT)
 
-# axe-core for the accessibility browser test, exactly as package-lock.json pins it.
+# axe-core for the accessibility browser test and oidc-provider, the real OpenID provider the
+# campus sign-in tests run on localhost, exactly as package-lock.json pins them.
 NODE_STAMP := node_modules/.installed
 
 $(NODE_STAMP): package.json package-lock.json
