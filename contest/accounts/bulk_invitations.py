@@ -11,6 +11,7 @@ from contest.accounts.emails import mailbox
 from contest.accounts.invitation_lists import FIELD, Person, Problem, list_readings, read_people
 from contest.accounts.languages import mail_locale
 from contest.accounts.users import User
+from contest.core import audit_log
 from contest.core.clock import from_db, to_db
 from contest.core.db import Database, Row, Transaction
 from contest.core.errors import ValidationError
@@ -342,9 +343,12 @@ async def send_invitations(
                 )
             elif step.action in (JOIN_PANEL, BECOME_JUDGE):
                 await _join_panel(tx, step, plan, invited_by, now, mail_in)
-        await tx.execute(
-            "INSERT INTO audit_log (contest_id, actor_id, action, details, at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (plan.contest_id, invited_by.id, f"{role}s_invited", _summary(plan), to_db(now)),
+        await audit_log.record(
+            tx,
+            contest_id=plan.contest_id,
+            actor_id=invited_by.id,
+            action=f"{role}s_invited",
+            details=_summary(plan),
+            now=now,
         )
     return plan

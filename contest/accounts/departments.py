@@ -23,6 +23,7 @@ from typing import Any
 from contest.accounts import users
 from contest.accounts.department_history import described
 from contest.accounts.emails import email_error, normalize_email
+from contest.core import audit_log
 from contest.core.clock import to_db
 from contest.core.db import Database, Row, Transaction
 from contest.core.errors import NotFound, ValidationError
@@ -237,10 +238,8 @@ async def set_user_department(db: Database, *, user_id: int, value: str) -> str:
 async def record_change(
     tx: Transaction, *, actor_id: int | None, action: str, details: str, now: datetime
 ) -> None:
-    await tx.execute(
-        "INSERT INTO audit_log (contest_id, actor_id, action, details, at)"
-        " VALUES (NULL, ?, ?, ?, ?)",
-        (actor_id, action, details, to_db(now)),
+    await audit_log.record(
+        tx, contest_id=None, actor_id=actor_id, action=action, details=details, now=now
     )
 
 

@@ -24,6 +24,7 @@ from contest.contests.model import (
 from contest.contests.phases import Schedule
 from contest.contests.slugs import fallback_slug, slug_taken, slugify, unique_slug
 from contest.contests.texts import ContestTexts
+from contest.core import audit_log
 from contest.core.clock import from_db, to_db
 from contest.core.db import Database, Row, Transaction
 from contest.core.errors import NotFound, ValidationError
@@ -195,10 +196,13 @@ async def update_contest(
             moved = f"Address: {row['slug']} → {new_slug}."
             details = f"{details} {moved}" if details else f"Settings changed. {moved}"
         if details:
-            await tx.execute(
-                "INSERT INTO audit_log (contest_id, actor_id, action, details, at)"
-                " VALUES (?, ?, 'settings', ?, ?)",
-                (contest_id, actor_id, details, to_db(now)),
+            await audit_log.record(
+                tx,
+                contest_id=contest_id,
+                actor_id=actor_id,
+                action="settings",
+                details=details,
+                now=now,
             )
     return await get_contest(db, contest_id)
 

@@ -8,6 +8,7 @@ from datetime import datetime
 
 import anyio
 
+from contest.core import audit_log
 from contest.core.clock import to_db
 from contest.core.db import Database, Row, Transaction
 from contest.core.errors import ValidationError
@@ -102,10 +103,8 @@ async def _replace(tx: Transaction, contest_id: int, values: dict[str, object]) 
 async def _audit(
     tx: Transaction, contest_id: int, user_id: int, details: str, now: datetime
 ) -> None:
-    await tx.execute(
-        "INSERT INTO audit_log (contest_id, actor_id, action, details, at)"
-        " VALUES (?, ?, 'cover', ?, ?)",
-        (contest_id, user_id, details, to_db(now)),
+    await audit_log.record(
+        tx, contest_id=contest_id, actor_id=user_id, action="cover", details=details, now=now
     )
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from contest.contests.model import Contest
-from contest.core import csv_files
+from contest.core import audit_log, csv_files
 from contest.core.clock import from_db, local_input_value, parse_local_input, to_db
 from contest.core.csv_files import ImportRefused, Problem
 from contest.core.db import Database, Row, Transaction
@@ -162,10 +162,13 @@ async def _store(
 async def _audit(
     tx: Transaction, contest: Contest, details: str, *, actor_id: int | None, now: datetime
 ) -> None:
-    await tx.execute(
-        "INSERT INTO audit_log (contest_id, actor_id, action, details, at)"
-        " VALUES (?, ?, 'external_likes', ?, ?)",
-        (contest.id, actor_id, details, to_db(now)),
+    await audit_log.record(
+        tx,
+        contest_id=contest.id,
+        actor_id=actor_id,
+        action="external_likes",
+        details=details,
+        now=now,
     )
 
 
