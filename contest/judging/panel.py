@@ -10,8 +10,9 @@ from contest.accounts.languages import mail_locale
 from contest.accounts.users import User
 from contest.contests.model import Contest
 from contest.contests.store import get_contest
+from contest.core.audit_log import record
 from contest.core.clock import format_local, to_db, zone
-from contest.core.db import Database, Row, Transaction
+from contest.core.db import Database, Row
 from contest.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from contest.core.forms import FormValues
 from contest.core.outbox import queue_mail
@@ -203,26 +204,8 @@ async def save_review(
         )
 
 
-async def record(
-    tx: Transaction,
-    *,
-    contest_id: int,
-    actor_id: int | None,
-    action: str,
-    details: str,
-    now: datetime,
-) -> None:
-    """Add a line to the contest's audit log."""
-    await tx.execute(
-        "INSERT INTO audit_log (contest_id, actor_id, action, details, at) VALUES (?, ?, ?, ?, ?)",
-        (contest_id, actor_id, action, details, to_db(now)),
-    )
-
-
-async def declare_conflict(
-    db: Database, *, contest: Contest, judge: User, entry_id: int, reason: str, now: datetime
-) -> None:
-    """Take an entry out of the judge's queue (dropping any scores) and record why."""
+def conflict_reason(reason: str) -> str:
+    """A conflict's reason as kept (spaces folded); ValidationError if empty or too long."""
     reason = " ".join(reason.split())
     if not reason:
         raise ValidationError({"reason": N_("Say briefly why, e.g. “I know the photographer”.")})
@@ -230,6 +213,14 @@ async def declare_conflict(
         raise ValidationError(
             {"reason": N_("Keep the reason under %(limit)s characters.", limit=MAX_CONFLICT_REASON)}
         )
+    return reason
+
+
+async def declare_conflict(
+    db: Database, *, contest: Contest, judge: User, entry_id: int, reason: str, now: datetime
+) -> None:
+    """Take an entry out of the judge's queue (dropping any scores) and record why."""
+    reason = conflict_reason(reason)
     _ensure_judging_open(contest, now)
     await entry_for_judge(db, contest, judge, entry_id)
     async with db.transaction() as tx:

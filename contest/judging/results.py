@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from contest.accounts.users import User
 from contest.contests.model import Contest, ContestSettings
+from contest.core.audit_log import record
 from contest.core.clock import to_db
 from contest.core.db import Database, Row
 from contest.core.errors import Conflict, ValidationError
@@ -21,11 +23,15 @@ from contest.judging.award_labels import (
     second_prize_warning,
     skip_reason,
 )
-from contest.judging.panel import criteria_of, record
+from contest.judging.panel import criteria_of
+from contest.judging.rounds.outcome import Outcome, outcome
 from contest.voting import tallies
 
 MAX_CITATION = 1_000
 MAX_OVERRIDE_REASON = 500
+ROUNDS_NOT_OVER = N_(
+    "Judging in rounds is not over: close the last round without advancing any photos."
+)
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,9 @@ class Results:
     awards: list[Award]
     published_at: str | None
     by_entry: dict[int, Standing] = field(default_factory=dict)
+    #: A contest judged in rounds: how far they went (its ranking is the last round's order);
+    #: None for a contest judged in a single stage by the rubric.
+    rounds: Outcome | None = None
 
 
 @dataclass(frozen=True)
@@ -93,11 +102,13 @@ class Tie:
 class PublishGaps:
     """What an organizer should see before publishing: entries no judge scored, entries
     scored by fewer judges than the minimum (both left unranked), and ties the tie-break
-    decided."""
+    decided (or, judged in rounds, the last round's photos no juror placed and its ties,
+    which nothing broke)."""
 
     unscored: list[Standing]
     below_minimum: list[Standing]
     ties: list[Tie]
+    in_rounds: bool = False
 
     def __bool__(self) -> bool:
         return bool(self.unscored or self.below_minimum or self.ties)
@@ -105,13 +116,27 @@ class PublishGaps:
 
 def publish_gaps(results: Results) -> PublishGaps:
     """The gaps in a ranking that publishing would fix in place."""
+    ranked = [s for s in results.standings if s.result.ranked]
+    if results.rounds is not None:
+        finalists = {finalist.entry_id for finalist in results.rounds.finalists}
+        unplaced = [s for s in results.standings if s.entry["id"] in finalists]
+        return PublishGaps(
+            [s for s in unplaced if not s.result.ranked],
+            [],
+            _ties(ranked, lambda s: s.result.rank),
+            in_rounds=True,
+        )
     unscored = [s for s in results.standings if s.result.judges == 0]
     below = [s for s in results.standings if s.result.judges > 0 and not s.result.ranked]
+    return PublishGaps(unscored, below, _ties(ranked, lambda s: round(s.result.final or 0.0, 9)))
+
+
+def _ties(ranked: list[Standing], measure: Callable[[Standing], object]) -> list[Tie]:
+    """Runs of ranked standings with the same measure (a final score, or a shared place)."""
     ties: list[Tie] = []
     group: list[Standing] = []
-    for standing in (s for s in results.standings if s.result.ranked):
-        final = round(standing.result.final or 0.0, 9)
-        if group and round(group[0].result.final or 0.0, 9) == final:
+    for standing in ranked:
+        if group and measure(group[0]) == measure(standing):
             group.append(standing)
             continue
         if len(group) > 1:
@@ -119,13 +144,17 @@ def publish_gaps(results: Results) -> PublishGaps:
         group = [standing]
     if len(group) > 1:
         ties.append(Tie(group))
-    return PublishGaps(unscored, below, ties)
+    return ties
 
 
-def publish_blocker(contest: Contest, *, published: str | None, now: datetime) -> str | None:
+def publish_blocker(
+    contest: Contest, *, published: str | None, now: datetime, rounds: Outcome | None = None
+) -> str | None:
     """Why the results cannot be published now, or None when they can."""
     if published is not None:
         return N_("The results are already published.")
+    if rounds is not None and not rounds.finished:
+        return ROUNDS_NOT_OVER
     if now < max(contest.schedule.judging_close, contest.schedule.voting_close):
         return N_("Judging and public voting have not both closed yet.")
     return None
@@ -288,14 +317,19 @@ async def compute(db: Database, contest: Contest) -> Results:
         " WHERE entries.contest_id = ? AND entries.status = 'approved' ORDER BY entries.id",
         (contest.id,),
     )
-    table = await _score_table(db, contest)
-    results = aggregate(
-        table,
-        weights,
-        [row["id"] for row in entries],
-        method=settings.score_method,
-        min_judges=settings.min_judges_per_entry,
-        tie_break=settings.tie_break,
+    rounds = await outcome(db, contest.id)
+    table = {} if rounds else await _score_table(db, contest)
+    results = (
+        rounds.entry_results([row["id"] for row in entries])
+        if rounds
+        else aggregate(
+            table,
+            weights,
+            [row["id"] for row in entries],
+            method=settings.score_method,
+            min_judges=settings.min_judges_per_entry,
+            tie_break=settings.tie_break,
+        )
     )
     rows = {row["id"]: row for row in entries}
     tally = await tallies.tallies(db, contest.id)
@@ -336,6 +370,7 @@ async def compute(db: Database, contest: Contest) -> Results:
         awards,
         await published_at(db, contest.id),
         by_entry={s.entry["id"]: s for s in standings},
+        rounds=rounds,
     )
 
 
@@ -406,6 +441,8 @@ async def publish(db: Database, *, contest: Contest, actor: User, now: datetime)
     if now < closes:
         raise Conflict(N_("Publish the results once judging and public voting have both closed."))
     results = await compute(db, contest)
+    if results.rounds is not None and not results.rounds.finished:
+        raise Conflict(ROUNDS_NOT_OVER)
     async with db.transaction() as tx:
         for award in results.awards:
             if award.key == PEOPLES_CHOICE and award.entry_id is None:

@@ -414,6 +414,17 @@ NOTICES: dict[str, Message] = {
     "participants_invited": N_("Done: the invitations are queued; each link works for 7 days."),
     "settings_saved": N_("Done: the settings are saved."),
     "scores_saved": N_("Done: your scores are saved."),
+    "round_undone": N_("Undone: the photo is back as it was before your last decision."),
+    "round_nothing_to_undo": N_("There is nothing left to undo in this round."),
+    "round_marked": N_("Done: your favourite and flag are saved."),
+    "round_order_saved": N_("Done: your order is saved."),
+    "round_conflict_moved": N_(
+        "Done: your conflict is recorded, and the photo went to another juror."
+    ),
+    "round_conflict_kept": N_(
+        "Done: your conflict is recorded. No other juror of the round may take the photo;"
+        " the organizers see it is one juror short."
+    ),
 }
 NOTICE_SECONDS = 60
 

@@ -79,6 +79,7 @@ class Seeded:
     round_id: int  # a yes/no round of the live contest, judged by judge@uni.edu
     ranking_round_id: int  # a ranking round of the winners' contest, by the same judge
     judge_id: int
+    newcomer_id: int  # a judge of the live contest's panel outside its round
 
 
 def failed(button: str) -> Callable[[Page], None]:
@@ -201,6 +202,7 @@ PAGES: list[PageState] = [
     PageState("ranking round", "organizer", "manage_round", lambda s: f"/manage/rounds/{s.ranking_round_id}"),
     PageState("pairwise table", "organizer", "manage_round_pairwise", lambda s: f"/manage/rounds/{s.ranking_round_id}/pairwise"),
     PageState("juror handover", "organizer", "manage_round_handover", lambda s: f"/manage/rounds/{s.round_id}/handover?juror={s.judge_id}"),
+    PageState("juror joins", "organizer", "manage_round_join", lambda s: f"/manage/rounds/{s.round_id}/join?juror={s.newcomer_id}"),
     PageState("close round", "organizer", "manage_round_close", lambda s: f"/manage/rounds/{s.round_id}/close?top=1"),
     PageState("close ranking round", "organizer", "manage_round_close", lambda s: f"/manage/rounds/{s.ranking_round_id}/close"),
 ]
@@ -251,6 +253,10 @@ async def _seed(config: Config) -> Seeded:
         live = await add_contest(db, Phase.JUDGING_AND_VOTING, now=NOW, title="Night Owls")
         judge_id = int(await db.fetch_value("SELECT id FROM users WHERE email = 'judge@uni.edu'"))
         await contest_store.assign_judge(db, contest_id=live.id, user_id=judge_id)
+        newcomer = await add_account(
+            db, passwords, email="newcomer.juror@uni.edu", name="Nia Newcomer", role="judge"
+        )
+        await contest_store.assign_judge(db, contest_id=live.id, user_id=newcomer.id)
         judge = User.from_row(await get_user_row(db, judge_id))
         entry = await add_entry(
             db, storage, live, ann, title="Reading room at midnight", moderator=org, now=NOW,
@@ -297,6 +303,7 @@ async def _seed(config: Config) -> Seeded:
             round_id=rounds[0].round.id,
             ranking_round_id=rounds[1].round.id,
             judge_id=judge_id,
+            newcomer_id=newcomer.id,
         )
     finally:
         await db.close()

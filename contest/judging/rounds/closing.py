@@ -18,12 +18,12 @@ from datetime import datetime
 
 from contest.accounts.users import User
 from contest.contests.store import get_contest
+from contest.core.audit_log import record_in
 from contest.core.clock import to_db
 from contest.core.db import Connection, Database, Row
 from contest.core.errors import Conflict, ValidationError
 from contest.i18n import N_
 from contest.judging.rounds.advancing import TopCut, by_threshold, threshold_counts, top
-from contest.judging.rounds.audit import record
 from contest.judging.rounds.model import AdvanceRule, Round
 from contest.judging.rounds.schulze import SchulzeResult, schulze
 
@@ -139,17 +139,15 @@ def threshold_steps(low: float, high: float) -> list[float]:
 
 async def final_order(db: Database, round_: Round) -> SchulzeResult:
     """A ranking round's combined order: the Schulze method over every juror's order (a
-    photo a juror has not placed yet ranks below all they placed, tied)."""
-    entries = [
-        int(row[0])
-        for row in await db.fetch_all(
-            "SELECT entry_id FROM round_entries WHERE round_id = ?", (round_.id,)
-        )
-    ]
+    photo a juror has not placed yet ranks below all they placed, tied). A photo rejected or
+    withdrawn since the round opened leaves the order and every juror's ballot."""
+    entries = [each.entry_id for each in await standings(db, round_)]
     placed: dict[int, dict[float, list[int]]] = defaultdict(lambda: defaultdict(list))
     for row in await db.fetch_all(
-        "SELECT juror_id, entry_id, value FROM round_tasks WHERE round_id = ?"
-        " AND value IS NOT NULL",
+        "SELECT round_tasks.juror_id, round_tasks.entry_id, round_tasks.value"
+        " FROM round_tasks JOIN entries ON entries.id = round_tasks.entry_id"
+        "   AND entries.status = 'approved'"
+        " WHERE round_tasks.round_id = ? AND round_tasks.value IS NOT NULL",
         (round_.id,),
     ):
         placed[int(row["juror_id"])][float(row["value"])].append(int(row["entry_id"]))
@@ -201,7 +199,7 @@ def _close(
             " AND entry_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))",
             (round_.id, json.dumps(list(chosen))),
         )
-    record(
+    record_in(
         connection,
         contest_id=round_.contest_id,
         actor_id=actor.id,

@@ -166,10 +166,10 @@ async def decide(
         raise ValidationError({"value": N_("This round takes a score for each criterion.")})
     if round_.kind not in DECISIONS or value not in DECISIONS[round_.kind]:
         raise ValidationError({"value": N_("That is not a decision this round takes.")})
-    _ensure_open(round_, now)
+    ensure_open(round_, now)
 
     def write(connection: Connection) -> None:
-        before = _own_task(connection, round_, juror, task_id)
+        before = own_task(connection, round_, juror, task_id)
         connection.execute(
             "UPDATE round_tasks SET value = ?, decided_at = ? WHERE id = ?",
             (value, to_db(now), task_id),
@@ -193,14 +193,14 @@ async def score(
     with the scores it replaces, so an undo puts back both. The value."""
     if not round_.by_rubric:
         raise ValidationError({"value": N_("This round takes stars, not the rubric's scores.")})
-    _ensure_open(round_, now)
+    ensure_open(round_, now)
     contest = await get_contest(db, round_.contest_id)
     criteria = await criteria_of(db, contest.id)
     check_scores(scores, criteria, contest)
     value = weighted_total(scores, {int(row["id"]): float(row["weight"]) for row in criteria})
 
     def write(connection: Connection) -> None:
-        before = _own_task(connection, round_, juror, task_id)
+        before = own_task(connection, round_, juror, task_id)
         replaced = _replace_scores(connection, task_id, scores)
         connection.execute(
             "UPDATE round_tasks SET value = ?, decided_at = ? WHERE id = ?",
@@ -256,21 +256,26 @@ async def undo(db: Database, round_: Round, juror: User, now: datetime) -> int |
     what it held before. The task's id, or None when there is nothing to undo."""
     if round_.kind == "ranking":  # a saved order changes many places at once: reorder instead
         raise Conflict(N_("In a ranking round, change the order and save it again."))
-    _ensure_open(round_, now)
+    ensure_open(round_, now)
 
     def write(connection: Connection) -> int | None:
         last = connection.execute(
-            "SELECT id, task_id, previous, scores FROM round_decisions"
-            " WHERE round_id = ? AND juror_id = ? AND action = 'decide'"
-            " AND id NOT IN (SELECT undoes FROM round_decisions WHERE undoes IS NOT NULL"
-            "   AND round_id = ? AND juror_id = ?)"
-            " ORDER BY id DESC LIMIT 1",
+            "SELECT round_decisions.id, task_id, previous, scores"  # noqa: S608 - fixed text
+            " FROM round_decisions JOIN round_tasks ON round_tasks.id = round_decisions.task_id"
+            " JOIN entries ON entries.id = round_tasks.entry_id"
+            " WHERE round_decisions.round_id = ? AND round_decisions.juror_id = ?"
+            " AND action = 'decide'"
+            # A photo given to another juror since, or no longer theirs, is not theirs to undo.
+            f" AND round_tasks.juror_id = round_decisions.juror_id AND {_STILL_THEIRS}"
+            " AND round_decisions.id NOT IN (SELECT undoes FROM round_decisions"
+            "   WHERE undoes IS NOT NULL AND round_id = ? AND juror_id = ?)"
+            " ORDER BY round_decisions.id DESC LIMIT 1",
             (round_.id, juror.id, round_.id, juror.id),
         ).fetchone()
         if last is None:
             return None
         task_id, previous = int(last["task_id"]), last["previous"]
-        current = _own_task(connection, round_, juror, task_id)
+        current = own_task(connection, round_, juror, task_id)
         scores = None
         if last["scores"] is not None:  # a rubric decision: its scores go back too
             scores = _replace_scores(connection, task_id, _from_json(last["scores"]))
@@ -316,10 +321,10 @@ async def mark(
         )
     if note and flag is None:  # a note with no reason would be lost: say so rather than drop it
         raise ValidationError({"flag": N_("Choose why you flag the photo, to keep the note.")})
-    _ensure_open(round_, now)
+    ensure_open(round_, now)
 
     def write(connection: Connection) -> None:
-        _own_task(connection, round_, juror, task_id)
+        own_task(connection, round_, juror, task_id)
         connection.execute(
             "UPDATE round_tasks SET favourite = ?, flag = ?, flag_note = ? WHERE id = ?",
             (int(favourite), flag, (note or None) if flag else None, task_id),
@@ -335,20 +340,22 @@ async def rank(
     task takes its place (1 = best), and each changed place is logged."""
     if round_.kind != "ranking":
         raise Conflict(N_("Only a ranking round takes an order of photos."))
-    _ensure_open(round_, now)
+    ensure_open(round_, now)
 
     def write(connection: Connection) -> None:
         held = {
             int(row["id"]): row["value"]
             for row in connection.execute(
-                "SELECT id, value FROM round_tasks WHERE round_id = ? AND juror_id = ?",
+                "SELECT round_tasks.id, round_tasks.value FROM round_tasks"  # noqa: S608 - fixed
+                " JOIN entries ON entries.id = round_tasks.entry_id"
+                f" WHERE round_tasks.round_id = ? AND round_tasks.juror_id = ? AND {_STILL_THEIRS}",
                 (round_.id, juror.id),
             ).fetchall()
         }
         if len(order) != len(set(order)) or set(order) != set(held):
             raise ValidationError({"order": N_("Put each of your photos in the order once.")})
         for place, task_id in enumerate(order, start=1):
-            before = _own_task(connection, round_, juror, task_id)
+            before = own_task(connection, round_, juror, task_id)
             if before == place:
                 continue
             connection.execute(
@@ -360,16 +367,18 @@ async def rank(
     await db.write_in_thread(write)
 
 
-def _ensure_open(round_: Round, now: datetime) -> None:
+def ensure_open(round_: Round, now: datetime) -> None:
+    """Conflict unless the round takes a juror's changes now (open, and its opening come)."""
     if not round_.is_open:
         raise Conflict(N_("This round is closed: its decisions can no longer change."))
     if now < round_.opens_at:
         raise Conflict(N_("This round has not opened yet."))
 
 
-def _own_task(connection: Connection, round_: Round, juror: User, task_id: int) -> float | None:
+def own_task(connection: Connection, round_: Round, juror: User, task_id: int) -> float | None:
     """The task's current value; NotFound if it is not the juror's in this round (read in
-    the write, with the round's state: a round closed meanwhile refuses the change)."""
+    the write, with the round's state: a round closed meanwhile refuses the change). Every
+    change a juror makes to a task checks it first."""
     row = connection.execute(
         "SELECT round_tasks.value, rounds.status FROM round_tasks"  # noqa: S608 - fixed text
         " JOIN rounds ON rounds.id = round_tasks.round_id"

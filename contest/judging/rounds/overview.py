@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from contest.core.db import Database, Row
+from contest.judging.panel import criteria_of
 from contest.judging.rounds.closing import final_order
 from contest.judging.rounds.model import Progress, Round
 
@@ -131,11 +132,13 @@ async def photos(db: Database, entry_ids: Iterable[int]) -> dict[int, Row]:
 
 async def short_of_jurors(db: Database, round_: Round) -> dict[int, int]:
     """Photos given fewer jurors than the round's quorum (conflicts left too few), by id:
-    how many jurors each has."""
+    how many jurors each has (a juror who declared a conflict on it since does not count)."""
     rows = await db.fetch_all(
         "SELECT round_entries.entry_id, count(round_tasks.id) AS jurors"
         " FROM round_entries LEFT JOIN round_tasks ON round_tasks.round_id ="
         "   round_entries.round_id AND round_tasks.entry_id = round_entries.entry_id"
+        "   AND NOT EXISTS (SELECT 1 FROM conflicts WHERE conflicts.entry_id ="
+        "     round_tasks.entry_id AND conflicts.judge_id = round_tasks.juror_id)"
         " WHERE round_entries.round_id = ? GROUP BY round_entries.entry_id"
         " HAVING count(round_tasks.id) < ? ORDER BY round_entries.entry_id",
         (round_.id, round_.quorum),
@@ -153,9 +156,11 @@ def _decision(kind: str, value: float | None) -> str:
 
 
 async def decision_rows(db: Database, round_: Round) -> list[dict[str, Any]]:
-    """Every task of the round, for the organizers' export: who decided what, and when."""
+    """Every task of the round, for the organizers' export: who decided what, and when (a
+    rubric round's decision is the weighted mean, each criterion's score in a column after)."""
     rows = await db.fetch_all(
-        "SELECT entries.id AS entry_id, entries.title, users.display_name AS juror,"
+        "SELECT round_tasks.id AS task_id, entries.id AS entry_id, entries.title,"
+        " users.display_name AS juror,"
         " round_tasks.value, round_tasks.decided_at, round_tasks.favourite,"
         " round_tasks.flag, round_tasks.flag_note"
         " FROM round_tasks JOIN entries ON entries.id = round_tasks.entry_id"
@@ -163,6 +168,7 @@ async def decision_rows(db: Database, round_: Round) -> list[dict[str, Any]]:
         " WHERE round_tasks.round_id = ? ORDER BY entries.id, users.display_name, users.id",
         (round_.id,),
     )
+    scores = await _criteria_scores(db, round_) if round_.by_rubric else {}
     return [
         {
             "entry_id": int(row["entry_id"]),
@@ -173,9 +179,29 @@ async def decision_rows(db: Database, round_: Round) -> list[dict[str, Any]]:
             "favourite": bool(row["favourite"]),
             "flag": row["flag"] or "",
             "note": row["flag_note"] or "",
+            **scores.get(int(row["task_id"]), {}),
         }
         for row in rows
     ]
+
+
+async def _criteria_scores(db: Database, round_: Round) -> dict[int, dict[str, float | str]]:
+    """A rubric round's scores by task (every task of the round): a column per criterion of
+    the contest's rubric, named as the rubric names it, blank where the juror gave none."""
+    named = {int(row["id"]): str(row["name"]) for row in await criteria_of(db, round_.contest_id)}
+    rows = await db.fetch_all(
+        "SELECT round_tasks.id AS task_id, round_task_scores.criterion_id,"
+        " round_task_scores.value FROM round_tasks LEFT JOIN round_task_scores"
+        "   ON round_task_scores.task_id = round_tasks.id"
+        " WHERE round_tasks.round_id = ?",
+        (round_.id,),
+    )
+    found: dict[int, dict[str, float | str]] = {}
+    for row in rows:
+        task = found.setdefault(int(row["task_id"]), dict.fromkeys(named.values(), ""))
+        if row["criterion_id"] is not None and int(row["criterion_id"]) in named:
+            task[named[int(row["criterion_id"])]] = float(row["value"])
+    return found
 
 
 async def ranking_rows(db: Database, round_: Round) -> list[dict[str, Any]]:

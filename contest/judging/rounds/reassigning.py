@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from contest.accounts.users import User
-from contest.core.db import Connection, Database
+from contest.core.audit_log import record_in
+from contest.core.db import Connection, Database, Row
 from contest.core.errors import Conflict, NotFound
 from contest.i18n import N_
 from contest.judging.rounds.assignment import queue_positions, reassign
-from contest.judging.rounds.audit import record
 from contest.judging.rounds.model import Round
 from contest.judging.rounds.setup import barred_pairs, queue_ends
 
@@ -52,7 +52,7 @@ async def hand_over(
 
     def write(connection: Connection) -> Handover:
         handover = _plan(connection, round_, leaving, apply=True)
-        record(
+        record_in(
             connection,
             contest_id=round_.contest_id,
             actor_id=actor.id,
@@ -82,21 +82,74 @@ def _plan(connection: Connection, round_: Round, leaving: int, *, apply: bool) -
     remaining = sorted(juror for juror, active in jurors.items() if active and juror != leaving)
     if not remaining:
         raise Conflict(N_("This is the round's last juror: nobody is left to take their photos."))
-    tasks = connection.execute(
+    tasks = _tasks(connection, round_)
+    unfinished = {  # entry -> the leaving juror's task
+        int(task["entry_id"]): int(task["id"])
+        for task in tasks
+        if int(task["juror_id"]) == leaving and task["decided_at"] is None
+    }
+    handover = _handover(connection, round_, tasks, unfinished, leaving, remaining)
+    if apply:
+        _move(connection, round_, handover, unfinished)
+        connection.execute(
+            "UPDATE round_jurors SET active = 0 WHERE round_id = ? AND juror_id = ?",
+            (round_.id, handover.leaving),
+        )
+    return handover
+
+
+def give_to_another(
+    connection: Connection, round_: Round, task_id: int, juror_id: int
+) -> int | None:
+    """A juror steps aside from one photo (a conflict declared mid-round): the task, cleared of
+    their decision, scores and marks, goes to the least-loaded other juror of the round who may
+    take it. That juror, or None when nobody may (the task stays, cleared, with the juror who
+    stepped aside, where nobody sees it: the photo then has one juror fewer)."""
+    tasks = _tasks(connection, round_)
+    entry = next(int(task["entry_id"]) for task in tasks if int(task["id"]) == task_id)
+    others = sorted(
+        int(row[0])
+        for row in connection.execute(
+            "SELECT juror_id FROM round_jurors WHERE round_id = ? AND active = 1 AND juror_id != ?",
+            (round_.id, juror_id),
+        ).fetchall()
+    )
+    connection.execute(
+        "UPDATE round_tasks SET value = NULL, decided_at = NULL, favourite = 0, flag = NULL,"
+        " flag_note = NULL WHERE id = ?",
+        (task_id,),
+    )
+    connection.execute("DELETE FROM round_task_scores WHERE task_id = ?", (task_id,))
+    handover = _handover(connection, round_, tasks, {entry: task_id}, juror_id, others)
+    _move(connection, round_, handover, {entry: task_id})
+    return handover.moves[0][1] if handover.moves else None
+
+
+def _tasks(connection: Connection, round_: Round) -> list[Row]:
+    return connection.execute(
         "SELECT id, entry_id, juror_id, decided_at FROM round_tasks WHERE round_id = ?",
         (round_.id,),
     ).fetchall()
+
+
+def _handover(
+    connection: Connection,
+    round_: Round,
+    tasks: list[Row],
+    moving: dict[int, int],
+    leaving: int,
+    remaining: list[int],
+) -> Handover:
+    """Where the ``moving`` tasks (entry -> task) of ``leaving`` would go among ``remaining``:
+    each to the least-loaded juror not already on the photo and not barred from it."""
     assigned: dict[int, set[int]] = defaultdict(set)
     load = dict.fromkeys(remaining, 0)
-    unfinished: dict[int, int] = {}  # entry -> the leaving juror's task
     for task in tasks:
         entry, juror = int(task["entry_id"]), int(task["juror_id"])
         assigned[entry].add(juror)
         if juror in load:
             load[juror] += 1
-        if juror == leaving and task["decided_at"] is None:
-            unfinished[entry] = int(task["id"])
-    entries = sorted(unfinished)
+    entries = sorted(moving)
     plan = reassign(
         entries,
         leaving,
@@ -106,22 +159,16 @@ def _plan(connection: Connection, round_: Round, leaving: int, *, apply: bool) -
         barred=barred_pairs(connection, entries, remaining),
         seed=round_.id * 1_000_003 + leaving,
     )
-    handover = Handover(leaving, plan.moves, plan.stuck)
-    if apply:
-        _apply(connection, round_, handover, unfinished)
-    return handover
+    return Handover(leaving, plan.moves, plan.stuck)
 
 
-def _apply(
-    connection: Connection, round_: Round, handover: Handover, unfinished: dict[int, int]
+def _move(
+    connection: Connection, round_: Round, handover: Handover, moving: dict[int, int]
 ) -> None:
+    """Give each task its new juror, at the end of their queue."""
     start = queue_ends(connection, round_.id)
     positions = queue_positions(handover.moves, seed=round_.id, start=start)
     connection.executemany(
         "UPDATE round_tasks SET juror_id = ?, position = ? WHERE id = ?",
-        [(juror, positions[entry, juror], unfinished[entry]) for entry, juror in handover.moves],
-    )
-    connection.execute(
-        "UPDATE round_jurors SET active = 0 WHERE round_id = ? AND juror_id = ?",
-        (round_.id, handover.leaving),
+        [(juror, positions[entry, juror], moving[entry]) for entry, juror in handover.moves],
     )

@@ -17,12 +17,12 @@ from datetime import datetime
 
 from contest.accounts.users import User
 from contest.contests.model import Contest
+from contest.core.audit_log import record_in
 from contest.core.clock import to_db
 from contest.core.db import Connection, Database
 from contest.core.errors import Conflict, ValidationError
 from contest.i18n import N_
 from contest.judging.rounds.assignment import assign, queue_positions
-from contest.judging.rounds.audit import record
 from contest.judging.rounds.model import KINDS, MAX_DIRECTIONS, MAX_RANKED, SCALES, Round
 
 #: New tasks written per statement (one JSON array each, parsed once per task).
@@ -170,7 +170,7 @@ def _open(
         [(round_id, juror) for juror in plan.jurors],
     )
     made, short = _assign(connection, round_id, entries, plan.jurors, quorum, load=None)
-    record(
+    record_in(
         connection,
         contest_id=contest.id,
         actor_id=actor.id,
@@ -312,7 +312,7 @@ def _admit(connection: Connection, contest: Contest, now: datetime) -> int:
             load[int(row[0])] = int(row[1])
     quorum = len(jurors) if round_.kind == "ranking" else round_.quorum
     made, short = _assign(connection, round_.id, late, jurors, quorum, load=load)
-    record(
+    record_in(
         connection,
         contest_id=contest.id,
         actor_id=None,

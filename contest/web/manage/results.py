@@ -14,6 +14,7 @@ from contest.gallery import views
 from contest.i18n import N_, current_locale, known, using_locale
 from contest.judging import panel, result_exports, results
 from contest.judging import winners as public_results
+from contest.judging.rounds.outcome import outcome
 from contest.media import winners_card
 from contest.web.context import (
     absolute,
@@ -81,7 +82,7 @@ async def results_page(
         "errors": errors or {},
         "gaps": results.publish_gaps(computed),
         "publish_blocker": results.publish_blocker(
-            contest, published=computed.published_at, now=now(request)
+            contest, published=computed.published_at, now=now(request), rounds=computed.rounds
         ),
         "confirming": confirming,
     }
@@ -117,7 +118,10 @@ async def publish(request: Request) -> Response:
     form = await read_form(request)
     db = services(request).db
     blocker = results.publish_blocker(
-        contest, published=await results.published_at(db, contest.id), now=now(request)
+        contest,
+        published=await results.published_at(db, contest.id),
+        now=now(request),
+        rounds=await outcome(db, contest.id),
     )
     if blocker is not None:
         return await results_page(request, errors={"publish": blocker}, status_code=409)

@@ -1,5 +1,6 @@
 """Changing a running round, each shown before it is applied: a juror dropping out (where
-their unfinished photos would go) and the close (what each way of advancing would send on)."""
+their unfinished photos would go), a juror joining (whose photos they would take over) and the
+close (what each way of advancing would send on)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from contest.contests import store as contest_store
 from contest.core.errors import NotFound, ValidationError
 from contest.core.forms import FormValues, whole_number
 from contest.i18n import N_
-from contest.judging.rounds import closing, overview, reassigning
+from contest.judging.rounds import closing, joining, overview, reassigning
 from contest.judging.rounds.model import AdvanceRule
 from contest.web.context import now, read_form, redirect, services
 from contest.web.manage.round_access import organizer_round
@@ -26,19 +28,28 @@ def _juror(values: FormValues | dict[str, str]) -> int:
     return juror
 
 
+def _shown_juror(request: Request) -> int | None:
+    """The juror a preview is asked for (None: back to the round, whose form chooses one)."""
+    if not request.query_params.get("juror"):
+        return None
+    return _juror(dict(request.query_params))
+
+
+def _back_to_round(request: Request, round_id: int, **done: int) -> Response:
+    """To the round's page, saying how many photos the change just applied moved."""
+    return redirect(request, "manage_round", round_id=round_id, query=done)
+
+
 async def handover(request: Request) -> Response:
     """GET: where the juror's unfinished photos would go; POST: drop them and move them."""
     user, round_, contest = await organizer_round(request)
     db = services(request).db
     if request.method == "POST":
-        form = await read_form(request)
-        done = await reassigning.hand_over(db, round_, _juror(form), actor=user, now=now(request))
-        return redirect(
-            request, "manage_round", round_id=round_.id, query={"moved": len(done.moves)}
-        )
-    if not request.query_params.get("juror"):  # the form choosing the juror is on the round
-        return redirect(request, "manage_round", round_id=round_.id)
-    leaving = _juror(dict(request.query_params))
+        dropped = _juror(await read_form(request))
+        done = await reassigning.hand_over(db, round_, dropped, actor=user, now=now(request))
+        return _back_to_round(request, round_.id, moved=len(done.moves))
+    if (leaving := _shown_juror(request)) is None:
+        return _back_to_round(request, round_.id)
     plan = await reassigning.plan_handover(db, round_, leaving)
     names = {each.juror_id: each.name for each in await overview.jurors(db, round_)}
     context = {
@@ -49,6 +60,27 @@ async def handover(request: Request) -> Response:
         "stuck": await overview.photos(db, plan.stuck),
     }
     return await render(request, "manage/round_handover.html", context)
+
+
+async def join(request: Request) -> Response:
+    """GET: which undecided photos the juror would take over, from whom; POST: add them."""
+    user, round_, contest = await organizer_round(request)
+    db = services(request).db
+    if request.method == "POST":
+        added = _juror(await read_form(request))
+        done = await joining.join(db, round_, added, actor=user, now=now(request))
+        return _back_to_round(request, round_.id, joined=len(done.moves))
+    if (newcomer := _shown_juror(request)) is None:
+        return _back_to_round(request, round_.id)
+    plan = await joining.plan_joining(db, round_, newcomer)
+    panel = await contest_store.judges_of(db, contest.id)
+    context = {
+        "contest": contest,
+        "round": round_,
+        "plan": plan,
+        "names": {int(judge["id"]): judge["display_name"] for judge in panel},
+    }
+    return await render(request, "manage/round_join.html", context)
 
 
 def _top(text: str | None) -> int | None:
@@ -72,6 +104,8 @@ async def close_page(
         "preview": shown,
         "top_n": top_n,
         "tied": tied,
+        # A yes/no photo with fewer jurors than the quorum cannot reach the top thresholds.
+        "short": await overview.short_of_jurors(db, round_) if round_.kind == "yes_no" else {},
         "errors": errors or {},
     }
     return await render(request, "manage/round_close.html", context, status_code=status_code)
@@ -121,6 +155,12 @@ routes = [
         handover,
         methods=["GET", "POST"],
         name="manage_round_handover",
+    ),
+    Route(
+        "/manage/rounds/{round_id:int}/join",
+        join,
+        methods=["GET", "POST"],
+        name="manage_round_join",
     ),
     Route(
         "/manage/rounds/{round_id:int}/close",

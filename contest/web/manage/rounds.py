@@ -130,11 +130,23 @@ async def round_page(request: Request) -> Response:
     named = await overview.photos(
         db, [each.entry_id for each in shown] + list(order.candidates if order else ())
     )
+    jurors = await overview.jurors(db, round_)
+    working = {each.juror_id for each in jurors if each.active}
     context = {
         "contest": contest,
         "round": round_,
         "progress": await overview.round_progress(db, round_),
-        "jurors": await overview.jurors(db, round_),
+        "jurors": jurors,
+        # Judges of the panel who could join the round (a ranking round takes nobody late).
+        "joinable": [
+            judge
+            for judge in await contest_store.judges_of(db, contest.id)
+            if int(judge["id"]) not in working
+        ]
+        if round_.is_open and round_.kind != "ranking"
+        else [],
+        # Still open after the date it was planned to close by.
+        "overdue": round_.is_open and now(request) > round_.closes_at,
         "marks": await overview.marks(db, round_),
         "standings": shown,
         "photo_count": len(standings),
@@ -152,7 +164,7 @@ async def round_page(request: Request) -> Response:
 def _notice(request: Request) -> dict[str, int]:
     """What the redirect that led here says was just done (numbers only, never text)."""
     found = {}
-    for name in ("opened", "advanced", "moved"):
+    for name in ("opened", "advanced", "moved", "joined"):
         value = whole_number(request.query_params.get(name, ""))
         if value is not None:
             found[name] = value

@@ -22,18 +22,11 @@ from contest.core.errors import Conflict, ContestError, ValidationError
 from contest.core.forms import FormValues, whole_number
 from contest.i18n import N_, Message
 from contest.judging import panel
-from contest.judging.rounds import juror
+from contest.judging.rounds import conflicts, juror
 from contest.judging.rounds.model import FLAGS, Progress, Round
-from contest.web.context import now, read_form, redirect, require_user, services
+from contest.web.context import now, read_form, redirect, require_user, services, with_notice
 from contest.web.rendering import render
 
-#: What a redirect may tell the next page, by key (``?notice=``): never text from a request.
-NOTICES: dict[str, Message] = {
-    "undone": N_("Undone: the photo is back as it was before your last decision."),
-    "nothing_to_undo": N_("There is nothing left to undo in this round."),
-    "marked": N_("Done: your favourite and flag are saved."),
-    "order_saved": N_("Done: your order is saved."),
-}
 #: A ranking juror's place for a photo is posted as ``place_<task id>``.
 PLACE = "place_"
 #: A rubric round's score for a criterion is posted as ``score_<criterion id>`` (the names
@@ -90,14 +83,6 @@ async def _juror_and_round(request: Request) -> tuple[User, Round]:
     return judge, round_
 
 
-def _notice_query(key: str | None) -> dict[str, str] | None:
-    return {"notice": key} if key in NOTICES else None
-
-
-def _notice(request: Request) -> Message | None:
-    return NOTICES.get(request.query_params.get("notice", ""))
-
-
 async def _page(
     request: Request, template: str, judge: User, round_: Round, context: dict[str, Any], **kw: Any
 ) -> Response:
@@ -109,7 +94,6 @@ async def _page(
         "round": round_,
         "progress": await juror.progress(svc.db, round_.id, judge.id),
         "can_decide": round_.accepts_decisions(now(request)),
-        "notice": _notice(request),
         "problem": None,
     }
     return await render(request, template, base | context, **kw)
@@ -119,12 +103,11 @@ async def round_home(request: Request) -> Response:
     """Where the juror carries on: their next undecided photo (a ranking round: the order
     page), or the "you are done" page."""
     judge, round_ = await _juror_and_round(request)
-    query = _notice_query(request.query_params.get("notice"))
     if round_.kind == "ranking":
-        return redirect(request, "round_order", round_id=round_.id, query=query)
+        return redirect(request, "round_order", round_id=round_.id)
     upcoming = await juror.next_task(services(request).db, round_, judge)
     if upcoming is not None:
-        return redirect(request, "round_task", round_id=round_.id, task_id=upcoming.id, query=query)
+        return redirect(request, "round_task", round_id=round_.id, task_id=upcoming.id)
     return await _page(request, "judging/round_done.html", judge, round_, {})
 
 
@@ -144,6 +127,7 @@ async def _task_page(
     stored: dict[str, str] = {
         "flag": task.row["flag"] or "",
         "flag_note": task.row["flag_note"] or "",
+        "reason": "",
     }
     criteria = await panel.criteria_of(db, round_.contest_id) if round_.by_rubric else []
     if criteria:  # every criterion's field, with the juror's score if they gave one
@@ -188,6 +172,25 @@ def _problem(error: ContestError) -> str:
     if isinstance(error, ValidationError):
         return next(iter(error.errors.values()), error.title)
     return error.message
+
+
+async def _refused(
+    request: Request,
+    judge: User,
+    round_: Round,
+    task_id: int,
+    error: ContestError,
+    form: FormValues,
+) -> Response:
+    """The photo again after a refused mark or conflict: the form's fields explained, with
+    what was typed, or what the round's state forbids."""
+    if isinstance(error, ValidationError):
+        return await _task_page(
+            request, judge, round_, task_id, errors=error.errors, form=form, status_code=400
+        )
+    return await _task_page(
+        request, judge, round_, task_id, problem=_problem(error), status_code=error.status_code
+    )
 
 
 def _decision(form: FormValues) -> float:
@@ -258,12 +261,13 @@ async def undo(request: Request) -> Response:
             request, judge, round_, back, problem=_problem(error), status_code=409
         )
     if undone is not None:
-        query = _notice_query("undone")
-        return redirect(request, "round_task", round_id=round_.id, task_id=undone, query=query)
-    query = _notice_query("nothing_to_undo")
+        shown = redirect(request, "round_task", round_id=round_.id, task_id=undone)
+        return with_notice(request, shown, "round_undone")
     if back is not None:
-        return redirect(request, "round_task", round_id=round_.id, task_id=back, query=query)
-    return redirect(request, "round_home", round_id=round_.id, query=query)
+        shown = redirect(request, "round_task", round_id=round_.id, task_id=back)
+    else:
+        shown = redirect(request, "round_home", round_id=round_.id)
+    return with_notice(request, shown, "round_nothing_to_undo")
 
 
 async def mark(request: Request) -> Response:
@@ -282,16 +286,26 @@ async def mark(request: Request) -> Response:
             note=form.get("flag_note"),
             now=now(request),
         )
-    except ValidationError as error:
-        return await _task_page(
-            request, judge, round_, task_id, errors=error.errors, form=form, status_code=400
+    except (Conflict, ValidationError) as error:
+        return await _refused(request, judge, round_, task_id, error, form)
+    shown = redirect(request, "round_task", round_id=round_.id, task_id=task_id)
+    return with_notice(request, shown, "round_marked")
+
+
+async def conflict(request: Request) -> Response:
+    """Declare a conflict on one photo: recorded with its reason, the photo given to another
+    juror, and on to the juror's next photo."""
+    judge, round_ = await _juror_and_round(request)
+    task_id = request.path_params["task_id"]
+    form = await read_form(request)
+    try:
+        taker = await conflicts.declare_conflict(
+            services(request).db, round_, judge, task_id, form.get("reason"), now(request)
         )
-    except Conflict as error:
-        return await _task_page(
-            request, judge, round_, task_id, problem=_problem(error), status_code=409
-        )
-    query = _notice_query("marked")
-    return redirect(request, "round_task", round_id=round_.id, task_id=task_id, query=query)
+    except (Conflict, ValidationError) as error:
+        return await _refused(request, judge, round_, task_id, error, form)
+    shown = redirect(request, "round_home", round_id=round_.id)
+    return with_notice(request, shown, "round_conflict_moved" if taker else "round_conflict_kept")
 
 
 def _ranked_first(tasks: list[Any]) -> list[Any]:
@@ -344,8 +358,8 @@ async def round_order(request: Request) -> Response:
         except Conflict as error:
             problem, status = _problem(error), 409
         else:
-            query = _notice_query("order_saved")
-            return redirect(request, "round_order", round_id=round_.id, query=query)
+            shown = redirect(request, "round_order", round_id=round_.id)
+            return with_notice(request, shown, "round_order_saved")
     if form is None:
         form = FormValues.of(
             {f"{PLACE}{row['task_id']}": str(n) for n, row in enumerate(tasks, start=1)}
@@ -377,6 +391,12 @@ routes = [
         score,
         methods=["POST"],
         name="round_score",
+    ),
+    Route(
+        "/judging/rounds/{round_id:int}/tasks/{task_id:int}/conflict",
+        conflict,
+        methods=["POST"],
+        name="round_conflict",
     ),
     Route(
         "/judging/rounds/{round_id:int}/tasks/{task_id:int}/mark",
