@@ -30,7 +30,8 @@ from contest.voting import tallies
 MAX_CITATION = 1_000
 MAX_OVERRIDE_REASON = 500
 ROUNDS_NOT_OVER = N_(
-    "Judging in rounds is not over: close the last round without advancing any photos."
+    "Judging in rounds is not over: it ends when a round closes without advancing any photos"
+    " (open the next round for the photos the last one advanced)."
 )
 
 
@@ -387,6 +388,9 @@ async def decide_award(
 ) -> None:
     """Set an award's winner and citation; choosing other than the proposal needs a reason."""
     results = await compute(db, contest)
+    if results.rounds is not None and not results.rounds.finished:
+        # A winner saved now would outlive the ranking the last round will propose.
+        raise ValidationError({"award": ROUNDS_NOT_OVER})
     award = next((a for a in results.awards if a.key == award_key), None)
     if award is None:
         raise ValidationError({"award": N_("There is no such award in this contest.")})

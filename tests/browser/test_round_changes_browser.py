@@ -60,7 +60,7 @@ def test_a_conflict_hands_the_photo_on_and_a_judge_joins_the_round(
     juror.get_by_text("I have a conflict of interest with this entry").click()
     juror.get_by_label("Why (recorded for the organizers)").fill("She is my student")
     juror.screenshot(path=f"/tmp/round-conflict-{size}.png", full_page=True)  # noqa: S108
-    juror.get_by_role("button", name="Give it to another juror").click()
+    juror.get_by_role("button", name="Declare the conflict").click()
     expect(juror.get_by_role("status").filter(has_text="went to another juror")).to_be_visible()
     assert juror.url != first_url and horizontal_overflow(juror) <= 0
     [moved] = live_site.rows("SELECT juror_id FROM round_tasks WHERE id = ?", (task_id,))

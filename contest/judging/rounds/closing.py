@@ -26,6 +26,7 @@ from contest.i18n import N_
 from contest.judging.rounds.advancing import TopCut, by_threshold, threshold_counts, top
 from contest.judging.rounds.model import AdvanceRule, Round
 from contest.judging.rounds.schulze import SchulzeResult, schulze
+from contest.judging.rounds.store import UNCONFLICTED
 
 
 @dataclass(frozen=True)
@@ -55,18 +56,23 @@ class Preview:
 
 
 #: Each photo of a round still approved (a photo rejected or withdrawn since drops out) with
-#: its tasks' counts and sums.
+#: its tasks' counts and sums; a task whose juror declared a conflict on the photo since
+#: counts nowhere (``conflicts.judge_id`` is NULL for every other task).
 STANDINGS = (
-    "SELECT round_entries.entry_id, count(round_tasks.id) AS tasks,"
-    " count(round_tasks.decided_at) AS decided,"
-    " sum(round_tasks.value) AS total, avg(round_tasks.value) AS mean,"
-    " sum(round_tasks.favourite) AS favourites,"
-    " count(round_tasks.flag) AS flags"
+    "SELECT round_entries.entry_id,"
+    " count(round_tasks.id) - count(conflicts.judge_id) AS tasks,"
+    " count(CASE WHEN conflicts.judge_id IS NULL THEN round_tasks.decided_at END) AS decided,"
+    " sum(CASE WHEN conflicts.judge_id IS NULL THEN round_tasks.value END) AS total,"
+    " avg(CASE WHEN conflicts.judge_id IS NULL THEN round_tasks.value END) AS mean,"
+    " sum(CASE WHEN conflicts.judge_id IS NULL THEN round_tasks.favourite END) AS favourites,"
+    " count(CASE WHEN conflicts.judge_id IS NULL THEN round_tasks.flag END) AS flags"
     " FROM round_entries JOIN entries ON entries.id = round_entries.entry_id"
     "   AND entries.status = 'approved'"
     " LEFT JOIN round_tasks"
     "   ON round_tasks.round_id = round_entries.round_id"
     "   AND round_tasks.entry_id = round_entries.entry_id"
+    " LEFT JOIN conflicts ON conflicts.entry_id = round_tasks.entry_id"
+    "   AND conflicts.judge_id = round_tasks.juror_id"
     " WHERE round_entries.round_id = ? GROUP BY round_entries.entry_id"
 )
 
@@ -139,22 +145,29 @@ def threshold_steps(low: float, high: float) -> list[float]:
 
 async def final_order(db: Database, round_: Round) -> SchulzeResult:
     """A ranking round's combined order: the Schulze method over every juror's order (a
-    photo a juror has not placed yet ranks below all they placed, tied). A photo rejected or
-    withdrawn since the round opened leaves the order and every juror's ballot."""
+    photo a juror has not placed yet ranks below all they placed, tied; a photo they may not
+    judge, their own or one they declared a conflict on, is left out of their ballot's say).
+    A photo rejected or withdrawn since the round opened leaves the order and every ballot."""
     entries = [each.entry_id for each in await standings(db, round_)]
     placed: dict[int, dict[float, list[int]]] = defaultdict(lambda: defaultdict(list))
+    theirs: dict[int, set[int]] = defaultdict(set)  # a juror's photos they may judge
     for row in await db.fetch_all(
-        "SELECT round_tasks.juror_id, round_tasks.entry_id, round_tasks.value"
+        "SELECT round_tasks.juror_id, round_tasks.entry_id, round_tasks.value"  # noqa: S608
         " FROM round_tasks JOIN entries ON entries.id = round_tasks.entry_id"
         "   AND entries.status = 'approved'"
-        " WHERE round_tasks.round_id = ? AND round_tasks.value IS NOT NULL",
+        f" WHERE round_tasks.round_id = ? AND {UNCONFLICTED}",
         (round_.id,),
     ):
-        placed[int(row["juror_id"])][float(row["value"])].append(int(row["entry_id"]))
+        juror, entry = int(row["juror_id"]), int(row["entry_id"])
+        theirs[juror].add(entry)
+        if row["value"] is not None:
+            placed[juror][float(row["value"])].append(entry)
+    jurors = sorted(placed)
     ballots = [
-        [sorted(groups[place]) for place in sorted(groups)] for _, groups in sorted(placed.items())
+        [sorted(placed[juror][place]) for place in sorted(placed[juror])] for juror in jurors
     ]
-    return schulze(entries, ballots)
+    # A photo a juror may not judge (their own, a conflict) is no vote against it.
+    return schulze(entries, ballots, [set(entries) - theirs[juror] for juror in jurors])
 
 
 async def close(

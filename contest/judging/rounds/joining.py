@@ -19,9 +19,10 @@ from contest.core.audit_log import record_in
 from contest.core.db import Connection, Database
 from contest.core.errors import Conflict, NotFound
 from contest.i18n import N_
-from contest.judging.rounds.assignment import queue_positions
 from contest.judging.rounds.model import Round
-from contest.judging.rounds.setup import barred_pairs, queue_ends
+from contest.judging.rounds.reassigning import move_tasks
+from contest.judging.rounds.setup import barred_pairs
+from contest.judging.rounds.store import UNCONFLICTED, ensure_still_open
 
 
 @dataclass(frozen=True)
@@ -56,13 +57,11 @@ async def join(
             " ON CONFLICT (round_id, juror_id) DO UPDATE SET active = 1",
             (round_.id, juror_id),
         )
-        start = queue_ends(connection, round_.id)
-        positions = queue_positions(
-            [(entry, juror_id) for _, entry, _ in joining.moves], seed=round_.id, start=start
-        )
-        connection.executemany(
-            "UPDATE round_tasks SET juror_id = ?, position = ? WHERE id = ? AND decided_at IS NULL",
-            [(juror_id, positions[entry, juror_id], task) for task, entry, _ in joining.moves],
+        move_tasks(
+            connection,
+            round_.id,
+            [(entry, juror_id) for _, entry, _ in joining.moves],
+            {entry: task for task, entry, _ in joining.moves},
         )
         record_in(
             connection,
@@ -79,8 +78,7 @@ async def join(
 
 
 def _plan(connection: Connection, round_: Round, juror_id: int) -> Joining:
-    if not round_.is_open:
-        raise Conflict(N_("This round is closed: its photos can no longer move."))
+    ensure_still_open(connection, round_.id)
     if round_.kind == "ranking":
         raise Conflict(N_("Every juror of a ranking round orders all its photos: none can join."))
     on_panel = connection.execute(
@@ -98,7 +96,8 @@ def _plan(connection: Connection, round_: Round, juror_id: int) -> Joining:
     if jurors.get(juror_id):
         raise Conflict(N_("That juror already works in this round."))
     waiting = connection.execute(
-        "SELECT round_tasks.id, round_tasks.entry_id, round_tasks.juror_id FROM round_tasks"
+        "SELECT round_tasks.id, round_tasks.entry_id, round_tasks.juror_id,"  # noqa: S608
+        f" NOT {UNCONFLICTED} AS stepped_aside FROM round_tasks"
         " JOIN round_jurors ON round_jurors.round_id = round_tasks.round_id"
         "   AND round_jurors.juror_id = round_tasks.juror_id AND round_jurors.active = 1"
         " JOIN entries ON entries.id = round_tasks.entry_id AND entries.status = 'approved'"
@@ -113,21 +112,33 @@ def _plan(connection: Connection, round_: Round, juror_id: int) -> Joining:
             (round_.id, juror_id),
         ).fetchall()
     }
-    queues: dict[int, list[tuple[int, int]]] = defaultdict(
-        list
-    )  # juror -> (task, entry), back first
+    barred = {
+        entry
+        for _, entry in barred_pairs(connection, [int(r["entry_id"]) for r in waiting], [juror_id])
+    }
+    # First the photos a juror stepped aside from (a conflict nobody else could take): they
+    # wait for a juror like the newcomer. Then an even share of the rest.
+    orphans: list[tuple[int, int, int]] = []
+    taken = set(held)
     for row in waiting:
-        queues[int(row["juror_id"])].append((int(row["id"]), int(row["entry_id"])))
-    barred = barred_pairs(connection, [int(row["entry_id"]) for row in waiting], [juror_id])
-    share = len(waiting) // (sum(jurors.values()) + 1)
-    return Joining(juror_id, _take(queues, share, held, {e for _, e in barred}))
+        entry = int(row["entry_id"])
+        if row["stepped_aside"] and entry not in taken and entry not in barred:
+            orphans.append((int(row["id"]), entry, int(row["juror_id"])))
+            taken.add(entry)
+    queues: dict[int, list[tuple[int, int]]] = defaultdict(list)  # juror: (task, entry)...
+    for row in waiting:
+        if not row["stepped_aside"]:
+            queues[int(row["juror_id"])].append((int(row["id"]), int(row["entry_id"])))
+    share = sum(len(queue) for queue in queues.values()) // (sum(jurors.values()) + 1)
+    return Joining(juror_id, tuple(orphans) + _take(queues, share, taken, barred))
 
 
 def _take(
     queues: dict[int, list[tuple[int, int]]], share: int, held: set[int], barred: set[int]
 ) -> tuple[tuple[int, int, int], ...]:
     """Up to ``share`` tasks, each from the juror with the most left at that moment (the lower
-    id on a tie), from the back of their queue: the photos they would have reached last."""
+    id on a tie), from the back of their queue (``queues``: back first): the photos they would
+    have reached last; never a photo in ``held`` or ``barred``."""
     left = {juror: len(queue) for juror, queue in queues.items()}
     moves: list[tuple[int, int, int]] = []
     taken = set(held)

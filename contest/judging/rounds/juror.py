@@ -22,18 +22,14 @@ from contest.i18n import N_
 from contest.judging.aggregation import weighted_total
 from contest.judging.panel import BLIND_COLUMNS, check_scores, criteria_of
 from contest.judging.rounds.model import DECISIONS, FLAGS, MAX_FLAG_NOTE, Progress, Round
-from contest.judging.rounds.store import NO_SUCH_ROUND
+from contest.judging.rounds.store import NO_SUCH_ROUND, UNCONFLICTED
 
 #: How many of the next photos a page names, so the browser fetches them ahead.
 PRELOADED = 3
 
 #: A task stays the juror's while its photo is approved (not rejected or withdrawn since)
 #: and the juror has declared no conflict on it since the round opened.
-_STILL_THEIRS = (
-    "entries.status = 'approved' AND NOT EXISTS (SELECT 1 FROM conflicts"
-    " WHERE conflicts.entry_id = round_tasks.entry_id"
-    " AND conflicts.judge_id = round_tasks.juror_id)"
-)
+_STILL_THEIRS = f"entries.status = 'approved' AND {UNCONFLICTED}"
 _TASK = (
     f"SELECT round_tasks.id AS task_id, round_tasks.position, round_tasks.value,"  # noqa: S608
     f" round_tasks.favourite, round_tasks.flag, round_tasks.flag_note, {BLIND_COLUMNS}"

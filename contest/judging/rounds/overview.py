@@ -17,6 +17,7 @@ from contest.core.db import Database, Row
 from contest.judging.panel import criteria_of
 from contest.judging.rounds.closing import final_order
 from contest.judging.rounds.model import Progress, Round
+from contest.judging.rounds.store import UNCONFLICTED
 
 #: The columns an organizer's lists show of a photo (a thumbnail and its title).
 PHOTO_COLUMNS = (
@@ -75,7 +76,9 @@ async def contest_rounds(db: Database, contest_id: int) -> list[RoundSummary]:
 async def round_progress(db: Database, round_: Round) -> Progress:
     """Every task of the round: decided out of all."""
     row = await db.fetch_one(
-        "SELECT count(decided_at), count(*) FROM round_tasks WHERE round_id = ?", (round_.id,)
+        "SELECT count(decided_at), count(*) FROM round_tasks"  # noqa: S608 - fixed text
+        f" WHERE round_id = ? AND {UNCONFLICTED}",
+        (round_.id,),
     )
     assert row is not None
     return Progress(decided=int(row[0]), total=int(row[1]))
@@ -84,11 +87,13 @@ async def round_progress(db: Database, round_: Round) -> Progress:
 async def jurors(db: Database, round_: Round) -> list[JurorProgress]:
     """Each juror of the round by name, active ones first, with their progress."""
     rows = await db.fetch_all(
-        "SELECT round_jurors.juror_id, round_jurors.active, users.display_name,"
+        "SELECT round_jurors.juror_id, round_jurors.active, users.display_name,"  # noqa: S608
         " (SELECT count(decided_at) FROM round_tasks WHERE round_tasks.round_id ="
-        "   round_jurors.round_id AND round_tasks.juror_id = round_jurors.juror_id) AS decided,"
+        "   round_jurors.round_id AND round_tasks.juror_id = round_jurors.juror_id"
+        f"   AND {UNCONFLICTED}) AS decided,"
         " (SELECT count(*) FROM round_tasks WHERE round_tasks.round_id ="
-        "   round_jurors.round_id AND round_tasks.juror_id = round_jurors.juror_id) AS tasks"
+        "   round_jurors.round_id AND round_tasks.juror_id = round_jurors.juror_id"
+        f"   AND {UNCONFLICTED}) AS tasks"
         " FROM round_jurors JOIN users ON users.id = round_jurors.juror_id"
         " WHERE round_jurors.round_id = ?"
         " ORDER BY round_jurors.active DESC, users.display_name, round_jurors.juror_id",
@@ -134,11 +139,10 @@ async def short_of_jurors(db: Database, round_: Round) -> dict[int, int]:
     """Photos given fewer jurors than the round's quorum (conflicts left too few), by id:
     how many jurors each has (a juror who declared a conflict on it since does not count)."""
     rows = await db.fetch_all(
-        "SELECT round_entries.entry_id, count(round_tasks.id) AS jurors"
+        "SELECT round_entries.entry_id, count(round_tasks.id) AS jurors"  # noqa: S608 - fixed
         " FROM round_entries LEFT JOIN round_tasks ON round_tasks.round_id ="
         "   round_entries.round_id AND round_tasks.entry_id = round_entries.entry_id"
-        "   AND NOT EXISTS (SELECT 1 FROM conflicts WHERE conflicts.entry_id ="
-        "     round_tasks.entry_id AND conflicts.judge_id = round_tasks.juror_id)"
+        f"   AND {UNCONFLICTED}"
         " WHERE round_entries.round_id = ? GROUP BY round_entries.entry_id"
         " HAVING count(round_tasks.id) < ? ORDER BY round_entries.entry_id",
         (round_.id, round_.quorum),
@@ -157,15 +161,18 @@ def _decision(kind: str, value: float | None) -> str:
 
 async def decision_rows(db: Database, round_: Round) -> list[dict[str, Any]]:
     """Every task of the round, for the organizers' export: who decided what, and when (a
-    rubric round's decision is the weighted mean, each criterion's score in a column after)."""
+    rubric round's decision is the weighted mean, each criterion's score in a column after).
+    A task left with a juror who declared a conflict on its photo counts nowhere, so it is
+    not listed."""
     rows = await db.fetch_all(
-        "SELECT round_tasks.id AS task_id, entries.id AS entry_id, entries.title,"
+        "SELECT round_tasks.id AS task_id, entries.id AS entry_id, entries.title,"  # noqa: S608
         " users.display_name AS juror,"
         " round_tasks.value, round_tasks.decided_at, round_tasks.favourite,"
         " round_tasks.flag, round_tasks.flag_note"
         " FROM round_tasks JOIN entries ON entries.id = round_tasks.entry_id"
         " JOIN users ON users.id = round_tasks.juror_id"
-        " WHERE round_tasks.round_id = ? ORDER BY entries.id, users.display_name, users.id",
+        f" WHERE round_tasks.round_id = ? AND {UNCONFLICTED}"
+        " ORDER BY entries.id, users.display_name, users.id",
         (round_.id,),
     )
     scores = await _criteria_scores(db, round_) if round_.by_rubric else {}
@@ -187,8 +194,11 @@ async def decision_rows(db: Database, round_: Round) -> list[dict[str, Any]]:
 
 async def _criteria_scores(db: Database, round_: Round) -> dict[int, dict[str, float | str]]:
     """A rubric round's scores by task (every task of the round): a column per criterion of
-    the contest's rubric, named as the rubric names it, blank where the juror gave none."""
-    named = {int(row["id"]): str(row["name"]) for row in await criteria_of(db, round_.contest_id)}
+    the contest's rubric, "score: " and its name (never one of the fixed columns' names),
+    blank where the juror gave none."""
+    named = {
+        int(row["id"]): f"score: {row['name']}" for row in await criteria_of(db, round_.contest_id)
+    }
     rows = await db.fetch_all(
         "SELECT round_tasks.id AS task_id, round_task_scores.criterion_id,"
         " round_task_scores.value FROM round_tasks LEFT JOIN round_task_scores"

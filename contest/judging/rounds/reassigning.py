@@ -10,6 +10,7 @@ take is named, not silently dropped.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,6 +22,7 @@ from contest.i18n import N_
 from contest.judging.rounds.assignment import queue_positions, reassign
 from contest.judging.rounds.model import Round
 from contest.judging.rounds.setup import barred_pairs, queue_ends
+from contest.judging.rounds.store import ensure_still_open
 
 
 @dataclass(frozen=True)
@@ -69,8 +71,7 @@ async def hand_over(
 
 
 def _plan(connection: Connection, round_: Round, leaving: int, *, apply: bool) -> Handover:
-    if not round_.is_open:
-        raise Conflict(N_("This round is closed: its photos can no longer move."))
+    ensure_still_open(connection, round_.id)
     jurors = {
         int(row["juror_id"]): bool(row["active"])
         for row in connection.execute(
@@ -90,7 +91,7 @@ def _plan(connection: Connection, round_: Round, leaving: int, *, apply: bool) -
     }
     handover = _handover(connection, round_, tasks, unfinished, leaving, remaining)
     if apply:
-        _move(connection, round_, handover, unfinished)
+        move_tasks(connection, round_.id, handover.moves, unfinished)
         connection.execute(
             "UPDATE round_jurors SET active = 0 WHERE round_id = ? AND juror_id = ?",
             (round_.id, handover.leaving),
@@ -121,7 +122,7 @@ def give_to_another(
     )
     connection.execute("DELETE FROM round_task_scores WHERE task_id = ?", (task_id,))
     handover = _handover(connection, round_, tasks, {entry: task_id}, juror_id, others)
-    _move(connection, round_, handover, {entry: task_id})
+    move_tasks(connection, round_.id, handover.moves, {entry: task_id})
     return handover.moves[0][1] if handover.moves else None
 
 
@@ -162,13 +163,18 @@ def _handover(
     return Handover(leaving, plan.moves, plan.stuck)
 
 
-def _move(
-    connection: Connection, round_: Round, handover: Handover, moving: dict[int, int]
+def move_tasks(
+    connection: Connection,
+    round_id: int,
+    moves: Sequence[tuple[int, int]],
+    task_of: Mapping[int, int],
 ) -> None:
-    """Give each task its new juror, at the end of their queue."""
-    start = queue_ends(connection, round_.id)
-    positions = queue_positions(handover.moves, seed=round_.id, start=start)
+    """Give each task its new juror, at the end of their queue, without the marks the juror
+    before left on it (judging stays blind: a flag and its note are the marker's own)."""
+    start = queue_ends(connection, round_id)
+    positions = queue_positions(moves, seed=round_id, start=start)
     connection.executemany(
-        "UPDATE round_tasks SET juror_id = ?, position = ? WHERE id = ?",
-        [(juror, positions[entry, juror], moving[entry]) for entry, juror in handover.moves],
+        "UPDATE round_tasks SET juror_id = ?, position = ?, favourite = 0, flag = NULL,"
+        " flag_note = NULL WHERE id = ?",
+        [(juror, positions[entry, juror], task_of[entry]) for entry, juror in moves],
     )

@@ -13,7 +13,7 @@ milliseconds; the result speaks in entry ids again.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 #: A juror's order: groups of entry ids, best first. Entries in one group tie; entries the ballot
@@ -53,11 +53,19 @@ class SchulzeResult:
             raise ValueError(f"entry {entry} is not ranked in this round")
 
 
-def schulze(candidates: Iterable[int], ballots: Iterable[Ballot]) -> SchulzeResult:
-    """Rank the candidates from the ballots; ValueError names the first malformed ballot."""
+def schulze(
+    candidates: Iterable[int],
+    ballots: Iterable[Ballot],
+    abstaining: Sequence[Collection[int]] | None = None,
+) -> SchulzeResult:
+    """Rank the candidates from the ballots; ValueError names the first malformed ballot.
+
+    ``abstaining``, one set per ballot: the entries that ballot has no say on (its juror
+    declared a conflict on them, or made them). They count neither above nor below anything
+    on that ballot, where an entry merely left out ranks below all it lists."""
     ordered = _sorted_distinct(candidates)
     position = {entry: index for index, entry in enumerate(ordered)}
-    pairwise = _pairwise_counts(position, ballots)
+    pairwise = _pairwise_counts(position, ballots, abstaining)
     strongest = _strongest_paths(pairwise)
     tiers = _tiers(strongest)
     return SchulzeResult(
@@ -96,15 +104,25 @@ def _levels(number: int, ballot: Ballot, position: dict[int, int]) -> list[int]:
     return levels
 
 
-def _pairwise_counts(position: dict[int, int], ballots: Iterable[Ballot]) -> _Matrix:
-    """d[i][j]: how many ballots put candidate i strictly above candidate j."""
+def _pairwise_counts(
+    position: dict[int, int],
+    ballots: Iterable[Ballot],
+    abstaining: Sequence[Collection[int]] | None = None,
+) -> _Matrix:
+    """d[i][j]: how many ballots put candidate i strictly above candidate j (a ballot
+    abstaining on i or j says nothing of the pair)."""
     size = len(position)
     counts = [[0] * size for _ in range(size)]
     for number, ballot in enumerate(ballots, start=1):
-        levels = _levels(number, ballot, position)
+        levels: list[int | None] = list(_levels(number, ballot, position))
+        for entry in abstaining[number - 1] if abstaining else ():
+            if entry in position:
+                levels[position[entry]] = None
         for row, level in zip(counts, levels, strict=True):
+            if level is None:
+                continue
             for column, other_level in enumerate(levels):
-                if level < other_level:
+                if other_level is not None and level < other_level:
                     row[column] += 1
     return counts
 

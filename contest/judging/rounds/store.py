@@ -6,12 +6,26 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from contest.core.db import Database
-from contest.core.errors import NotFound
+from contest.core.db import Connection, Database
+from contest.core.errors import Conflict, NotFound
 from contest.i18n import N_
 from contest.judging.rounds.model import Round
 
 NO_SUCH_ROUND = N_("There is no such judging round.")
+#: A task whose juror has declared no conflict on its photo (a conflict declared mid-round
+#: that nobody else could take leaves the task with them, cleared: it counts nowhere).
+UNCONFLICTED = (
+    "NOT EXISTS (SELECT 1 FROM conflicts WHERE conflicts.entry_id = round_tasks.entry_id"
+    " AND conflicts.judge_id = round_tasks.juror_id)"
+)
+
+
+def ensure_still_open(connection: Connection, round_id: int) -> None:
+    """Conflict unless the round is open now, read inside the write that changes it (the
+    page that led here may have seen it open before someone closed it)."""
+    row = connection.execute("SELECT status FROM rounds WHERE id = ?", (round_id,)).fetchone()
+    if row is None or row[0] != "open":
+        raise Conflict(N_("This round is closed: its photos can no longer move."))
 
 
 async def get_round(db: Database, round_id: int) -> Round:

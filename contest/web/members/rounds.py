@@ -18,7 +18,7 @@ from starlette.routing import Route
 
 from contest.accounts.users import User
 from contest.contests.model import Contest
-from contest.core.errors import Conflict, ContestError, ValidationError
+from contest.core.errors import Conflict, ContestError, NotFound, ValidationError
 from contest.core.forms import FormValues, whole_number
 from contest.i18n import N_, Message
 from contest.judging import panel
@@ -302,6 +302,8 @@ async def conflict(request: Request) -> Response:
         taker = await conflicts.declare_conflict(
             services(request).db, round_, judge, task_id, form.get("reason"), now(request)
         )
+    except NotFound:  # declared already (a second press): on to the next photo
+        return redirect(request, "round_home", round_id=round_.id)
     except (Conflict, ValidationError) as error:
         return await _refused(request, judge, round_, task_id, error, form)
     shown = redirect(request, "round_home", round_id=round_.id)

@@ -12,7 +12,7 @@ from contest.core.errors import Conflict, NotFound
 from contest.core.security import Passwords
 from contest.core.storage import LocalStorage
 from contest.judging import panel
-from contest.judging.rounds import closing, joining, juror
+from contest.judging.rounds import closing, conflicts, joining, juror, overview
 from contest.judging.rounds.store import get_round
 from tests.factories import add_account, add_judge
 from tests.judging.rounds.test_rounds import NOW, jury, opened
@@ -110,3 +110,47 @@ async def test_nobody_joins_a_ranking_round(
         await db.fetch_value("SELECT count(*) FROM round_jurors WHERE juror_id = ?", (late.id,))
         == 0
     )
+
+
+async def test_a_joining_juror_sees_none_of_the_givers_marks_and_a_closed_round_takes_nobody(
+    db: Database, passwords: Passwords, storage: LocalStorage
+) -> None:
+    j = await jury(db, passwords, storage, photos=6, jurors=1)
+    round_ = await opened(db, j, quorum=1)
+    marker = j.jurors[0]
+    for task in await juror.all_tasks(db, round_, marker):  # marked, not decided
+        await juror.mark(
+            db, round_, marker, int(task["task_id"]), favourite=True, flag="duplicate",
+            note="looks like X's style", now=NOW,
+        )  # fmt: skip
+    newcomer = await add_judge(db, passwords, j.contest, email="new@uni.edu")
+    await joining.join(db, round_, newcomer.id, actor=j.organizer, now=NOW)
+    theirs = await juror.all_tasks(db, round_, newcomer)
+    assert theirs and all(
+        (row["favourite"], row["flag"], row["flag_note"]) == (0, None, None) for row in theirs
+    )
+
+    late = await add_judge(db, passwords, j.contest, email="late@uni.edu")
+    await closing.close(db, round_, rule=None, actor=j.organizer, now=NOW)
+    with pytest.raises(Conflict):  # the page saw it open; the write sees it closed
+        await joining.join(db, round_, late.id, actor=j.organizer, now=NOW)
+    assert (
+        await db.fetch_value("SELECT count(*) FROM round_jurors WHERE juror_id = ?", (late.id,))
+        == 0
+    )
+
+
+async def test_a_joining_juror_first_takes_the_photos_a_conflict_left_without_a_juror(
+    db: Database, passwords: Passwords, storage: LocalStorage
+) -> None:
+    j = await jury(db, passwords, storage, photos=4, jurors=2)
+    round_ = await opened(db, j, quorum=2)  # both jurors on every photo
+    task = await juror.next_task(db, round_, j.jurors[0])
+    assert task is not None
+    assert await conflicts.declare_conflict(db, round_, j.jurors[0], task.id, "Friend", NOW) is None
+    newcomer = await add_judge(db, passwords, j.contest, email="new@uni.edu")
+
+    done = await joining.join(db, round_, newcomer.id, actor=j.organizer, now=NOW)
+
+    assert done.moves[0][:2] == (task.id, int(task.row["id"]))
+    assert await overview.short_of_jurors(db, round_) == {}

@@ -9,7 +9,7 @@ from datetime import datetime
 import pytest
 
 from contest.core.db import Database
-from contest.core.errors import Conflict
+from contest.core.errors import Conflict, ValidationError
 from contest.core.security import Passwords
 from contest.core.storage import LocalStorage
 from contest.judging import panel, results
@@ -147,7 +147,28 @@ async def test_a_rubric_rounds_export_gives_each_criterions_score_after_the_mean
     rows = {row["entry_id"]: row for row in await overview.decision_rows(db, round_)}
     scored = rows[int(task.row["id"])]
     assert scored["decision"] == "7"
-    assert (scored[relevance["name"]], scored[creativity["name"]]) == (8.0, 5.0)
+    columns = (f"score: {relevance['name']}", f"score: {creativity['name']}")
+    assert (scored[columns[0]], scored[columns[1]]) == (8.0, 5.0)
     [other] = [row for entry, row in rows.items() if entry != int(task.row["id"])]
-    assert (other["decision"], other[relevance["name"]], other[creativity["name"]]) == ("", "", "")
+    assert (other["decision"], other[columns[0]], other[columns[1]]) == ("", "", "")
     assert list(scored) == list(other)  # every row has the same columns, for the CSV
+
+
+async def test_no_award_is_saved_while_judging_in_rounds_goes_on(
+    db: Database, passwords: Passwords, storage: LocalStorage
+) -> None:
+    j = await jury(db, passwords, storage, photos=2, jurors=1)
+    await opened(db, j, quorum=1)
+    with pytest.raises(ValidationError) as refused:
+        await results.decide_award(
+            db,
+            contest=j.contest,
+            award_key=CHAMPION,
+            entry_id=None,
+            reason="",
+            citation="For the light",
+            actor=j.organizer,
+            now=NOW,
+        )
+    assert refused.value.errors == {"award": results.ROUNDS_NOT_OVER}
+    assert await db.fetch_value("SELECT count(*) FROM awards") == 0

@@ -11,7 +11,7 @@ from contest.core.security import Passwords
 from contest.core.storage import LocalStorage
 from contest.judging import panel
 from contest.judging.rounds import closing, conflicts, juror, overview
-from contest.judging.rounds.model import Round
+from contest.judging.rounds.model import Progress, Round
 from tests.judging.rounds.test_rounds import NOW, Jury, jury, opened
 
 pytestmark = pytest.mark.anyio
@@ -120,3 +120,45 @@ async def test_a_ranking_juror_still_saves_an_order_once_a_photo_left_the_round(
 
     placed = {row["id"]: row["value"] for row in await juror.all_tasks(db, round_, me)}
     assert sorted(placed.values()) == [1.0, 2.0]
+
+
+async def test_a_photo_nobody_could_take_counts_nowhere_in_the_organizers_figures(
+    db: Database, passwords: Passwords, storage: LocalStorage
+) -> None:
+    j = await jury(db, passwords, storage, photos=4, jurors=2)
+    round_ = await opened(db, j, quorum=2)
+    me = j.jurors[0]
+    task = await first_task(db, j, round_)
+    assert await conflicts.declare_conflict(db, round_, me, task.id, "Friend", NOW) is None
+    for each in j.jurors:  # everyone decides everything they may
+        while (left := await juror.next_task(db, round_, each)) is not None:
+            await juror.decide(db, round_, each, left.id, 1.0, NOW)
+
+    assert await overview.round_progress(db, round_) == Progress(decided=7, total=7)
+    mine = next(row for row in await overview.jurors(db, round_) if row.juror_id == me.id)
+    assert mine.progress == Progress(decided=3, total=3)
+    assert (await closing.preview(db, round_)).undecided_tasks == 0
+    exported = await overview.decision_rows(db, round_)
+    assert len(exported) == 7 and all(row["decision"] == "yes" for row in exported)
+
+
+async def test_in_a_ranking_round_a_conflict_is_no_vote_against_the_photo(
+    db: Database, passwords: Passwords, storage: LocalStorage
+) -> None:
+    j = await jury(db, passwords, storage, photos=3, jurors=3)
+    round_ = await opened(db, j, kind="ranking")
+    a, b, c = j.entries
+    for each in j.jurors:  # everyone: a > b > c
+        tasks = {row["id"]: int(row["task_id"]) for row in await juror.all_tasks(db, round_, each)}
+        await juror.rank(db, round_, each, [tasks[a], tasks[b], tasks[c]], NOW)
+    [task_on_b] = [
+        int(row["task_id"])
+        for row in await juror.all_tasks(db, round_, j.jurors[0])
+        if row["id"] == b
+    ]
+    await conflicts.declare_conflict(db, round_, j.jurors[0], task_on_b, "My student", NOW)
+
+    order = await closing.final_order(db, round_)
+    assert (order.pairwise[b, c], order.pairwise[c, b]) == (2, 0)  # the third ballot abstains
+    assert (order.pairwise[a, b], order.pairwise[a, c]) == (2, 3)
+    assert order.ranking == ((a,), (b,), (c,))

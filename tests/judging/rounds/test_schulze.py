@@ -361,3 +361,13 @@ def test_raising_a_winner_on_one_ballot_keeps_it_a_winner(
     rest = [[c for c in group if c != winner] for group in ballots[index]]
     raised = [*ballots[:index], [[winner], *rest], *ballots[index + 1 :]]
     assert winner in schulze(candidates, raised).ranking[0]
+
+
+def test_a_ballot_abstaining_on_an_entry_says_nothing_of_its_pairs() -> None:
+    # Two ballots: A > B > C and B > A > C; the second juror made C, so abstains on it.
+    ballots = [[[1], [2], [3]], [[2], [1], [3]]]
+    counted = schulze([1, 2, 3], ballots, [set(), {3}])
+    assert counted.pairwise[1, 3] == 1 and counted.pairwise[2, 3] == 1
+    assert counted.pairwise[3, 1] == 0 and counted.pairwise[1, 2] == 1
+    left_last = schulze([1, 2, 3], [[[1], [2]], [[2], [1]]])  # merely unlisted: below both
+    assert left_last.pairwise[1, 3] == 2
