@@ -57,7 +57,7 @@ from contest.web.manage import external_likes as manage_external_likes
 from contest.web.manage import preview as manage_preview
 from contest.web.manage import rounds as manage_rounds
 from contest.web.manage import site as manage_site
-from contest.web.members import auth, confirmation, entries, judging
+from contest.web.members import auth, campus, confirmation, entries, judging
 from contest.web.members import rounds as juror_rounds
 from contest.web.middleware import (
     BodyLimitMiddleware,
@@ -197,6 +197,7 @@ def create_app(
         *language_routes,
         *brand_style.routes,
         *auth.routes,
+        *campus.routes,
         *confirmation.routes,
         *manage_contests.routes,
         *manage_site.routes,

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from contest.accounts.campus.providers import Provider, providers_from_environ
 from contest.core.db import is_postgres_url, sqlite_path
 from contest.core.outbox import SmtpSettings
 from contest.core.s3_storage import S3Settings
@@ -45,6 +46,9 @@ ENVIRONMENT = {
     "CONTEST_SMTP_STARTTLS": "1 to use STARTTLS (default 1)",
     "CONTEST_MAIL_FROM": "sender address of outgoing mail (default contest@localhost)",
     "CONTEST_GALLERY_CACHE_SECONDS": "how stale gallery like counts may be (default 1; 0 = off)",
+    "CONTEST_OIDC_PROVIDERS": "campus sign-in: comma-separated keys of OpenID Connect providers,"
+    " each set by CONTEST_OIDC_<KEY>_ISSUER, _CLIENT_ID, _CLIENT_SECRET and optional _LABEL,"
+    " _SCOPES, _AFFILIATION_CLAIM, _DEPARTMENT_CLAIM (default: none)",
 }
 
 
@@ -71,6 +75,8 @@ class Config:
     smtp: SmtpSettings | None = None
     mail_from: str = "contest@localhost"
     gallery_cache_seconds: float = 1.0
+    #: The campus identity providers people may sign in with (``CONTEST_OIDC_*``).
+    campus_providers: tuple[Provider, ...] = ()
     #: The media worker draws each approved entry's share card ahead of its first share.
     draw_cards_ahead: bool = True
     debug: bool = False
@@ -166,6 +172,7 @@ class Config:
             smtp=smtp,
             mail_from=env.get("CONTEST_MAIL_FROM", cls.mail_from),
             gallery_cache_seconds=float(env.get("CONTEST_GALLERY_CACHE_SECONDS", "1")),
+            campus_providers=providers_from_environ(env),
             draw_cards_ahead=env.get("CONTEST_DRAW_CARDS_AHEAD", "1") != "0",
         )
 

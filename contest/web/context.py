@@ -17,6 +17,7 @@ from starlette.types import Scope
 
 from contest.accounts import sessions
 from contest.accounts.brand import Brand, get_brand
+from contest.accounts.campus.client import CampusClient
 from contest.accounts.users import User
 from contest.config import Config
 from contest.contests.model import Contest
@@ -81,6 +82,8 @@ class Services:
     media_wakeup: anyio.Event = field(default_factory=anyio.Event)
     #: Who a session belongs to, for a few seconds (see contest/sessions.py for the bound).
     session_cache: sessions.SessionCache = field(default_factory=sessions.SessionCache)
+    #: The campus identity providers' discovery documents and keys, read once an hour.
+    campus: CampusClient = field(default_factory=CampusClient)
     #: The library's brand and default language, read by every page: an organizer's change
     #: shows at once, here and (through the change feed) in other processes.
     brand_cache: TTLCache = field(default_factory=lambda: TTLCache(5.0))

@@ -149,6 +149,7 @@ PAGES: list[PageState] = [
     PageState("vote by email failed", "anonymous", "vote_by_email", lambda s: f"/contests/{s.open}/vote-by-email", failed("Send me the link")),
     PageState("vote link, bad", "anonymous", "redeem_vote_link", lambda s: "/vote/x"),
     PageState("unsubscribe, bad", "anonymous", "unsubscribe", lambda s: "/unsubscribe/x"),
+    PageState("campus sign-in failed", "anonymous", "campus_callback", lambda s: "/sign-in/campus/callback?state=x"),
     PageState("not found", "anonymous", "", lambda s: "/no/such/page"),
     PageState("sign-in needed", "anonymous", "", lambda s: "/my/entries"),
     PageState("home", "participant", "home", lambda s: "/"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -49,7 +50,7 @@ def _secret(request: Request) -> str:
     return services(request).config.secret_key or ""
 
 
-async def _signed_in_response(
+async def signed_in_response(
     request: Request, user_id: int, role: str, target: str | None
 ) -> Response:
     """Start a fresh session (rotating any old one) and send the user on."""
@@ -70,12 +71,17 @@ async def _signed_in_response(
     return response
 
 
+def _with_campus(request: Request, context: dict[str, Any]) -> dict[str, Any]:
+    """The sign-in page's context with the campus providers people may sign in with."""
+    return context | {"campus_providers": services(request).config.campus_providers}
+
+
 async def sign_in(request: Request) -> Response:
     """The sign-in form, and signing in."""
     next_page = safe_next(request.query_params.get("next")) or ""
     if request.method == "GET":
         context = {"form": FormValues(), "next": next_page, "failure": ""}
-        return await render(request, "auth/sign_in.html", context)
+        return await render(request, "auth/sign_in.html", _with_campus(request, context))
     form = await read_form(request)
     svc = services(request)
     try:
@@ -94,8 +100,10 @@ async def sign_in(request: Request) -> Response:
         return await error_response(request, error)
     except ContestError as error:
         context = {"form": form, "next": form.get("next"), "failure": error.message}
-        return await render(request, "auth/sign_in.html", context, status_code=400)
-    return await _signed_in_response(request, user.id, user.role, form.get("next"))
+        return await render(
+            request, "auth/sign_in.html", _with_campus(request, context), status_code=400
+        )
+    return await signed_in_response(request, user.id, user.role, form.get("next"))
 
 
 async def sign_out(request: Request) -> Response:
@@ -192,7 +200,7 @@ async def reset_password(request: Request) -> Response:
         )
     await svc.user_changed(user_id)  # the reset ended their sessions: in every process
     row = await users.get_user_row(svc.db, user_id)
-    return await _signed_in_response(request, user_id, row["role"], None)
+    return await signed_in_response(request, user_id, row["role"], None)
 
 
 async def accept_invitation(request: Request) -> Response:
@@ -225,7 +233,7 @@ async def accept_invitation(request: Request) -> Response:
     except ValidationError as error:
         context |= {"form": form, "errors": error.errors}
         return await render(request, "auth/invitation.html", context, status_code=400)
-    return await _signed_in_response(request, user_id, invitation["role"], None)
+    return await signed_in_response(request, user_id, invitation["role"], None)
 
 
 async def _account_page(

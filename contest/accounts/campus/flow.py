@@ -1,0 +1,146 @@
+"""A campus sign-in from start to finish: ``begin`` sends the person to the provider with a
+fresh state, PKCE verifier and nonce kept here; ``finish`` takes them back once, in the same
+browser, within ten minutes, and returns who the provider says they are.
+
+Every way a sign-in can go wrong ends in ``CampusRefused`` (a clear reason) or
+``CampusUnavailable`` (the provider is down), with nobody signed in and nothing created: a
+state that is unknown, used, expired or from another browser; the person cancelling at the
+provider; a provider naming another issuer; a code refused at the exchange (replayed,
+expired); an ID token failing any check.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from contest.accounts.campus.client import CampusClient, CampusRefused
+from contest.accounts.campus.providers import Provider
+from contest.core.clock import to_db
+from contest.core.db import Database
+from contest.core.security import token_hash
+from contest.i18n import N_
+
+#: How long a person may take at the provider's login page.
+LOGIN_LIFETIME = timedelta(minutes=10)
+
+START_AGAIN = N_(
+    "This sign-in is not one this browser started, or it took too long."
+    " Start again from the sign-in page."
+)
+CANCELLED = N_("The sign-in was cancelled at the campus sign-in service. Nobody was signed in.")
+UNKNOWN_PROVIDER = N_("That campus sign-in is not offered here (any more).")
+
+
+@dataclass(frozen=True)
+class Started:
+    """Where to send the person, and the secret their browser keeps until they are back."""
+
+    url: str
+    browser_secret: str
+
+
+@dataclass(frozen=True)
+class CampusPerson:
+    """Who the provider says signed in, with the claims the site uses."""
+
+    provider: Provider
+    subject: str
+    email: str | None
+    email_verified: bool
+    name: str
+    affiliation: str | None
+    department: str | None
+    next_path: str
+    id_token: str
+
+
+async def begin(
+    db: Database,
+    client: CampusClient,
+    provider: Provider,
+    *,
+    redirect_uri: str,
+    next_path: str,
+    now: datetime,
+) -> Started:
+    """Start a sign-in with the provider (CampusUnavailable if it does not answer)."""
+    metadata = await client.metadata(provider)
+    url, state, verifier, nonce = client.authorization_url(provider, metadata, redirect_uri)
+    browser = secrets.token_urlsafe(24)
+    async with db.transaction() as tx:
+        await tx.execute(
+            "DELETE FROM campus_logins WHERE created_at < ?", (to_db(now - LOGIN_LIFETIME),)
+        )
+        await tx.execute(
+            "INSERT INTO campus_logins (state_hash, provider, verifier, nonce, browser_hash,"
+            " next_path, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                token_hash(state),
+                provider.key,
+                verifier,
+                nonce,
+                token_hash(browser),
+                next_path,
+                to_db(now),
+            ),
+        )
+    return Started(url, browser)
+
+
+async def finish(
+    db: Database,
+    client: CampusClient,
+    providers: Mapping[str, Provider],
+    params: Mapping[str, str],
+    *,
+    browser_secret: str | None,
+    redirect_uri: str,
+    now: datetime,
+) -> CampusPerson:
+    """Check what the provider sent back (``params``: the callback's query) and return the
+    person; the sign-in's state is used up whatever happens."""
+    state = params.get("state", "")
+    async with db.transaction() as tx:
+        login = await tx.fetch_one(
+            "SELECT * FROM campus_logins WHERE state_hash = ?", (token_hash(state),)
+        )
+        if login is not None:
+            await tx.execute(
+                "DELETE FROM campus_logins WHERE state_hash = ?", (login["state_hash"],)
+            )
+    fresh = login is not None and login["created_at"] >= to_db(now - LOGIN_LIFETIME)
+    same_browser = (
+        login is not None
+        and browser_secret is not None
+        and secrets.compare_digest(login["browser_hash"], token_hash(browser_secret))
+    )
+    if not state or login is None or not fresh or not same_browser:
+        raise CampusRefused(START_AGAIN)
+    if params.get("error"):
+        raise CampusRefused(CANCELLED)
+    provider = providers.get(str(login["provider"]))
+    if provider is None:
+        raise CampusRefused(UNKNOWN_PROVIDER)
+    metadata = await client.metadata(provider)
+    sent_issuer = params.get("iss")
+    if (sent_issuer or metadata.sends_issuer) and sent_issuer != provider.issuer:
+        raise CampusRefused(START_AGAIN)  # a mix-up: another provider's answer
+    code = params.get("code", "")
+    if not code:
+        raise CampusRefused(START_AGAIN)
+    token = await client.exchange(provider, metadata, redirect_uri, code, str(login["verifier"]))
+    claims = await client.id_claims(provider, token, nonce=str(login["nonce"]), now=now)
+    return CampusPerson(
+        provider=provider,
+        subject=str(claims["sub"]),
+        email=str(claims["email"]) if claims.get("email") else None,
+        email_verified=claims.get("email_verified") is True,
+        name=str(claims.get("name") or "").strip(),
+        affiliation=provider.affiliation(claims),
+        department=provider.department(claims),
+        next_path=str(login["next_path"]),
+        id_token=str(token["id_token"]),
+    )

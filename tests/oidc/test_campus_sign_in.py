@@ -1,0 +1,250 @@
+"""Campus sign-in against the real OpenID provider on localhost: a student and a staff member
+sign in (accounts made or linked, affiliation and department taken from the claims), and every
+way a sign-in can go wrong shows a clear page, creates nothing and signs nobody in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import httpx2 as httpx
+import pytest
+from starlette.testclient import TestClient
+
+from contest.accounts.campus.providers import Provider
+from contest.app import create_app
+from contest.config import Config
+from tests.conftest import FakeClock, Site
+from tests.oidc.provider import OidcProvider, sign_in_at_provider
+
+#: The site's own address: the provider accepts any port on 127.0.0.1 for its redirect path.
+BASE = "http://127.0.0.1:8123"
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """The real time: the provider's tokens carry it, and the site checks them against it."""
+    return FakeClock(datetime.now(UTC))
+
+
+@pytest.fixture
+def campus(oidc_provider: OidcProvider) -> Provider:
+    return Provider(
+        key="campus",
+        label="Campus account",
+        issuer=oidc_provider.issuer,
+        client_id=oidc_provider.client_id,
+        client_secret=oidc_provider.client_secret,
+        scopes="openid email profile campus",
+    )
+
+
+@pytest.fixture
+def config(tmp_path: Path, database_url: str | None, campus: Provider) -> Config:
+    return Config(
+        data_dir=tmp_path,
+        database_url=database_url,
+        base_url=BASE,
+        secret_key="test-secret-key",
+        draw_cards_ahead=False,
+        campus_providers=(campus,),
+    )
+
+
+@pytest.fixture
+def site(config: Config, clock: FakeClock) -> Iterator[Site]:
+    app = create_app(config, clock=clock, fast_passwords=True)
+    with TestClient(app, base_url=BASE) as client:
+        yield Site(client, clock, config)
+
+
+@pytest.fixture
+def browser() -> Iterator[httpx.Client]:
+    """The person's browser at the provider (its own cookies: the provider's session)."""
+    with httpx.Client(timeout=10) as http:
+        yield http
+
+
+def start(site: Site, next_page: str = "") -> str:
+    """Press "Sign in with Campus account": the provider's address the site sends us to."""
+    pressed = site.post(
+        "/sign-in/campus/campus",
+        {"next": next_page},
+        form_page="/sign-in",
+        follow_redirects=False,
+    )
+    assert pressed.status_code == 303, pressed.text
+    return str(pressed.headers["location"])
+
+
+def come_back(site: Site, callback: str) -> httpx.Response:
+    """Follow the provider's redirect back to the site."""
+    parts = urlsplit(callback)
+    assert f"{parts.scheme}://{parts.netloc}" == BASE, callback
+    return site.client.get(f"{parts.path}?{parts.query}", follow_redirects=False)
+
+
+def sign_in_as(
+    site: Site, browser: httpx.Client, username: str, next_page: str = ""
+) -> httpx.Response:
+    return come_back(site, sign_in_at_provider(browser, start(site, next_page), username))
+
+
+def test_the_sign_in_page_offers_the_campus_button(site: Site) -> None:
+    page = site.client.get("/sign-in")
+    assert "Sign in with Campus account" in page.text
+    assert '/sign-in/campus/campus"' in page.text
+
+
+def test_a_student_signs_in_and_gets_an_account_with_the_campus_claims(
+    site: Site, browser: httpx.Client, oidc_provider: OidcProvider
+) -> None:
+    authorize = start(site, "/my/entries")
+    query = parse_qs(urlsplit(authorize).query)
+    assert authorize.startswith(oidc_provider.issuer)
+    assert query["code_challenge_method"] == ["S256"] and query["nonce"] and query["state"]
+    assert "campus" in query["scope"][0].split()
+
+    back = come_back(site, sign_in_at_provider(browser, authorize, "student"))
+
+    assert back.status_code == 303 and back.headers["location"].endswith("/my/entries")
+    [user] = site.rows("SELECT * FROM users WHERE email = 'student@campus.example'")
+    assert (user["display_name"], user["role"], user["affiliation"]) == (
+        "Mei Lin",
+        "participant",
+        "student",
+    )
+    assert user["department"] == "HISTORY" and user["email_verified_at"] is not None
+    [link] = site.rows("SELECT * FROM campus_identities")
+    assert (link["issuer"], link["subject"], link["user_id"]) == (
+        oidc_provider.issuer,
+        "u-1001",
+        user["id"],
+    )
+    assert site.value("SELECT count(*) FROM campus_logins") == 0  # used up
+    account = site.client.get("/account")
+    assert account.status_code == 200 and "student@campus.example" in account.text
+
+
+def test_a_staff_member_with_an_account_is_linked_to_it_and_keeps_their_role(
+    site: Site, browser: httpx.Client
+) -> None:
+    existing = site.add_user("judge", "staff@campus.example", name="T. Ward", affiliation="other")
+
+    back = sign_in_as(site, browser, "staff")
+
+    assert back.status_code == 303 and back.headers["location"].endswith("/judging")
+    [user] = site.rows("SELECT * FROM users WHERE email = 'staff@campus.example'")
+    assert (user["id"], user["role"], user["affiliation"]) == (existing, "judge", "staff")
+    assert user["department"] == "LIBRARY"
+    assert site.value("SELECT user_id FROM campus_identities") == existing
+    # Signing in again finds the link, not the address.
+    site.client.cookies.delete("contest_session")
+    again = sign_in_as(site, browser, "staff")
+    assert again.status_code == 303
+    assert site.value("SELECT count(*) FROM users") == 1
+
+
+def test_an_unverified_email_creates_and_links_nothing(site: Site, browser: httpx.Client) -> None:
+    existing = site.add_user("participant", "unverified@campus.example")
+
+    refused = sign_in_as(site, browser, "unverified")
+
+    assert refused.status_code == 400
+    assert "has not verified your email address" in refused.text
+    assert site.value("SELECT count(*) FROM campus_identities") == 0
+    assert [row["id"] for row in site.rows("SELECT id FROM users")] == [existing]
+    assert site.client.get("/account", follow_redirects=False).status_code in (302, 303, 401)
+
+
+def test_a_callback_used_twice_or_in_another_browser_signs_nobody_in(
+    site: Site, browser: httpx.Client, config: Config, clock: FakeClock
+) -> None:
+    callback = sign_in_at_provider(browser, start(site), "student")
+    cookie = site.client.cookies.get("contest_campus")
+    assert cookie
+
+    # Another browser (no cookie of this sign-in) comes back with the same answer.
+    app = create_app(config, clock=clock, fast_passwords=True)
+    with TestClient(app, base_url=BASE) as other:
+        parts = urlsplit(callback)
+        stolen = other.get(f"{parts.path}?{parts.query}", follow_redirects=False)
+    assert stolen.status_code == 400 and "not one this browser started" in stolen.text
+    assert site.value("SELECT count(*) FROM users") == 0
+
+    # The state is used up even so: the right browser coming back later is refused too.
+    late = come_back(site, callback)
+    assert late.status_code == 400 and site.value("SELECT count(*) FROM users") == 0
+
+
+def test_a_replayed_code_is_refused(site: Site, browser: httpx.Client) -> None:
+    first = sign_in_at_provider(browser, start(site), "student")
+    assert come_back(site, first).status_code == 303
+    old_code = parse_qs(urlsplit(first).query)["code"][0]
+    site.client.cookies.delete("contest_session")
+
+    # A new sign-in in the same browser, answered with the old code.
+    second = sign_in_at_provider(browser, start(site), "student")
+    query = parse_qs(urlsplit(second).query)
+    replay = site.client.get(
+        "/sign-in/campus/callback",
+        params={"code": old_code, "state": query["state"][0], "iss": query["iss"][0]},
+        follow_redirects=False,
+    )
+    assert replay.status_code == 400 and "already used or has expired" in replay.text
+    assert "contest_session" not in replay.cookies
+
+
+def test_a_cancelled_sign_in_and_a_wrong_issuer_are_refused(
+    site: Site, browser: httpx.Client
+) -> None:
+    sign_in_at_provider(browser, start(site), "student")  # a sign-in under way
+    [state_hash] = [row["state_hash"] for row in site.rows("SELECT state_hash FROM campus_logins")]
+    assert state_hash
+    authorize = start(site)
+    state = parse_qs(urlsplit(authorize).query)["state"][0]
+    cancelled = site.client.get(
+        "/sign-in/campus/callback",
+        params={"error": "access_denied", "state": state},
+        follow_redirects=False,
+    )
+    assert cancelled.status_code == 400 and "cancelled" in cancelled.text
+
+    authorize = start(site)
+    callback = sign_in_at_provider(browser, authorize, "student")
+    query = parse_qs(urlsplit(callback).query)
+    mixed_up = site.client.get(
+        "/sign-in/campus/callback",
+        params={
+            "code": query["code"][0],
+            "state": query["state"][0],
+            "iss": "https://evil.example",
+        },
+        follow_redirects=False,
+    )
+    assert mixed_up.status_code == 400
+    assert site.value("SELECT count(*) FROM users") == 0
+
+
+def test_a_provider_that_is_down_gets_a_clear_page(
+    tmp_path: Path, database_url: str | None, clock: FakeClock
+) -> None:
+    down = Provider("campus", "Campus", "http://127.0.0.1:9", "photo-contest", "secret")
+    config = Config(
+        data_dir=tmp_path,
+        database_url=database_url,
+        base_url=BASE,
+        secret_key="test-secret-key",
+        draw_cards_ahead=False,
+        campus_providers=(down,),
+    )
+    with TestClient(create_app(config, clock=clock, fast_passwords=True), base_url=BASE) as client:
+        site = Site(client, clock, config)
+        pressed = site.post("/sign-in/campus/campus", {"next": ""}, form_page="/sign-in")
+        assert pressed.status_code == 503
+        assert "campus sign-in service does not answer" in pressed.text
+        assert site.value("SELECT count(*) FROM campus_logins") == 0
+        unknown = site.post("/sign-in/campus/nowhere", {"next": ""}, form_page="/sign-in")
+        assert unknown.status_code == 404
