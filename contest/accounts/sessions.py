@@ -97,7 +97,9 @@ async def session_user(
     if cache is not None and (user := cache.get(key, now=now)):
         return user
     row = await db.fetch_one(
-        "SELECT users.*, sessions.expires_at AS session_expires_at FROM sessions"
+        "SELECT users.*, sessions.expires_at AS session_expires_at,"
+        " EXISTS (SELECT 1 FROM campus_identities WHERE campus_identities.user_id = users.id)"
+        "   AS campus FROM sessions"
         " JOIN users ON users.id = sessions.user_id"
         " WHERE sessions.token_hash = ? AND sessions.expires_at > ? AND users.disabled_at IS NULL",
         (key, to_db(now)),

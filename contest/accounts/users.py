@@ -45,6 +45,9 @@ class User:
     email_verified: bool = True
     #: The language the account chose on its account page (None: follow the browser).
     locale: str | None = None
+    #: Whether the account is linked to a campus identity (signed in through the campus's
+    #: provider at least once): the campus vouches for one person behind it.
+    campus: bool = False
 
     @property
     def is_organizer(self) -> bool:
@@ -68,6 +71,7 @@ class User:
             department=row["department"],
             email_verified=row["email_verified_at"] is not None,
             locale=known(row["locale"]) if "locale" in row.keys() else None,  # noqa: SIM118
+            campus=bool(row["campus"]) if "campus" in row.keys() else False,  # noqa: SIM118
         )
 
 

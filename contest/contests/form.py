@@ -10,6 +10,7 @@ from contest.accounts.users import AFFILIATIONS
 from contest.contests.calendar_shift import next_title, shift_by_a_year
 from contest.contests.language_form import parse_texts, texts_to_form
 from contest.contests.model import (
+    CAMPUS_SIGN_IN,
     DEFAULT_LICENCE,
     MAX_NETWORK_NAME,
     PEOPLES_CHOICE_BASES,
@@ -168,8 +169,9 @@ SCHEDULE_FIELD_LABELS = {
 }
 
 
-def parse_contest_form(form: FormValues) -> ContestSettings:
-    """Validated settings from the contest form; ValidationError naming every bad field."""
+def parse_contest_form(form: FormValues, *, campus_offered: bool = False) -> ContestSettings:
+    """Validated settings from the contest form; ValidationError naming every bad field.
+    ``campus_offered``: whether the site has campus sign-in set up (else it cannot be asked)."""
     errors: dict[str, str] = {}
     title = _text(form, "title", N_("The title"), MAX_TITLE, errors)
     if len(title) < 3:
@@ -227,6 +229,14 @@ def parse_contest_form(form: FormValues) -> ContestSettings:
     voting_mode = form.get("voting_mode") or "accounts"
     if voting_mode not in VOTING_MODES:
         errors["voting_mode"] = N_("Choose who may vote.")
+    campus_sign_in_for = form.get("campus_sign_in_for")
+    if campus_sign_in_for not in CAMPUS_SIGN_IN:
+        errors["campus_sign_in_for"] = N_("Choose what campus sign-in is asked for, if anything.")
+    elif campus_sign_in_for and not campus_offered:
+        errors["campus_sign_in_for"] = N_(
+            "This site has no campus sign-in set up (CONTEST_OIDC_PROVIDERS), so no contest"
+            " can ask for it."
+        )
     tie_break = form.get("tie_break")
     if tie_break not in TIE_BREAKS:
         errors["tie_break"] = N_("Choose how equal scores are decided.")
@@ -281,6 +291,7 @@ def parse_contest_form(form: FormValues) -> ContestSettings:
         tie_break=tie_break,
         voting_mode=voting_mode,
         hide_counts=form.has("hide_counts"),
+        campus_sign_in_for=campus_sign_in_for,
         peoples_choice_basis=basis,
         external_network=network,
         texts=texts,
@@ -327,6 +338,7 @@ def settings_to_form(settings: ContestSettings) -> FormValues:
         "score_method": settings.score_method,
         "tie_break": settings.tie_break,
         "voting_mode": settings.voting_mode,
+        "campus_sign_in_for": settings.campus_sign_in_for,
         "peoples_choice_basis": settings.peoples_choice_basis,
         "external_network": settings.external_network,
         **texts_to_form(settings.texts),

@@ -19,6 +19,14 @@ VOTING_MODES = {
     "email": N_("Anyone with a verified email address (we email a sign-in link)"),
     "device": N_("Anyone, one like per browser (with limits per network address)"),
 }
+#: Whether a contest asks for campus sign-in (an account linked to the campus's identity
+#: provider), and for what.
+CAMPUS_SIGN_IN = {
+    "": N_("Not asked: any account will do"),
+    "entering": N_("To enter photos"),
+    "voting": N_("To like photos"),
+    "both": N_("To enter photos and to like them"),
+}
 SCORE_METHODS = {
     "zscore": N_(
         "Standardised per judge, so a harsh or lenient judge counts the same (recommended)"
@@ -90,6 +98,7 @@ SETTING_LABELS = {
     "tie_break": N_("Equal scores are decided by"),
     "voting_mode": N_("Who may like photos"),
     "hide_counts": N_("Hide like counts until the results are announced"),
+    "campus_sign_in_for": N_("Campus sign-in required"),
     "peoples_choice_basis": N_("People's Choice counts"),
     "external_network": N_("The social network's name"),
     "texts": N_("The contest in other languages"),
@@ -168,6 +177,8 @@ class ContestSettings:
     tie_break: str = "raw_mean"
     voting_mode: str = "accounts"
     hide_counts: bool = False
+    #: "" (any account), "entering", "voting" or "both" (``CAMPUS_SIGN_IN``).
+    campus_sign_in_for: str = ""
     #: "site" or "external" (``PEOPLES_CHOICE_BASES``); the network is named by the organizer.
     peoples_choice_basis: str = "site"
     external_network: str = ""
@@ -196,6 +207,16 @@ class ContestSettings:
         """The settings published results were decided under (``RESULT_RULES``), and the
         categories when each has its own award (dropping one would drop its winner)."""
         return RESULT_RULES + (("categories",) if self.award_per_category else ())
+
+    @property
+    def campus_for_entering(self) -> bool:
+        """Whether only accounts signed in through the campus may enter photos."""
+        return self.campus_sign_in_for in ("entering", "both")
+
+    @property
+    def campus_for_voting(self) -> bool:
+        """Whether only accounts signed in through the campus may like photos."""
+        return self.campus_sign_in_for in ("voting", "both")
 
     def changed(self, other: ContestSettings) -> list[str]:
         """The names of the settings that differ in ``other`` ("schedule" for any date)."""

@@ -86,12 +86,20 @@ def _affiliations(codes: tuple[str, ...] | list[str]) -> Message:
     return Message(", ".join(f"%({name})s" for name in names), names)
 
 
+CAMPUS_TO_ENTER = N_(
+    "This contest asks entrants to sign in with their campus account: choose it on the"
+    " sign-in page (once is enough; your account stays the same)."
+)
+
+
 def submission_problem(contest: Contest, user: User | None, now: datetime) -> Message | None:
     """Why this person cannot submit to the contest right now, or None (entry limit aside)."""
     if user is None:
         return N_("Sign in or create an account to enter a photo.")
     if user.role != "participant":
         return N_("Only participants can enter photos; organizers and judges cannot.")
+    if contest.settings.campus_for_entering and not user.campus:
+        return CAMPUS_TO_ENTER
     if not contest.admits(user.affiliation):
         return N_(
             "This contest is open to: %(groups)s. Your account is registered as %(affiliation)s.",

@@ -58,6 +58,9 @@ def device_key(browser_id: str) -> str:
     return f"device:{hashlib.sha256(browser_id.encode()).hexdigest()[:32]}"
 
 
+CAMPUS_TO_VOTE = N_("Sign in with your campus account to like photos in this contest.")
+
+
 def voter_for(
     contest: Contest,
     user: User | None,
@@ -75,10 +78,17 @@ def voter_for(
     following a link, or the organizers changing the mode cannot make them two voters. A
     verified email voter or a signed-in person supersedes their browser in device voting
     (an account that has not confirmed its address votes there as its browser). Accounts
-    mode asks for an account; email mode for an account or a verified link.
+    mode asks for an account; email mode for an account or a verified link. A contest asking
+    for campus sign-in to vote takes only accounts linked to the campus, in every mode.
     """
     mode = contest.settings.voting_mode
     device = device_key(browser_id) if browser_id else None
+    if contest.settings.campus_for_voting and not (
+        user is not None and (user.campus or user.is_organizer)
+    ):
+        # One student or staff member, one voter: only the campus can say so (organizers'
+        # picks are not votes).
+        raise NotSignedIn(CAMPUS_TO_VOTE)
     if user is not None and not (mode == "device" and device and not user.email_verified):
         kind = "pick" if user.is_organizer else "vote"
         account = f"user:{user.id}"

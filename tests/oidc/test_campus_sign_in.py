@@ -16,7 +16,10 @@ from starlette.testclient import TestClient
 from contest.accounts.campus.providers import Provider
 from contest.app import create_app
 from contest.config import Config
+from contest.contests.form import settings_to_form
+from contest.contests.phases import Phase
 from tests.conftest import FakeClock, Site
+from tests.factories import add_account, add_contest, add_entry
 from tests.oidc.provider import OidcProvider, sign_in_at_provider
 
 #: The site's own address: the provider accepts any port on 127.0.0.1 for its redirect path.
@@ -248,3 +251,65 @@ def test_a_provider_that_is_down_gets_a_clear_page(
         assert site.value("SELECT count(*) FROM campus_logins") == 0
         unknown = site.post("/sign-in/campus/nowhere", {"next": ""}, form_page="/sign-in")
         assert unknown.status_code == 404
+
+
+def test_a_contest_asking_for_campus_sign_in_takes_entries_and_likes_only_from_campus_accounts(
+    site: Site, browser: httpx.Client, clock: FakeClock
+) -> None:
+    """Mei has a password account; the contests ask for campus sign-in. Signed in with her
+    password she can neither enter nor like; once she signs in through the campus (the same
+    account, now linked), she can do both, and her like counts as a verified voter's."""
+
+    async def contests() -> tuple[str, int]:
+        entering = await add_contest(
+            site.db, Phase.SUBMISSIONS, now=clock(), campus_sign_in_for="entering",
+            title="Campus entries",
+        )  # fmt: skip
+        voting = await add_contest(
+            site.db, Phase.VOTING, now=clock(), campus_sign_in_for="voting", title="Campus likes"
+        )
+        author = await add_account(site.db, site.passwords, email="ann@uni.edu", now=clock())
+        organizer = await add_account(
+            site.db, site.passwords, email="org@uni.edu", role="organizer", now=clock()
+        )
+        photo = await add_entry(
+            site.db, site.storage, voting, author, moderator=organizer, now=clock()
+        )
+        return entering.slug, photo
+
+    slug, photo = site.run(contests)
+    mei = site.add_user("participant", "student@campus.example", name="Mei")
+    site.sign_in("student@campus.example")
+
+    form = site.client.get(f"/contests/{slug}/enter")
+    assert "asks entrants to sign in with their campus account" in form.text
+    liked = site.post(
+        f"/entries/{photo}/like", {"action": "like"}, form_page=f"/entries/{photo}",
+        follow_redirects=False,
+    )  # fmt: skip
+    assert liked.status_code == 303 and "/sign-in?next=" in liked.headers["location"]
+    assert site.value("SELECT count(*) FROM likes") == 0
+
+    assert sign_in_as(site, browser, "student", f"/entries/{photo}").status_code == 303
+    assert site.value("SELECT user_id FROM campus_identities") == mei
+    form = site.client.get(f"/contests/{slug}/enter")
+    assert "asks entrants to sign in with their campus account" not in form.text
+    liked = site.post(
+        f"/entries/{photo}/like", {"action": "like"}, form_page=f"/entries/{photo}",
+        follow_redirects=False,
+    )  # fmt: skip
+    assert liked.status_code == 303
+    [like] = site.rows("SELECT user_id, kind FROM likes")
+    assert (like["user_id"], like["kind"]) == (mei, "vote")
+
+
+def test_an_organizer_asks_for_campus_sign_in_only_where_it_is_set_up(site: Site) -> None:
+    site.add_user("organizer", "org@uni.edu")
+    site.sign_in("org@uni.edu")
+    contest = site.run(add_contest, site.db, Phase.SUBMISSIONS, now=site.clock())
+    path = f"/manage/contests/{contest.id}/edit"
+    fields = settings_to_form(contest.settings).as_dict() | {"campus_sign_in_for": "both"}
+    saved = site.post(path, fields, form_page=path, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    assert site.value("SELECT campus_sign_in_for FROM contests") == "both"
+    assert "Campus sign-in required" in site.client.get(path).text

@@ -11,6 +11,7 @@ from contest.contests import calendar_shift, language_form
 from contest.contests import form as contest_form
 from contest.contests import store as contest_store
 from contest.contests.model import (
+    CAMPUS_SIGN_IN,
     PEOPLES_CHOICE_BASES,
     SCORE_METHODS,
     TIE_BREAKS,
@@ -62,6 +63,7 @@ def _form_context(
         "score_methods": list(SCORE_METHODS.items()),
         "tie_breaks": list(TIE_BREAKS.items()),
         "voting_modes": list(VOTING_MODES.items()),
+        "campus_sign_in": list(CAMPUS_SIGN_IN.items()),
         "peoples_choice_bases": [
             (basis, peoples_choice_basis_label(basis, form.get("external_network")))
             for basis in PEOPLES_CHOICE_BASES
@@ -93,13 +95,18 @@ def _language_sections(form: FormValues, errors: dict[str, str]) -> list[dict[st
     return sections
 
 
-def _parsed(form: FormValues) -> tuple[ContestSettings, str | None]:
+def _campus_offered(request: Request) -> bool:
+    """Whether the site has campus sign-in set up, so a contest may ask for it."""
+    return bool(services(request).config.campus_providers)
+
+
+def _parsed(form: FormValues, *, campus_offered: bool) -> tuple[ContestSettings, str | None]:
     """The settings and the address an edit form gives (None: the form has no address field,
     so it stays); ValidationError naming every bad field of both."""
     errors: dict[str, str] = {}
     slug = clean_slug(form.get("slug"), errors) if form.submitted("slug") else None
     try:
-        settings = contest_form.parse_contest_form(form)
+        settings = contest_form.parse_contest_form(form, campus_offered=campus_offered)
     except ValidationError as error:
         raise ValidationError(error.errors | errors) from error
     if errors:
@@ -128,7 +135,7 @@ async def new_contest(request: Request) -> Response:
         )
     form = await read_form(request)
     try:
-        settings = contest_form.parse_contest_form(form)
+        settings = contest_form.parse_contest_form(form, campus_offered=_campus_offered(request))
     except ValidationError as error:
         context = _form_context(form, error.errors, contest=None)
         return await render(request, "manage/contest_form.html", context, status_code=400)
@@ -150,7 +157,7 @@ async def edit_contest(request: Request) -> Response:
         return await render(request, "manage/contest_form.html", context)
     form = await read_form(request)
     try:
-        settings, slug = _parsed(form)
+        settings, slug = _parsed(form, campus_offered=_campus_offered(request))
         warning = await mode_change.mode_change_warning(svc.db, contest, settings.voting_mode)
         if warning and form.get("confirm_voting_mode") != "yes":
             raise ValidationError({"voting_mode": warning})
@@ -250,7 +257,7 @@ async def copy_contest(request: Request) -> Response:
         return await render(request, "manage/contest_form.html", context)
     form = await read_form(request)
     try:
-        settings = contest_form.parse_contest_form(form)
+        settings = contest_form.parse_contest_form(form, campus_offered=_campus_offered(request))
     except ValidationError as error:
         context = _form_context(form, error.errors, contest=None, copy_of=source)
         return await render(request, "manage/contest_form.html", context, status_code=400)
