@@ -20,6 +20,7 @@ from contest.core.security import Passwords
 from contest.core.storage import LocalStorage
 from contest.voting.clicks import mailbox_key
 from tests import postgres
+from tests.oidc.provider import OidcProvider, running_provider
 
 T = TypeVar("T")
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -227,3 +228,12 @@ def passwords() -> Passwords:
 def storage(tmp_path: Path) -> LocalStorage:
     """A media folder of the test's own."""
     return LocalStorage(tmp_path / "media")
+
+
+@pytest.fixture(scope="session")
+def oidc_provider() -> Iterator[OidcProvider]:
+    """The real OpenID provider on localhost (tests/oidc/provider.py), one for the whole run
+    (about a second to start): skipped without Node or node_modules/oidc-provider, failed
+    instead with CONTEST_REQUIRE_OIDC=1."""
+    with running_provider() as provider:
+        yield provider

@@ -69,9 +69,15 @@ class SessionCache:
 
 
 async def start_session(
-    db: Database, *, user_id: int, now: datetime, replacing: str | None = None
+    db: Database,
+    *,
+    user_id: int,
+    now: datetime,
+    replacing: str | None = None,
+    campus_provider: str | None = None,
 ) -> str:
-    """Begin a session for the user and return its token; a previous token is ended (rotation)."""
+    """Begin a session for the user and return its token; a previous token is ended (rotation).
+    ``campus_provider``: the key of the campus provider it was begun through, if any."""
     token = new_token()
     async with db.transaction() as tx:
         if replacing:
@@ -80,11 +86,27 @@ async def start_session(
             await changes.announce(db, changes.SESSION, ended, tx=tx)
         await tx.execute("DELETE FROM sessions WHERE expires_at <= ?", (to_db(now),))
         await tx.execute(
-            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)"
-            " VALUES (?, ?, ?, ?)",
-            (token_hash(token), user_id, to_db(now), to_db(now + SESSION_LIFETIME)),
+            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, campus_provider)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (
+                token_hash(token),
+                user_id,
+                to_db(now),
+                to_db(now + SESSION_LIFETIME),
+                campus_provider,
+            ),
         )
     return token
+
+
+async def campus_provider_of(db: Database, token: str | None) -> str | None:
+    """The campus provider the session was begun through (None: email and password)."""
+    if not token:
+        return None
+    value = await db.fetch_value(
+        "SELECT campus_provider FROM sessions WHERE token_hash = ?", (token_hash(token),)
+    )
+    return None if value is None else str(value)
 
 
 async def session_user(

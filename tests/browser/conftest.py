@@ -20,6 +20,7 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
+from contest.accounts.campus.providers import Provider
 from contest.accounts.users import create_user
 from contest.app import create_app
 from contest.config import Config
@@ -127,8 +128,17 @@ def live_clock() -> Callable[[], datetime]:
 
 
 @pytest.fixture
+def live_campus_providers() -> tuple[Provider, ...]:
+    """The campus providers the live site offers: none (a test module may give its own)."""
+    return ()
+
+
+@pytest.fixture
 def live_site(
-    tmp_path: Path, live_clock: Callable[[], datetime], database_url: str | None
+    tmp_path: Path,
+    live_clock: Callable[[], datetime],
+    database_url: str | None,
+    live_campus_providers: tuple[Provider, ...],
 ) -> Iterator[LiveSite]:
     """The app with one organizer account, served by uvicorn in a background thread."""
     with socket.socket() as listener:
@@ -140,6 +150,7 @@ def live_site(
             base_url=f"http://127.0.0.1:{port}",
             secret_key="x" * 32,
             draw_cards_ahead=False,
+            campus_providers=live_campus_providers,
         )
         run_in_own_thread(_add_organizer(config, live_clock()))
         app = create_app(config, clock=live_clock, fast_passwords=True)

@@ -24,7 +24,7 @@ def sign_in(page: Page, email: str = ORGANIZER_EMAIL, password: str = PASSWORD) 
     page.goto("/sign-in")
     page.get_by_label("Email", exact=True).fill(email)
     page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 

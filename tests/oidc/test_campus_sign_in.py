@@ -4,8 +4,10 @@ way a sign-in can go wrong shows a clear page, creates nothing and signs nobody 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from html import unescape
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -20,7 +22,7 @@ from contest.contests.form import settings_to_form
 from contest.contests.phases import Phase
 from tests.conftest import FakeClock, Site
 from tests.factories import add_account, add_contest, add_entry
-from tests.oidc.provider import OidcProvider, sign_in_at_provider
+from tests.oidc.provider import OidcProvider, form_of, sign_in_at_provider
 
 #: The site's own address: the provider accepts any port on 127.0.0.1 for its redirect path.
 BASE = "http://127.0.0.1:8123"
@@ -313,3 +315,40 @@ def test_an_organizer_asks_for_campus_sign_in_only_where_it_is_set_up(site: Site
     assert saved.status_code == 303, saved.text
     assert site.value("SELECT campus_sign_in_for FROM contests") == "both"
     assert "Campus sign-in required" in site.client.get(path).text
+
+
+def test_signing_out_offers_to_sign_out_of_the_campus_too(
+    site: Site, browser: httpx.Client
+) -> None:
+    assert sign_in_as(site, browser, "student").status_code == 303
+    assert site.value("SELECT campus_provider FROM sessions") == "campus"
+
+    out = site.post("/sign-out", {}, form_page="/account")
+    assert out.status_code == 200 and "You are signed out" in out.text
+    assert site.value("SELECT count(*) FROM sessions") == 0
+    [address] = re.findall(
+        r'<a class="button" href="([^"]+)">Sign out of Campus account too', out.text
+    )
+    address = unescape(address)
+    query = parse_qs(urlsplit(address).query)
+    assert query["client_id"] == ["photo-contest"]
+    assert query["post_logout_redirect_uri"] == [f"{BASE}/signed-out"]
+
+    page = browser.get(address)
+    action, fields = form_of(page)
+    done = browser.post(action, data={**fields, "logout": "yes"})
+    while done.is_redirect and not done.headers["location"].startswith(BASE):
+        done = browser.get(done.headers["location"])
+    assert done.headers["location"].startswith(f"{BASE}/signed-out")
+    back = come_back(site, done.headers["location"])
+    assert back.status_code == 200 and "You are signed out" in back.text
+    # Signed out at the campus too: the next campus sign-in asks for the password again.
+    again = browser.get(start(site), follow_redirects=True)
+    assert 'name="password"' in again.text
+
+
+def test_signing_out_of_a_password_session_goes_home_as_before(site: Site) -> None:
+    site.add_user("participant", "pat@uni.edu")
+    site.sign_in("pat@uni.edu")
+    out = site.post("/sign-out", {}, form_page="/account", follow_redirects=False)
+    assert out.status_code == 303 and out.headers["location"].endswith("/")

@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx2
 from authlib.common.security import generate_token
+from authlib.common.urls import add_params_to_uri
 from authlib.integrations.httpx_client import AsyncOAuth2Client, OAuthError
 from authlib.oidc.core import CodeIDToken
 from joserfc import jwt
@@ -155,6 +156,19 @@ class CampusClient:
         except (JoseError, ValueError):
             raise CampusRefused(BAD_TOKEN) from None
         return dict(claims)
+
+
+def logout_url(provider: Provider, metadata: Metadata, come_back_to: str) -> str | None:
+    """Where to sign out of the campus too (OpenID Connect RP-initiated logout), coming back
+    to ``come_back_to``; None when the provider offers no such address."""
+    if not metadata.end_session_endpoint:
+        return None
+    return str(
+        add_params_to_uri(
+            metadata.end_session_endpoint,
+            [("client_id", provider.client_id), ("post_logout_redirect_uri", come_back_to)],
+        )
+    )
 
 
 STALE_CODE = N_(

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlencode
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from contest.accounts import (
@@ -16,7 +15,6 @@ from contest.accounts import (
     recovery,
     sessions,
     site_settings,
-    throttle,
     users,
 )
 from contest.core.errors import ContestError, RateLimited, ValidationError
@@ -38,42 +36,9 @@ from contest.web.context import (
 )
 from contest.web.errors import error_response
 from contest.web.language import LANGUAGE_COOKIE, LANGUAGE_SECONDS
+from contest.web.members import campus
+from contest.web.members.signing import DEVICE_COOKIE, secret_key, signed_in_response
 from contest.web.rendering import render
-
-HOME_BY_ROLE = {"organizer": "manage", "judge": "judge_home", "participant": "home"}
-#: The known-device cookie: set at each sign-in, it lets the owner sign in from this browser
-#: while failures elsewhere have their account locked (see ``accounts.throttle``).
-DEVICE_COOKIE = "contest_device"
-
-
-def _secret(request: Request) -> str:
-    return services(request).config.secret_key or ""
-
-
-async def signed_in_response(
-    request: Request, user_id: int, role: str, target: str | None
-) -> Response:
-    """Start a fresh session (rotating any old one) and send the user on."""
-    svc = services(request)
-    token = await sessions.start_session(
-        svc.db, user_id=user_id, now=now(request), replacing=request.cookies.get(SESSION_COOKIE)
-    )
-    destination = safe_next(target) or str(request.url_for(HOME_BY_ROLE[role]))
-    response = RedirectResponse(destination, status_code=303)
-    lifetime = int(sessions.SESSION_LIFETIME.total_seconds())
-    set_private_cookie(request, response, SESSION_COOKIE, token, max_age=lifetime)
-    if secret := _secret(request):
-        device = await throttle.remember_device(
-            svc.db, user_id=user_id, secret=secret, now=now(request)
-        )
-        lifetime = int(throttle.DEVICE_LIFETIME.total_seconds())
-        set_private_cookie(request, response, DEVICE_COOKIE, device, max_age=lifetime)
-    return response
-
-
-def _with_campus(request: Request, context: dict[str, Any]) -> dict[str, Any]:
-    """The sign-in page's context with the campus providers people may sign in with."""
-    return context | {"campus_providers": services(request).config.campus_providers}
 
 
 async def sign_in(request: Request) -> Response:
@@ -81,7 +46,7 @@ async def sign_in(request: Request) -> Response:
     next_page = safe_next(request.query_params.get("next")) or ""
     if request.method == "GET":
         context = {"form": FormValues(), "next": next_page, "failure": ""}
-        return await render(request, "auth/sign_in.html", _with_campus(request, context))
+        return await campus.sign_in_page(request, context)
     form = await read_form(request)
     svc = services(request)
     try:
@@ -93,24 +58,30 @@ async def sign_in(request: Request) -> Response:
             address=client_address(request),
             now=now(request),
             device_cookie=request.cookies.get(DEVICE_COOKIE),
-            secret=_secret(request),
+            secret=secret_key(request),
             sign_in_link=absolute(request, "sign_in"),
         )
     except RateLimited as error:
         return await error_response(request, error)
     except ContestError as error:
         context = {"form": form, "next": form.get("next"), "failure": error.message}
-        return await render(
-            request, "auth/sign_in.html", _with_campus(request, context), status_code=400
-        )
+        return await campus.sign_in_page(request, context, status_code=400)
     return await signed_in_response(request, user.id, user.role, form.get("next"))
 
 
 async def sign_out(request: Request) -> Response:
-    """End this browser's session."""
+    """End this browser's session; one begun through a campus provider that can sign people
+    out too ends on a page offering to sign out of the campus as well."""
     await read_form(request)
-    await sessions.end_session(services(request).db, request.cookies.get(SESSION_COOKIE))
-    response = redirect(request, "home")
+    svc = services(request)
+    token = request.cookies.get(SESSION_COOKIE)
+    offer = await campus.sign_out_offer(request, await sessions.campus_provider_of(svc.db, token))
+    await sessions.end_session(svc.db, token)
+    response = (
+        await render(request, "auth/signed_out.html", {"campus": offer})
+        if offer
+        else redirect(request, "home")
+    )
     response.delete_cookie(SESSION_COOKIE)
     return response
 
@@ -143,7 +114,7 @@ async def sign_up(request: Request) -> Response:
             svc.passwords,
             fields=form.as_dict(),
             address=client_address(request),
-            secret=_secret(request),
+            secret=secret_key(request),
             confirm_link_for=lambda token: confirm_link(request, token, after),
             now=now(request),
             sign_in_link=absolute(request, "sign_in"),

@@ -7,12 +7,15 @@ becomes a page that says why, with nobody signed in.
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlsplit
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from contest.accounts.campus import flow, identities
-from contest.accounts.campus.client import CampusRefused, CampusUnavailable
+from contest.accounts.campus.client import CampusRefused, CampusUnavailable, logout_url
 from contest.accounts.campus.providers import Provider
 from contest.core.errors import ContestError, Forbidden, NotFound
 from contest.web.context import (
@@ -23,7 +26,8 @@ from contest.web.context import (
     services,
     set_private_cookie,
 )
-from contest.web.members.auth import signed_in_response
+from contest.web.members.signing import signed_in_response
+from contest.web.middleware import content_security_policy
 from contest.web.rendering import render
 
 #: The browser's half of a sign-in under way: the provider's answer counts only here.
@@ -73,7 +77,9 @@ async def campus_callback(request: Request) -> Response:
         user = await identities.account_for(svc.db, svc.passwords, person, now=now(request))
     except (CampusRefused, CampusUnavailable, Forbidden) as error:
         return await _failed(request, error)
-    response = await signed_in_response(request, user.id, user.role, person.next_path)
+    response = await signed_in_response(
+        request, user.id, user.role, person.next_path, campus_provider=person.provider.key
+    )
     response.delete_cookie(CAMPUS_COOKIE)
     return response
 
@@ -90,7 +96,57 @@ async def _failed(request: Request, error: ContestError) -> Response:
     return response
 
 
+async def sign_in_page(
+    request: Request, context: dict[str, Any], *, status_code: int = 200
+) -> Response:
+    """The sign-in page with a button per campus provider. Its form-action policy lets those
+    buttons' forms go on to the providers (the site's own policy allows only itself, and a
+    browser holds a form's redirect to it too)."""
+    providers = services(request).config.campus_providers
+    response = await render(
+        request,
+        "auth/sign_in.html",
+        context | {"campus_providers": providers},
+        status_code=status_code,
+    )
+    if providers:
+        origins = [await _login_origin(request, provider) for provider in providers]
+        response.headers["content-security-policy"] = content_security_policy(form_targets=origins)
+    return response
+
+
+async def _login_origin(request: Request, provider: Provider) -> str:
+    """The origin of the provider's login page (its issuer's while it cannot be asked)."""
+    try:
+        address = (await services(request).campus.metadata(provider)).authorization_endpoint
+    except CampusUnavailable:
+        address = provider.issuer
+    parts = urlsplit(address)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+async def sign_out_offer(request: Request, key: str | None) -> tuple[str, str] | None:
+    """For a session begun through a campus provider that can sign people out too: its name
+    and the address that does, coming back to "signed out"; None otherwise."""
+    svc = services(request)
+    provider = _providers(request).get(key or "")
+    if provider is None:
+        return None
+    try:
+        metadata = await svc.campus.metadata(provider)
+    except CampusUnavailable:
+        return None
+    address = logout_url(provider, metadata, absolute(request, "signed_out"))
+    return (provider.label, address) if address else None
+
+
+async def signed_out(request: Request) -> Response:
+    """Where a campus provider sends people back after signing them out there too."""
+    return await render(request, "auth/signed_out.html", {"campus": None})
+
+
 routes = [
     Route("/sign-in/campus/callback", campus_callback, name="campus_callback"),
+    Route("/signed-out", signed_out, name="signed_out"),
     Route("/sign-in/campus/{provider:str}", campus_begin, methods=["POST"], name="campus_begin"),
 ]
