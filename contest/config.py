@@ -48,7 +48,8 @@ ENVIRONMENT = {
     "CONTEST_GALLERY_CACHE_SECONDS": "how stale gallery like counts may be (default 1; 0 = off)",
     "CONTEST_OIDC_PROVIDERS": "campus sign-in: comma-separated keys of OpenID Connect providers,"
     " each set by CONTEST_OIDC_<KEY>_ISSUER, _CLIENT_ID, _CLIENT_SECRET and optional _LABEL,"
-    " _SCOPES, _AFFILIATION_CLAIM, _DEPARTMENT_CLAIM (default: none)",
+    " _SCOPES, _AFFILIATION_CLAIM, _DEPARTMENT_CLAIM, _DOMAINS, _TRUST_EMAIL, _PROMPT"
+    " (default: none)",
 }
 
 

@@ -5,14 +5,11 @@ way a sign-in can go wrong shows a clear page, creates nothing and signs nobody 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from datetime import UTC, datetime
 from html import unescape
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx2 as httpx
-import pytest
 from starlette.testclient import TestClient
 
 from contest.accounts.campus.providers import Provider
@@ -22,79 +19,8 @@ from contest.contests.form import settings_to_form
 from contest.contests.phases import Phase
 from tests.conftest import FakeClock, Site
 from tests.factories import add_account, add_contest, add_entry
+from tests.oidc.campus_pages import BASE, come_back, sign_in_as, start
 from tests.oidc.provider import OidcProvider, form_of, sign_in_at_provider
-
-#: The site's own address: the provider accepts any port on 127.0.0.1 for its redirect path.
-BASE = "http://127.0.0.1:8123"
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    """The real time: the provider's tokens carry it, and the site checks them against it."""
-    return FakeClock(datetime.now(UTC))
-
-
-@pytest.fixture
-def campus(oidc_provider: OidcProvider) -> Provider:
-    return Provider(
-        key="campus",
-        label="Campus account",
-        issuer=oidc_provider.issuer,
-        client_id=oidc_provider.client_id,
-        client_secret=oidc_provider.client_secret,
-        scopes="openid email profile campus",
-    )
-
-
-@pytest.fixture
-def config(tmp_path: Path, database_url: str | None, campus: Provider) -> Config:
-    return Config(
-        data_dir=tmp_path,
-        database_url=database_url,
-        base_url=BASE,
-        secret_key="test-secret-key",
-        draw_cards_ahead=False,
-        campus_providers=(campus,),
-    )
-
-
-@pytest.fixture
-def site(config: Config, clock: FakeClock) -> Iterator[Site]:
-    app = create_app(config, clock=clock, fast_passwords=True)
-    with TestClient(app, base_url=BASE) as client:
-        yield Site(client, clock, config)
-
-
-@pytest.fixture
-def browser() -> Iterator[httpx.Client]:
-    """The person's browser at the provider (its own cookies: the provider's session)."""
-    with httpx.Client(timeout=10) as http:
-        yield http
-
-
-def start(site: Site, next_page: str = "") -> str:
-    """Press "Sign in with Campus account": the provider's address the site sends us to."""
-    pressed = site.post(
-        "/sign-in/campus/campus",
-        {"next": next_page},
-        form_page="/sign-in",
-        follow_redirects=False,
-    )
-    assert pressed.status_code == 303, pressed.text
-    return str(pressed.headers["location"])
-
-
-def come_back(site: Site, callback: str) -> httpx.Response:
-    """Follow the provider's redirect back to the site."""
-    parts = urlsplit(callback)
-    assert f"{parts.scheme}://{parts.netloc}" == BASE, callback
-    return site.client.get(f"{parts.path}?{parts.query}", follow_redirects=False)
-
-
-def sign_in_as(
-    site: Site, browser: httpx.Client, username: str, next_page: str = ""
-) -> httpx.Response:
-    return come_back(site, sign_in_at_provider(browser, start(site, next_page), username))
 
 
 def test_the_sign_in_page_offers_the_campus_button(site: Site) -> None:

@@ -4,13 +4,14 @@ the authorization request with PKCE, the code exchange, and the ID token's check
 Authlib does the protocol (the request's parameters, the S256 challenge, the token request
 with the client's secret) and joserfc the signature; this module decides what to trust:
 the discovery document must name the configured issuer, the ID token must be signed by one of
-the provider's keys with RS256 or ES256 (never "none", never a symmetric algorithm chosen by
-the token), and carry this site's client id as audience, the issuer, the nonce of this
+the provider's keys with an asymmetric algorithm (never "none", never a symmetric one chosen
+by the token), and carry this site's client id as audience, the issuer, the nonce of this
 sign-in, and a time within two minutes' skew of the site's clock.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,7 +31,8 @@ from contest.core.errors import ContestError
 from contest.i18n import N_
 
 #: Signature algorithms an ID token may use (asymmetric only: the provider's public keys).
-ALGORITHMS = ["RS256", "ES256", "PS256"]
+ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA"]
+LOG = logging.getLogger("contest.campus")
 #: How far the provider's clock and the site's may disagree.
 LEEWAY_SECONDS = 120
 #: How long a provider's discovery document and keys are kept before being read again.
@@ -68,6 +70,7 @@ class Metadata:
     token_endpoint: str
     jwks_uri: str
     end_session_endpoint: str | None
+    userinfo_endpoint: str | None
     #: Whether the provider names itself in its redirect back (RFC 9207): then it must match.
     sends_issuer: bool
 
@@ -87,10 +90,15 @@ class CampusClient:
         cached = self._cache.get(provider.issuer)
         if cached and not again and time.monotonic() - cached[0] < CACHE_SECONDS:
             return cached[1], cached[2]
+        discovery = f"{provider.issuer.rstrip('/')}/.well-known/openid-configuration"
         async with _http(provider) as http:
-            document = await _json(http, f"{provider.issuer}/.well-known/openid-configuration")
-            metadata = _metadata(provider, document)
-            keys = KeySet.import_key_set(await _json(http, metadata.jwks_uri))  # type: ignore[arg-type]
+            metadata = _metadata(provider, await _json(http, discovery))
+            key_set = await _json(http, metadata.jwks_uri)
+        try:
+            keys = KeySet.import_key_set(key_set)  # type: ignore[arg-type]
+        except (JoseError, KeyError, TypeError, ValueError):
+            LOG.warning("campus provider %s: its signing keys cannot be read", provider.key)
+            raise CampusUnavailable() from None
         self._cache[provider.issuer] = (time.monotonic(), metadata, keys)
         return metadata, keys
 
@@ -106,8 +114,9 @@ class CampusClient:
             redirect_uri=redirect_uri,
             code_challenge_method="S256",
         )
+        extra = {"prompt": provider.prompt} if provider.prompt else {}
         url, state = client.create_authorization_url(
-            metadata.authorization_endpoint, code_verifier=verifier, nonce=nonce
+            metadata.authorization_endpoint, code_verifier=verifier, nonce=nonce, **extra
         )
         return str(url), str(state), verifier, nonce
 
@@ -121,9 +130,14 @@ class CampusClient:
                 token = await http.fetch_token(
                     metadata.token_endpoint, code=code, code_verifier=verifier
                 )
-            except OAuthError:
-                raise CampusRefused(STALE_CODE) from None
-            except httpx2.HTTPError:
+            except OAuthError as error:
+                if error.error == "invalid_grant":  # used, expired, or not this sign-in's
+                    raise CampusRefused(STALE_CODE) from None
+                # invalid_client and the like: this site's settings, not the person
+                LOG.warning("campus provider %s refused the code: %s", provider.key, error.error)
+                raise CampusUnavailable() from None
+            except (httpx2.HTTPError, ValueError):  # down, or an HTML page for a token
+                LOG.warning("campus provider %s: its token endpoint failed", provider.key)
                 raise CampusUnavailable() from None
         if not isinstance(token, dict) or not isinstance(token.get("id_token"), str):
             raise CampusRefused(BAD_TOKEN)
@@ -153,9 +167,29 @@ class CampusClient:
                 {"nonce": nonce, "client_id": provider.client_id},
             )
             claims.validate(now=int(now.timestamp()), leeway=LEEWAY_SECONDS)
-        except (JoseError, ValueError):
+        except (JoseError, ValueError) as error:
+            LOG.warning("campus provider %s: ID token refused (%s)", provider.key, error)
             raise CampusRefused(BAD_TOKEN) from None
         return dict(claims)
+
+    async def userinfo(
+        self, provider: Provider, metadata: Metadata, token: dict[str, Any], subject: str
+    ) -> dict[str, Any]:
+        """The provider's userinfo for the token (many providers put the address there, not
+        in the ID token); empty without the endpoint, and refused for another subject."""
+        if not metadata.userinfo_endpoint:
+            return {}
+        async with _http(provider) as http:
+            http.token = token
+            try:
+                response = await http.request("GET", metadata.userinfo_endpoint)
+                response.raise_for_status()
+                found = response.json()
+            except (httpx2.HTTPError, ValueError):
+                raise CampusUnavailable() from None
+        if not isinstance(found, dict) or found.get("sub") != subject:
+            raise CampusRefused(BAD_TOKEN)
+        return dict(found)
 
 
 def logout_url(provider: Provider, metadata: Metadata, come_back_to: str) -> str | None:
@@ -214,6 +248,7 @@ def _metadata(provider: Provider, document: dict[str, Any]) -> Metadata:
             token_endpoint=str(document["token_endpoint"]),
             jwks_uri=str(document["jwks_uri"]),
             end_session_endpoint=document.get("end_session_endpoint"),
+            userinfo_endpoint=document.get("userinfo_endpoint"),
             sends_issuer=bool(
                 document.get("authorization_response_iss_parameter_supported", False)
             ),

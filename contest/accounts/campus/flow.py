@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from contest.accounts.campus.client import CampusClient, CampusRefused
 from contest.accounts.campus.providers import Provider
@@ -39,7 +40,7 @@ class Started:
     """Where to send the person, and the secret their browser keeps until they are back."""
 
     url: str
-    browser_secret: str
+    browser_secret: str = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,8 @@ class CampusPerson:
     affiliation: str | None
     department: str | None
     next_path: str
-    id_token: str
+    #: Google's ``hd`` (the Workspace domain), when sent.
+    hosted_domain: str | None = None
 
 
 async def begin(
@@ -65,11 +67,18 @@ async def begin(
     redirect_uri: str,
     next_path: str,
     now: datetime,
+    browser_secret: str | None = None,
 ) -> Started:
-    """Start a sign-in with the provider (CampusUnavailable if it does not answer)."""
+    """Start a sign-in with the provider (CampusUnavailable if it does not answer).
+    ``browser_secret``: the one this browser already holds from a sign-in begun in another tab,
+    kept so both can finish."""
     metadata = await client.metadata(provider)
     url, state, verifier, nonce = client.authorization_url(provider, metadata, redirect_uri)
-    browser = secrets.token_urlsafe(24)
+    browser = (
+        browser_secret
+        if browser_secret is not None and _well_formed(browser_secret)
+        else secrets.token_urlsafe(24)
+    )
     async with db.transaction() as tx:
         await tx.execute(
             "DELETE FROM campus_logins WHERE created_at < ?", (to_db(now - LOGIN_LIFETIME),)
@@ -103,14 +112,17 @@ async def finish(
     """Check what the provider sent back (``params``: the callback's query) and return the
     person; the sign-in's state is used up whatever happens."""
     state = params.get("state", "")
-    async with db.transaction() as tx:
-        login = await tx.fetch_one(
-            "SELECT * FROM campus_logins WHERE state_hash = ?", (token_hash(state),)
-        )
-        if login is not None:
-            await tx.execute(
+    # Read first, write only for a state that exists: a flood of made-up states costs reads.
+    login = await db.fetch_one(
+        "SELECT * FROM campus_logins WHERE state_hash = ?", (token_hash(state),)
+    )
+    if login is not None:
+        async with db.transaction() as tx:
+            used = await tx.execute_rowcount(
                 "DELETE FROM campus_logins WHERE state_hash = ?", (login["state_hash"],)
             )
+        if not used:  # the same answer finishing at the same moment elsewhere: used up
+            login = None
     fresh = login is not None and login["created_at"] >= to_db(now - LOGIN_LIFETIME)
     same_browser = (
         login is not None
@@ -133,14 +145,28 @@ async def finish(
         raise CampusRefused(START_AGAIN)
     token = await client.exchange(provider, metadata, redirect_uri, code, str(login["verifier"]))
     claims = await client.id_claims(provider, token, nonce=str(login["nonce"]), now=now)
+    if not claims.get("email"):  # many providers say it only at the userinfo endpoint
+        found = await client.userinfo(provider, metadata, token, str(claims["sub"]))
+        claims = found | claims
     return CampusPerson(
         provider=provider,
         subject=str(claims["sub"]),
         email=str(claims["email"]) if claims.get("email") else None,
-        email_verified=claims.get("email_verified") is True,
-        name=str(claims.get("name") or "").strip(),
+        email_verified=claims.get("email_verified") in (True, "true") or provider.trust_email,
+        name=_name(claims),
         affiliation=provider.affiliation(claims),
         department=provider.department(claims),
         next_path=str(login["next_path"]),
-        id_token=str(token["id_token"]),
+        hosted_domain=str(claims["hd"]) if claims.get("hd") else None,
     )
+
+
+def _name(claims: Mapping[str, Any]) -> str:
+    """The person's name as the provider gives it, whole or in parts."""
+    whole = str(claims.get("name") or "").strip()
+    parts = " ".join(str(claims.get(part) or "").strip() for part in ("given_name", "family_name"))
+    return whole or parts.strip()
+
+
+def _well_formed(secret: str) -> bool:
+    return 20 <= len(secret) <= 64 and secret.isascii()

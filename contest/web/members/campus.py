@@ -52,6 +52,7 @@ async def campus_begin(request: Request) -> Response:
             redirect_uri=absolute(request, "campus_callback"),
             next_path=safe_next(form.get("next")) or "",
             now=now(request),
+            browser_secret=request.cookies.get(CAMPUS_COOKIE),
         )
     except CampusUnavailable as error:
         return await _failed(request, error)

@@ -26,7 +26,9 @@ STRANGER = RSAKey.generate_key(2048, parameters={"kid": "k1"})  # same kid, othe
 def client() -> CampusClient:
     """A client that already read the provider's discovery document and its one key."""
     made = CampusClient()
-    metadata = Metadata(ISSUER, f"{ISSUER}/auth", f"{ISSUER}/token", f"{ISSUER}/jwks", None, True)
+    metadata = Metadata(
+        ISSUER, f"{ISSUER}/auth", f"{ISSUER}/token", f"{ISSUER}/jwks", None, None, True
+    )
     keys = KeySet.import_key_set({"keys": [SIGNING.as_dict(private=False)]})
     made._cache[ISSUER] = (time.monotonic(), metadata, keys)
     return made

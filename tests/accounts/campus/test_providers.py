@@ -26,7 +26,7 @@ def test_each_provider_is_read_with_its_defaults_and_its_secret_kept_out_of_logs
     assert (campus.key, campus.label, campus.issuer) == (
         "campus",
         "HKU Portal",
-        "https://login.uni.example",
+        "https://login.uni.example/",  # as the provider names itself, its "/" kept
     )
     assert (campus.scopes, campus.affiliation_claim, campus.department_claim) == (
         "openid email profile",
@@ -47,6 +47,8 @@ def test_each_provider_is_read_with_its_defaults_and_its_secret_kept_out_of_logs
         ({"CONTEST_OIDC_CAMPUS_CLIENT_SECRET": ""}, "CONTEST_OIDC_CAMPUS_CLIENT_SECRET is not set"),
         ({"CONTEST_OIDC_CAMPUS_ISSUER": "http://login.uni.example"}, "must be an https://"),
         ({"CONTEST_OIDC_CAMPUS_SCOPES": "email profile"}, "must include openid"),
+        ({"CONTEST_OIDC_CAMPUS_TRUST_EMAIL": "1"}, "TRUST_EMAIL=1 needs"),
+        ({"CONTEST_OIDC_CAMPUS_PROMPT": "none"}, "PROMPT may be login or select_account"),
     ],
 )
 def test_a_wrong_setting_stops_the_site_naming_the_variable(
@@ -64,7 +66,9 @@ def test_a_wrong_setting_stops_the_site_naming_the_variable(
         (["student", "staff"], "staff"),
         ("Faculty", "staff"),
         (["employee@uni.example"], "staff"),
-        ("alum", "other"),
+        ("alum", "alumni"),
+        ("affiliate", "other"),
+        ([], None),
         (None, None),
     ],
 )
@@ -78,3 +82,24 @@ def test_the_department_is_the_first_one_sent() -> None:
     provider = Provider("c", "C", "https://x.example", "id", "s", department_claim="ou")
     assert provider.department({"ou": ["History", "Arts"]}) == "History"
     assert provider.department({"ou": "  "}) is None and provider.department({}) is None
+
+
+def test_a_provider_kept_to_the_campus_domains_takes_only_their_addresses() -> None:
+    [campus, _] = providers_from_environ(
+        GOOD
+        | {
+            "CONTEST_OIDC_CAMPUS_DOMAINS": "hku.hk, @connect.hku.hk",
+            "CONTEST_OIDC_CAMPUS_TRUST_EMAIL": "1",
+            "CONTEST_OIDC_CAMPUS_PROMPT": "login",
+        }
+    )
+    assert (campus.domains, campus.trust_email, campus.prompt) == (
+        ("hku.hk", "connect.hku.hk"),
+        True,
+        "login",
+    )
+    assert campus.takes_address("mei@hku.hk") and campus.takes_address("mei@EEE.HKU.HK")
+    assert not campus.takes_address("mei@gmail.com")
+    assert not campus.takes_address("mei@nothku.hk")
+    assert not campus.takes_address("mei@hku.hk", hosted_domain="gmail.com")
+    assert Provider("c", "C", "https://x.example", "i", "s").takes_address("anyone@gmail.com")
