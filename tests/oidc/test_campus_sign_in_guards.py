@@ -17,6 +17,7 @@ import httpx2 as httpx
 import pytest
 from starlette.testclient import TestClient
 
+from contest.accounts.campus import flow
 from contest.accounts.campus.client import CampusClient, CampusUnavailable
 from contest.accounts.campus.providers import Provider
 from contest.app import create_app
@@ -171,3 +172,24 @@ def test_keys_that_cannot_be_read_make_the_provider_count_as_down() -> None:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+def test_sign_ins_begun_from_one_address_are_paced(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(flow, "PER_ADDRESS", 2)
+    start(site)
+    start(site)
+    third = site.post("/sign-in/campus/campus", {"next": ""}, form_page="/sign-in")
+    assert third.status_code == 429
+    assert site.value("SELECT count(*) FROM campus_logins") == 2
+
+
+def test_a_sign_in_finished_after_ten_minutes_is_refused(
+    site: Site, browser: httpx.Client, clock: FakeClock
+) -> None:
+    callback = sign_in_at_provider(browser, start(site), "student")
+    clock.advance(minutes=11)
+    late = come_back(site, callback)
+    assert late.status_code == 400 and "took too long" in late.text
+    assert site.value("SELECT count(*) FROM users") == 0

@@ -19,13 +19,19 @@ from typing import Any
 
 from contest.accounts.campus.client import CampusClient, CampusRefused
 from contest.accounts.campus.providers import Provider
-from contest.core.clock import to_db
+from contest.core.clock import from_db, to_db
 from contest.core.db import Database
+from contest.core.errors import RateLimited
 from contest.core.security import token_hash
 from contest.i18n import N_
 
 #: How long a person may take at the provider's login page.
 LOGIN_LIFETIME = timedelta(minutes=10)
+#: Sign-ins one network address may begin within ``LOGIN_LIFETIME`` (a campus reaches the
+#: site from few addresses: one a second, sustained), and all of them together: each is a row
+#: until it finishes, so a flood is refused before it fills the table.
+PER_ADDRESS = 600
+AT_ONCE = 20_000
 
 START_AGAIN = N_(
     "This sign-in is not one this browser started, or it took too long."
@@ -67,6 +73,7 @@ async def begin(
     redirect_uri: str,
     next_path: str,
     now: datetime,
+    address: str = "",
     browser_secret: str | None = None,
 ) -> Started:
     """Start a sign-in with the provider (CampusUnavailable if it does not answer).
@@ -79,13 +86,22 @@ async def begin(
         if browser_secret is not None and _well_formed(browser_secret)
         else secrets.token_urlsafe(24)
     )
+    since = to_db(now - LOGIN_LIFETIME)
     async with db.transaction() as tx:
-        await tx.execute(
-            "DELETE FROM campus_logins WHERE created_at < ?", (to_db(now - LOGIN_LIFETIME),)
+        await tx.execute("DELETE FROM campus_logins WHERE created_at < ?", (since,))
+        begun = await tx.fetch_one(
+            "SELECT count(*) AS everyone, sum(CASE WHEN address = ? THEN 1 ELSE 0 END) AS here,"
+            " min(CASE WHEN address = ? THEN created_at END) AS oldest FROM campus_logins",
+            (address, address),
         )
+        if begun is not None and (begun["here"] or 0) >= PER_ADDRESS:
+            wait = from_db(begun["oldest"]) + LOGIN_LIFETIME - now
+            raise RateLimited(max(1, int(wait.total_seconds())))
+        if begun is not None and begun["everyone"] >= AT_ONCE:
+            raise RateLimited(60)
         await tx.execute(
             "INSERT INTO campus_logins (state_hash, provider, verifier, nonce, browser_hash,"
-            " next_path, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            " next_path, created_at, address) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 token_hash(state),
                 provider.key,
@@ -94,6 +110,7 @@ async def begin(
                 token_hash(browser),
                 next_path,
                 to_db(now),
+                address,
             ),
         )
     return Started(url, browser)

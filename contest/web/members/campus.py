@@ -20,6 +20,7 @@ from contest.accounts.campus.providers import Provider
 from contest.core.errors import ContestError, Forbidden, NotFound
 from contest.web.context import (
     absolute,
+    client_address,
     now,
     read_form,
     safe_next,
@@ -52,6 +53,7 @@ async def campus_begin(request: Request) -> Response:
             redirect_uri=absolute(request, "campus_callback"),
             next_path=safe_next(form.get("next")) or "",
             now=now(request),
+            address=client_address(request),
             browser_secret=request.cookies.get(CAMPUS_COOKIE),
         )
     except CampusUnavailable as error:
