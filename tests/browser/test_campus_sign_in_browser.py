@@ -34,16 +34,7 @@ def live_clock() -> Callable[[], datetime]:
 
 @pytest.fixture
 def live_campus_providers(oidc_provider: OidcProvider) -> tuple[Provider, ...]:
-    return (
-        Provider(
-            key="campus",
-            label="HKU Portal",
-            issuer=oidc_provider.issuer,
-            client_id=oidc_provider.client_id,
-            client_secret=oidc_provider.client_secret,
-            scopes="openid email profile campus",
-        ),
-    )
+    return (oidc_provider.as_campus("HKU Portal"),)
 
 
 def campus_sign_in(page: Page, username: str) -> None:

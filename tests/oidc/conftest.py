@@ -27,14 +27,7 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def campus(oidc_provider: OidcProvider) -> Provider:
-    return Provider(
-        key="campus",
-        label="Campus account",
-        issuer=oidc_provider.issuer,
-        client_id=oidc_provider.client_id,
-        client_secret=oidc_provider.client_secret,
-        scopes="openid email profile campus",
-    )
+    return oidc_provider.as_campus("Campus account")
 
 
 @pytest.fixture

@@ -38,6 +38,8 @@ from urllib.parse import urljoin
 import httpx2 as httpx
 import pytest
 
+from contest.accounts.campus.providers import Provider
+
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = Path(__file__).with_name("provider.mjs")
 PACKAGE = ROOT / "node_modules" / "oidc-provider"
@@ -119,6 +121,17 @@ class OidcProvider:
 
     def post_logout_redirect_uri(self, base_url: str) -> str:
         return base_url.rstrip("/") + self.post_logout_path
+
+    def as_campus(self, label: str) -> Provider:
+        """This provider as the site is configured with it (key ``campus``)."""
+        return Provider(
+            key="campus",
+            label=label,
+            issuer=self.issuer,
+            client_id=self.client_id,
+            client_secret=self.client_secret,
+            scopes=SCOPES,
+        )
 
 
 def _unavailable(reason: str) -> NoReturn:
