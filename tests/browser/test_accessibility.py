@@ -150,6 +150,7 @@ PAGES: list[PageState] = [
     PageState("vote link, bad", "anonymous", "redeem_vote_link", lambda s: "/vote/x"),
     PageState("unsubscribe, bad", "anonymous", "unsubscribe", lambda s: "/unsubscribe/x"),
     PageState("campus sign-in failed", "anonymous", "campus_callback", lambda s: "/sign-in/campus/callback?state=x"),
+    PageState("signed out", "anonymous", "signed_out", lambda s: "/signed-out"),
     PageState("not found", "anonymous", "", lambda s: "/no/such/page"),
     PageState("sign-in needed", "anonymous", "", lambda s: "/my/entries"),
     PageState("home", "participant", "home", lambda s: "/"),
