@@ -9,7 +9,9 @@ from contest.judging.results import Results
 
 
 def export_rows(results: Results, *, with_emails: bool) -> list[dict[str, Any]]:
-    """One row per approved entry: author, every judge's score per criterion, scores, award."""
+    """One row per approved entry: author, every judge's score per criterion, scores, award
+    (judged in rounds: "rank" is the last round's place, "raw_mean" and "standardised_final"
+    its yes count or average, and "round_reached" the last round each photo was in)."""
     award_by_entry: dict[int, list[str]] = defaultdict(list)
     for award in results.awards:
         if award.entry_id is not None:
@@ -36,6 +38,11 @@ def export_rows(results: Results, *, with_emails: bool) -> list[dict[str, Any]]:
             "standardised_final": rounded(result.final),
             "disagreement": rounded(result.disagreement),
             "ranked": result.ranked,
+            **(
+                {"round_reached": results.rounds.reached.get(entry["id"])}
+                if results.rounds is not None
+                else {}
+            ),
             "likes": standing.likes,
             "award": "; ".join(award_by_entry.get(entry["id"], [])),
         }

@@ -430,6 +430,8 @@ NOTICES: dict[str, Message] = {
     ),
 }
 NOTICE_SECONDS = 60
+#: Notices that report, rather than confirm something done: shown without the "done" colour.
+PLAIN_NOTICES = frozenset({"round_nothing_to_undo", "round_conflict_kept"})
 
 
 def with_notice(request: Request, response: Response, key: str) -> Response:
@@ -443,6 +445,11 @@ def with_notice(request: Request, response: Response, key: str) -> Response:
 def pending_notice(request: Request) -> Message | None:
     """The notice a redirect left for this page, if it names a known one."""
     return NOTICES.get(request.cookies.get(NOTICE_COOKIE, ""))
+
+
+def pending_notice_is_plain(request: Request) -> bool:
+    """Whether that notice reports rather than confirms (``PLAIN_NOTICES``)."""
+    return request.cookies.get(NOTICE_COOKIE, "") in PLAIN_NOTICES
 
 
 def clear_notice(request: Request, response: Response) -> None:

@@ -35,6 +35,7 @@ from contest.web.context import (
     form_token,
     now,
     pending_notice,
+    pending_notice_is_plain,
     services,
 )
 from contest.web.language import request_locale
@@ -150,6 +151,7 @@ async def render(
         "form": FormValues(),
         "site_url": services(request).config.base_url.rstrip("/"),
         "done_notice": pending_notice(request),
+        "plain_notice": pending_notice_is_plain(request),
         "brand": await services(request).brand(),
     }
     page.update(context or {})

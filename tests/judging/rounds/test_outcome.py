@@ -12,7 +12,7 @@ from contest.core.db import Database
 from contest.core.errors import Conflict, ValidationError
 from contest.core.security import Passwords
 from contest.core.storage import LocalStorage
-from contest.judging import panel, results
+from contest.judging import panel, result_exports, results
 from contest.judging.rounds import closing, juror, overview
 from contest.judging.rounds.model import AdvanceRule, Round
 from contest.judging.rounds.outcome import outcome
@@ -77,6 +77,11 @@ async def test_the_awards_come_from_the_last_round_once_judging_in_rounds_is_ove
     assert {after.rounds.reached[entry] for entry in dropped} == {1}
     assert {after.rounds.reached[entry] for entry in keep} == {2}
     assert next(a for a in after.awards if a.key == CHAMPION).proposed == keep[2]
+    exported = {
+        row["entry_id"]: row for row in result_exports.export_rows(after, with_emails=False)
+    }
+    assert (exported[keep[2]]["rank"], exported[keep[2]]["round_reached"]) == (1, 2)
+    assert (exported[dropped[0]]["rank"], exported[dropped[0]]["round_reached"]) == (None, 1)
     gaps = results.publish_gaps(after)
     assert gaps.in_rounds and not gaps and not gaps.unscored
 

@@ -196,7 +196,8 @@ def test_undo_takes_back_the_last_decision_and_says_when_nothing_is_left(site: S
     assert [row["value"] for row in my_tasks(site, seeded)] == [None, None, None]
 
     nothing = undo(site, seeded, first["id"])
-    assert "nothing left to undo" in site.client.get(nothing.headers["location"]).text
+    shown = site.client.get(nothing.headers["location"]).text
+    assert 'class="notice done" role="status">There is nothing left to undo' in shown
     actions = site.rows(
         "SELECT action FROM round_decisions WHERE juror_id = ? ORDER BY id",
         (seeded.jurors[0].id,),
