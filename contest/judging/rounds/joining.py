@@ -81,8 +81,10 @@ def _plan(connection: Connection, round_: Round, juror_id: int) -> Joining:
     ensure_still_open(connection, round_.id)
     if round_.kind == "ranking":
         raise Conflict(N_("Every juror of a ranking round orders all its photos: none can join."))
-    on_panel = connection.execute(
-        "SELECT 1 FROM contest_judges WHERE contest_id = ? AND user_id = ?",
+    on_panel = connection.execute(  # and still a judge who may sign in: else their share stalls
+        "SELECT 1 FROM contest_judges JOIN users ON users.id = contest_judges.user_id"
+        " WHERE contest_judges.contest_id = ? AND contest_judges.user_id = ?"
+        " AND users.role = 'judge' AND users.disabled_at IS NULL",
         (round_.contest_id, juror_id),
     ).fetchone()
     if on_panel is None:

@@ -142,6 +142,8 @@ async def round_page(request: Request) -> Response:
             judge
             for judge in await contest_store.judges_of(db, contest.id)
             if int(judge["id"]) not in working
+            and judge["role"] == "judge"
+            and judge["disabled_at"] is None
         ]
         if round_.is_open and round_.kind != "ranking"
         else [],

@@ -154,3 +154,15 @@ async def test_a_joining_juror_first_takes_the_photos_a_conflict_left_without_a_
 
     assert done.moves[0][:2] == (task.id, int(task.row["id"]))
     assert await overview.short_of_jurors(db, round_) == {}
+
+
+async def test_a_panel_member_who_is_no_longer_a_judge_does_not_join(
+    db: Database, passwords: Passwords, storage: LocalStorage
+) -> None:
+    j = await jury(db, passwords, storage, photos=4, jurors=2)
+    round_ = await opened(db, j, quorum=1)
+    former = await add_judge(db, passwords, j.contest, email="former@uni.edu")
+    async with db.transaction() as tx:  # made a participant again, still on the panel's list
+        await tx.execute("UPDATE users SET role = 'participant' WHERE id = ?", (former.id,))
+    with pytest.raises(NotFound):
+        await joining.plan_joining(db, round_, former.id)
