@@ -384,13 +384,15 @@ def redirect(
 
 
 def set_private_cookie(
-    request: Request, response: Response, name: str, value: str, *, max_age: int
+    request: Request, response: Response, name: str, value: str, *, max_age: int, path: str = "/"
 ) -> None:
-    """A cookie scripts cannot read, sent only to this site (and only over TLS on https)."""
+    """A cookie scripts cannot read, sent only to this site (and only over TLS on https);
+    ``path``: the addresses it is sent to, when not every one needs it."""
     response.set_cookie(
         name,
         value,
         max_age=max_age,
+        path=path,
         httponly=True,
         samesite="lax",
         secure=services(request).config.https,

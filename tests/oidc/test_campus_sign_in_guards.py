@@ -193,3 +193,13 @@ def test_a_sign_in_finished_after_ten_minutes_is_refused(
     late = come_back(site, callback)
     assert late.status_code == 400 and "took too long" in late.text
     assert site.value("SELECT count(*) FROM users") == 0
+
+
+def test_the_sign_ins_cookie_goes_only_to_the_campus_sign_in_addresses(site: Site) -> None:
+    pressed = site.post(
+        "/sign-in/campus/campus", {"next": ""}, form_page="/sign-in", follow_redirects=False
+    )
+    [cookie] = [
+        c for c in pressed.headers.get_list("set-cookie") if c.startswith("contest_campus=")
+    ]
+    assert "Path=/sign-in/campus" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie

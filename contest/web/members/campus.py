@@ -31,8 +31,10 @@ from contest.web.members.signing import signed_in_response
 from contest.web.middleware import content_security_policy
 from contest.web.rendering import render
 
-#: The browser's half of a sign-in under way: the provider's answer counts only here.
+#: The browser's half of a sign-in under way: the provider's answer counts only here. Sent
+#: only to the campus sign-in's own addresses (``CAMPUS_PATH``), not with every page.
 CAMPUS_COOKIE = "contest_campus"
+CAMPUS_PATH = "/sign-in/campus"
 
 
 def _providers(request: Request) -> dict[str, Provider]:
@@ -60,7 +62,9 @@ async def campus_begin(request: Request) -> Response:
         return await _failed(request, error)
     response = RedirectResponse(started.url, status_code=303)
     seconds = int(flow.LOGIN_LIFETIME.total_seconds())
-    set_private_cookie(request, response, CAMPUS_COOKIE, started.browser_secret, max_age=seconds)
+    set_private_cookie(
+        request, response, CAMPUS_COOKIE, started.browser_secret, max_age=seconds, path=CAMPUS_PATH
+    )
     return response
 
 
@@ -83,7 +87,7 @@ async def campus_callback(request: Request) -> Response:
     response = await signed_in_response(
         request, user.id, user.role, person.next_path, campus_provider=person.provider.key
     )
-    response.delete_cookie(CAMPUS_COOKIE)
+    response.delete_cookie(CAMPUS_COOKIE, path=CAMPUS_PATH)
     return response
 
 
@@ -95,7 +99,7 @@ async def _failed(request: Request, error: ContestError) -> Response:
         {"failure": error.message},
         status_code=error.status_code,
     )
-    response.delete_cookie(CAMPUS_COOKIE)
+    response.delete_cookie(CAMPUS_COOKIE, path=CAMPUS_PATH)
     return response
 
 
