@@ -120,10 +120,12 @@ def publish_gaps(results: Results) -> PublishGaps:
     ranked = [s for s in results.standings if s.result.ranked]
     if results.rounds is not None:
         finalists = {finalist.entry_id for finalist in results.rounds.finalists}
-        unplaced = [s for s in results.standings if s.entry["id"] in finalists]
+        last = [s for s in results.standings if s.entry["id"] in finalists]
+        quorum = results.rounds.last.quorum if results.rounds.last.kind != "ranking" else 0
         return PublishGaps(
-            [s for s in unplaced if not s.result.ranked],
-            [],
+            [s for s in last if not s.result.ranked],
+            # Placed on fewer decisions than the quorum (a conflict left too few jurors).
+            [s for s in last if s.result.ranked and s.result.judges < quorum],
             _ties(ranked, lambda s: s.result.rank),
             in_rounds=True,
         )

@@ -13,7 +13,7 @@ from contest.core.errors import Conflict, ValidationError
 from contest.core.security import Passwords
 from contest.core.storage import LocalStorage
 from contest.judging import panel, result_exports, results
-from contest.judging.rounds import closing, juror, overview
+from contest.judging.rounds import closing, conflicts, juror, overview
 from contest.judging.rounds.model import AdvanceRule, Round
 from contest.judging.rounds.outcome import outcome
 from tests.judging.rounds.test_rounds import NOW, Jury, jury, opened
@@ -177,3 +177,19 @@ async def test_no_award_is_saved_while_judging_in_rounds_goes_on(
         )
     assert refused.value.errors == {"award": results.ROUNDS_NOT_OVER}
     assert await db.fetch_value("SELECT count(*) FROM awards") == 0
+
+
+async def test_a_last_round_photo_a_conflict_left_short_of_jurors_is_named_before_publishing(
+    db: Database, passwords: Passwords, storage: LocalStorage
+) -> None:
+    j = await jury(db, passwords, storage, photos=3, jurors=2)
+    final = await opened(db, j, quorum=2)  # yes/no, both jurors on every photo
+    task = await juror.next_task(db, final, j.jurors[0])
+    assert task is not None
+    assert await conflicts.declare_conflict(db, final, j.jurors[0], task.id, "Friend", NOW) is None
+    await decide_all(db, j, final, dict.fromkeys(j.entries, 1.0))
+    await closing.close(db, final, rule=None, actor=j.organizer, now=NOW)
+
+    gaps = results.publish_gaps(await results.compute(db, j.contest))
+    assert [s.entry["id"] for s in gaps.below_minimum] == [int(task.row["id"])]
+    assert [s.result.judges for s in gaps.below_minimum] == [1]
