@@ -8,8 +8,9 @@ from then on, and that is what the warning says.
 
 from __future__ import annotations
 
-from contest.contests.model import Contest
+from contest.contests.model import Contest, ContestSettings
 from contest.core.db import Database
+from contest.i18n import Message, Nn_
 
 _FROM_NOW_ON = {
     "accounts": "only signed-in people can like.",
@@ -37,6 +38,26 @@ async def likes_given(db: Database, contest_id: int) -> int:
         (contest_id,),
     )
     return int(count)
+
+
+async def campus_change_problem(
+    db: Database, contest: Contest, new: ContestSettings
+) -> Message | None:
+    """Why campus sign-in cannot be asked for liking now, or None: once likes were given by
+    people the campus never vouched for, asking for it would leave their likes counted while
+    they could no longer take them back, and let them like again under a campus account."""
+    if not new.campus_for_voting or contest.settings.campus_for_voting:
+        return None
+    given = await likes_given(db, contest.id)
+    if not given:
+        return None
+    return Nn_(
+        "Campus sign-in for liking must be asked for before the first like: %(count)d like has"
+        " been given already.",
+        "Campus sign-in for liking must be asked for before the first like: %(count)d likes"
+        " have been given already.",
+        given,
+    )
 
 
 async def mode_change_warning(db: Database, contest: Contest, new_mode: str) -> str | None:

@@ -419,6 +419,13 @@ NOTICES: dict[str, Message] = {
     "participants_invited": N_("Done: the invitations are queued; each link works for 7 days."),
     "settings_saved": N_("Done: the settings are saved."),
     "scores_saved": N_("Done: your scores are saved."),
+    "campus_linked": N_(
+        "Done: your campus account is linked to this account; sign in with either from now on."
+    ),
+    "campus_other_account": N_(
+        "That campus account was already linked to another account here: you are now signed"
+        " in to that one."
+    ),
     "round_undone": N_("Undone: the photo is back as it was before your last decision."),
     "round_nothing_to_undo": N_("There is nothing left to undo in this round."),
     "round_marked": N_("Done: your favourite and flag are saved."),

@@ -13,12 +13,14 @@ import httpx2 as httpx
 from starlette.testclient import TestClient
 
 from contest.accounts.campus.providers import Provider
+from contest.accounts.departments import add_department
 from contest.app import create_app
 from contest.config import Config
 from contest.contests.form import settings_to_form
 from contest.contests.phases import Phase
+from contest.contests.store import get_contest
 from tests.conftest import FakeClock, Site
-from tests.factories import add_account, add_contest, add_entry
+from tests.factories import add_account, add_contest, add_entry, add_like
 from tests.oidc.campus_pages import BASE, come_back, sign_in_as, start
 from tests.oidc.provider import OidcProvider, form_of, sign_in_at_provider
 
@@ -278,3 +280,70 @@ def test_signing_out_of_a_password_session_goes_home_as_before(site: Site) -> No
     site.sign_in("pat@uni.edu")
     out = site.post("/sign-out", {}, form_page="/account", follow_redirects=False)
     assert out.status_code == 303 and out.headers["location"].endswith("/")
+
+
+def test_signed_in_with_a_password_the_campus_links_to_the_same_account(
+    site: Site, browser: httpx.Client
+) -> None:
+    sam = site.add_user("participant", "sam@example.edu", name="Sam")
+    site.sign_in("sam@example.edu")
+
+    back = sign_in_as(site, browser, "student")
+
+    assert back.status_code == 303
+    assert site.value("SELECT user_id FROM campus_identities") == sam
+    assert site.value("SELECT count(*) FROM users") == 1  # no second account made
+    page = site.client.get(back.headers["location"])
+    assert "your campus account is linked to this account" in page.text
+    # sam@ was not the address the campus vouched for: it is not marked confirmed by it.
+    assert site.value("SELECT email FROM users WHERE id = ?", (sam,)) == "sam@example.edu"
+
+
+def test_a_campus_account_linked_elsewhere_says_it_changed_the_account(
+    site: Site, browser: httpx.Client
+) -> None:
+    assert sign_in_as(site, browser, "student").status_code == 303  # makes Mei's account
+    site.client.cookies.clear()
+    site.add_user("participant", "sam@example.edu", name="Sam")
+    site.sign_in("sam@example.edu")
+    back = sign_in_as(site, browser, "student")
+    page = site.client.get(back.headers["location"])
+    assert "you are now signed in to that one" in page.text
+
+
+def test_a_department_sent_by_name_is_matched_to_the_organizers_list(
+    site: Site, browser: httpx.Client
+) -> None:
+    site.run(add_department, site.db, code="LIB", name="Library", actor_id=None, now=site.clock())
+    assert sign_in_as(site, browser, "staff").status_code == 303
+    assert site.value("SELECT department FROM users WHERE email = 'staff@campus.example'") == "LIB"
+
+
+def test_campus_sign_in_for_liking_cannot_be_asked_once_likes_were_given(
+    site: Site, clock: FakeClock
+) -> None:
+    async def voting_with_a_like() -> int:
+        contest = await add_contest(site.db, Phase.VOTING, now=clock(), title="Liked already")
+        author = await add_account(site.db, site.passwords, email="ann@uni.edu", now=clock())
+        organizer = await add_account(
+            site.db, site.passwords, email="org@uni.edu", role="organizer", now=clock()
+        )
+        photo = await add_entry(
+            site.db, site.storage, contest, author, moderator=organizer, now=clock()
+        )
+        fan = await add_account(site.db, site.passwords, email="fan@uni.edu", now=clock())
+        await add_like(site.db, contest, photo, fan, now=clock())
+        return contest.id
+
+    contest_id = site.run(voting_with_a_like)
+    site.sign_in("org@uni.edu")
+    path = f"/manage/contests/{contest_id}/edit"
+    contest = site.run(get_contest, site.db, contest_id)
+    fields = settings_to_form(contest.settings).as_dict() | {"campus_sign_in_for": "voting"}
+    refused = site.post(path, fields, form_page=path)
+    assert refused.status_code == 400
+    assert "must be asked for before the first like: 1 like has been given" in refused.text
+    assert site.value("SELECT campus_sign_in_for FROM contests") == ""
+    entering = site.post(path, fields | {"campus_sign_in_for": "entering"}, form_page=path)
+    assert entering.status_code in (200, 303)
+    assert site.value("SELECT campus_sign_in_for FROM contests") == "entering"

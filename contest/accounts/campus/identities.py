@@ -61,9 +61,18 @@ DISABLED = N_("This account is disabled. Please contact the contest organizers."
 
 
 async def account_for(
-    db: Database, passwords: Passwords, person: CampusPerson, *, now: datetime
+    db: Database,
+    passwords: Passwords,
+    person: CampusPerson,
+    *,
+    now: datetime,
+    signed_in: User | None = None,
 ) -> User:
-    """The account the person signs in to, linked to their campus identity from now on."""
+    """The account the person signs in to, linked to their campus identity from now on.
+
+    ``signed_in``: the account this browser is signed in to. A campus identity not linked yet
+    links to it (the person proved both: "your account stays the same"), whatever its address;
+    one already linked elsewhere signs in to that account."""
     provider = person.provider
     if provider.domains and not (
         person.email and provider.takes_address(person.email, person.hosted_domain)
@@ -73,7 +82,10 @@ async def account_for(
         "SELECT user_id FROM campus_identities WHERE issuer = ? AND subject = ?",
         (provider.issuer, person.subject),
     )
-    if user_id is None:
+    if user_id is None and signed_in is not None:
+        current = await get_user_row(db, signed_in.id)
+        user_id = await _linkable(db, passwords, current, person, by_address=False)
+    elif user_id is None:
         user_id = await _by_address(db, passwords, person, now=now)
     row = await get_user_row(db, int(user_id))
     if row["disabled_at"] is not None:
@@ -89,16 +101,19 @@ async def account_for(
             await tx.execute(
                 "UPDATE users SET affiliation = ? WHERE id = ?", (person.affiliation, user_id)
             )
-        # Whoever holds a campus identity proved the address to the campus.
-        await tx.execute(
-            "UPDATE users SET email_verified_at = ? WHERE id = ? AND email_verified_at IS NULL",
-            (to_db(now), user_id),
-        )
+        if person.email_verified and person.email:
+            # The campus vouches for this address: the account's, if it is the same one.
+            await tx.execute(
+                "UPDATE users SET email_verified_at = ? WHERE id = ? AND email = ?"
+                " AND email_verified_at IS NULL",
+                (to_db(now), user_id, normalize_email(person.email)),
+            )
         await changes.announce(db, changes.USER, int(user_id), tx=tx)  # other devices' caches
     if person.department is not None:
         # Not on the organizers' list: the account keeps its own department.
+        listed = await departments.code_for(db, person.department)  # "Library" is "LIB"
         with suppress(ValidationError):
-            await departments.set_user_department(db, user_id=user_id, value=person.department)
+            await departments.set_user_department(db, user_id=user_id, value=listed)
     return User.from_row(await get_user_row(db, int(user_id)))
 
 
@@ -113,7 +128,7 @@ async def _by_address(
     email = normalize_email(person.email)
     exact = await db.fetch_one("SELECT * FROM users WHERE email = ?", (email,))
     if exact is not None:
-        return await _linkable(db, passwords, exact, person)
+        return await _linkable(db, passwords, exact, person, by_address=True)
     if await db.fetch_value("SELECT 1 FROM users WHERE mailbox = ?", (mailbox_of(email),)):
         raise CampusRefused(ANOTHER_SPELLING)
     name = clean_text(person.name)[:MAX_NAME].strip() or email.split("@", 1)[0]
@@ -135,8 +150,11 @@ async def _by_address(
         return await _by_address(db, passwords, person, now=now, again=False)
 
 
-async def _linkable(db: Database, passwords: Passwords, account: Row, person: CampusPerson) -> int:
-    """The account with the person's address, made safe to link (see the module's list)."""
+async def _linkable(
+    db: Database, passwords: Passwords, account: Row, person: CampusPerson, *, by_address: bool
+) -> int:
+    """The account, made safe to link (see the module's list): found ``by_address``, or the
+    one the person is signed in to (whose password they know: it stays)."""
     user_id = int(account["id"])
     if account["role"] == "organizer":
         raise CampusRefused(ORGANIZER)
@@ -146,7 +164,7 @@ async def _linkable(db: Database, passwords: Passwords, account: Row, person: Ca
     )
     if other:
         raise CampusRefused(TAKEN)
-    if account["email_verified_at"] is None:
+    if by_address and account["email_verified_at"] is None:
         # Made by whoever typed the address at sign-up: their password and sessions go.
         fresh = await passwords.hash(secrets.token_urlsafe(32))
         async with db.transaction() as tx:

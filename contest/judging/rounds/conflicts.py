@@ -40,7 +40,7 @@ async def declare_conflict(
             " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (entry, juror.id, reason, to_db(now)),
         )
-        taker = give_to_another(connection, round_, task_id, juror.id)
+        taker = give_to_another(connection, round_, task_id, juror.id, now=now)
         record_in(
             connection,
             contest_id=round_.contest_id,

@@ -59,9 +59,10 @@ async def join(
         )
         move_tasks(
             connection,
-            round_.id,
+            round_,
             [(entry, juror_id) for _, entry, _ in joining.moves],
             {entry: task for task, entry, _ in joining.moves},
+            now=now,
         )
         record_in(
             connection,

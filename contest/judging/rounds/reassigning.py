@@ -9,6 +9,7 @@ take is named, not silently dropped.
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -43,7 +44,7 @@ class Handover:
 
 async def plan_handover(db: Database, round_: Round, leaving: int) -> Handover:
     """What dropping the juror would do, without doing it."""
-    return await db.write_in_thread(lambda c: _plan(c, round_, leaving, apply=False))
+    return await db.write_in_thread(lambda c: _plan(c, round_, leaving))
 
 
 async def hand_over(
@@ -53,7 +54,7 @@ async def hand_over(
     the write, so a decision made since the preview is kept, not moved)."""
 
     def write(connection: Connection) -> Handover:
-        handover = _plan(connection, round_, leaving, apply=True)
+        handover = _plan(connection, round_, leaving, applied_at=now)
         record_in(
             connection,
             contest_id=round_.contest_id,
@@ -70,7 +71,10 @@ async def hand_over(
     return await db.write_in_thread(write)
 
 
-def _plan(connection: Connection, round_: Round, leaving: int, *, apply: bool) -> Handover:
+def _plan(
+    connection: Connection, round_: Round, leaving: int, *, applied_at: datetime | None = None
+) -> Handover:
+    """The handover; applied too when ``applied_at`` says when."""
     ensure_still_open(connection, round_.id)
     jurors = {
         int(row["juror_id"]): bool(row["active"])
@@ -90,8 +94,8 @@ def _plan(connection: Connection, round_: Round, leaving: int, *, apply: bool) -
         if int(task["juror_id"]) == leaving and task["decided_at"] is None
     }
     handover = _handover(connection, round_, tasks, unfinished, leaving, remaining)
-    if apply:
-        move_tasks(connection, round_.id, handover.moves, unfinished)
+    if applied_at is not None:
+        move_tasks(connection, round_, handover.moves, unfinished, now=applied_at)
         connection.execute(
             "UPDATE round_jurors SET active = 0 WHERE round_id = ? AND juror_id = ?",
             (round_.id, handover.leaving),
@@ -100,7 +104,7 @@ def _plan(connection: Connection, round_: Round, leaving: int, *, apply: bool) -
 
 
 def give_to_another(
-    connection: Connection, round_: Round, task_id: int, juror_id: int
+    connection: Connection, round_: Round, task_id: int, juror_id: int, *, now: datetime
 ) -> int | None:
     """A juror steps aside from one photo (a conflict declared mid-round): the task, cleared of
     their decision, scores and marks, goes to the least-loaded other juror of the round who may
@@ -115,6 +119,7 @@ def give_to_another(
             (round_.id, juror_id),
         ).fetchall()
     )
+    _keep_flags(connection, round_, [task_id], now)
     connection.execute(
         "UPDATE round_tasks SET value = NULL, decided_at = NULL, favourite = 0, flag = NULL,"
         " flag_note = NULL WHERE id = ?",
@@ -122,7 +127,7 @@ def give_to_another(
     )
     connection.execute("DELETE FROM round_task_scores WHERE task_id = ?", (task_id,))
     handover = _handover(connection, round_, tasks, {entry: task_id}, juror_id, others)
-    move_tasks(connection, round_.id, handover.moves, {entry: task_id})
+    move_tasks(connection, round_, handover.moves, {entry: task_id}, now=now)
     return handover.moves[0][1] if handover.moves else None
 
 
@@ -165,16 +170,45 @@ def _handover(
 
 def move_tasks(
     connection: Connection,
-    round_id: int,
+    round_: Round,
     moves: Sequence[tuple[int, int]],
     task_of: Mapping[int, int],
+    *,
+    now: datetime,
 ) -> None:
     """Give each task its new juror, at the end of their queue, without the marks the juror
-    before left on it (judging stays blind: a flag and its note are the marker's own)."""
-    start = queue_ends(connection, round_id)
-    positions = queue_positions(moves, seed=round_id, start=start)
+    before left on it (judging stays blind: a flag and its note are the marker's own; the
+    organizers keep them in the audit log)."""
+    _keep_flags(connection, round_, [task_of[entry] for entry, _ in moves], now)
+    start = queue_ends(connection, round_.id)
+    positions = queue_positions(moves, seed=round_.id, start=start)
     connection.executemany(
         "UPDATE round_tasks SET juror_id = ?, position = ?, favourite = 0, flag = NULL,"
         " flag_note = NULL WHERE id = ?",
         [(juror, positions[entry, juror], task_of[entry]) for entry, juror in moves],
     )
+
+
+def _keep_flags(
+    connection: Connection, round_: Round, task_ids: Sequence[int], now: datetime
+) -> None:
+    """Write each flag the tasks carry into the audit log before the task is cleared: a
+    copyright concern must not vanish because its juror left or stepped aside."""
+    flagged = connection.execute(
+        "SELECT round_tasks.entry_id, round_tasks.flag, round_tasks.flag_note, users.display_name"
+        " FROM round_tasks JOIN users ON users.id = round_tasks.juror_id"
+        " WHERE round_tasks.flag IS NOT NULL"
+        " AND round_tasks.id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))",
+        (json.dumps(sorted(task_ids)),),
+    ).fetchall()
+    for row in flagged:
+        note = f": {row['flag_note']}" if row["flag_note"] else ""
+        record_in(
+            connection,
+            contest_id=round_.contest_id,
+            actor_id=None,
+            action="round flag kept",
+            details=f"Round {round_.number}: {row['display_name']} flagged entry"
+            f" #{row['entry_id']} ({row['flag']}{note}) before the photo went to another juror",
+            now=now,
+        )

@@ -158,6 +158,8 @@ async def edit_contest(request: Request) -> Response:
     form = await read_form(request)
     try:
         settings, slug = _parsed(form, campus_offered=_campus_offered(request))
+        if problem := await mode_change.campus_change_problem(svc.db, contest, settings):
+            raise ValidationError({"campus_sign_in_for": problem})
         warning = await mode_change.mode_change_warning(svc.db, contest, settings.voting_mode)
         if warning and form.get("confirm_voting_mode") != "yes":
             raise ValidationError({"voting_mode": warning})

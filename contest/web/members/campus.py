@@ -21,11 +21,13 @@ from contest.core.errors import ContestError, Forbidden, NotFound
 from contest.web.context import (
     absolute,
     client_address,
+    current_user,
     now,
     read_form,
     safe_next,
     services,
     set_private_cookie,
+    with_notice,
 )
 from contest.web.members.signing import signed_in_response
 from contest.web.middleware import content_security_policy
@@ -81,26 +83,28 @@ async def campus_callback(request: Request) -> Response:
             redirect_uri=absolute(request, "campus_callback"),
             now=now(request),
         )
-        user = await identities.account_for(svc.db, svc.passwords, person, now=now(request))
+        current = await current_user(request)
+        user = await identities.account_for(
+            svc.db, svc.passwords, person, now=now(request), signed_in=current
+        )
     except (CampusRefused, CampusUnavailable, Forbidden) as error:
         return await _failed(request, error)
+    # The browser's secret stays until it expires: a sign-in begun in another tab may still
+    # come back with it (each state is used once all the same).
     response = await signed_in_response(
         request, user.id, user.role, person.next_path, campus_provider=person.provider.key
     )
-    response.delete_cookie(CAMPUS_COOKIE, path=CAMPUS_PATH)
+    if current is not None and current.id != user.id:  # never a silent change of account
+        response = with_notice(request, response, "campus_other_account")
+    elif current is not None:
+        response = with_notice(request, response, "campus_linked")
     return response
 
 
 async def _failed(request: Request, error: ContestError) -> Response:
     """The page of a sign-in that did not happen, with its reason."""
-    response = await render(
-        request,
-        "auth/campus_failed.html",
-        {"failure": error.message},
-        status_code=error.status_code,
-    )
-    response.delete_cookie(CAMPUS_COOKIE, path=CAMPUS_PATH)
-    return response
+    context = {"failure": error.message}
+    return await render(request, "auth/campus_failed.html", context, status_code=error.status_code)
 
 
 async def sign_in_page(

@@ -146,7 +146,13 @@ async def _like_context(request: Request, contest: Contest, rows: list[Row]) -> 
         )
     except NotSignedIn:
         # The like button becomes a form that leads to sign-in (or the voting-by-email page).
-        like_via = "email" if contest.settings.voting_mode == "email" else "sign_in"
+        like_via = (
+            "campus"
+            if contest.settings.campus_for_voting
+            else "email"
+            if contest.settings.voting_mode == "email"
+            else "sign_in"
+        )
     return {
         "liked_ids": liked,
         "can_vote": voting,

@@ -159,7 +159,7 @@ class Viewer:
     vote_note: str
     counts_shown: bool
     authors_shown: bool
-    like_via: str = ""  # "sign_in" or "email": the like button leads there first
+    like_via: str = ""  # "sign_in", "email" or "campus": the like button leads there first
 
 
 def card(

@@ -162,3 +162,21 @@ async def test_in_a_ranking_round_a_conflict_is_no_vote_against_the_photo(
     assert (order.pairwise[b, c], order.pairwise[c, b]) == (2, 0)  # the third ballot abstains
     assert (order.pairwise[a, b], order.pairwise[a, c]) == (2, 3)
     assert order.ranking == ((a,), (b,), (c,))
+
+
+async def test_a_flag_on_a_photo_that_changes_hands_is_kept_in_the_audit_log(
+    db: Database, passwords: Passwords, storage: LocalStorage
+) -> None:
+    j = await jury(db, passwords, storage, photos=4, jurors=3)
+    round_ = await opened(db, j, quorum=1)
+    me = j.jurors[0]
+    task = await first_task(db, j, round_)
+    await juror.mark(
+        db, round_, me, task.id, favourite=False, flag="copyright", note="From a stock site",
+        now=NOW,
+    )  # fmt: skip
+    await conflicts.declare_conflict(db, round_, me, task.id, "My student", NOW)
+
+    [line] = [r for r in await panel.audit_log(db, j.contest.id) if "flagged" in r["details"]]
+    assert f"flagged entry #{task.row['id']} (copyright: From a stock site)" in line["details"]
+    assert await db.fetch_value("SELECT flag FROM round_tasks WHERE id = ?", (task.id,)) is None

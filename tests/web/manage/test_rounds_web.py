@@ -270,6 +270,8 @@ def test_the_close_page_shows_each_threshold_then_closing_by_one_advances_those(
     assert "1 photo scores above the cut." in cut.text
     assert "2 photos score exactly 2, tied at the cut." in cut.text
     assert "The cut at 2 falls inside a tie" in cut.text and 'name="with_ties"' in cut.text
+    assert "Close and advance 3 photos, the tied ones kept" in cut.text
+    assert "Close and advance 1 photo, the tied ones left out" in cut.text
     assert "Stacks at dusk 1" in cut.text and "Stacks at dusk 2" in cut.text
 
     closed = site.post(close, {"how": "threshold", "value": "2.0"})
@@ -440,7 +442,11 @@ def test_the_round_pages_read_in_chinese(site: Site) -> None:
     page = site.client.get(f"/manage/rounds/{round_.id}").text
     assert "標記與最愛" in page and "參與中" in page
     cut = site.client.get(f"/manage/rounds/{round_.id}/close?top=2").text
-    assert "保留在分界上並列的照片" in cut and "2 張照片的分數剛好是 2" in cut
+    assert (
+        "關閉並讓 3 張照片晉級" in cut
+        and "保留同分的照片" in cut
+        and "2 張照片的分數剛好是 2" in cut
+    )
     site.client.cookies.set("contest_language", "zh_Hans")
     assert "评审轮次" in site.client.get(f"/manage/contests/{b.contest.id}/rounds").text
 
