@@ -161,18 +161,6 @@ async def choices(db: Database) -> list[tuple[str, str]]:
     return [(d.code, d.label) for d in await list_departments(db)]
 
 
-async def code_for(db: Database, value: str) -> str:
-    """The listed code a value names, by its code or its name (case aside), as a directory
-    may send either ("LIB" or "Library"); the value itself when nothing on the list matches
-    (or there is no list)."""
-    for department in await list_departments(db):
-        if normalize_code(value) == department.code or folded_name(value.strip()) == folded_name(
-            department.name
-        ):
-            return department.code
-    return value
-
-
 async def name_of(db: Database, code: str) -> str | None:
     """The listed name of a code, or None (no list, empty, or a value not on it)."""
     if not code:

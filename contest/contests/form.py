@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from contest.accounts.users import AFFILIATIONS
 from contest.contests.calendar_shift import next_title, shift_by_a_year
 from contest.contests.language_form import parse_texts, texts_to_form
 from contest.contests.model import (
     CAMPUS_SIGN_IN,
-    DEFAULT_LICENCE,
     MAX_NETWORK_NAME,
     PEOPLES_CHOICE_BASES,
     SCORE_METHODS,
@@ -25,7 +24,7 @@ from contest.contests.texts import ContestTexts
 from contest.core.clock import local_input_value, parse_local_input, zone
 from contest.core.errors import ValidationError
 from contest.core.forms import FormValues
-from contest.i18n import N_, Message, shown, using_locale
+from contest.i18n import N_, Message
 
 RUBRIC_ROWS = 6
 MAX_TITLE = 120
@@ -411,45 +410,3 @@ def with_settings_kept(
 
 
 #: A new contest's rubric, written in the organizer's language.
-DEFAULT_RUBRIC = (
-    (N_("Relevance to the theme"), 2.0),
-    (N_("Creativity"), 1.0),
-    (N_("Technical quality"), 1.0),
-)
-
-
-def default_settings(
-    now: datetime, tz_name: str, *, title: str = "", main_locale: str = "en"
-) -> ContestSettings:
-    """A sensible starting calendar and rubric for a new contest form, its texts to be written
-    in ``main_locale`` (the organizer's language)."""
-
-    def in_main(text: Message) -> str:
-        with using_locale(main_locale):
-            return shown(text)
-
-    day = now.astimezone(zone(tz_name)).replace(hour=9, minute=0, second=0, microsecond=0)
-    schedule = Schedule(
-        submissions_open=day + timedelta(days=1),
-        submissions_close=day + timedelta(days=29, hours=9),
-        judging_open=day + timedelta(days=29, hours=9),
-        judging_close=day + timedelta(days=39, hours=9),
-        voting_open=day + timedelta(days=29, hours=9),
-        voting_close=day + timedelta(days=39, hours=9),
-        results_at=day + timedelta(days=42, hours=3),
-    )
-    return ContestSettings(
-        title=title,
-        theme="",
-        description_md="",
-        rules_md="",
-        hashtag="",
-        timezone=tz_name,
-        eligible_affiliations=("student", "staff"),
-        max_entries_per_participant=3,
-        schedule=schedule,
-        categories=(),
-        criteria=tuple(Criterion(in_main(name), weight) for name, weight in DEFAULT_RUBRIC),
-        licence_text=in_main(DEFAULT_LICENCE),
-        texts=ContestTexts(main_locale),
-    )

@@ -218,6 +218,14 @@ class ContestSettings:
         """Whether only accounts signed in through the campus may like photos."""
         return self.campus_sign_in_for in ("voting", "both")
 
+    @property
+    def like_via(self) -> str:
+        """Where a visitor who may not like yet is sent first: "campus" (sign in through it),
+        "email" (a voting link by mail) or "sign_in"."""
+        if self.campus_for_voting:
+            return "campus"
+        return "email" if self.voting_mode == "email" else "sign_in"
+
     def changed(self, other: ContestSettings) -> list[str]:
         """The names of the settings that differ in ``other`` ("schedule" for any date)."""
         return [

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -24,15 +23,11 @@ from contest.judging.award_labels import (
     skip_reason,
 )
 from contest.judging.panel import criteria_of
-from contest.judging.rounds.outcome import Outcome, outcome
+from contest.judging.rounds.outcome import ROUNDS_NOT_OVER, Outcome, outcome
 from contest.voting import tallies
 
 MAX_CITATION = 1_000
 MAX_OVERRIDE_REASON = 500
-ROUNDS_NOT_OVER = N_(
-    "Judging in rounds is not over: it ends when a round closes without advancing any photos"
-    " (open the next round for the photos the last one advanced)."
-)
 
 
 @dataclass(frozen=True)
@@ -90,77 +85,6 @@ class Results:
     #: A contest judged in rounds: how far they went (its ranking is the last round's order);
     #: None for a contest judged in a single stage by the rubric.
     rounds: Outcome | None = None
-
-
-@dataclass(frozen=True)
-class Tie:
-    """Ranked entries with the same final score, in the order the tie-break put them."""
-
-    standings: list[Standing]
-
-
-@dataclass(frozen=True)
-class PublishGaps:
-    """What an organizer should see before publishing: entries no judge scored, entries
-    scored by fewer judges than the minimum (both left unranked), and ties the tie-break
-    decided (or, judged in rounds, the last round's photos no juror placed and its ties,
-    which nothing broke)."""
-
-    unscored: list[Standing]
-    below_minimum: list[Standing]
-    ties: list[Tie]
-    in_rounds: bool = False
-
-    def __bool__(self) -> bool:
-        return bool(self.unscored or self.below_minimum or self.ties)
-
-
-def publish_gaps(results: Results) -> PublishGaps:
-    """The gaps in a ranking that publishing would fix in place."""
-    ranked = [s for s in results.standings if s.result.ranked]
-    if results.rounds is not None:
-        finalists = {finalist.entry_id for finalist in results.rounds.finalists}
-        last = [s for s in results.standings if s.entry["id"] in finalists]
-        quorum = results.rounds.last.quorum if results.rounds.last.kind != "ranking" else 0
-        return PublishGaps(
-            [s for s in last if not s.result.ranked],
-            # Placed on fewer decisions than the quorum (a conflict left too few jurors).
-            [s for s in last if s.result.ranked and s.result.judges < quorum],
-            _ties(ranked, lambda s: s.result.rank),
-            in_rounds=True,
-        )
-    unscored = [s for s in results.standings if s.result.judges == 0]
-    below = [s for s in results.standings if s.result.judges > 0 and not s.result.ranked]
-    return PublishGaps(unscored, below, _ties(ranked, lambda s: round(s.result.final or 0.0, 9)))
-
-
-def _ties(ranked: list[Standing], measure: Callable[[Standing], object]) -> list[Tie]:
-    """Runs of ranked standings with the same measure (a final score, or a shared place)."""
-    ties: list[Tie] = []
-    group: list[Standing] = []
-    for standing in ranked:
-        if group and measure(group[0]) == measure(standing):
-            group.append(standing)
-            continue
-        if len(group) > 1:
-            ties.append(Tie(group))
-        group = [standing]
-    if len(group) > 1:
-        ties.append(Tie(group))
-    return ties
-
-
-def publish_blocker(
-    contest: Contest, *, published: str | None, now: datetime, rounds: Outcome | None = None
-) -> str | None:
-    """Why the results cannot be published now, or None when they can."""
-    if published is not None:
-        return N_("The results are already published.")
-    if rounds is not None and not rounds.finished:
-        return ROUNDS_NOT_OVER
-    if now < max(contest.schedule.judging_close, contest.schedule.voting_close):
-        return N_("Judging and public voting have not both closed yet.")
-    return None
 
 
 async def _score_table(db: Database, contest: Contest) -> dict[tuple[int, int], dict[int, float]]:

@@ -29,16 +29,9 @@ from contest.i18n import (
 )
 from contest.i18n.jinja import translated_environment
 from contest.web import media_links
-from contest.web.context import (
-    clear_notice,
-    current_user,
-    form_token,
-    now,
-    pending_notice,
-    pending_notice_is_plain,
-    services,
-)
+from contest.web.context import current_user, form_token, now, services
 from contest.web.language import request_locale
+from contest.web.notices import clear_notice, pending_notice, pending_notice_is_plain
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"

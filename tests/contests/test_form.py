@@ -2,8 +2,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from contest.contests.defaults import default_settings
 from contest.contests.form import (
-    default_settings,
     normalize_hashtag,
     parse_contest_form,
     settings_to_form,

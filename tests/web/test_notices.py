@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from contest.web.context import NOTICE_COOKIE
+from contest.web.notices import NOTICE_COOKIE
 from tests.conftest import Site
 from tests.factories import Gappy, add_account, add_contest_with_gaps, add_entry
 

@@ -111,7 +111,7 @@ async def account_for(
         await changes.announce(db, changes.USER, int(user_id), tx=tx)  # other devices' caches
     if person.department is not None:
         # Not on the organizers' list: the account keeps its own department.
-        listed = await departments.code_for(db, person.department)  # "Library" is "LIB"
+        listed = await _listed_code(db, person.department)
         with suppress(ValidationError):
             await departments.set_user_department(db, user_id=user_id, value=listed)
     return User.from_row(await get_user_row(db, int(user_id)))
@@ -171,3 +171,13 @@ async def _linkable(
             await tx.execute("UPDATE users SET password_hash = ? WHERE id = ?", (fresh, user_id))
         await sessions.end_all_sessions(db, user_id=user_id)
     return user_id
+
+
+async def _listed_code(db: Database, value: str) -> str:
+    """The organizers' code for a department the campus names by code or by name ("LIB" or
+    "Library", case aside); the value itself when the list has no such one (or no list)."""
+    for listed in await departments.list_departments(db):
+        by_name = departments.folded_name(value.strip()) == departments.folded_name(listed.name)
+        if departments.normalize_code(value) == listed.code or by_name:
+            return listed.code
+    return value

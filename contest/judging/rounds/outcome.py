@@ -14,9 +14,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from contest.core.db import Database
+from contest.i18n import N_
 from contest.judging.aggregation import EntryResult
 from contest.judging.rounds.closing import final_order, standings
 from contest.judging.rounds.model import Round
+
+#: Why a contest judged in rounds has nothing to publish yet.
+ROUNDS_NOT_OVER = N_(
+    "Judging in rounds is not over: it ends when a round closes without advancing any photos"
+    " (open the next round for the photos the last one advanced)."
+)
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,8 @@ from contest.web.context import (
     redirect,
     require_user,
     services,
-    with_notice,
 )
+from contest.web.notices import with_notice
 from contest.web.rendering import render
 
 FILE_FIELD = "file"

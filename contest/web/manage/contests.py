@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from contest.accounts import invitations, site_settings, users
 from contest.contests import calendar_shift, language_form
+from contest.contests import defaults as contest_defaults
 from contest.contests import form as contest_form
 from contest.contests import store as contest_store
 from contest.contests.model import (
@@ -36,8 +37,8 @@ from contest.web.context import (
     redirect,
     require_user,
     services,
-    with_notice,
 )
+from contest.web.notices import with_notice
 from contest.web.rendering import render
 
 LOCKED_REASON = N_(
@@ -126,7 +127,7 @@ async def new_contest(request: Request) -> Response:
     user = await require_user(request, "organizer")
     svc = services(request)
     if request.method == "GET":
-        defaults = contest_form.default_settings(
+        defaults = contest_defaults.default_settings(
             now(request), svc.config.default_timezone, main_locale=current_locale.get()
         )
         form = contest_form.settings_to_form(defaults)

@@ -13,14 +13,8 @@ from contest.core.errors import ValidationError
 from contest.core.forms import FormValues, whole_number
 from contest.gallery import covers
 from contest.i18n import N_
-from contest.web.context import (
-    now,
-    organizer_contest,
-    read_upload_form,
-    redirect,
-    services,
-    with_notice,
-)
+from contest.web.context import now, organizer_contest, read_upload_form, redirect, services
+from contest.web.notices import with_notice
 from contest.web.rendering import render
 
 

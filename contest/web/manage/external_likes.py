@@ -22,8 +22,8 @@ from contest.web.context import (
     read_upload_form,
     redirect,
     services,
-    with_notice,
 )
+from contest.web.notices import with_notice
 from contest.web.rendering import render
 
 TEMPLATE = "manage/external_likes.html"

@@ -11,15 +11,8 @@ from contest.core.forms import FormValues, whole_number
 from contest.entries import moderation
 from contest.entries.store import STATUS_LABELS
 from contest.judging.rounds import setup
-from contest.web.context import (
-    now,
-    organizer_contest,
-    read_form,
-    redirect,
-    require_user,
-    services,
-    with_notice,
-)
+from contest.web.context import now, organizer_contest, read_form, redirect, require_user, services
+from contest.web.notices import with_notice
 from contest.web.rendering import render
 
 SHOWN_STATUSES = ("pending", "approved", "rejected")

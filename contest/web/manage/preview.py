@@ -27,8 +27,8 @@ from contest.web.context import (
     require_user,
     services,
     set_private_cookie,
-    with_notice,
 )
+from contest.web.notices import with_notice
 from contest.web.preview import PREVIEW_COOKIE
 from contest.web.rendering import render
 

@@ -12,7 +12,7 @@ from contest.core.errors import NotFound, ValidationError
 from contest.core.forms import whole_number
 from contest.gallery import views
 from contest.i18n import N_, current_locale, known, using_locale
-from contest.judging import panel, result_exports, results
+from contest.judging import panel, publishing, result_exports, results
 from contest.judging import winners as public_results
 from contest.judging.rounds.outcome import outcome
 from contest.media import winners_card
@@ -25,9 +25,9 @@ from contest.web.context import (
     redirect,
     require_user,
     services,
-    with_notice,
 )
 from contest.web.downloads import MEDIA_TYPES, rows_download
+from contest.web.notices import with_notice
 from contest.web.rendering import render
 
 #: The winners card's address changes with what is drawn on it, so it may be kept a day.
@@ -80,8 +80,8 @@ async def results_page(
         "audit": await panel.audit_log(db, contest.id),
         "tie_rule": TIE_BREAKS[contest.settings.tie_break],
         "errors": errors or {},
-        "gaps": results.publish_gaps(computed),
-        "publish_blocker": results.publish_blocker(
+        "gaps": publishing.publish_gaps(computed),
+        "publish_blocker": publishing.publish_blocker(
             contest, published=computed.published_at, now=now(request), rounds=computed.rounds
         ),
         "confirming": confirming,
@@ -117,7 +117,7 @@ async def publish(request: Request) -> Response:
     _, contest = await organizer_contest(request)
     form = await read_form(request)
     db = services(request).db
-    blocker = results.publish_blocker(
+    blocker = publishing.publish_blocker(
         contest,
         published=await results.published_at(db, contest.id),
         now=now(request),

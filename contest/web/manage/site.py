@@ -23,9 +23,9 @@ from contest.web.context import (
     redirect,
     require_user,
     services,
-    with_notice,
 )
 from contest.web.language import forget_site_default
+from contest.web.notices import with_notice
 from contest.web.rendering import render
 
 

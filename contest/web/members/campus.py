@@ -27,10 +27,10 @@ from contest.web.context import (
     safe_next,
     services,
     set_private_cookie,
-    with_notice,
 )
 from contest.web.members.signing import signed_in_response
 from contest.web.middleware import content_security_policy
+from contest.web.notices import with_notice
 from contest.web.rendering import render
 
 #: The browser's half of a sign-in under way: the provider's answer counts only here. Sent

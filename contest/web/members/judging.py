@@ -10,8 +10,9 @@ from contest.core.errors import ValidationError
 from contest.core.forms import FormValues
 from contest.judging import panel
 from contest.judging.rounds import store as rounds_store
-from contest.web.context import now, read_form, redirect, require_user, services, with_notice
+from contest.web.context import now, read_form, redirect, require_user, services
 from contest.web.members.rounds import open_rounds
+from contest.web.notices import with_notice
 from contest.web.rendering import render
 
 

@@ -24,7 +24,8 @@ from contest.i18n import N_, Message
 from contest.judging import panel
 from contest.judging.rounds import conflicts, juror
 from contest.judging.rounds.model import FLAGS, Progress, Round
-from contest.web.context import now, read_form, redirect, require_user, services, with_notice
+from contest.web.context import now, read_form, redirect, require_user, services
+from contest.web.notices import with_notice
 from contest.web.rendering import render
 
 #: A ranking juror's place for a photo is posted as ``place_<task id>``.

@@ -36,9 +36,9 @@ from contest.web.context import (
     redirect,
     require_user,
     services,
-    with_notice,
 )
 from contest.web.language import request_locale
+from contest.web.notices import with_notice
 from contest.web.preview import LIKES_OFF_IN_PREVIEW, previewed
 from contest.web.preview import banner as preview_banner
 from contest.web.public.gallery_pages import (
@@ -146,13 +146,7 @@ async def _like_context(request: Request, contest: Contest, rows: list[Row]) -> 
         )
     except NotSignedIn:
         # The like button becomes a form that leads to sign-in (or the voting-by-email page).
-        like_via = (
-            "campus"
-            if contest.settings.campus_for_voting
-            else "email"
-            if contest.settings.voting_mode == "email"
-            else "sign_in"
-        )
+        like_via = contest.settings.like_via
     return {
         "liked_ids": liked,
         "can_vote": voting,

@@ -73,7 +73,7 @@ async def toggle_like(request: Request) -> Response:
     except NotSignedIn:
         if wants_json(request):
             raise
-        if contest.settings.voting_mode == "email" and not contest.settings.campus_for_voting:
+        if contest.settings.like_via == "email":
             return redirect(request, "vote_by_email", slug=contest.slug, query={"entry": entry_id})
         return _to_sign_in(request, entry_id)
     if wants_json(request):

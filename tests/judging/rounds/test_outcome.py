@@ -12,7 +12,7 @@ from contest.core.db import Database
 from contest.core.errors import Conflict, ValidationError
 from contest.core.security import Passwords
 from contest.core.storage import LocalStorage
-from contest.judging import panel, result_exports, results
+from contest.judging import panel, publishing, result_exports, results
 from contest.judging.rounds import closing, conflicts, juror, overview
 from contest.judging.rounds.model import AdvanceRule, Round
 from contest.judging.rounds.outcome import outcome
@@ -58,8 +58,8 @@ async def test_the_awards_come_from_the_last_round_once_judging_in_rounds_is_ove
     assert before.rounds is not None and not before.rounds.finished
     assert not any(s.result.ranked for s in before.standings)
     assert next(a for a in before.awards if a.key == CHAMPION).proposed is None
-    blocker = results.publish_blocker(j.contest, published=None, now=later, rounds=before.rounds)
-    assert blocker == results.ROUNDS_NOT_OVER
+    blocker = publishing.publish_blocker(j.contest, published=None, now=later, rounds=before.rounds)
+    assert blocker == publishing.ROUNDS_NOT_OVER
     with pytest.raises(Conflict):
         await results.publish(db, contest=j.contest, actor=j.organizer, now=later)
 
@@ -82,10 +82,12 @@ async def test_the_awards_come_from_the_last_round_once_judging_in_rounds_is_ove
     }
     assert (exported[keep[2]]["rank"], exported[keep[2]]["round_reached"]) == (1, 2)
     assert (exported[dropped[0]]["rank"], exported[dropped[0]]["round_reached"]) == (None, 1)
-    gaps = results.publish_gaps(after)
+    gaps = publishing.publish_gaps(after)
     assert gaps.in_rounds and not gaps and not gaps.unscored
 
-    unblocked = results.publish_blocker(j.contest, published=None, now=later, rounds=after.rounds)
+    unblocked = publishing.publish_blocker(
+        j.contest, published=None, now=later, rounds=after.rounds
+    )
     assert unblocked is None
     await results.publish(db, contest=j.contest, actor=j.organizer, now=later)
     stored = await db.fetch_value(
@@ -109,7 +111,7 @@ async def test_the_last_rounds_equal_scores_share_a_place_and_are_shown_as_a_tie
     assert places == {e1: 1, e0: 2, e2: 2, e3: 4}
     assert [s.entry["id"] for s in computed.standings] == [e1, e0, e2, e3]
     assert computed.by_entry[e0].result.final == 4.0
-    [tie] = results.publish_gaps(computed).ties
+    [tie] = publishing.publish_gaps(computed).ties
     assert [s.entry["id"] for s in tie.standings] == [e0, e2]
 
 
@@ -175,7 +177,7 @@ async def test_no_award_is_saved_while_judging_in_rounds_goes_on(
             actor=j.organizer,
             now=NOW,
         )
-    assert refused.value.errors == {"award": results.ROUNDS_NOT_OVER}
+    assert refused.value.errors == {"award": publishing.ROUNDS_NOT_OVER}
     assert await db.fetch_value("SELECT count(*) FROM awards") == 0
 
 
@@ -190,6 +192,6 @@ async def test_a_last_round_photo_a_conflict_left_short_of_jurors_is_named_befor
     await decide_all(db, j, final, dict.fromkeys(j.entries, 1.0))
     await closing.close(db, final, rule=None, actor=j.organizer, now=NOW)
 
-    gaps = results.publish_gaps(await results.compute(db, j.contest))
+    gaps = publishing.publish_gaps(await results.compute(db, j.contest))
     assert [s.entry["id"] for s in gaps.below_minimum] == [int(task.row["id"])]
     assert [s.result.judges for s in gaps.below_minimum] == [1]
